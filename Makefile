@@ -1,0 +1,65 @@
+# The only commands anyone needs. Every target installs what it lacks, idempotently.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+BUN_VERSION := 1.4.5
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export PYTHONPATH := $(CURDIR)
+N ?= 200
+
+.PHONY: run dev demo test unit e2e bench migrate lint install install-dev browser clean
+
+.venv/.installed: requirements.txt
+	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+.venv/.installed-dev: .venv/.installed requirements-dev.txt
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+.tools/node_modules/.bin/bun:
+	npm install --prefix .tools --no-save --no-audit --no-fund bun@$(BUN_VERSION)
+
+install: .venv/.installed .tools/node_modules/.bin/bun
+install-dev: install .venv/.installed-dev browser
+
+browser:  ## Chromium from Debian's packages; tests drive it with Playwright (never `playwright install`)
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium chromium-driver'"; exit 1; fi; }
+
+migrate: install  ## apply database migrations (SQLite at data/customers.db unless DATABASE_URL is set)
+	mkdir -p data
+	.venv/bin/alembic upgrade head
+
+run: migrate  ## production build on http://localhost:3000
+	.venv/bin/reflex run --env prod --loglevel warning
+
+dev: migrate  ## hot reload on http://localhost:3000
+	.venv/bin/reflex run
+
+demo: migrate  ## load N demo customers (make demo N=1000000)
+	$(PY) scripts/demo.py $(N)
+
+unit: install-dev
+	$(PY) -m pytest tests/unit -q
+
+e2e: install-dev
+	$(PY) -m pytest tests/e2e -q -x
+
+test: unit e2e  ## unit tests, then end-to-end tests in headless Chromium (a separate run)
+
+bench: install-dev  ## benchmarks; each prints ratios against a baseline from the same run
+	$(PY) bench/bench_picture.py
+	$(PY) bench/bench_list.py
+	$(PY) bench/bench_live.py
+
+lint: install-dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+clean:
+	rm -rf .web .states

@@ -1,0 +1,52 @@
+"""Alembic environment: the app's metadata and database URL, nothing else."""
+
+from logging.config import fileConfig
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import customer_app.models  # noqa: F401  (registers every table on the metadata)
+from customer_app.db import make_engine
+from customer_app.settings import settings
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = SQLModel.metadata
+# Search indexes that autogenerate cannot express live in migrations only.
+UNMANAGED_TABLES = {"customer_fts"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave hand-written search structures out of autogenerate."""
+    if type_ == "table" and (name in UNMANAGED_TABLES or name.startswith("customer_fts_")):
+        return False
+    if type_ == "index" and name == "ix_customer_search_trgm":
+        return False
+    return True
+
+
+def run_migrations() -> None:
+    """Run migrations on the connection given by the caller, or on the app's database."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    with make_engine(config.get_main_option("sqlalchemy.url") or settings.database_url).connect() as conn:
+        _run(conn)
+        conn.commit()
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_object=include_object,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

@@ -1,0 +1,1 @@
+"""Customer workspace: the customers module of a CRM."""

@@ -1,0 +1,1 @@
+"""Generic, state-free UI pieces."""

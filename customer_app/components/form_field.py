@@ -1,0 +1,56 @@
+"""Labelled form inputs with an inline error message under each."""
+
+import reflex as rx
+
+
+def _error(field_id: str, error: rx.Var) -> rx.Component:
+    return rx.cond(
+        error,
+        rx.text(error, id=f"{field_id}-error", color_scheme="red", size="1", role="alert"),
+    )
+
+
+def _label(label: str, field_id: str, required: bool) -> rx.Component:
+    mark = rx.text.span(" *", color_scheme="red", aria_hidden="true") if required else rx.fragment()
+    return rx.el.label(label, mark, html_for=field_id, class_name="field-label")
+
+
+def form_field(label: str, name: str, value: rx.Var, error: rx.Var, *, type_: str = "text",
+               required: bool = False, **props) -> rx.Component:
+    """A text-like input with its label and error; uncontrolled so typing costs no events."""
+    field_id = f"field-{name}"
+    return rx.box(
+        _label(label, field_id, required),
+        rx.input(id=field_id, name=name, type=type_, default_value=value,
+                 aria_invalid=rx.cond(error, "true", "false"), aria_describedby=f"{field_id}-error",
+                 width="100%", **props),
+        _error(field_id, error),
+        class_name="field",
+    )
+
+
+def select_field(label: str, name: str, options: tuple[str, ...], value: rx.Var, error: rx.Var) -> rx.Component:
+    """A native drop-down (keyboard- and form-friendly) with a blank first choice."""
+    field_id = f"field-{name}"
+    return rx.box(
+        _label(label, field_id, False),
+        rx.el.select(
+            rx.el.option("—", value=""),
+            *[rx.el.option(option, value=option) for option in options],
+            id=field_id, name=name, default_value=value, class_name="native-select",
+            aria_invalid=rx.cond(error, "true", "false"),
+        ),
+        _error(field_id, error),
+        class_name="field",
+    )
+
+
+def textarea_field(label: str, name: str, value: rx.Var, error: rx.Var) -> rx.Component:
+    """A multi-line input with its label and error."""
+    field_id = f"field-{name}"
+    return rx.box(
+        _label(label, field_id, False),
+        rx.text_area(id=field_id, name=name, default_value=value, rows="3", width="100%"),
+        _error(field_id, error),
+        class_name="field field-wide",
+    )

@@ -1,0 +1,25 @@
+"""Errors whose messages are safe to show to a user."""
+
+
+class CustomerAppError(Exception):
+    """Base of every error a user may see."""
+
+
+class ValidationError(CustomerAppError):
+    """Input is invalid; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class NotFoundError(CustomerAppError):
+    """The record does not exist (or is not where the caller expected it)."""
+
+
+class ConflictError(CustomerAppError):
+    """Someone else saved the record after the caller read it."""
+
+
+class PictureError(CustomerAppError):
+    """An uploaded picture was refused."""

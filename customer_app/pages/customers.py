@@ -1,0 +1,34 @@
+"""The customers page: toolbar, table, pagination and its dialogs."""
+
+import reflex as rx
+
+from customer_app.components.layout import layout
+from customer_app.state.customer_form import CustomerFormState
+from customer_app.views.customer_dialog import customer_dialog
+from customer_app.views.customer_table import customer_table
+from customer_app.views.customer_toolbar import customer_toolbar
+from customer_app.views.delete_dialogs import bulk_delete_dialog, purge_selected_dialog, row_delete_dialog
+from customer_app.views.pagination import pagination
+
+
+def quick_insert() -> rx.Component:
+    """Header button that opens the customer pop-up from any staff page."""
+    return rx.button(rx.icon("zap", size=16), "Quick Insert", variant="outline", on_click=CustomerFormState.open_new)
+
+
+def customers_page() -> rx.Component:
+    """Individuals, Institutions and Trash in one table with search and paging."""
+    return layout(
+        "Customers",
+        rx.vstack(
+            customer_toolbar(),
+            customer_table(),
+            pagination(),
+            customer_dialog(),
+            row_delete_dialog(),
+            bulk_delete_dialog(),
+            purge_selected_dialog(),
+            width="100%", gap="3",
+        ),
+        header_actions=[quick_insert()],
+    )

@@ -1,0 +1,4 @@
+"""Route constants."""
+
+HOME = "/"
+CUSTOMERS = "/customers"

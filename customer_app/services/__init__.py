@@ -1,0 +1,1 @@
+"""Business rules and database access; no UI code here."""

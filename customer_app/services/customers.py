@@ -1,0 +1,143 @@
+"""Create, update, soft-delete, restore and purge customers."""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from customer_app.errors import ConflictError, NotFoundError, ValidationError
+from customer_app.models.customer import Customer, CustomerInput, CustomerKind, utcnow
+from customer_app.services import pictures
+from customer_app.services.normalize import email_key, fold
+from customer_app.settings import settings
+
+EMAIL_TAKEN = "Another customer already uses this e-mail address."
+
+
+def derived_fields(data: CustomerInput) -> dict[str, object]:
+    """The stored columns computed from the input: display, sort and search forms and the e-mail key."""
+    if data.kind == CustomerKind.INDIVIDUAL:
+        display = " ".join(p for p in (data.first_name, data.last_name) if p)
+    else:
+        display = data.name or ""
+    phones = " ".join(p.lstrip("+") for p in (data.phone, data.mobile) if p)
+    words = " ".join(p for p in (display, data.email, data.company_name) if p)
+    return {
+        "display_name": display,
+        "sort_name": fold(display)[:300],
+        "search_text": f"{fold(words)} {phones}".strip(),
+        "email_key": email_key(data.email) if data.email else None,
+    }
+
+
+def create_customer(data: CustomerInput, *, session: Session, picture: str | None = None) -> Customer:
+    """Add a customer; the e-mail must be free among customers not in Trash."""
+    fields = data.model_dump() | derived_fields(data)
+    _ensure_email_free(session, fields["email_key"], exclude_id=None)
+    customer = Customer(**fields, picture=picture)
+    session.add(customer)
+    _flush(session)
+    return customer
+
+
+def update_customer(
+    customer_id: int, data: CustomerInput, *, session: Session, expected_version: int,
+    picture: str | None = None,
+) -> Customer:
+    """Save new values unless someone else saved the customer since `expected_version` was read."""
+    current = get_customer(customer_id, session=session)
+    if current.version != expected_version:
+        raise ConflictError("This customer was changed by someone else.")
+    fields = data.model_dump() | derived_fields(data)
+    _ensure_email_free(session, fields["email_key"], exclude_id=customer_id)
+    old_picture = current.picture
+    result = session.execute(
+        update(Customer)
+        .where(col(Customer.id) == customer_id, col(Customer.version) == expected_version)
+        .values(**fields, picture=picture, version=expected_version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # a concurrent save won the race between our read and write
+        raise ConflictError("This customer was changed by someone else.")
+    _flush(session)
+    session.expire(current)
+    if old_picture and old_picture != picture:
+        pictures.delete_picture(old_picture, directory=settings.picture_dir)
+    return get_customer(customer_id, session=session)
+
+
+def get_customer(customer_id: int, *, session: Session, in_trash: bool = False) -> Customer:
+    """One customer, from the active list (or from Trash when asked)."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or (customer.deleted_at is not None) != in_trash:
+        where = "in Trash" if in_trash else "any more; it may have been deleted"
+        raise NotFoundError(f"This customer does not exist {where}.")
+    return customer
+
+
+def trash_customers(ids: Iterable[int], *, session: Session) -> int:
+    """Move active customers to Trash; returns how many moved."""
+    now = utcnow()
+    result = session.execute(
+        update(Customer)
+        .where(col(Customer.id).in_(list(ids)), col(Customer.deleted_at).is_(None))
+        .values(deleted_at=now, updated_at=now, version=Customer.version + 1)
+    )
+    return result.rowcount
+
+
+def restore_customers(ids: Iterable[int], *, session: Session) -> int:
+    """Bring customers back from Trash; refuses one whose e-mail is now used by another."""
+    restored = 0
+    for customer in session.exec(select(Customer).where(col(Customer.id).in_(list(ids)))).all():
+        if customer.deleted_at is None:
+            continue
+        try:
+            _ensure_email_free(session, customer.email_key, exclude_id=customer.id)
+        except ValidationError as exc:
+            raise ValidationError({"email": f"{customer.display_name} cannot be restored: {EMAIL_TAKEN}"}) from exc
+        customer.deleted_at = None
+        customer.updated_at = utcnow()
+        customer.version += 1
+        restored += 1
+    _flush(session)
+    return restored
+
+
+def purge_customers(ids: Iterable[int], *, session: Session) -> int:
+    """Delete customers from Trash for good, with their pictures."""
+    doomed = session.exec(
+        select(Customer).where(col(Customer.id).in_(list(ids)), col(Customer.deleted_at).is_not(None))
+    ).all()
+    for customer in doomed:
+        session.delete(customer)
+    _flush(session)
+    for customer in doomed:
+        if customer.picture:
+            pictures.delete_picture(customer.picture, directory=settings.picture_dir)
+    return len(doomed)
+
+
+def _ensure_email_free(session: Session, key: str | None, *, exclude_id: int | None) -> None:
+    if key is None:
+        return
+    query = select(Customer.id).where(col(Customer.email_key) == key, col(Customer.deleted_at).is_(None))
+    if exclude_id is not None:
+        query = query.where(col(Customer.id) != exclude_id)
+    if session.exec(query.limit(1)).first() is not None:
+        raise ValidationError({"email": EMAIL_TAKEN})
+
+
+def _flush(session: Session) -> None:
+    # The partial unique index is the last word when two saves race on one e-mail.
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ValidationError({"email": EMAIL_TAKEN}) from exc
+
+
+def picture_path(key: str, size: int) -> Path:
+    """Where a stored picture of the given size lives."""
+    return settings.picture_dir / pictures.picture_filename(key, size)

@@ -1,0 +1,90 @@
+"""Normalisers for the values people type: names, e-mails, phones, VAT numbers, websites."""
+
+import unicodedata
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum import vatin
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+def clean_text(value: object) -> str | None:
+    """Trim a value (including non-breaking spaces); empty becomes None."""
+    if value is None:
+        return None
+    text = " ".join(str(value).replace("\u00a0", " ").split())
+    return text or None
+
+
+def fold(value: str) -> str:
+    """Case- and accent-insensitive form used for sorting and searching."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_email(value: str) -> str:
+    """A syntactically valid e-mail with its domain lower-cased; raises ValueError."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError("Enter a valid e-mail address, like name@example.com.") from exc
+
+
+def email_key(email: str) -> str:
+    """The uniqueness key of an e-mail: compared without regard to case."""
+    return email.casefold()
+
+
+def normalize_phone(value: str, region: str) -> str:
+    """A phone number in E.164 form; raises ValueError."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("Enter a phone number, like +1 202 555 0143.") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("This phone number is not valid for its country.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str | None) -> str:
+    """An E.164 number written the international way for display."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalize_vat(value: str) -> str:
+    """A compact VAT number, checked where its country prefix has known rules; raises ValueError."""
+    compact = "".join(value.split()).replace(".", "").replace("-", "").upper()
+    if len(compact) < 4 or not compact.isalnum():
+        raise ValueError("Enter a VAT number with its country prefix, like DE136695976.")
+    try:
+        return vatin.validate(compact)
+    except StdnumError as exc:
+        if _has_rules(compact[:2]):
+            raise ValueError("This VAT number is not valid for its country.") from exc
+        return compact  # no rules for this prefix: keep what was typed
+
+
+def _has_rules(prefix: str) -> bool:
+    try:
+        vatin._get_cc_module(prefix)  # noqa: SLF001  (stdnum's own country lookup)
+    except StdnumError:
+        return False
+    return True
+
+
+def normalize_website(value: str) -> str:
+    """A website with a scheme; raises ValueError for text that is not a host name."""
+    url = value.strip()
+    if "://" not in url:
+        url = "https://" + url
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if scheme.lower() not in ("http", "https") or "." not in host or " " in url:
+        raise ValueError("Enter a website address, like example.com.")
+    return f"{scheme.lower()}://{rest}"

@@ -1,0 +1,42 @@
+"""Every configuration knob, read once from the environment."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _database_url() -> str:
+    # REFLEX_DB_URL is what Reflex itself honours; DATABASE_URL is the documented knob.
+    url = os.environ.get("REFLEX_DB_URL") or os.environ.get("DATABASE_URL")
+    return url or f"sqlite:///{PROJECT_ROOT / 'data' / 'customers.db'}"
+
+
+def _upload_dir() -> Path:
+    return Path(os.environ.get("REFLEX_UPLOADED_FILES_DIR") or PROJECT_ROOT / "uploaded_files")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration values; construct once at import."""
+
+    database_url: str = field(default_factory=_database_url)
+    redis_url: str | None = field(default_factory=lambda: os.environ.get("REFLEX_REDIS_URL") or None)
+    default_phone_region: str = field(default_factory=lambda: os.environ.get("PHONE_REGION", "US"))
+    page_sizes: tuple[int, ...] = (25, 50, 100)
+    picture_max_bytes: int = field(default_factory=lambda: _env_int("PICTURE_MAX_BYTES", 10 * 1024 * 1024))
+    picture_max_pixels: int = field(default_factory=lambda: _env_int("PICTURE_MAX_PIXELS", 50_000_000))
+    upload_dir: Path = field(default_factory=_upload_dir)
+
+    @property
+    def picture_dir(self) -> Path:
+        """Folder of processed profile pictures (served publicly under unguessable names)."""
+        return self.upload_dir / "pictures"
+
+
+settings = Settings()

@@ -1,0 +1,1 @@
+"""Reflex state classes: UI state only; they call services."""

@@ -1,0 +1,157 @@
+"""The create/edit pop-up: which customer, its values, field errors, picture and conflicts."""
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import ConflictError, CustomerAppError, NotFoundError, PictureError, ValidationError
+from customer_app.models.customer import Customer
+from customer_app.services import customers, pictures
+from customer_app.services.customer_validation import validate_customer
+from customer_app.settings import settings
+from customer_app.state.customer_list import CustomerListState
+
+FORM_FIELDS = (
+    "email", "phone", "mobile", "fax", "company_name", "website", "vat_number", "position", "footnotes",
+    "first_name", "last_name", "date_of_birth", "gender", "name", "ownership_type",
+)
+
+
+def form_values(customer: Customer) -> dict[str, str]:
+    """A customer's stored values as the text the form's inputs start with."""
+    values = {field: getattr(customer, field) for field in FORM_FIELDS}
+    return {k: "" if v is None else v.isoformat() if k == "date_of_birth" else str(v) for k, v in values.items()}
+
+
+class CustomerFormState(rx.State):
+    """State of the customer pop-up; nothing is written until Save succeeds."""
+
+    open: bool = False
+    customer_id: int = 0
+    version: int = 0
+    kind: str = "individual"
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    picture: str = ""
+    picture_error: str = ""
+    conflict: bool = False
+    form_key: int = 0
+    _uploaded: list[str] = []  # pictures stored during this pop-up, to clean up if not saved
+
+    @rx.var
+    def picture_url(self) -> str:
+        """Relative upload path of the preview, or empty."""
+        return f"pictures/{pictures.picture_filename(self.picture, 512)}" if self.picture else ""
+
+    def _reset(self, kind: str = "individual") -> None:
+        self.customer_id, self.version, self.kind = 0, 0, kind
+        self.values, self.errors, self.picture, self.picture_error = {}, {}, "", ""
+        self.conflict, self._uploaded = False, []
+        self.form_key += 1
+
+    @rx.event
+    def open_new(self):
+        """Open an empty individual form."""
+        self._reset()
+        self.open = True
+
+    @rx.event
+    def open_edit(self, customer_id: str):
+        """Open the form filled with a customer's current values."""
+        self._reset()
+        try:
+            with session_scope() as session:
+                self._fill(customers.get_customer(int(customer_id), session=session))
+        except NotFoundError as exc:
+            return rx.toast.error(str(exc))
+        self.open = True
+
+    def _fill(self, customer: Customer) -> None:
+        self.customer_id, self.version, self.kind = customer.id, customer.version, customer.kind
+        self.values, self.picture, self.conflict, self.errors = form_values(customer), customer.picture or "", False, {}
+        self.form_key += 1
+
+    @rx.event
+    def set_kind(self, kind: str):
+        """Switch between the individual and institution forms."""
+        if kind in ("individual", "institution"):
+            self.kind, self.errors = kind, {}
+
+    @rx.event
+    def set_open(self, is_open: bool):
+        """Closing the pop-up (Escape, overlay, Cancel) discards the draft."""
+        if not is_open:
+            self.cancel()
+
+    @rx.event
+    def cancel(self):
+        """Close without changing anything; drop pictures uploaded for this draft."""
+        self._discard_uploads(keep="")
+        self.open = False
+        self._reset()
+
+    @rx.event
+    async def upload_picture(self, files: list[rx.UploadFile]):
+        """Process a dropped or picked picture and show it as the preview."""
+        self.picture_error = ""
+        for file in files[:1]:
+            data = await file.read(settings.picture_max_bytes + 1)
+            try:
+                key = pictures.store_picture(data, directory=settings.picture_dir,
+                                             max_bytes=settings.picture_max_bytes,
+                                             max_pixels=settings.picture_max_pixels)
+            except PictureError as exc:
+                self.picture_error = str(exc)
+                return
+            self._uploaded.append(key)
+            self.picture = key
+
+    @rx.event
+    def remove_picture(self):
+        """Take the picture off the draft (stored only on Save)."""
+        self.picture, self.picture_error = "", ""
+
+    @rx.event
+    async def save(self, form_data: dict):
+        """Validate everything, then create or update; show field errors or a conflict otherwise."""
+        raw = {field: form_data.get(field, "") for field in FORM_FIELDS} | {"kind": self.kind}
+        self.values = {k: str(v) for k, v in raw.items() if k != "kind"}
+        try:
+            data = validate_customer(raw, phone_region=settings.default_phone_region)
+            with session_scope() as session:
+                if self.customer_id:
+                    customers.update_customer(self.customer_id, data, session=session,
+                                              expected_version=self.version, picture=self.picture or None)
+                else:
+                    customers.create_customer(data, session=session, picture=self.picture or None)
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return
+        except ConflictError:
+            self.conflict, self.errors = True, {}
+            return
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
+        created = not self.customer_id
+        self._discard_uploads(keep=self.picture)
+        self.open = False
+        self._reset()
+        page = await self.get_state(CustomerListState)
+        await page._changed()
+        return rx.toast.success("Customer created." if created else "Changes saved.")
+
+    @rx.event
+    def reload_latest(self):
+        """After a conflict, load what the other person saved (the draft is discarded)."""
+        self._discard_uploads(keep="")
+        try:
+            with session_scope() as session:
+                self._fill(customers.get_customer(self.customer_id, session=session))
+        except NotFoundError as exc:
+            self.open = False
+            return rx.toast.error(str(exc))
+
+    def _discard_uploads(self, keep: str) -> None:
+        for key in self._uploaded:
+            if key != keep:
+                pictures.delete_picture(key, directory=settings.picture_dir)
+        self._uploaded = []

@@ -1,0 +1,246 @@
+"""The customers page: tab, search, sort, page, selection and delete/restore dialogs."""
+
+import asyncio
+from math import ceil
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import CustomerAppError
+from customer_app.services import customers
+from customer_app.services.customer_queries import TABS, ListQuery, count_customers, list_customers, matching_ids
+from customer_app.settings import settings
+from customer_app.state.live import hub
+from customer_app.state.rows import customer_row
+
+
+def fetch_page(query: ListQuery) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """Rows of one page and the count of every tab for the query's search."""
+    with session_scope() as session:
+        rows = [customer_row(c) for c in list_customers(query, session=session)]
+        counts = {tab: count_customers(tab, query.search, session=session) for tab in TABS}
+    return rows, counts
+
+
+class CustomerListState(rx.State):
+    """What one viewer of the customers page sees; only the visible page is held."""
+
+    tab: str = "individual"
+    search: str = ""
+    sort: str = "name"
+    direction: str = "asc"
+    page: int = 1
+    page_size: int = 25
+    rows: list[dict[str, str]] = []
+    counts: dict[str, int] = {"individual": 0, "institution": 0, "trash": 0}
+    selected: list[str] = []
+    loaded: bool = False
+    confirm_id: str = ""
+    confirm_name: str = ""
+    purge_confirm: bool = False
+    bulk_open: bool = False
+
+    @rx.var
+    def total(self) -> int:
+        """Customers in the current tab matching the search."""
+        return self.counts.get(self.tab, 0)
+
+    @rx.var
+    def page_count(self) -> int:
+        """Number of pages (at least one)."""
+        return max(1, ceil(self.total / self.page_size))
+
+    @rx.var
+    def count_labels(self) -> dict[str, str]:
+        """Tab counts written with thousands separators."""
+        return {tab: f"{self.counts.get(tab, 0):,}" for tab in TABS}
+
+    @rx.var
+    def range_total_label(self) -> str:
+        """The current tab's matching count, with thousands separators."""
+        return f"{self.total:,}"
+
+    @rx.var
+    def range_label(self) -> str:
+        """Which rows are shown, e.g. "26–50 of 1,204"."""
+        if not self.total:
+            return "0 of 0"
+        first = (self.page - 1) * self.page_size + 1
+        return f"{first:,}–{min(self.page * self.page_size, self.total):,} of {self.total:,}"
+
+    @rx.var
+    def all_on_page_selected(self) -> bool:
+        """Whether every visible row is selected."""
+        return bool(self.rows) and all(r["id"] in self.selected for r in self.rows)
+
+    def _query(self) -> ListQuery:
+        return ListQuery(self.tab, self.search, self.sort, self.direction, self.page, self.page_size).checked(
+            settings.page_sizes
+        )
+
+    def _load(self) -> None:
+        query = self._query()
+        self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
+        self.rows, self.counts = fetch_page(query)
+        if self.page > self.page_count:  # the last page emptied under us
+            self.page = self.page_count
+            self.rows, self.counts = fetch_page(self._query())
+        self.loaded = True
+
+    @rx.event
+    def on_load(self):
+        """Show the page and start listening for other people's changes."""
+        self._load()
+        return CustomerListState.watch_changes
+
+    @rx.event(background=True)
+    async def watch_changes(self):
+        """Refresh this page whenever someone else changes customers, until the page goes away."""
+        async with self:
+            token = self.router.session.client_token
+        async with hub.subscribe(token) as subscriber:
+            while hub.is_current(subscriber):
+                await subscriber.wake.wait()
+                subscriber.wake.clear()
+                async with hub.slots():
+                    async with self:
+                        query = self._query()
+                    rows, counts = await asyncio.to_thread(fetch_page, query)
+                    async with self:
+                        if query == self._query():
+                            self.rows, self.counts = rows, counts
+                            self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
+
+    async def _changed(self) -> None:
+        """Reload this page and tell everyone else's."""
+        self._load()
+        await hub.announce(self.router.session.client_token)
+
+    @rx.event
+    def set_tab(self, tab: str):
+        """Switch between Individuals, Institutions and Trash."""
+        if tab in TABS and tab != self.tab:
+            self.tab, self.page, self.selected = tab, 1, []
+            self.sort, self.direction = ("deleted", "desc") if tab == "trash" else ("name", "asc")
+            self._load()
+
+    @rx.event
+    def set_search(self, value: str):
+        """Search as the user types (the input debounces)."""
+        self.search, self.page, self.selected = value[:100], 1, []
+        self._load()
+
+    @rx.event
+    def clear_search(self):
+        """Show everything in the tab again."""
+        self.set_search("")
+
+    @rx.event
+    def toggle_sort(self, key: str):
+        """Sort by a column; a second click reverses the order."""
+        if self.sort == key:
+            self.direction = "desc" if self.direction == "asc" else "asc"
+        else:
+            self.sort, self.direction = key, "asc"
+        self.page = 1
+        self._load()
+
+    @rx.event
+    def set_page_size(self, size: str):
+        """Show 25, 50 or 100 rows per page."""
+        self.page_size, self.page = int(size) if size.isdigit() else 25, 1
+        self._load()
+
+    @rx.event
+    def go_to_page(self, page: int):
+        """Jump to a page, clamped to the pages that exist."""
+        self.page = min(max(1, int(page)), self.page_count)
+        self._load()
+
+    @rx.event
+    def toggle_selected(self, row_id: str):
+        """Select or unselect one row."""
+        self.selected = [i for i in self.selected if i != row_id] if row_id in self.selected else [
+            *self.selected, row_id]
+
+    @rx.event
+    def toggle_page_selected(self):
+        """Select every row on the page, or none."""
+        self.selected = [] if self.all_on_page_selected else [r["id"] for r in self.rows]
+
+    @rx.event
+    def ask_delete(self, row_id: str, name: str):
+        """Open the confirmation for one row (delete, or purge in Trash)."""
+        self.confirm_id, self.confirm_name = row_id, name
+
+    @rx.event
+    def cancel_confirm(self):
+        """Close any confirmation without doing anything."""
+        self.confirm_id, self.confirm_name, self.bulk_open, self.purge_confirm = "", "", False, False
+
+    @rx.event
+    def set_confirm_open(self, is_open: bool):
+        """A confirmation was dismissed (Cancel, Dismiss or Escape)."""
+        if not is_open:
+            self.cancel_confirm()
+
+    @rx.event
+    async def confirm_delete(self):
+        """Move the confirmed row to Trash, or delete it for good when in Trash."""
+        ids, in_trash = [int(self.confirm_id)], self.tab == "trash"
+        self.cancel_confirm()
+        with session_scope() as session:
+            done = (customers.purge_customers if in_trash else customers.trash_customers)(ids, session=session)
+        await self._changed()
+        verb = "deleted permanently" if in_trash else "moved to Trash"
+        return rx.toast.success(f"Customer {verb}." if done else "Nothing to do: it was already gone.")
+
+    @rx.event
+    def open_bulk(self):
+        """Open the three-way dialog for the selection."""
+        self.bulk_open = bool(self.selected)
+
+    @rx.event
+    def ask_purge_selected(self):
+        """Ask before deleting the selected Trash rows for good."""
+        self.purge_confirm = bool(self.selected)
+
+    @rx.event
+    async def remove_selected(self):
+        """Trash (or, in Trash, purge) the selected rows."""
+        ids, in_trash = [int(i) for i in self.selected], self.tab == "trash"
+        self.cancel_confirm()
+        with session_scope() as session:
+            done = (customers.purge_customers if in_trash else customers.trash_customers)(ids, session=session)
+        self.selected = []
+        await self._changed()
+        return rx.toast.success(f"{done:,} customer(s) {'deleted permanently' if in_trash else 'moved to Trash'}.")
+
+    @rx.event
+    async def remove_all(self):
+        """Trash every customer of the tab that matches the search."""
+        self.cancel_confirm()
+        if self.tab == "trash":
+            return
+        with session_scope() as session:
+            done = customers.trash_customers(matching_ids(self.tab, self.search, session=session), session=session)
+        self.selected = []
+        await self._changed()
+        return rx.toast.success(f"{done:,} customer(s) moved to Trash.")
+
+    @rx.event
+    async def restore(self, row_ids: list[str]):
+        """Bring customers back from Trash."""
+        try:
+            with session_scope() as session:
+                done = customers.restore_customers([int(i) for i in row_ids], session=session)
+        except CustomerAppError as exc:
+            return rx.toast.error(str(getattr(exc, "errors", {}).get("email") or exc))
+        self.selected = [i for i in self.selected if i not in row_ids]
+        await self._changed()
+        return rx.toast.success(f"{done:,} customer(s) restored.")
+
+    @rx.event
+    async def restore_selected(self):
+        """Restore every selected Trash row."""
+        return await self.restore(list(self.selected))

@@ -1,0 +1,105 @@
+"""Change notices for live pages: a write wakes each open page once; reads wake nobody.
+
+One worker: notices travel in process. Several workers (REFLEX_REDIS_URL set): every
+notice goes through one Redis pub/sub channel, and each worker wakes its own pages.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+
+from customer_app.settings import settings
+
+CHANNEL = "customer-workspace:customers-changed"
+REFRESH_SLOTS = 8  # refreshes running at once per worker; more only queue on the database
+log = logging.getLogger(__name__)
+
+
+class _Subscriber:
+    """One open page: woken by any change it did not make itself."""
+
+    def __init__(self, token: str):
+        self.token = token
+        self.wake = asyncio.Event()
+
+
+class LiveHub:
+    """Per-worker registry of open pages and the bridge that carries notices between workers."""
+
+    def __init__(self, redis_url: str | None):
+        self.redis_url = redis_url
+        self.subscribers: dict[str, _Subscriber] = {}
+        self.refresh_slots: asyncio.Semaphore | None = None
+        self._listener: asyncio.Task | None = None
+        self._redis = None
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, token: str) -> AsyncIterator[_Subscriber]:
+        """Register an open page for `token`; a newer page for the same token replaces it."""
+        subscriber = _Subscriber(token)
+        if (previous := self.subscribers.get(token)) is not None:
+            previous.wake.set()  # let the superseded page's task notice and end
+        self.subscribers[token] = subscriber
+        self._ensure_listener()
+        try:
+            yield subscriber
+        finally:
+            if self.subscribers.get(token) is subscriber:
+                del self.subscribers[token]
+
+    def is_current(self, subscriber: _Subscriber) -> bool:
+        """Whether this page is still the newest for its token."""
+        return self.subscribers.get(subscriber.token) is subscriber
+
+    def slots(self) -> asyncio.Semaphore:
+        """The semaphore bounding concurrent refreshes (made inside the running loop)."""
+        if self.refresh_slots is None:
+            self.refresh_slots = asyncio.Semaphore(REFRESH_SLOTS)
+        return self.refresh_slots
+
+    async def announce(self, origin: str) -> None:
+        """Tell every open page except the writer's that customers changed."""
+        if self.redis_url:
+            try:
+                await self._client().publish(CHANNEL, json.dumps({"origin": origin}))
+                return
+            except Exception:  # noqa: BLE001  (a Redis outage must not fail the save itself)
+                log.exception("Could not publish a change notice; waking local pages only")
+        self.deliver(origin)
+
+    def deliver(self, origin: str) -> None:
+        """Wake local pages for a notice from `origin`."""
+        for token, subscriber in list(self.subscribers.items()):
+            if token != origin:
+                subscriber.wake.set()
+
+    def _client(self):
+        if self._redis is None:
+            import redis.asyncio as redis
+
+            self._redis = redis.from_url(self.redis_url)
+        return self._redis
+
+    def _ensure_listener(self) -> None:
+        # Started lazily inside a worker, so each forked worker has its own connection.
+        if self.redis_url and (self._listener is None or self._listener.done()):
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                pubsub = self._client().pubsub()
+                await pubsub.subscribe(CHANNEL)
+                async for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        self.deliver(json.loads(message["data"]).get("origin", ""))
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001
+                log.exception("Change-notice listener lost Redis; retrying")
+                await asyncio.sleep(1)
+
+
+hub = LiveHub(settings.redis_url)

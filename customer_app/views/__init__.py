@@ -1,0 +1,1 @@
+"""Feature sections, each bound to one state."""

@@ -1,0 +1,130 @@
+"""The create/edit pop-up: kind switch, picture, individual or institution fields, common fields."""
+
+import reflex as rx
+
+from customer_app.components.avatar import avatar
+from customer_app.components.form_field import form_field, select_field, textarea_field
+from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES
+from customer_app.state.customer_form import CustomerFormState as F
+
+UPLOAD_ID = "customer-picture"
+
+
+def _field(label: str, name: str, **props) -> rx.Component:
+    return form_field(label, name, F.values[name], F.errors[name], **props)
+
+
+def _picture() -> rx.Component:
+    """Drop area with an Upload button, a preview and Remove."""
+    preview = rx.cond(
+        F.picture != "",
+        rx.image(src=rx.get_upload_url(F.picture_url), alt="Picture preview", class_name="picture-preview"),
+        avatar("", rx.Var.create("?"), size="6"),
+    )
+    return rx.hstack(
+        preview,
+        rx.vstack(
+            rx.upload.root(
+                rx.vstack(
+                    rx.text("Drag a picture here, or", size="2", class_name="muted"),
+                    rx.button(rx.icon("upload", size=14), "Upload", type="button", variant="soft", size="1"),
+                    align="center", gap="1",
+                ),
+                id=UPLOAD_ID,
+                accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"],
+                        "image/gif": [".gif"]},
+                max_files=1,
+                on_drop=F.upload_picture(rx.upload_files(upload_id=UPLOAD_ID)),
+                class_name="dropzone",
+            ),
+            rx.text("JPEG, PNG, WebP or GIF, up to 10 MB.", size="1", class_name="muted"),
+            rx.cond(F.picture_error, rx.text(F.picture_error, color_scheme="red", size="1", role="alert")),
+            rx.cond(F.picture != "", rx.button(rx.icon("x", size=14), "Remove picture", type="button",
+                                               variant="ghost", color_scheme="red", size="1",
+                                               on_click=F.remove_picture)),
+            gap="1", align="start",
+        ),
+        gap="4", align="center",
+    )
+
+
+def _individual_fields() -> rx.Component:
+    return rx.fragment(
+        _field("First name", "first_name", auto_focus=True, auto_complete="off"),
+        _field("Last name", "last_name", auto_complete="off"),
+        _field("Date of birth", "date_of_birth", type_="date"),
+        select_field("Gender", "gender", GENDERS, F.values["gender"], F.errors["gender"]),
+    )
+
+
+def _institution_fields() -> rx.Component:
+    return rx.fragment(
+        rx.box(_field("Name", "name", required=True, auto_focus=True, auto_complete="off"), class_name="field-wide"),
+        select_field("Ownership type", "ownership_type", OWNERSHIP_TYPES, F.values["ownership_type"],
+                     F.errors["ownership_type"]),
+        _field("Website", "website", placeholder="example.com"),
+    )
+
+
+def _common_fields() -> rx.Component:
+    return rx.fragment(
+        _field("Email", "email", type_="email", auto_complete="off"),
+        _field("Phone", "phone", type_="tel"),
+        _field("Mobile", "mobile", type_="tel"),
+        _field("Fax", "fax", type_="tel"),
+        _field("Company name", "company_name"),
+        _field("Position", "position"),
+        rx.cond(F.kind == "individual", _field("Website", "website", placeholder="example.com")),
+        _field("VAT number", "vat_number", placeholder="DE136695976"),
+        textarea_field("Footnotes", "footnotes", F.values["footnotes"], F.errors["footnotes"]),
+    )
+
+
+def _conflict_banner() -> rx.Component:
+    return rx.cond(
+        F.conflict,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert")),
+            rx.callout.text("This customer was changed by someone else. Reload to see their changes "
+                            "(your edits in this form will be discarded)."),
+            rx.button("Reload", type="button", size="1", on_click=F.reload_latest, margin_left="8px"),
+            color_scheme="amber", role="alert",
+        ),
+    )
+
+
+def customer_dialog() -> rx.Component:
+    """The pop-up used by New Customer, Quick Insert and Edit."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(F.customer_id > 0, "Edit customer", "New customer")),
+            rx.dialog.description("Fields marked * are required.", size="2", class_name="muted"),
+            rx.tabs.root(
+                rx.tabs.list(rx.tabs.trigger("Individual", value="individual"),
+                             rx.tabs.trigger("Institution", value="institution")),
+                value=F.kind, on_change=F.set_kind, margin_y="12px",
+            ),
+            _conflict_banner(),
+            rx.form(
+                _picture(),
+                rx.box(
+                    rx.cond(F.kind == "individual", _individual_fields(), _institution_fields()),
+                    _common_fields(),
+                    class_name="form-grid",
+                ),
+                rx.cond(F.errors.length() > 0, rx.text("Please correct the highlighted fields.", color_scheme="red",
+                                                        size="2", role="status")),
+                rx.flex(
+                    rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+                    rx.button("Save", type="submit"),
+                    gap="3", justify="end", margin_top="16px",
+                ),
+                key=F.form_key.to_string(),
+                on_submit=F.save,
+                reset_on_submit=False,
+            ),
+            max_width="760px",
+        ),
+        open=F.open,
+        on_open_change=F.set_open,
+    )

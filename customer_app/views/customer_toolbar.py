@@ -1,0 +1,75 @@
+"""Tabs with counts, the search box and the selection actions above the table."""
+
+import reflex as rx
+
+from customer_app.state.customer_form import CustomerFormState
+from customer_app.state.customer_list import CustomerListState as S
+
+
+def _tab(value: str, label: str) -> rx.Component:
+    return rx.tabs.trigger(
+        rx.hstack(rx.text(label), rx.badge(S.count_labels[value], variant="soft", radius="full"),
+                  align="center", gap="2"),
+        value=value,
+    )
+
+
+def customer_tabs() -> rx.Component:
+    """Individuals / Institutions / Trash, each with its count for the current search."""
+    return rx.tabs.root(
+        rx.tabs.list(_tab("individual", "Individuals"), _tab("institution", "Institutions"), _tab("trash", "Trash")),
+        value=S.tab,
+        on_change=S.set_tab,
+    )
+
+
+def search_box() -> rx.Component:
+    """Debounced search over name, e-mail, phone and company."""
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=16)),
+        placeholder="Search name, e-mail, phone or company",
+        aria_label="Search customers",
+        value=S.search,
+        on_change=S.set_search.debounce(300),
+        max_length=100,
+        type="search",
+        width=["100%", "100%", "360px"],
+    )
+
+
+def selection_bar() -> rx.Component:
+    """Actions for the selected rows; shown only while something is selected."""
+    in_trash = S.tab == "trash"
+    return rx.cond(
+        S.selected.length() > 0,
+        rx.hstack(
+            rx.text(S.selected.length().to_string() + " selected", weight="medium"),
+            rx.cond(
+                in_trash,
+                rx.hstack(
+                    rx.button(rx.icon("undo-2", size=16), "Restore selected", variant="soft",
+                              on_click=S.restore_selected),
+                    rx.button(rx.icon("trash-2", size=16), "Delete selected permanently", color_scheme="red",
+                              variant="soft", on_click=S.ask_purge_selected),
+                ),
+                rx.button(rx.icon("trash-2", size=16), "Delete selected", color_scheme="red", variant="soft",
+                          on_click=S.open_bulk),
+            ),
+            align="center", gap="3", class_name="selection-bar",
+        ),
+    )
+
+
+def customer_toolbar() -> rx.Component:
+    """Tabs on the left, search and New Customer on the right, selection actions below."""
+    return rx.vstack(
+        rx.flex(
+            customer_tabs(),
+            rx.spacer(),
+            search_box(),
+            rx.button(rx.icon("plus", size=16), "New Customer", on_click=CustomerFormState.open_new),
+            gap="3", align="center", wrap="wrap", width="100%",
+        ),
+        selection_bar(),
+        width="100%", gap="2",
+    )

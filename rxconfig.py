@@ -1,0 +1,15 @@
+"""Reflex configuration: the app name, the database and nothing else."""
+
+import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
+
+from customer_app.settings import settings
+
+config = rx.Config(
+    app_name="customer_app",
+    db_url=settings.database_url,
+    telemetry_enabled=False,
+    disable_plugins=[SitemapPlugin],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    show_built_with_reflex=False,
+)
