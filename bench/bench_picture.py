@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import statistics
 import sys
+import tempfile
+import time
 from pathlib import Path
 
+# Run from a checkout without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import io  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
 
 from PIL import Image  # noqa: E402
 

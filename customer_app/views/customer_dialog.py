@@ -122,6 +122,7 @@ def customer_dialog() -> rx.Component:
                 key=F.form_key.to_string(),
                 on_submit=F.save,
                 reset_on_submit=False,
+                no_validate=True,  # the server validates and explains every field
             ),
             max_width="760px",
         ),

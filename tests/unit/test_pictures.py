@@ -41,7 +41,7 @@ def _open_stored(directory: Path, key: str, size: int) -> Image.Image:
 
 
 def _close_to(pixel, colour, tolerance: int = 40) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour))
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=True))
 
 
 def _huge_png(width: int, height: int) -> bytes:

@@ -1,0 +1,42 @@
+"""Small actions a staff member repeats in the customers page."""
+
+import io
+
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+
+def jpeg_bytes(color=(200, 60, 60)) -> bytes:
+    """A small real JPEG."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def dialog(page: Page):
+    """The open customer pop-up."""
+    return page.get_by_role("dialog")
+
+
+def create_individual(page: Page, first: str, last: str, email: str, phone: str = "") -> None:
+    """Fill and save the individual form from New Customer."""
+    page.get_by_role("button", name="New Customer").first.click()
+    form = dialog(page)
+    form.get_by_label("First name").fill(first)
+    form.get_by_label("Last name").fill(last)
+    form.get_by_label("Email").fill(email)
+    if phone:
+        form.get_by_label("Phone", exact=True).fill(phone)
+    form.get_by_role("button", name="Save").click()
+    expect(form).to_be_hidden()
+
+
+def search(page: Page, term: str) -> None:
+    """Type into the search box and wait for the debounce to apply."""
+    box = page.get_by_label("Search customers")
+    box.fill(term)
+
+
+def rows(page: Page):
+    """The table's data rows."""
+    return page.get_by_test_id("customer-row")
