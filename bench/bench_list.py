@@ -4,7 +4,7 @@ The service layer (`list_customers`, `count_customers` on a `sqlmodel.Session`) 
 SQL of the same shape executed with `sqlite3` (the baseline), alternating the two so drift hits both:
 page load, searches, sorts and a deep page; then the candidate search plans in bare SQL, with their plans.
 
-    python bench/bench_list.py [--reps 40] [--no-plans]
+    python bench/bench_list.py [--reps 40] [--no-plans] [--mmap BYTES]
 
 The database is built once at data/bench_1m.db (a few minutes) and reused. To time a proposed version of the
 query module without installing it: BENCH_QUERIES=/path/to/customer_queries.py python bench/bench_list.py
@@ -26,6 +26,7 @@ from pathlib import Path
 # Run from a checkout without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import event  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from customer_app.db import make_engine  # noqa: E402
@@ -215,17 +216,23 @@ def percentile(samples: list[float], pct: float) -> float:
 
 
 class Bench:
-    def __init__(self, path: Path, reps: int) -> None:
+    def __init__(self, path: Path, reps: int, mmap: int = 0) -> None:
         self.engine = make_engine(f"sqlite:///{path}")
         self.conn = sqlite3.connect(path)
         self.conn.execute("PRAGMA journal_mode=WAL")
+        if mmap:  # what the app would get from `PRAGMA mmap_size` in customer_app/db.py
+            event.listen(self.engine, "connect", lambda dbapi, _record: dbapi.execute(f"PRAGMA mmap_size={mmap}"))
+            self.conn.execute(f"PRAGMA mmap_size={mmap}")
         self.toucher = sqlite3.connect(path, isolation_level=None)
         self.reps = reps
         self.results: list[Result] = []
 
     def touch(self) -> None:
-        """Commit a no-op change from another connection, so nothing remembered from before can be reused."""
-        self.toucher.execute("UPDATE customer SET version = version WHERE id = 1")
+        """Commit a change from another connection, so nothing remembered from before can be reused.
+
+        (Setting a column to its own value would not do: SQLite writes nothing when a row is unchanged.)
+        """
+        self.toucher.execute("UPDATE customer SET version = -version WHERE id = 1")
 
     def run(
         self,
@@ -468,22 +475,22 @@ def plans(b: Bench, explain: bool) -> None:
         " two terms shows a term that is common elsewhere but absent here)"
     )
     cases = [(t, "individual") for t in PLAN_TERMS] + [("son", "institution"), ("zoe", "institution")]
-    header = f"{'shape':<40}" + "".join(f"{t + ('/inst' if tab == 'institution' else ''):>17}" for t, tab in cases)
+    header = f"{'shape':<46}" + "".join(f"{t + ('/inst' if tab == 'institution' else ''):>13}" for t, tab in cases)
     print(header)
     print("-" * len(header))
     for label, (sql, params) in shapes.items():
         cells = []
         for term, tab in cases:
             median, p95, _ = time_bare(conn, sql, params(term, tab))
-            cells.append(f"{median:>8.1f}/{p95:<7.1f}")
-        print(f"{label:<40}" + " ".join(f"{c:>16}" for c in cells), flush=True)
+            cells.append(f"{median:.1f}/{p95:.1f}")
+        print(f"{label:<46}" + "".join(f"{c:>13}" for c in cells), flush=True)
     counts = [probe(conn, t, COUNT + 1) for t, _ in cases[: len(PLAN_TERMS)]]
     print("candidates: " + ", ".join(f"{t} {n:,}" for t, n in zip(PLAN_TERMS, counts, strict=True)))
     if explain:
         print("\nEXPLAIN QUERY PLAN")
         for label, (sql, params) in shapes.items():
             plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params("son", "individual"))]
-            print(f"  {label:<40} {' | '.join(plan)}")
+            print(f"  {label:<46} {' | '.join(plan)}")
         for tab in ("individual", "trash"):
             plan = [
                 row[3]
@@ -491,7 +498,7 @@ def plans(b: Bench, explain: bool) -> None:
                     f"EXPLAIN QUERY PLAN SELECT count(*) FROM customer WHERE {TAB_SQL[tab]}", tab_params(tab)
                 )
             ]
-            print(f"  {'count: tab ' + tab:<40} {' | '.join(plan)}")
+            print(f"  {'count: tab ' + tab:<46} {' | '.join(plan)}")
 
 
 def main() -> None:
@@ -499,6 +506,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=40, help="repetitions per operation (fewer for slow ones)")
     parser.add_argument("--no-plans", action="store_true", help="skip the bare-SQL comparison of search plans")
+    parser.add_argument("--mmap", type=int, default=0, help="PRAGMA mmap_size for every connection (default off)")
     args = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -506,12 +514,13 @@ def main() -> None:
 
     started = time.perf_counter()
     path = ensure(COUNT)
-    b = Bench(path, args.reps)
+    b = Bench(path, args.reps, args.mmap)
     _ID = [row[1] for row in b.conn.execute("PRAGMA table_info(customer)")].index("id")
     module = os.environ.get("BENCH_QUERIES") or Q.__file__
     print(
         f"SQLite {sqlite3.sqlite_version}; query module {module} "
-        f"({'plans chosen by the module' if PLANNED else 'plans left to SQLite'}); target p95 < {TARGET_MS:.0f} ms"
+        f"({'plans chosen by the module' if PLANNED else 'plans left to SQLite'}); mmap_size {args.mmap}; "
+        f"target p95 < {TARGET_MS:.0f} ms"
     )
     print("ratio = service median / bare median: the bare SQL is the same statements through sqlite3, no ORM")
     main_table(b)

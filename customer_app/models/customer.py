@@ -3,7 +3,7 @@
 import enum
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, text
+from sqlalchemy import Column, DateTime, Index, Text, TypeDecorator, text
 from sqlmodel import Field, SQLModel
 
 
@@ -31,8 +31,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator):
+    """A timestamp that always comes back timezone-aware in UTC (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 def _ts(nullable: bool) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+    return Column(UTCDateTime(), nullable=nullable)
 
 
 _ACTIVE = text("deleted_at IS NULL")
@@ -72,9 +85,9 @@ class Customer(CustomerInput, table=True):
         _active_index("ix_customer_active_email_key", "email_key", unique=True),
         _active_index("ix_customer_active_name", "kind", "sort_name", "id"),
         _active_index("ix_customer_active_created", "kind", "created_at", "id"),
-        _active_index("ix_customer_active_email", "kind", "email", "id"),
+        _active_index("ix_customer_active_email", "kind", "email_key", "id"),
         _active_index("ix_customer_active_phone", "kind", "phone", "id"),
-        _active_index("ix_customer_active_company", "kind", "company_name", "id"),
+        _active_index("ix_customer_active_company", "kind", "company_key", "id"),
         Index("ix_customer_deleted", "deleted_at", sqlite_where=_DELETED, postgresql_where=_DELETED),
     )
 
@@ -85,6 +98,7 @@ class Customer(CustomerInput, table=True):
     email_key: str | None = Field(default=None, max_length=320)
     display_name: str = Field(max_length=300)
     sort_name: str = Field(max_length=300)
+    company_key: str | None = Field(default=None, max_length=200)
     search_text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))

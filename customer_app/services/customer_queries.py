@@ -12,14 +12,14 @@ from customer_app.services.normalize import fold
 TABS = ("individual", "institution", "trash")
 SORT_COLUMNS = {
     "name": Customer.sort_name,
-    "email": Customer.email,
+    "email": Customer.email_key,
     "phone": Customer.phone,
-    "company": Customer.company_name,
+    "company": Customer.company_key,
     "created": Customer.created_at,
     "deleted": Customer.deleted_at,
 }
 DEFAULT_SORT = {"individual": ("name", "asc"), "institution": ("name", "asc"), "trash": ("deleted", "desc")}
-_PHONE_LIKE = re.compile(r"^[+\d][\d\s().\-/]*$")
+_PHONE_LIKE = re.compile(r"^[+(\d][\d\s().\-/]*$")
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,3 @@ def count_customers(tab: str, search: str, *, session: Session) -> int:
     statement = select(func.count()).select_from(Customer).where(*tab_filter(tab, search, session))
     return session.exec(statement).one()
 
-
-def matching_ids(tab: str, search: str, *, session: Session) -> list[int]:
-    """Every id a tab shows for a search (for "Remove all")."""
-    return list(session.exec(select(Customer.id).where(*tab_filter(tab, search, session))).all())

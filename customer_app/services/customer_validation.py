@@ -90,6 +90,13 @@ def _birth_date(value: str) -> date:
     today = utcnow().date()
     if born > today:
         raise ValueError("The date of birth cannot be in the future.")
-    if born < today.replace(year=today.year - MAX_AGE_YEARS, day=min(today.day, 28)):
+    if born < _years_before(today, MAX_AGE_YEARS):
         raise ValueError(f"The date of birth cannot be more than {MAX_AGE_YEARS} years ago.")
     return born
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)

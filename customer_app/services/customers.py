@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind, utcnow
 from customer_app.services import pictures
+from customer_app.services.customer_queries import tab_filter
 from customer_app.services.normalize import email_key, fold
 from customer_app.settings import settings
 
@@ -29,6 +30,7 @@ def derived_fields(data: CustomerInput) -> dict[str, object]:
         "sort_name": fold(display)[:300],
         "search_text": f"{fold(words)} {phones}".strip(),
         "email_key": email_key(data.email) if data.email else None,
+        "company_key": fold(data.company_name)[:200] if data.company_name else None,
     }
 
 
@@ -53,14 +55,13 @@ def update_customer(
     fields = data.model_dump() | derived_fields(data)
     _ensure_email_free(session, fields["email_key"], exclude_id=customer_id)
     old_picture = current.picture
-    result = session.execute(
+    statement = (
         update(Customer)
         .where(col(Customer.id) == customer_id, col(Customer.version) == expected_version)
         .values(**fields, picture=picture, version=expected_version + 1, updated_at=utcnow())
     )
-    if result.rowcount != 1:  # a concurrent save won the race between our read and write
+    if _write(session, statement).rowcount != 1:  # a concurrent save won the race between our read and write
         raise ConflictError("This customer was changed by someone else.")
-    _flush(session)
     session.expire(current)
     if old_picture and old_picture != picture:
         pictures.delete_picture(old_picture, directory=settings.picture_dir)
@@ -77,14 +78,28 @@ def get_customer(customer_id: int, *, session: Session, in_trash: bool = False) 
 
 
 def trash_customers(ids: Iterable[int], *, session: Session) -> int:
-    """Move active customers to Trash; returns how many moved."""
+    """Move the given active customers to Trash; returns how many moved."""
+    return _trash_where(session, col(Customer.id).in_(list(ids)))
+
+
+def trash_matching(tab: str, search: str, *, session: Session) -> int:
+    """Move every customer a tab shows for a search to Trash ("Remove all"), in one statement."""
+    if tab == "trash":
+        return 0
+    return _trash_where(session, *tab_filter(tab, search, session))
+
+
+def _trash_where(session: Session, *conditions) -> int:
     now = utcnow()
-    result = session.execute(
+    statement = (
         update(Customer)
-        .where(col(Customer.id).in_(list(ids)), col(Customer.deleted_at).is_(None))
+        .where(*conditions, col(Customer.deleted_at).is_(None))
         .values(deleted_at=now, updated_at=now, version=Customer.version + 1)
+        .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    moved = session.execute(statement).rowcount
+    session.expire_all()  # loaded customers must not keep showing themselves as active
+    return moved
 
 
 def restore_customers(ids: Iterable[int], *, session: Session) -> int:
@@ -130,9 +145,13 @@ def _ensure_email_free(session: Session, key: str | None, *, exclude_id: int | N
 
 
 def _flush(session: Session) -> None:
-    # The partial unique index is the last word when two saves race on one e-mail.
+    _write(session, None)
+
+
+def _write(session: Session, statement):
+    """Execute (or just flush); the partial unique index is the last word when two saves race on one e-mail."""
     try:
-        session.flush()
+        return session.execute(statement) if statement is not None else session.flush()
     except IntegrityError as exc:
         session.rollback()
         raise ValidationError({"email": EMAIL_TAKEN}) from exc

@@ -8,7 +8,7 @@ import reflex as rx
 from customer_app.db import session_scope
 from customer_app.errors import CustomerAppError
 from customer_app.services import customers
-from customer_app.services.customer_queries import TABS, ListQuery, count_customers, list_customers, matching_ids
+from customer_app.services.customer_queries import TABS, ListQuery, count_customers, list_customers
 from customer_app.settings import settings
 from customer_app.state.live import hub
 from customer_app.state.rows import customer_row
@@ -223,7 +223,7 @@ class CustomerListState(rx.State):
         if self.tab == "trash":
             return
         with session_scope() as session:
-            done = customers.trash_customers(matching_ids(self.tab, self.search, session=session), session=session)
+            done = customers.trash_matching(self.tab, self.search, session=session)
         self.selected = []
         await self._changed()
         return rx.toast.success(f"{done:,} customer(s) moved to Trash.")

@@ -94,8 +94,8 @@ def _empty_state() -> rx.Component:
 
 
 def customer_table() -> rx.Component:
-    """The current page of rows, or a helpful empty state."""
-    return rx.cond(
+    """The current page of rows, or a helpful empty state; `data-search` tells which search they answer."""
+    return rx.box(rx.cond(
         S.rows.length() > 0,
         rx.box(
             rx.table.root(_header(), rx.table.body(rx.foreach(S.rows, _row)), variant="surface", size="1",
@@ -103,4 +103,4 @@ def customer_table() -> rx.Component:
             overflow_x="auto", width="100%",
         ),
         rx.cond(S.loaded, _empty_state(), rx.center(rx.spinner(size="3"), padding="48px")),
-    )
+    ), data_search=S.search, data_tab=S.tab, width="100%", class_name="results")

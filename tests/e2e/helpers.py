@@ -32,11 +32,18 @@ def create_individual(page: Page, first: str, last: str, email: str, phone: str 
 
 
 def search(page: Page, term: str) -> None:
-    """Type into the search box and wait for the debounce to apply."""
-    box = page.get_by_label("Search customers")
-    box.fill(term)
+    """Type into the search box and wait until the results answer that search."""
+    page.get_by_label("Search customers").fill(term)
+    expect(page.locator(".results")).to_have_attribute("data-search", term)
 
 
 def rows(page: Page):
     """The table's data rows."""
     return page.get_by_test_id("customer-row")
+
+
+def open_tab(page: Page, label: str) -> None:
+    """Switch the list to a tab and wait until the rows are that tab's."""
+    values = {"Individuals": "individual", "Institutions": "institution", "Trash": "trash"}
+    page.get_by_role("tab", name=label).click()
+    expect(page.locator(".results")).to_have_attribute("data-tab", values[label])

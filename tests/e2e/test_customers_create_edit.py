@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import create_individual, dialog, jpeg_bytes, rows, search
+from tests.e2e.helpers import create_individual, dialog, jpeg_bytes, open_tab, rows, search
 
 
 def test_create_individual_with_picture_shows_in_list(page: Page):
@@ -57,7 +57,7 @@ def test_create_institution_then_edit_it(page: Page):
     form.get_by_role("button", name="Save").click()
     expect(form).to_be_hidden()
 
-    page.get_by_role("tab", name="Institutions").click()
+    open_tab(page, "Institutions")
     search(page, "generale des")
     row = rows(page).filter(has_text="Société Générale des Tests")
     expect(row).to_have_count(1)

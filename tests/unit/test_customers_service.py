@@ -23,7 +23,7 @@ def stored(session: Session, customer_id: int) -> Customer:
 
 
 def as_utc(moment: datetime) -> datetime:
-    """A stored timestamp as aware UTC (SQLite hands them back naive; see the xfail below)."""
+    """A stored timestamp as aware UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -51,12 +51,6 @@ def test_created_individual_is_stored_with_display_sort_and_search_forms(session
 
 
 def test_stored_timestamps_come_back_as_utc_aware_datetimes(session, add, backend, request):
-    if backend == "sqlite":
-        request.applymarker(pytest.mark.xfail(
-            strict=True,
-            reason="models/customer.py _ts(): DateTime(timezone=True) is stored without an offset by SQLite, so "
-            "created_at/updated_at/deleted_at come back naive on SQLite and aware on PostgreSQL",
-        ))
     customer = add(last_name="Lee")
     customers.trash_customers([customer.id], session=session)
     session.commit()
@@ -312,12 +306,6 @@ def test_create_losing_a_race_for_an_email_reports_the_email_field(session, riva
     assert names(session, "individual") == ["Rival"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="customers.update_customer runs its UPDATE with session.execute(), outside _flush(), so the unique "
-    "index's IntegrityError escapes as a raw database error instead of ValidationError({'email': ...})",
-)
 def test_update_losing_a_race_for_an_email_reports_the_email_field(session, add, request):
     customer = add(last_name="Lee")
     request.getfixturevalue("rival_takes_the_email_after_the_check")

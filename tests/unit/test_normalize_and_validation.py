@@ -166,11 +166,6 @@ def test_date_of_birth_limit_works_on_29_february(today_is):
     assert "date_of_birth" in errors_of(last_name="Lee", date_of_birth="1898-02-27")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="customer_validation._birth_date clamps the limit to the 28th (day=min(today.day, 28)), so at the "
-    "end of a month up to 3 days more than 130 years ago are still accepted",
-)
 def test_date_of_birth_more_than_130_years_ago_is_refused_at_the_end_of_a_month(today_is):
     today_is(date(2026, 3, 31))
     assert "date_of_birth" in errors_of(last_name="Lee", date_of_birth="1896-03-29")

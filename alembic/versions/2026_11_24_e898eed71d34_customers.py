@@ -1,8 +1,8 @@
 """Customers table, list indexes and the substring search index.
 
-Revision ID: 2b3adc179ce7
+Revision ID: e898eed71d34
 Revises: 
-Create Date: 2026-11-24 03:43:13.417697
+Create Date: 2026-11-24 04:17:02.177840
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '2b3adc179ce7'
+revision: str = 'e898eed71d34'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('email_key', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True),
     sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('sort_name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('company_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -49,9 +50,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('customer', schema=None) as batch_op:
-        batch_op.create_index('ix_customer_active_company', ['kind', 'company_name', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_customer_active_company', ['kind', 'company_key', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_customer_active_created', ['kind', 'created_at', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
-        batch_op.create_index('ix_customer_active_email', ['kind', 'email', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_customer_active_email', ['kind', 'email_key', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_customer_active_email_key', ['email_key'], unique=True, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_customer_active_name', ['kind', 'sort_name', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_customer_active_phone', ['kind', 'phone', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
