@@ -2,10 +2,10 @@
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import customer_app.models  # noqa: F401  (registers every table on the metadata)
+from alembic import context
 from customer_app.db import make_engine
 from customer_app.settings import settings
 
@@ -20,11 +20,9 @@ UNMANAGED_TABLES = {"customer_fts"}
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave hand-written search structures out of autogenerate."""
-    if type_ == "table" and (name in UNMANAGED_TABLES or name.startswith("customer_fts_")):
-        return False
-    if type_ == "index" and name == "ix_customer_search_trgm":
-        return False
-    return True
+    if type_ == "table":
+        return name not in UNMANAGED_TABLES and not name.startswith("customer_fts_")
+    return not (type_ == "index" and name == "ix_customer_search_trgm")
 
 
 def run_migrations() -> None:

@@ -80,7 +80,7 @@ def _empty_state() -> rx.Component:
         S.search != "",
         rx.text("No customers match “", S.search, "” in this tab."),
         rx.match(S.tab, ("trash", rx.text("Trash is empty. Deleted customers wait here until you restore them.")),
-                 ("institution", rx.text("No institutions yet. Add companies, non-profits and agencies you work with.")),
+                 ("institution", rx.text("No institutions yet. Add the companies and agencies you work with.")),
                  rx.text("No individuals yet. Add the people you do business with.")),
     )
     action = rx.cond(
