@@ -33,7 +33,7 @@ browser:  ## Chromium from Debian's packages; tests drive it with Playwright (ne
 
 migrate: install  ## apply database migrations (SQLite at data/customers.db unless DATABASE_URL is set)
 	mkdir -p data
-	.venv/bin/alembic upgrade head
+	.venv/bin/alembic -c alembic/alembic.ini upgrade head
 
 run: migrate  ## production build on http://localhost:3000
 	.venv/bin/reflex run --env prod --loglevel warning

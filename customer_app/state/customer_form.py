@@ -9,6 +9,7 @@ from customer_app.services import customers, pictures
 from customer_app.services.customer_validation import validate_customer
 from customer_app.settings import settings
 from customer_app.state.customer_list import CustomerListState
+from customer_app.state.rows import parse_ids
 
 FORM_FIELDS = (
     "email", "phone", "mobile", "fax", "company_name", "website", "vat_number", "position", "footnotes",
@@ -60,7 +61,7 @@ class CustomerFormState(rx.State):
         self._reset()
         try:
             with session_scope() as session:
-                self._fill(customers.get_customer(int(customer_id), session=session))
+                self._fill(customers.get_customer((parse_ids(customer_id) or [0])[0], session=session))
         except NotFoundError as exc:
             return rx.toast.error(str(exc))
         self.open = True

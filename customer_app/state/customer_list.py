@@ -11,7 +11,7 @@ from customer_app.services import customers
 from customer_app.services.customer_queries import TABS, ListQuery, count_customers, list_customers
 from customer_app.settings import settings
 from customer_app.state.live import hub
-from customer_app.state.rows import customer_row
+from customer_app.state.rows import customer_row, parse_ids
 
 
 def fetch_page(query: ListQuery) -> tuple[list[dict[str, str]], dict[str, int]]:
@@ -148,13 +148,13 @@ class CustomerListState(rx.State):
     @rx.event
     def set_page_size(self, size: str):
         """Show 25, 50 or 100 rows per page."""
-        self.page_size, self.page = int(size) if size.isdigit() else 25, 1
+        self.page_size, self.page = (parse_ids(size) or [25])[0], 1
         self._load()
 
     @rx.event
     def go_to_page(self, page: int):
         """Jump to a page, clamped to the pages that exist."""
-        self.page = min(max(1, int(page)), self.page_count)
+        self.page = min(max(1, (parse_ids(page) or [1])[0]), self.page_count)
         self._load()
 
     @rx.event
@@ -187,7 +187,7 @@ class CustomerListState(rx.State):
     @rx.event
     async def confirm_delete(self):
         """Move the confirmed row to Trash, or delete it for good when in Trash."""
-        ids, in_trash = [int(self.confirm_id)], self.tab == "trash"
+        ids, in_trash = parse_ids(self.confirm_id), self.tab == "trash"
         self.cancel_confirm()
         with session_scope() as session:
             done = (customers.purge_customers if in_trash else customers.trash_customers)(ids, session=session)
@@ -208,7 +208,7 @@ class CustomerListState(rx.State):
     @rx.event
     async def remove_selected(self):
         """Trash (or, in Trash, purge) the selected rows."""
-        ids, in_trash = [int(i) for i in self.selected], self.tab == "trash"
+        ids, in_trash = parse_ids(self.selected), self.tab == "trash"
         self.cancel_confirm()
         with session_scope() as session:
             done = (customers.purge_customers if in_trash else customers.trash_customers)(ids, session=session)
@@ -233,7 +233,7 @@ class CustomerListState(rx.State):
         """Bring customers back from Trash."""
         try:
             with session_scope() as session:
-                done = customers.restore_customers([int(i) for i in row_ids], session=session)
+                done = customers.restore_customers(parse_ids(row_ids), session=session)
         except CustomerAppError as exc:
             return rx.toast.error(str(getattr(exc, "errors", {}).get("email") or exc))
         self.selected = [i for i in self.selected if i not in row_ids]

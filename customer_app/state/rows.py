@@ -26,3 +26,9 @@ def customer_row(customer: Customer) -> dict[str, str]:
         "deleted": customer.deleted_at.strftime("%Y-%m-%d %H:%M") if customer.deleted_at else "",
         "kind": "Individual" if customer.kind == "individual" else "Institution",
     }
+
+
+def parse_ids(values: object) -> list[int]:
+    """Row ids sent by the browser, keeping only well-formed ones (clients can send anything)."""
+    items = values if isinstance(values, list | tuple) else [values]
+    return [int(v) for v in items if str(v).isdigit() and len(str(v)) < 19]

@@ -21,8 +21,6 @@ def _sort_header(key: str, label: str) -> rx.Component:
 
 
 def _header() -> rx.Component:
-    date_key, date_label = rx.cond(S.tab == "trash", "deleted", "created"), rx.cond(S.tab == "trash", "Deleted",
-                                                                                      "Created")
     return rx.table.header(
         rx.table.row(
             rx.table.column_header_cell(
@@ -30,9 +28,7 @@ def _header() -> rx.Component:
                             aria_label="Select all on page"), width="36px"),
             rx.table.column_header_cell("", width="44px"),
             *[_sort_header(key, label) for key, label in COLUMNS],
-            rx.table.column_header_cell(
-                rx.button(date_label, variant="ghost", size="1", color_scheme="gray", high_contrast=True,
-                          on_click=S.toggle_sort(date_key))),
+            rx.cond(S.tab == "trash", _sort_header("deleted", "Deleted"), _sort_header("created", "Created")),
             rx.table.column_header_cell(rx.text("Actions", class_name="sr-only"), width="96px"),
         )
     )

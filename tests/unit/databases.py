@@ -19,9 +19,7 @@ PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.
 
 def alembic_config() -> Config:
     """The project's alembic configuration, usable from any working directory."""
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    config.set_main_option("path_separator", "os")  # alembic.ini predates this option; silences a warning
+    config = Config(str(ROOT / "alembic" / "alembic.ini"))
     config.attributes["configure_logger"] = False  # leave pytest's logging alone
     return config
 
