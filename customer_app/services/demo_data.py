@@ -70,4 +70,4 @@ def insert_demo(connection: Connection, count: int, *, chunk: int = 5000, pictur
 
 
 def _slug(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())[:30] or "x"
+    return "".join(ch for ch in fold(text) if ch.isascii() and ch.isalnum())[:30] or "x"

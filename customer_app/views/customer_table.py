@@ -25,11 +25,11 @@ def _header() -> rx.Component:
         rx.table.row(
             rx.table.column_header_cell(
                 rx.checkbox(checked=S.all_on_page_selected, on_change=S.toggle_page_selected,
-                            aria_label="Select all on page"), width="36px"),
-            rx.table.column_header_cell("", width="44px"),
+                            aria_label="Select all on page")),
+            rx.table.column_header_cell(""),
             *[_sort_header(key, label) for key, label in COLUMNS],
             rx.cond(S.tab == "trash", _sort_header("deleted", "Deleted"), _sort_header("created", "Created")),
-            rx.table.column_header_cell(rx.text("Actions", class_name="sr-only"), width="96px"),
+            rx.table.column_header_cell(rx.text("Actions", class_name="sr-only")),
         )
     )
 

@@ -20,7 +20,7 @@ def pagination() -> rx.Component:
             align="center", gap="2",
         ),
         rx.spacer(),
-        rx.text(S.range_label, class_name="muted"),
+        rx.text(S.range_label, class_name="muted", margin_right="8px"),
         rx.hstack(
             _nav("chevrons-left", "First page", 1, S.page <= 1),
             _nav("chevron-left", "Previous page", S.page - 1, S.page <= 1),

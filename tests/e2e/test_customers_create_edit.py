@@ -81,3 +81,21 @@ def test_cancel_closes_without_changes(page: Page):
     form.get_by_role("button", name="Cancel").click()
     expect(form).to_be_hidden()
     expect(rows(page).first).to_contain_text("Cancel Unchanged")
+
+
+def test_refused_picture_explains_why_and_can_be_replaced_or_removed(page: Page):
+    page.get_by_role("button", name="New Customer").first.click()
+    form = dialog(page)
+    with page.expect_file_chooser() as chooser:
+        form.get_by_role("button", name="Upload").click()
+    chooser.value.set_files({"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"just some text"})
+    expect(form.get_by_text("This file is not a JPEG, PNG, WebP or GIF picture.")).to_be_visible()
+    expect(form.get_by_role("img", name="Picture preview")).to_have_count(0)
+
+    with page.expect_file_chooser() as chooser:
+        form.get_by_role("button", name="Upload").click()
+    chooser.value.set_files({"name": "ok.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes((20, 120, 60))})
+    expect(form.get_by_role("img", name="Picture preview")).to_be_visible()
+    form.get_by_role("button", name="Remove picture").click()
+    expect(form.get_by_role("img", name="Picture preview")).to_have_count(0)
+    form.get_by_role("button", name="Cancel").click()
