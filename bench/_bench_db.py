@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 
 from alembic import command
@@ -18,13 +19,16 @@ BENCH_DB = PROJECT_ROOT / "data" / "bench_1m.db"
 
 
 def row_count(path: Path) -> int:
-    """Customers in the database at `path`, or -1 when it is missing or unreadable."""
+    """Customers in the database at `path`, or -1 when it is missing, unreadable or not at the latest migration."""
     if not path.exists():
         return -1
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            if revision != ScriptDirectory.from_config(alembic_config()).get_current_head():
+                return -1
             return conn.execute("SELECT count(*) FROM customer").fetchone()[0]
-    except sqlite3.Error:
+    except (sqlite3.Error, TypeError):
         return -1
 
 
@@ -36,11 +40,18 @@ def _load_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Run the app's Alembic migrations on `engine`'s database."""
+def alembic_config() -> Config:
+    """The project's Alembic configuration, usable from any working directory."""
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config.set_main_option("path_separator", "os")
     config.attributes["configure_logger"] = False
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Run the app's Alembic migrations on `engine`'s database."""
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -76,7 +87,7 @@ def ensure(count: int, path: Path = BENCH_DB) -> Path:
     if row_count(path) == count:
         print(f"Reusing {path.relative_to(PROJECT_ROOT)} ({count:,} customers)")
         return path
-    print(f"Building {path.relative_to(PROJECT_ROOT)} with {count:,} customers (once; takes a few minutes)...")
+    print(f"Building {path.relative_to(PROJECT_ROOT)}: {count:,} customers at the latest migration (a few minutes)...")
     seconds = build(path, count)
     print(f"Built {count:,} customers in {seconds:.0f} s ({count / seconds:,.0f} rows/s)")
     return path

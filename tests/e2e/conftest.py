@@ -27,8 +27,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-b
 @pytest.fixture(scope="session")
 def app_url() -> str:
     """The app, migrated and running for the whole test session."""
-    subprocess.run([sys.executable, "-m", "alembic", "-c", "alembic/alembic.ini", "upgrade", "head"], cwd=ROOT, check=True,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)
+    migrate = [sys.executable, "-m", "alembic", "-c", "alembic/alembic.ini", "upgrade", "head"]
+    subprocess.run(migrate, cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)
     with AppHarness.create(root=ROOT) as harness:
         assert harness.frontend_url
         yield harness.frontend_url.rstrip("/")
