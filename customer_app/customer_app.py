@@ -4,13 +4,20 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.pages.customers import customers_page
+from customer_app.pages.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.state.customer_list import CustomerListState
+from customer_app.state.sign_in import SignInState
 
 app = rx.App(stylesheets=["/styles.css"])
 
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),
     (routes.CUSTOMERS, "Customers", customers_page, CustomerListState.on_load),
+    (routes.LOGIN, "Sign in", login_page, SignInState.on_login_load),
+    (routes.SETUP, "Set up", setup_page, SignInState.on_setup_load),
+    (routes.FORGOT, "Forgot password", forgot_page, None),
+    (routes.RESET, "Choose a new password", reset_page, SignInState.on_link_load),
+    (routes.INVITE, "Welcome", invite_page, SignInState.on_link_load),
 )
 for route, title, component, on_load in PAGES:
     app.add_page(component, route=route, title=f"{title} · Customer workspace", on_load=on_load)

@@ -23,3 +23,11 @@ class ConflictError(CustomerAppError):
 
 class PictureError(CustomerAppError):
     """An uploaded picture was refused."""
+
+
+class PermissionDenied(CustomerAppError):
+    """The signed-in staff member's role does not allow this (or nobody is signed in)."""
+
+
+class SignInError(CustomerAppError):
+    """Sign-in refused: wrong credentials, throttled or locked."""

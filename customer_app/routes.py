@@ -2,3 +2,11 @@
 
 HOME = "/"
 CUSTOMERS = "/customers"
+LOGIN = "/login"
+SETUP = "/setup"
+FORGOT = "/forgot"
+RESET = "/reset/[token]"
+INVITE = "/invite/[token]"
+STAFF = "/admin/staff"
+AUDIT = "/admin/audit"
+OUTBOX = "/admin/outbox"

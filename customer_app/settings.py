@@ -32,6 +32,12 @@ class Settings:
     picture_max_bytes: int = field(default_factory=lambda: _env_int("PICTURE_MAX_BYTES", 10 * 1024 * 1024))
     picture_max_pixels: int = field(default_factory=lambda: _env_int("PICTURE_MAX_PIXELS", 50_000_000))
     upload_dir: Path = field(default_factory=_upload_dir)
+    public_url: str = field(default_factory=lambda: os.environ.get("PUBLIC_URL", "http://localhost:3000").rstrip("/"))
+    smtp_url: str | None = field(default_factory=lambda: os.environ.get("SMTP_URL") or None)
+    mail_from: str = field(default_factory=lambda: os.environ.get("MAIL_FROM", "Customers <noreply@localhost>"))
+    session_idle_minutes: int = field(default_factory=lambda: _env_int("SESSION_IDLE_MINUTES", 8 * 60))
+    session_absolute_hours: int = field(default_factory=lambda: _env_int("SESSION_ABSOLUTE_HOURS", 12))
+    remember_days: int = field(default_factory=lambda: _env_int("REMEMBER_DAYS", 30))
 
     @property
     def picture_dir(self) -> Path:

@@ -1,6 +1,33 @@
-"""The frame of every staff page: header with Quick Insert, then the page body."""
+"""The frame of every staff page: header with navigation, Quick Insert and the signed-in person."""
 
 import reflex as rx
+
+from customer_app import routes
+from customer_app.state.auth import AuthState
+
+
+def _admin_links() -> rx.Component:
+    return rx.cond(
+        AuthState.is_admin,
+        rx.hstack(
+            rx.link("Staff", href=routes.STAFF, size="2"),
+            rx.link("Audit log", href=routes.AUDIT, size="2"),
+            rx.link("Outbox", href=routes.OUTBOX, size="2"),
+            gap="4", align="center",
+        ),
+    )
+
+
+def _account() -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(AuthState.user_name, size="2", weight="medium"),
+            rx.text(AuthState.role_label, size="1", class_name="muted"),
+            gap="0", align="end",
+        ),
+        rx.button(rx.icon("log-out", size=14), "Sign out", variant="ghost", size="1", on_click=AuthState.sign_out),
+        gap="3", align="center",
+    )
 
 
 def layout(title: str, body: rx.Component, *, header_actions: list[rx.Component] = ()) -> rx.Component:
@@ -9,10 +36,13 @@ def layout(title: str, body: rx.Component, *, header_actions: list[rx.Component]
         rx.el.header(
             rx.hstack(
                 rx.link(rx.hstack(rx.icon("users", size=20), rx.text("Customer workspace", weight="bold")),
-                        href="/customers", underline="none", color_scheme="gray", high_contrast=True),
+                        href=routes.CUSTOMERS, underline="none", color_scheme="gray", high_contrast=True),
+                rx.link("Customers", href=routes.CUSTOMERS, size="2", margin_left="16px"),
+                _admin_links(),
                 rx.spacer(),
                 *header_actions,
-                align="center", width="100%", max_width="1280px", margin="0 auto",
+                _account(),
+                align="center", width="100%", max_width="1280px", margin="0 auto", gap="4",
             ),
             class_name="app-header",
         ),

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from customer_app.components.layout import layout
+from customer_app.state.auth import AuthState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.views.customer_dialog import customer_dialog
 from customer_app.views.customer_table import customer_table
@@ -13,7 +14,8 @@ from customer_app.views.pagination import pagination
 
 def quick_insert() -> rx.Component:
     """Header button that opens the customer pop-up from any staff page."""
-    return rx.button(rx.icon("zap", size=16), "Quick Insert", variant="outline", on_click=CustomerFormState.open_new)
+    return rx.cond(AuthState.can_edit, rx.button(rx.icon("zap", size=16), "Quick Insert", variant="outline",
+                                                  on_click=CustomerFormState.open_new))
 
 
 def customers_page() -> rx.Component:

@@ -3,15 +3,17 @@
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind, utcnow
-from customer_app.services import pictures
+from customer_app.models.staff import AuditEvent
+from customer_app.services import audit, pictures
 from customer_app.services.customer_queries import tab_filter
 from customer_app.services.normalize import email_key, fold
+from customer_app.services.permissions import Actor, require
 from customer_app.settings import settings
 
 EMAIL_TAKEN = "Another customer already uses this e-mail address."
@@ -34,27 +36,32 @@ def derived_fields(data: CustomerInput) -> dict[str, object]:
     }
 
 
-def create_customer(data: CustomerInput, *, session: Session, picture: str | None = None) -> Customer:
+def create_customer(data: CustomerInput, *, actor: Actor, session: Session, picture: str | None = None) -> Customer:
     """Add a customer; the e-mail must be free among customers not in Trash."""
+    require(actor, "customer.edit")
     fields = data.model_dump() | derived_fields(data)
     _ensure_email_free(session, fields["email_key"], exclude_id=None)
     customer = Customer(**fields, picture=picture)
     session.add(customer)
     _flush(session)
+    audit.record(session, actor=actor, action="create", entity_type="customer", entity_id=customer.id,
+                 summary=f"Created {customer.display_name}",
+                 changes=audit.field_changes({}, customer.model_dump()))
     return customer
 
 
 def update_customer(
-    customer_id: int, data: CustomerInput, *, session: Session, expected_version: int,
+    customer_id: int, data: CustomerInput, *, actor: Actor, session: Session, expected_version: int,
     picture: str | None = None,
 ) -> Customer:
     """Save new values unless someone else saved the customer since `expected_version` was read."""
+    require(actor, "customer.edit")
     current = get_customer(customer_id, session=session)
     if current.version != expected_version:
         raise ConflictError("This customer was changed by someone else.")
     fields = data.model_dump() | derived_fields(data)
     _ensure_email_free(session, fields["email_key"], exclude_id=customer_id)
-    old_picture = current.picture
+    old_picture, before = current.picture, current.model_dump()
     statement = (
         update(Customer)
         .where(col(Customer.id) == customer_id, col(Customer.version) == expected_version)
@@ -65,7 +72,10 @@ def update_customer(
     session.expire(current)
     if old_picture and old_picture != picture:
         pictures.delete_picture(old_picture, directory=settings.picture_dir)
-    return get_customer(customer_id, session=session)
+    updated = get_customer(customer_id, session=session)
+    audit.record(session, actor=actor, action="update", entity_type="customer", entity_id=customer_id,
+                 summary=f"Edited {updated.display_name}", changes=audit.field_changes(before, updated.model_dump()))
+    return updated
 
 
 def get_customer(customer_id: int, *, session: Session, in_trash: bool = False) -> Customer:
@@ -77,33 +87,47 @@ def get_customer(customer_id: int, *, session: Session, in_trash: bool = False) 
     return customer
 
 
-def trash_customers(ids: Iterable[int], *, session: Session) -> int:
+def trash_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> int:
     """Move the given active customers to Trash; returns how many moved."""
-    return _trash_where(session, col(Customer.id).in_(list(ids)))
+    return _trash_where(session, actor, col(Customer.id).in_(list(ids)))
 
 
-def trash_matching(tab: str, search: str, *, session: Session) -> int:
+def trash_matching(tab: str, search: str, *, actor: Actor, session: Session) -> int:
     """Move every customer a tab shows for a search to Trash ("Remove all"), in one statement."""
     if tab == "trash":
         return 0
-    return _trash_where(session, *tab_filter(tab, search, session))
+    return _trash_where(session, actor, *tab_filter(tab, search, session))
 
 
-def _trash_where(session: Session, *conditions) -> int:
+def _trash_where(session: Session, actor: Actor, *conditions) -> int:
+    require(actor, "customer.edit")
     now = utcnow()
     statement = (
         update(Customer)
         .where(*conditions, col(Customer.deleted_at).is_(None))
         .values(deleted_at=now, updated_at=now, version=Customer.version + 1)
+        .returning(Customer.id, Customer.display_name)
         .execution_options(synchronize_session=False)
     )
-    moved = session.execute(statement).rowcount
+    moved = session.execute(statement).all()
     session.expire_all()  # loaded customers must not keep showing themselves as active
-    return moved
+    _record_many(session, actor, "delete", "Moved {} to Trash", moved)
+    return len(moved)
 
 
-def restore_customers(ids: Iterable[int], *, session: Session) -> int:
+def _record_many(session: Session, actor: Actor, action: str, summary: str, rows) -> None:
+    """One audit event per customer, inserted in bulk (Remove all may touch a million rows)."""
+    now = utcnow()
+    events = [{"at": now, "actor_id": actor.id, "actor_email": actor.email, "action": action,
+               "entity_type": "customer", "entity_id": row_id, "summary": summary.format(name)[:300],
+               "changes": "{}", "address": actor.address[:64]} for row_id, name in rows]
+    for start in range(0, len(events), 5000):
+        session.execute(insert(AuditEvent), events[start:start + 5000])
+
+
+def restore_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> int:
     """Bring customers back from Trash; refuses one whose e-mail is now used by another."""
+    require(actor, "customer.edit")
     restored = 0
     for customer in session.exec(select(Customer).where(col(Customer.id).in_(list(ids)))).all():
         if customer.deleted_at is None:
@@ -116,16 +140,21 @@ def restore_customers(ids: Iterable[int], *, session: Session) -> int:
         customer.updated_at = utcnow()
         customer.version += 1
         restored += 1
+        audit.record(session, actor=actor, action="restore", entity_type="customer", entity_id=customer.id,
+                     summary=f"Restored {customer.display_name}")
     _flush(session)
     return restored
 
 
-def purge_customers(ids: Iterable[int], *, session: Session) -> int:
+def purge_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> int:
     """Delete customers from Trash for good, with their pictures."""
+    require(actor, "customer.edit")
     doomed = session.exec(
         select(Customer).where(col(Customer.id).in_(list(ids)), col(Customer.deleted_at).is_not(None))
     ).all()
     for customer in doomed:
+        audit.record(session, actor=actor, action="purge", entity_type="customer", entity_id=customer.id,
+                     summary=f"Deleted {customer.display_name} permanently")
         session.delete(customer)
     _flush(session)
     for customer in doomed:

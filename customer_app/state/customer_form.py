@@ -3,11 +3,19 @@
 import reflex as rx
 
 from customer_app.db import session_scope
-from customer_app.errors import ConflictError, CustomerAppError, NotFoundError, PictureError, ValidationError
+from customer_app.errors import (
+    ConflictError,
+    CustomerAppError,
+    NotFoundError,
+    PermissionDenied,
+    PictureError,
+    ValidationError,
+)
 from customer_app.models.customer import Customer
 from customer_app.services import customers, pictures
 from customer_app.services.customer_validation import validate_customer
 from customer_app.settings import settings
+from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.rows import parse_ids
 
@@ -50,15 +58,24 @@ class CustomerFormState(rx.State):
         self.form_key += 1
 
     @rx.event
-    def open_new(self):
+    async def open_new(self):
         """Open an empty individual form."""
+        try:
+            await actor_for(self, "customer.edit")
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
         self._reset()
         self.open = True
+        return None
 
     @rx.event
-    def open_edit(self, customer_id: str):
+    async def open_edit(self, customer_id: str):
         """Open the form filled with a customer's current values."""
         self._reset()
+        try:
+            await actor_for(self, "customer.edit")
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
         try:
             with session_scope() as session:
                 self._fill(customers.get_customer((parse_ids(customer_id) or [0])[0], session=session))
@@ -94,6 +111,10 @@ class CustomerFormState(rx.State):
     async def upload_picture(self, files: list[rx.UploadFile]):
         """Process a dropped or picked picture and show it as the preview."""
         self.picture_error = ""
+        try:
+            await actor_for(self, "customer.edit")
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
         for file in files[:1]:
             data = await file.read(settings.picture_max_bytes + 1)
             try:
@@ -102,9 +123,10 @@ class CustomerFormState(rx.State):
                                              max_pixels=settings.picture_max_pixels)
             except PictureError as exc:
                 self.picture_error = str(exc)
-                return
+                return None
             self._uploaded.append(key)
             self.picture = key
+        return None
 
     @rx.event
     def remove_picture(self):
@@ -117,13 +139,16 @@ class CustomerFormState(rx.State):
         raw = {field: form_data.get(field, "") for field in FORM_FIELDS} | {"kind": self.kind}
         self.values = {k: str(v) for k, v in raw.items() if k != "kind"}
         try:
+            actor = await actor_for(self, "customer.edit")
             data = validate_customer(raw, phone_region=settings.default_phone_region)
             with session_scope() as session:
                 if self.customer_id:
-                    customers.update_customer(self.customer_id, data, session=session,
+                    customers.update_customer(self.customer_id, data, actor=actor, session=session,
                                               expected_version=self.version, picture=self.picture or None)
                 else:
-                    customers.create_customer(data, session=session, picture=self.picture or None)
+                    customers.create_customer(data, actor=actor, session=session, picture=self.picture or None)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
         except ValidationError as exc:
             self.errors = exc.errors
             return
@@ -141,9 +166,13 @@ class CustomerFormState(rx.State):
         return rx.toast.success("Customer created." if created else "Changes saved.")
 
     @rx.event
-    def reload_latest(self):
+    async def reload_latest(self):
         """After a conflict, load what the other person saved (the draft is discarded)."""
         self._discard_uploads(keep="")
+        try:
+            await actor_for(self, "customer.edit")
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
         try:
             with session_scope() as session:
                 self._fill(customers.get_customer(self.customer_id, session=session))

@@ -6,10 +6,12 @@ from math import ceil
 import reflex as rx
 
 from customer_app.db import session_scope
-from customer_app.errors import CustomerAppError
+from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.services import customers
 from customer_app.services.customer_queries import TABS, ListQuery, count_customers, list_customers
+from customer_app.services.permissions import Actor
 from customer_app.settings import settings
+from customer_app.state.auth import actor_for, refusal
 from customer_app.state.live import hub
 from customer_app.state.rows import customer_row, parse_ids
 
@@ -78,7 +80,13 @@ class CustomerListState(rx.State):
             settings.page_sizes
         )
 
-    def _load(self) -> None:
+    async def _load(self):
+        """Show the current page; a browser that may not read customers is refused (any client can send events)."""
+        try:
+            await actor_for(self, "customer.view")
+        except PermissionDenied as exc:
+            self.rows, self.selected = [], []
+            return await refusal(self, exc)
         query = self._query()
         self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
         self.rows, self.counts = fetch_page(query)
@@ -86,12 +94,27 @@ class CustomerListState(rx.State):
             self.page = self.page_count
             self.rows, self.counts = fetch_page(self._query())
         self.loaded = True
+        return None
+
+    async def _change(self, work, done: str):
+        """Run a customer change as the signed-in actor, then refresh everyone; report the outcome."""
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                count = work(actor, session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except CustomerAppError as exc:
+            return rx.toast.error(str(getattr(exc, "errors", {}).get("email") or exc))
+        self.selected = []
+        await self._changed()
+        return rx.toast.success(done.format(count=count) if count else "Nothing to do: it was already done.")
 
     @rx.event
-    def on_load(self):
+    async def on_load(self):
         """Show the page and start listening for other people's changes."""
-        self._load()
-        return CustomerListState.watch_changes
+        refused = await self._load()
+        return refused or CustomerListState.watch_changes
 
     @rx.event(background=True)
     async def watch_changes(self):
@@ -105,57 +128,68 @@ class CustomerListState(rx.State):
                 async with hub.slots():
                     async with self:
                         query = self._query()
+                        allowed = await self._may_view()
+                    if not allowed:  # signed out or deactivated meanwhile
+                        return
                     rows, counts = await asyncio.to_thread(fetch_page, query)
                     async with self:
                         if query == self._query():
                             self.rows, self.counts = rows, counts
                             self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
 
+    async def _may_view(self) -> bool:
+        try:
+            await actor_for(self, "customer.view")
+        except PermissionDenied:
+            return False
+        return True
+
     async def _changed(self) -> None:
         """Reload this page and tell everyone else's."""
-        self._load()
+        await self._load()
         await hub.announce(self.router.session.client_token)
 
     @rx.event
-    def set_tab(self, tab: str):
+    async def set_tab(self, tab: str):
         """Switch between Individuals, Institutions and Trash."""
         if tab in TABS and tab != self.tab:
             self.tab, self.page, self.selected = tab, 1, []
             self.sort, self.direction = ("deleted", "desc") if tab == "trash" else ("name", "asc")
-            self._load()
+            return await self._load()
+        return None
 
     @rx.event
-    def set_search(self, value: str):
+    async def set_search(self, value: str):
         """Search as the user types (the input debounces)."""
         self.search, self.page, self.selected = value[:100], 1, []
-        self._load()
+        return await self._load()
 
     @rx.event
-    def clear_search(self):
+    async def clear_search(self):
         """Show everything in the tab again."""
-        self.set_search("")
+        return await self.set_search("")
 
     @rx.event
-    def toggle_sort(self, key: str):
+    async def toggle_sort(self, key: str):
         """Sort by a column; a second click reverses the order."""
         if self.sort == key:
             self.direction = "desc" if self.direction == "asc" else "asc"
         else:
             self.sort, self.direction = key, "asc"
         self.page = 1
-        self._load()
+        return await self._load()
 
     @rx.event
-    def set_page_size(self, size: str):
+    async def set_page_size(self, size: str):
         """Show 25, 50 or 100 rows per page."""
         self.page_size, self.page = (parse_ids(size) or [25])[0], 1
-        self._load()
+        return await self._load()
 
     @rx.event
-    def go_to_page(self, page: int):
+    async def go_to_page(self, page: int):
         """Jump to a page, clamped to the pages that exist."""
         self.page = min(max(1, (parse_ids(page) or [1])[0]), self.page_count)
-        self._load()
+        return await self._load()
 
     @rx.event
     def toggle_selected(self, row_id: str):
@@ -189,11 +223,13 @@ class CustomerListState(rx.State):
         """Move the confirmed row to Trash, or delete it for good when in Trash."""
         ids, in_trash = parse_ids(self.confirm_id), self.tab == "trash"
         self.cancel_confirm()
-        with session_scope() as session:
-            done = (customers.purge_customers if in_trash else customers.trash_customers)(ids, session=session)
-        await self._changed()
-        verb = "deleted permanently" if in_trash else "moved to Trash"
-        return rx.toast.success(f"Customer {verb}." if done else "Nothing to do: it was already gone.")
+        return await self._change(lambda actor, session: self._remove(ids, in_trash, actor, session),
+                                  "Customer deleted permanently." if in_trash else "Customer moved to Trash.")
+
+    @staticmethod
+    def _remove(ids: list[int], in_trash: bool, actor: Actor, session) -> int:
+        remove = customers.purge_customers if in_trash else customers.trash_customers
+        return remove(ids, actor=actor, session=session)
 
     @rx.event
     def open_bulk(self):
@@ -210,35 +246,25 @@ class CustomerListState(rx.State):
         """Trash (or, in Trash, purge) the selected rows."""
         ids, in_trash = parse_ids(self.selected), self.tab == "trash"
         self.cancel_confirm()
-        with session_scope() as session:
-            done = (customers.purge_customers if in_trash else customers.trash_customers)(ids, session=session)
-        self.selected = []
-        await self._changed()
-        return rx.toast.success(f"{done:,} customer(s) {'deleted permanently' if in_trash else 'moved to Trash'}.")
+        verb = "deleted permanently" if in_trash else "moved to Trash"
+        return await self._change(lambda actor, session: self._remove(ids, in_trash, actor, session),
+                                  f"{{count:,}} customer(s) {verb}.")
 
     @rx.event
     async def remove_all(self):
         """Trash every customer of the tab that matches the search."""
         self.cancel_confirm()
-        if self.tab == "trash":
-            return
-        with session_scope() as session:
-            done = customers.trash_matching(self.tab, self.search, session=session)
-        self.selected = []
-        await self._changed()
-        return rx.toast.success(f"{done:,} customer(s) moved to Trash.")
+        tab, search = self.tab, self.search
+        return await self._change(
+            lambda actor, session: customers.trash_matching(tab, search, actor=actor, session=session),
+            "{count:,} customer(s) moved to Trash.")
 
     @rx.event
     async def restore(self, row_ids: list[str]):
         """Bring customers back from Trash."""
-        try:
-            with session_scope() as session:
-                done = customers.restore_customers(parse_ids(row_ids), session=session)
-        except CustomerAppError as exc:
-            return rx.toast.error(str(getattr(exc, "errors", {}).get("email") or exc))
-        self.selected = [i for i in self.selected if i not in row_ids]
-        await self._changed()
-        return rx.toast.success(f"{done:,} customer(s) restored.")
+        ids = parse_ids(row_ids)
+        return await self._change(lambda actor, session: customers.restore_customers(ids, actor=actor, session=session),
+                                  "{count:,} customer(s) restored.")
 
     @rx.event
     async def restore_selected(self):

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from customer_app.components.avatar import avatar
+from customer_app.state.auth import AuthState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState as S
 
@@ -35,7 +36,7 @@ def _header() -> rx.Component:
 
 
 def _actions(row: rx.Var) -> rx.Component:
-    return rx.cond(
+    return rx.cond(~AuthState.can_edit, rx.fragment(), rx.cond(
         S.tab == "trash",
         rx.hstack(
             rx.icon_button(rx.icon("undo-2", size=16), variant="ghost", aria_label="Restore",
@@ -52,7 +53,7 @@ def _actions(row: rx.Var) -> rx.Component:
                            title="Delete", on_click=S.ask_delete(row["id"], row["name"])),
             gap="1",
         ),
-    )
+    ))
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -82,7 +83,7 @@ def _empty_state() -> rx.Component:
     action = rx.cond(
         S.search != "",
         rx.button("Clear search", variant="soft", on_click=S.clear_search),
-        rx.cond(S.tab != "trash", rx.button(rx.icon("plus", size=16), "New Customer",
+        rx.cond((S.tab != "trash") & AuthState.can_edit, rx.button(rx.icon("plus", size=16), "New Customer",
                                             on_click=CustomerFormState.open_new)),
     )
     return rx.center(rx.vstack(rx.icon("inbox", size=36, opacity="0.4"), message, action, align="center"),

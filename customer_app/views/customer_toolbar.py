@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from customer_app.state.auth import AuthState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState as S
 
@@ -41,7 +42,7 @@ def selection_bar() -> rx.Component:
     """Actions for the selected rows; shown only while something is selected."""
     in_trash = S.tab == "trash"
     return rx.cond(
-        S.selected.length() > 0,
+        (S.selected.length() > 0) & AuthState.can_edit,
         rx.hstack(
             rx.text(S.selected.length().to_string() + " selected", weight="medium"),
             rx.cond(
@@ -67,7 +68,8 @@ def customer_toolbar() -> rx.Component:
             customer_tabs(),
             rx.spacer(),
             search_box(),
-            rx.button(rx.icon("plus", size=16), "New Customer", on_click=CustomerFormState.open_new),
+            rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "New Customer",
+                                                  on_click=CustomerFormState.open_new)),
             gap="3", align="center", wrap="wrap", width="100%",
         ),
         selection_bar(),

@@ -1,0 +1,121 @@
+"""Pages for signed-out people: sign in, first-run setup, forgotten password, reset and invitation links."""
+
+import reflex as rx
+
+from customer_app.components.form_field import form_field
+from customer_app.state.sign_in import SignInState as S
+
+
+def _card(title: str, intro: str, *body: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.hstack(rx.icon("users", size=22), rx.text("Customer workspace", weight="bold"), align="center"),
+                rx.heading(title, size="5"),
+                rx.text(intro, class_name="muted"),
+                rx.cond(S.error, rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert",
+                                            width="100%")),
+                rx.cond(S.notice, rx.callout(S.notice, icon="mail", color_scheme="green", role="status",
+                                             width="100%")),
+                *body,
+                gap="3", width="100%",
+            ),
+            width="100%", max_width="420px", size="3",
+        ),
+        min_height="100vh", padding="16px",
+    )
+
+
+def _field(label: str, name: str, type_: str = "text", **props) -> rx.Component:
+    return form_field(label, name, "", S.errors[name], type_=type_, **props)
+
+
+def _submit(label: str) -> rx.Component:
+    return rx.button(label, type="submit", width="100%", size="3")
+
+
+def login_page() -> rx.Component:
+    """E-mail and password, Remember me, and a way back in when the password is forgotten."""
+    return _card(
+        "Sign in", "Staff only. Use the e-mail address your admin invited.",
+        rx.form(
+            rx.vstack(
+                _field("Email", "email", "email", auto_focus=True, auto_complete="username"),
+                _field("Password", "password", "password", auto_complete="current-password"),
+                rx.el.label(rx.checkbox(name="remember"), rx.text("Remember me for 30 days", size="2"),
+                            class_name="checkbox-label"),
+                _submit("Sign in"),
+                rx.link("Forgot password?", href="/forgot", size="2"),
+                gap="3", width="100%",
+            ),
+            on_submit=S.sign_in, reset_on_submit=False, no_validate=True,
+        ),
+    )
+
+
+def setup_page() -> rx.Component:
+    """First run: create the admin account."""
+    return _card(
+        "Set up the workspace", "Create the first admin account. You can invite your colleagues afterwards.",
+        rx.form(
+            rx.vstack(
+                _field("Your name", "name", auto_focus=True, auto_complete="name"),
+                _field("Email", "email", "email", auto_complete="username"),
+                _field("Password", "password", "password", auto_complete="new-password"),
+                _field("Repeat password", "confirm", "password", auto_complete="new-password"),
+                rx.text("At least 10 characters; a phrase of unrelated words is easy to remember and hard to guess.",
+                        size="1", class_name="muted"),
+                _submit("Create admin account"),
+                gap="3", width="100%",
+            ),
+            on_submit=S.create_admin, reset_on_submit=False, no_validate=True,
+        ),
+    )
+
+
+def forgot_page() -> rx.Component:
+    """Ask for a password reset link by e-mail."""
+    return _card(
+        "Forgot password", "We will e-mail you a link to choose a new password.",
+        rx.form(
+            rx.vstack(
+                _field("Email", "email", "email", auto_focus=True, auto_complete="username"),
+                _submit("Send reset link"),
+                rx.link("Back to sign in", href="/login", size="2"),
+                gap="3", width="100%",
+            ),
+            on_submit=S.request_reset, reset_on_submit=True, no_validate=True,
+        ),
+    )
+
+
+def _password_form(button: str) -> rx.Component:
+    return rx.cond(
+        S.link_valid,
+        rx.form(
+            rx.vstack(
+                rx.text("Hello ", S.link_name, ".", weight="medium"),
+                _field("New password", "password", "password", auto_focus=True, auto_complete="new-password"),
+                _field("Repeat password", "confirm", "password", auto_complete="new-password"),
+                _submit(button),
+                gap="3", width="100%",
+            ),
+            on_submit=S.set_password, reset_on_submit=False, no_validate=True,
+        ),
+        rx.vstack(
+            rx.callout("This link is not valid any more: it was used, replaced or has expired.",
+                       icon="link-2-off", color_scheme="amber", width="100%"),
+            rx.link("Ask for a new reset link", href="/forgot", size="2"),
+            width="100%",
+        ),
+    )
+
+
+def reset_page() -> rx.Component:
+    """Choose a new password from an e-mailed link."""
+    return _card("Choose a new password", "Signing in again ends your other sessions.", _password_form("Save password"))
+
+
+def invite_page() -> rx.Component:
+    """Accept an invitation by choosing a password."""
+    return _card("Welcome", "Choose a password to start using the workspace.", _password_form("Start"))

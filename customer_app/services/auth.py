@@ -1,0 +1,133 @@
+"""Signing staff in and out: credentials, throttling and lockout, server-side sessions with expiry."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from customer_app.errors import SignInError
+from customer_app.models.customer import utcnow
+from customer_app.models.staff import Role, SignInAttempt, StaffSession, StaffUser
+from customer_app.services import audit
+from customer_app.services.normalize import email_key
+from customer_app.services.passwords import hash_password, needs_rehash, verify_password
+from customer_app.services.permissions import Actor
+from customer_app.services.tokens import new_token, token_hash
+from customer_app.settings import settings
+
+WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+SLOW_AFTER = 3  # failures before each further attempt must wait, doubling: 1 s, 2 s, 4 s, ...
+LOCK_ACCOUNT_AFTER = 10
+LOCK_ADDRESS_AFTER = 30
+TOUCH_EVERY = timedelta(minutes=1)
+WRONG = "The e-mail or password is not right."
+_DUMMY_HASH = hash_password("not a real password, only here to spend the same time")
+
+
+def sign_in(email: str, password: str, *, address: str, remember: bool, session: Session) -> tuple[StaffUser, str]:
+    """Check credentials under throttling; on success start a session and return its raw token.
+
+    A refusal raises SignInError after recording the attempt: commit the session anyway.
+    """
+    key = email_key(email.strip())
+    _refuse_if_throttled(key, address, session)
+    user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
+    # Verify against a dummy hash for unknown accounts so timing does not reveal who has one.
+    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not user.active or not valid:
+        _failed(key, address, user, session)
+        raise SignInError(WRONG)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.add(SignInAttempt(email_key=key, address=address, succeeded=True))
+    audit.record(session, actor=actor_of(user, address), action="sign_in", entity_type="staff", entity_id=user.id,
+                 summary=f"{user.email} signed in")
+    return user, start_session(user, remember=remember, session=session)
+
+
+def start_session(user: StaffUser, *, remember: bool, session: Session) -> str:
+    """A new server-side session for the user; returns the raw token for the browser."""
+    raw, now = new_token(), utcnow()
+    lifetime = timedelta(days=settings.remember_days) if remember else timedelta(hours=settings.session_absolute_hours)
+    session.add(StaffSession(token_hash=token_hash(raw), user_id=user.id, expires_at=now + lifetime,
+                             remember=remember, created_at=now, last_seen_at=now))
+    session.flush()
+    return raw
+
+
+def resolve_session(raw: str, *, session: Session) -> StaffUser | None:
+    """The active staff member a browser token belongs to, or None if missing, ended or expired."""
+    if not raw:
+        return None
+    record = session.exec(select(StaffSession).where(col(StaffSession.token_hash) == token_hash(raw))).first()
+    now = utcnow()
+    if record is None or record.ended_at is not None or record.expires_at <= now:
+        return None
+    idle = timedelta(days=settings.remember_days) if record.remember else timedelta(
+        minutes=settings.session_idle_minutes)
+    if record.last_seen_at + idle <= now:
+        record.ended_at = now
+        return None
+    user = session.get(StaffUser, record.user_id)
+    if user is None or not user.active:
+        return None
+    if now - record.last_seen_at >= TOUCH_EVERY:
+        record.last_seen_at = now
+    return user
+
+
+def sign_out(raw: str, *, session: Session) -> None:
+    """End the browser's session."""
+    session.execute(update(StaffSession).where(col(StaffSession.token_hash) == token_hash(raw or ""),
+                                               col(StaffSession.ended_at).is_(None)).values(ended_at=utcnow()))
+
+
+def end_all_sessions(user_id: int, *, session: Session) -> None:
+    """End every session of a user at once (deactivation, password reset)."""
+    session.execute(update(StaffSession).where(col(StaffSession.user_id) == user_id,
+                                               col(StaffSession.ended_at).is_(None)).values(ended_at=utcnow()))
+
+
+def actor_of(user: StaffUser, address: str = "") -> Actor:
+    """The Actor a signed-in user acts as."""
+    return Actor(id=user.id, email=user.email, name=user.name, role=Role(user.role), address=address)
+
+
+def _recent_failures(session: Session, column, value: str) -> tuple[int, object]:
+    since = utcnow() - WINDOW
+    last_success = session.exec(select(func.max(SignInAttempt.at)).where(
+        column == value, col(SignInAttempt.succeeded).is_(True), col(SignInAttempt.at) >= since)).one()
+    start = max(since, last_success) if last_success else since
+    count, last = session.exec(select(func.count(), func.max(SignInAttempt.at)).where(
+        column == value, col(SignInAttempt.succeeded).is_(False), col(SignInAttempt.at) > start)).one()
+    return count, last
+
+
+def _refuse_if_throttled(key: str, address: str, session: Session) -> None:
+    now = utcnow()
+    user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
+    if user is not None and user.locked_until and user.locked_until > now:
+        minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
+        raise SignInError(f"Too many failed sign-ins: this account is locked. Try again in {minutes} min.")
+    by_address, last_address = _recent_failures(session, col(SignInAttempt.address), address)
+    if by_address >= LOCK_ADDRESS_AFTER and last_address + LOCKOUT > now:
+        raise SignInError("Too many failed sign-ins from this address. Try again in 15 minutes.")
+    failures, last = _recent_failures(session, col(SignInAttempt.email_key), key)
+    if failures >= SLOW_AFTER:
+        wait = timedelta(seconds=2 ** (failures - SLOW_AFTER))
+        if last + wait > now:
+            seconds = max(1, round((last + wait - now).total_seconds()))
+            raise SignInError(f"Too many attempts. Wait {seconds} s and try again.")
+
+
+def _failed(key: str, address: str, user: StaffUser | None, session: Session) -> None:
+    session.add(SignInAttempt(email_key=key, address=address, succeeded=False))
+    audit.record(session, actor=None, actor_email=key, address=address, action="sign_in_failed",
+                 entity_type="staff", entity_id=user.id if user else None, summary=f"Failed sign-in for {key}")
+    session.flush()
+    failures, _ = _recent_failures(session, col(SignInAttempt.email_key), key)
+    if user is not None and failures >= LOCK_ACCOUNT_AFTER:
+        user.locked_until = utcnow() + LOCKOUT
+        audit.record(session, actor=None, actor_email=key, address=address, action="lockout", entity_type="staff",
+                     entity_id=user.id, summary=f"{user.email} locked for 15 minutes after {failures} failures")

@@ -1,0 +1,41 @@
+"""Outgoing e-mail: through SMTP when SMTP_URL is set, otherwise into the outbox table admins can read."""
+
+import smtplib
+from email.message import EmailMessage
+from urllib.parse import unquote, urlparse
+
+from sqlmodel import Session
+
+from customer_app.models.staff import OutboxMessage
+from customer_app.settings import settings
+
+
+def send_mail(to: str, subject: str, body: str, *, session: Session, smtp_url: str | None = None) -> OutboxMessage:
+    """Deliver a plain-text message (or keep it in the outbox); every message is recorded with its status."""
+    record = OutboxMessage(to=to, subject=subject, body=body)
+    url = smtp_url if smtp_url is not None else settings.smtp_url
+    if url:
+        try:
+            _deliver(url, to, subject, body)
+            record.status = "sent"
+        except (OSError, smtplib.SMTPException) as exc:
+            record.status, record.error = "failed", str(exc)[:500]
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _deliver(url: str, to: str, subject: str, body: str) -> None:
+    """Send through an SMTP server given as smtp://user:pass@host:port (smtps:// for TLS from the start)."""
+    parts = urlparse(url)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = settings.mail_from, to, subject
+    message.set_content(body)
+    client = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
+    with client(parts.hostname or "localhost", parts.port or (465 if parts.scheme == "smtps" else 25),
+                timeout=10) as smtp:
+        if parts.scheme == "smtp+starttls":
+            smtp.starttls()
+        if parts.username:
+            smtp.login(unquote(parts.username), unquote(parts.password or ""))
+        smtp.send_message(message)

@@ -1,0 +1,152 @@
+"""Staff accounts: first-run setup, invitations, roles, deactivation, password resets."""
+
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from customer_app.errors import CustomerAppError, NotFoundError, ValidationError
+from customer_app.models.staff import Role, StaffUser
+from customer_app.services import audit
+from customer_app.services.auth import end_all_sessions
+from customer_app.services.mail import send_mail
+from customer_app.services.normalize import clean_text, email_key, normalize_email
+from customer_app.services.passwords import check_new_password, hash_password
+from customer_app.services.permissions import Actor, require
+from customer_app.services.tokens import consume_one_time, issue_one_time
+from customer_app.settings import settings
+
+INVITE_TTL = timedelta(days=7)
+RESET_TTL = timedelta(hours=1)
+
+
+def has_staff(*, session: Session) -> bool:
+    """Whether any staff account exists (first-run setup is open only while none does)."""
+    return session.exec(select(StaffUser.id).limit(1)).first() is not None
+
+
+def create_first_admin(email: str, name: str, password: str, *, session: Session, address: str = "") -> StaffUser:
+    """Create the first admin; refused once any account exists."""
+    if has_staff(session=session):
+        raise CustomerAppError("Setup is already done. Sign in instead.")
+    user = _new_user(email, name, Role.ADMIN, session=session)
+    check_new_password(password, user_inputs=[user.email, user.name])
+    user.password_hash = hash_password(password)
+    audit.record(session, actor=None, actor_email=user.email, address=address, action="setup",
+                 entity_type="staff", entity_id=user.id, summary=f"First admin {user.email} created")
+    return user
+
+
+def invite(email: str, name: str, role: str, *, actor: Actor, session: Session) -> StaffUser:
+    """Create an account without a password and e-mail its owner a link to choose one."""
+    require(actor, "staff.manage")
+    user = _new_user(email, name, _role(role), session=session)
+    link = f"{settings.public_url}/invite/{issue_one_time(user, 'invite', INVITE_TTL, session=session)}"
+    send_mail(user.email, "You are invited to the customer workspace",
+              f"Hello {user.name},\n\n{actor.name} invited you to the customer workspace.\n"
+              f"Choose your password here (the link works once, for 7 days):\n\n{link}\n", session=session)
+    audit.record(session, actor=actor, action="invite", entity_type="staff", entity_id=user.id,
+                 summary=f"Invited {user.email} as {user.role}")
+    return user
+
+
+def set_password_with_token(raw: str, purpose: str, password: str, *, session: Session) -> StaffUser:
+    """Accept an invitation or a reset link: set the password; every other session of the user ends."""
+    user = consume_one_time(raw, purpose, session=session)
+    check_new_password(password, user_inputs=[user.email, user.name])
+    user.password_hash, user.locked_until = hash_password(password), None
+    end_all_sessions(user.id, session=session)
+    action = "password_reset" if purpose == "reset" else "invitation_accepted"
+    audit.record(session, actor=None, actor_email=user.email, action=action, entity_type="staff", entity_id=user.id,
+                 summary=f"{user.email} set a new password")
+    return user
+
+
+def request_password_reset(email: str, *, session: Session, address: str = "") -> None:
+    """E-mail a reset link if an active account has this address; say nothing either way (no enumeration)."""
+    try:
+        key = email_key(normalize_email(email.strip()))
+    except ValueError:
+        return
+    user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
+    if user is None or not user.active:
+        return
+    link = f"{settings.public_url}/reset/{issue_one_time(user, 'reset', RESET_TTL, session=session)}"
+    send_mail(user.email, "Reset your password",
+              f"Hello {user.name},\n\nSomeone asked to reset your password. If it was you, choose a new one here "
+              f"(the link works once, for 1 hour):\n\n{link}\n\nIf it was not you, ignore this message.\n",
+              session=session)
+    audit.record(session, actor=None, actor_email=user.email, address=address, action="password_reset_requested",
+                 entity_type="staff", entity_id=user.id, summary=f"Password reset requested for {user.email}")
+
+
+def change_role(user_id: int, role: str, *, actor: Actor, session: Session) -> StaffUser:
+    """Give a staff member another role; the last active admin keeps theirs."""
+    require(actor, "staff.manage")
+    user, new_role = _get(user_id, session), _role(role)
+    if user.role == Role.ADMIN and new_role != Role.ADMIN:
+        _keep_an_admin(user, session)
+    before, user.role = user.role, new_role.value
+    audit.record(session, actor=actor, action="role_change", entity_type="staff", entity_id=user.id,
+                 summary=f"{user.email}: {before} → {user.role}", changes={"role": [before, user.role]})
+    return user
+
+
+def set_active(user_id: int, active: bool, *, actor: Actor, session: Session) -> StaffUser:
+    """Deactivate (their sessions end at once) or reactivate a staff member."""
+    require(actor, "staff.manage")
+    user = _get(user_id, session)
+    if not active and user.role == Role.ADMIN:
+        _keep_an_admin(user, session)
+    user.active = active
+    if not active:
+        end_all_sessions(user.id, session=session)
+    audit.record(session, actor=actor, action="reactivate" if active else "deactivate", entity_type="staff",
+                 entity_id=user.id, summary=f"{user.email} {'reactivated' if active else 'deactivated'}")
+    return user
+
+
+def list_staff(*, actor: Actor, session: Session) -> list[StaffUser]:
+    """Every staff account, admins first, then by name."""
+    require(actor, "staff.manage")
+    return list(session.exec(select(StaffUser).order_by(col(StaffUser.role), col(StaffUser.name))).all())
+
+
+def _new_user(email: str, name: str, role: Role, *, session: Session) -> StaffUser:
+    errors = {}
+    try:
+        email = normalize_email(email.strip())
+    except ValueError as exc:
+        errors["email"] = str(exc)
+    name = clean_text(name) or ""
+    if not name:
+        errors["name"] = "Enter the person's name."
+    if not errors and session.exec(select(StaffUser.id).where(col(StaffUser.email_key) == email_key(email))).first():
+        errors["email"] = "A staff account with this e-mail already exists."
+    if errors:
+        raise ValidationError(errors)
+    user = StaffUser(email=email, email_key=email_key(email), name=name[:200], role=role.value)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError as exc:
+        raise ValidationError({"role": "Choose Admin, Staff or Read-only."}) from exc
+
+
+def _get(user_id: int, session: Session) -> StaffUser:
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise NotFoundError("This staff account does not exist.")
+    return user
+
+
+def _keep_an_admin(user: StaffUser, session: Session) -> None:
+    admins = session.exec(select(func.count()).select_from(StaffUser).where(
+        col(StaffUser.role) == Role.ADMIN.value, col(StaffUser.active).is_(True))).one()
+    if user.active and admins <= 1:
+        raise CustomerAppError("This is the last admin. Make someone else an admin first.")

@@ -1,0 +1,72 @@
+"""Who is signed in to this browser tab: the session token in browser storage, checked on every event."""
+
+import reflex as rx
+
+from customer_app import routes
+from customer_app.db import session_scope
+from customer_app.errors import PermissionDenied
+from customer_app.models.staff import ROLE_LABELS, Role
+from customer_app.services import auth
+from customer_app.services.permissions import Actor, require
+
+LOGIN = routes.LOGIN
+
+
+class AuthState(rx.State):
+    """The browser's session token and the signed-in staff member's name and role, for display."""
+
+    auth_token: str = rx.LocalStorage("", name="customer_workspace_session")
+    user_name: str = ""
+    user_email: str = ""
+    role: str = ""
+
+    @rx.var
+    def can_edit(self) -> bool:
+        """Whether the UI offers create, edit and delete."""
+        return self.role in (Role.ADMIN, Role.STAFF)
+
+    @rx.var
+    def is_admin(self) -> bool:
+        """Whether the UI offers admin pages."""
+        return self.role == Role.ADMIN
+
+    @rx.var
+    def role_label(self) -> str:
+        """The role as people say it."""
+        return ROLE_LABELS.get(self.role, "")
+
+    def resolve(self) -> Actor | None:
+        """The staff member behind this tab's token right now (sessions can end at any moment)."""
+        with session_scope() as session:
+            user = auth.resolve_session(self.auth_token, session=session)
+            actor = auth.actor_of(user, self.router.session.client_ip) if user else None
+        self.user_name, self.user_email = (actor.name, actor.email) if actor else ("", "")
+        self.role = actor.role.value if actor else ""
+        return actor
+
+    def login_redirect(self) -> rx.event.EventSpec:
+        """Send the browser to sign in, and back here afterwards."""
+        here = self.router.url.path or "/"
+        return rx.redirect(f"{LOGIN}?next={here}" if here != LOGIN else LOGIN)
+
+    @rx.event
+    def sign_out(self):
+        """End this browser's session and go to the sign-in page."""
+        with session_scope() as session:
+            auth.sign_out(self.auth_token, session=session)
+        self.auth_token, self.user_name, self.user_email, self.role = "", "", "", ""
+        return rx.redirect(LOGIN)
+
+
+async def actor_for(state: rx.State, permission: str) -> Actor:
+    """The signed-in actor if allowed `permission`; raises PermissionDenied otherwise."""
+    auth_state = await state.get_state(AuthState)
+    return require(auth_state.resolve(), permission)
+
+
+async def refusal(state: rx.State, error: PermissionDenied):
+    """What the browser gets when refused: the sign-in page if nobody is signed in, else a message."""
+    auth_state = await state.get_state(AuthState)
+    if not auth_state.role:
+        return auth_state.login_redirect()
+    return rx.toast.error(str(error))

@@ -1,0 +1,135 @@
+"""Sign-in, first-run setup, forgotten password and link pages (reset, invitation)."""
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import CustomerAppError, SignInError, ValidationError
+from customer_app.services import auth, staff_accounts
+from customer_app.services.tokens import peek_one_time
+from customer_app.state.auth import AuthState
+
+HOME = "/customers"
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths: a sign-in link must not bounce people to another site."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else HOME
+
+
+class SignInState(rx.State):
+    """Messages and link details for the pages a signed-out person sees."""
+
+    error: str = ""
+    errors: dict[str, str] = {}
+    notice: str = ""
+    link_valid: bool = False
+    link_name: str = ""
+
+    def _clear(self) -> None:
+        self.error, self.errors, self.notice = "", {}, ""
+
+    @rx.event
+    async def on_login_load(self):
+        """First run goes to setup; a signed-in browser goes straight in."""
+        self._clear()
+        with session_scope() as session:
+            if not staff_accounts.has_staff(session=session):
+                return rx.redirect("/setup")
+        auth_state = await self.get_state(AuthState)
+        if auth_state.resolve():
+            return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME)))
+        return None
+
+    @rx.event
+    async def sign_in(self, form: dict):
+        """Check the credentials; store a fresh session token in this browser."""
+        self._clear()
+        auth_state = await self.get_state(AuthState)
+        token = ""
+        with session_scope() as session:  # a refusal is recorded too: the scope commits it
+            try:
+                _, token = auth.sign_in(str(form.get("email", "")), str(form.get("password", "")),
+                                        address=self.router.session.client_ip,
+                                        remember=bool(form.get("remember")), session=session)
+            except SignInError as exc:
+                self.error = str(exc)
+        if not token:
+            return None
+        auth_state.auth_token = token
+        auth_state.resolve()
+        return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME)))
+
+    @rx.event
+    def on_setup_load(self):
+        """Setup exists only while there is no account at all."""
+        self._clear()
+        with session_scope() as session:
+            if staff_accounts.has_staff(session=session):
+                return rx.redirect("/login")
+        return None
+
+    @rx.event
+    async def create_admin(self, form: dict):
+        """Create the first admin and sign them in."""
+        self._clear()
+        if form.get("password") != form.get("confirm"):
+            self.errors = {"confirm": "The two passwords differ."}
+            return None
+        try:
+            with session_scope() as session:
+                user = staff_accounts.create_first_admin(str(form.get("email", "")), str(form.get("name", "")),
+                                                         str(form.get("password", "")), session=session,
+                                                         address=self.router.session.client_ip)
+                token = auth.start_session(user, remember=False, session=session)
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return None
+        except CustomerAppError as exc:
+            self.error = str(exc)
+            return None
+        auth_state = await self.get_state(AuthState)
+        auth_state.auth_token = token
+        auth_state.resolve()
+        return rx.redirect(HOME)
+
+    @rx.event
+    def request_reset(self, form: dict):
+        """E-mail a reset link; the answer is the same whether or not the account exists."""
+        self._clear()
+        with session_scope() as session:
+            staff_accounts.request_password_reset(str(form.get("email", "")), session=session,
+                                                  address=self.router.session.client_ip)
+        self.notice = "If an account uses this address, we sent it a link to choose a new password."
+
+    @rx.event
+    def on_link_load(self):
+        """Greet the owner of a reset or invitation link, or say it no longer works."""
+        self._clear()
+        purpose = "invite" if self.router.url.path.startswith("/invite") else "reset"
+        with session_scope() as session:
+            user = peek_one_time(self.router.page.params.get("token", ""), purpose, session=session)
+        self.link_valid, self.link_name = user is not None, user.name if user else ""
+
+    @rx.event
+    async def set_password(self, form: dict):
+        """Use the link to set a password, then sign in."""
+        self._clear()
+        if form.get("password") != form.get("confirm"):
+            self.errors = {"confirm": "The two passwords differ."}
+            return None
+        purpose = "invite" if self.router.url.path.startswith("/invite") else "reset"
+        try:
+            with session_scope() as session:
+                user = staff_accounts.set_password_with_token(self.router.page.params.get("token", ""), purpose,
+                                                              str(form.get("password", "")), session=session)
+                token = auth.start_session(user, remember=False, session=session)
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return None
+        except CustomerAppError as exc:
+            self.error = str(exc)
+            return None
+        auth_state = await self.get_state(AuthState)
+        auth_state.auth_token = token
+        auth_state.resolve()
+        return rx.redirect(HOME)
