@@ -3,10 +3,14 @@
 import reflex as rx
 
 from customer_app import routes
+from customer_app.pages.admin import audit_page, outbox_page, staff_page
 from customer_app.pages.customers import customers_page
 from customer_app.pages.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
+from customer_app.state.audit_log import AuditLogState
 from customer_app.state.customer_list import CustomerListState
+from customer_app.state.outbox import OutboxState
 from customer_app.state.sign_in import SignInState
+from customer_app.state.staff_admin import StaffAdminState
 
 app = rx.App(stylesheets=["/styles.css"])
 
@@ -18,6 +22,9 @@ PAGES = (
     (routes.FORGOT, "Forgot password", forgot_page, None),
     (routes.RESET, "Choose a new password", reset_page, SignInState.on_link_load),
     (routes.INVITE, "Welcome", invite_page, SignInState.on_link_load),
+    (routes.STAFF, "Staff", staff_page, StaffAdminState.on_load),
+    (routes.AUDIT, "Audit log", audit_page, AuditLogState.on_load),
+    (routes.OUTBOX, "Outbox", outbox_page, OutboxState.on_load),
 )
 for route, title, component, on_load in PAGES:
     app.add_page(component, route=route, title=f"{title} · Customer workspace", on_load=on_load)

@@ -6,6 +6,7 @@ from customer_app.components.avatar import avatar
 from customer_app.components.form_field import form_field, select_field, textarea_field
 from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES
 from customer_app.state.customer_form import CustomerFormState as F
+from customer_app.views.customer_history import history_panel
 
 UPLOAD_ID = "customer-picture"
 
@@ -110,6 +111,7 @@ def customer_dialog() -> rx.Component:
                 rx.box(
                     rx.cond(F.kind == "individual", _individual_fields(), _institution_fields()),
                     _common_fields(),
+                    rx.cond(F.customer_id > 0, history_panel()),  # only an existing customer has a history
                     class_name="form-grid",
                 ),
                 rx.cond(F.errors.length() > 0, rx.text("Please correct the highlighted fields.", color_scheme="red",

@@ -100,4 +100,5 @@ def customer_table() -> rx.Component:
             overflow_x="auto", width="100%",
         ),
         rx.cond(S.loaded, _empty_state(), rx.center(rx.spinner(size="3"), padding="48px")),
-    ), data_search=S.search, data_tab=S.tab, width="100%", class_name="results")
+    ), data_search=S.search, data_tab=S.tab, data_loaded=S.loaded.to_string(),
+       width="100%", class_name="results")

@@ -15,9 +15,22 @@ _TMP = Path(tempfile.mkdtemp(prefix="customer-e2e-"))
 os.environ["REFLEX_DB_URL"] = f"sqlite:///{_TMP / 'e2e.db'}"
 os.environ["REFLEX_UPLOADED_FILES_DIR"] = str(_TMP / "uploads")
 os.environ.pop("DATABASE_URL", None)
+os.environ.pop("REFLEX_REDIS_URL", None)
+
+from tests.e2e.mailbox import Mailbox  # noqa: E402
+
+# A real SMTP server on this machine receives everything the app sends (password resets, invitations).
+MAILBOX = Mailbox.start()
+os.environ["SMTP_URL"] = f"smtp://127.0.0.1:{MAILBOX.port}"
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from reflex.testing import AppHarness  # noqa: E402
+
+from customer_app.db import session_scope  # noqa: E402
+from customer_app.models.staff import StaffUser  # noqa: E402
+from customer_app.services import auth  # noqa: E402
+from customer_app.services.normalize import email_key  # noqa: E402
+from customer_app.services.passwords import hash_password  # noqa: E402
 
 expect.set_options(timeout=10_000)
 CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
@@ -47,14 +60,33 @@ def browser() -> Browser:
         browser.close()
 
 
-def open_customers(browser: Browser, app_url: str) -> Page:
-    """A fresh browser context on the customers page, hydrated and ready."""
+def session_token(role: str) -> str:
+    """A fresh sign-in session for a staff member of the given role (created on first use)."""
+    email = f"{role.replace('_', '-')}@e2e.example"
+    with session_scope() as session:
+        user = session.query(StaffUser).filter_by(email_key=email_key(email)).first()
+        if user is None:
+            user = StaffUser(email=email, email_key=email_key(email), name=f"E2E {role.title()}", role=role,
+                             password_hash=hash_password("not used by these tests"))
+            session.add(user)
+            session.flush()
+        return auth.start_session(user, remember=False, session=session)
+
+
+def signed_in_context(browser: Browser, role: str = "admin"):
+    """A browser context whose storage holds a valid session of the given role."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
-    page = context.new_page()
+    context.add_init_script(f"localStorage.setItem('customer_workspace_session', {session_token(role)!r})")
+    return context
+
+
+def open_customers(browser: Browser, app_url: str, role: str = "admin") -> Page:
+    """A fresh browser context, signed in, on the customers page, hydrated and ready."""
+    page = signed_in_context(browser, role).new_page()
     page.goto(f"{app_url}/customers")
     page.get_by_role("tab", name="Individuals").wait_for()
-    page.get_by_role("button", name="New Customer").first.wait_for()
+    expect(page.locator(".results")).to_have_attribute("data-loaded", "true")
     return page
 
 

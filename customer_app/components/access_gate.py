@@ -1,0 +1,19 @@
+"""Show a page's content only once the server has said the viewer may see it."""
+
+import reflex as rx
+
+ADMIN_ONLY = "You need the Admin role to see this page."
+
+
+def access_gate(access: rx.Var, body: rx.Component, message: str = ADMIN_ONLY) -> rx.Component:
+    """`access` is "ok" (show body), "denied" (show the message, no data) or "" (still checking)."""
+    return rx.match(
+        access,
+        ("ok", body),
+        ("denied", rx.callout.root(
+            rx.callout.icon(rx.icon("lock")),
+            rx.callout.text(message),
+            color_scheme="amber", role="alert", data_testid="access-denied", max_width="640px",
+        )),
+        rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading"),
+    )

@@ -1,0 +1,66 @@
+"""Small display helpers shared by the admin pages and the customer history: times, ranges, change lines."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from math import ceil
+
+from customer_app.services.audit_queries import Change, EventRow
+
+DENIED = "denied"
+ALLOWED = "ok"
+_RED = {"sign_in_failed", "lockout", "purge", "deactivate"}
+_GREEN = {"create", "restore", "reactivate", "setup", "invitation_accepted"}
+
+
+@dataclass
+class AuditRow:
+    """One audit event as a table row shows it."""
+
+    id: str = ""
+    when: str = ""
+    who: str = ""
+    who_email: str = ""
+    action: str = ""
+    tone: str = "gray"
+    what: str = ""
+    changes: list[Change] = field(default_factory=list)
+
+
+def when(at: datetime | None) -> str:
+    """A UTC time to the minute, e.g. 2026-11-24 14:03."""
+    return at.strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def day(value: str) -> date | None:
+    """A yyyy-mm-dd date from a date input, or None when empty or malformed (clients can send anything)."""
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def page_count(total: int, page_size: int) -> int:
+    """Number of pages (at least one)."""
+    return max(1, ceil(total / max(1, page_size)))
+
+
+def range_text(page: int, page_size: int, total: int) -> str:
+    """Which rows are shown, e.g. "26–50 of 1,204"."""
+    if not total:
+        return "0 of 0"
+    first = (page - 1) * page_size + 1
+    return f"{first:,}–{min(page * page_size, total):,} of {total:,}"
+
+
+def audit_row(event: EventRow) -> AuditRow:
+    """An event as text; empty values read "—"."""
+    return AuditRow(
+        id=str(event.id),
+        when=when(event.at),
+        who=event.actor_name or event.actor_email or "—",
+        who_email=event.actor_email if event.actor_name else "",
+        action=event.action_label,
+        tone="red" if event.action in _RED else "green" if event.action in _GREEN else "gray",
+        what=event.summary,
+        changes=[Change(c.field, c.before or "—", c.after or "—") for c in event.changes],
+    )

@@ -1,0 +1,31 @@
+"""The History section of the customer pop-up: that customer's audit events, loaded when opened."""
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import PermissionDenied
+from customer_app.services.audit_queries import customer_history
+from customer_app.state.admin_rows import AuditRow, audit_row
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.rows import parse_ids
+
+
+class CustomerHistoryState(rx.State):
+    """The events of the customer whose pop-up asked last."""
+
+    customer_id: int = 0
+    rows: list[AuditRow] = []
+
+    @rx.event
+    async def load(self, customer_id: int):
+        """Fetch the customer's history, newest first."""
+        try:
+            actor = await actor_for(self, "customer.view")
+        except PermissionDenied as exc:
+            self.customer_id, self.rows = 0, []
+            return await refusal(self, exc)
+        wanted = (parse_ids(customer_id) or [0])[0]
+        with session_scope() as session:
+            self.rows = [audit_row(e) for e in customer_history(wanted, actor=actor, session=session)]
+        self.customer_id = wanted
+        return None

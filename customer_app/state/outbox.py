@@ -1,0 +1,83 @@
+"""The outbox page: e-mails the app sent or kept, newest first, a page at a time."""
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import PermissionDenied
+from customer_app.models.staff import OutboxMessage
+from customer_app.services.outbox_queries import list_outbox
+from customer_app.state.admin_rows import ALLOWED, DENIED, page_count, range_text, when
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.rows import parse_ids
+
+PAGE_SIZE = 25
+STATUS_LABELS = {"outbox": "Not sent (no mail server)", "sent": "Sent", "failed": "Failed"}
+
+
+@dataclass
+class OutboxRow:
+    """One message as the page shows it."""
+
+    id: str = ""
+    recipient: str = ""
+    subject: str = ""
+    when: str = ""
+    status: str = ""
+    status_label: str = ""
+    error: str = ""
+    body: str = ""
+
+
+def outbox_row(message: OutboxMessage) -> OutboxRow:
+    """A message as text."""
+    return OutboxRow(id=str(message.id), recipient=message.to, subject=message.subject, when=when(message.created_at),
+                     status=message.status, status_label=STATUS_LABELS.get(message.status, message.status),
+                     error=message.error, body=message.body)
+
+
+class OutboxState(rx.State):
+    """What one admin viewing the outbox sees; only the visible page is held."""
+
+    access: str = ""  # "" while checking, "ok", or "denied"
+    page: int = 1
+    rows: list[OutboxRow] = []
+    total: int = 0
+
+    @rx.var
+    def page_count(self) -> int:
+        """Number of pages (at least one)."""
+        return page_count(self.total, PAGE_SIZE)
+
+    @rx.var
+    def range_label(self) -> str:
+        """Which messages are shown, e.g. "1–25 of 40"."""
+        return range_text(self.page, PAGE_SIZE, self.total)
+
+    async def _load(self):
+        try:
+            actor = await actor_for(self, "outbox.view")
+        except PermissionDenied as exc:
+            self.rows, self.total, self.access = [], 0, DENIED
+            return await refusal(self, exc)
+        with session_scope() as session:
+            messages, total = list_outbox(actor=actor, session=session, page=self.page, page_size=PAGE_SIZE)
+            if not messages and total and self.page > 1:  # the page asked for is past the end
+                self.page = page_count(total, PAGE_SIZE)
+                messages, total = list_outbox(actor=actor, session=session, page=self.page, page_size=PAGE_SIZE)
+            self.rows = [outbox_row(m) for m in messages]
+        self.total, self.access = total, ALLOWED
+        return None
+
+    @rx.event
+    async def on_load(self):
+        """Show the newest messages."""
+        self.page = 1
+        return await self._load()
+
+    @rx.event
+    async def go_to_page(self, page: int):
+        """Jump to a page, clamped to the pages that exist."""
+        self.page = min(max(1, (parse_ids(page) or [1])[0]), self.page_count)
+        return await self._load()

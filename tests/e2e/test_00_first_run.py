@@ -1,0 +1,89 @@
+"""A new install, start to finish: first-run setup, sign in and out, a password reset by e-mail.
+
+Named to run first: setup is only open while no staff account exists.
+"""
+
+import re
+
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import MAILBOX
+from tests.e2e.helpers import create_individual, dialog, rows, search
+
+ADMIN_EMAIL = "ada@first-run.example"
+PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "violet tugboat chimney orbit"
+
+
+def test_first_run_setup_sign_out_sign_in_and_author_in_history(browser: Browser, app_url: str):
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.goto(f"{app_url}/customers")
+    expect(page).to_have_url(re.compile(r"/setup$"))  # no account yet: setup, not a sign-in form
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Password", exact=True).fill("password123")
+    page.get_by_label("Repeat password").fill("password123")
+    page.get_by_role("button", name="Create admin account").click()
+    expect(page.get_by_text("This is a very common password.")).to_be_visible()  # refused, explained
+
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat password").fill(PASSWORD)
+    page.get_by_role("button", name="Create admin account").click()
+    expect(page).to_have_url(re.compile(r"/customers$"))
+    expect(page.get_by_text("Ada Lovelace")).to_be_visible()
+
+    create_individual(page, "Hedy", "Historic", "hedy.historic@example.com")
+    search(page, "hedy.historic")
+    rows(page).first.get_by_role("button", name="Edit").click()
+    form = dialog(page)
+    form.get_by_text("History", exact=True).click()
+    expect(form.get_by_text(ADMIN_EMAIL).first).to_be_visible()
+    form.get_by_role("button", name="Cancel").click()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.goto(f"{app_url}/customers")
+    expect(page).to_have_url(re.compile(r"/login\?next=/customers"))  # signed out: sent to sign in, then back
+
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill("wrong password entirely")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("The e-mail or password is not right.")).to_be_visible()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/customers$"))
+    page.context.close()
+
+
+def test_password_reset_through_the_local_smtp_server(browser: Browser, app_url: str):
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.goto(f"{app_url}/login")
+    page.get_by_role("link", name="Forgot password?").click()
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_role("button", name="Send reset link").click()
+    expect(page.get_by_text("If an account uses this address")).to_be_visible()
+
+    link = MAILBOX.link(MAILBOX.wait_for(ADMIN_EMAIL, "Reset your password"), "/reset/")
+    page.goto(f"{app_url}{link}")
+    page.get_by_label("New password").fill(NEW_PASSWORD)
+    page.get_by_label("Repeat password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Save password").click()
+    expect(page).to_have_url(re.compile(r"/customers$"))
+
+    page.goto(f"{app_url}{link}")  # single use
+    expect(page.get_by_text("This link is not valid any more")).to_be_visible()
+    page.context.close()
+
+
+def test_read_only_staff_see_customers_but_no_way_to_change_them(browser: Browser, app_url: str):
+    from tests.e2e.conftest import open_customers
+
+    page = open_customers(browser, app_url, role="read_only")
+    expect(page.get_by_text("Read-only")).to_be_visible()
+    expect(page.get_by_role("button", name="New Customer")).to_have_count(0)
+    expect(page.get_by_role("button", name="Quick Insert")).to_have_count(0)
+    search(page, "hedy.historic")
+    expect(rows(page)).to_have_count(1)
+    expect(rows(page).first.get_by_role("button", name="Edit")).to_have_count(0)
+    expect(rows(page).first.get_by_role("button", name="Delete")).to_have_count(0)
+    page.context.close()
