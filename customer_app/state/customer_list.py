@@ -1,6 +1,5 @@
 """The customers page: tab, search, sort, page, selection and delete/restore dialogs."""
 
-import asyncio
 from math import ceil
 
 import reflex as rx
@@ -105,7 +104,7 @@ class CustomerListState(rx.State):
                 async with hub.slots():
                     async with self:
                         query = self._query()
-                    rows, counts = await asyncio.to_thread(fetch_page, query)
+                    rows, counts = await hub.shared(query, lambda q=query: fetch_page(q))
                     async with self:
                         if query == self._query():
                             self.rows, self.counts = rows, counts
