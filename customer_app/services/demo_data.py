@@ -20,6 +20,8 @@ ORG_WORDS = ["Nordic", "Atlântico", "Société", "Globex", "Initech", "Umbrella
              "Harbor", "Meridian", "Pioneer", "Sunrise", "Vértice", "Zenith", "Crown", "Delta", "Evergreen"]
 ORG_SUFFIX = ["Holdings", "Trading", "Labs", "Foundation", "Partners", "Group", "Services", "Ministry", "GmbH"]
 AREAS = ["212", "415", "617", "312", "206", "303", "512", "646", "718", "919"]
+BULK_FROM = 10_000
+_INSERT_TRIGGER = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'customer_fts_insert'"
 LONG_NAME = "Maximiliane-Alexandrina von Hohenzollern-Sigmaringen-Wittelsbach"
 
 
@@ -52,6 +54,11 @@ def demo_inputs(count: int, *, start: int = 0, seed: int = 7) -> Iterator[Custom
 
 def insert_demo(connection: Connection, count: int, *, chunk: int = 5000, pictures: list[str] = ()) -> int:
     """Insert demo customers in chunks on one connection; the first ones get the given pictures."""
+    bulk = connection.dialect.name == "sqlite" and count >= BULK_FROM
+    if bulk:
+        # Filling the search index row by row (its insert trigger) is ~40% of a big load: rebuild it once instead.
+        create_trigger = connection.exec_driver_sql(_INSERT_TRIGGER).scalar_one()
+        connection.exec_driver_sql("DROP TRIGGER customer_fts_insert")
     now = utcnow()
     start = connection.execute(select(func.coalesce(func.max(Customer.id), 0))).scalar_one()
     batch: list[dict] = []
@@ -66,6 +73,10 @@ def insert_demo(connection: Connection, count: int, *, chunk: int = 5000, pictur
             batch.clear()
     if batch:
         connection.execute(insert(Customer), batch)
+    if bulk:
+        connection.exec_driver_sql("INSERT INTO customer_fts(customer_fts) VALUES ('rebuild')")
+        connection.exec_driver_sql(create_trigger)
+        connection.exec_driver_sql("ANALYZE")  # the planner's statistics, so list queries use the right indexes
     return count
 
 

@@ -1,6 +1,5 @@
 """The customers page: tab, search, sort, page, selection and delete/restore dialogs."""
 
-import asyncio
 from math import ceil
 
 import reflex as rx
@@ -8,7 +7,7 @@ import reflex as rx
 from customer_app.db import session_scope
 from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.services import customers
-from customer_app.services.customer_queries import TABS, ListQuery, count_customers, list_customers
+from customer_app.services.customer_queries import TABS, ListQuery, count_tabs, list_customers
 from customer_app.services.permissions import Actor
 from customer_app.settings import settings
 from customer_app.state.auth import actor_for, refusal
@@ -16,12 +15,12 @@ from customer_app.state.live import hub
 from customer_app.state.rows import customer_row, parse_ids
 
 
-def fetch_page(query: ListQuery) -> tuple[list[dict[str, str]], dict[str, int]]:
-    """Rows of one page and the count of every tab for the query's search."""
+def fetch_page(query: ListQuery) -> tuple[list[dict[str, str]], dict[str, int], bool]:
+    """Rows of one page, the count of every tab for the query's search, and whether the counts are exact."""
     with session_scope() as session:
         rows = [customer_row(c) for c in list_customers(query, session=session)]
-        counts = {tab: count_customers(tab, query.search, session=session) for tab in TABS}
-    return rows, counts
+        counts, exact = count_tabs(query.search, session=session)
+    return rows, counts, exact
 
 
 class CustomerListState(rx.State):
@@ -35,6 +34,7 @@ class CustomerListState(rx.State):
     page_size: int = 25
     rows: list[dict[str, str]] = []
     counts: dict[str, int] = {"individual": 0, "institution": 0, "trash": 0}
+    counts_exact: bool = True  # a very broad search is counted only up to a bound, shown as "5,000+"
     selected: list[str] = []
     loaded: bool = False
     confirm_id: str = ""
@@ -55,12 +55,13 @@ class CustomerListState(rx.State):
     @rx.var
     def count_labels(self) -> dict[str, str]:
         """Tab counts written with thousands separators."""
-        return {tab: f"{self.counts.get(tab, 0):,}" for tab in TABS}
+        plus = "" if self.counts_exact else "+"
+        return {tab: f"{self.counts.get(tab, 0):,}{plus}" for tab in TABS}
 
     @rx.var
     def range_total_label(self) -> str:
         """The current tab's matching count, with thousands separators."""
-        return f"{self.total:,}"
+        return self.count_labels.get(self.tab, "0")
 
     @rx.var
     def range_label(self) -> str:
@@ -68,7 +69,7 @@ class CustomerListState(rx.State):
         if not self.total:
             return "0 of 0"
         first = (self.page - 1) * self.page_size + 1
-        return f"{first:,}–{min(self.page * self.page_size, self.total):,} of {self.total:,}"
+        return f"{first:,}–{min(self.page * self.page_size, self.total):,} of {self.range_total_label}"
 
     @rx.var
     def all_on_page_selected(self) -> bool:
@@ -89,10 +90,10 @@ class CustomerListState(rx.State):
             return await refusal(self, exc)
         query = self._query()
         self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
-        self.rows, self.counts = fetch_page(query)
+        self.rows, self.counts, self.counts_exact = fetch_page(query)
         if self.page > self.page_count:  # the last page emptied under us
             self.page = self.page_count
-            self.rows, self.counts = fetch_page(self._query())
+            self.rows, self.counts, self.counts_exact = fetch_page(self._query())
         self.loaded = True
         return None
 
@@ -131,10 +132,10 @@ class CustomerListState(rx.State):
                         allowed = await self._may_view()
                     if not allowed:  # signed out or deactivated meanwhile
                         return
-                    rows, counts = await asyncio.to_thread(fetch_page, query)
+                    rows, counts, exact = await hub.shared(query, lambda q=query: fetch_page(q))
                     async with self:
                         if query == self._query():
-                            self.rows, self.counts = rows, counts
+                            self.rows, self.counts, self.counts_exact = rows, counts, exact
                             self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
 
     async def _may_view(self) -> bool:

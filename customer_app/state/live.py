@@ -32,6 +32,8 @@ class LiveHub:
         self.redis_url = redis_url
         self.subscribers: dict[str, _Subscriber] = {}
         self.refresh_slots: asyncio.Semaphore | None = None
+        self.generation = 0  # bumped by every notice; refreshes of one generation share their queries
+        self._shared: dict[tuple[int, object], asyncio.Future] = {}
         self._listener: asyncio.Task | None = None
         self._redis = None
 
@@ -69,8 +71,18 @@ class LiveHub:
                 log.exception("Could not publish a change notice; waking local pages only")
         self.deliver(origin)
 
+    async def shared(self, key: object, compute):
+        """Run `compute()` in a thread once per notice and key; pages showing the same query share the answer."""
+        slot = (self.generation, key)
+        future = self._shared.get(slot)
+        if future is None:
+            future = self._shared[slot] = asyncio.ensure_future(asyncio.to_thread(compute))
+        return await asyncio.shield(future)
+
     def deliver(self, origin: str) -> None:
         """Wake local pages for a notice from `origin`."""
+        self.generation += 1
+        self._shared.clear()  # answers computed before this change are stale
         for token, subscriber in list(self.subscribers.items()):
             if token != origin:
                 subscriber.wake.set()

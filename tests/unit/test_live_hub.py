@@ -1,0 +1,134 @@
+"""The change-notice hub: writes wake other pages once, reads wake nobody, closed pages leave nothing behind."""
+
+import asyncio
+
+from customer_app.state.live import LiveHub
+
+
+async def _open_page(hub: LiveHub, token: str, woken: list[str], ready: asyncio.Event) -> None:
+    async with hub.subscribe(token) as subscriber:
+        ready.set()
+        while hub.is_current(subscriber):
+            await subscriber.wake.wait()
+            subscriber.wake.clear()
+            if hub.is_current(subscriber):
+                woken.append(token)
+
+
+def test_a_write_wakes_every_other_page_but_not_the_writer():
+    async def scenario():
+        hub, woken = LiveHub(redis_url=None), []
+        readies = [asyncio.Event() for _ in range(3)]
+        tasks = [asyncio.create_task(_open_page(hub, f"t{i}", woken, readies[i])) for i in range(3)]
+        await asyncio.gather(*(r.wait() for r in readies))
+        await hub.announce("t0")
+        await asyncio.sleep(0)  # let the woken pages run
+        await asyncio.sleep(0)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return sorted(woken), hub.subscribers
+
+    woken, left = asyncio.run(scenario())
+    assert woken == ["t1", "t2"]
+    assert left == {}
+
+
+def test_opening_and_closing_pages_many_times_leaves_nothing_tracked():
+    async def scenario():
+        hub = LiveHub(redis_url=None)
+        for round_ in range(50):
+            ready = asyncio.Event()
+            task = asyncio.create_task(_open_page(hub, f"tab{round_ % 5}", [], ready))
+            await ready.wait()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        return hub.subscribers
+
+    assert asyncio.run(scenario()) == {}
+
+
+def test_a_newer_page_for_the_same_tab_replaces_the_older_one():
+    async def scenario():
+        hub, woken = LiveHub(redis_url=None), []
+        first_ready, second_ready = asyncio.Event(), asyncio.Event()
+        first = asyncio.create_task(_open_page(hub, "tab", woken, first_ready))
+        await first_ready.wait()
+        second = asyncio.create_task(_open_page(hub, "tab", woken, second_ready))
+        await second_ready.wait()
+        await asyncio.wait_for(first, timeout=1)  # the superseded page's loop ends by itself
+        second.cancel()
+        await asyncio.gather(second, return_exceptions=True)
+        return hub.subscribers
+
+    assert asyncio.run(scenario()) == {}
+
+
+def test_pages_showing_the_same_query_share_one_computation_per_change():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    async def scenario():
+        hub = LiveHub(redis_url=None)
+        first = await asyncio.gather(*(hub.shared("q", compute) for _ in range(10)))
+        hub.deliver("writer")  # a new change: the old answer is stale
+        second = await hub.shared("q", compute)
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first == [1] * 10
+    assert second == 2
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _redis_or_skip() -> None:
+    import os
+
+    import pytest
+    import redis
+
+    try:
+        redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            raise
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+
+
+async def _until_subscribed(hub: LiveHub) -> None:
+    from customer_app.state.live import CHANNEL
+
+    for _ in range(200):
+        if (await hub._client().pubsub_numsub(CHANNEL))[0][1] > 0:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the viewer's worker never subscribed")
+
+
+def test_a_write_on_one_worker_wakes_pages_on_another_through_redis():
+    _redis_or_skip()
+
+    async def scenario():
+        writer_worker, viewer_worker, woken = LiveHub(REDIS_URL), LiveHub(REDIS_URL), []
+        ready = asyncio.Event()
+        page = asyncio.create_task(_open_page(viewer_worker, "viewer", woken, ready))
+        await ready.wait()
+        await _until_subscribed(writer_worker)  # the notice must not be published before anyone listens
+        await writer_worker.announce("writer")
+        for _ in range(100):
+            if woken:
+                break
+            await asyncio.sleep(0.02)
+        page.cancel()
+        await asyncio.gather(page, return_exceptions=True)
+        for hub in (writer_worker, viewer_worker):
+            if hub._listener:
+                hub._listener.cancel()
+        return woken
+
+    assert asyncio.run(scenario()) == ["viewer"]
