@@ -46,9 +46,10 @@ def vars_of(delta: Delta, path: str) -> dict[str, Any]:
 class ReflexSession:
     """One browser tab: its own token, one socket, every update timestamped on arrival."""
 
-    def __init__(self, base_url: str, pathname: str = "/") -> None:
+    def __init__(self, base_url: str, pathname: str = "/", storage: dict[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.pathname = pathname
+        self.storage = storage or {}  # browser storage values by state key, sent with the hydrate as a browser does
         self.token = str(uuid.uuid4())
         self.listeners: list[Listener] = []
         self.updates = 0
@@ -68,7 +69,7 @@ class ReflexSession:
 
     async def connect(self, timeout: float = 30.0) -> None:
         """Open the socket with the hydrate-and-load boot event in the CONNECT auth, as the browser does."""
-        boot = self._event(f"{ROOT_STATE}.hydrate_and_load")
+        boot = self._event(f"{ROOT_STATE}.hydrate_and_load", {"vars": self.storage} if self.storage else None)
         await self.sio.connect(
             f"{self.base_url}?token={self.token}",
             socketio_path=ENGINEIO_PATH,

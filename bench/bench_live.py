@@ -52,6 +52,8 @@ from sqlmodel import Session  # noqa: E402
 from bench._reflex_client import ReflexSession, state_path, vars_of  # noqa: E402
 from customer_app.db import make_engine  # noqa: E402
 from customer_app.services.customer_queries import count_customers  # noqa: E402
+from customer_app.models.staff import Role, StaffUser  # noqa: E402
+from customer_app.services import auth  # noqa: E402
 from customer_app.services.demo_data import insert_demo  # noqa: E402
 from customer_app.services.normalize import fold  # noqa: E402
 
@@ -116,8 +118,19 @@ def prepare_database(url: str, env: dict[str, str], customers: int) -> dict[str,
         insert_demo(connection, customers)
     with Session(engine) as session:
         base = {term: count_customers("individual", term, session=session) for term in TERMS}
+        user = StaffUser(email="bench@example.com", email_key="bench@example.com", name="Bench", role=Role.STAFF)
+        session.add(user)
+        session.commit()
+        tokens = [auth.start_session(user, remember=False, session=session) for _ in range(SESSIONS_NEEDED)]
+        session.commit()
     engine.dispose()
+    SIGNED_IN.extend(tokens)
     return base
+
+
+def signed_in() -> dict[str, str]:
+    """Browser storage holding a fresh staff session, so the page lets this tab in."""
+    return {AUTH_KEY: SIGNED_IN.pop()}
 
 
 def seed_web_dir() -> None:
@@ -260,7 +273,7 @@ class Viewer:
 
     def __init__(self, run: Run, index: int):
         self.run, self.index = run, index
-        self.session = ReflexSession(run.base_url, PAGE)
+        self.session = ReflexSession(run.base_url, PAGE, signed_in())
         self.session.listeners.append(self._on_delta)
         self.ready = self.session.expect(lambda d: vars_of(d, LIST).get("loaded") is True)
         self.server_search = ""
@@ -342,7 +355,7 @@ class Writer:
 
     def __init__(self, run: Run):
         self.run = run
-        self.session = ReflexSession(run.base_url, PAGE)
+        self.session = ReflexSession(run.base_url, PAGE, signed_in())
         self.session.listeners.append(self._on_delta)
         self.ready = self.session.expect(lambda d: vars_of(d, LIST).get("loaded") is True)
         self.form: dict = {}

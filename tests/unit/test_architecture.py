@@ -12,9 +12,11 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel
 
 import customer_app.models  # noqa: F401  (registers every table on the metadata)
+from customer_app.models.staff import Role
 from customer_app.services.customer_queries import count_customers
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.customers import create_customer
+from customer_app.services.permissions import Actor
 from tests.unit.databases import migrate, postgres_schema, sqlite_engine_at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,7 +147,8 @@ def test_search_index_works_after_a_downgrade_and_upgrade(tmp_path):
         migrate(engine)
         with Session(engine) as session:
             data = validate_customer({"first_name": "Zoë", "last_name": "Ångström"}, phone_region="US")
-            create_customer(data, session=session)
+            admin = Actor(id=1, email="ada@example.com", name="Ada Admin", role=Role.ADMIN)  # no account row needed
+            create_customer(data, actor=admin, session=session)
             session.commit()
             assert count_customers("individual", "angstr", session=session) == 1
     finally:

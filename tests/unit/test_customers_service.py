@@ -50,9 +50,9 @@ def test_created_individual_is_stored_with_display_sort_and_search_forms(session
     assert row.updated_at == row.created_at or as_utc(row.updated_at) >= as_utc(row.created_at)
 
 
-def test_stored_timestamps_come_back_as_utc_aware_datetimes(session, add, backend, request):
+def test_stored_timestamps_come_back_as_utc_aware_datetimes(session, add, backend, request, admin):
     customer = add(last_name="Lee")
-    customers.trash_customers([customer.id], session=session)
+    customers.trash_customers([customer.id], actor=admin, session=session)
     session.commit()
     row = stored(session, customer.id)
     assert [t.utcoffset() for t in (row.created_at, row.updated_at, row.deleted_at)] == [timedelta(0)] * 3
@@ -81,19 +81,19 @@ def test_new_customer_appears_in_its_tab_only(session, add):
 # --- e-mail uniqueness --------------------------------------------------------------------------------------
 
 
-def test_second_customer_with_the_same_email_in_other_case_is_refused(session, add):
+def test_second_customer_with_the_same_email_in_other_case_is_refused(session, add, admin):
     add(last_name="First", email="A@x.com")
     with pytest.raises(ValidationError) as caught:
-        customers.create_customer(data(last_name="Second", email="a@X.COM"), session=session)
+        customers.create_customer(data(last_name="Second", email="a@X.COM"), actor=admin, session=session)
     assert caught.value.errors == {"email": customers.EMAIL_TAKEN}
     session.rollback()
     assert names(session, "individual") == ["First"]
 
 
-def test_email_taken_by_an_institution_is_refused_for_an_individual(session, add):
+def test_email_taken_by_an_institution_is_refused_for_an_individual(session, add, admin):
     add(kind="institution", name="Acme", email="info@acme.com")
     with pytest.raises(ValidationError):
-        customers.create_customer(data(last_name="Lee", email="INFO@acme.com"), session=session)
+        customers.create_customer(data(last_name="Lee", email="INFO@acme.com"), actor=admin, session=session)
 
 
 def test_customers_without_email_do_not_clash(session, add):
@@ -102,29 +102,29 @@ def test_customers_without_email_do_not_clash(session, add):
     assert count_customers("individual", "", session=session) == 2
 
 
-def test_editing_a_customer_may_keep_its_own_email(session, add):
+def test_editing_a_customer_may_keep_its_own_email(session, add, admin):
     customer = add(last_name="Lee", email="ann@x.com")
-    updated = customers.update_customer(customer.id, data(last_name="Lee", email="ANN@x.com"), session=session,
-                                        expected_version=1)
+    updated = customers.update_customer(customer.id, data(last_name="Lee", email="ANN@x.com"), actor=admin,
+                                        session=session, expected_version=1)
     assert updated.email == "ANN@x.com"
 
 
-def test_editing_a_customer_to_another_customers_email_is_refused(session, add):
+def test_editing_a_customer_to_another_customers_email_is_refused(session, add, admin):
     add(last_name="Lee", email="ann@x.com")
     other = add(last_name="Roe", email="bob@x.com")
     with pytest.raises(ValidationError) as caught:
-        customers.update_customer(other.id, data(last_name="Roe", email="Ann@X.com"), session=session,
+        customers.update_customer(other.id, data(last_name="Roe", email="Ann@X.com"), actor=admin, session=session,
                                   expected_version=1)
     assert set(caught.value.errors) == {"email"}
     session.rollback()
     assert stored(session, other.id).email == "bob@x.com"
 
 
-def test_customer_in_trash_does_not_block_its_email(session, add):
+def test_customer_in_trash_does_not_block_its_email(session, add, admin):
     old = add(last_name="Old", email="ann@x.com")
-    customers.trash_customers([old.id], session=session)
+    customers.trash_customers([old.id], actor=admin, session=session)
     session.commit()
-    new = customers.create_customer(data(last_name="New", email="Ann@x.com"), session=session)
+    new = customers.create_customer(data(last_name="New", email="Ann@x.com"), actor=admin, session=session)
     session.commit()
     assert stored(session, new.id).email_key == "ann@x.com"
 
@@ -132,11 +132,11 @@ def test_customer_in_trash_does_not_block_its_email(session, add):
 # --- restore ------------------------------------------------------------------------------------------------
 
 
-def test_restore_brings_a_customer_back_to_its_tab(session, add):
+def test_restore_brings_a_customer_back_to_its_tab(session, add, admin):
     customer = add(last_name="Lee", email="ann@x.com")
-    customers.trash_customers([customer.id], session=session)
+    customers.trash_customers([customer.id], actor=admin, session=session)
     session.commit()
-    assert customers.restore_customers([customer.id], session=session) == 1
+    assert customers.restore_customers([customer.id], actor=admin, session=session) == 1
     session.commit()
     row = stored(session, customer.id)
     assert row.deleted_at is None and row.version == 3  # trashed (2), restored (3)
@@ -144,13 +144,13 @@ def test_restore_brings_a_customer_back_to_its_tab(session, add):
     assert names(session, "trash") == []
 
 
-def test_restore_is_refused_when_the_email_was_taken_meanwhile(session, add):
+def test_restore_is_refused_when_the_email_was_taken_meanwhile(session, add, admin):
     old = add(last_name="Old", email="ann@x.com")
-    customers.trash_customers([old.id], session=session)
+    customers.trash_customers([old.id], actor=admin, session=session)
     session.commit()
     new = add(last_name="New", email="ANN@x.com")
     with pytest.raises(ValidationError) as caught:
-        customers.restore_customers([old.id], session=session)
+        customers.restore_customers([old.id], actor=admin, session=session)
     assert set(caught.value.errors) == {"email"}
     assert "Old cannot be restored" in caught.value.errors["email"]
     session.rollback()
@@ -160,32 +160,32 @@ def test_restore_is_refused_when_the_email_was_taken_meanwhile(session, add):
     assert names(session, "trash") == ["Old"]
 
 
-def test_restore_of_several_changes_nothing_when_one_is_refused(session, add):
+def test_restore_of_several_changes_nothing_when_one_is_refused(session, add, admin):
     free = add(last_name="Free", email="free@x.com")
     taken = add(last_name="Taken", email="ann@x.com")
-    customers.trash_customers([free.id, taken.id], session=session)
+    customers.trash_customers([free.id, taken.id], actor=admin, session=session)
     session.commit()
     add(last_name="Newcomer", email="ann@x.com")
     with pytest.raises(ValidationError):
-        customers.restore_customers([free.id, taken.id], session=session)
+        customers.restore_customers([free.id, taken.id], actor=admin, session=session)
     session.rollback()  # what db.session_scope does with an error
     assert sorted(names(session, "trash")) == ["Free", "Taken"]
 
 
-def test_restore_skips_customers_that_are_not_in_trash(session, add):
+def test_restore_skips_customers_that_are_not_in_trash(session, add, admin):
     customer = add(last_name="Lee")
-    assert customers.restore_customers([customer.id], session=session) == 0
+    assert customers.restore_customers([customer.id], actor=admin, session=session) == 0
     assert stored(session, customer.id).version == 1
 
 
 # --- soft delete and purge ----------------------------------------------------------------------------------
 
 
-def test_trashed_customer_leaves_lists_and_counts_and_shows_in_trash(session, add):
+def test_trashed_customer_leaves_lists_and_counts_and_shows_in_trash(session, add, admin):
     keep = add(last_name="Keep")
     gone = add(last_name="Gone")
     add(kind="institution", name="Acme")
-    assert customers.trash_customers([gone.id], session=session) == 1
+    assert customers.trash_customers([gone.id], actor=admin, session=session) == 1
     session.commit()
     assert names(session, "individual") == ["Keep"]
     assert count_customers("individual", "", session=session) == 1
@@ -196,38 +196,38 @@ def test_trashed_customer_leaves_lists_and_counts_and_shows_in_trash(session, ad
     assert row.deleted_at is not None and row.version == 2
 
 
-def test_trashing_a_customer_twice_counts_once(session, add):
+def test_trashing_a_customer_twice_counts_once(session, add, admin):
     customer = add(last_name="Lee")
-    customers.trash_customers([customer.id], session=session)
-    assert customers.trash_customers([customer.id], session=session) == 0
+    customers.trash_customers([customer.id], actor=admin, session=session)
+    assert customers.trash_customers([customer.id], actor=admin, session=session) == 0
 
 
-def test_trashed_customer_cannot_be_opened_for_editing(session, add):
+def test_trashed_customer_cannot_be_opened_for_editing(session, add, admin):
     customer = add(last_name="Lee")
-    customers.trash_customers([customer.id], session=session)
+    customers.trash_customers([customer.id], actor=admin, session=session)
     session.commit()
     with pytest.raises(NotFoundError):
         customers.get_customer(customer.id, session=session)
     assert customers.get_customer(customer.id, session=session, in_trash=True).display_name == "Lee"
 
 
-def test_purge_deletes_a_trashed_customer_for_good(session, add):
+def test_purge_deletes_a_trashed_customer_for_good(session, add, admin):
     customer = add(last_name="Lee")
-    customers.trash_customers([customer.id], session=session)
+    customers.trash_customers([customer.id], actor=admin, session=session)
     session.commit()
-    assert customers.purge_customers([customer.id], session=session) == 1
+    assert customers.purge_customers([customer.id], actor=admin, session=session) == 1
     session.commit()
     session.expire_all()
     assert session.get(Customer, customer.id) is None
     assert count_customers("trash", "", session=session) == 0
 
 
-def test_purge_never_deletes_an_active_customer(session, add):
+def test_purge_never_deletes_an_active_customer(session, add, admin):
     active = add(last_name="Active")
     trashed = add(last_name="Trashed")
-    customers.trash_customers([trashed.id], session=session)
+    customers.trash_customers([trashed.id], actor=admin, session=session)
     session.commit()
-    assert customers.purge_customers([active.id, trashed.id], session=session) == 1
+    assert customers.purge_customers([active.id, trashed.id], actor=admin, session=session) == 1
     session.commit()
     assert names(session, "individual") == ["Active"]
     assert names(session, "trash") == []
@@ -236,10 +236,10 @@ def test_purge_never_deletes_an_active_customer(session, add):
 # --- editing and optimistic concurrency ---------------------------------------------------------------------
 
 
-def test_update_saves_new_values_and_bumps_the_version(session, add):
+def test_update_saves_new_values_and_bumps_the_version(session, add, admin):
     customer = add(first_name="Ann", last_name="Lee", email="ann@x.com")
     updated = customers.update_customer(customer.id, data(first_name="Anna", last_name="Lee-Roe", phone="2025550143"),
-                                        session=session, expected_version=1)
+                                        actor=admin, session=session, expected_version=1)
     session.commit()
     row = stored(session, customer.id)
     assert updated.version == row.version == 2
@@ -249,34 +249,35 @@ def test_update_saves_new_values_and_bumps_the_version(session, add):
     assert row.updated_at >= row.created_at
 
 
-def test_update_with_a_stale_version_is_refused_and_changes_nothing(session, add):
+def test_update_with_a_stale_version_is_refused_and_changes_nothing(session, add, admin):
     customer = add(first_name="Ann", last_name="Lee", email="ann@x.com")
     customers.update_customer(customer.id, data(first_name="Anna", last_name="Lee", email="ann@x.com"),
-                              session=session, expected_version=1)
+                              actor=admin, session=session, expected_version=1)
     session.commit()
     with pytest.raises(ConflictError):
-        customers.update_customer(customer.id, data(first_name="Stale", last_name="Edit"), session=session,
+        customers.update_customer(customer.id, data(first_name="Stale", last_name="Edit"), actor=admin, session=session,
                                   expected_version=1)
     session.rollback()
     row = stored(session, customer.id)
     assert (row.display_name, row.email, row.version) == ("Anna Lee", "ann@x.com", 2)
 
 
-def test_update_of_a_trashed_customer_is_refused(session, add):
+def test_update_of_a_trashed_customer_is_refused(session, add, admin):
     customer = add(last_name="Lee")
-    customers.trash_customers([customer.id], session=session)
+    customers.trash_customers([customer.id], actor=admin, session=session)
     session.commit()
     with pytest.raises(NotFoundError):
-        customers.update_customer(customer.id, data(last_name="Roe"), session=session, expected_version=2)
+        customers.update_customer(customer.id, data(last_name="Roe"), actor=admin, session=session, expected_version=2)
 
 
-def test_second_session_saving_with_the_version_it_read_loses_to_the_first(engine, add):
+def test_second_session_saving_with_the_version_it_read_loses_to_the_first(engine, add, admin):
     customer = add(last_name="Lee")
     with Session(engine, expire_on_commit=False) as first, Session(engine, expire_on_commit=False) as second:
-        customers.update_customer(customer.id, data(last_name="First"), session=first, expected_version=1)
+        customers.update_customer(customer.id, data(last_name="First"), actor=admin, session=first, expected_version=1)
         first.commit()
         with pytest.raises(ConflictError):
-            customers.update_customer(customer.id, data(last_name="Second"), session=second, expected_version=1)
+            customers.update_customer(customer.id, data(last_name="Second"), actor=admin, session=second,
+                                      expected_version=1)
     with Session(engine) as check:
         assert check.get(Customer, customer.id).display_name == "First"
 
@@ -285,7 +286,7 @@ def test_second_session_saving_with_the_version_it_read_loses_to_the_first(engin
 
 
 @pytest.fixture
-def rival_takes_the_email_after_the_check(engine, monkeypatch):
+def rival_takes_the_email_after_the_check(engine, monkeypatch, admin):
     """Let the app's e-mail check pass, then have another user commit a customer with that e-mail (once)."""
     check = customers._ensure_email_free
 
@@ -293,24 +294,25 @@ def rival_takes_the_email_after_the_check(engine, monkeypatch):
         check(session, key, exclude_id=exclude_id)
         monkeypatch.setattr(customers, "_ensure_email_free", check)  # the rival's own save checks normally
         with Session(engine) as rival:
-            customers.create_customer(data(last_name="Rival", email=key), session=rival)
+            customers.create_customer(data(last_name="Rival", email=key), actor=admin, session=rival)
             rival.commit()
 
     monkeypatch.setattr(customers, "_ensure_email_free", check_then_lose_the_race)
 
 
-def test_create_losing_a_race_for_an_email_reports_the_email_field(session, rival_takes_the_email_after_the_check):
+def test_create_losing_a_race_for_an_email_reports_the_email_field(session, admin,
+                                                                   rival_takes_the_email_after_the_check):
     with pytest.raises(ValidationError) as caught:
-        customers.create_customer(data(last_name="Lee", email="ann@x.com"), session=session)
+        customers.create_customer(data(last_name="Lee", email="ann@x.com"), actor=admin, session=session)
     assert caught.value.errors == {"email": customers.EMAIL_TAKEN}
     assert names(session, "individual") == ["Rival"]
 
 
-def test_update_losing_a_race_for_an_email_reports_the_email_field(session, add, request):
+def test_update_losing_a_race_for_an_email_reports_the_email_field(session, add, request, admin):
     customer = add(last_name="Lee")
     request.getfixturevalue("rival_takes_the_email_after_the_check")
     try:
-        customers.update_customer(customer.id, data(last_name="Lee", email="ann@x.com"), session=session,
+        customers.update_customer(customer.id, data(last_name="Lee", email="ann@x.com"), actor=admin, session=session,
                                   expected_version=1)
     except ValidationError as exc:
         assert exc.errors == {"email": customers.EMAIL_TAKEN}

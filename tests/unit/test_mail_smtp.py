@@ -1,0 +1,150 @@
+"""Outgoing mail through a real SMTP server on localhost (aiosmtpd), the outbox, and failures."""
+
+import dataclasses
+import re
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import Session, select
+
+from customer_app.models.staff import OutboxMessage
+from customer_app.services import mail, staff_accounts
+from customer_app.services.mail import send_mail
+from customer_app.services.passwords import verify_password
+from customer_app.settings import settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping every delivered message; refuses recipients at `refuse_domain`."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.refuse_domain = "refused.example"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
+        if address.endswith("@" + self.refuse_domain):
+            return "550 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture(scope="module")
+def smtp_server() -> Iterator[tuple[Mailbox, str]]:
+    """A local SMTP server for the module; yields its mailbox and its smtp:// URL."""
+    mailbox, port = Mailbox(), free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox, f"smtp://127.0.0.1:{port}"
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    """The local server's mailbox, emptied for the test."""
+    box, _ = smtp_server
+    box.messages.clear()
+    box.envelopes.clear()
+    return box
+
+
+@pytest.fixture
+def smtp_url(smtp_server, mailbox) -> str:
+    return smtp_server[1]
+
+
+def outbox(session: Session) -> list[OutboxMessage]:
+    session.expire_all()
+    return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_message_is_delivered_through_smtp_and_recorded_as_sent(session, mailbox, smtp_url):
+    record = send_mail("zoe@example.com", "Grüße from the workspace", "Hello Zoë,\n\nA line with ümlauts.\n",
+                       session=session, smtp_url=smtp_url)
+    session.commit()
+    [message] = mailbox.messages
+    assert message["To"] == "zoe@example.com"
+    assert message["From"] == settings.mail_from
+    assert message["Subject"] == "Grüße from the workspace"
+    assert message.get_content().replace("\r\n", "\n") == "Hello Zoë,\n\nA line with ümlauts.\n"  # CRLF on the wire
+    assert mailbox.envelopes == [("noreply@localhost", ["zoe@example.com"])]
+    [stored] = outbox(session)
+    assert stored.id == record.id
+    assert (stored.to, stored.subject, stored.status, stored.error) == (
+        "zoe@example.com", "Grüße from the workspace", "sent", "")
+    assert stored.body == "Hello Zoë,\n\nA line with ümlauts.\n"
+
+
+def test_without_an_smtp_server_the_message_stays_in_the_outbox(session, mailbox):
+    assert settings.smtp_url is None
+    send_mail("zoe@example.com", "Hello", "Body text\n", session=session)
+    session.commit()
+    [stored] = outbox(session)
+    assert (stored.to, stored.subject, stored.body, stored.status, stored.error) == (
+        "zoe@example.com", "Hello", "Body text\n", "outbox", "")
+    assert mailbox.messages == []
+
+
+def test_unreachable_smtp_server_marks_the_message_failed_without_raising(session):
+    record = send_mail("zoe@example.com", "Hello", "Body\n", session=session,
+                       smtp_url=f"smtp://127.0.0.1:{free_port()}")  # nothing listens there
+    session.commit()
+    [stored] = outbox(session)
+    assert stored.id == record.id
+    assert stored.status == "failed"
+    assert stored.error  # says why, for the admin reading the outbox
+    assert stored.body == "Body\n"  # kept, so it can be read or sent again
+
+
+def test_recipient_refused_by_the_server_marks_the_message_failed(session, mailbox, smtp_url):
+    send_mail("nobody@refused.example", "Hello", "Body\n", session=session, smtp_url=smtp_url)
+    session.commit()
+    [stored] = outbox(session)
+    assert stored.status == "failed" and "No such user" in stored.error
+    assert mailbox.messages == []
+
+
+def test_password_reset_flow_through_smtp(session, staff_user, mailbox, smtp_url, monkeypatch):
+    monkeypatch.setattr(mail, "settings", dataclasses.replace(settings, smtp_url=smtp_url))
+    staff_accounts.request_password_reset("sam@example.com", session=session)
+    session.commit()
+    [message] = mailbox.messages
+    assert (message["To"], message["Subject"]) == ("sam@example.com", "Reset your password")
+    [token] = re.findall(rf"{re.escape(settings.public_url)}/reset/(\S+)", message.get_content())
+    assert outbox(session)[0].status == "sent"
+    user = staff_accounts.set_password_with_token(token, "reset", "quartz meadow lantern 2451", session=session)
+    session.commit()
+    assert user.id == staff_user.id
+    session.refresh(user)
+    assert verify_password(user.password_hash, "quartz meadow lantern 2451")
+
+
+@pytest.mark.xfail(strict=True, reason="APP BUG: a reset link delivered by SMTP is still kept in full in "
+                                       "outbox_message.body, so whoever reads the outbox or a database copy can use "
+                                       "it within its hour, although tokens.py keeps 'only a hash' so that 'a leaked "
+                                       "table cannot be replayed'")
+def test_a_delivered_reset_link_is_not_kept_in_the_database(session, staff_user, mailbox, smtp_url, monkeypatch):
+    monkeypatch.setattr(mail, "settings", dataclasses.replace(settings, smtp_url=smtp_url))
+    staff_accounts.request_password_reset("sam@example.com", session=session)
+    session.commit()
+    [token] = re.findall(r"/reset/(\S+)", mailbox.messages[0].get_content())
+    [stored] = outbox(session)
+    assert stored.status == "sent"
+    assert token not in stored.body

@@ -1,0 +1,170 @@
+"""Password hashing and rules; single-use, expiring link tokens of which only a hash is stored."""
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from argon2 import PasswordHasher
+from sqlmodel import Session, select
+
+from customer_app.errors import CustomerAppError, ValidationError
+from customer_app.models.customer import utcnow
+from customer_app.models.staff import OneTimeToken
+from customer_app.services import passwords, tokens
+from customer_app.services.passwords import check_new_password, hash_password, needs_rehash, verify_password
+from tests.unit.accounts import PASSWORD
+
+# --- hashing ------------------------------------------------------------------------------------------------
+
+
+def test_production_hash_is_argon2id_with_the_recommended_parameters(production_hasher, monkeypatch):
+    monkeypatch.setattr(passwords, "_hasher", production_hasher)
+    stored = hash_password("violet tractor harbour 1987")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert verify_password(stored, "violet tractor harbour 1987")
+    assert not needs_rehash(stored)
+
+
+def test_hash_is_argon2id_salted_and_never_the_password():
+    first, second = hash_password(PASSWORD), hash_password(PASSWORD)
+    assert first.startswith("$argon2id$") and second.startswith("$argon2id$")
+    assert first != second  # a fresh salt each time
+    assert PASSWORD not in first
+
+
+def test_right_password_verifies(password_hash):
+    assert verify_password(password_hash, PASSWORD)
+
+
+@pytest.mark.parametrize("attempt", ["violet tractor harbour 1988", "VIOLET TRACTOR HARBOUR 1987", "", PASSWORD + " "])
+def test_wrong_password_does_not_verify(password_hash, attempt):
+    assert not verify_password(password_hash, attempt)
+
+
+@pytest.mark.parametrize("stored", [None, "", "plain text", "$argon2id$garbage"])
+def test_missing_or_broken_hash_verifies_nothing(stored):
+    assert not verify_password(stored, PASSWORD)
+
+
+def test_hash_made_with_weaker_parameters_asks_to_be_redone(production_hasher, monkeypatch):
+    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    monkeypatch.setattr(passwords, "_hasher", production_hasher)
+    assert needs_rehash(weak)
+    assert verify_password(weak, PASSWORD)  # still accepted: the next sign-in upgrades it
+
+
+# --- password rules -----------------------------------------------------------------------------------------
+
+
+def refusal(password: str, user_inputs: tuple[str, ...] = ()) -> str:
+    with pytest.raises(ValidationError) as caught:
+        check_new_password(password, user_inputs=list(user_inputs))
+    assert set(caught.value.errors) == {"password"}
+    return caught.value.errors["password"]
+
+
+@pytest.mark.parametrize("password", ["", "short", "nine char"])
+def test_too_short_password_is_refused_saying_how_long(password):
+    assert refusal(password) == "Use at least 10 characters."
+
+
+def test_overlong_password_is_refused():
+    assert refusal("x" * 257) == "Use at most 256 characters."
+
+
+@pytest.mark.parametrize("password", ["password1234", "qwertyuiop12", "aaaaaaaaaaaa", "1234567890"])
+def test_common_or_guessable_password_is_refused_saying_why(password):
+    message = refusal(password)
+    assert message.endswith("Try a longer phrase of unrelated words.")
+    assert len(message) > len("Try a longer phrase of unrelated words.")  # a reason comes first
+
+
+def test_password_made_of_the_persons_own_email_is_refused():
+    assert refusal("ada@example.com1", ("ada@example.com", "Ada Admin"))
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "quartz meadow lantern 2451", "Tr0ub4dor&3x"])
+def test_strong_password_is_accepted(password):
+    check_new_password(password, user_inputs=["ada@example.com", "Ada Admin"])
+
+
+# --- one-time link tokens -----------------------------------------------------------------------------------
+
+
+def token_row(session: Session, raw: str) -> OneTimeToken:
+    session.expire_all()
+    return session.exec(select(OneTimeToken).where(OneTimeToken.token_hash == tokens.token_hash(raw))).one()
+
+
+def consume_refused(session: Session, raw: str, purpose: str = "reset") -> str:
+    with pytest.raises(CustomerAppError) as caught:
+        tokens.consume_one_time(raw, purpose, session=session)
+    return str(caught.value)
+
+
+@pytest.fixture
+def issued(session, staff_user) -> str:
+    """A committed reset token for the staff member."""
+    raw = tokens.issue_one_time(staff_user, "reset", timedelta(hours=1), session=session)
+    session.commit()
+    return raw
+
+
+def test_only_a_hash_of_the_token_is_stored(session, issued):
+    [row] = session.exec(select(OneTimeToken)).all()
+    assert row.token_hash == hashlib.sha256(issued.encode()).hexdigest()
+    assert issued not in (row.token_hash, row.purpose)
+    assert len(issued) >= 40  # 32 random bytes, URL-safe
+
+
+def test_token_works_once(session, issued, staff_user):
+    assert tokens.peek_one_time(issued, "reset", session=session).id == staff_user.id  # looking does not use it
+    assert tokens.consume_one_time(issued, "reset", session=session).id == staff_user.id
+    session.commit()
+    assert "already been used" in consume_refused(session, issued)
+    assert tokens.peek_one_time(issued, "reset", session=session) is None
+    assert token_row(session, issued).used_at is not None
+
+
+def test_expired_token_is_refused(session, issued):
+    row = token_row(session, issued)
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert tokens.peek_one_time(issued, "reset", session=session) is None
+    assert consume_refused(session, issued) == "This link has expired. Ask for a new one."
+
+
+def test_token_expires_after_its_lifetime_not_before(session, issued):
+    row = token_row(session, issued)
+    assert timedelta(minutes=59) < row.expires_at - utcnow() <= timedelta(hours=1)
+    row.expires_at = utcnow() + timedelta(seconds=30)  # nearly over, still good
+    session.commit()
+    assert tokens.consume_one_time(issued, "reset", session=session)
+
+
+@pytest.mark.parametrize("raw", ["", "not-a-token", "x" * 43])
+def test_unknown_token_is_refused(session, issued, raw):
+    assert "not valid" in consume_refused(session, raw)
+
+
+def test_token_of_another_purpose_is_refused(session, issued):
+    assert "not valid" in consume_refused(session, issued, purpose="invite")
+    assert tokens.peek_one_time(issued, "invite", session=session) is None
+
+
+def test_new_token_makes_the_earlier_unused_one_stop_working(session, issued, staff_user):
+    newer = tokens.issue_one_time(staff_user, "reset", timedelta(hours=1), session=session)
+    session.commit()
+    assert "not valid" in consume_refused(session, issued)
+    assert tokens.consume_one_time(newer, "reset", session=session).id == staff_user.id
+
+
+def test_token_of_a_deactivated_account_is_refused(session, issued, staff_user):
+    staff_user.active = False
+    session.commit()
+    assert consume_refused(session, issued) == "This account is not active."
+
+
+def test_each_token_is_different(session, staff_user):
+    raws = {tokens.issue_one_time(staff_user, "invite", timedelta(days=7), session=session) for _ in range(5)}
+    assert len(raws) == 5
