@@ -94,26 +94,28 @@ def actor_of(user: StaffUser, address: str = "") -> Actor:
     return Actor(id=user.id, email=user.email, name=user.name, role=Role(user.role), address=address)
 
 
-def _recent_failures(session: Session, column, value: str) -> tuple[int, object]:
+def _recent_failures(session: Session, column, value: str, *, reset_by_success: bool) -> tuple[int, object]:
     since = utcnow() - WINDOW
-    last_success = session.exec(select(func.max(SignInAttempt.at)).where(
-        column == value, col(SignInAttempt.succeeded).is_(True), col(SignInAttempt.at) >= since)).one()
-    start = max(since, last_success) if last_success else since
+    if reset_by_success:
+        last_success = session.exec(select(func.max(SignInAttempt.at)).where(
+            column == value, col(SignInAttempt.succeeded).is_(True), col(SignInAttempt.at) >= since)).one()
+        since = max(since, last_success) if last_success else since
     count, last = session.exec(select(func.count(), func.max(SignInAttempt.at)).where(
-        column == value, col(SignInAttempt.succeeded).is_(False), col(SignInAttempt.at) > start)).one()
+        column == value, col(SignInAttempt.succeeded).is_(False), col(SignInAttempt.at) > since)).one()
     return count, last
 
 
 def _refuse_if_throttled(key: str, address: str, session: Session) -> None:
+    # Decided by recorded failures alone, so an unknown e-mail is answered exactly like a real account.
     now = utcnow()
-    user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
-    if user is not None and user.locked_until and user.locked_until > now:
-        minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
-        raise SignInError(f"Too many failed sign-ins: this account is locked. Try again in {minutes} min.")
-    by_address, last_address = _recent_failures(session, col(SignInAttempt.address), address)
+    # An address is not cleared by a success: one valid account must not license guessing at others.
+    by_address, last_address = _recent_failures(session, col(SignInAttempt.address), address, reset_by_success=False)
     if by_address >= LOCK_ADDRESS_AFTER and last_address + LOCKOUT > now:
         raise SignInError("Too many failed sign-ins from this address. Try again in 15 minutes.")
-    failures, last = _recent_failures(session, col(SignInAttempt.email_key), key)
+    failures, last = _recent_failures(session, col(SignInAttempt.email_key), key, reset_by_success=True)
+    if failures >= LOCK_ACCOUNT_AFTER and last + LOCKOUT > now:
+        minutes = max(1, round((last + LOCKOUT - now).total_seconds() / 60))
+        raise SignInError(f"Too many failed sign-ins: this account is locked. Try again in {minutes} min.")
     if failures >= SLOW_AFTER:
         wait = timedelta(seconds=2 ** (failures - SLOW_AFTER))
         if last + wait > now:
@@ -126,8 +128,8 @@ def _failed(key: str, address: str, user: StaffUser | None, session: Session) ->
     audit.record(session, actor=None, actor_email=key, address=address, action="sign_in_failed",
                  entity_type="staff", entity_id=user.id if user else None, summary=f"Failed sign-in for {key}")
     session.flush()
-    failures, _ = _recent_failures(session, col(SignInAttempt.email_key), key)
-    if user is not None and failures >= LOCK_ACCOUNT_AFTER:
+    failures, _ = _recent_failures(session, col(SignInAttempt.email_key), key, reset_by_success=True)
+    if user is not None and failures == LOCK_ACCOUNT_AFTER:
         user.locked_until = utcnow() + LOCKOUT
         audit.record(session, actor=None, actor_email=key, address=address, action="lockout", entity_type="staff",
                      entity_id=user.id, summary=f"{user.email} locked for 15 minutes after {failures} failures")

@@ -10,14 +10,22 @@ from customer_app.models.staff import OutboxMessage
 from customer_app.settings import settings
 
 
-def send_mail(to: str, subject: str, body: str, *, session: Session, smtp_url: str | None = None) -> OutboxMessage:
-    """Deliver a plain-text message (or keep it in the outbox); every message is recorded with its status."""
+def send_mail(
+    to: str, subject: str, body: str, *, session: Session, smtp_url: str | None = None, redact: tuple[str, ...] = (),
+) -> OutboxMessage:
+    """Deliver a plain-text message (or keep it in the outbox); every message is recorded with its status.
+
+    Secrets in `redact` (sign-in links) are removed from the stored copy once delivered; without SMTP the
+    outbox is the only way to the recipient, so there they stay for an admin to pass on.
+    """
     record = OutboxMessage(to=to, subject=subject, body=body)
     url = smtp_url if smtp_url is not None else settings.smtp_url
     if url:
         try:
             _deliver(url, to, subject, body)
             record.status = "sent"
+            for secret in redact:
+                record.body = record.body.replace(secret, "[link removed after delivery]")
         except (OSError, smtplib.SMTPException) as exc:
             record.status, record.error = "failed", str(exc)[:500]
     session.add(record)
@@ -34,7 +42,7 @@ def _deliver(url: str, to: str, subject: str, body: str) -> None:
     client = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
     with client(parts.hostname or "localhost", parts.port or (465 if parts.scheme == "smtps" else 25),
                 timeout=10) as smtp:
-        if parts.scheme == "smtp+starttls":
+        if parts.scheme == "smtp+starttls":  # give the port explicitly (usually 587)
             smtp.starttls()
         if parts.username:
             smtp.login(unquote(parts.username), unquote(parts.password or ""))

@@ -6,7 +6,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from customer_app.errors import CustomerAppError, NotFoundError, ValidationError
-from customer_app.models.staff import Role, StaffUser
+from customer_app.models.customer import utcnow
+from customer_app.models.staff import OneTimeToken, Role, StaffUser
 from customer_app.services import audit
 from customer_app.services.auth import end_all_sessions
 from customer_app.services.mail import send_mail
@@ -18,6 +19,7 @@ from customer_app.settings import settings
 
 INVITE_TTL = timedelta(days=7)
 RESET_TTL = timedelta(hours=1)
+RESETS_PER_HOUR = 3  # nobody can flood a colleague's inbox with reset mails
 
 
 def has_staff(*, session: Session) -> bool:
@@ -44,7 +46,8 @@ def invite(email: str, name: str, role: str, *, actor: Actor, session: Session) 
     link = f"{settings.public_url}/invite/{issue_one_time(user, 'invite', INVITE_TTL, session=session)}"
     send_mail(user.email, "You are invited to the customer workspace",
               f"Hello {user.name},\n\n{actor.name} invited you to the customer workspace.\n"
-              f"Choose your password here (the link works once, for 7 days):\n\n{link}\n", session=session)
+              f"Choose your password here (the link works once, for 7 days):\n\n{link}\n", session=session,
+              redact=(link,))
     audit.record(session, actor=actor, action="invite", entity_type="staff", entity_id=user.id,
                  summary=f"Invited {user.email} as {user.role}")
     return user
@@ -69,13 +72,13 @@ def request_password_reset(email: str, *, session: Session, address: str = "") -
     except ValueError:
         return
     user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
-    if user is None or not user.active:
+    if user is None or not user.active or _recent_resets(user, session) >= RESETS_PER_HOUR:
         return
     link = f"{settings.public_url}/reset/{issue_one_time(user, 'reset', RESET_TTL, session=session)}"
     send_mail(user.email, "Reset your password",
               f"Hello {user.name},\n\nSomeone asked to reset your password. If it was you, choose a new one here "
               f"(the link works once, for 1 hour):\n\n{link}\n\nIf it was not you, ignore this message.\n",
-              session=session)
+              session=session, redact=(link,))
     audit.record(session, actor=None, actor_email=user.email, address=address, action="password_reset_requested",
                  entity_type="staff", entity_id=user.id, summary=f"Password reset requested for {user.email}")
 
@@ -146,7 +149,16 @@ def _get(user_id: int, session: Session) -> StaffUser:
 
 
 def _keep_an_admin(user: StaffUser, session: Session) -> None:
-    admins = session.exec(select(func.count()).select_from(StaffUser).where(
-        col(StaffUser.role) == Role.ADMIN.value, col(StaffUser.active).is_(True))).one()
-    if user.active and admins <= 1:
+    # Lock the admins' rows (PostgreSQL) so two admins demoting each other at once cannot both succeed;
+    # SQLite lets only one writer commit from a snapshot anyway.
+    admins = session.exec(select(StaffUser.id).where(
+        col(StaffUser.role) == Role.ADMIN.value, col(StaffUser.active).is_(True)).with_for_update()).all()
+    if user.active and len(admins) <= 1:
         raise CustomerAppError("This is the last admin. Make someone else an admin first.")
+
+
+def _recent_resets(user: StaffUser, session: Session) -> int:
+    since = utcnow() - timedelta(hours=1)
+    return session.exec(select(func.count()).select_from(OneTimeToken).where(
+        col(OneTimeToken.user_id) == user.id, col(OneTimeToken.purpose) == "reset",
+        col(OneTimeToken.created_at) >= since)).one()

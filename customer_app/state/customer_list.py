@@ -256,6 +256,8 @@ class CustomerListState(rx.State):
         """Trash every customer of the tab that matches the search."""
         self.cancel_confirm()
         tab, search = self.tab, self.search
+        if tab == "trash":  # Trash has no "Remove all"
+            return None
         return await self._change(
             lambda actor, session: customers.trash_matching(tab, search, actor=actor, session=session),
             "{count:,} customer(s) moved to Trash.")

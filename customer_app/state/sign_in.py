@@ -1,5 +1,7 @@
 """Sign-in, first-run setup, forgotten password and link pages (reset, invitation)."""
 
+import re
+
 import reflex as rx
 
 from customer_app.db import session_scope
@@ -11,9 +13,12 @@ from customer_app.state.auth import AuthState
 HOME = "/customers"
 
 
+_LOCAL_PATH = re.compile(r"/(?![/\\])[\w\-./?=&%]*")
+
+
 def _safe_next(target: str) -> str:
-    """Only same-site paths: a sign-in link must not bounce people to another site."""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else HOME
+    """Only plain same-site paths: a sign-in link must not bounce people to another site."""
+    return target if _LOCAL_PATH.fullmatch(target) else HOME
 
 
 class SignInState(rx.State):

@@ -136,10 +136,6 @@ def test_password_reset_flow_through_smtp(session, staff_user, mailbox, smtp_url
     assert verify_password(user.password_hash, "quartz meadow lantern 2451")
 
 
-@pytest.mark.xfail(strict=True, reason="APP BUG: a reset link delivered by SMTP is still kept in full in "
-                                       "outbox_message.body, so whoever reads the outbox or a database copy can use "
-                                       "it within its hour, although tokens.py keeps 'only a hash' so that 'a leaked "
-                                       "table cannot be replayed'")
 def test_a_delivered_reset_link_is_not_kept_in_the_database(session, staff_user, mailbox, smtp_url, monkeypatch):
     monkeypatch.setattr(mail, "settings", dataclasses.replace(settings, smtp_url=smtp_url))
     staff_accounts.request_password_reset("sam@example.com", session=session)

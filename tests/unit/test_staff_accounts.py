@@ -2,6 +2,7 @@
 
 import json
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -220,9 +221,6 @@ def test_with_a_second_admin_one_can_step_down(session, admin, admin_user, make_
         staff_accounts.set_active(other.id, False, actor=auth.actor_of(other), session=session)
 
 
-@pytest.mark.xfail(strict=True, reason="APP BUG: the last-admin check counts admins without locking, so two admins "
-                                       "demoting or deactivating each other at the same time leave no active admin "
-                                       "(seen on PostgreSQL, READ COMMITTED)")
 @pytest.mark.parametrize("backend", ["postgresql"])  # SQLite lets one writer at a time: the race cannot happen there
 @pytest.mark.parametrize("step_down", ["change_role", "set_active"])
 def test_two_admins_removing_each_other_at_once_keep_an_admin(engine, make_user, step_down):
@@ -231,20 +229,43 @@ def test_two_admins_removing_each_other_at_once_keep_an_admin(engine, make_user,
                                                                                     session=s),
               "set_active": lambda user_id, actor, s: staff_accounts.set_active(user_id, False, actor=actor,
                                                                                  session=s)}[step_down]
-    with Session(engine) as first, Session(engine) as second:
-        try:
-            remove(bea.id, auth.actor_of(ada), first)
-            first.flush()
-            remove(ada.id, auth.actor_of(bea), second)
-            second.flush()
-            first.commit()
-            second.commit()
-        except CustomerAppError:
-            pass  # refusing one of them is a fine outcome
+    outcome: dict[str, str] = {}
+
+    def bea_removes_ada() -> None:
+        with Session(engine) as second:
+            try:
+                remove(ada.id, auth.actor_of(bea), second)
+                second.commit()
+                outcome["bea"] = "done"
+            except CustomerAppError:
+                outcome["bea"] = "refused"
+
+    with Session(engine) as first:
+        remove(bea.id, auth.actor_of(ada), first)
+        first.flush()  # Ada's change is made but not committed: Bea's check must wait for it
+        rival = threading.Thread(target=bea_removes_ada)
+        rival.start()
+        _until_a_backend_waits_for_a_lock(engine)
+        first.commit()
+    rival.join(timeout=30)
+    assert outcome == {"bea": "refused"}
     with Session(engine) as check:
         admins = check.exec(select(func.count()).select_from(StaffUser).where(
             col(StaffUser.role) == "admin", col(StaffUser.active).is_(True))).one()
-    assert admins >= 1
+    assert admins == 1
+
+
+def _until_a_backend_waits_for_a_lock(engine) -> None:
+    """Poll PostgreSQL until another connection is blocked on a row lock (the rival's check)."""
+    for _ in range(500):
+        with engine.connect() as conn:
+            waiting = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            ).scalar_one()
+        if waiting:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("the rival admin's check never waited for the lock")
 
 
 def test_staff_list_shows_everyone_admins_first(session, admin, make_user):

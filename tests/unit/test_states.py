@@ -332,8 +332,6 @@ def test_remove_all_does_nothing_in_trash(page, three_in_trash, app_db):
     assert len(stored(app_db, "individual")) == 27
 
 
-@pytest.mark.xfail(strict=True, reason="APP BUG: Remove all in Trash now answers a success toast 'Nothing to do: it "
-                                       "was already done.' (via _change) instead of doing nothing, as before")
 def test_remove_all_in_trash_answers_nothing(page, three_in_trash):
     assert run(page.remove_all()) is None
 
