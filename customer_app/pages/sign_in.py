@@ -21,6 +21,7 @@ def _card(title: str, intro: str, *body: rx.Component) -> rx.Component:
                 gap="3", width="100%",
             ),
             width="100%", max_width="420px", size="3",
+            data_hydrated=rx.State.is_hydrated.to_string(),  # "true" once the page can take input
         ),
         min_height="100vh", padding="16px",
     )

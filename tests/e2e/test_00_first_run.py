@@ -5,7 +5,7 @@ Named to run first: setup is only open while no staff account exists.
 
 import re
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import MAILBOX
 from tests.e2e.helpers import create_individual, dialog, rows, search
@@ -15,10 +15,16 @@ PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "violet tugboat chimney orbit"
 
 
+def ready(page: Page) -> None:
+    """Wait until the signed-out page has connected and can take input."""
+    expect(page.locator("[data-hydrated]")).to_have_attribute("data-hydrated", "true")
+
+
 def test_first_run_setup_sign_out_sign_in_and_author_in_history(browser: Browser, app_url: str):
     page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     page.goto(f"{app_url}/customers")
     expect(page).to_have_url(re.compile(r"/setup$"))  # no account yet: setup, not a sign-in form
+    ready(page)
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_label("Email").fill(ADMIN_EMAIL)
     page.get_by_label("Password", exact=True).fill("password123")
@@ -37,13 +43,16 @@ def test_first_run_setup_sign_out_sign_in_and_author_in_history(browser: Browser
     rows(page).first.get_by_role("button", name="Edit").click()
     form = dialog(page)
     form.get_by_text("History", exact=True).click()
-    expect(form.get_by_text(ADMIN_EMAIL).first).to_be_visible()
+    history = form.get_by_role("list", name="Changes, newest first")
+    expect(history.get_by_text("Ada Lovelace").first).to_be_visible()  # the author
+    expect(history.get_by_text("hedy.historic@example.com").first).to_be_visible()  # what they set
     form.get_by_role("button", name="Cancel").click()
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/login"))
     page.goto(f"{app_url}/customers")
     expect(page).to_have_url(re.compile(r"/login\?next=/customers"))  # signed out: sent to sign in, then back
+    ready(page)
 
     page.get_by_label("Email").fill(ADMIN_EMAIL)
     page.get_by_label("Password").fill("wrong password entirely")
@@ -58,13 +67,17 @@ def test_first_run_setup_sign_out_sign_in_and_author_in_history(browser: Browser
 def test_password_reset_through_the_local_smtp_server(browser: Browser, app_url: str):
     page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     page.goto(f"{app_url}/login")
+    ready(page)
     page.get_by_role("link", name="Forgot password?").click()
+    expect(page).to_have_url(re.compile(r"/forgot$"))
+    ready(page)
     page.get_by_label("Email").fill(ADMIN_EMAIL)
     page.get_by_role("button", name="Send reset link").click()
     expect(page.get_by_text("If an account uses this address")).to_be_visible()
 
     link = MAILBOX.link(MAILBOX.wait_for(ADMIN_EMAIL, "Reset your password"), "/reset/")
     page.goto(f"{app_url}{link}")
+    ready(page)
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_label("Repeat password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save password").click()

@@ -5,9 +5,13 @@ import re
 from playwright.sync_api import Page, expect
 
 from customer_app.db import session_scope
+from customer_app.models.staff import Role
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.customers import create_customer
+from customer_app.services.permissions import Actor
 from tests.e2e.helpers import rows, search
+
+SEEDER = Actor(id=0, email="seed@e2e.example", name="Seed", role=Role.ADMIN)
 
 
 def seed(last_name: str, count: int) -> None:
@@ -17,7 +21,7 @@ def seed(last_name: str, count: int) -> None:
             data = validate_customer({"first_name": f"P{n:03d}", "last_name": last_name,
                                       "email": f"p{n:03d}.{last_name.lower()}@example.com",
                                       "company_name": f"Firm {count - n:03d}"}, phone_region="US")
-            create_customer(data, session=session)
+            create_customer(data, actor=SEEDER, session=session)
 
 
 def test_search_sort_and_paginate(page: Page):
