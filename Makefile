@@ -8,7 +8,7 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export PYTHONPATH := $(CURDIR)
 N ?= 200
 
-.PHONY: run dev demo test unit e2e bench migrate lint install install-dev browser clean
+.PHONY: run dev admin demo test unit e2e bench migrate lint install install-dev browser clean
 
 .venv/.installed: requirements.txt
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -40,6 +40,9 @@ run: migrate  ## production build on http://localhost:3000
 
 dev: migrate  ## hot reload on http://localhost:3000
 	.venv/bin/reflex run
+
+admin: migrate  ## first admin from the shell: make admin EMAIL=ada@example.com NAME="Ada Lovelace"
+	$(PY) scripts/admin.py "$(EMAIL)" "$(NAME)"
 
 demo: migrate  ## load N demo customers (make demo N=1000000)
 	$(PY) scripts/demo.py $(N)

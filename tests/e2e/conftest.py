@@ -25,6 +25,7 @@ os.environ["SMTP_URL"] = f"smtp://127.0.0.1:{MAILBOX.port}"
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from reflex.testing import AppHarness  # noqa: E402
+from sqlmodel import select  # noqa: E402
 
 from customer_app.db import session_scope  # noqa: E402
 from customer_app.models.staff import StaffUser  # noqa: E402
@@ -64,7 +65,7 @@ def session_token(role: str) -> str:
     """A fresh sign-in session for a staff member of the given role (created on first use)."""
     email = f"{role.replace('_', '-')}@e2e.example"
     with session_scope() as session:
-        user = session.query(StaffUser).filter_by(email_key=email_key(email)).first()
+        user = session.exec(select(StaffUser).where(StaffUser.email_key == email_key(email))).first()
         if user is None:
             user = StaffUser(email=email, email_key=email_key(email), name=f"E2E {role.title()}", role=role,
                              password_hash=hash_password("not used by these tests"))
