@@ -17,7 +17,7 @@ def confirm_dialog(*, open_: rx.Var, title: str | rx.Var, body: rx.Component | s
             rx.flex(
                 rx.alert_dialog.cancel(rx.button(cancel_label, variant="soft", color_scheme="gray")),
                 *actions,
-                gap="3", justify="end", margin_top="16px", wrap="wrap",
+                spacing="3", justify="end", margin_top="16px", wrap="wrap",
             ),
             max_width="520px",
         ),

@@ -13,7 +13,7 @@ def _admin_links() -> rx.Component:
             rx.link("Staff", href=routes.STAFF, size="2"),
             rx.link("Audit log", href=routes.AUDIT, size="2"),
             rx.link("Outbox", href=routes.OUTBOX, size="2"),
-            gap="4", align="center",
+            spacing="4", align="center",
         ),
     )
 
@@ -23,10 +23,10 @@ def _account() -> rx.Component:
         rx.vstack(
             rx.text(AuthState.user_name, size="2", weight="medium"),
             rx.text(AuthState.role_label, size="1", class_name="muted"),
-            gap="0", align="end",
+            spacing="0", align="end",
         ),
         rx.button(rx.icon("log-out", size=14), "Sign out", variant="ghost", size="1", on_click=AuthState.sign_out),
-        gap="3", align="center",
+        spacing="3", align="center",
     )
 
 
@@ -42,7 +42,7 @@ def layout(title: str, body: rx.Component, *, header_actions: list[rx.Component]
                 rx.spacer(),
                 *header_actions,
                 _account(),
-                align="center", width="100%", max_width="1280px", margin="0 auto", gap="4",
+                align="center", width="100%", max_width="1280px", margin="0 auto", spacing="4",
             ),
             class_name="app-header",
         ),

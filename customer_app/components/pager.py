@@ -18,7 +18,7 @@ def pager(*, page: rx.Var, page_count: rx.Var, range_label: rx.Var, on_page: rx.
             rx.el.label("Rows per page", html_for=f"{id_prefix}-size", class_name="muted"),
             rx.el.select(*[rx.el.option(str(n), value=str(n)) for n in sizes], id=f"{id_prefix}-size",
                          value=page_size.to_string(), on_change=on_page_size, class_name="native-select"),
-            align="center", gap="2",
+            align="center", spacing="2",
         )
     return rx.flex(
         size_picker,
@@ -30,7 +30,7 @@ def pager(*, page: rx.Var, page_count: rx.Var, range_label: rx.Var, on_page: rx.
             rx.text("Page ", page, " of ", page_count, class_name="nowrap"),
             _nav("chevron-right", "Next page", on_page, page + 1, page >= page_count),
             _nav("chevrons-right", "Last page", on_page, page_count, page >= page_count),
-            align="center", gap="2",
+            align="center", spacing="2",
         ),
         spacing="4", align="center", wrap="wrap", width="100%", padding_y="8px",
     )

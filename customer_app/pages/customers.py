@@ -30,7 +30,7 @@ def customers_page() -> rx.Component:
             row_delete_dialog(),
             bulk_delete_dialog(),
             purge_selected_dialog(),
-            width="100%", gap="3",
+            width="100%", spacing="3",
         ),
         header_actions=[quick_insert()],
     )

@@ -92,5 +92,5 @@ def audit_log() -> rx.Component:
         audit_table(),
         pager(page=S.page, page_count=S.page_count, range_label=S.range_label, on_page=S.go_to_page,
               page_size=S.page_size, on_page_size=S.set_page_size, id_prefix="audit-page"),
-        width="100%", gap="3",
+        width="100%", spacing="3",
     )

@@ -29,7 +29,7 @@ def _picture() -> rx.Component:
                 rx.vstack(
                     rx.text("Drag a picture here, or", size="2", class_name="muted"),
                     rx.button(rx.icon("upload", size=14), "Upload", type="button", variant="soft", size="1"),
-                    align="center", gap="1",
+                    align="center", spacing="1",
                 ),
                 id=UPLOAD_ID,
                 accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"],
@@ -43,9 +43,9 @@ def _picture() -> rx.Component:
             rx.cond(F.picture != "", rx.button(rx.icon("x", size=14), "Remove picture", type="button",
                                                variant="ghost", color_scheme="red", size="1",
                                                on_click=F.remove_picture)),
-            gap="1", align="start",
+            spacing="1", align="start",
         ),
-        gap="4", align="center",
+        spacing="4", align="center",
     )
 
 
@@ -119,7 +119,7 @@ def customer_dialog() -> rx.Component:
                 rx.flex(
                     rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
                     rx.button("Save", type="submit"),
-                    gap="3", justify="end", margin_top="16px",
+                    spacing="3", justify="end", margin_top="16px",
                 ),
                 key=F.form_key.to_string(),
                 on_submit=F.save,

@@ -13,7 +13,7 @@ def _event(row: rx.Var) -> rx.Component:
             rx.text(row.when, size="1", class_name="muted nowrap"),
             rx.text(row.who, size="1", weight="medium", class_name="truncate", title=row.who_email),
             rx.badge(row.action, variant="soft", color_scheme="gray", size="1"),
-            gap="2", align="center", wrap="wrap",
+            spacing="2", align="center", wrap="wrap",
         ),
         rx.cond(row.changes.length() > 0, change_list(row.changes), rx.text(row.what, size="1", class_name="muted")),
         class_name="history-event",

@@ -44,14 +44,14 @@ def _actions(row: rx.Var) -> rx.Component:
             rx.icon_button(rx.icon("trash-2", size=16), variant="ghost", color_scheme="red",
                            aria_label="Delete permanently", title="Delete permanently",
                            on_click=S.ask_delete(row["id"], row["name"])),
-            gap="1",
+            spacing="1",
         ),
         rx.hstack(
             rx.icon_button(rx.icon("pencil", size=16), variant="ghost", aria_label="Edit", title="Edit",
                            on_click=CustomerFormState.open_edit(row["id"])),
             rx.icon_button(rx.icon("trash-2", size=16), variant="ghost", color_scheme="red", aria_label="Delete",
                            title="Delete", on_click=S.ask_delete(row["id"], row["name"])),
-            gap="1",
+            spacing="1",
         ),
     ))
 

@@ -10,7 +10,7 @@ from customer_app.state.customer_list import CustomerListState as S
 def _tab(value: str, label: str) -> rx.Component:
     return rx.tabs.trigger(
         rx.hstack(rx.text(label), rx.badge(S.count_labels[value], variant="soft", radius="full"),
-                  align="center", gap="2"),
+                  align="center", spacing="2"),
         value=value,
     )
 
@@ -56,7 +56,7 @@ def selection_bar() -> rx.Component:
                 rx.button(rx.icon("trash-2", size=16), "Delete selected", color_scheme="red", variant="soft",
                           on_click=S.open_bulk),
             ),
-            align="center", gap="3", class_name="selection-bar",
+            align="center", spacing="3", class_name="selection-bar",
         ),
     )
 
@@ -70,8 +70,8 @@ def customer_toolbar() -> rx.Component:
             search_box(),
             rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "New Customer",
                                                   on_click=CustomerFormState.open_new)),
-            gap="3", align="center", wrap="wrap", width="100%",
+            spacing="3", align="center", wrap="wrap", width="100%",
         ),
         selection_bar(),
-        width="100%", gap="2",
+        width="100%", spacing="2",
     )

@@ -49,8 +49,8 @@ def outbox() -> rx.Component:
     return rx.vstack(
         rx.text("E-mails the workspace sent. Without a mail server they stay here: copy a link from the message "
                 "and pass it on yourself.", class_name="muted"),
-        rx.cond(S.rows.length() > 0, rx.vstack(rx.foreach(S.rows, _message), width="100%", gap="3"), _empty()),
+        rx.cond(S.rows.length() > 0, rx.vstack(rx.foreach(S.rows, _message), width="100%", spacing="3"), _empty()),
         pager(page=S.page, page_count=S.page_count, range_label=S.range_label, on_page=S.go_to_page,
               id_prefix="outbox-page"),
-        width="100%", gap="3",
+        width="100%", spacing="3",
     )

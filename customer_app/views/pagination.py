@@ -17,7 +17,7 @@ def pagination() -> rx.Component:
             rx.el.label("Rows per page", html_for="page-size", class_name="muted"),
             rx.el.select(*[rx.el.option(str(n), value=str(n)) for n in (25, 50, 100)], id="page-size",
                          value=S.page_size.to_string(), on_change=S.set_page_size, class_name="native-select"),
-            align="center", gap="2",
+            align="center", spacing="2",
         ),
         rx.spacer(),
         rx.text(S.range_label, class_name="muted", margin_right="8px"),
@@ -27,7 +27,7 @@ def pagination() -> rx.Component:
             rx.text("Page ", S.page, " of ", S.page_count, class_name="nowrap"),
             _nav("chevron-right", "Next page", S.page + 1, S.page >= S.page_count),
             _nav("chevrons-right", "Last page", S.page_count, S.page >= S.page_count),
-            align="center", gap="2",
+            align="center", spacing="2",
         ),
-        gap="4", align="center", wrap="wrap", width="100%", padding_y="8px",
+        spacing="4", align="center", wrap="wrap", width="100%", padding_y="8px",
     )

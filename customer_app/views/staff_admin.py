@@ -78,7 +78,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(rx.hstack(
             rx.text(row.name, weight="medium", class_name="truncate", title=row.name),
             rx.cond(row.is_me, rx.badge("you", variant="outline", size="1")),
-            gap="2", align="center",
+            spacing="2", align="center",
         )),
         rx.table.cell(rx.text(row.email, class_name="truncate", title=row.email)),
         rx.table.cell(_role_select(row)),
@@ -118,4 +118,4 @@ def deactivate_dialog() -> rx.Component:
 
 def staff_admin() -> rx.Component:
     """Invite form above the staff table."""
-    return rx.vstack(invite_form(), staff_table(), deactivate_dialog(), width="100%", gap="4")
+    return rx.vstack(invite_form(), staff_table(), deactivate_dialog(), width="100%", spacing="4")
