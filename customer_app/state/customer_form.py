@@ -14,6 +14,7 @@ from customer_app.errors import (
 from customer_app.models.customer import Customer
 from customer_app.services import customers, pictures
 from customer_app.services.customer_validation import validate_customer
+from customer_app.services.normalize import format_phone
 from customer_app.settings import settings
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_list import CustomerListState
@@ -28,7 +29,8 @@ FORM_FIELDS = (
 def form_values(customer: Customer) -> dict[str, str]:
     """A customer's stored values as the text the form's inputs start with."""
     values = {field: getattr(customer, field) for field in FORM_FIELDS}
-    return {k: "" if v is None else v.isoformat() if k == "date_of_birth" else str(v) for k, v in values.items()}
+    text = {k: "" if v is None else v.isoformat() if k == "date_of_birth" else str(v) for k, v in values.items()}
+    return text | {k: format_phone(values[k]) for k in ("phone", "mobile", "fax")}  # as people write them
 
 
 class CustomerFormState(rx.State):
