@@ -49,7 +49,6 @@ class SignInState(rx.State):
     async def sign_in(self, form: dict):
         """Check the credentials; store a fresh session token in this browser."""
         self._clear()
-        auth_state = await self.get_state(AuthState)
         token = ""
         with session_scope() as session:  # a refusal is recorded too: the scope commits it
             try:
@@ -60,9 +59,7 @@ class SignInState(rx.State):
                 self.error = str(exc)
         if not token:
             return None
-        auth_state.auth_token = token
-        auth_state.resolve()
-        return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME)))
+        return await self._signed_in(token, _safe_next(self.router.url.query_parameters.get("next", HOME)))
 
     @rx.event
     def on_setup_load(self):
@@ -80,22 +77,9 @@ class SignInState(rx.State):
         if form.get("password") != form.get("confirm"):
             self.errors = {"confirm": "The two passwords differ."}
             return None
-        try:
-            with session_scope() as session:
-                user = staff_accounts.create_first_admin(str(form.get("email", "")), str(form.get("name", "")),
-                                                         str(form.get("password", "")), session=session,
-                                                         address=self.router.session.client_ip)
-                token = auth.start_session(user, remember=False, session=session)
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return None
-        except CustomerAppError as exc:
-            self.error = str(exc)
-            return None
-        auth_state = await self.get_state(AuthState)
-        auth_state.auth_token = token
-        auth_state.resolve()
-        return rx.redirect(HOME)
+        return await self._start(lambda session: staff_accounts.create_first_admin(
+            str(form.get("email", "")), str(form.get("name", "")), str(form.get("password", "")), session=session,
+            address=self.router.session.client_ip))
 
     @rx.event
     def request_reset(self, form: dict):
@@ -123,18 +107,26 @@ class SignInState(rx.State):
             self.errors = {"confirm": "The two passwords differ."}
             return None
         purpose = "invite" if self.router.url.path.startswith("/invite") else "reset"
+        token = self.router.page.params.get("token", "")
+        return await self._start(lambda session: staff_accounts.set_password_with_token(
+            token, purpose, str(form.get("password", "")), session=session))
+
+    async def _start(self, make_user):
+        """Create or update the account, sign this browser in, and go to the customers; or show what is wrong."""
         try:
             with session_scope() as session:
-                user = staff_accounts.set_password_with_token(self.router.page.params.get("token", ""), purpose,
-                                                              str(form.get("password", "")), session=session)
-                token = auth.start_session(user, remember=False, session=session)
+                token = auth.start_session(make_user(session), remember=False, session=session)
         except ValidationError as exc:
             self.errors = exc.errors
             return None
         except CustomerAppError as exc:
             self.error = str(exc)
             return None
+        return await self._signed_in(token, HOME)
+
+    async def _signed_in(self, token: str, target: str):
+        """Keep the new session token in this browser and go on."""
         auth_state = await self.get_state(AuthState)
         auth_state.auth_token = token
         auth_state.resolve()
-        return rx.redirect(HOME)
+        return rx.redirect(target)
