@@ -1,7 +1,6 @@
 """Create, update, soft-delete, restore and purge customers."""
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
@@ -185,7 +184,3 @@ def _write(session: Session, statement):
         session.rollback()
         raise ValidationError({"email": EMAIL_TAKEN}) from exc
 
-
-def picture_path(key: str, size: int) -> Path:
-    """Where a stored picture of the given size lives."""
-    return settings.picture_dir / pictures.picture_filename(key, size)

@@ -127,7 +127,7 @@ def test_edit_opens_with_the_stored_values(form, add):
     assert form.open and form.customer_id == customer.id and form.version == 1
     assert form.values["first_name"] == "Ann"
     assert form.values["date_of_birth"] == "1990-04-23"
-    assert form.values["phone"] == "+12025550143"
+    assert form.values["phone"] == "+1 202-555-0143"  # shown as people write it; stored as E.164
     assert form.values["email"] == ""
 
 
