@@ -32,8 +32,12 @@ def main(count: int) -> None:
     """Insert `count` customers, the first few with pictures, and report the time taken."""
     started = time.perf_counter()
     keys = [
-        pictures.store_picture(demo_picture(n), directory=settings.picture_dir,
-                               max_bytes=settings.picture_max_bytes, max_pixels=settings.picture_max_pixels)
+        pictures.store_picture(
+            demo_picture(n),
+            directory=settings.picture_dir,
+            max_bytes=settings.picture_max_bytes,
+            max_pixels=settings.picture_max_pixels,
+        )
         for n in range(min(PICTURES, count))
     ]
     with engine().begin() as connection:

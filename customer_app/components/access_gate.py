@@ -10,10 +10,16 @@ def access_gate(access: rx.Var, body: rx.Component, message: str = ADMIN_ONLY) -
     return rx.match(
         access,
         ("ok", body),
-        ("denied", rx.callout.root(
-            rx.callout.icon(rx.icon("lock")),
-            rx.callout.text(message),
-            color_scheme="amber", role="alert", data_testid="access-denied", max_width="640px",
-        )),
+        (
+            "denied",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("lock")),
+                rx.callout.text(message),
+                color_scheme="amber",
+                role="alert",
+                data_testid="access-denied",
+                max_width="640px",
+            ),
+        ),
         rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading"),
     )

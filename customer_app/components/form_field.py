@@ -15,15 +15,23 @@ def _label(label: str, field_id: str, required: bool) -> rx.Component:
     return rx.el.label(label, mark, html_for=field_id, class_name="field-label")
 
 
-def form_field(label: str, name: str, value: rx.Var, error: rx.Var, *, type_: str = "text",
-               required: bool = False, **props) -> rx.Component:
+def form_field(
+    label: str, name: str, value: rx.Var, error: rx.Var, *, type_: str = "text", required: bool = False, **props
+) -> rx.Component:
     """A text-like input with its label and error; uncontrolled so typing costs no events."""
     field_id = f"field-{name}"
     return rx.box(
         _label(label, field_id, required),
-        rx.input(id=field_id, name=name, type=type_, default_value=value,
-                 aria_invalid=rx.cond(error, "true", "false"), aria_describedby=f"{field_id}-error",
-                 width="100%", **props),
+        rx.input(
+            id=field_id,
+            name=name,
+            type=type_,
+            default_value=value,
+            aria_invalid=rx.cond(error, "true", "false"),
+            aria_describedby=f"{field_id}-error",
+            width="100%",
+            **props,
+        ),
         _error(field_id, error),
         class_name="field",
     )
@@ -37,7 +45,10 @@ def select_field(label: str, name: str, options: tuple[str, ...], value: rx.Var,
         rx.el.select(
             rx.el.option("—", value=""),
             *[rx.el.option(option, value=option) for option in options],
-            id=field_id, name=name, default_value=value, class_name="native-select",
+            id=field_id,
+            name=name,
+            default_value=value,
+            class_name="native-select",
             aria_invalid=rx.cond(error, "true", "false"),
         ),
         _error(field_id, error),

@@ -13,7 +13,8 @@ def _admin_links() -> rx.Component:
             rx.link("Staff", href=routes.STAFF, size="2"),
             rx.link("Audit log", href=routes.AUDIT, size="2"),
             rx.link("Outbox", href=routes.OUTBOX, size="2"),
-            spacing="4", align="center",
+            spacing="4",
+            align="center",
         ),
     )
 
@@ -23,10 +24,12 @@ def _account() -> rx.Component:
         rx.vstack(
             rx.text(AuthState.user_name, size="2", weight="medium"),
             rx.text(AuthState.role_label, size="1", class_name="muted"),
-            spacing="0", align="end",
+            spacing="0",
+            align="end",
         ),
         rx.button(rx.icon("log-out", size=14), "Sign out", variant="ghost", size="1", on_click=AuthState.sign_out),
-        spacing="3", align="center",
+        spacing="3",
+        align="center",
     )
 
 
@@ -35,14 +38,23 @@ def layout(title: str, body: rx.Component, *, header_actions: list[rx.Component]
     return rx.box(
         rx.el.header(
             rx.hstack(
-                rx.link(rx.hstack(rx.icon("users", size=20), rx.text("Customer workspace", weight="bold")),
-                        href=routes.CUSTOMERS, underline="none", color_scheme="gray", high_contrast=True),
+                rx.link(
+                    rx.hstack(rx.icon("users", size=20), rx.text("Customer workspace", weight="bold")),
+                    href=routes.CUSTOMERS,
+                    underline="none",
+                    color_scheme="gray",
+                    high_contrast=True,
+                ),
                 rx.link("Customers", href=routes.CUSTOMERS, size="2", margin_left="16px"),
                 _admin_links(),
                 rx.spacer(),
                 *header_actions,
                 _account(),
-                align="center", width="100%", max_width="1280px", margin="0 auto", spacing="4",
+                align="center",
+                width="100%",
+                max_width="1280px",
+                margin="0 auto",
+                spacing="4",
             ),
             class_name="app-header",
         ),

@@ -14,8 +14,10 @@ from customer_app.views.pagination import pagination
 
 def quick_insert() -> rx.Component:
     """Header button that opens the customer pop-up from any staff page."""
-    return rx.cond(AuthState.can_edit, rx.button(rx.icon("zap", size=16), "Quick Insert", variant="outline",
-                                                  on_click=CustomerFormState.open_new))
+    return rx.cond(
+        AuthState.can_edit,
+        rx.button(rx.icon("zap", size=16), "Quick Insert", variant="outline", on_click=CustomerFormState.open_new),
+    )
 
 
 def customers_page() -> rx.Component:
@@ -30,7 +32,8 @@ def customers_page() -> rx.Component:
             row_delete_dialog(),
             bulk_delete_dialog(),
             purge_selected_dialog(),
-            width="100%", spacing="3",
+            width="100%",
+            spacing="3",
         ),
         header_actions=[quick_insert()],
     )

@@ -13,17 +13,21 @@ def _card(title: str, intro: str, *body: rx.Component) -> rx.Component:
                 rx.hstack(rx.icon("users", size=22), rx.text("Customer workspace", weight="bold"), align="center"),
                 rx.heading(title, size="5"),
                 rx.text(intro, class_name="muted"),
-                rx.cond(S.error, rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert",
-                                            width="100%")),
-                rx.cond(S.notice, rx.callout(S.notice, icon="mail", color_scheme="green", role="status",
-                                             width="100%")),
+                rx.cond(
+                    S.error, rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert", width="100%")
+                ),
+                rx.cond(S.notice, rx.callout(S.notice, icon="mail", color_scheme="green", role="status", width="100%")),
                 *body,
-                spacing="3", width="100%",
+                spacing="3",
+                width="100%",
             ),
-            width="100%", max_width="420px", size="3",
+            width="100%",
+            max_width="420px",
+            size="3",
             data_hydrated=rx.State.is_hydrated.to_string(),  # "true" once the page can take input
         ),
-        min_height="100vh", padding="16px",
+        min_height="100vh",
+        padding="16px",
     )
 
 
@@ -38,18 +42,25 @@ def _submit(label: str) -> rx.Component:
 def login_page() -> rx.Component:
     """E-mail and password, Remember me, and a way back in when the password is forgotten."""
     return _card(
-        "Sign in", "Staff only. Use the e-mail address your admin invited.",
+        "Sign in",
+        "Staff only. Use the e-mail address your admin invited.",
         rx.form(
             rx.vstack(
                 _field("Email", "email", "email", auto_focus=True, auto_complete="username"),
                 _field("Password", "password", "password", auto_complete="current-password"),
-                rx.el.label(rx.checkbox(name="remember"), rx.text("Remember me for 30 days", size="2"),
-                            class_name="checkbox-label"),
+                rx.el.label(
+                    rx.checkbox(name="remember"),
+                    rx.text("Remember me for 30 days", size="2"),
+                    class_name="checkbox-label",
+                ),
                 _submit("Sign in"),
                 rx.link("Forgot password?", href="/forgot", size="2"),
-                spacing="3", width="100%",
+                spacing="3",
+                width="100%",
             ),
-            on_submit=S.sign_in, reset_on_submit=False, no_validate=True,
+            on_submit=S.sign_in,
+            reset_on_submit=False,
+            no_validate=True,
         ),
     )
 
@@ -57,19 +68,26 @@ def login_page() -> rx.Component:
 def setup_page() -> rx.Component:
     """First run: create the admin account."""
     return _card(
-        "Set up the workspace", "Create the first admin account. You can invite your colleagues afterwards.",
+        "Set up the workspace",
+        "Create the first admin account. You can invite your colleagues afterwards.",
         rx.form(
             rx.vstack(
                 _field("Your name", "name", auto_focus=True, auto_complete="name"),
                 _field("Email", "email", "email", auto_complete="username"),
                 _field("Password", "password", "password", auto_complete="new-password"),
                 _field("Repeat password", "confirm", "password", auto_complete="new-password"),
-                rx.text("At least 10 characters; a phrase of unrelated words is easy to remember and hard to guess.",
-                        size="1", class_name="muted"),
+                rx.text(
+                    "At least 10 characters; a phrase of unrelated words is easy to remember and hard to guess.",
+                    size="1",
+                    class_name="muted",
+                ),
                 _submit("Create admin account"),
-                spacing="3", width="100%",
+                spacing="3",
+                width="100%",
             ),
-            on_submit=S.create_admin, reset_on_submit=False, no_validate=True,
+            on_submit=S.create_admin,
+            reset_on_submit=False,
+            no_validate=True,
         ),
     )
 
@@ -77,15 +95,19 @@ def setup_page() -> rx.Component:
 def forgot_page() -> rx.Component:
     """Ask for a password reset link by e-mail."""
     return _card(
-        "Forgot password", "We will e-mail you a link to choose a new password.",
+        "Forgot password",
+        "We will e-mail you a link to choose a new password.",
         rx.form(
             rx.vstack(
                 _field("Email", "email", "email", auto_focus=True, auto_complete="username"),
                 _submit("Send reset link"),
                 rx.link("Back to sign in", href="/login", size="2"),
-                spacing="3", width="100%",
+                spacing="3",
+                width="100%",
             ),
-            on_submit=S.request_reset, reset_on_submit=True, no_validate=True,
+            on_submit=S.request_reset,
+            reset_on_submit=True,
+            no_validate=True,
         ),
     )
 
@@ -99,13 +121,20 @@ def _password_form(button: str) -> rx.Component:
                 _field("New password", "password", "password", auto_focus=True, auto_complete="new-password"),
                 _field("Repeat password", "confirm", "password", auto_complete="new-password"),
                 _submit(button),
-                spacing="3", width="100%",
+                spacing="3",
+                width="100%",
             ),
-            on_submit=S.set_password, reset_on_submit=False, no_validate=True,
+            on_submit=S.set_password,
+            reset_on_submit=False,
+            no_validate=True,
         ),
         rx.vstack(
-            rx.callout("This link is not valid any more: it was used, replaced or has expired.",
-                       icon="link-2-off", color_scheme="amber", width="100%"),
+            rx.callout(
+                "This link is not valid any more: it was used, replaced or has expired.",
+                icon="link-2-off",
+                color_scheme="amber",
+                width="100%",
+            ),
             rx.link("Ask for a new reset link", href="/forgot", size="2"),
             width="100%",
         ),

@@ -10,8 +10,17 @@ from customer_app.models.staff import AuditEvent
 from customer_app.services.permissions import Actor
 
 # Columns derived from others or bookkeeping: never shown as a change.
-_HIDDEN_FIELDS = {"display_name", "sort_name", "search_text", "email_key", "company_key", "updated_at", "version",
-                  "created_at", "id"}
+_HIDDEN_FIELDS = {
+    "display_name",
+    "sort_name",
+    "search_text",
+    "email_key",
+    "company_key",
+    "updated_at",
+    "version",
+    "created_at",
+    "id",
+}
 
 
 def _plain(value: object) -> object:
@@ -33,8 +42,16 @@ def field_changes(before: Mapping[str, object], after: Mapping[str, object]) -> 
 
 
 def record(
-    session: Session, *, actor: Actor | None, action: str, entity_type: str, entity_id: int | None = None,
-    summary: str = "", changes: Mapping[str, list[object]] | None = None, actor_email: str = "", address: str = "",
+    session: Session,
+    *,
+    actor: Actor | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None = None,
+    summary: str = "",
+    changes: Mapping[str, list[object]] | None = None,
+    actor_email: str = "",
+    address: str = "",
 ) -> AuditEvent:
     """Append one event; it commits or rolls back with the change it describes."""
     event = AuditEvent(

@@ -12,18 +12,35 @@ from customer_app.models.staff import ROLE_LABELS, AuditEvent, StaffUser
 from customer_app.services.permissions import Actor, require
 
 ACTION_LABELS = {
-    "create": "Created", "update": "Edited", "delete": "Moved to Trash", "restore": "Restored",
-    "purge": "Deleted permanently", "sign_in": "Signed in", "sign_in_failed": "Sign-in failed",
-    "lockout": "Locked out", "setup": "Set up", "invite": "Invited", "invitation_accepted": "Accepted invitation",
-    "role_change": "Role changed", "deactivate": "Deactivated", "reactivate": "Reactivated",
-    "password_reset_requested": "Password reset requested", "password_reset": "Password reset",
+    "create": "Created",
+    "update": "Edited",
+    "delete": "Moved to Trash",
+    "restore": "Restored",
+    "purge": "Deleted permanently",
+    "sign_in": "Signed in",
+    "sign_in_failed": "Sign-in failed",
+    "lockout": "Locked out",
+    "setup": "Set up",
+    "invite": "Invited",
+    "invitation_accepted": "Accepted invitation",
+    "role_change": "Role changed",
+    "deactivate": "Deactivated",
+    "reactivate": "Reactivated",
+    "password_reset_requested": "Password reset requested",
+    "password_reset": "Password reset",
 }
 ACTIONS = tuple(ACTION_LABELS)
 ENTITY_TYPES = ("customer", "staff")
 FIELD_LABELS = {
-    "kind": "Type", "first_name": "First name", "last_name": "Last name", "date_of_birth": "Date of birth",
-    "company_name": "Company name", "vat_number": "VAT number", "ownership_type": "Ownership type",
-    "deleted_at": "Deleted", "email": "Email",
+    "kind": "Type",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "date_of_birth": "Date of birth",
+    "company_name": "Company name",
+    "vat_number": "VAT number",
+    "ownership_type": "Ownership type",
+    "deleted_at": "Deleted",
+    "email": "Email",
 }
 MAX_PAGE_SIZE = 100
 _MAX_VALUE = 200  # characters of one value shown; long footnotes are cut
@@ -69,7 +86,7 @@ def _text(field: str, value: object) -> str:
     if field == "kind":
         return str(value).capitalize()
     text = str(value)
-    return text if len(text) <= _MAX_VALUE else text[:_MAX_VALUE - 1] + "…"
+    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 
 def parse_changes(raw: str) -> list[Change]:
@@ -80,20 +97,31 @@ def parse_changes(raw: str) -> list[Change]:
         return []
     if not isinstance(data, dict):
         return []
-    return [Change(field_label(name), _text(name, pair[0]), _text(name, pair[1]))
-            for name, pair in data.items() if isinstance(pair, list | tuple) and len(pair) == 2]
+    return [
+        Change(field_label(name), _text(name, pair[0]), _text(name, pair[1]))
+        for name, pair in data.items()
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    ]
 
 
 def _row(event: AuditEvent, actor_name: str | None) -> EventRow:
     return EventRow(
-        id=event.id, at=event.at, actor_email=event.actor_email, actor_name=actor_name or "", action=event.action,
-        action_label=ACTION_LABELS.get(event.action, event.action), entity_type=event.entity_type,
-        entity_id=event.entity_id, summary=event.summary, changes=parse_changes(event.changes),
+        id=event.id,
+        at=event.at,
+        actor_email=event.actor_email,
+        actor_name=actor_name or "",
+        action=event.action,
+        action_label=ACTION_LABELS.get(event.action, event.action),
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        summary=event.summary,
+        changes=parse_changes(event.changes),
     )
 
 
-def _conditions(who: str, action: str, entity_type: str, since: date | None,
-                until: date | None) -> list[ColumnElement[bool]]:
+def _conditions(
+    who: str, action: str, entity_type: str, since: date | None, until: date | None
+) -> list[ColumnElement[bool]]:
     """WHERE conditions for the filters; action and entity type must be known values."""
     if action and action not in ACTIONS:
         raise ValidationError({"action": "Choose one of the listed actions."})
@@ -115,8 +143,16 @@ def _conditions(who: str, action: str, entity_type: str, since: date | None,
 
 
 def list_events(
-    *, actor: Actor, session: Session, who: str = "", action: str = "", entity_type: str = "",
-    since: date | None = None, until: date | None = None, page: int = 1, page_size: int = 25,
+    *,
+    actor: Actor,
+    session: Session,
+    who: str = "",
+    action: str = "",
+    entity_type: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    page: int = 1,
+    page_size: int = 25,
 ) -> tuple[list[EventRow], int]:
     """One page of events matching the filters, newest first, and how many match in all."""
     require(actor, "audit.view")

@@ -41,8 +41,14 @@ def sign_in(email: str, password: str, *, address: str, remember: bool, session:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.add(SignInAttempt(email_key=key, address=address, succeeded=True))
-    audit.record(session, actor=actor_of(user, address), action="sign_in", entity_type="staff", entity_id=user.id,
-                 summary=f"{user.email} signed in")
+    audit.record(
+        session,
+        actor=actor_of(user, address),
+        action="sign_in",
+        entity_type="staff",
+        entity_id=user.id,
+        summary=f"{user.email} signed in",
+    )
     return user, start_session(user, remember=remember, session=session)
 
 
@@ -50,8 +56,16 @@ def start_session(user: StaffUser, *, remember: bool, session: Session) -> str:
     """A new server-side session for the user; returns the raw token for the browser."""
     raw, now = new_token(), utcnow()
     lifetime = timedelta(days=settings.remember_days) if remember else timedelta(hours=settings.session_absolute_hours)
-    session.add(StaffSession(token_hash=token_hash(raw), user_id=user.id, expires_at=now + lifetime,
-                             remember=remember, created_at=now, last_seen_at=now))
+    session.add(
+        StaffSession(
+            token_hash=token_hash(raw),
+            user_id=user.id,
+            expires_at=now + lifetime,
+            remember=remember,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
     session.flush()
     return raw
 
@@ -64,8 +78,9 @@ def resolve_session(raw: str, *, session: Session) -> StaffUser | None:
     now = utcnow()
     if record is None or record.ended_at is not None or record.expires_at <= now:
         return None
-    idle = timedelta(days=settings.remember_days) if record.remember else timedelta(
-        minutes=settings.session_idle_minutes)
+    idle = (
+        timedelta(days=settings.remember_days) if record.remember else timedelta(minutes=settings.session_idle_minutes)
+    )
     if record.last_seen_at + idle <= now:
         record.ended_at = now
         return None
@@ -79,14 +94,20 @@ def resolve_session(raw: str, *, session: Session) -> StaffUser | None:
 
 def sign_out(raw: str, *, session: Session) -> None:
     """End the browser's session."""
-    session.execute(update(StaffSession).where(col(StaffSession.token_hash) == token_hash(raw or ""),
-                                               col(StaffSession.ended_at).is_(None)).values(ended_at=utcnow()))
+    session.execute(
+        update(StaffSession)
+        .where(col(StaffSession.token_hash) == token_hash(raw or ""), col(StaffSession.ended_at).is_(None))
+        .values(ended_at=utcnow())
+    )
 
 
 def end_all_sessions(user_id: int, *, session: Session) -> None:
     """End every session of a user at once (deactivation, password reset)."""
-    session.execute(update(StaffSession).where(col(StaffSession.user_id) == user_id,
-                                               col(StaffSession.ended_at).is_(None)).values(ended_at=utcnow()))
+    session.execute(
+        update(StaffSession)
+        .where(col(StaffSession.user_id) == user_id, col(StaffSession.ended_at).is_(None))
+        .values(ended_at=utcnow())
+    )
 
 
 def actor_of(user: StaffUser, address: str = "") -> Actor:
@@ -97,11 +118,17 @@ def actor_of(user: StaffUser, address: str = "") -> Actor:
 def _recent_failures(session: Session, column, value: str, *, reset_by_success: bool) -> tuple[int, object]:
     since = utcnow() - WINDOW
     if reset_by_success:
-        last_success = session.exec(select(func.max(SignInAttempt.at)).where(
-            column == value, col(SignInAttempt.succeeded).is_(True), col(SignInAttempt.at) >= since)).one()
+        last_success = session.exec(
+            select(func.max(SignInAttempt.at)).where(
+                column == value, col(SignInAttempt.succeeded).is_(True), col(SignInAttempt.at) >= since
+            )
+        ).one()
         since = max(since, last_success) if last_success else since
-    count, last = session.exec(select(func.count(), func.max(SignInAttempt.at)).where(
-        column == value, col(SignInAttempt.succeeded).is_(False), col(SignInAttempt.at) > since)).one()
+    count, last = session.exec(
+        select(func.count(), func.max(SignInAttempt.at)).where(
+            column == value, col(SignInAttempt.succeeded).is_(False), col(SignInAttempt.at) > since
+        )
+    ).one()
     return count, last
 
 
@@ -125,11 +152,27 @@ def _refuse_if_throttled(key: str, address: str, session: Session) -> None:
 
 def _failed(key: str, address: str, user: StaffUser | None, session: Session) -> None:
     session.add(SignInAttempt(email_key=key, address=address, succeeded=False))
-    audit.record(session, actor=None, actor_email=key, address=address, action="sign_in_failed",
-                 entity_type="staff", entity_id=user.id if user else None, summary=f"Failed sign-in for {key}")
+    audit.record(
+        session,
+        actor=None,
+        actor_email=key,
+        address=address,
+        action="sign_in_failed",
+        entity_type="staff",
+        entity_id=user.id if user else None,
+        summary=f"Failed sign-in for {key}",
+    )
     session.flush()
     failures, _ = _recent_failures(session, col(SignInAttempt.email_key), key, reset_by_success=True)
     if user is not None and failures == LOCK_ACCOUNT_AFTER:
         user.locked_until = utcnow() + LOCKOUT
-        audit.record(session, actor=None, actor_email=key, address=address, action="lockout", entity_type="staff",
-                     entity_id=user.id, summary=f"{user.email} locked for 15 minutes after {failures} failures")
+        audit.record(
+            session,
+            actor=None,
+            actor_email=key,
+            address=address,
+            action="lockout",
+            entity_type="staff",
+            entity_id=user.id,
+            summary=f"{user.email} locked for 15 minutes after {failures} failures",
+        )

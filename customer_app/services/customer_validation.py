@@ -9,8 +9,12 @@ from customer_app.services import normalize
 
 MAX_AGE_YEARS = 130
 _TEXT_LIMITS = {
-    "first_name": 100, "last_name": 100, "name": 200, "company_name": 200,
-    "position": 120, "footnotes": 5000,
+    "first_name": 100,
+    "last_name": 100,
+    "name": 200,
+    "company_name": 200,
+    "position": 120,
+    "footnotes": 5000,
 }
 _PHONES = ("phone", "mobile", "fax")
 

@@ -43,14 +43,25 @@ def create_customer(data: CustomerInput, *, actor: Actor, session: Session, pict
     customer = Customer(**fields, picture=picture)
     session.add(customer)
     _flush(session)
-    audit.record(session, actor=actor, action="create", entity_type="customer", entity_id=customer.id,
-                 summary=f"Created {customer.display_name}",
-                 changes=audit.field_changes({}, customer.model_dump()))
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity_type="customer",
+        entity_id=customer.id,
+        summary=f"Created {customer.display_name}",
+        changes=audit.field_changes({}, customer.model_dump()),
+    )
     return customer
 
 
 def update_customer(
-    customer_id: int, data: CustomerInput, *, actor: Actor, session: Session, expected_version: int,
+    customer_id: int,
+    data: CustomerInput,
+    *,
+    actor: Actor,
+    session: Session,
+    expected_version: int,
     picture: str | None = None,
 ) -> Customer:
     """Save new values unless someone else saved the customer since `expected_version` was read."""
@@ -72,8 +83,15 @@ def update_customer(
     if old_picture and old_picture != picture:
         pictures.delete_picture(old_picture, directory=settings.picture_dir)
     updated = get_customer(customer_id, session=session)
-    audit.record(session, actor=actor, action="update", entity_type="customer", entity_id=customer_id,
-                 summary=f"Edited {updated.display_name}", changes=audit.field_changes(before, updated.model_dump()))
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity_type="customer",
+        entity_id=customer_id,
+        summary=f"Edited {updated.display_name}",
+        changes=audit.field_changes(before, updated.model_dump()),
+    )
     return updated
 
 
@@ -117,11 +135,22 @@ def _trash_where(session: Session, actor: Actor, *conditions) -> int:
 def _record_many(session: Session, actor: Actor, action: str, summary: str, rows) -> None:
     """One audit event per customer, inserted in bulk (Remove all may touch a million rows)."""
     now = utcnow()
-    events = [{"at": now, "actor_id": actor.id, "actor_email": actor.email, "action": action,
-               "entity_type": "customer", "entity_id": row_id, "summary": summary.format(name)[:300],
-               "changes": "{}", "address": actor.address[:64]} for row_id, name in rows]
+    events = [
+        {
+            "at": now,
+            "actor_id": actor.id,
+            "actor_email": actor.email,
+            "action": action,
+            "entity_type": "customer",
+            "entity_id": row_id,
+            "summary": summary.format(name)[:300],
+            "changes": "{}",
+            "address": actor.address[:64],
+        }
+        for row_id, name in rows
+    ]
     for start in range(0, len(events), 5000):
-        session.execute(insert(AuditEvent), events[start:start + 5000])
+        session.execute(insert(AuditEvent), events[start : start + 5000])
 
 
 def restore_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> int:
@@ -139,8 +168,14 @@ def restore_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> 
         customer.updated_at = utcnow()
         customer.version += 1
         restored += 1
-        audit.record(session, actor=actor, action="restore", entity_type="customer", entity_id=customer.id,
-                     summary=f"Restored {customer.display_name}")
+        audit.record(
+            session,
+            actor=actor,
+            action="restore",
+            entity_type="customer",
+            entity_id=customer.id,
+            summary=f"Restored {customer.display_name}",
+        )
     _flush(session)
     return restored
 
@@ -152,8 +187,14 @@ def purge_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> in
         select(Customer).where(col(Customer.id).in_(list(ids)), col(Customer.deleted_at).is_not(None))
     ).all()
     for customer in doomed:
-        audit.record(session, actor=actor, action="purge", entity_type="customer", entity_id=customer.id,
-                     summary=f"Deleted {customer.display_name} permanently")
+        audit.record(
+            session,
+            actor=actor,
+            action="purge",
+            entity_type="customer",
+            entity_id=customer.id,
+            summary=f"Deleted {customer.display_name} permanently",
+        )
         session.delete(customer)
     _flush(session)
     for customer in doomed:
@@ -183,4 +224,3 @@ def _write(session: Session, statement):
     except IntegrityError as exc:
         session.rollback()
         raise ValidationError({"email": EMAIL_TAKEN}) from exc
-

@@ -10,14 +10,89 @@ from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES, Customer, Cus
 from customer_app.services.customers import derived_fields
 from customer_app.services.normalize import fold
 
-FIRST = ["Zoë", "José", "Åsa", "François", "Łukasz", "Siobhán", "Müller", "Nguyễn", "Ana", "Björn", "Chloé",
-         "Dmitri", "Émile", "Fatima", "Grace", "Hiroshi", "Ines", "Jürgen", "Kwame", "Leila", "Mateo", "Noor",
-         "Olga", "Priya", "Quentin", "Rosa", "Søren", "Tomás", "Uma", "Víctor", "Wei", "Yara"]
-LAST = ["García", "Østergaard", "Dubois", "Kowalski", "O'Brien", "Schäfer", "Tanaka", "Smith", "Novák",
-        "Andersson", "Rossi", "Fernández", "Ivanova", "Okafor", "Haddad", "Lefèvre", "Johansson", "Müller",
-        "Papadopoulos", "Silva", "Wójcik", "Yılmaz", "Zhang", "Brown", "Costa", "Nakamura", "Jensen"]
-ORG_WORDS = ["Nordic", "Atlântico", "Société", "Globex", "Initech", "Umbrella", "Café", "Ökotech", "Alpine",
-             "Harbor", "Meridian", "Pioneer", "Sunrise", "Vértice", "Zenith", "Crown", "Delta", "Evergreen"]
+FIRST = [
+    "Zoë",
+    "José",
+    "Åsa",
+    "François",
+    "Łukasz",
+    "Siobhán",
+    "Müller",
+    "Nguyễn",
+    "Ana",
+    "Björn",
+    "Chloé",
+    "Dmitri",
+    "Émile",
+    "Fatima",
+    "Grace",
+    "Hiroshi",
+    "Ines",
+    "Jürgen",
+    "Kwame",
+    "Leila",
+    "Mateo",
+    "Noor",
+    "Olga",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Søren",
+    "Tomás",
+    "Uma",
+    "Víctor",
+    "Wei",
+    "Yara",
+]
+LAST = [
+    "García",
+    "Østergaard",
+    "Dubois",
+    "Kowalski",
+    "O'Brien",
+    "Schäfer",
+    "Tanaka",
+    "Smith",
+    "Novák",
+    "Andersson",
+    "Rossi",
+    "Fernández",
+    "Ivanova",
+    "Okafor",
+    "Haddad",
+    "Lefèvre",
+    "Johansson",
+    "Müller",
+    "Papadopoulos",
+    "Silva",
+    "Wójcik",
+    "Yılmaz",
+    "Zhang",
+    "Brown",
+    "Costa",
+    "Nakamura",
+    "Jensen",
+]
+ORG_WORDS = [
+    "Nordic",
+    "Atlântico",
+    "Société",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Café",
+    "Ökotech",
+    "Alpine",
+    "Harbor",
+    "Meridian",
+    "Pioneer",
+    "Sunrise",
+    "Vértice",
+    "Zenith",
+    "Crown",
+    "Delta",
+    "Evergreen",
+]
 ORG_SUFFIX = ["Holdings", "Trading", "Labs", "Foundation", "Partners", "Group", "Services", "Ministry", "GmbH"]
 AREAS = ["212", "415", "617", "312", "206", "303", "512", "646", "718", "919"]
 BULK_FROM = 10_000
@@ -36,18 +111,27 @@ def demo_inputs(count: int, *, start: int = 0, seed: int = 7) -> Iterator[Custom
             if n % 97 == 2:
                 name = f"{name} — International Consolidated Research and Development Cooperative"
             yield CustomerInput(
-                kind=CustomerKind.INSTITUTION, name=name, email=f"contact{n}@{_slug(name)}.example",
-                phone=phone, ownership_type=OWNERSHIP_TYPES[n % len(OWNERSHIP_TYPES)],
-                website=f"https://{_slug(name)}.example", company_name=name,
+                kind=CustomerKind.INSTITUTION,
+                name=name,
+                email=f"contact{n}@{_slug(name)}.example",
+                phone=phone,
+                ownership_type=OWNERSHIP_TYPES[n % len(OWNERSHIP_TYPES)],
+                website=f"https://{_slug(name)}.example",
+                company_name=name,
             )
             continue
         first, last = rng.choice(FIRST), rng.choice(LAST)
         if n % 101 == 0:
             first = LONG_NAME
         yield CustomerInput(
-            kind=CustomerKind.INDIVIDUAL, first_name=first, last_name=last,
-            email=f"{_slug(first)}.{_slug(last)}.{n}@example.com", phone=phone, company_name=company,
-            gender=GENDERS[n % len(GENDERS)], date_of_birth=date(1950, 1, 1) + timedelta(days=rng.randint(0, 20000)),
+            kind=CustomerKind.INDIVIDUAL,
+            first_name=first,
+            last_name=last,
+            email=f"{_slug(first)}.{_slug(last)}.{n}@example.com",
+            phone=phone,
+            company_name=company,
+            gender=GENDERS[n % len(GENDERS)],
+            date_of_birth=date(1950, 1, 1) + timedelta(days=rng.randint(0, 20000)),
             position=rng.choice(["Buyer", "CEO", "Accountant", "Engineer", None]),
         )
 
@@ -65,8 +149,12 @@ def insert_demo(connection: Connection, count: int, *, chunk: int = 5000, pictur
     for n, data in enumerate(demo_inputs(count, start=start)):
         row = data.model_dump() | derived_fields(data)
         created = now - timedelta(minutes=count - n)
-        row |= {"created_at": created, "updated_at": created, "version": 1,
-                "picture": pictures[n] if n < len(pictures) else None}
+        row |= {
+            "created_at": created,
+            "updated_at": created,
+            "version": 1,
+            "picture": pictures[n] if n < len(pictures) else None,
+        }
         batch.append(row)
         if len(batch) >= chunk:
             connection.execute(insert(Customer), batch)

@@ -11,7 +11,13 @@ from customer_app.settings import settings
 
 
 def send_mail(
-    to: str, subject: str, body: str, *, session: Session, smtp_url: str | None = None, redact: tuple[str, ...] = (),
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    session: Session,
+    smtp_url: str | None = None,
+    redact: tuple[str, ...] = (),
 ) -> OutboxMessage:
     """Deliver a plain-text message (or keep it in the outbox); every message is recorded with its status.
 
@@ -40,8 +46,9 @@ def _deliver(url: str, to: str, subject: str, body: str) -> None:
     message["From"], message["To"], message["Subject"] = settings.mail_from, to, subject
     message.set_content(body)
     client = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-    with client(parts.hostname or "localhost", parts.port or (465 if parts.scheme == "smtps" else 25),
-                timeout=10) as smtp:
+    with client(
+        parts.hostname or "localhost", parts.port or (465 if parts.scheme == "smtps" else 25), timeout=10
+    ) as smtp:
         if parts.scheme == "smtp+starttls":  # give the port explicitly (usually 587)
             smtp.starttls()
         if parts.username:

@@ -9,8 +9,9 @@ from customer_app.services.permissions import Actor, require
 MAX_PAGE_SIZE = 100
 
 
-def list_outbox(*, actor: Actor, session: Session, page: int = 1,
-                page_size: int = 25) -> tuple[list[OutboxMessage], int]:
+def list_outbox(
+    *, actor: Actor, session: Session, page: int = 1, page_size: int = 25
+) -> tuple[list[OutboxMessage], int]:
     """One page of messages, newest first, and how many there are in all."""
     require(actor, "outbox.view")
     size, page = max(1, min(int(page_size), MAX_PAGE_SIZE)), max(1, int(page))

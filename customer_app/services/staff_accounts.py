@@ -34,8 +34,16 @@ def create_first_admin(email: str, name: str, password: str, *, session: Session
     user = _new_user(email, name, Role.ADMIN, session=session)
     check_new_password(password, user_inputs=[user.email, user.name])
     user.password_hash = hash_password(password)
-    audit.record(session, actor=None, actor_email=user.email, address=address, action="setup",
-                 entity_type="staff", entity_id=user.id, summary=f"First admin {user.email} created")
+    audit.record(
+        session,
+        actor=None,
+        actor_email=user.email,
+        address=address,
+        action="setup",
+        entity_type="staff",
+        entity_id=user.id,
+        summary=f"First admin {user.email} created",
+    )
     return user
 
 
@@ -44,12 +52,22 @@ def invite(email: str, name: str, role: str, *, actor: Actor, session: Session) 
     require(actor, "staff.manage")
     user = _new_user(email, name, _role(role), session=session)
     link = f"{settings.public_url}/invite/{issue_one_time(user, 'invite', INVITE_TTL, session=session)}"
-    send_mail(user.email, "You are invited to the customer workspace",
-              f"Hello {user.name},\n\n{actor.name} invited you to the customer workspace.\n"
-              f"Choose your password here (the link works once, for 7 days):\n\n{link}\n", session=session,
-              redact=(link,))
-    audit.record(session, actor=actor, action="invite", entity_type="staff", entity_id=user.id,
-                 summary=f"Invited {user.email} as {user.role}")
+    send_mail(
+        user.email,
+        "You are invited to the customer workspace",
+        f"Hello {user.name},\n\n{actor.name} invited you to the customer workspace.\n"
+        f"Choose your password here (the link works once, for 7 days):\n\n{link}\n",
+        session=session,
+        redact=(link,),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="invite",
+        entity_type="staff",
+        entity_id=user.id,
+        summary=f"Invited {user.email} as {user.role}",
+    )
     return user
 
 
@@ -60,8 +78,15 @@ def set_password_with_token(raw: str, purpose: str, password: str, *, session: S
     user.password_hash, user.locked_until = hash_password(password), None
     end_all_sessions(user.id, session=session)
     action = "password_reset" if purpose == "reset" else "invitation_accepted"
-    audit.record(session, actor=None, actor_email=user.email, action=action, entity_type="staff", entity_id=user.id,
-                 summary=f"{user.email} set a new password")
+    audit.record(
+        session,
+        actor=None,
+        actor_email=user.email,
+        action=action,
+        entity_type="staff",
+        entity_id=user.id,
+        summary=f"{user.email} set a new password",
+    )
     return user
 
 
@@ -75,12 +100,24 @@ def request_password_reset(email: str, *, session: Session, address: str = "") -
     if user is None or not user.active or _recent_resets(user, session) >= RESETS_PER_HOUR:
         return
     link = f"{settings.public_url}/reset/{issue_one_time(user, 'reset', RESET_TTL, session=session)}"
-    send_mail(user.email, "Reset your password",
-              f"Hello {user.name},\n\nSomeone asked to reset your password. If it was you, choose a new one here "
-              f"(the link works once, for 1 hour):\n\n{link}\n\nIf it was not you, ignore this message.\n",
-              session=session, redact=(link,))
-    audit.record(session, actor=None, actor_email=user.email, address=address, action="password_reset_requested",
-                 entity_type="staff", entity_id=user.id, summary=f"Password reset requested for {user.email}")
+    send_mail(
+        user.email,
+        "Reset your password",
+        f"Hello {user.name},\n\nSomeone asked to reset your password. If it was you, choose a new one here "
+        f"(the link works once, for 1 hour):\n\n{link}\n\nIf it was not you, ignore this message.\n",
+        session=session,
+        redact=(link,),
+    )
+    audit.record(
+        session,
+        actor=None,
+        actor_email=user.email,
+        address=address,
+        action="password_reset_requested",
+        entity_type="staff",
+        entity_id=user.id,
+        summary=f"Password reset requested for {user.email}",
+    )
 
 
 def change_role(user_id: int, role: str, *, actor: Actor, session: Session) -> StaffUser:
@@ -90,8 +127,15 @@ def change_role(user_id: int, role: str, *, actor: Actor, session: Session) -> S
     if user.role == Role.ADMIN and new_role != Role.ADMIN:
         _keep_an_admin(user, session)
     before, user.role = user.role, new_role.value
-    audit.record(session, actor=actor, action="role_change", entity_type="staff", entity_id=user.id,
-                 summary=f"{user.email}: {before} → {user.role}", changes={"role": [before, user.role]})
+    audit.record(
+        session,
+        actor=actor,
+        action="role_change",
+        entity_type="staff",
+        entity_id=user.id,
+        summary=f"{user.email}: {before} → {user.role}",
+        changes={"role": [before, user.role]},
+    )
     return user
 
 
@@ -104,8 +148,14 @@ def set_active(user_id: int, active: bool, *, actor: Actor, session: Session) ->
     user.active = active
     if not active:
         end_all_sessions(user.id, session=session)
-    audit.record(session, actor=actor, action="reactivate" if active else "deactivate", entity_type="staff",
-                 entity_id=user.id, summary=f"{user.email} {'reactivated' if active else 'deactivated'}")
+    audit.record(
+        session,
+        actor=actor,
+        action="reactivate" if active else "deactivate",
+        entity_type="staff",
+        entity_id=user.id,
+        summary=f"{user.email} {'reactivated' if active else 'deactivated'}",
+    )
     return user
 
 
@@ -151,14 +201,23 @@ def _get(user_id: int, session: Session) -> StaffUser:
 def _keep_an_admin(user: StaffUser, session: Session) -> None:
     # Lock the admins' rows (PostgreSQL) so two admins demoting each other at once cannot both succeed;
     # SQLite lets only one writer commit from a snapshot anyway.
-    admins = session.exec(select(StaffUser.id).where(
-        col(StaffUser.role) == Role.ADMIN.value, col(StaffUser.active).is_(True)).with_for_update()).all()
+    admins = session.exec(
+        select(StaffUser.id)
+        .where(col(StaffUser.role) == Role.ADMIN.value, col(StaffUser.active).is_(True))
+        .with_for_update()
+    ).all()
     if user.active and len(admins) <= 1:
         raise CustomerAppError("This is the last admin. Make someone else an admin first.")
 
 
 def _recent_resets(user: StaffUser, session: Session) -> int:
     since = utcnow() - timedelta(hours=1)
-    return session.exec(select(func.count()).select_from(OneTimeToken).where(
-        col(OneTimeToken.user_id) == user.id, col(OneTimeToken.purpose) == "reset",
-        col(OneTimeToken.created_at) >= since)).one()
+    return session.exec(
+        select(func.count())
+        .select_from(OneTimeToken)
+        .where(
+            col(OneTimeToken.user_id) == user.id,
+            col(OneTimeToken.purpose) == "reset",
+            col(OneTimeToken.created_at) >= since,
+        )
+    ).one()

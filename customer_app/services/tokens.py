@@ -23,13 +23,16 @@ def token_hash(raw: str) -> str:
 
 def issue_one_time(user: StaffUser, purpose: str, ttl: timedelta, *, session: Session) -> str:
     """A single-use link token for the user; earlier unused ones of the same purpose stop working."""
-    for old in session.exec(select(OneTimeToken).where(
-        col(OneTimeToken.user_id) == user.id, col(OneTimeToken.purpose) == purpose, col(OneTimeToken.used_at).is_(None)
-    )):
+    for old in session.exec(
+        select(OneTimeToken).where(
+            col(OneTimeToken.user_id) == user.id,
+            col(OneTimeToken.purpose) == purpose,
+            col(OneTimeToken.used_at).is_(None),
+        )
+    ):
         old.used_at = utcnow()
     raw = new_token()
-    session.add(OneTimeToken(token_hash=token_hash(raw), purpose=purpose, user_id=user.id,
-                             expires_at=utcnow() + ttl))
+    session.add(OneTimeToken(token_hash=token_hash(raw), purpose=purpose, user_id=user.id, expires_at=utcnow() + ttl))
     session.flush()
     return raw
 

@@ -51,12 +51,14 @@ class AuditLogState(rx.State):
         filters = {"who": self.who, "action": self.action, "since": day(self.since), "until": day(self.until)}
         try:
             with session_scope() as session:
-                rows, total = list_events(actor=actor, session=session, page=self.page, page_size=self.page_size,
-                                          **filters)
+                rows, total = list_events(
+                    actor=actor, session=session, page=self.page, page_size=self.page_size, **filters
+                )
                 if not rows and total and self.page > 1:  # the page asked for is past the end
                     self.page = page_count(total, self.page_size)
-                    rows, total = list_events(actor=actor, session=session, page=self.page,
-                                              page_size=self.page_size, **filters)
+                    rows, total = list_events(
+                        actor=actor, session=session, page=self.page, page_size=self.page_size, **filters
+                    )
         except CustomerAppError as exc:  # only a tampered client sends an unknown action
             self.action = ""
             return rx.toast.error("; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc))

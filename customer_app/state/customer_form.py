@@ -21,8 +21,21 @@ from customer_app.state.customer_list import CustomerListState
 from customer_app.state.rows import parse_ids
 
 FORM_FIELDS = (
-    "email", "phone", "mobile", "fax", "company_name", "website", "vat_number", "position", "footnotes",
-    "first_name", "last_name", "date_of_birth", "gender", "name", "ownership_type",
+    "email",
+    "phone",
+    "mobile",
+    "fax",
+    "company_name",
+    "website",
+    "vat_number",
+    "position",
+    "footnotes",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "gender",
+    "name",
+    "ownership_type",
 )
 
 
@@ -120,9 +133,12 @@ class CustomerFormState(rx.State):
         for file in files[:1]:
             data = await file.read(settings.picture_max_bytes + 1)
             try:
-                key = pictures.store_picture(data, directory=settings.picture_dir,
-                                             max_bytes=settings.picture_max_bytes,
-                                             max_pixels=settings.picture_max_pixels)
+                key = pictures.store_picture(
+                    data,
+                    directory=settings.picture_dir,
+                    max_bytes=settings.picture_max_bytes,
+                    max_pixels=settings.picture_max_pixels,
+                )
             except PictureError as exc:
                 self.picture_error = str(exc)
                 return None
@@ -145,8 +161,14 @@ class CustomerFormState(rx.State):
             data = validate_customer(raw, phone_region=settings.default_phone_region)
             with session_scope() as session:
                 if self.customer_id:
-                    customers.update_customer(self.customer_id, data, actor=actor, session=session,
-                                              expected_version=self.version, picture=self.picture or None)
+                    customers.update_customer(
+                        self.customer_id,
+                        data,
+                        actor=actor,
+                        session=session,
+                        expected_version=self.version,
+                        picture=self.picture or None,
+                    )
                 else:
                     customers.create_customer(data, actor=actor, session=session, picture=self.picture or None)
         except PermissionDenied as exc:

@@ -195,8 +195,9 @@ class CustomerListState(rx.State):
     @rx.event
     def toggle_selected(self, row_id: str):
         """Select or unselect one row."""
-        self.selected = [i for i in self.selected if i != row_id] if row_id in self.selected else [
-            *self.selected, row_id]
+        self.selected = (
+            [i for i in self.selected if i != row_id] if row_id in self.selected else [*self.selected, row_id]
+        )
 
     @rx.event
     def toggle_page_selected(self):
@@ -224,8 +225,10 @@ class CustomerListState(rx.State):
         """Move the confirmed row to Trash, or delete it for good when in Trash."""
         ids, in_trash = parse_ids(self.confirm_id), self.tab == "trash"
         self.cancel_confirm()
-        return await self._change(lambda actor, session: self._remove(ids, in_trash, actor, session),
-                                  "Customer deleted permanently." if in_trash else "Customer moved to Trash.")
+        return await self._change(
+            lambda actor, session: self._remove(ids, in_trash, actor, session),
+            "Customer deleted permanently." if in_trash else "Customer moved to Trash.",
+        )
 
     @staticmethod
     def _remove(ids: list[int], in_trash: bool, actor: Actor, session) -> int:
@@ -248,8 +251,9 @@ class CustomerListState(rx.State):
         ids, in_trash = parse_ids(self.selected), self.tab == "trash"
         self.cancel_confirm()
         verb = "deleted permanently" if in_trash else "moved to Trash"
-        return await self._change(lambda actor, session: self._remove(ids, in_trash, actor, session),
-                                  f"{{count:,}} customer(s) {verb}.")
+        return await self._change(
+            lambda actor, session: self._remove(ids, in_trash, actor, session), f"{{count:,}} customer(s) {verb}."
+        )
 
     @rx.event
     async def remove_all(self):
@@ -260,14 +264,17 @@ class CustomerListState(rx.State):
             return None
         return await self._change(
             lambda actor, session: customers.trash_matching(tab, search, actor=actor, session=session),
-            "{count:,} customer(s) moved to Trash.")
+            "{count:,} customer(s) moved to Trash.",
+        )
 
     @rx.event
     async def restore(self, row_ids: list[str]):
         """Bring customers back from Trash."""
         ids = parse_ids(row_ids)
-        return await self._change(lambda actor, session: customers.restore_customers(ids, actor=actor, session=session),
-                                  "{count:,} customer(s) restored.")
+        return await self._change(
+            lambda actor, session: customers.restore_customers(ids, actor=actor, session=session),
+            "{count:,} customer(s) restored.",
+        )
 
     @rx.event
     async def restore_selected(self):

@@ -32,9 +32,16 @@ class OutboxRow:
 
 def outbox_row(message: OutboxMessage) -> OutboxRow:
     """A message as text."""
-    return OutboxRow(id=str(message.id), recipient=message.to, subject=message.subject, when=when(message.created_at),
-                     status=message.status, status_label=STATUS_LABELS.get(message.status, message.status),
-                     error=message.error, body=message.body)
+    return OutboxRow(
+        id=str(message.id),
+        recipient=message.to,
+        subject=message.subject,
+        when=when(message.created_at),
+        status=message.status,
+        status_label=STATUS_LABELS.get(message.status, message.status),
+        error=message.error,
+        body=message.body,
+    )
 
 
 class OutboxState(rx.State):

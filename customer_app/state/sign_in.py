@@ -52,9 +52,13 @@ class SignInState(rx.State):
         token = ""
         with session_scope() as session:  # a refusal is recorded too: the scope commits it
             try:
-                _, token = auth.sign_in(str(form.get("email", "")), str(form.get("password", "")),
-                                        address=self.router.session.client_ip,
-                                        remember=bool(form.get("remember")), session=session)
+                _, token = auth.sign_in(
+                    str(form.get("email", "")),
+                    str(form.get("password", "")),
+                    address=self.router.session.client_ip,
+                    remember=bool(form.get("remember")),
+                    session=session,
+                )
             except SignInError as exc:
                 self.error = str(exc)
         if not token:
@@ -77,17 +81,24 @@ class SignInState(rx.State):
         if form.get("password") != form.get("confirm"):
             self.errors = {"confirm": "The two passwords differ."}
             return None
-        return await self._start(lambda session: staff_accounts.create_first_admin(
-            str(form.get("email", "")), str(form.get("name", "")), str(form.get("password", "")), session=session,
-            address=self.router.session.client_ip))
+        return await self._start(
+            lambda session: staff_accounts.create_first_admin(
+                str(form.get("email", "")),
+                str(form.get("name", "")),
+                str(form.get("password", "")),
+                session=session,
+                address=self.router.session.client_ip,
+            )
+        )
 
     @rx.event
     def request_reset(self, form: dict):
         """E-mail a reset link; the answer is the same whether or not the account exists."""
         self._clear()
         with session_scope() as session:
-            staff_accounts.request_password_reset(str(form.get("email", "")), session=session,
-                                                  address=self.router.session.client_ip)
+            staff_accounts.request_password_reset(
+                str(form.get("email", "")), session=session, address=self.router.session.client_ip
+            )
         self.notice = "If an account uses this address, we sent it a link to choose a new password."
 
     @rx.event
@@ -108,8 +119,11 @@ class SignInState(rx.State):
             return None
         purpose = "invite" if self.router.url.path.startswith("/invite") else "reset"
         token = self.router.page.params.get("token", "")
-        return await self._start(lambda session: staff_accounts.set_password_with_token(
-            token, purpose, str(form.get("password", "")), session=session))
+        return await self._start(
+            lambda session: staff_accounts.set_password_with_token(
+                token, purpose, str(form.get("password", "")), session=session
+            )
+        )
 
     async def _start(self, make_user):
         """Create or update the account, sign this browser in, and go to the customers; or show what is wrong."""

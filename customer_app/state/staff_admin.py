@@ -33,9 +33,16 @@ class StaffRow:
 def staff_row(user: StaffUser, me: int) -> StaffRow:
     """An account as text; an invited person has no password yet."""
     status = "Deactivated" if not user.active else "Invited (no password yet)" if not user.password_hash else "Active"
-    return StaffRow(id=str(user.id), name=user.name, email=user.email, role=user.role,
-                    role_label=ROLE_LABELS.get(user.role, user.role), status=status, active=user.active,
-                    is_me=user.id == me)
+    return StaffRow(
+        id=str(user.id),
+        name=user.name,
+        email=user.email,
+        role=user.role,
+        role_label=ROLE_LABELS.get(user.role, user.role),
+        status=status,
+        active=user.active,
+        is_me=user.id == me,
+    )
 
 
 def _message(exc: CustomerAppError) -> str:
@@ -111,9 +118,9 @@ class StaffAdminState(rx.State):
         """Give a staff member another role."""
         ids = parse_ids(user_id)
         return await self._change(
-            lambda actor, session: staff_accounts.change_role((ids or [0])[0], str(role), actor=actor,
-                                                              session=session),
-            f"{{name}} is now {ROLE_LABELS.get(role, 'changed')}.")
+            lambda actor, session: staff_accounts.change_role((ids or [0])[0], str(role), actor=actor, session=session),
+            f"{{name}} is now {ROLE_LABELS.get(role, 'changed')}.",
+        )
 
     @rx.event
     async def ask_deactivate(self, user_id: str, name: str):
@@ -138,7 +145,8 @@ class StaffAdminState(rx.State):
         self.confirm_id, self.confirm_name = "", ""
         return await self._change(
             lambda actor, session: staff_accounts.set_active((ids or [0])[0], False, actor=actor, session=session),
-            "{name} is deactivated and signed out.")
+            "{name} is deactivated and signed out.",
+        )
 
     @rx.event
     async def reactivate(self, user_id: str):
@@ -146,4 +154,5 @@ class StaffAdminState(rx.State):
         ids = parse_ids(user_id)
         return await self._change(
             lambda actor, session: staff_accounts.set_active((ids or [0])[0], True, actor=actor, session=session),
-            "{name} can sign in again.")
+            "{name} can sign in again.",
+        )

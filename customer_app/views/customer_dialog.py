@@ -29,23 +29,39 @@ def _picture() -> rx.Component:
                 rx.vstack(
                     rx.text("Drag a picture here, or", size="2", class_name="muted"),
                     rx.button(rx.icon("upload", size=14), "Upload", type="button", variant="soft", size="1"),
-                    align="center", spacing="1",
+                    align="center",
+                    spacing="1",
                 ),
                 id=UPLOAD_ID,
-                accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"],
-                        "image/gif": [".gif"]},
+                accept={
+                    "image/jpeg": [".jpg", ".jpeg"],
+                    "image/png": [".png"],
+                    "image/webp": [".webp"],
+                    "image/gif": [".gif"],
+                },
                 max_files=1,
                 on_drop=F.upload_picture(rx.upload_files(upload_id=UPLOAD_ID)),
                 class_name="dropzone",
             ),
             rx.text("JPEG, PNG, WebP or GIF, up to 10 MB.", size="1", class_name="muted"),
             rx.cond(F.picture_error, rx.text(F.picture_error, color_scheme="red", size="1", role="alert")),
-            rx.cond(F.picture != "", rx.button(rx.icon("x", size=14), "Remove picture", type="button",
-                                               variant="ghost", color_scheme="red", size="1",
-                                               on_click=F.remove_picture)),
-            spacing="1", align="start",
+            rx.cond(
+                F.picture != "",
+                rx.button(
+                    rx.icon("x", size=14),
+                    "Remove picture",
+                    type="button",
+                    variant="ghost",
+                    color_scheme="red",
+                    size="1",
+                    on_click=F.remove_picture,
+                ),
+            ),
+            spacing="1",
+            align="start",
         ),
-        spacing="4", align="center",
+        spacing="4",
+        align="center",
     )
 
 
@@ -61,8 +77,9 @@ def _individual_fields() -> rx.Component:
 def _institution_fields() -> rx.Component:
     return rx.fragment(
         rx.box(_field("Name", "name", required=True, auto_focus=True, auto_complete="off"), class_name="field-wide"),
-        select_field("Ownership type", "ownership_type", OWNERSHIP_TYPES, F.values["ownership_type"],
-                     F.errors["ownership_type"]),
+        select_field(
+            "Ownership type", "ownership_type", OWNERSHIP_TYPES, F.values["ownership_type"], F.errors["ownership_type"]
+        ),
         _field("Website", "website", placeholder="example.com"),
     )
 
@@ -86,10 +103,13 @@ def _conflict_banner() -> rx.Component:
         F.conflict,
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert")),
-            rx.callout.text("This customer was changed by someone else. Reload to see their changes "
-                            "(your edits in this form will be discarded)."),
+            rx.callout.text(
+                "This customer was changed by someone else. Reload to see their changes "
+                "(your edits in this form will be discarded)."
+            ),
             rx.button("Reload", type="button", size="1", on_click=F.reload_latest, margin_left="8px"),
-            color_scheme="amber", role="alert",
+            color_scheme="amber",
+            role="alert",
         ),
     )
 
@@ -101,9 +121,13 @@ def customer_dialog() -> rx.Component:
             rx.dialog.title(rx.cond(F.customer_id > 0, "Edit customer", "New customer")),
             rx.dialog.description("Fields marked * are required.", size="2", class_name="muted"),
             rx.tabs.root(
-                rx.tabs.list(rx.tabs.trigger("Individual", value="individual"),
-                             rx.tabs.trigger("Institution", value="institution")),
-                value=F.kind, on_change=F.set_kind, margin_y="12px",
+                rx.tabs.list(
+                    rx.tabs.trigger("Individual", value="individual"),
+                    rx.tabs.trigger("Institution", value="institution"),
+                ),
+                value=F.kind,
+                on_change=F.set_kind,
+                margin_y="12px",
             ),
             _conflict_banner(),
             rx.form(
@@ -114,12 +138,16 @@ def customer_dialog() -> rx.Component:
                     rx.cond(F.customer_id > 0, history_panel()),  # only an existing customer has a history
                     class_name="form-grid",
                 ),
-                rx.cond(F.errors.length() > 0, rx.text("Please correct the highlighted fields.", color_scheme="red",
-                                                        size="2", role="status")),
+                rx.cond(
+                    F.errors.length() > 0,
+                    rx.text("Please correct the highlighted fields.", color_scheme="red", size="2", role="status"),
+                ),
                 rx.flex(
                     rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
                     rx.button("Save", type="submit"),
-                    spacing="3", justify="end", margin_top="16px",
+                    spacing="3",
+                    justify="end",
+                    margin_top="16px",
                 ),
                 key=F.form_key.to_string(),
                 on_submit=F.save,

@@ -13,7 +13,9 @@ def _event(row: rx.Var) -> rx.Component:
             rx.text(row.when, size="1", class_name="muted nowrap"),
             rx.text(row.who, size="1", weight="medium", class_name="truncate", title=row.who_email),
             rx.badge(row.action, variant="soft", color_scheme="gray", size="1"),
-            spacing="2", align="center", wrap="wrap",
+            spacing="2",
+            align="center",
+            wrap="wrap",
         ),
         rx.cond(row.changes.length() > 0, change_list(row.changes), rx.text(row.what, size="1", class_name="muted")),
         class_name="history-event",
@@ -35,8 +37,12 @@ def _events() -> rx.Component:
 def history_panel() -> rx.Component:
     """Who changed what and when; loaded from the server each time it is opened."""
     return rx.el.details(
-        rx.el.summary(rx.icon("chevron-right", size=14, class_name="history-chevron"), "History",
-                      class_name="history-summary", on_click=H.load(F.customer_id)),
+        rx.el.summary(
+            rx.icon("chevron-right", size=14, class_name="history-chevron"),
+            "History",
+            class_name="history-summary",
+            on_click=H.load(F.customer_id),
+        ),
         rx.box(_events(), class_name="history-body"),
         class_name="history field-wide",
         data_testid="customer-history",

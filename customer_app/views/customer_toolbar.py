@@ -9,8 +9,9 @@ from customer_app.state.customer_list import CustomerListState as S
 
 def _tab(value: str, label: str) -> rx.Component:
     return rx.tabs.trigger(
-        rx.hstack(rx.text(label), rx.badge(S.count_labels[value], variant="soft", radius="full"),
-                  align="center", spacing="2"),
+        rx.hstack(
+            rx.text(label), rx.badge(S.count_labels[value], variant="soft", radius="full"), align="center", spacing="2"
+        ),
         value=value,
     )
 
@@ -48,15 +49,28 @@ def selection_bar() -> rx.Component:
             rx.cond(
                 in_trash,
                 rx.hstack(
-                    rx.button(rx.icon("undo-2", size=16), "Restore selected", variant="soft",
-                              on_click=S.restore_selected),
-                    rx.button(rx.icon("trash-2", size=16), "Delete selected permanently", color_scheme="red",
-                              variant="soft", on_click=S.ask_purge_selected),
+                    rx.button(
+                        rx.icon("undo-2", size=16), "Restore selected", variant="soft", on_click=S.restore_selected
+                    ),
+                    rx.button(
+                        rx.icon("trash-2", size=16),
+                        "Delete selected permanently",
+                        color_scheme="red",
+                        variant="soft",
+                        on_click=S.ask_purge_selected,
+                    ),
                 ),
-                rx.button(rx.icon("trash-2", size=16), "Delete selected", color_scheme="red", variant="soft",
-                          on_click=S.open_bulk),
+                rx.button(
+                    rx.icon("trash-2", size=16),
+                    "Delete selected",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=S.open_bulk,
+                ),
             ),
-            align="center", spacing="3", class_name="selection-bar",
+            align="center",
+            spacing="3",
+            class_name="selection-bar",
         ),
     )
 
@@ -68,10 +82,16 @@ def customer_toolbar() -> rx.Component:
             customer_tabs(),
             rx.spacer(),
             search_box(),
-            rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "New Customer",
-                                                  on_click=CustomerFormState.open_new)),
-            spacing="3", align="center", wrap="wrap", width="100%",
+            rx.cond(
+                AuthState.can_edit,
+                rx.button(rx.icon("plus", size=16), "New Customer", on_click=CustomerFormState.open_new),
+            ),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+            width="100%",
         ),
         selection_bar(),
-        width="100%", spacing="2",
+        width="100%",
+        spacing="2",
     )

@@ -18,8 +18,9 @@ def row_delete_dialog() -> rx.Component:
             rx.text(rx.text.strong(S.confirm_name), " will be moved to Trash. You can restore it from there."),
         ),
         on_open_change=S.set_confirm_open,
-        actions=[rx.button(rx.cond(in_trash, "Delete permanently", "Delete"), color_scheme="red",
-                           on_click=S.confirm_delete)],
+        actions=[
+            rx.button(rx.cond(in_trash, "Delete permanently", "Delete"), color_scheme="red", on_click=S.confirm_delete)
+        ],
     )
 
 
@@ -29,8 +30,12 @@ def bulk_delete_dialog() -> rx.Component:
         open_=S.bulk_open,
         title="Remove customers",
         body=rx.text(
-            "Move the ", S.selected.length(), " selected customer(s) to Trash, or all ", S.range_total_label,
-            " customers in this tab", rx.cond(S.search != "", rx.text.span(" matching “", S.search, "”"), ""),
+            "Move the ",
+            S.selected.length(),
+            " selected customer(s) to Trash, or all ",
+            S.range_total_label,
+            " customers in this tab",
+            rx.cond(S.search != "", rx.text.span(" matching “", S.search, "”"), ""),
             "? You can restore them from Trash.",
         ),
         on_open_change=S.set_confirm_open,

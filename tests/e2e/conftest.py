@@ -34,8 +34,15 @@ from customer_app.services.normalize import email_key  # noqa: E402
 from customer_app.services.passwords import hash_password  # noqa: E402
 
 expect.set_options(timeout=10_000)
-CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +74,13 @@ def session_token(role: str) -> str:
     with session_scope() as session:
         user = session.exec(select(StaffUser).where(StaffUser.email_key == email_key(email))).first()
         if user is None:
-            user = StaffUser(email=email, email_key=email_key(email), name=f"E2E {role.title()}", role=role,
-                             password_hash=hash_password("not used by these tests"))
+            user = StaffUser(
+                email=email,
+                email_key=email_key(email),
+                name=f"E2E {role.title()}",
+                role=role,
+                password_hash=hash_password("not used by these tests"),
+            )
             session.add(user)
             session.flush()
         return auth.start_session(user, remember=False, session=session)

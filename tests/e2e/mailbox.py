@@ -39,6 +39,7 @@ class Mailbox:
 
     def wait_for(self, to: str, subject: str, timeout: float = 15) -> Message:
         """The newest message to `to` with `subject`, waiting for it to arrive."""
+
         def find():
             return next((m for m in reversed(self.messages) if m["To"] == to and m["Subject"] == subject), None)
 

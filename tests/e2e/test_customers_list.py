@@ -18,9 +18,15 @@ def seed(last_name: str, count: int) -> None:
     """Add `count` individuals sharing a last name, straight through the service layer."""
     with session_scope() as session:
         for n in range(count):
-            data = validate_customer({"first_name": f"P{n:03d}", "last_name": last_name,
-                                      "email": f"p{n:03d}.{last_name.lower()}@example.com",
-                                      "company_name": f"Firm {count - n:03d}"}, phone_region="US")
+            data = validate_customer(
+                {
+                    "first_name": f"P{n:03d}",
+                    "last_name": last_name,
+                    "email": f"p{n:03d}.{last_name.lower()}@example.com",
+                    "company_name": f"Firm {count - n:03d}",
+                },
+                phone_region="US",
+            )
             create_customer(data, actor=SEEDER, session=session)
 
 

@@ -44,8 +44,15 @@ from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")
 # Children before parents (foreign keys), customers last.
-TABLES = ("staff_session", "one_time_token", "sign_in_attempt", "audit_event", "outbox_message", "staff_user",
-          "customer")
+TABLES = (
+    "staff_session",
+    "one_time_token",
+    "sign_in_attempt",
+    "audit_event",
+    "outbox_message",
+    "staff_user",
+    "customer",
+)
 
 
 @pytest.fixture(scope="session")
@@ -111,11 +118,23 @@ def password_hash(production_hasher) -> str:
 def make_user(session: Session, password_hash: str) -> Callable[..., StaffUser]:
     """Create and commit a staff account (password PASSWORD unless password=False, as before an invitation)."""
 
-    def make(role: str = "staff", *, email: str | None = None, name: str | None = None, active: bool = True,
-             password: bool = True) -> StaffUser:
+    def make(
+        role: str = "staff",
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        active: bool = True,
+        password: bool = True,
+    ) -> StaffUser:
         email = email or f"{role.replace('_', '-')}@example.com"
-        user = StaffUser(email=email, email_key=email_key(email), name=name or f"{Role(role).name.title()} Person",
-                         role=Role(role).value, password_hash=password_hash if password else None, active=active)
+        user = StaffUser(
+            email=email,
+            email_key=email_key(email),
+            name=name or f"{Role(role).name.title()} Person",
+            role=Role(role).value,
+            password_hash=password_hash if password else None,
+            active=active,
+        )
         session.add(user)
         session.commit()
         return user

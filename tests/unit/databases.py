@@ -63,10 +63,12 @@ def postgres_schema(*, migrated: bool = True) -> Iterator[Engine]:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
         # Alembic finds its version table through the search path: an alembic_version left in public by other
         # work would make it believe this empty schema is already migrated.
-        connection.execute(text(
-            f"CREATE TABLE {schema}.alembic_version (version_num VARCHAR(32) NOT NULL, "
-            f"CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
-        ))
+        connection.execute(
+            text(
+                f"CREATE TABLE {schema}.alembic_version (version_num VARCHAR(32) NOT NULL, "
+                f"CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+            )
+        )
     # Test data is thrown away: commits need not wait for the disk.
     options = f"-csearch_path={schema},public -csynchronous_commit=off"
     url = make_url(PG_URL).update_query_dict({"options": options})

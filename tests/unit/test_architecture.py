@@ -56,14 +56,21 @@ def test_the_import_check_notices_every_way_of_importing_reflex():
 def test_importing_models_and_services_does_not_load_reflex_even_indirectly():
     modules = [
         ".".join(p.relative_to(ROOT).with_suffix("").parts)
-        for package in UI_FREE_PACKAGES for p in sorted((ROOT / package).glob("*.py"))
+        for package in UI_FREE_PACKAGES
+        for p in sorted((ROOT / package).glob("*.py"))
     ]
     probe = (
         f"import sys\nfor m in {modules!r}:\n    __import__(m)\n"
         "print(sorted(m for m in sys.modules if m.startswith('reflex')))"
     )
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -113,7 +120,8 @@ def schema_objects(engine) -> set[str]:
             return {row for row in rows if "alembic_version" not in row}
         inspector = inspect(connection)
         return {f"table:{t}" for t in inspector.get_table_names() if t != "alembic_version"} | {
-            f"index:{i['name']}" for t in inspector.get_table_names() for i in inspector.get_indexes(t)}
+            f"index:{i['name']}" for t in inspector.get_table_names() for i in inspector.get_indexes(t)
+        }
 
 
 def test_sqlite_downgrade_to_base_removes_everything_and_upgrade_rebuilds_it(tmp_path):

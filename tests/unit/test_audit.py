@@ -16,8 +16,17 @@ from customer_app.state.customer_list import CustomerListState
 from tests.unit.accounts import ADDRESS
 from tests.unit.reflex_helpers import run
 
-HIDDEN = {"display_name", "sort_name", "search_text", "email_key", "company_key", "updated_at", "version",
-          "created_at", "id"}
+HIDDEN = {
+    "display_name",
+    "sort_name",
+    "search_text",
+    "email_key",
+    "company_key",
+    "updated_at",
+    "version",
+    "created_at",
+    "id",
+}
 
 
 def data(**raw: object):
@@ -41,31 +50,44 @@ def assert_by(event: AuditEvent, actor, action: str, customer_id: int) -> None:
 
 
 def test_create_records_every_field_entered(session, admin):
-    customer = customers.create_customer(data(first_name="Ann", last_name="Lee", email="Ann@X.com",
-                                              phone="202-555-0143", date_of_birth="1990-04-23"),
-                                         actor=admin, session=session)
+    customer = customers.create_customer(
+        data(first_name="Ann", last_name="Lee", email="Ann@X.com", phone="202-555-0143", date_of_birth="1990-04-23"),
+        actor=admin,
+        session=session,
+    )
     session.commit()
     [event] = customer_events(session)
     assert_by(event, admin, "create", customer.id)
     assert event.summary == "Created Ann Lee"
     assert changes(event) == {
-        "kind": [None, "individual"], "first_name": [None, "Ann"], "last_name": [None, "Lee"],
-        "email": [None, "Ann@x.com"], "phone": [None, "+12025550143"], "date_of_birth": [None, "1990-04-23"],
+        "kind": [None, "individual"],
+        "first_name": [None, "Ann"],
+        "last_name": [None, "Lee"],
+        "email": [None, "Ann@x.com"],
+        "phone": [None, "+12025550143"],
+        "date_of_birth": [None, "1990-04-23"],
     }
 
 
 def test_update_records_each_changed_field_from_and_to_and_nothing_derived(session, add, staff):
     customer = add(first_name="Ann", last_name="Lee", email="ann@x.com", company_name="Acme")
-    customers.update_customer(customer.id, data(first_name="Anna", last_name="Lee", phone="202-555-0143",
-                                                company_name="Acme"), actor=staff, session=session,
-                              expected_version=1)
+    customers.update_customer(
+        customer.id,
+        data(first_name="Anna", last_name="Lee", phone="202-555-0143", company_name="Acme"),
+        actor=staff,
+        session=session,
+        expected_version=1,
+    )
     session.commit()
     create, update = customer_events(session)
     assert create.action == "create"
     assert_by(update, staff, "update", customer.id)
     assert update.summary == "Edited Anna Lee"
-    assert changes(update) == {"first_name": ["Ann", "Anna"], "email": ["ann@x.com", None],
-                               "phone": [None, "+12025550143"]}
+    assert changes(update) == {
+        "first_name": ["Ann", "Anna"],
+        "email": ["ann@x.com", None],
+        "phone": [None, "+12025550143"],
+    }
     assert not HIDDEN & set(changes(update)) and not HIDDEN & set(changes(create))
 
 
@@ -92,7 +114,10 @@ def test_trash_restore_and_purge_each_record_an_event(session, add, staff, admin
     assert_by(trash_again, admin, "delete", customer.id)
     assert_by(purge, staff, "purge", customer.id)
     assert [trash.summary, restore.summary, purge.summary] == [
-        "Moved Lee to Trash", "Restored Lee", "Deleted Lee permanently"]
+        "Moved Lee to Trash",
+        "Restored Lee",
+        "Deleted Lee permanently",
+    ]
 
 
 def test_remove_all_records_one_event_per_customer(session, add, staff):
@@ -141,5 +166,9 @@ def test_changes_made_in_the_browser_are_recorded_as_the_signed_in_person(new_ta
     create, trash = customer_events(session)
     for event, action in ((create, "create"), (trash, "delete")):
         assert (event.action, event.entity_id, event.actor_id, event.actor_email) == (
-            action, row.id, staff_user.id, "sam@example.com")
+            action,
+            row.id,
+            staff_user.id,
+            "sam@example.com",
+        )
     assert changes(create) == {"kind": [None, "individual"], "first_name": [None, "Ann"], "last_name": [None, "Lee"]}

@@ -29,8 +29,9 @@ SAM = "sam@example.com"  # the staff_user fixture's e-mail
 ELSEWHERE = "198.51.100.9"
 
 
-def sign_in(session: Session, email: str = SAM, password: str = PASSWORD, *, address: str = ADDRESS,
-            remember: bool = False) -> str:
+def sign_in(
+    session: Session, email: str = SAM, password: str = PASSWORD, *, address: str = ADDRESS, remember: bool = False
+) -> str:
     """Sign in as the sign-in page does; returns the browser's token."""
     _, token = auth.sign_in(email, password, address=address, remember=remember, session=session)
     session.commit()
@@ -57,20 +58,31 @@ def resolves(session: Session, token: str) -> StaffUser | None:
     return user
 
 
-def past_failures(session: Session, count: int, *, email: str = SAM, address: str = ADDRESS,
-                  ago: timedelta = timedelta(minutes=10)) -> None:
+def past_failures(
+    session: Session, count: int, *, email: str = SAM, address: str = ADDRESS, ago: timedelta = timedelta(minutes=10)
+) -> None:
     """Failed attempts recorded one second apart, starting `ago` (long enough that no wait still applies)."""
     start = utcnow() - ago
-    session.add_all([SignInAttempt(email_key=email, address=address, succeeded=False,
-                                   at=start + timedelta(seconds=i)) for i in range(count)])
+    session.add_all(
+        [
+            SignInAttempt(email_key=email, address=address, succeeded=False, at=start + timedelta(seconds=i))
+            for i in range(count)
+        ]
+    )
     session.commit()
 
 
 def spray(session: Session, count: int, *, address: str = ELSEWHERE) -> None:
     """Failed attempts at `count` different e-mails from one address, five minutes ago."""
     start = utcnow() - timedelta(minutes=5)
-    session.add_all([SignInAttempt(email_key=f"guess{i}@example.com", address=address, succeeded=False,
-                                   at=start + timedelta(seconds=i)) for i in range(count)])
+    session.add_all(
+        [
+            SignInAttempt(
+                email_key=f"guess{i}@example.com", address=address, succeeded=False, at=start + timedelta(seconds=i)
+            )
+            for i in range(count)
+        ]
+    )
     session.commit()
 
 
@@ -137,7 +149,11 @@ def test_successful_sign_in_is_recorded_with_its_address(session, staff_user):
     assert (attempt.email_key, attempt.address, attempt.succeeded) == (SAM, ADDRESS, True)
     [event] = events(session, "sign_in")
     assert (event.actor_id, event.actor_email, event.address, event.entity_id) == (
-        staff_user.id, SAM, ADDRESS, staff_user.id)
+        staff_user.id,
+        SAM,
+        ADDRESS,
+        staff_user.id,
+    )
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(session, make_user):
@@ -160,9 +176,13 @@ def test_refused_attempt_is_recorded_although_sign_in_raises(session, staff_user
     refused(session, "nobody@example.com", "whatever", address=ELSEWHERE)
     attempts = session.exec(select(SignInAttempt).order_by(SignInAttempt.id)).all()
     assert [(a.email_key, a.address, a.succeeded) for a in attempts] == [
-        (SAM, ELSEWHERE, False), ("nobody@example.com", ELSEWHERE, False)]
+        (SAM, ELSEWHERE, False),
+        ("nobody@example.com", ELSEWHERE, False),
+    ]
     assert [(e.actor_id, e.actor_email, e.address, e.entity_id) for e in events(session, "sign_in_failed")] == [
-        (None, SAM, ELSEWHERE, staff_user.id), (None, "nobody@example.com", ELSEWHERE, None)]
+        (None, SAM, ELSEWHERE, staff_user.id),
+        (None, "nobody@example.com", ELSEWHERE, None),
+    ]
 
 
 def test_sign_in_upgrades_a_hash_made_with_weaker_parameters(session, staff_user):
@@ -241,7 +261,8 @@ def test_ten_failures_lock_the_account_for_fifteen_minutes(session, staff_user):
 def test_many_failures_from_one_address_lock_that_address(session, staff_user):
     spray(session, 30)
     assert refused(session, password=PASSWORD, address=ELSEWHERE) == (
-        "Too many failed sign-ins from this address. Try again in 15 minutes.")
+        "Too many failed sign-ins from this address. Try again in 15 minutes."
+    )
     assert refused(session, "nobody@example.com", address=ELSEWHERE).startswith("Too many failed sign-ins from")
     assert resolves(session, sign_in(session, address=ADDRESS)).id == staff_user.id  # other addresses still work
     turn_back_time(session, timedelta(minutes=16))

@@ -66,8 +66,7 @@ def world(session, admin_user, staff_user, reader_user, make_user, admin) -> Wor
     customers.trash_customers([trashed.id], actor=admin, session=session)
     session.commit()
     colleague = make_user("staff", email="cole@example.com", name="Cole League")
-    return World({"admin": admin_user, "staff": staff_user, "read_only": reader_user}, active.id, trashed.id,
-                 colleague)
+    return World({"admin": admin_user, "staff": staff_user, "read_only": reader_user}, active.id, trashed.id, colleague)
 
 
 def snapshot(session: Session) -> tuple:
@@ -105,49 +104,60 @@ Effect = Callable[[Session, World, Any], bool]
 SERVICE_CALLS: dict[str, tuple[Call, Effect]] = {
     "create_customer": (
         lambda s, a, w: customers.create_customer(data(last_name="Newcomer"), actor=a, session=s),
-        lambda s, w, _: named(s, "Newcomer")),
+        lambda s, w, _: named(s, "Newcomer"),
+    ),
     "update_customer": (
-        lambda s, a, w: customers.update_customer(w.active, data(first_name="Ann", last_name="Renamed"), actor=a,
-                                                  session=s, expected_version=1),
-        lambda s, w, _: customer(s, w.active).display_name == "Ann Renamed"),
+        lambda s, a, w: customers.update_customer(
+            w.active, data(first_name="Ann", last_name="Renamed"), actor=a, session=s, expected_version=1
+        ),
+        lambda s, w, _: customer(s, w.active).display_name == "Ann Renamed",
+    ),
     "trash_customers": (
         lambda s, a, w: customers.trash_customers([w.active], actor=a, session=s),
-        lambda s, w, _: customer(s, w.active).deleted_at is not None),
+        lambda s, w, _: customer(s, w.active).deleted_at is not None,
+    ),
     "trash_matching": (
         lambda s, a, w: customers.trash_matching("individual", "ann", actor=a, session=s),
-        lambda s, w, _: customer(s, w.active).deleted_at is not None),
+        lambda s, w, _: customer(s, w.active).deleted_at is not None,
+    ),
     "restore_customers": (
         lambda s, a, w: customers.restore_customers([w.trashed], actor=a, session=s),
-        lambda s, w, _: customer(s, w.trashed).deleted_at is None),
+        lambda s, w, _: customer(s, w.trashed).deleted_at is None,
+    ),
     "purge_customers": (
         lambda s, a, w: customers.purge_customers([w.trashed], actor=a, session=s),
-        lambda s, w, _: customer(s, w.trashed) is None),
+        lambda s, w, _: customer(s, w.trashed) is None,
+    ),
     "invite": (
         lambda s, a, w: staff_accounts.invite("ivy@example.com", "Ivy New", "staff", actor=a, session=s),
-        lambda s, w, _: s.exec(select(StaffUser).where(StaffUser.email == "ivy@example.com")).first() is not None),
+        lambda s, w, _: s.exec(select(StaffUser).where(StaffUser.email == "ivy@example.com")).first() is not None,
+    ),
     "change_role": (
         lambda s, a, w: staff_accounts.change_role(w.colleague.id, "read_only", actor=a, session=s),
-        lambda s, w, _: s.get(StaffUser, w.colleague.id).role == "read_only"),
+        lambda s, w, _: s.get(StaffUser, w.colleague.id).role == "read_only",
+    ),
     "set_active": (
         lambda s, a, w: staff_accounts.set_active(w.colleague.id, False, actor=a, session=s),
-        lambda s, w, _: not s.get(StaffUser, w.colleague.id).active),
+        lambda s, w, _: not s.get(StaffUser, w.colleague.id).active,
+    ),
     "list_staff": (
         lambda s, a, w: staff_accounts.list_staff(actor=a, session=s),
-        lambda s, w, result: {u.email for u in result} == {u.email for u in s.exec(select(StaffUser))}),
+        lambda s, w, result: {u.email for u in result} == {u.email for u in s.exec(select(StaffUser))},
+    ),
 }
 
 SERVICE_MATRIX = {
     # operation            allowed roles
-    "create_customer":     EDITORS,
-    "update_customer":     EDITORS,
-    "trash_customers":     EDITORS,
-    "trash_matching":      EDITORS,
-    "restore_customers":   EDITORS,
-    "purge_customers":     EDITORS,
-    "invite":              ADMIN_ONLY,
-    "change_role":         ADMIN_ONLY,
-    "set_active":          ADMIN_ONLY,
-    "list_staff":          ADMIN_ONLY,
+    "create_customer": EDITORS,
+    "update_customer": EDITORS,
+    "trash_customers": EDITORS,
+    "trash_matching": EDITORS,
+    "restore_customers": EDITORS,
+    "purge_customers": EDITORS,
+    "invite": ADMIN_ONLY,
+    "change_role": ADMIN_ONLY,
+    "set_active": ADMIN_ONLY,
+    "list_staff": ADMIN_ONLY,
 }
 
 
@@ -233,6 +243,7 @@ def in_trash_tab(*selected: Callable[[World], int]) -> Callable[[Tab, World], No
         tab.page.tab = "trash"
         for pick in selected:
             tab.page.toggle_selected(str(pick(w)))
+
     return arrange
 
 
@@ -252,72 +263,79 @@ HANDLERS = {
     "CustomerListState.confirm_delete": Handler(
         lambda t, w: t.page.ask_delete(str(w.active), "Ann Active"),
         lambda t, w: t.page.confirm_delete(),
-        lambda s, t, w: customer(s, w.active).deleted_at is not None),
+        lambda s, t, w: customer(s, w.active).deleted_at is not None,
+    ),
     "CustomerListState.confirm_delete (purge in Trash)": Handler(
         lambda t, w: (in_trash_tab()(t, w), t.page.ask_delete(str(w.trashed), "Tom Trashed")),
         lambda t, w: t.page.confirm_delete(),
-        lambda s, t, w: customer(s, w.trashed) is None),
+        lambda s, t, w: customer(s, w.trashed) is None,
+    ),
     "CustomerListState.remove_selected": Handler(
         lambda t, w: t.page.toggle_selected(str(w.active)),
         lambda t, w: t.page.remove_selected(),
-        lambda s, t, w: customer(s, w.active).deleted_at is not None),
+        lambda s, t, w: customer(s, w.active).deleted_at is not None,
+    ),
     "CustomerListState.remove_selected (purge in Trash)": Handler(
         in_trash_tab(lambda w: w.trashed),
         lambda t, w: t.page.remove_selected(),
-        lambda s, t, w: customer(s, w.trashed) is None),
+        lambda s, t, w: customer(s, w.trashed) is None,
+    ),
     "CustomerListState.remove_all": Handler(
-        nothing,
-        lambda t, w: t.page.remove_all(),
-        lambda s, t, w: customer(s, w.active).deleted_at is not None),
+        nothing, lambda t, w: t.page.remove_all(), lambda s, t, w: customer(s, w.active).deleted_at is not None
+    ),
     "CustomerListState.restore": Handler(
         in_trash_tab(),
         lambda t, w: t.page.restore([str(w.trashed)]),
-        lambda s, t, w: customer(s, w.trashed).deleted_at is None),
+        lambda s, t, w: customer(s, w.trashed).deleted_at is None,
+    ),
     "CustomerListState.restore_selected": Handler(
         in_trash_tab(lambda w: w.trashed),
         lambda t, w: t.page.restore_selected(),
-        lambda s, t, w: customer(s, w.trashed).deleted_at is None),
-    "CustomerFormState.open_new": Handler(
-        nothing,
-        lambda t, w: t.form.open_new(),
-        lambda s, t, w: t.form.open),
+        lambda s, t, w: customer(s, w.trashed).deleted_at is None,
+    ),
+    "CustomerFormState.open_new": Handler(nothing, lambda t, w: t.form.open_new(), lambda s, t, w: t.form.open),
     "CustomerFormState.open_edit": Handler(
         nothing,
         lambda t, w: t.form.open_edit(str(w.active)),
-        lambda s, t, w: t.form.open and t.form.values.get("last_name") == "Active"),
+        lambda s, t, w: t.form.open and t.form.values.get("last_name") == "Active",
+    ),
     "CustomerFormState.save (new)": Handler(
         lambda t, w: setattr(t.form, "open", True),
         lambda t, w: t.form.save({"first_name": "Nora", "last_name": "Newcomer"}),
-        lambda s, t, w: named(s, "Nora Newcomer")),
+        lambda s, t, w: named(s, "Nora Newcomer"),
+    ),
     "CustomerFormState.save (edit)": Handler(
         form_editing,
         lambda t, w: t.form.save({"first_name": "Ann", "last_name": "Renamed"}),
-        lambda s, t, w: customer(s, w.active).display_name == "Ann Renamed"),
+        lambda s, t, w: customer(s, w.active).display_name == "Ann Renamed",
+    ),
     "CustomerFormState.upload_picture": Handler(
         lambda t, w: setattr(t.form, "open", True),
         lambda t, w: t.form.upload_picture([rx.UploadFile(file=io.BytesIO(png()))]),
-        lambda s, t, w: bool(t.form.picture)),
+        lambda s, t, w: bool(t.form.picture),
+    ),
     "CustomerFormState.reload_latest": Handler(
         lambda t, w: (form_editing(t, w), setattr(t.form, "conflict", True)),
         lambda t, w: t.form.reload_latest(),
-        lambda s, t, w: t.form.values.get("last_name") == "Active" and not t.form.conflict),
+        lambda s, t, w: t.form.values.get("last_name") == "Active" and not t.form.conflict,
+    ),
 }
 
 HANDLER_MATRIX = {
     # event handler                                          allowed roles
-    "CustomerListState.confirm_delete":                      EDITORS,
-    "CustomerListState.confirm_delete (purge in Trash)":     EDITORS,
-    "CustomerListState.remove_selected":                     EDITORS,
-    "CustomerListState.remove_selected (purge in Trash)":    EDITORS,
-    "CustomerListState.remove_all":                          EDITORS,
-    "CustomerListState.restore":                             EDITORS,
-    "CustomerListState.restore_selected":                    EDITORS,
-    "CustomerFormState.open_new":                            EDITORS,
-    "CustomerFormState.open_edit":                           EDITORS,
-    "CustomerFormState.save (new)":                          EDITORS,
-    "CustomerFormState.save (edit)":                         EDITORS,
-    "CustomerFormState.upload_picture":                      EDITORS,
-    "CustomerFormState.reload_latest":                       EDITORS,
+    "CustomerListState.confirm_delete": EDITORS,
+    "CustomerListState.confirm_delete (purge in Trash)": EDITORS,
+    "CustomerListState.remove_selected": EDITORS,
+    "CustomerListState.remove_selected (purge in Trash)": EDITORS,
+    "CustomerListState.remove_all": EDITORS,
+    "CustomerListState.restore": EDITORS,
+    "CustomerListState.restore_selected": EDITORS,
+    "CustomerFormState.open_new": EDITORS,
+    "CustomerFormState.open_edit": EDITORS,
+    "CustomerFormState.save (new)": EDITORS,
+    "CustomerFormState.save (edit)": EDITORS,
+    "CustomerFormState.upload_picture": EDITORS,
+    "CustomerFormState.reload_latest": EDITORS,
 }
 
 

@@ -40,10 +40,20 @@ def add_many(session: Session, actor: Actor, count: int, **raw: object) -> None:
 @pytest.fixture
 def people(add):
     """A small address book: two individuals, an institution and "Zoey Gone", who is about to be trashed."""
-    add(first_name="Zoë", last_name="Ångström", email="zoe.angstrom@example.com", phone="+1 202-555-0143",
-        company_name="Büro Nord GmbH")
-    add(first_name="Bob", last_name="Stone", email="bob_stone@stonemail.org", mobile="+49 30 12345678",
-        company_name="100% Natural")
+    add(
+        first_name="Zoë",
+        last_name="Ångström",
+        email="zoe.angstrom@example.com",
+        phone="+1 202-555-0143",
+        company_name="Büro Nord GmbH",
+    )
+    add(
+        first_name="Bob",
+        last_name="Stone",
+        email="bob_stone@stonemail.org",
+        mobile="+49 30 12345678",
+        company_name="100% Natural",
+    )
     add(kind="institution", name="Zeal Foundation", email="info@zeal.org", company_name="Zeal Group")
     return add(first_name="Zoey", last_name="Gone", email="zoey@example.com")
 
@@ -90,8 +100,12 @@ def test_search_finds_a_name_substring_ignoring_case_and_accents(session, trashe
 
 @pytest.mark.parametrize(
     ("typed", "name"),
-    [("zoe.angstrom@example.com", "Zoë Ångström"), ("ANGSTROM@EXAMPLE", "Zoë Ångström"),
-     ("stonemail.org", "Bob Stone"), ("bob_stone", "Bob Stone")],
+    [
+        ("zoe.angstrom@example.com", "Zoë Ångström"),
+        ("ANGSTROM@EXAMPLE", "Zoë Ångström"),
+        ("stonemail.org", "Bob Stone"),
+        ("bob_stone", "Bob Stone"),
+    ],
 )
 def test_search_finds_email(session, trashed, typed, name):
     assert found(session, typed) == [name]
@@ -110,8 +124,9 @@ def test_search_finds_a_phone_typed_with_parentheses(session, trashed):
     assert found(session, "(202) 555-0143") == ["Zoë Ångström"]
 
 
-@pytest.mark.parametrize(("typed", "name"), [("büro nord", "Zoë Ångström"), ("BURO", "Zoë Ångström"),
-                                             ("natural", "Bob Stone")])
+@pytest.mark.parametrize(
+    ("typed", "name"), [("büro nord", "Zoë Ångström"), ("BURO", "Zoë Ångström"), ("natural", "Bob Stone")]
+)
 def test_search_finds_company(session, trashed, typed, name):
     assert found(session, typed) == [name]
 
@@ -142,9 +157,13 @@ def test_short_search_does_not_match_inside_values(session, trashed, typed):
 
 def test_search_follows_edits(session, people, admin):
     [zoe] = list_customers(ListQuery(search="angstrom").checked(PAGE_SIZES), session=session)
-    customers.update_customer(zoe.id, validate_customer({"first_name": "Chloé", "last_name": "Marsh"},
-                                                        phone_region="US"), actor=admin, session=session,
-                              expected_version=1)
+    customers.update_customer(
+        zoe.id,
+        validate_customer({"first_name": "Chloé", "last_name": "Marsh"}, phone_region="US"),
+        actor=admin,
+        session=session,
+        expected_version=1,
+    )
     session.commit()
     assert found(session, "angstrom") == []
     assert found(session, "chloe") == ["Chloé Marsh"]
@@ -157,8 +176,33 @@ def test_search_forgets_purged_customers(session, trashed, admin):
 
 
 SPECIAL_SEARCHES = (
-    '"', "%", "_", "*", "'", "\\", '"""', "%%%", "___", "***", "'''", '"zoe', "zo%", "z_e", "zo*", "%_%", "a*",
-    "' OR '1'='1", '" OR "', "NEAR(zoe bob)", "zoe AND bob", "zoe OR bob", "-zoe", "^zoe", "zoe:", "(zoe)", "{zoe}",
+    '"',
+    "%",
+    "_",
+    "*",
+    "'",
+    "\\",
+    '"""',
+    "%%%",
+    "___",
+    "***",
+    "'''",
+    '"zoe',
+    "zo%",
+    "z_e",
+    "zo*",
+    "%_%",
+    "a*",
+    "' OR '1'='1",
+    '" OR "',
+    "NEAR(zoe bob)",
+    "zoe AND bob",
+    "zoe OR bob",
+    "-zoe",
+    "^zoe",
+    "zoe:",
+    "(zoe)",
+    "{zoe}",
 )
 
 
@@ -340,16 +384,24 @@ def test_removing_all_of_a_tab_with_more_than_65535_customers_works_on_postgresq
         session.execute(text("DELETE FROM customer"))
         # The limit is about bound parameters, not indexes: dropping them (until the rollback) makes the
         # 65,533-row insert ~6x faster.
-        indexes = session.execute(text(
-            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'customer' "
-            "AND indexname <> 'customer_pkey'"
-        )).scalars().all()
+        indexes = (
+            session.execute(
+                text(
+                    "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'customer' "
+                    "AND indexname <> 'customer_pkey'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         for index in indexes:
             session.execute(text(f'DROP INDEX "{index}"'))
-        session.execute(text(
-            "INSERT INTO customer (kind, display_name, sort_name, search_text, created_at, updated_at, version) "
-            "SELECT 'individual', 'C', 'c', '', now(), now(), 1 FROM generate_series(1, 65533)"
-        ))
+        session.execute(
+            text(
+                "INSERT INTO customer (kind, display_name, sort_name, search_text, created_at, updated_at, version) "
+                "SELECT 'individual', 'C', 'c', '', now(), now(), 1 FROM generate_series(1, 65533)"
+            )
+        )
         try:
             # The audit trail has no foreign key to accounts: an actor without a row is enough here.
             admin = Actor(id=1, email="ada@example.com", name="Ada Admin", role=Role.ADMIN)

@@ -35,8 +35,14 @@ def names(session: Session, tab: str) -> list[str]:
 
 
 def test_created_individual_is_stored_with_display_sort_and_search_forms(session, add):
-    customer = add(first_name="Zoë", last_name="Ångström", email="Zoe@Example.COM", phone="202-555-0143",
-                   mobile="+49 30 12345678", company_name="Büro GmbH")
+    customer = add(
+        first_name="Zoë",
+        last_name="Ångström",
+        email="Zoe@Example.COM",
+        phone="202-555-0143",
+        mobile="+49 30 12345678",
+        company_name="Büro GmbH",
+    )
     row = stored(session, customer.id)
     assert row.kind == "individual"
     assert row.display_name == "Zoë Ångström"
@@ -62,7 +68,11 @@ def test_created_institution_is_named_by_its_name(session, add):
     customer = add(kind="institution", name="ACME Corp", ownership_type="corporation", company_name="ACME Group")
     row = stored(session, customer.id)
     assert (row.kind, row.display_name, row.sort_name, row.ownership_type) == (
-        "institution", "ACME Corp", "acme corp", "Corporation")
+        "institution",
+        "ACME Corp",
+        "acme corp",
+        "Corporation",
+    )
     assert row.first_name is None and row.email_key is None
 
 
@@ -104,8 +114,9 @@ def test_customers_without_email_do_not_clash(session, add):
 
 def test_editing_a_customer_may_keep_its_own_email(session, add, admin):
     customer = add(last_name="Lee", email="ann@x.com")
-    updated = customers.update_customer(customer.id, data(last_name="Lee", email="ANN@x.com"), actor=admin,
-                                        session=session, expected_version=1)
+    updated = customers.update_customer(
+        customer.id, data(last_name="Lee", email="ANN@x.com"), actor=admin, session=session, expected_version=1
+    )
     assert updated.email == "ANN@x.com"
 
 
@@ -113,8 +124,9 @@ def test_editing_a_customer_to_another_customers_email_is_refused(session, add, 
     add(last_name="Lee", email="ann@x.com")
     other = add(last_name="Roe", email="bob@x.com")
     with pytest.raises(ValidationError) as caught:
-        customers.update_customer(other.id, data(last_name="Roe", email="Ann@X.com"), actor=admin, session=session,
-                                  expected_version=1)
+        customers.update_customer(
+            other.id, data(last_name="Roe", email="Ann@X.com"), actor=admin, session=session, expected_version=1
+        )
     assert set(caught.value.errors) == {"email"}
     session.rollback()
     assert stored(session, other.id).email == "bob@x.com"
@@ -238,25 +250,41 @@ def test_purge_never_deletes_an_active_customer(session, add, admin):
 
 def test_update_saves_new_values_and_bumps_the_version(session, add, admin):
     customer = add(first_name="Ann", last_name="Lee", email="ann@x.com")
-    updated = customers.update_customer(customer.id, data(first_name="Anna", last_name="Lee-Roe", phone="2025550143"),
-                                        actor=admin, session=session, expected_version=1)
+    updated = customers.update_customer(
+        customer.id,
+        data(first_name="Anna", last_name="Lee-Roe", phone="2025550143"),
+        actor=admin,
+        session=session,
+        expected_version=1,
+    )
     session.commit()
     row = stored(session, customer.id)
     assert updated.version == row.version == 2
     assert (row.display_name, row.sort_name, row.email, row.email_key, row.phone) == (
-        "Anna Lee-Roe", "anna lee-roe", None, None, "+12025550143")
+        "Anna Lee-Roe",
+        "anna lee-roe",
+        None,
+        None,
+        "+12025550143",
+    )
     assert "12025550143" in row.search_text
     assert row.updated_at >= row.created_at
 
 
 def test_update_with_a_stale_version_is_refused_and_changes_nothing(session, add, admin):
     customer = add(first_name="Ann", last_name="Lee", email="ann@x.com")
-    customers.update_customer(customer.id, data(first_name="Anna", last_name="Lee", email="ann@x.com"),
-                              actor=admin, session=session, expected_version=1)
+    customers.update_customer(
+        customer.id,
+        data(first_name="Anna", last_name="Lee", email="ann@x.com"),
+        actor=admin,
+        session=session,
+        expected_version=1,
+    )
     session.commit()
     with pytest.raises(ConflictError):
-        customers.update_customer(customer.id, data(first_name="Stale", last_name="Edit"), actor=admin, session=session,
-                                  expected_version=1)
+        customers.update_customer(
+            customer.id, data(first_name="Stale", last_name="Edit"), actor=admin, session=session, expected_version=1
+        )
     session.rollback()
     row = stored(session, customer.id)
     assert (row.display_name, row.email, row.version) == ("Anna Lee", "ann@x.com", 2)
@@ -276,8 +304,9 @@ def test_second_session_saving_with_the_version_it_read_loses_to_the_first(engin
         customers.update_customer(customer.id, data(last_name="First"), actor=admin, session=first, expected_version=1)
         first.commit()
         with pytest.raises(ConflictError):
-            customers.update_customer(customer.id, data(last_name="Second"), actor=admin, session=second,
-                                      expected_version=1)
+            customers.update_customer(
+                customer.id, data(last_name="Second"), actor=admin, session=second, expected_version=1
+            )
     with Session(engine) as check:
         assert check.get(Customer, customer.id).display_name == "First"
 
@@ -300,8 +329,9 @@ def rival_takes_the_email_after_the_check(engine, monkeypatch, admin):
     monkeypatch.setattr(customers, "_ensure_email_free", check_then_lose_the_race)
 
 
-def test_create_losing_a_race_for_an_email_reports_the_email_field(session, admin,
-                                                                   rival_takes_the_email_after_the_check):
+def test_create_losing_a_race_for_an_email_reports_the_email_field(
+    session, admin, rival_takes_the_email_after_the_check
+):
     with pytest.raises(ValidationError) as caught:
         customers.create_customer(data(last_name="Lee", email="ann@x.com"), actor=admin, session=session)
     assert caught.value.errors == {"email": customers.EMAIL_TAKEN}
@@ -312,8 +342,9 @@ def test_update_losing_a_race_for_an_email_reports_the_email_field(session, add,
     customer = add(last_name="Lee")
     request.getfixturevalue("rival_takes_the_email_after_the_check")
     try:
-        customers.update_customer(customer.id, data(last_name="Lee", email="ann@x.com"), actor=admin, session=session,
-                                  expected_version=1)
+        customers.update_customer(
+            customer.id, data(last_name="Lee", email="ann@x.com"), actor=admin, session=session, expected_version=1
+        )
     except ValidationError as exc:
         assert exc.errors == {"email": customers.EMAIL_TAKEN}
     except Exception as exc:  # noqa: BLE001  (anything else is what a user would see as a crash)

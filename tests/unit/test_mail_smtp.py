@@ -76,8 +76,13 @@ def outbox(session: Session) -> list[OutboxMessage]:
 
 
 def test_message_is_delivered_through_smtp_and_recorded_as_sent(session, mailbox, smtp_url):
-    record = send_mail("zoe@example.com", "Grüße from the workspace", "Hello Zoë,\n\nA line with ümlauts.\n",
-                       session=session, smtp_url=smtp_url)
+    record = send_mail(
+        "zoe@example.com",
+        "Grüße from the workspace",
+        "Hello Zoë,\n\nA line with ümlauts.\n",
+        session=session,
+        smtp_url=smtp_url,
+    )
     session.commit()
     [message] = mailbox.messages
     assert message["To"] == "zoe@example.com"
@@ -88,7 +93,11 @@ def test_message_is_delivered_through_smtp_and_recorded_as_sent(session, mailbox
     [stored] = outbox(session)
     assert stored.id == record.id
     assert (stored.to, stored.subject, stored.status, stored.error) == (
-        "zoe@example.com", "Grüße from the workspace", "sent", "")
+        "zoe@example.com",
+        "Grüße from the workspace",
+        "sent",
+        "",
+    )
     assert stored.body == "Hello Zoë,\n\nA line with ümlauts.\n"
 
 
@@ -98,13 +107,19 @@ def test_without_an_smtp_server_the_message_stays_in_the_outbox(session, mailbox
     session.commit()
     [stored] = outbox(session)
     assert (stored.to, stored.subject, stored.body, stored.status, stored.error) == (
-        "zoe@example.com", "Hello", "Body text\n", "outbox", "")
+        "zoe@example.com",
+        "Hello",
+        "Body text\n",
+        "outbox",
+        "",
+    )
     assert mailbox.messages == []
 
 
 def test_unreachable_smtp_server_marks_the_message_failed_without_raising(session):
-    record = send_mail("zoe@example.com", "Hello", "Body\n", session=session,
-                       smtp_url=f"smtp://127.0.0.1:{free_port()}")  # nothing listens there
+    record = send_mail(
+        "zoe@example.com", "Hello", "Body\n", session=session, smtp_url=f"smtp://127.0.0.1:{free_port()}"
+    )  # nothing listens there
     session.commit()
     [stored] = outbox(session)
     assert stored.id == record.id

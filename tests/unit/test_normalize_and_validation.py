@@ -44,9 +44,7 @@ def test_email_is_trimmed_before_checking():
 
 @pytest.mark.parametrize("email", ["ann", "ann@", "@example.com", "ann@example", "ann lee@example.com", "a@@b.com"])
 def test_invalid_email_is_refused_with_an_example_of_a_valid_one(email):
-    assert errors_of(last_name="Lee", email=email) == {
-        "email": "Enter a valid e-mail address, like name@example.com."
-    }
+    assert errors_of(last_name="Lee", email=email) == {"email": "Enter a valid e-mail address, like name@example.com."}
 
 
 def test_email_uniqueness_key_ignores_case():
@@ -231,7 +229,12 @@ def test_institution_ignores_person_only_fields():
 
 def test_every_field_error_is_reported_at_once():
     errors = errors_of(
-        email="nope", phone="12", website="nope", vat_number="DE123", gender="Robot", date_of_birth="2999-01-01",
+        email="nope",
+        phone="12",
+        website="nope",
+        vat_number="DE123",
+        gender="Robot",
+        date_of_birth="2999-01-01",
     )
     assert set(errors) == {"email", "phone", "website", "vat_number", "gender", "date_of_birth", "last_name"}
 

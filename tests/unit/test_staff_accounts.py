@@ -43,8 +43,11 @@ def stored(session: Session, user_id: int) -> StaffUser:
 
 def live_sessions(session: Session, user_id: int) -> int:
     session.expire_all()
-    return session.exec(select(func.count()).select_from(StaffSession).where(
-        col(StaffSession.user_id) == user_id, col(StaffSession.ended_at).is_(None))).one()
+    return session.exec(
+        select(func.count())
+        .select_from(StaffSession)
+        .where(col(StaffSession.user_id) == user_id, col(StaffSession.ended_at).is_(None))
+    ).one()
 
 
 # --- first-run setup ----------------------------------------------------------------------------------------
@@ -52,13 +55,19 @@ def live_sessions(session: Session, user_id: int) -> int:
 
 def test_first_admin_can_be_created_while_no_account_exists(session):
     assert not staff_accounts.has_staff(session=session)
-    user = staff_accounts.create_first_admin(" Ada@Example.COM ", "  Ada   Admin ", PASSWORD, session=session,
-                                             address="203.0.113.1")
+    user = staff_accounts.create_first_admin(
+        " Ada@Example.COM ", "  Ada   Admin ", PASSWORD, session=session, address="203.0.113.1"
+    )
     session.commit()
     assert staff_accounts.has_staff(session=session)
     user = stored(session, user.id)
     assert (user.email, user.email_key, user.name, user.role, user.active) == (
-        "Ada@example.com", "ada@example.com", "Ada Admin", "admin", True)
+        "Ada@example.com",
+        "ada@example.com",
+        "Ada Admin",
+        "admin",
+        True,
+    )
     assert user.password_hash.startswith("$argon2id$") and verify_password(user.password_hash, PASSWORD)
     [event] = events(session, "setup")
     assert (event.actor_email, event.address, event.entity_id) == ("Ada@example.com", "203.0.113.1", user.id)
@@ -79,12 +88,15 @@ def test_second_first_admin_is_refused(session):
         staff_accounts.create_first_admin("bob@example.com", "Bob", PASSWORD, session=session)
 
 
-@pytest.mark.parametrize(("email", "name", "password", "field"), [
-    ("ada@example.com", "Ada", "short", "password"),
-    ("ada@example.com", "Ada", "password1234", "password"),
-    ("not an e-mail", "Ada", PASSWORD, "email"),
-    ("ada@example.com", "   ", PASSWORD, "name"),
-])
+@pytest.mark.parametrize(
+    ("email", "name", "password", "field"),
+    [
+        ("ada@example.com", "Ada", "short", "password"),
+        ("ada@example.com", "Ada", "password1234", "password"),
+        ("not an e-mail", "Ada", PASSWORD, "email"),
+        ("ada@example.com", "   ", PASSWORD, "name"),
+    ],
+)
 def test_first_admin_with_bad_input_is_refused_and_setup_stays_open(session, email, name, password, field):
     with pytest.raises(ValidationError) as caught:
         staff_accounts.create_first_admin(email, name, password, session=session)
@@ -107,16 +119,28 @@ def invited(session, admin) -> StaffUser:
 def test_invitation_creates_an_account_without_a_password_and_mails_a_link(session, admin, invited):
     user = stored(session, invited.id)
     assert (user.email, user.name, user.role, user.active, user.password_hash) == (
-        "ivy@example.com", "Ivy New", "staff", True, None)
+        "ivy@example.com",
+        "Ivy New",
+        "staff",
+        True,
+        None,
+    )
     [message] = outbox(session)
     assert (message.to, message.subject, message.status) == (
-        "ivy@example.com", "You are invited to the customer workspace", "outbox")
+        "ivy@example.com",
+        "You are invited to the customer workspace",
+        "outbox",
+    )
     assert "Hello Ivy New" in message.body and "Ada Admin invited you" in message.body
     assert f"{settings.public_url}/invite/" in message.body
     assert len(link_token(message, "invite")) >= 40
     [event] = events(session, "invite")
     assert (event.actor_id, event.actor_email, event.entity_id, event.summary) == (
-        admin.id, "ada@example.com", user.id, "Invited ivy@example.com as staff")
+        admin.id,
+        "ada@example.com",
+        user.id,
+        "Invited ivy@example.com as staff",
+    )
 
 
 def test_invited_person_cannot_sign_in_before_choosing_a_password(session, invited):
@@ -146,12 +170,15 @@ def test_invitation_link_is_not_a_reset_link(session, invited):
         staff_accounts.set_password_with_token(token, "reset", NEW_PASSWORD, session=session)
 
 
-@pytest.mark.parametrize(("email", "name", "role", "field"), [
-    ("SAM@example.com", "Sam Again", "staff", "email"),  # taken (the staff fixture's address), in another case
-    ("not an e-mail", "Someone", "staff", "email"),
-    ("new@example.com", " ", "staff", "name"),
-    ("new@example.com", "Someone", "superuser", "role"),
-])
+@pytest.mark.parametrize(
+    ("email", "name", "role", "field"),
+    [
+        ("SAM@example.com", "Sam Again", "staff", "email"),  # taken (the staff fixture's address), in another case
+        ("not an e-mail", "Someone", "staff", "email"),
+        ("new@example.com", " ", "staff", "name"),
+        ("new@example.com", "Someone", "superuser", "role"),
+    ],
+)
 def test_invitation_with_bad_input_is_refused_and_sends_nothing(session, admin, staff, email, name, role, field):
     with pytest.raises(ValidationError) as caught:
         staff_accounts.invite(email, name, role, actor=admin, session=session)
@@ -196,14 +223,17 @@ def test_deactivating_and_reactivating_are_recorded(session, admin, staff_user):
     staff_accounts.set_active(staff_user.id, True, actor=admin, session=session)
     session.commit()
     assert stored(session, staff_user.id).active
-    assert [(e.action, e.actor_id, e.entity_id) for e in events(session, "deactivate") + events(session, "reactivate")
-            ] == [("deactivate", admin.id, staff_user.id), ("reactivate", admin.id, staff_user.id)]
+    assert [
+        (e.action, e.actor_id, e.entity_id) for e in events(session, "deactivate") + events(session, "reactivate")
+    ] == [("deactivate", admin.id, staff_user.id), ("reactivate", admin.id, staff_user.id)]
 
 
 def test_the_last_active_admin_cannot_be_demoted_or_deactivated(session, admin, admin_user, make_user):
     make_user("admin", email="old@example.com", active=False)  # an inactive admin does not count
-    for change in (lambda: staff_accounts.change_role(admin_user.id, "staff", actor=admin, session=session),
-                   lambda: staff_accounts.set_active(admin_user.id, False, actor=admin, session=session)):
+    for change in (
+        lambda: staff_accounts.change_role(admin_user.id, "staff", actor=admin, session=session),
+        lambda: staff_accounts.set_active(admin_user.id, False, actor=admin, session=session),
+    ):
         with pytest.raises(CustomerAppError, match="This is the last admin"):
             change()
         session.rollback()
@@ -225,10 +255,10 @@ def test_with_a_second_admin_one_can_step_down(session, admin, admin_user, make_
 @pytest.mark.parametrize("step_down", ["change_role", "set_active"])
 def test_two_admins_removing_each_other_at_once_keep_an_admin(engine, make_user, step_down):
     ada, bea = make_user("admin", email="ada@example.com"), make_user("admin", email="bea@example.com")
-    remove = {"change_role": lambda user_id, actor, s: staff_accounts.change_role(user_id, "staff", actor=actor,
-                                                                                    session=s),
-              "set_active": lambda user_id, actor, s: staff_accounts.set_active(user_id, False, actor=actor,
-                                                                                 session=s)}[step_down]
+    remove = {
+        "change_role": lambda user_id, actor, s: staff_accounts.change_role(user_id, "staff", actor=actor, session=s),
+        "set_active": lambda user_id, actor, s: staff_accounts.set_active(user_id, False, actor=actor, session=s),
+    }[step_down]
     outcome: dict[str, str] = {}
 
     def bea_removes_ada() -> None:
@@ -250,8 +280,11 @@ def test_two_admins_removing_each_other_at_once_keep_an_admin(engine, make_user,
     rival.join(timeout=30)
     assert outcome == {"bea": "refused"}
     with Session(engine) as check:
-        admins = check.exec(select(func.count()).select_from(StaffUser).where(
-            col(StaffUser.role) == "admin", col(StaffUser.active).is_(True))).one()
+        admins = check.exec(
+            select(func.count())
+            .select_from(StaffUser)
+            .where(col(StaffUser.role) == "admin", col(StaffUser.active).is_(True))
+        ).one()
     assert admins == 1
 
 

@@ -64,8 +64,9 @@ def crowd(session, admin):
         if number % 3 == 0:
             raw["company_name"] = "Acme"
         customers.create_customer(validate_customer(raw, phone_region="US"), actor=admin, session=session)
-    customers.create_customer(validate_customer({"kind": "institution", "name": "Acme Inc"}, phone_region="US"),
-                              actor=admin, session=session)
+    customers.create_customer(
+        validate_customer({"kind": "institution", "name": "Acme Inc"}, phone_region="US"), actor=admin, session=session
+    )
     session.commit()
 
 
@@ -84,8 +85,9 @@ def test_save_with_invalid_input_shows_every_field_error_and_writes_nothing(form
 def test_valid_save_creates_the_customer_closes_the_popup_and_refreshes_the_list(form, page, app_db):
     run(page.on_load())
     run(form.open_new())
-    result = run(form.save({"first_name": "Ann", "last_name": "Lee", "email": "Ann@Example.com",
-                            "phone": "202 555 0143"}))
+    result = run(
+        form.save({"first_name": "Ann", "last_name": "Lee", "email": "Ann@Example.com", "phone": "202 555 0143"})
+    )
     assert toast(result) == ("success", "Customer created.")
     assert not form.open and form.errors == {} and form.values == {}
     [customer] = stored(app_db)
@@ -154,9 +156,13 @@ def test_saving_an_edit_updates_the_customer(form, page, add, app_db):
 def test_stale_edit_reports_a_conflict_and_does_not_overwrite(form, add, session, app_db, admin):
     customer = add(first_name="Ann", last_name="Lee")
     run(form.open_edit(str(customer.id)))
-    customers.update_customer(customer.id, validate_customer({"first_name": "Other", "last_name": "Person"},
-                                                             phone_region="US"), actor=admin, session=session,
-                              expected_version=1)
+    customers.update_customer(
+        customer.id,
+        validate_customer({"first_name": "Other", "last_name": "Person"}, phone_region="US"),
+        actor=admin,
+        session=session,
+        expected_version=1,
+    )
     session.commit()
     run(form.save({**form.values, "first_name": "Mine"}))
     assert form.conflict and form.open and form.errors == {}
@@ -167,9 +173,13 @@ def test_stale_edit_reports_a_conflict_and_does_not_overwrite(form, add, session
 def test_after_a_conflict_reload_shows_the_other_save_and_then_saving_works(form, add, session, app_db, admin):
     customer = add(first_name="Ann", last_name="Lee")
     run(form.open_edit(str(customer.id)))
-    customers.update_customer(customer.id, validate_customer({"first_name": "Other", "last_name": "Person"},
-                                                             phone_region="US"), actor=admin, session=session,
-                              expected_version=1)
+    customers.update_customer(
+        customer.id,
+        validate_customer({"first_name": "Other", "last_name": "Person"}, phone_region="US"),
+        actor=admin,
+        session=session,
+        expected_version=1,
+    )
     session.commit()
     run(form.save({**form.values, "first_name": "Mine"}))
     run(form.reload_latest())
