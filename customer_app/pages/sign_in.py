@@ -23,6 +23,7 @@ def _card(title: str, intro: str, *body: rx.Component) -> rx.Component:
             ),
             width="100%",
             max_width="420px",
+            class_name="auth-card",
             size="3",
             data_hydrated=rx.State.is_hydrated.to_string(),  # "true" once the page can take input
         ),
