@@ -40,6 +40,11 @@ class Settings:
     remember_days: int = field(default_factory=lambda: _env_int("REMEMBER_DAYS", 30))
 
     @property
+    def export_dir(self) -> Path:
+        """Private folder of finished exports (never the public upload folder)."""
+        return Path(os.environ.get("EXPORT_DIR") or PROJECT_ROOT / "data" / "exports")
+
+    @property
     def picture_dir(self) -> Path:
         """Folder of processed profile pictures (served publicly under unguessable names)."""
         return self.upload_dir / "pictures"
