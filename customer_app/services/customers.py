@@ -2,13 +2,12 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind, utcnow
-from customer_app.models.staff import AuditEvent
 from customer_app.services import audit, pictures
 from customer_app.services.customer_queries import tab_filter
 from customer_app.services.normalize import email_key, fold
@@ -128,29 +127,14 @@ def _trash_where(session: Session, actor: Actor, *conditions) -> int:
     )
     moved = session.execute(statement).all()
     session.expire_all()  # loaded customers must not keep showing themselves as active
-    _record_many(session, actor, "delete", "Moved {} to Trash", moved)
+    audit.record_many(
+        session,
+        actor=actor,
+        action="delete",
+        entity_type="customer",
+        summaries=((row_id, f"Moved {name} to Trash") for row_id, name in moved),
+    )
     return len(moved)
-
-
-def _record_many(session: Session, actor: Actor, action: str, summary: str, rows) -> None:
-    """One audit event per customer, inserted in bulk (Remove all may touch a million rows)."""
-    now = utcnow()
-    events = [
-        {
-            "at": now,
-            "actor_id": actor.id,
-            "actor_email": actor.email,
-            "action": action,
-            "entity_type": "customer",
-            "entity_id": row_id,
-            "summary": summary.format(name)[:300],
-            "changes": "{}",
-            "address": actor.address[:64],
-        }
-        for row_id, name in rows
-    ]
-    for start in range(0, len(events), 5000):
-        session.execute(insert(AuditEvent), events[start : start + 5000])
 
 
 def restore_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> int:

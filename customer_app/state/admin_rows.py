@@ -1,8 +1,7 @@
-"""Small display helpers shared by the admin pages and the customer history: times, ranges, change lines."""
+"""Small display helpers shared by the admin pages and the customer history: times and change lines."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from math import ceil
 
 from customer_app.services.audit_queries import Change, EventRow
 
@@ -37,19 +36,6 @@ def day(value: str) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
-
-
-def page_count(total: int, page_size: int) -> int:
-    """Number of pages (at least one)."""
-    return max(1, ceil(total / max(1, page_size)))
-
-
-def range_text(page: int, page_size: int, total: int) -> str:
-    """Which rows are shown, e.g. "26–50 of 1,204"."""
-    if not total:
-        return "0 of 0"
-    first = (page - 1) * page_size + 1
-    return f"{first:,}–{min(page * page_size, total):,} of {total:,}"
 
 
 def audit_row(event: EventRow) -> AuditRow:

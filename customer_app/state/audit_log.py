@@ -6,9 +6,9 @@ from customer_app.db import session_scope
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
 from customer_app.services.audit_queries import list_events
 from customer_app.settings import settings
-from customer_app.state.admin_rows import ALLOWED, DENIED, AuditRow, audit_row, day, page_count, range_text
+from customer_app.state.admin_rows import ALLOWED, DENIED, AuditRow, audit_row, day
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.rows import parse_ids
+from customer_app.state.rows import page_count, page_number, parse_ids, range_text
 
 
 class AuditLogState(rx.State):
@@ -110,5 +110,5 @@ class AuditLogState(rx.State):
     @rx.event
     async def go_to_page(self, page: int):
         """Jump to a page, clamped to the pages that exist."""
-        self.page = min(max(1, (parse_ids(page) or [1])[0]), self.page_count)
+        self.page = page_number(page, self.page_count)
         return await self._load()

@@ -1,7 +1,5 @@
 """The customers page: tab, search, sort, page, selection and delete/restore dialogs."""
 
-from math import ceil
-
 import reflex as rx
 
 from customer_app.db import session_scope
@@ -12,7 +10,7 @@ from customer_app.services.permissions import Actor
 from customer_app.settings import settings
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.live import hub
-from customer_app.state.rows import customer_row, parse_ids
+from customer_app.state.rows import customer_row, page_count, page_number, parse_ids, range_text
 
 
 def fetch_page(query: ListQuery) -> tuple[list[dict[str, str]], dict[str, int], bool]:
@@ -50,7 +48,7 @@ class CustomerListState(rx.State):
     @rx.var
     def page_count(self) -> int:
         """Number of pages (at least one)."""
-        return max(1, ceil(self.total / self.page_size))
+        return page_count(self.total, self.page_size)
 
     @rx.var
     def count_labels(self) -> dict[str, str]:
@@ -66,10 +64,7 @@ class CustomerListState(rx.State):
     @rx.var
     def range_label(self) -> str:
         """Which rows are shown, e.g. "26–50 of 1,204"."""
-        if not self.total:
-            return "0 of 0"
-        first = (self.page - 1) * self.page_size + 1
-        return f"{first:,}–{min(self.page * self.page_size, self.total):,} of {self.range_total_label}"
+        return range_text(self.page, self.page_size, self.total, at_least=not self.counts_exact)
 
     @rx.var
     def all_on_page_selected(self) -> bool:
@@ -189,7 +184,7 @@ class CustomerListState(rx.State):
     @rx.event
     async def go_to_page(self, page: int):
         """Jump to a page, clamped to the pages that exist."""
-        self.page = min(max(1, (parse_ids(page) or [1])[0]), self.page_count)
+        self.page = page_number(page, self.page_count)
         return await self._load()
 
     @rx.event

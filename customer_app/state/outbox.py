@@ -8,9 +8,9 @@ from customer_app.db import session_scope
 from customer_app.errors import PermissionDenied
 from customer_app.models.staff import OutboxMessage
 from customer_app.services.outbox_queries import list_outbox
-from customer_app.state.admin_rows import ALLOWED, DENIED, page_count, range_text, when
+from customer_app.state.admin_rows import ALLOWED, DENIED, when
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.rows import parse_ids
+from customer_app.state.rows import page_count, page_number, range_text
 
 PAGE_SIZE = 25
 STATUS_LABELS = {"outbox": "Not sent (no mail server)", "sent": "Sent", "failed": "Failed"}
@@ -86,5 +86,5 @@ class OutboxState(rx.State):
     @rx.event
     async def go_to_page(self, page: int):
         """Jump to a page, clamped to the pages that exist."""
-        self.page = min(max(1, (parse_ids(page) or [1])[0]), self.page_count)
+        self.page = page_number(page, self.page_count)
         return await self._load()
