@@ -6,12 +6,11 @@ import sqlite3
 import time
 from pathlib import Path
 
-from alembic.config import Config
 from alembic.util import CommandError
-from sqlalchemy import Engine, event
+from sqlalchemy import event
 
-from alembic import command
 from customer_app.db import make_engine
+from customer_app.migrations import migrate
 from customer_app.models.customer import Customer
 from customer_app.services.demo_data import insert_demo
 from customer_app.settings import PROJECT_ROOT
@@ -60,24 +59,6 @@ def _load_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA cache_size=-1000000")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
-
-
-def alembic_config() -> Config:
-    """The project's Alembic configuration, usable from any working directory."""
-    ini = PROJECT_ROOT / "alembic" / "alembic.ini"
-    config = Config(str(ini if ini.exists() else PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    config.set_main_option("path_separator", "os")
-    config.attributes["configure_logger"] = False
-    return config
-
-
-def migrate(engine: Engine) -> None:
-    """Run the app's Alembic migrations on `engine`'s database."""
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
 
 
 def build(path: Path, count: int) -> float:

@@ -7,7 +7,6 @@ baseline in one sqlite3 fetchall (no ORM, no checks), then write them with the s
 
 import csv
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +20,7 @@ from openpyxl import Workbook  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from customer_app.db import make_engine  # noqa: E402
+from customer_app.migrations import migrate  # noqa: E402
 from customer_app.models.staff import Role  # noqa: E402
 from customer_app.services import export  # noqa: E402
 from customer_app.services.demo_data import insert_demo  # noqa: E402
@@ -33,10 +33,8 @@ COLUMNS = export.checked_columns(export.DEFAULT_COLUMNS)
 
 def build(path: Path) -> None:
     """A migrated SQLite database with ROWS demo customers."""
-    env = {"DATABASE_URL": f"sqlite:///{path}", "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    alembic = [str(ROOT / ".venv/bin/alembic"), "-c", str(ROOT / "alembic/alembic.ini"), "upgrade", "head"]
-    subprocess.run(alembic, cwd=ROOT, env=env, check=True, capture_output=True)
     engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
     with engine.begin() as connection:
         insert_demo(connection, ROWS, chunk=10_000)
     engine.dispose()

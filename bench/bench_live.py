@@ -51,6 +51,7 @@ from sqlmodel import Session  # noqa: E402
 
 from bench._reflex_client import ReflexSession, state_path, vars_of  # noqa: E402
 from customer_app.db import make_engine  # noqa: E402
+from customer_app.migrations import migrate  # noqa: E402
 from customer_app.models.staff import Role, StaffUser  # noqa: E402
 from customer_app.services import auth  # noqa: E402
 from customer_app.services.customer_queries import count_customers  # noqa: E402
@@ -99,24 +100,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def alembic_ini() -> Path:
-    """The project's Alembic configuration (kept in alembic/, formerly at the root)."""
-    for candidate in (ROOT / "alembic" / "alembic.ini", ROOT / "alembic.ini"):
-        if candidate.exists():
-            return candidate
-    raise SystemExit("No alembic.ini found")
-
-
-def prepare_database(url: str, env: dict[str, str], customers: int) -> dict[str, int]:
+def prepare_database(url: str, customers: int) -> dict[str, int]:
     """Migrate a fresh database, load demo customers; returns each term's matching individuals."""
-    subprocess.run(
-        [str(ROOT / ".venv/bin/alembic"), "-c", str(alembic_ini()), "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
     engine = make_engine(url)
+    migrate(engine)
     with engine.begin() as connection:
         insert_demo(connection, customers)
     with Session(engine) as session:
@@ -653,7 +640,7 @@ def main() -> None:
     server = Server(env, port, (args.server_log or workdir / "server.log").resolve())
     failed = False
     try:
-        base = prepare_database(url, env, args.customers)
+        base = prepare_database(url, args.customers)
         seed_web_dir()
         up = server.start()
         print(

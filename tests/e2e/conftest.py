@@ -2,8 +2,6 @@
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -27,7 +25,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 from reflex.testing import AppHarness  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
-from customer_app.db import session_scope  # noqa: E402
+from customer_app.db import make_engine, session_scope  # noqa: E402
+from customer_app.migrations import migrate  # noqa: E402
 from customer_app.models.staff import StaffUser  # noqa: E402
 from customer_app.services import auth  # noqa: E402
 from customer_app.services.normalize import email_key  # noqa: E402
@@ -48,8 +47,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def app_url() -> str:
     """The app, migrated and running for the whole test session."""
-    migrate = [sys.executable, "-m", "alembic", "-c", "alembic/alembic.ini", "upgrade", "head"]
-    subprocess.run(migrate, cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)
+    migrate(make_engine(os.environ["REFLEX_DB_URL"]))
     with AppHarness.create(root=ROOT) as harness:
         assert harness.frontend_url
         yield harness.frontend_url.rstrip("/")

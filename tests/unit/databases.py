@@ -7,29 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from alembic.command import downgrade, upgrade
-from alembic.config import Config
 from sqlalchemy import Engine, make_url, text
 
 from customer_app.db import make_engine
+from customer_app.migrations import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def alembic_config() -> Config:
-    """The project's alembic configuration, usable from any working directory."""
-    config = Config(str(ROOT / "alembic" / "alembic.ini"))
-    config.attributes["configure_logger"] = False  # leave pytest's logging alone
-    return config
-
-
-def migrate(engine: Engine, revision: str = "head", *, down: bool = False) -> None:
-    """Upgrade (or downgrade) the engine's database through env.py's passed-connection path."""
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (downgrade if down else upgrade)(config, revision)
 
 
 def sqlite_engine_at(path: Path) -> Engine:
