@@ -3,16 +3,19 @@
 import reflex as rx
 
 from customer_app import routes
-from customer_app.pages.admin import audit_page, outbox_page, staff_page
+from customer_app.api import api
+from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, staff_page
 from customer_app.pages.customers import customers_page
 from customer_app.pages.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.state.audit_log import AuditLogState
 from customer_app.state.customer_list import CustomerListState
+from customer_app.state.import_history import ImportHistoryState
+from customer_app.state.importer import ImportState
 from customer_app.state.outbox import OutboxState
 from customer_app.state.sign_in import SignInState
 from customer_app.state.staff_admin import StaffAdminState
 
-app = rx.App(stylesheets=["/styles.css"])
+app = rx.App(stylesheets=["/styles.css"], api_transformer=api)
 
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),
@@ -25,6 +28,8 @@ PAGES = (
     (routes.STAFF, "Staff", staff_page, StaffAdminState.on_load),
     (routes.AUDIT, "Audit log", audit_page, AuditLogState.on_load),
     (routes.OUTBOX, "Outbox", outbox_page, OutboxState.on_load),
+    (routes.IMPORT, "Import customers", import_page, ImportState.on_load),
+    (routes.IMPORTS, "Import history", imports_page, ImportHistoryState.on_load),
 )
 for route, title, component, on_load in PAGES:
     app.add_page(component, route=route, title=f"{title} · Customer workspace", on_load=on_load)

@@ -31,3 +31,7 @@ class PermissionDenied(CustomerAppError):
 
 class SignInError(CustomerAppError):
     """Sign-in refused: wrong credentials, throttled or locked."""
+
+
+class ImportFileError(CustomerAppError):
+    """An uploaded spreadsheet cannot be read or used; the message says why and what to do."""

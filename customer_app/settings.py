@@ -45,6 +45,11 @@ class Settings:
         return Path(os.environ.get("EXPORT_DIR") or PROJECT_ROOT / "data" / "exports")
 
     @property
+    def import_dir(self) -> Path:
+        """Private folder of uploaded import files and their error reports, deleted when each job ends."""
+        return Path(os.environ.get("IMPORT_DIR") or PROJECT_ROOT / "data" / "imports")
+
+    @property
     def picture_dir(self) -> Path:
         """Folder of processed profile pictures (served publicly under unguessable names)."""
         return self.upload_dir / "pictures"

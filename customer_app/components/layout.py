@@ -13,6 +13,7 @@ def _admin_links() -> rx.Component:
             rx.link("Staff", href=routes.STAFF, size="2"),
             rx.link("Audit log", href=routes.AUDIT, size="2"),
             rx.link("Outbox", href=routes.OUTBOX, size="2"),
+            rx.link("Imports", href=routes.IMPORTS, size="2"),
             spacing="4",
             align="center",
         ),

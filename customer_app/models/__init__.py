@@ -10,12 +10,18 @@ from customer_app.models.staff import (
     StaffSession,
     StaffUser,
 )
+from customer_app.models.transfer import DownloadLink, ExportConfig, ImportChange, ImportJob, ImportMapping
 
 __all__ = [
     "AuditEvent",
     "Customer",
     "CustomerInput",
     "CustomerKind",
+    "DownloadLink",
+    "ExportConfig",
+    "ImportChange",
+    "ImportJob",
+    "ImportMapping",
     "OneTimeToken",
     "OutboxMessage",
     "Role",

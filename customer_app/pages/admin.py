@@ -1,13 +1,17 @@
-"""Admin pages: staff accounts, the audit log and the mail outbox; each shows data only to admins."""
+"""Admin pages: staff, audit log, outbox, customer import and its history; each shows data only to admins."""
 
 import reflex as rx
 
 from customer_app.components.access_gate import access_gate
 from customer_app.components.layout import layout
 from customer_app.state.audit_log import AuditLogState
+from customer_app.state.import_history import ImportHistoryState
+from customer_app.state.importer import ImportState
 from customer_app.state.outbox import OutboxState
 from customer_app.state.staff_admin import StaffAdminState
 from customer_app.views.audit_log import audit_log
+from customer_app.views.import_history import import_history
+from customer_app.views.importer import importer
 from customer_app.views.outbox import outbox
 from customer_app.views.staff_admin import staff_admin
 
@@ -25,3 +29,13 @@ def audit_page() -> rx.Component:
 def outbox_page() -> rx.Component:
     """E-mails the workspace sent or kept for an admin to pass on."""
     return layout("Outbox", access_gate(OutboxState.access, outbox()))
+
+
+def import_page() -> rx.Component:
+    """Upload a spreadsheet, map its columns, preview, import, undo."""
+    return layout("Import customers", access_gate(ImportState.access, importer()))
+
+
+def imports_page() -> rx.Component:
+    """Every import with its outcome, and undo."""
+    return layout("Import history", access_gate(ImportHistoryState.access, import_history()))

@@ -9,6 +9,7 @@ from customer_app.views.customer_dialog import customer_dialog
 from customer_app.views.customer_table import customer_table
 from customer_app.views.customer_toolbar import customer_toolbar
 from customer_app.views.delete_dialogs import bulk_delete_dialog, purge_selected_dialog, row_delete_dialog
+from customer_app.views.export_dialog import export_dialog
 from customer_app.views.pagination import pagination
 
 
@@ -32,6 +33,7 @@ def customers_page() -> rx.Component:
             row_delete_dialog(),
             bulk_delete_dialog(),
             purge_selected_dialog(),
+            export_dialog(),
             width="100%",
             spacing="3",
         ),

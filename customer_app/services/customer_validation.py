@@ -19,8 +19,15 @@ _TEXT_LIMITS = {
 _PHONES = ("phone", "mobile", "fax")
 
 
-def validate_customer(raw: Mapping[str, object], *, phone_region: str) -> CustomerInput:
-    """Validate every field at once; raise ValidationError naming each bad field."""
+def validate_customer(
+    raw: Mapping[str, object], *, phone_region: str, known: Mapping[str, object] | None = None
+) -> CustomerInput:
+    """Validate every field at once; raise ValidationError naming each bad field.
+
+    `known` holds a stored customer's values: a raw value equal to one of them was validated when it was stored,
+    so it is taken as it is (a re-imported spreadsheet is mostly such values).
+    """
+    known = known or {}
     errors: dict[str, str] = {}
     kind = str(raw.get("kind") or CustomerKind.INDIVIDUAL)
     if kind not in CustomerKind.__members__.values():
@@ -30,6 +37,9 @@ def validate_customer(raw: Mapping[str, object], *, phone_region: str) -> Custom
     def take(field: str, convert: Callable[[str], object] | None = None) -> None:
         text = normalize.clean_text(raw.get(field)) if field != "footnotes" else _multiline(raw.get(field))
         if text is None:
+            return
+        if field in known and text == str(known[field]):
+            values[field] = known[field]
             return
         if len(text) > _TEXT_LIMITS.get(field, 300):
             errors[field] = f"Keep this under {_TEXT_LIMITS.get(field, 300)} characters."

@@ -1,7 +1,9 @@
 """Customer exports to CSV and xlsx: chosen columns, a scope, safe cells, streamed a chunk at a time."""
 
 import csv
-from collections.abc import Iterable, Iterator
+import secrets
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from customer_app.errors import ValidationError
 from customer_app.models.customer import Customer
 from customer_app.services.customer_queries import tab_filter
 from customer_app.services.permissions import Actor, require
+from customer_app.settings import settings
 
 CHUNK = 2000  # rows read per query: a million-row export never holds more than this in memory
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
@@ -95,6 +98,19 @@ def checked_columns(keys: Iterable[str]) -> list[Column]:
     return [COLUMNS["id"], *(COLUMNS[key] for key in chosen)]
 
 
+def _conditions(scope: ExportScope, session: Session) -> list:
+    conditions = tab_filter(scope.tab, scope.search, session) if scope.tab else [col(Customer.deleted_at).is_(None)]
+    if scope.ids:
+        conditions.append(col(Customer.id).in_(scope.ids))
+    return conditions
+
+
+def count_rows(scope: ExportScope, *, actor: Actor, session: Session) -> int:
+    """How many customers an export of this scope will hold (for its progress bar)."""
+    require(actor, "customer.export")
+    return session.exec(select(func.count()).select_from(Customer).where(*_conditions(scope, session))).one()
+
+
 def export_rows(
     scope: ExportScope, columns: list[Column], *, actor: Actor, session: Session, for_csv: bool = False
 ) -> Iterator[tuple]:
@@ -102,10 +118,8 @@ def export_rows(
 
     `for_csv` has the database quote-prefix risky text, since CSV cannot mark a cell as text.
     """
-    require(actor, "customer.view")
-    conditions = tab_filter(scope.tab, scope.search, session) if scope.tab else [col(Customer.deleted_at).is_(None)]
-    if scope.ids:
-        conditions.append(col(Customer.id).in_(scope.ids))
+    require(actor, "customer.export")
+    conditions = _conditions(scope, session)
     last_id = 0
     while True:
         # Core rows, not ORM objects: no loading overhead, nothing piles up in the session's identity map.
@@ -167,3 +181,47 @@ def _text_cell(sheet, value: str) -> WriteOnlyCell:
 
 
 WRITERS = {"csv": write_csv, "xlsx": write_xlsx}
+FORMATS = tuple(WRITERS)
+
+
+def write_export(
+    scope: ExportScope,
+    keys: Iterable[str],
+    file_format: str,
+    *,
+    actor: Actor,
+    session: Session,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Path, int]:
+    """Write an export into the private export folder; returns the file and its row count.
+
+    `progress` hears the number of rows written so far, every chunk.
+    """
+    if file_format not in WRITERS:
+        raise ValidationError({"format": "Choose xlsx or CSV."})
+    columns = checked_columns(keys)
+    rows = export_rows(scope, columns, actor=actor, session=session, for_csv=file_format == "csv")
+    folder = settings.export_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    _delete_old_exports(folder)
+    path = folder / f"{secrets.token_urlsafe(18)}.{file_format}"
+    try:
+        return path, WRITERS[file_format](path, columns, _counted(rows, progress))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _counted(rows: Iterable[tuple], progress: Callable[[int], None] | None) -> Iterator[tuple]:
+    for count, row in enumerate(rows, start=1):
+        if progress is not None and count % CHUNK == 0:
+            progress(count)
+        yield row
+
+
+def _delete_old_exports(folder: Path) -> None:
+    """Exports are downloaded within minutes; a day-old one is only a copy of customer data lying around."""
+    cutoff = time.time() - 24 * 3600
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)

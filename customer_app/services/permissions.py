@@ -8,6 +8,8 @@ from customer_app.models.staff import Role
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "customer.view": frozenset({Role.ADMIN, Role.STAFF, Role.READ_ONLY}),
     "customer.edit": frozenset({Role.ADMIN, Role.STAFF}),
+    "customer.import": frozenset({Role.ADMIN}),
+    "customer.export": frozenset({Role.ADMIN}),
     "staff.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
     "outbox.view": frozenset({Role.ADMIN}),

@@ -2,9 +2,11 @@
 
 import reflex as rx
 
+from customer_app import routes
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState as S
+from customer_app.state.exporter import ExportState
 
 
 def _tab(value: str, label: str) -> rx.Component:
@@ -82,6 +84,14 @@ def customer_toolbar() -> rx.Component:
             customer_tabs(),
             rx.spacer(),
             search_box(),
+            rx.cond(
+                AuthState.is_admin,
+                rx.hstack(
+                    rx.link(rx.button(rx.icon("upload", size=16), "Import", variant="soft"), href=routes.IMPORT),
+                    rx.button(rx.icon("download", size=16), "Export", variant="soft", on_click=ExportState.open_dialog),
+                    spacing="2",
+                ),
+            ),
             rx.cond(
                 AuthState.can_edit,
                 rx.button(rx.icon("plus", size=16), "New Customer", on_click=CustomerFormState.open_new),

@@ -45,6 +45,11 @@ from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402
 BACKENDS = ("sqlite", "postgresql")
 # Children before parents (foreign keys), customers last.
 TABLES = (
+    "import_change",
+    "import_job",
+    "import_mapping",
+    "export_config",
+    "download_link",
     "staff_session",
     "one_time_token",
     "sign_in_attempt",

@@ -59,10 +59,11 @@ def test_exports_read_in_chunks_cover_every_row(session, admin, add, monkeypatch
     assert len(rows(session, admin, ExportScope(tab="individual", search="reader"))) == 7
 
 
-def test_read_only_staff_may_export_and_nobody_else(session, reader, book):
-    assert rows(session, reader)
-    with pytest.raises(PermissionDenied):
-        rows(session, None)
+def test_only_admins_may_export(session, admin, staff, reader, book):
+    assert rows(session, admin)
+    for caller in (staff, reader, None):
+        with pytest.raises(PermissionDenied):
+            rows(session, caller)
 
 
 def test_csv_neutralises_formula_cells_and_keeps_the_rest(session, admin, book, tmp_path):

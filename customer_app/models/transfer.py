@@ -1,0 +1,99 @@
+"""Spreadsheet imports (their jobs, recorded changes and remembered mappings) and saved export configurations."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from customer_app.models.customer import UTCDateTime, utcnow
+
+
+def _ts(nullable: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+def _json() -> Column:
+    return Column(Text, nullable=False)
+
+
+class ImportJob(SQLModel, table=True):
+    """One uploaded file on its way in: its settings, progress, counts and outcome."""
+
+    __tablename__ = "import_job"
+    __table_args__ = (Index("ix_import_job_created", "created_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_by: int | None = Field(default=None)
+    created_by_name: str = Field(default="", max_length=200)  # kept even if the account goes away
+    file_name: str = Field(max_length=255)
+    stored_as: str = Field(default="", max_length=64)  # private file name while the job needs it; "" once deleted
+    sheet: str = Field(default="", max_length=100)
+    mode: str = Field(default="both", max_length=16)  # create, update, both
+    match_on: str = Field(default="email", max_length=16)  # email, vat_number, id
+    mapping: str = Field(default="[]", sa_column=_json())  # JSON: one field key (or "") per column
+    # uploaded → running → done / failed / cancelled; cancelling while asked to stop; undone after Undo
+    status: str = Field(default="uploaded", max_length=16)
+    total_rows: int = Field(default=0)
+    done_rows: int = Field(default=0)
+    created_count: int = Field(default=0)
+    updated_count: int = Field(default=0)
+    unchanged_count: int = Field(default=0)
+    skipped_count: int = Field(default=0)
+    error_count: int = Field(default=0)
+    message: str = Field(default="", max_length=500)
+    started_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    finished_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    undone_at: datetime | None = Field(default=None, sa_column=_ts(True))
+
+
+class ImportChange(SQLModel, table=True):
+    """What an import did to one customer, so it can be undone: created, or fields changed from → to."""
+
+    __tablename__ = "import_change"
+    __table_args__ = (Index("ix_import_change_job", "job_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="import_job.id")
+    customer_id: int
+    action: str = Field(max_length=8)  # create, update
+    before: str = Field(default="{}", sa_column=_json())  # JSON of the changed fields' previous values
+    after: str = Field(default="{}", sa_column=_json())  # JSON of what the import wrote to them
+
+
+class ImportMapping(SQLModel, table=True):
+    """The column mapping last used for a file with these headers, offered again next time."""
+
+    __tablename__ = "import_mapping"
+
+    id: int | None = Field(default=None, primary_key=True)
+    headers_key: str = Field(max_length=64, unique=True)  # a hash of the normalised headers
+    mapping: str = Field(default="[]", sa_column=_json())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class ExportConfig(SQLModel, table=True):
+    """A named, reusable export choice: format, scope and columns in order."""
+
+    __tablename__ = "export_config"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    file_format: str = Field(default="xlsx", max_length=8)
+    scope: str = Field(default="view", max_length=16)  # view, selected, all
+    columns: str = Field(default="[]", sa_column=_json())
+    created_by: int | None = Field(default=None)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class DownloadLink(SQLModel, table=True):
+    """A short-lived link to one private file (an export or an error report); only the token's hash is kept."""
+
+    __tablename__ = "download_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int
+    path: str = Field(max_length=500)
+    download_name: str = Field(max_length=255)
+    expires_at: datetime = Field(sa_column=_ts())

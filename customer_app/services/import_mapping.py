@@ -1,0 +1,103 @@
+"""Which customer field each spreadsheet column fills: guessed from headers, overridable, remembered per header set."""
+
+import hashlib
+import json
+import re
+
+from sqlmodel import Session, col, select
+
+from customer_app.errors import ValidationError
+from customer_app.models.customer import utcnow
+from customer_app.models.transfer import ImportMapping
+from customer_app.services.export import COLUMNS
+from customer_app.services.normalize import fold
+
+SKIP = ""  # "Do not import"
+FIELDS = ("id", *(key for key in COLUMNS if key not in ("id", "created_at")))
+LABELS = {key: COLUMNS[key].header for key in FIELDS}
+MATCH_KEYS = {"email": "Email", "vat_number": "VAT number", "id": "Customer ID"}
+
+# Header words people use for each field, written in their normalised form (see `header_key`).
+_SYNONYMS = {
+    "id": ["customerid", "id", "clientid", "customerno", "customernumber", "customer"],
+    "kind": ["kind", "type", "customertype", "customerkind", "individualorinstitution"],
+    "first_name": ["firstname", "givenname", "forename", "first", "prenom", "vorname"],
+    "last_name": ["lastname", "surname", "familyname", "last", "nom", "nachname"],
+    "name": ["name", "institution", "institutionname", "organisationname", "organizationname", "legalname"],
+    "email": ["email", "mail", "emailaddress", "mailaddress", "courriel"],
+    "phone": ["phone", "tel", "telephone", "phonenumber", "telephonenumber", "landline", "workphone"],
+    "mobile": ["mobile", "mobilephone", "cell", "cellphone", "mobilenumber", "gsm", "handy"],
+    "fax": ["fax", "faxnumber", "telefax"],
+    "company_name": ["companyname", "company", "organisation", "organization", "employer", "firm"],
+    "website": ["website", "web", "url", "homepage", "site"],
+    "vat_number": ["vatnumber", "vat", "vatid", "taxid", "taxnumber", "vatno", "ustid", "tva"],
+    "position": ["position", "jobtitle", "title", "role", "function"],
+    "date_of_birth": ["dateofbirth", "dob", "birthday", "birthdate", "born"],
+    "gender": ["gender", "sex"],
+    "ownership_type": ["ownershiptype", "ownership", "legalform", "companytype"],
+    "footnotes": ["footnotes", "notes", "note", "comments", "comment", "remarks"],
+}
+_BY_WORD = {word: field for field, words in _SYNONYMS.items() for word in words}
+
+
+def header_key(header: str) -> str:
+    """A header without case, accents, spaces or punctuation: "E-Mail " and "e mail" become "email"."""
+    return re.sub(r"[^0-9a-z]", "", fold(str(header or "")))
+
+
+def auto_map(headers: list[str]) -> list[str]:
+    """The field each column most likely holds (SKIP when unsure); a field is given to one column at most."""
+    mapping, used = [], set()
+    for header in headers:
+        field = _BY_WORD.get(header_key(header), SKIP)
+        if field in used:
+            field = SKIP
+        used.add(field)
+        mapping.append(field)
+    return mapping
+
+
+def headers_key(headers: list[str]) -> str:
+    """A fingerprint of a header row, so a mapping chosen once is offered for the next file like it."""
+    return hashlib.sha256("\x1f".join(header_key(h) for h in headers).encode()).hexdigest()
+
+
+def suggested_mapping(headers: list[str], *, session: Session) -> tuple[list[str], bool]:
+    """The remembered mapping for these headers if there is one (True), else the automatic guess (False)."""
+    row = session.exec(select(ImportMapping).where(col(ImportMapping.headers_key) == headers_key(headers))).first()
+    if row is not None:
+        remembered = json.loads(row.mapping)
+        if len(remembered) == len(headers) and all(field in FIELDS or field == SKIP for field in remembered):
+            return remembered, True
+    return auto_map(headers), False
+
+
+def remember_mapping(headers: list[str], mapping: list[str], *, session: Session) -> None:
+    """Keep this mapping for the next file with the same headers."""
+    key = headers_key(headers)
+    row = session.exec(select(ImportMapping).where(col(ImportMapping.headers_key) == key)).first()
+    if row is None:
+        row = ImportMapping(headers_key=key)
+    row.mapping = json.dumps(mapping)
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+
+
+def check_mapping(mapping: list[str], *, match_on: str) -> None:
+    """Refuse a mapping that imports nothing, fills a field twice, or lacks the column rows are matched on."""
+    chosen = [field for field in mapping if field != SKIP]
+    unknown = [field for field in chosen if field not in FIELDS]
+    if unknown:
+        raise ValidationError({"mapping": f"Unknown field(s): {', '.join(unknown)}."})
+    if not [field for field in chosen if field != "id"]:
+        raise ValidationError({"mapping": "Choose at least one column to import."})
+    twice = sorted({LABELS[field] for field in chosen if chosen.count(field) > 1})
+    if twice:
+        raise ValidationError({"mapping": f"Each field can come from one column only: {', '.join(twice)}."})
+    if match_on not in MATCH_KEYS:
+        raise ValidationError({"match_on": "Match rows on Email, VAT number or Customer ID."})
+    if match_on not in chosen:
+        raise ValidationError(
+            {"match_on": f"Rows are matched on {MATCH_KEYS[match_on]}, but no column is mapped to it."}
+        )

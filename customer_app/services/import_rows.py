@@ -1,0 +1,247 @@
+"""Turn spreadsheet rows into customers: read cells the way people fill them, validate, match, classify."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlmodel import Session, col, select
+
+from customer_app.errors import ValidationError
+from customer_app.models.customer import Customer, CustomerInput, CustomerKind
+from customer_app.services import normalize
+from customer_app.services.customer_validation import validate_customer
+from customer_app.services.customers import EMAIL_TAKEN
+from customer_app.services.export import is_risky
+from customer_app.services.import_mapping import LABELS, MATCH_KEYS, SKIP, header_key
+
+NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged", "error", "duplicate", "skipped"
+STATUSES = (NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED)
+FIELDS = tuple(CustomerInput.model_fields)
+_PHONES = ("phone", "mobile", "fax")
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (it counts a 29 February 1900 that never was)
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,2}")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+_KINDS = {
+    **dict.fromkeys(("individual", "person", "private", "privateperson", "individuel"), CustomerKind.INDIVIDUAL),
+    **dict.fromkeys(
+        ("institution", "company", "organisation", "organization", "business", "legalentity"), CustomerKind.INSTITUTION
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How rows become customers: the field of each column, the mode and the key rows are matched on."""
+
+    mapping: Sequence[str]
+    mode: str = "both"  # create, update, both
+    match_on: str = "email"  # email, vat_number, id
+    phone_region: str = "US"
+
+
+@dataclass
+class Outcome:
+    """What importing one row would do, and why."""
+
+    line: int
+    status: str
+    messages: dict[str, str] = field(default_factory=dict)  # field (or "" for the row) → message
+    customer_id: int | None = None
+    version: int = 0
+    values: CustomerInput | None = None  # the whole validated customer (new and update)
+    before: dict[str, object] = field(default_factory=dict)  # changed fields: stored value
+    after: dict[str, object] = field(default_factory=dict)  # changed fields: imported value
+
+    @property
+    def message(self) -> str:
+        """All messages in one line, for the preview and the error report."""
+        return "; ".join(f"{_label(name)}: {text}" if name else text for name, text in self.messages.items())
+
+
+@dataclass
+class Seen:
+    """Match keys and e-mails met earlier in the file, to flag rows that repeat them."""
+
+    keys: dict[object, int] = field(default_factory=dict)
+    emails: dict[str, int] = field(default_factory=dict)
+
+
+def cell_text(name: str, value: object) -> str | None:
+    """A cell as the text a person meant: dates, numbers-as-text, exported apostrophes and stray spaces handled."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        return day.isoformat() if name == "date_of_birth" else value.isoformat()
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        if name == "date_of_birth" and 0 < value < 2958466:
+            return (_EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a phone or ID typed into a number cell: 4155550123.0 → 4155550123
+        return str(value)
+    if isinstance(value, timedelta):
+        return str(value)
+    text = normalize.clean_text(value) if name != "footnotes" else str(value).strip()
+    if not text:
+        return None
+    if text[0] == "'" and is_risky(text[1:]):
+        text = text[1:]  # an export neutralised this cell against formula injection: take the text back
+    if name in _PHONES and _SCIENTIFIC.fullmatch(text):
+        text = _plain_digits(text)
+    elif name == "date_of_birth":
+        text = _iso_date(text)
+    elif name == "kind":
+        text = _KINDS.get(header_key(text), text)
+    return text
+
+
+def phone_text(value: object, text: str, region: str) -> str:
+    """A phone a spreadsheet stored as a number lost its leading "+" or "0": put back whichever makes it valid."""
+    if not isinstance(value, int | float) and not _SCIENTIFIC.fullmatch(str(value).strip()):
+        return text
+    for candidate in (text, f"+{text}", f"0{text}"):
+        try:
+            normalize.normalize_phone(candidate, region)
+        except ValueError:
+            continue
+        return candidate
+    return text
+
+
+def _plain_digits(text: str) -> str:
+    try:
+        return str(int(Decimal(text.replace(",", "."))))
+    except InvalidOperation:
+        return text
+
+
+def _iso_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text[:10]).isoformat() if len(text) == 10 or text[10:11] in " T" else text
+    except ValueError:
+        pass
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return text  # validation explains the expected form
+
+
+def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, session: Session) -> list[Outcome]:
+    """What importing each row would do, reading the customers they match in a few queries."""
+    prepared = [_prepare(line, cells, plan) for line, cells in rows]
+    existing = _matches(prepared, plan.match_on, session)
+    owners = _email_owners(prepared, session)
+    return [
+        _classify_one(line, raw, key, problem, plan, seen, existing, owners) for line, raw, key, problem in prepared
+    ]
+
+
+def _prepare(line: int, cells: list, plan: Plan) -> tuple[int, dict, object, str]:
+    """The row's raw values by field and its match key (None when empty), or a problem with the key."""
+    raw: dict[str, object] = {}
+    for name, value in zip(plan.mapping, cells, strict=False):
+        if name == SKIP:
+            continue
+        text = cell_text(name, value)
+        if text is None:
+            continue
+        raw[name] = phone_text(value, text, plan.phone_region) if name in _PHONES else text
+    value = raw.get(plan.match_on)
+    if value is None:
+        return line, raw, None, ""
+    try:
+        if plan.match_on == "id":
+            key = int(value)
+            raw["id"] = key
+        elif plan.match_on == "email":
+            key = normalize.email_key(normalize.normalize_email(value))
+        else:
+            key = normalize.normalize_vat(value)
+    except ValueError as exc:
+        return line, raw, None, str(exc) if plan.match_on != "id" else "A customer ID is a whole number."
+    return line, raw, key, ""
+
+
+def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Customer]:
+    keys = list({key for _line, _raw, key, _problem in prepared if key is not None})
+    if not keys:
+        return {}
+    column = {"id": Customer.id, "email": Customer.email_key, "vat_number": Customer.vat_number}[match_on]
+    found = session.exec(select(Customer).where(col(column).in_(keys), col(Customer.deleted_at).is_(None))).all()
+    attribute = {"id": "id", "email": "email_key", "vat_number": "vat_number"}[match_on]
+    return {getattr(customer, attribute): customer for customer in found}
+
+
+def _email_owners(prepared: list, session: Session) -> dict[str, int]:
+    """Which active customer uses each e-mail the rows carry (the e-mail must stay unique)."""
+    emails = set()
+    for _line, raw, _key, _problem in prepared:
+        email = raw.get("email")
+        if email:
+            emails.add(normalize.email_key(str(email)))
+    if not emails:
+        return {}
+    rows = session.exec(
+        select(Customer.email_key, Customer.id).where(
+            col(Customer.email_key).in_(list(emails)), col(Customer.deleted_at).is_(None)
+        )
+    ).all()
+    return dict(rows)
+
+
+def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, owners) -> Outcome:
+    label = MATCH_KEYS[plan.match_on]
+    if problem:
+        return Outcome(line, ERROR, {plan.match_on: problem})
+    if key is not None:
+        if key in seen.keys:
+            return Outcome(line, DUPLICATE, {"": f"Same {label} as line {seen.keys[key]}; only the first is imported."})
+        seen.keys[key] = line
+    current = existing.get(key) if key is not None else None
+    if current is None and plan.match_on == "id" and key is not None:
+        return Outcome(line, ERROR, {"id": f"No customer has the ID {key} (it may be in Trash)."})
+    if current is None and plan.mode == "update":
+        return Outcome(line, SKIPPED, {"": f"No customer has this {label}; update only creates nobody."})
+    if current is not None and plan.mode == "create":
+        return Outcome(line, SKIPPED, {"": f"A customer with this {label} exists; create only leaves it as it is."})
+    stored = _stored(current) if current is not None else {}
+    merged = stored | {name: value for name, value in raw.items() if name != "id"}
+    if "kind" not in raw and current is None:
+        merged["kind"] = (
+            CustomerKind.INSTITUTION if "name" in raw and not raw.keys() & {"first_name", "last_name"} else ""
+        )
+    try:
+        values = validate_customer(merged, phone_region=plan.phone_region, known=stored)
+    except ValidationError as exc:
+        return Outcome(line, ERROR, exc.errors)
+    email = normalize.email_key(values.email) if values.email else None
+    if email is not None:
+        owner = owners.get(email)
+        if owner is not None and owner != (current.id if current is not None else None):
+            return Outcome(line, ERROR, {"email": EMAIL_TAKEN})
+        if email in seen.emails and plan.match_on != "email":
+            return Outcome(line, DUPLICATE, {"email": f"Same e-mail as line {seen.emails[email]}."})
+        seen.emails[email] = line
+    if current is None:
+        return Outcome(line, NEW, values=values)
+    after = values.model_dump()
+    changed = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
+    outcome = Outcome(line, UPDATE if changed else UNCHANGED, customer_id=current.id, version=current.version)
+    outcome.values, outcome.after = values, changed
+    outcome.before = {name: stored.get(name) for name in changed}
+    return outcome
+
+
+def _stored(customer: Customer) -> dict[str, object]:
+    """A stored customer's input fields (without empty ones, so "missing" and "empty" compare alike)."""
+    return {name: value for name in FIELDS if (value := getattr(customer, name)) not in (None, "")}
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " ").capitalize())

@@ -1,0 +1,413 @@
+"""Import jobs: a private upload, a preview that writes nothing, a chunked commit with progress, and undo."""
+
+import json
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from customer_app.errors import ImportFileError, NotFoundError, ValidationError
+from customer_app.models.customer import Customer, CustomerInput, utcnow
+from customer_app.models.transfer import ImportChange, ImportJob
+from customer_app.services import audit, import_files, spreadsheet
+from customer_app.services.customers import derived_fields
+from customer_app.services.import_mapping import check_mapping, remember_mapping
+from customer_app.services.import_rows import (
+    DUPLICATE,
+    ERROR,
+    NEW,
+    SKIPPED,
+    STATUSES,
+    UNCHANGED,
+    UPDATE,
+    Outcome,
+    Plan,
+    Seen,
+    classify,
+)
+from customer_app.services.permissions import Actor, require
+from customer_app.settings import settings
+
+CHUNK = 1000  # rows classified and written per transaction: progress moves, locks stay short
+PREVIEW_ROWS = 200
+MODES = {"both": "Create and update", "create": "Create only", "update": "Update only"}
+ACTIVE = ("running", "cancelling")
+_COUNTERS = {NEW: "created_count", UPDATE: "updated_count", UNCHANGED: "unchanged_count", SKIPPED: "skipped_count"}
+
+
+@dataclass
+class Preview:
+    """What an import would do: counts per status, the first rows worth a look, and whether a report exists."""
+
+    counts: dict[str, int]
+    rows: list[Outcome]
+    total: int
+    has_report: bool = False
+
+
+@dataclass
+class UndoConflict:
+    """A customer changed by someone after the import: undo leaves it alone unless told otherwise."""
+
+    customer_id: int
+    name: str
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UndoResult:
+    """What an undo did."""
+
+    removed: int = 0
+    restored: int = 0
+    left_alone: int = 0
+
+
+def upload_path(job: ImportJob) -> Path:
+    """Where a job's uploaded file is kept, outside every public folder."""
+    return settings.import_dir / job.stored_as
+
+
+def report_path(job: ImportJob) -> Path:
+    """Where a job's error report is written."""
+    return settings.import_dir / f"{job.stored_as}.errors.xlsx"
+
+
+def store_upload(chunks: Iterable[bytes], file_name: str, *, actor: Actor, session: Session) -> ImportJob:
+    """Save an uploaded file privately, refusing it as soon as it is too big or of the wrong type."""
+    require(actor, "customer.import")
+    extension = spreadsheet.check_upload(file_name, 1)
+    settings.import_dir.mkdir(parents=True, exist_ok=True)
+    stored_as = f"{secrets.token_urlsafe(18)}{extension}"
+    path = settings.import_dir / stored_as
+    size = 0
+    try:
+        with path.open("wb") as handle:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > spreadsheet.MAX_BYTES:
+                    break
+                handle.write(chunk)
+        spreadsheet.check_upload(file_name, size)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    job = ImportJob(
+        file_name=Path(file_name).name[:255],
+        stored_as=stored_as,
+        created_by=actor.id,
+        created_by_name=actor.name,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(job_id: int, *, session: Session) -> ImportJob:
+    """One import job."""
+    job = session.get(ImportJob, job_id)
+    if job is None:
+        raise NotFoundError("This import does not exist.")
+    return job
+
+
+def read_job_table(job: ImportJob) -> spreadsheet.Table:
+    """The job's sheet, read from its private file."""
+    if not job.stored_as or not upload_path(job).exists():
+        raise ImportFileError("The uploaded file is gone; upload it again.")
+    return spreadsheet.read_table(upload_path(job), sheet=job.sheet or None)
+
+
+def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -> Preview:
+    """Classify every row without writing a customer; keep the choices and write the error report."""
+    require(actor, "customer.import")
+    job = get_job(job_id, session=session)
+    table = read_job_table(job)
+    check_mapping(list(plan.mapping), match_on=plan.match_on)
+    if len(plan.mapping) != len(table.headers):
+        raise ValidationError({"mapping": "The mapping does not fit this file's columns; upload it again."})
+    if plan.mode not in MODES:
+        raise ValidationError({"mode": "Choose create only, update only, or create and update."})
+    counts = dict.fromkeys(STATUSES, 0)
+    shown: list[Outcome] = []
+    problems: list[tuple[list, str]] = []
+    seen = Seen()
+    for start in range(0, len(table.rows), CHUNK):
+        rows = table.rows[start : start + CHUNK]
+        for outcome, (_line, cells) in zip(classify(rows, plan, seen, session=session), rows, strict=True):
+            counts[outcome.status] += 1
+            if len(shown) < PREVIEW_ROWS and outcome.status != UNCHANGED:
+                shown.append(outcome)
+            if outcome.status in (ERROR, DUPLICATE):
+                problems.append((cells, outcome.message))
+    report = report_path(job)
+    report.unlink(missing_ok=True)
+    if problems:
+        import_files.write_error_report(report, table.headers, problems)
+    job.mapping, job.mode, job.match_on = json.dumps(list(plan.mapping)), plan.mode, plan.match_on
+    job.total_rows = len(table.rows)
+    remember_mapping(table.headers, list(plan.mapping), session=session)
+    session.add(job)
+    return Preview(counts, shown, len(table.rows), bool(problems))
+
+
+def plan_of(job: ImportJob) -> Plan:
+    """The choices saved with a job at preview."""
+    return Plan(json.loads(job.mapping), job.mode, job.match_on, settings.default_phone_region)
+
+
+def start_import(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
+    """Mark a previewed job as running (only one import runs at a time, so two cannot race on the same rows)."""
+    require(actor, "customer.import")
+    job = get_job(job_id, session=session)
+    if job.status != "uploaded" or not job.total_rows:
+        raise ValidationError({"import": "Preview this import before starting it."})
+    if session.exec(running_jobs()).first() is not None:
+        raise ValidationError({"import": "Another import is running; wait until it finishes."})
+    job.status, job.started_at, job.done_rows = "running", utcnow(), 0
+    session.add(job)
+    return job
+
+
+def run_import(
+    job_id: int, *, actor: Actor, engine: Engine, progress: Callable[[ImportJob], None] | None = None
+) -> ImportJob:
+    """Import a started job a chunk per transaction; stops between chunks when cancelled. Returns the final job."""
+    with Session(engine, expire_on_commit=False) as session:
+        job = get_job(job_id, session=session)
+        try:
+            table = read_job_table(job)
+        except ImportFileError as exc:
+            return _finish(session, job, "failed", str(exc))
+        plan, seen = plan_of(job), Seen()
+        for start in range(0, len(table.rows), CHUNK):
+            session.refresh(job)
+            if job.status == "cancelling":
+                return _finish(
+                    session, job, "cancelled", f"Cancelled after {job.done_rows:,} of {job.total_rows:,} rows."
+                )
+            rows = table.rows[start : start + CHUNK]
+            _import_chunk(rows, plan, seen, job, actor, session)
+            job.done_rows = start + len(rows)
+            session.add(job)
+            session.commit()
+            if progress is not None:
+                progress(job)
+        return _finish(session, job, "done", "")
+
+
+def _import_chunk(rows, plan: Plan, seen: Seen, job: ImportJob, actor: Actor, session: Session) -> None:
+    before = Seen(dict(seen.keys), dict(seen.emails))
+    outcomes = classify(rows, plan, seen, session=session)
+    try:
+        _write(outcomes, job, actor, session)
+    except IntegrityError:
+        # Someone saved a customer with one of these e-mails since the rows were read: read them again.
+        session.rollback()
+        seen.keys, seen.emails = before.keys, before.emails
+        _write(classify(rows, plan, seen, session=session), job, actor, session)
+
+
+def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Session) -> None:
+    now = utcnow()
+    created = [o for o in outcomes if o.status == NEW]
+    changes: list[dict] = []
+    if created:
+        rows = [
+            o.values.model_dump() | derived_fields(o.values) | {"created_at": now, "updated_at": now, "version": 1}
+            for o in created
+        ]
+        statement = insert(Customer).returning(Customer.id, Customer.display_name)  # pairs: order does not matter
+        made = session.connection().execute(statement, rows).all()  # Core: the ORM's bulk path is far slower
+        changes += [{"customer_id": row_id, "action": "create", "before": "{}", "after": "{}"} for row_id, _ in made]
+        audit.record_many(
+            session,
+            actor=actor,
+            action="create",
+            entity_type="customer",
+            summaries=((row_id, f"Created {name} (import #{job.id})") for row_id, name in made),
+        )
+    updated = []
+    for outcome in outcomes:
+        if outcome.status != UPDATE:
+            continue
+        fields = outcome.values.model_dump() | derived_fields(outcome.values)
+        statement = (
+            update(Customer)
+            .where(col(Customer.id) == outcome.customer_id, col(Customer.version) == outcome.version)
+            .values(**fields, version=outcome.version + 1, updated_at=now)
+        )
+        if session.connection().execute(statement).rowcount != 1:
+            outcome.status, outcome.messages = ERROR, {"": "Changed by someone else during the import; left alone."}
+            continue
+        updated.append((outcome.customer_id, f"Updated {fields['display_name']} (import #{job.id})"))
+        changes.append(
+            {
+                "customer_id": outcome.customer_id,
+                "action": "update",
+                "before": json.dumps(outcome.before, default=str),
+                "after": json.dumps(outcome.after, default=str),
+            }
+        )
+    if updated:
+        audit.record_many(session, actor=actor, action="update", entity_type="customer", summaries=updated)
+    if changes:
+        session.connection().execute(insert(ImportChange), [change | {"job_id": job.id} for change in changes])
+    for outcome in outcomes:
+        counter = _COUNTERS.get(outcome.status, "error_count")
+        setattr(job, counter, getattr(job, counter) + 1)
+
+
+def _finish(session: Session, job: ImportJob, status: str, message: str) -> ImportJob:
+    job.status, job.message, job.finished_at = status, message[:500], utcnow()
+    discard_files(job)
+    session.add(job)
+    session.commit()
+    return job
+
+
+def discard_files(job: ImportJob) -> None:
+    """Delete a job's uploaded file and error report: they hold customer data nobody needs any more."""
+    if job.stored_as:
+        upload_path(job).unlink(missing_ok=True)
+        report_path(job).unlink(missing_ok=True)
+        job.stored_as = ""
+
+
+def running_jobs():
+    """The query for imports still writing (at most one)."""
+    return select(ImportJob).where(col(ImportJob.status).in_(ACTIVE))
+
+
+def fail_job(job_id: int, message: str, *, session: Session) -> None:
+    """End a job that crashed, so it neither blocks later imports nor keeps its files."""
+    job = get_job(job_id, session=session)
+    _finish(session, job, "failed", message)
+
+
+def summary(job: ImportJob) -> str:
+    """One line of what a job did."""
+    counts = (
+        (job.created_count, "created"),
+        (job.updated_count, "updated"),
+        (job.unchanged_count, "unchanged"),
+        (job.skipped_count, "skipped"),
+        (job.error_count, "not imported (errors or duplicates)"),
+    )
+    return ", ".join(f"{count:,} {label}" for count, label in counts if count) or "Nothing imported"
+
+
+def cancel_import(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
+    """Ask a running import to stop after its current chunk, or drop one that never started."""
+    require(actor, "customer.import")
+    job = get_job(job_id, session=session)
+    if job.status == "running":
+        job.status = "cancelling"
+    elif job.status == "uploaded":
+        job.status, job.finished_at, job.message = "cancelled", utcnow(), "Cancelled before anything was imported."
+        discard_files(job)
+    session.add(job)
+    return job
+
+
+def undo_conflicts(job_id: int, *, session: Session) -> list[UndoConflict]:
+    """Customers the import touched that someone changed afterwards, with the fields in question."""
+    conflicts = []
+    for change, customer in _changed_customers(job_id, session):
+        fields = _conflicting_fields(change, customer)
+        if fields:
+            conflicts.append(UndoConflict(customer.id, customer.display_name, fields))
+    return conflicts
+
+
+def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool = False) -> UndoResult:
+    """Remove the customers an import created and put back the fields it changed.
+
+    Customers changed by someone after the import are left alone unless `overwrite` is given.
+    """
+    require(actor, "customer.import")
+    job = get_job(job_id, session=session)
+    if job.status not in ("done", "cancelled") or job.undone_at is not None:
+        raise ValidationError({"undo": "Only a finished import can be undone, once."})
+    result, removed = UndoResult(), []
+    for change, customer in _changed_customers(job_id, session):
+        if _conflicting_fields(change, customer) and not overwrite:
+            result.left_alone += 1
+            continue
+        if change.action == "create":
+            removed.append((customer.id, f"Removed {customer.display_name} (undo of import #{job.id})"))
+            continue
+        before = {name: _from_json(name, value) for name, value in json.loads(change.before).items()}
+        values = CustomerInput.model_validate(_input_fields(customer) | before)
+        session.execute(
+            update(Customer)
+            .where(col(Customer.id) == customer.id)
+            .values(**before, **derived_fields(values), version=Customer.version + 1, updated_at=utcnow())
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="update",
+            entity_type="customer",
+            entity_id=customer.id,
+            summary=f"Restored {customer.display_name} as before import #{job.id}",
+            changes=audit.field_changes(_input_fields(customer), _input_fields(customer) | before),
+        )
+        result.restored += 1
+    if removed:
+        ids = [row_id for row_id, _ in removed]
+        for start in range(0, len(ids), CHUNK):
+            session.execute(delete(Customer).where(col(Customer.id).in_(ids[start : start + CHUNK])))
+        audit.record_many(session, actor=actor, action="purge", entity_type="customer", summaries=removed)
+        result.removed = len(removed)
+    session.expire_all()
+    job.status, job.undone_at = "undone", utcnow()
+    job.message = f"Undone: {result.removed:,} removed, {result.restored:,} restored, {result.left_alone:,} left alone."
+    session.add(job)
+    return result
+
+
+def _changed_customers(job_id: int, session: Session):
+    """Each recorded change of a job with its customer as it is now (customers deleted since are skipped)."""
+    query = (
+        select(ImportChange, Customer)
+        .join(Customer, col(Customer.id) == col(ImportChange.customer_id))
+        .where(col(ImportChange.job_id) == job_id, col(Customer.deleted_at).is_(None))
+        .order_by(col(ImportChange.id))
+    )
+    yield from session.exec(query)
+
+
+def _conflicting_fields(change: ImportChange, customer: Customer) -> list[str]:
+    if change.action == "create":
+        return ["(edited after the import)"] if customer.version != 1 else []
+    after = json.loads(change.after)
+    return [
+        name for name, value in after.items() if json.dumps(getattr(customer, name), default=str) != json.dumps(value)
+    ]
+
+
+def _input_fields(customer: Customer) -> dict[str, object]:
+    return {name: getattr(customer, name) for name in CustomerInput.model_fields}
+
+
+def _from_json(name: str, value: object) -> object:
+    return date.fromisoformat(value) if name == "date_of_birth" and isinstance(value, str) else value
+
+
+def import_history(*, actor: Actor, session: Session, offset: int = 0, limit: int = 25) -> tuple[list[ImportJob], int]:
+    """Import jobs, newest first, and how many there are."""
+    require(actor, "customer.import")
+    total = session.exec(select(func.count()).select_from(ImportJob)).one()
+    jobs = session.exec(
+        select(ImportJob)
+        .order_by(col(ImportJob.created_at).desc(), col(ImportJob.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(jobs), total

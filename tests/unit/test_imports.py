@@ -1,0 +1,212 @@
+"""Import jobs end to end in the service layer: private upload, preview, commit with progress, cancel, undo."""
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
+from customer_app.models.customer import Customer
+from customer_app.models.transfer import ImportChange, ImportJob
+from customer_app.services import customers, export, import_files, imports
+from customer_app.services.customer_validation import validate_customer
+from customer_app.services.import_mapping import auto_map
+from customer_app.services.import_rows import Plan
+
+HEADERS = ["First name", "Last name", "E-mail", "Tel"]
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMPORT_DIR", str(tmp_path / "imports"))
+    monkeypatch.setenv("EXPORT_DIR", str(tmp_path / "exports"))
+    return tmp_path
+
+
+def csv_bytes(rows, headers=HEADERS) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def upload(session, actor, data: bytes, name="people.csv"):
+    job = imports.store_upload([data], name, actor=actor, session=session)
+    session.commit()
+    return job
+
+
+def previewed(session, actor, data: bytes, name="people.csv", **plan):
+    job = upload(session, actor, data, name)
+    table = imports.read_job_table(job)
+    mapping = plan.pop("mapping", None) or auto_map(table.headers)
+    preview = imports.preview_import(job.id, Plan(mapping, **plan), actor=actor, session=session)
+    session.commit()
+    return job, preview
+
+
+def commit(session, engine, actor, job):
+    imports.start_import(job.id, actor=actor, session=session)
+    session.commit()
+    seen = []
+    done = imports.run_import(job.id, actor=actor, engine=engine, progress=lambda j: seen.append(j.done_rows))
+    session.expire_all()
+    return done, seen
+
+
+def names(session):
+    return sorted(c.display_name for c in session.exec(select(Customer).where(Customer.deleted_at.is_(None))))
+
+
+def test_uploads_are_kept_privately_and_refused_when_too_big_or_of_the_wrong_type(session, admin, private_folders):
+    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    assert imports.upload_path(job).parent == private_folders / "imports"
+    assert imports.upload_path(job).read_bytes().startswith(b"First name")
+    with pytest.raises(ImportFileError, match="Choose an .xlsx"):
+        upload(session, admin, b"MZ\x90\x00", "setup.exe")
+    with pytest.raises(ImportFileError, match="larger than 50 MB"):
+        imports.store_upload(iter(lambda: b"x" * (1 << 20), b""), "huge.csv", actor=admin, session=session)
+    assert sorted(p.name for p in (private_folders / "imports").iterdir()) == [job.stored_as]
+
+
+def test_only_admins_import(session, staff):
+    with pytest.raises(PermissionDenied):
+        upload(session, staff, csv_bytes([]))
+
+
+def test_preview_counts_every_row_writes_nothing_and_reports_the_rows_to_fix(session, admin, add):
+    add(first_name="Alan", last_name="Turing", email="alan@example.com")
+    data = csv_bytes(
+        [
+            ("Grace", "Hopper", "grace@example.com", "+1 415 555 0101"),
+            ("Alan", "Mathison", "alan@example.com", ""),
+            ("Bad", "Phone", "bad@example.com", "12"),
+            ("Grace", "Twice", "grace@example.com", ""),
+        ]
+    )
+    job, preview = previewed(session, admin, data)
+    assert preview.total == 4
+    assert {k: v for k, v in preview.counts.items() if v} == {"new": 1, "update": 1, "error": 1, "duplicate": 1}
+    assert names(session) == ["Alan Turing"]
+    report = load_workbook(imports.report_path(job), read_only=True)
+    rows = list(report.active.iter_rows(values_only=True))
+    assert rows[0] == (*HEADERS, "Error")
+    assert [r[:2] for r in rows[1:]] == [("Bad", "Phone"), ("Grace", "Twice")]
+    assert "Phone" in rows[1][-1] and "line 2" in rows[2][-1]
+
+
+def test_commit_writes_in_chunks_with_progress_and_deletes_the_file(session, engine, admin, add, monkeypatch):
+    add(first_name="Alan", last_name="Turing", email="alan@example.com")
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    rows = [(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(5)]
+    job, _ = previewed(session, admin, csv_bytes([*rows, ("Alan", "Mathison", "alan@example.com", "")]))
+    uploaded = imports.upload_path(job)
+    done, seen = commit(session, engine, admin, job)
+    assert (done.status, done.created_count, done.updated_count) == ("done", 5, 1)
+    assert seen == [2, 4, 6]
+    assert "Alan Mathison" in names(session) and len(names(session)) == 6
+    assert not uploaded.exists() and done.stored_as == ""
+
+
+def test_reimporting_the_same_file_creates_no_duplicates(session, engine, admin):
+    data = csv_bytes([("Ada", "Lovelace", "ada@example.com", "+1 415 555 0100")])
+    job, _ = previewed(session, admin, data)
+    commit(session, engine, admin, job)
+    again, preview = previewed(session, admin, data)
+    assert preview.counts["unchanged"] == 1 and preview.counts["new"] == 0
+    done, _ = commit(session, engine, admin, again)
+    assert (done.created_count, done.unchanged_count) == (0, 1)
+    assert names(session) == ["Ada Lovelace"]
+
+
+def test_cancel_stops_between_chunks_and_what_was_imported_can_be_undone(session, engine, admin, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    job, _ = previewed(session, admin, csv_bytes([(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(6)]))
+
+    def cancel_after_first_chunk(progress_job):
+        if progress_job.done_rows == 2:
+            with type(session)(engine) as other:
+                imports.cancel_import(job.id, actor=admin, session=other)
+                other.commit()
+
+    imports.start_import(job.id, actor=admin, session=session)
+    session.commit()
+    done = imports.run_import(job.id, actor=admin, engine=engine, progress=cancel_after_first_chunk)
+    assert done.status == "cancelled" and "2 of 6" in done.message
+    session.expire_all()
+    assert len(names(session)) == 2
+    imports.undo_import(job.id, actor=admin, session=session)
+    session.commit()
+    assert names(session) == []
+
+
+def test_undo_reverts_creates_and_updates_and_leaves_later_changes_alone(session, engine, admin, add):
+    alan = add(first_name="Alan", last_name="Turing", email="alan@example.com", position="Mathematician")
+    data = csv_bytes(
+        [("Grace", "Hopper", "grace@example.com", ""), ("Ada", "Lovelace", "ada@example.com", "")]
+        + [("Alan", "Mathison", "alan@example.com", "")]
+    )
+    job, _ = previewed(session, admin, data)
+    commit(session, engine, admin, job)
+    # Someone edits Grace after the import.
+    grace = session.exec(select(Customer).where(Customer.email == "grace@example.com")).one()
+    raw = {"first_name": "Grace", "last_name": "Brewster Hopper", "email": "grace@example.com"}
+    customers.update_customer(
+        grace.id, validate_customer(raw, phone_region="US"), actor=admin, session=session, expected_version=1
+    )
+    session.commit()
+    conflicts = imports.undo_conflicts(job.id, session=session)
+    assert [c.name for c in conflicts] == ["Grace Brewster Hopper"]
+    result = imports.undo_import(job.id, actor=admin, session=session)
+    session.commit()
+    assert (result.removed, result.restored, result.left_alone) == (1, 1, 1)
+    assert names(session) == ["Alan Turing", "Grace Brewster Hopper"]
+    assert session.get(Customer, alan.id).position == "Mathematician"
+    assert session.get(ImportJob, job.id).status == "undone"
+    with pytest.raises(ValidationError, match="once"):
+        imports.undo_import(job.id, actor=admin, session=session)
+
+
+def test_undo_can_overwrite_later_changes_when_asked(session, engine, admin, add):
+    alan = add(first_name="Alan", last_name="Turing", email="alan@example.com")
+    job, _ = previewed(session, admin, csv_bytes([("Alan", "Mathison", "alan@example.com", "")]))
+    commit(session, engine, admin, job)
+    raw = {"first_name": "Alan", "last_name": "Someone", "email": "alan@example.com"}
+    customers.update_customer(
+        alan.id, validate_customer(raw, phone_region="US"), actor=admin, session=session, expected_version=2
+    )
+    session.commit()
+    changes = session.exec(select(ImportChange).where(ImportChange.job_id == job.id)).all()
+    assert [json.loads(c.before) for c in changes] == [{"last_name": "Turing"}]
+    imports.undo_import(job.id, actor=admin, session=session, overwrite=True)
+    session.commit()
+    session.expire_all()
+    assert session.get(Customer, alan.id).last_name == "Turing"
+
+
+def test_the_sample_workbook_imports_cleanly(session, engine, admin):
+    job, preview = previewed(session, admin, import_files.sample_xlsx(), "customers-sample.xlsx")
+    assert preview.counts["new"] == 2 and preview.counts["error"] == 0
+    done, _ = commit(session, engine, admin, job)
+    assert done.created_count == 2
+    kinds = sorted(c.kind for c in session.exec(select(Customer)))
+    assert kinds == ["individual", "institution"]
+
+
+def test_an_export_reimports_with_zero_changes(session, engine, admin, add, private_folders):
+    add(first_name="Ada", last_name="Lovelace", email="ada@example.com", phone="+1 415 555 0100", gender="Female")
+    add(first_name="=cmd", last_name="-Minus", position="+Plus", date_of_birth="1990-04-23", footnotes="Line 1\nLine 2")
+    add(kind="institution", name="Acme", vat_number="DE136695976", website="acme.example", ownership_type="Non-profit")
+    session.commit()
+    for file_format in ("xlsx", "csv"):
+        path, count = export.write_export(
+            export.ExportScope(), export.DEFAULT_COLUMNS, file_format, actor=admin, session=session
+        )
+        assert count == 3
+        _, preview = previewed(session, admin, path.read_bytes(), f"export.{file_format}", match_on="id")
+        assert preview.counts["unchanged"] == 3, (file_format, preview.rows)
+        assert sum(preview.counts.values()) == 3
