@@ -119,8 +119,8 @@ class ImportState(rx.State):
     @rx.event
     def reset_flow(self):
         """Back to the upload step with nothing chosen."""
-        for name in ("job_id", "file_name", "sheets", "sheet", "headers", "samples", "mapping", "remembered"):
-            setattr(self, name, type(getattr(self, name))())
+        self.job_id, self.file_name, self.sheet, self.remembered = 0, "", "", False
+        self.sheets, self.headers, self.samples, self.mapping = [], [], [], []
         self.step, self.error, self.counts, self.preview_rows, self.report_url = "upload", "", {}, [], ""
         self.mode, self.match_on, self.status, self.message, self.summary = "both", "email", "", "", ""
 

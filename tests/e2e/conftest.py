@@ -12,6 +12,8 @@ _TMP = Path(tempfile.mkdtemp(prefix="customer-e2e-"))
 # Before anything imports the app's settings: a private database and upload folder for this run.
 os.environ["REFLEX_DB_URL"] = f"sqlite:///{_TMP / 'e2e.db'}"
 os.environ["REFLEX_UPLOADED_FILES_DIR"] = str(_TMP / "uploads")
+os.environ["IMPORT_DIR"] = str(_TMP / "imports")
+os.environ["EXPORT_DIR"] = str(_TMP / "exports")
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("REFLEX_REDIS_URL", None)
 
