@@ -17,15 +17,9 @@ from openpyxl.utils import get_column_letter
 from customer_app.errors import ImportFileError
 from customer_app.services import spreadsheet
 from customer_app.services.spreadsheet import MAX_BYTES, check_upload, read_table, sheet_names
+from tests.unit.spreadsheet_files import ODS_TYPE, csv_file, ods, text_cell, workbook, xlsx_by_hand
 
 MB = 1024 * 1024
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-_BOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-_ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
-
 # What an admin reads; asserted word for word so that a change of wording is a deliberate one.
 EMPTY = "The file is empty."
 NO_DATA = "The file has a header row but no customers under it."
@@ -40,93 +34,6 @@ def _refused(path: Path, message: str, **kwargs) -> None:
     with pytest.raises(ImportFileError) as caught:
         read_table(path, **kwargs)
     assert message in str(caught.value)
-
-
-def _workbook(path: Path, sheets: dict[str, list[list]], hidden: Iterable[str] = ()) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        if name in hidden:
-            sheet.sheet_state = "hidden"
-    book.save(path)
-    return path
-
-
-def _xlsx_by_hand(path: Path, sheet_data: Iterable[str], dimension: str | None = None) -> Path:
-    """A one-sheet xlsx whose sheetData is written verbatim, streamed so that huge sheets stay cheap to make."""
-    content_types = (
-        f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        f'<Default Extension="xml" ContentType="application/xml"/>'
-        f'<Override PartName="/xl/workbook.xml" ContentType="{_BOOK_TYPE}"/>'
-        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_SHEET_TYPE}"/></Types>'
-    )
-    root_rels = (
-        f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Target="xl/workbook.xml" '
-        f'Type="{_DOC_RELS}/officeDocument"/></Relationships>'
-    )
-    book = (
-        f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><sheets>'
-        f'<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    )
-    book_rels = (
-        f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Target="worksheets/sheet1.xml" '
-        f'Type="{_DOC_RELS}/worksheet"/></Relationships>'
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", content_types)
-        archive.writestr("_rels/.rels", root_rels)
-        archive.writestr("xl/workbook.xml", book)
-        archive.writestr("xl/_rels/workbook.xml.rels", book_rels)
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(f'<worksheet xmlns="{_MAIN}">'.encode())
-            if dimension:
-                sheet.write(f'<dimension ref="{dimension}"/>'.encode())
-            sheet.write(b"<sheetData>")
-            for part in sheet_data:
-                sheet.write(part.encode())
-            sheet.write(b"</sheetData></worksheet>")
-    return path
-
-
-def _text_cell(ref: str, text: str) -> str:
-    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
-
-
-def _ods(path: Path, rows: list[list]) -> Path:
-    """A minimal OpenDocument spreadsheet with one sheet named People."""
-
-    def cell(value) -> str:
-        if isinstance(value, str):
-            return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
-        return f'<table:table-cell office:value-type="float" office:value="{value}"/>'
-
-    body = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
-    content = (
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="People">{body}</table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{_ODS_TYPE}"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
-    )
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", _ODS_TYPE)
-        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-    return path
-
-
-def _csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
 
 
 # --- check_upload ------------------------------------------------------------------------------------------------
@@ -160,7 +67,7 @@ def test_a_file_that_vanished_before_reading_asks_for_a_new_upload(tmp_path):
 
 @pytest.fixture
 def several_sheets(tmp_path) -> Path:
-    return _workbook(
+    return workbook(
         tmp_path / "customers.xlsx",
         {
             "Secret": [["Name"], ["Hidden Person"]],
@@ -214,29 +121,29 @@ def test_empty_rows_are_skipped_and_line_numbers_stay_true_to_the_sheet(tmp_path
 
 
 def test_trailing_empty_header_columns_without_data_are_dropped(tmp_path):
-    path = _xlsx_by_hand(
+    path = xlsx_by_hand(
         tmp_path / "styled.xlsx",
         [
-            f'<row r="1">{_text_cell("A1", "Name")}{_text_cell("B1", " ")}<c r="C1" s="1"/></row>',
-            f'<row r="2">{_text_cell("A2", "Ann")}<c r="B2" s="1"/><c r="C2" s="1"/></row>',
+            f'<row r="1">{text_cell("A1", "Name")}{text_cell("B1", " ")}<c r="C1" s="1"/></row>',
+            f'<row r="2">{text_cell("A2", "Ann")}<c r="B2" s="1"/><c r="C2" s="1"/></row>',
         ],
     )
     assert read_table(path).headers == ["Name"]
 
 
 def test_a_formula_cell_gives_its_cached_value(tmp_path):
-    path = _xlsx_by_hand(
+    path = xlsx_by_hand(
         tmp_path / "formula.xlsx",
         [
-            f'<row r="1">{_text_cell("A1", "Name")}{_text_cell("B1", "Total")}</row>',
-            f'<row r="2">{_text_cell("A2", "Ann")}<c r="B2"><f>21*2</f><v>42</v></c></row>',
+            f'<row r="1">{text_cell("A1", "Name")}{text_cell("B1", "Total")}</row>',
+            f'<row r="2">{text_cell("A2", "Ann")}<c r="B2"><f>21*2</f><v>42</v></c></row>',
         ],
     )
     assert read_table(path).rows == [(2, ["Ann", 42])]
 
 
 def test_an_ods_sheet_is_read(tmp_path):
-    path = _ods(tmp_path / "people.ods", [["Name", "Age"], ["Ann", 41], [], ["Bob", 7.5]])
+    path = ods(tmp_path / "people.ods", [["Name", "Age"], ["Ann", 41], [], ["Bob", 7.5]])
     assert sheet_names(path) == ["People"]
     table = read_table(path)
     assert (table.sheet, table.headers, table.rows) == (
@@ -248,12 +155,12 @@ def test_an_ods_sheet_is_read(tmp_path):
 
 def test_a_long_sheet_arrives_whole_and_in_order(tmp_path):
     rows = [["Name", "Number"]] + [[f"Person {i}", i] for i in range(2500)]
-    table = read_table(_workbook(tmp_path / "long.xlsx", {"Data": rows}))
+    table = read_table(workbook(tmp_path / "long.xlsx", {"Data": rows}))
     assert table.rows == [(i + 2, [f"Person {i}", i]) for i in range(2500)]
 
 
 def test_an_ods_sheet_repeating_a_value_over_every_cell_is_refused(tmp_path):
-    path = _ods(tmp_path / "repeat.ods", [["Name"]])
+    path = ods(tmp_path / "repeat.ods", [["Name"]])
     repeated = (
         '<table:table-row table:number-rows-repeated="1048575"><table:table-cell office:value-type="float" '
         'office:value="1" table:number-columns-repeated="16384"/></table:table-row></table:table>'
@@ -262,21 +169,21 @@ def test_an_ods_sheet_repeating_a_value_over_every_cell_is_refused(tmp_path):
         content = archive.read("content.xml").decode().replace("</table:table>", repeated)
         manifest = archive.read("META-INF/manifest.xml")
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", _ODS_TYPE)
+        archive.writestr("mimetype", ODS_TYPE)
         archive.writestr("META-INF/manifest.xml", manifest)
         archive.writestr("content.xml", content)
     _refused(path, TOO_BIG_TO_READ)
 
 
 def test_an_empty_sheet_or_a_header_without_customers_is_refused(tmp_path):
-    _refused(_workbook(tmp_path / "empty.xlsx", {"Data": []}), EMPTY)
-    _refused(_workbook(tmp_path / "header.xlsx", {"Data": [["Name", "Email"]]}), NO_DATA)
+    _refused(workbook(tmp_path / "empty.xlsx", {"Data": []}), EMPTY)
+    _refused(workbook(tmp_path / "header.xlsx", {"Data": [["Name", "Email"]]}), NO_DATA)
 
 
 def test_a_million_styled_empty_rows_under_a_huge_dimension_give_only_the_real_rows(tmp_path):
     def rows() -> Iterable[str]:
-        yield f'<row r="1">{_text_cell("A1", "Name")}{_text_cell("B1", "Email")}</row>'
-        yield f'<row r="2">{_text_cell("A2", "Ann")}{_text_cell("B2", "ann@example.org")}</row>'
+        yield f'<row r="1">{text_cell("A1", "Name")}{text_cell("B1", "Email")}</row>'
+        yield f'<row r="2">{text_cell("A2", "Ann")}{text_cell("B2", "ann@example.org")}</row>'
         step = 50_000
         for first in range(3, 1_048_577, step):
             yield "".join(
@@ -284,14 +191,14 @@ def test_a_million_styled_empty_rows_under_a_huge_dimension_give_only_the_real_r
                 for r in range(first, min(first + step, 1_048_577))
             )
 
-    path = _xlsx_by_hand(tmp_path / "million.xlsx", rows(), dimension="A1:K1048576")
+    path = xlsx_by_hand(tmp_path / "million.xlsx", rows(), dimension="A1:K1048576")
     table = read_table(path)
     assert (table.headers, table.rows) == (["Name", "Email"], [(2, ["Ann", "ann@example.org"])])
 
 
 def test_two_far_apart_cells_are_refused_without_harming_the_server(tmp_path):
     # calamine would allocate a 1,048,576 x 16,384 grid for these two values; the reader's memory limit stops it.
-    path = _xlsx_by_hand(
+    path = xlsx_by_hand(
         tmp_path / "corners.xlsx",
         ['<row r="1"><c r="A1"><v>1</v></c></row>', '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'],
     )
@@ -300,7 +207,7 @@ def test_two_far_apart_cells_are_refused_without_harming_the_server(tmp_path):
 
 def test_the_widest_possible_sheet_is_refused_with_its_column_count(tmp_path):
     header = "".join(f'<c r="{get_column_letter(i)}1"><v>{i}</v></c>' for i in range(1, 16_385))
-    path = _xlsx_by_hand(
+    path = xlsx_by_hand(
         tmp_path / "wide.xlsx", [f'<row r="1">{header}</row>', '<row r="2"><c r="A2"><v>1</v></c></row>']
     )
     _refused(path, "The sheet has 16,384 columns; at most 200 can be imported.")
@@ -308,9 +215,9 @@ def test_the_widest_possible_sheet_is_refused_with_its_column_count(tmp_path):
 
 def test_too_many_customer_rows_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(spreadsheet, "MAX_ROWS", 2)
-    path = _workbook(tmp_path / "many.xlsx", {"Data": [["Name"], ["Ann"], ["Bob"], ["Cy"]]})
+    path = workbook(tmp_path / "many.xlsx", {"Data": [["Name"], ["Ann"], ["Bob"], ["Cy"]]})
     _refused(path, "more than 2 customers")
-    _refused(_csv(tmp_path / "many.csv", "Name\nAnn\nBob\nCy\n"), "more than 2 customers")
+    _refused(csv_file(tmp_path / "many.csv", "Name\nAnn\nBob\nCy\n"), "more than 2 customers")
 
 
 @pytest.mark.parametrize(
@@ -332,7 +239,7 @@ def test_damaged_workbooks_are_refused_without_library_details(tmp_path, several
 
 
 def test_a_zip_bomb_named_xlsx_is_not_unpacked(tmp_path):
-    path = _xlsx_by_hand(tmp_path / "bomb.xlsx", ['<row r="1"><c r="A1"><v>1</v></c></row>'])
+    path = xlsx_by_hand(tmp_path / "bomb.xlsx", ['<row r="1"><c r="A1"><v>1</v></c></row>'])
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/media/filler.bin", "w") as out:
         chunk = bytes(MB)
         for _ in range(20):
@@ -342,7 +249,7 @@ def test_a_zip_bomb_named_xlsx_is_not_unpacked(tmp_path):
 
 def test_a_workbook_unpacking_beyond_the_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(spreadsheet, "MAX_UNZIPPED_BYTES", MB)
-    path = _xlsx_by_hand(tmp_path / "big.xlsx", [])
+    path = xlsx_by_hand(tmp_path / "big.xlsx", [])
     with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as archive:
         archive.writestr("xl/media/photo.bin", os.urandom(MB))
     _refused(path, ZIP_BOMB)
@@ -352,20 +259,20 @@ def test_a_workbook_unpacking_beyond_the_limit_is_refused(tmp_path, monkeypatch)
 
 
 def test_sheet_names_of_a_csv_is_empty(tmp_path):
-    assert sheet_names(_csv(tmp_path / "people.csv", "Name\nAnn\n")) == []
+    assert sheet_names(csv_file(tmp_path / "people.csv", "Name\nAnn\n")) == []
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_each_csv_delimiter_is_detected(tmp_path, delimiter):
     lines = [["Name", "Email", "City"], ["Ann", "ann@example.org", "Paris"], ["Bob", "", "Lyon"]]
-    path = _csv(tmp_path / "people.csv", "".join(delimiter.join(line) + "\r\n" for line in lines))
+    path = csv_file(tmp_path / "people.csv", "".join(delimiter.join(line) + "\r\n" for line in lines))
     table = read_table(path)
     assert (table.delimiter, table.headers, table.sheet) == (delimiter, ["Name", "Email", "City"], None)
     assert table.rows == [(2, ["Ann", "ann@example.org", "Paris"]), (3, ["Bob", "", "Lyon"])]
 
 
 def test_semicolons_win_over_decimal_commas(tmp_path):
-    path = _csv(tmp_path / "amounts.csv", "Name;Balance;Rate\nAnn;1,50;0,2\nBob;3,25;1,0\n")
+    path = csv_file(tmp_path / "amounts.csv", "Name;Balance;Rate\nAnn;1,50;0,2\nBob;3,25;1,0\n")
     table = read_table(path)
     assert (table.delimiter, table.rows[0]) == (";", (2, ["Ann", "1,50", "0,2"]))
 
@@ -375,7 +282,7 @@ def test_semicolons_win_over_decimal_commas(tmp_path):
     [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"), ("cp1252", "cp1252")],
 )
 def test_each_csv_encoding_is_detected(tmp_path, encoding, detected):
-    path = _csv(tmp_path / "people.csv", "Nom,Société\nRené,Café 5 €\n", encoding)
+    path = csv_file(tmp_path / "people.csv", "Nom,Société\nRené,Café 5 €\n", encoding)
     table = read_table(path)
     assert (table.encoding, table.headers, table.rows) == (detected, ["Nom", "Société"], [(2, ["René", "Café 5 €"])])
 
@@ -389,17 +296,17 @@ def test_bytes_outside_windows_1252_fall_back_to_latin_1(tmp_path):
 
 def test_quoted_csv_fields_keep_their_commas_and_newlines(tmp_path):
     text = 'Name,Address,Notes\n"Smith, Ann","1 Main St\nSpringfield","said ""hi"""\n\nBob,,\n'
-    table = read_table(_csv(tmp_path / "quoted.csv", text))
+    table = read_table(csv_file(tmp_path / "quoted.csv", text))
     assert table.rows == [(2, ["Smith, Ann", "1 Main St\nSpringfield", 'said "hi"']), (4, ["Bob", "", ""])]
 
 
 def test_a_single_column_csv_is_fine(tmp_path):
-    table = read_table(_csv(tmp_path / "emails.csv", "Email\nann@example.org\n"))
+    table = read_table(csv_file(tmp_path / "emails.csv", "Email\nann@example.org\n"))
     assert (table.headers, table.rows) == (["Email"], [(2, ["ann@example.org"])])
 
 
 def test_a_csv_with_an_unknown_separator_asks_for_a_real_one(tmp_path):
-    _refused(_csv(tmp_path / "colons.csv", "Name:Email\nAnn:ann@example.org\n"), ONE_COLUMN)
+    _refused(csv_file(tmp_path / "colons.csv", "Name:Email\nAnn:ann@example.org\n"), ONE_COLUMN)
 
 
 @pytest.mark.parametrize(
@@ -436,11 +343,13 @@ def test_a_zip_renamed_to_csv_is_refused(tmp_path, several_sheets):
 
 
 def test_empty_and_header_only_csv_files_are_refused(tmp_path):
-    _refused(_csv(tmp_path / "blank.csv", "\r\n ,  , \r\n\r\n"), EMPTY)
-    _refused(_csv(tmp_path / "header.csv", "Name,Email\n,\n"), NO_DATA)
-    _refused(_csv(tmp_path / "zero.csv", ""), EMPTY)
+    _refused(csv_file(tmp_path / "blank.csv", "\r\n ,  , \r\n\r\n"), EMPTY)
+    _refused(csv_file(tmp_path / "header.csv", "Name,Email\n,\n"), NO_DATA)
+    _refused(csv_file(tmp_path / "zero.csv", ""), EMPTY)
 
 
 def test_a_csv_with_too_many_columns_is_refused(tmp_path):
     header = ",".join(f"Column {i}" for i in range(1, 302))
-    _refused(_csv(tmp_path / "wide.csv", f"{header}\n1\n"), "The sheet has 301 columns; at most 200 can be imported.")
+    _refused(
+        csv_file(tmp_path / "wide.csv", f"{header}\n1\n"), "The sheet has 301 columns; at most 200 can be imported."
+    )
