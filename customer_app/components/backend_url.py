@@ -27,4 +27,7 @@ def download_link(label: str, path: rx.Var, *, link_id: str) -> rx.Component:
         id=link_id,
         download="",
         class_name="download-link",
+        # Reflex renders links with the client-side router, which would treat a same-origin download (the
+        # single-port production server) as a page of the app: let the browser fetch it instead.
+        custom_attrs={"reloadDocument": True},
     )

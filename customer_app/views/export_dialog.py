@@ -94,6 +94,7 @@ def _choices() -> rx.Component:
             rx.vstack(rx.foreach(S.columns, _column), spacing="1", width="100%"),
             max_height="260px",
             type="auto",
+            scrollbars="vertical",
             class_name="export-columns",
         ),
         rx.hstack(

@@ -1,0 +1,154 @@
+"""Download links: the holder of a fresh link gets the private file; anyone else, or anything stale, gets a 404."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from customer_app.api import api
+from customer_app.models.customer import utcnow
+from customer_app.models.transfer import DownloadLink
+from customer_app.services import downloads
+from customer_app.services.downloads import LINK_TTL, create_link
+
+EXPIRED = "This download link has expired. Start the export again."
+
+
+@pytest.fixture(autouse=True)
+def folders(tmp_path, monkeypatch) -> dict[str, Path]:
+    """Private export and import folders of this test (the settings read them on every access)."""
+    exports, imports = tmp_path / "exports", tmp_path / "imports"
+    exports.mkdir()
+    imports.mkdir()
+    monkeypatch.setenv("EXPORT_DIR", str(exports))
+    monkeypatch.setenv("IMPORT_DIR", str(imports))
+    return {"exports": exports, "imports": imports}
+
+
+@pytest.fixture
+def client(app_db) -> TestClient:
+    """A browser talking to the download route, which reads the test database."""
+    with TestClient(api) as client:
+        yield client
+
+
+@pytest.fixture
+def export_file(folders) -> Path:
+    path = folders["exports"] / "Xk2-private.csv"
+    path.write_bytes("\ufeffCustomer ID,Name\r\n1,Zoë\r\n".encode())
+    return path
+
+
+def link_to(path: Path, admin, session, name: str = "customers.csv") -> str:
+    url = create_link(path, name, actor=admin, session=session)
+    session.commit()
+    return url
+
+
+def assert_gone(response) -> None:
+    assert response.status_code == 404
+    assert response.text == EXPIRED
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_the_holder_of_a_link_downloads_the_exact_file_and_nothing_caches_it(client, admin, session, export_file):
+    url = link_to(export_file, admin, session)
+    assert url.startswith("/api/download/")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content == export_file.read_bytes()
+    assert response.headers["content-disposition"] == 'attachment; filename="customers.csv"'
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert client.get(url).content == export_file.read_bytes()  # usable again until it expires
+
+
+def test_an_import_report_in_the_import_folder_downloads_too(client, admin, session, folders):
+    report = folders["imports"] / "report.xlsx"
+    report.write_bytes(b"PK\x03\x04 report")
+    response = client.get(link_to(report, admin, session, "import-errors.xlsx"))
+    assert response.status_code == 200 and response.content == b"PK\x03\x04 report"
+    assert 'filename="import-errors.xlsx"' in response.headers["content-disposition"]
+
+
+def test_an_unknown_token_says_the_link_has_expired(client, admin, session, export_file):
+    link_to(export_file, admin, session)
+    assert_gone(client.get("/api/download/not-a-real-token"))
+
+
+def test_a_link_stops_working_when_it_expires(client, admin, session, export_file):
+    url = link_to(export_file, admin, session)
+    link = session.exec(select(DownloadLink)).one()
+    assert link.expires_at - utcnow() <= LINK_TTL
+    assert link.expires_at - utcnow() > LINK_TTL - timedelta(minutes=1)
+    link.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(link)
+    session.commit()
+    assert_gone(client.get(url))
+
+
+def test_expired_links_are_cleared_when_a_new_one_is_made(admin, session, export_file):
+    link_to(export_file, admin, session)
+    old = session.exec(select(DownloadLink)).one()
+    old.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(old)
+    session.commit()
+    fresh = link_to(export_file, admin, session).removeprefix("/api/download/")
+    assert [link.token_hash for link in session.exec(select(DownloadLink))] == [downloads.token_hash(fresh)]
+
+
+@pytest.mark.parametrize("change", ["deactivated", "demoted to staff", "made read-only"])
+def test_a_link_dies_with_its_holders_right_to_export(change, client, admin, admin_user, session, export_file):
+    url = link_to(export_file, admin, session)
+    assert client.get(url).status_code == 200
+    if change == "deactivated":
+        admin_user.active = False
+    else:
+        admin_user.role = "staff" if change == "demoted to staff" else "read_only"
+    session.add(admin_user)
+    session.commit()
+    assert_gone(client.get(url))
+
+
+def test_a_link_whose_holder_was_deleted_is_gone(client, admin, admin_user, session, export_file):
+    url = link_to(export_file, admin, session)
+    session.execute(text("DELETE FROM staff_user WHERE id = :id"), {"id": admin_user.id})
+    session.commit()
+    assert_gone(client.get(url))
+
+
+def test_a_link_to_a_file_outside_the_private_folders_is_refused(client, admin, session, tmp_path):
+    elsewhere = tmp_path / "elsewhere" / "secrets.txt"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("not for download")
+    assert not any(elsewhere.is_relative_to(folder) for folder in downloads.private_folders())
+    assert_gone(client.get(link_to(elsewhere, admin, session, "secrets.txt")))
+
+
+def test_a_link_cannot_climb_out_of_the_export_folder(client, admin, session, folders, tmp_path):
+    (tmp_path / "outside.txt").write_text("not for download")
+    sneaky = folders["exports"] / ".." / "outside.txt"
+    assert_gone(client.get(link_to(sneaky, admin, session, "outside.txt")))
+
+
+def test_a_link_to_a_folder_is_refused(client, admin, session, folders):
+    assert_gone(client.get(link_to(folders["exports"], admin, session, "exports")))
+
+
+def test_a_link_to_a_deleted_file_is_gone(client, admin, session, export_file):
+    url = link_to(export_file, admin, session)
+    export_file.unlink()
+    assert_gone(client.get(url))
+
+
+def test_only_the_hash_of_the_token_is_stored(admin, session, engine, export_file):
+    raw = link_to(export_file, admin, session).removeprefix("/api/download/")
+    assert len(raw) >= 40  # unguessable
+    with engine.connect() as connection:
+        stored = [tuple(map(str, row)) for row in connection.execute(text("SELECT * FROM download_link"))]
+    assert len(stored) == 1
+    assert not any(raw in value for value in stored[0])
+    assert downloads.token_hash(raw) in stored[0]
