@@ -91,6 +91,7 @@ def is_risky(value: object) -> bool:
 
 def checked_columns(keys: Iterable[str]) -> list[Column]:
     """The chosen columns in the chosen order; the customer ID always comes first so re-imports can match."""
+    keys = list(keys)
     chosen = [key for key in dict.fromkeys(keys) if key in COLUMNS and key != "id"]
     unknown = [key for key in keys if key not in COLUMNS]
     if unknown:
@@ -197,6 +198,7 @@ def write_export(
 
     `progress` hears the number of rows written so far, every chunk.
     """
+    require(actor, "customer.export")
     if file_format not in WRITERS:
         raise ValidationError({"format": "Choose xlsx or CSV."})
     columns = checked_columns(keys)

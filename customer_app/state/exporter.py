@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 
 import reflex as rx
 
@@ -16,6 +17,7 @@ from customer_app.state.customer_list import CustomerListState
 from customer_app.state.rows import parse_ids
 
 POLL_SECONDS = 0.3
+log = logging.getLogger(__name__)
 CHOOSABLE = [key for key in DEFAULT_COLUMNS if key != "id"]  # the customer ID is always written first
 
 
@@ -156,7 +158,8 @@ class ExportState(rx.State):
         except PermissionDenied as exc:
             return await refusal(self, exc)
         with session_scope() as session:
-            export_configs.delete_config(int(config_id), actor=actor, session=session)
+            for config in parse_ids([config_id]):
+                export_configs.delete_config(config, actor=actor, session=session)
         self._load_configs(actor)
         return None
 
@@ -189,9 +192,15 @@ class ExportState(rx.State):
                 self.running = False
                 self.error = "; ".join(getattr(exc, "errors", {}).values()) or str(exc)
             return None
+        except Exception:
+            log.exception("Export failed")
+            async with self:
+                self.running, self.error = False, "The export failed. Try again; if it fails again, tell an admin."
+            return None
         async with self:
             self.running, self.done_rows, self.total_rows = False, count, count
-            self.download_url, self.download_label = url, f"Download {count:,} customers (.{file_format})"
+            noun = "customer" if count == 1 else "customers"
+            self.download_url, self.download_label = url, f"Download {count:,} {noun} (.{file_format})"
         # Start the download at once; the link stays in the pop-up in case the browser blocks it.
         return rx.call_script("document.getElementById('export-download')?.click()")
 
