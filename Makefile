@@ -60,6 +60,7 @@ bench: install-dev  ## benchmarks; each prints ratios against a baseline from th
 	$(PY) bench/bench_list.py
 	$(PY) bench/bench_live.py
 	$(PY) bench/bench_export.py
+	$(PY) bench/bench_import.py
 
 lint: install-dev
 	.venv/bin/ruff check .
