@@ -3,16 +3,15 @@
 import json
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from customer_app.errors import ImportFileError, NotFoundError, ValidationError
-from customer_app.models.customer import Customer, CustomerInput, utcnow
+from customer_app.models.customer import Customer, utcnow
 from customer_app.models.transfer import ImportChange, ImportJob
 from customer_app.services import audit, import_files, spreadsheet
 from customer_app.services.customers import derived_fields
@@ -48,24 +47,6 @@ class Preview:
     rows: list[Outcome]
     total: int
     has_report: bool = False
-
-
-@dataclass
-class UndoConflict:
-    """A customer changed by someone after the import: undo leaves it alone unless told otherwise."""
-
-    customer_id: int
-    name: str
-    fields: list[str] = field(default_factory=list)
-
-
-@dataclass
-class UndoResult:
-    """What an undo did."""
-
-    removed: int = 0
-    restored: int = 0
-    left_alone: int = 0
 
 
 def upload_path(job: ImportJob) -> Path:
@@ -313,91 +294,6 @@ def cancel_import(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
         discard_files(job)
     session.add(job)
     return job
-
-
-def undo_conflicts(job_id: int, *, session: Session) -> list[UndoConflict]:
-    """Customers the import touched that someone changed afterwards, with the fields in question."""
-    conflicts = []
-    for change, customer in _changed_customers(job_id, session):
-        fields = _conflicting_fields(change, customer)
-        if fields:
-            conflicts.append(UndoConflict(customer.id, customer.display_name, fields))
-    return conflicts
-
-
-def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool = False) -> UndoResult:
-    """Remove the customers an import created and put back the fields it changed.
-
-    Customers changed by someone after the import are left alone unless `overwrite` is given.
-    """
-    require(actor, "customer.import")
-    job = get_job(job_id, session=session)
-    if job.status not in ("done", "cancelled") or job.undone_at is not None:
-        raise ValidationError({"undo": "Only a finished import can be undone, once."})
-    result, removed = UndoResult(), []
-    for change, customer in _changed_customers(job_id, session):
-        if _conflicting_fields(change, customer) and not overwrite:
-            result.left_alone += 1
-            continue
-        if change.action == "create":
-            removed.append((customer.id, f"Removed {customer.display_name} (undo of import #{job.id})"))
-            continue
-        before = {name: _from_json(name, value) for name, value in json.loads(change.before).items()}
-        values = CustomerInput.model_validate(_input_fields(customer) | before)
-        session.execute(
-            update(Customer)
-            .where(col(Customer.id) == customer.id)
-            .values(**before, **derived_fields(values), version=Customer.version + 1, updated_at=utcnow())
-        )
-        audit.record(
-            session,
-            actor=actor,
-            action="update",
-            entity_type="customer",
-            entity_id=customer.id,
-            summary=f"Restored {customer.display_name} as before import #{job.id}",
-            changes=audit.field_changes(_input_fields(customer), _input_fields(customer) | before),
-        )
-        result.restored += 1
-    if removed:
-        ids = [row_id for row_id, _ in removed]
-        for start in range(0, len(ids), CHUNK):
-            session.execute(delete(Customer).where(col(Customer.id).in_(ids[start : start + CHUNK])))
-        audit.record_many(session, actor=actor, action="purge", entity_type="customer", summaries=removed)
-        result.removed = len(removed)
-    session.expire_all()
-    job.status, job.undone_at = "undone", utcnow()
-    job.message = f"Undone: {result.removed:,} removed, {result.restored:,} restored, {result.left_alone:,} left alone."
-    session.add(job)
-    return result
-
-
-def _changed_customers(job_id: int, session: Session):
-    """Each recorded change of a job with its customer as it is now (customers deleted since are skipped)."""
-    query = (
-        select(ImportChange, Customer)
-        .join(Customer, col(Customer.id) == col(ImportChange.customer_id))
-        .where(col(ImportChange.job_id) == job_id, col(Customer.deleted_at).is_(None))
-        .order_by(col(ImportChange.id))
-    )
-    yield from session.exec(query)
-
-
-def _conflicting_fields(change: ImportChange, customer: Customer) -> list[str]:
-    if change.action == "create":
-        return ["(edited after the import)"] if customer.version != 1 else []
-    after = json.loads(change.after)
-    return [
-        name for name, value in after.items() if json.dumps(getattr(customer, name), default=str) != json.dumps(value)
-    ]
-
-
-def _input_fields(customer: Customer) -> dict[str, object]:
-    return {name: getattr(customer, name) for name in CustomerInput.model_fields}
-
-
-def _from_json(name: str, value: object) -> object:
-    return date.fromisoformat(value) if name == "date_of_birth" and isinstance(value, str) else value
 
 
 def import_history(*, actor: Actor, session: Session, offset: int = 0, limit: int = 25) -> tuple[list[ImportJob], int]:

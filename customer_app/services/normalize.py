@@ -1,5 +1,6 @@
 """Normalisers for the values people type: names, e-mails, phones, VAT numbers, websites."""
 
+import functools
 import re
 import unicodedata
 
@@ -21,7 +22,13 @@ def fold(value: str) -> str:
     """Case- and accent-insensitive form used for sorting and searching."""
     if value.isascii():  # nothing to decompose: the common case, ~10x faster
         return value.casefold()
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    # Word by word (a space never combines with its neighbours), so repeated names are folded once.
+    return " ".join(_fold_word(word) for word in value.split(" "))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

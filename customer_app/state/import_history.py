@@ -7,7 +7,7 @@ import reflex as rx
 from customer_app.db import session_scope
 from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.models.transfer import ImportJob
-from customer_app.services import imports
+from customer_app.services import import_undo, imports
 from customer_app.state.admin_rows import ALLOWED, DENIED, when
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.importer import ImportState
@@ -113,7 +113,7 @@ class ImportHistoryState(rx.State):
             return await refusal(self, exc)
         self.undo_id = int(job_id)
         with session_scope() as session:
-            found = imports.undo_conflicts(self.undo_id, session=session)
+            found = import_undo.undo_conflicts(self.undo_id, session=session)
         self.conflict_count = len(found)
         self.conflicts = [f"{c.name}: {', '.join(c.fields)}" for c in found[:CONFLICTS_SHOWN]]
         self.undo_open = True
@@ -130,7 +130,7 @@ class ImportHistoryState(rx.State):
             actor = await actor_for(self, "customer.import")
             self.undo_busy = True
             with session_scope() as session:
-                result = imports.undo_import(self.undo_id, actor=actor, session=session, overwrite=overwrite)
+                result = import_undo.undo_import(self.undo_id, actor=actor, session=session, overwrite=overwrite)
         except PermissionDenied as exc:
             return await refusal(self, exc)
         except CustomerAppError as exc:

@@ -11,7 +11,7 @@ from sqlmodel import select
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
 from customer_app.models.customer import Customer
 from customer_app.models.transfer import ImportChange, ImportJob
-from customer_app.services import customers, export, import_files, imports
+from customer_app.services import customers, export, import_files, import_undo, imports
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.import_mapping import auto_map
 from customer_app.services.import_rows import Plan
@@ -139,7 +139,7 @@ def test_cancel_stops_between_chunks_and_what_was_imported_can_be_undone(session
     assert done.status == "cancelled" and "2 of 6" in done.message
     session.expire_all()
     assert len(names(session)) == 2
-    imports.undo_import(job.id, actor=admin, session=session)
+    import_undo.undo_import(job.id, actor=admin, session=session)
     session.commit()
     assert names(session) == []
 
@@ -159,16 +159,16 @@ def test_undo_reverts_creates_and_updates_and_leaves_later_changes_alone(session
         grace.id, validate_customer(raw, phone_region="US"), actor=admin, session=session, expected_version=1
     )
     session.commit()
-    conflicts = imports.undo_conflicts(job.id, session=session)
+    conflicts = import_undo.undo_conflicts(job.id, session=session)
     assert [c.name for c in conflicts] == ["Grace Brewster Hopper"]
-    result = imports.undo_import(job.id, actor=admin, session=session)
+    result = import_undo.undo_import(job.id, actor=admin, session=session)
     session.commit()
     assert (result.removed, result.restored, result.left_alone) == (1, 1, 1)
     assert names(session) == ["Alan Turing", "Grace Brewster Hopper"]
     assert session.get(Customer, alan.id).position == "Mathematician"
     assert session.get(ImportJob, job.id).status == "undone"
     with pytest.raises(ValidationError, match="once"):
-        imports.undo_import(job.id, actor=admin, session=session)
+        import_undo.undo_import(job.id, actor=admin, session=session)
 
 
 def test_undo_can_overwrite_later_changes_when_asked(session, engine, admin, add):
@@ -182,7 +182,7 @@ def test_undo_can_overwrite_later_changes_when_asked(session, engine, admin, add
     session.commit()
     changes = session.exec(select(ImportChange).where(ImportChange.job_id == job.id)).all()
     assert [json.loads(c.before) for c in changes] == [{"last_name": "Turing"}]
-    imports.undo_import(job.id, actor=admin, session=session, overwrite=True)
+    import_undo.undo_import(job.id, actor=admin, session=session, overwrite=True)
     session.commit()
     session.expire_all()
     assert session.get(Customer, alan.id).last_name == "Turing"
