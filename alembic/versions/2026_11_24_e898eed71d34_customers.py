@@ -96,7 +96,8 @@ def _create_search_index() -> None:
         for statement in _SQLITE_SEARCH:
             op.execute(statement)
     elif dialect == "postgresql":
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # In public, where every schema's search path finds it (created in a private schema it would vanish with it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
         op.execute("CREATE INDEX ix_customer_search_trgm ON customer USING gin (search_text gin_trgm_ops)")
 
 

@@ -28,9 +28,11 @@ ACTION_LABELS = {
     "reactivate": "Reactivated",
     "password_reset_requested": "Password reset requested",
     "password_reset": "Password reset",
+    "import": "Imported",
+    "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)
-ENTITY_TYPES = ("customer", "staff")
+ENTITY_TYPES = ("customer", "staff", "import")
 FIELD_LABELS = {
     "kind": "Type",
     "first_name": "First name",

@@ -85,6 +85,14 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
         audit.record_many(session, actor=actor, action="purge", entity_type="customer", summaries=removed)
         result.removed = len(removed)
     session.expire_all()
+    audit.record(
+        session,
+        actor=actor,
+        action="undo_import",
+        entity_type="import",
+        entity_id=job.id,
+        summary=f"Undid the import of {job.file_name}: {result.removed:,} removed, {result.restored:,} restored",
+    )
     job.status, job.undone_at = "undone", utcnow()
     job.message = f"Undone: {result.removed:,} removed, {result.restored:,} restored, {result.left_alone:,} left alone."
     session.add(job)

@@ -4,6 +4,7 @@ import json
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, update
@@ -34,6 +35,7 @@ from customer_app.settings import settings
 
 CHUNK = 1000  # rows classified and written per transaction: progress moves, locks stay short
 PREVIEW_ROWS = 200
+ABANDONED_AFTER = timedelta(days=1)
 MODES = {"both": "Create and update", "create": "Create only", "update": "Update only"}
 ACTIVE = ("running", "cancelling")
 _COUNTERS = {NEW: "created_count", UPDATE: "updated_count", UNCHANGED: "unchanged_count", SKIPPED: "skipped_count"}
@@ -78,6 +80,7 @@ def store_upload(chunks: Iterable[bytes], file_name: str, *, actor: Actor, sessi
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    _discard_abandoned(session)
     job = ImportJob(
         file_name=Path(file_name).name[:255],
         stored_as=stored_as,
@@ -87,6 +90,20 @@ def store_upload(chunks: Iterable[bytes], file_name: str, *, actor: Actor, sessi
     session.add(job)
     session.flush()
     return job
+
+
+def _discard_abandoned(session: Session) -> None:
+    """Uploads nobody imported within a day go, with their files (they hold customer data)."""
+    cutoff = utcnow() - ABANDONED_AFTER
+    stale = select(ImportJob).where(col(ImportJob.status) == "uploaded", col(ImportJob.created_at) < cutoff)
+    for job in session.exec(stale):
+        discard_files(job)
+        job.status, job.finished_at, job.message = (
+            "cancelled",
+            utcnow(),
+            "Not imported within a day; the file was deleted.",
+        )
+        session.add(job)
 
 
 def get_job(job_id: int, *, session: Session) -> ImportJob:
@@ -179,6 +196,14 @@ def run_import(
             session.commit()
             if progress is not None:
                 progress(job)
+        audit.record(
+            session,
+            actor=actor,
+            action="import",
+            entity_type="import",
+            entity_id=job.id,
+            summary=f"Imported {job.file_name}: {summary(job)}",
+        )
         return _finish(session, job, "done", "")
 
 

@@ -285,7 +285,8 @@ class ImportState(rx.State):
         except CustomerAppError as exc:
             self.error = "; ".join(getattr(exc, "errors", {}).values()) or str(exc)
             return None
-        threading.Thread(target=_run, args=(job.id, actor), daemon=True, name=f"import-{job.id}").start()
+        loop = asyncio.get_running_loop()
+        threading.Thread(target=_run, args=(job.id, actor, loop), daemon=True, name=f"import-{job.id}").start()
         self._show_job(job)
         return ImportState.follow_job
 
@@ -327,7 +328,6 @@ class ImportState(rx.State):
     @rx.event(background=True)
     async def follow_job(self):
         """Show the running job's progress until it ends (the work itself runs on its own thread)."""
-        seen = -1
         while True:
             async with self:
                 job_id = self.job_id
@@ -335,9 +335,6 @@ class ImportState(rx.State):
                 job = session.get(ImportJob, job_id)
             if job is None:
                 return
-            if job.done_rows != seen:
-                seen = job.done_rows
-                await hub.announce("import")  # other people's lists show the new customers as they arrive
             async with self:
                 if self.job_id != job_id:
                     return
@@ -347,10 +344,15 @@ class ImportState(rx.State):
             await asyncio.sleep(POLL_SECONDS)
 
 
-def _run(job_id: int, actor: Actor) -> None:
+def _run(job_id: int, actor: Actor, loop: asyncio.AbstractEventLoop) -> None:
     """The import itself, on a thread of its own so that leaving the page does not stop it."""
+
+    def announce(_job: ImportJob) -> None:
+        # Every written chunk wakes the open customer lists, whether or not the admin still watches the import.
+        asyncio.run_coroutine_threadsafe(hub.announce("import"), loop)
+
     try:
-        imports.run_import(job_id, actor=actor, engine=db.engine())
+        imports.run_import(job_id, actor=actor, engine=db.engine(), progress=announce)
     except Exception as exc:  # a crash must still end the job, or it would block every later import
         with session_scope() as session:
             imports.fail_job(job_id, f"The import stopped: {exc}", session=session)

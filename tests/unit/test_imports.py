@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
 from customer_app.models.customer import Customer
+from customer_app.models.staff import AuditEvent
 from customer_app.models.transfer import ImportChange, ImportJob
 from customer_app.services import customers, export, import_files, import_undo, imports
 from customer_app.services.customer_validation import validate_customer
@@ -210,3 +211,29 @@ def test_an_export_reimports_with_zero_changes(session, engine, admin, add, priv
         _, preview = previewed(session, admin, path.read_bytes(), f"export.{file_format}", match_on="id")
         assert preview.counts["unchanged"] == 3, (file_format, preview.rows)
         assert sum(preview.counts.values()) == 3
+
+
+def test_an_upload_nobody_imports_within_a_day_is_deleted(session, admin):
+    old = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    old_file = imports.upload_path(old)
+    old.created_at -= imports.ABANDONED_AFTER
+    session.add(old)
+    session.commit()
+    upload(session, admin, csv_bytes([("Alan", "Turing", "alan@example.com", "")]))
+    session.commit()
+    assert not old_file.exists()
+    assert session.get(ImportJob, old.id).status == "cancelled"
+
+
+def test_the_import_and_its_undo_are_in_the_audit_trail(session, engine, admin):
+    job, _ = previewed(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]), "people.csv")
+    commit(session, engine, admin, job)
+    import_undo.undo_import(job.id, actor=admin, session=session)
+    session.commit()
+    events = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "import").order_by(AuditEvent.id)).all()
+    assert [(e.action, e.summary) for e in events] == [
+        ("import", "Imported people.csv: 1 created"),
+        ("undo_import", "Undid the import of people.csv: 1 removed, 0 restored"),
+    ]
+    created = session.exec(select(AuditEvent).where(AuditEvent.action == "create")).one()
+    assert created.summary == f"Created Ada Lovelace (import #{job.id})"
