@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, func, insert, select
 
 from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES, Customer, CustomerInput, CustomerKind, utcnow
+from customer_app.services import search_index
 from customer_app.services.customers import derived_fields
 from customer_app.services.normalize import fold
 
@@ -96,7 +97,6 @@ ORG_WORDS = [
 ORG_SUFFIX = ["Holdings", "Trading", "Labs", "Foundation", "Partners", "Group", "Services", "Ministry", "GmbH"]
 AREAS = ["212", "415", "617", "312", "206", "303", "512", "646", "718", "919"]
 BULK_FROM = 10_000
-_INSERT_TRIGGER = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'customer_fts_insert'"
 LONG_NAME = "Maximiliane-Alexandrina von Hohenzollern-Sigmaringen-Wittelsbach"
 
 
@@ -141,7 +141,7 @@ def insert_demo(connection: Connection, count: int, *, chunk: int = 5000, pictur
     bulk = connection.dialect.name == "sqlite" and count >= BULK_FROM
     if bulk:
         # Filling the search index row by row (its insert trigger) is ~40% of a big load: rebuild it once instead.
-        create_trigger = connection.exec_driver_sql(_INSERT_TRIGGER).scalar_one()
+        create_trigger = connection.exec_driver_sql(search_index.INSERT_TRIGGER).scalar_one()
         connection.exec_driver_sql("DROP TRIGGER customer_fts_insert")
     now = utcnow()
     start = connection.execute(select(func.coalesce(func.max(Customer.id), 0))).scalar_one()

@@ -12,7 +12,8 @@ from customer_app.errors import ImportFileError, PermissionDenied, ValidationErr
 from customer_app.models.customer import Customer
 from customer_app.models.staff import AuditEvent
 from customer_app.models.transfer import ImportChange, ImportJob
-from customer_app.services import customers, export, import_files, import_undo, imports
+from customer_app.services import customers, export, import_files, import_undo, imports, search_index
+from customer_app.services.customer_queries import ListQuery, list_customers
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.import_mapping import auto_map
 from customer_app.services.import_rows import Plan
@@ -237,3 +238,14 @@ def test_the_import_and_its_undo_are_in_the_audit_trail(session, engine, admin):
     ]
     created = session.exec(select(AuditEvent).where(AuditEvent.action == "create")).one()
     assert created.summary == f"Created Ada Lovelace (import #{job.id})"
+
+
+def test_imported_customers_are_found_by_search_at_once(session, engine, admin, backend):
+    job, _ = previewed(session, admin, csv_bytes([("Grace", "Hopper", "grace@example.com", "+1 415 555 0101")]))
+    commit(session, engine, admin, job)
+    for term in ("hopp", "grace@", "415555"):
+        found = list_customers(ListQuery("individual", term, "name", "asc", 1, 25), session=session)
+        assert [c.display_name for c in found] == ["Grace Hopper"], term
+    if backend == "sqlite":  # the insert trigger is back for everyone else's saves
+        trigger = session.connection().exec_driver_sql(search_index.INSERT_TRIGGER).scalar_one_or_none()
+        assert trigger is not None
