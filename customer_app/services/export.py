@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import case, func
+from sqlalchemy import DateTime, case, func, type_coerce
 from sqlmodel import Session, col, select
 
 from customer_app.errors import ValidationError
@@ -38,6 +38,9 @@ class Column:
 
     def csv_expression(self):
         """The expression with risky text already quote-prefixed by the database (fast: no Python per cell)."""
+        if self.key == "created_at":
+            # Read as a plain timestamp: UTC as stored, written without a zone (as in xlsx), and no Python per row.
+            return type_coerce(self.expression, DateTime())
         if not self.is_text or self.key == "kind":
             return self.expression
         return case(
