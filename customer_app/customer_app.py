@@ -5,9 +5,10 @@ import reflex as rx
 from customer_app import routes
 from customer_app.api import api
 from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, staff_page
-from customer_app.pages.customers import customers_page
+from customer_app.pages.customers import customer_page, customers_page
 from customer_app.pages.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.state.audit_log import AuditLogState
+from customer_app.state.customer_detail import CustomerDetailState
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.import_history import ImportHistoryState
 from customer_app.state.importer import ImportState
@@ -20,6 +21,7 @@ app = rx.App(stylesheets=["/styles.css"], api_transformer=api)
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),
     (routes.CUSTOMERS, "Customers", customers_page, CustomerListState.on_load),
+    (routes.CUSTOMER, "Customer", customer_page, CustomerDetailState.on_load),
     (routes.LOGIN, "Sign in", login_page, SignInState.on_login_load),
     (routes.SETUP, "Set up", setup_page, SignInState.on_setup_load),
     (routes.FORGOT, "Forgot password", forgot_page, None),

@@ -12,3 +12,9 @@ AUDIT = "/admin/audit"
 OUTBOX = "/admin/outbox"
 IMPORT = "/customers/import"
 IMPORTS = "/admin/imports"
+CUSTOMER = "/customers/[customer_ref]"
+
+
+def customer(customer_id: object) -> str:
+    """The address of one customer's page."""
+    return f"/customers/{customer_id}"

@@ -60,7 +60,7 @@ def layout(title: str, body: rx.Component, *, header_actions: list[rx.Component]
             class_name="app-header",
         ),
         rx.el.main(
-            rx.heading(title, size="6", margin_bottom="12px"),
+            rx.heading(title, size="6", margin_bottom="12px") if title else rx.fragment(),
             body,
             class_name="app-main",
         ),

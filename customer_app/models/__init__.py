@@ -1,6 +1,7 @@
 """Database tables and their input schemas; no UI code here."""
 
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind
+from customer_app.models.notes import CustomerNote
 from customer_app.models.staff import (
     AuditEvent,
     OneTimeToken,
@@ -17,6 +18,7 @@ __all__ = [
     "Customer",
     "CustomerInput",
     "CustomerKind",
+    "CustomerNote",
     "DownloadLink",
     "ExportConfig",
     "ImportChange",

@@ -5,6 +5,7 @@ import reflex as rx
 from customer_app.components.layout import layout
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_form import CustomerFormState
+from customer_app.views.customer_detail import customer_detail
 from customer_app.views.customer_dialog import customer_dialog
 from customer_app.views.customer_table import customer_table
 from customer_app.views.customer_toolbar import customer_toolbar
@@ -39,3 +40,8 @@ def customers_page() -> rx.Component:
         ),
         header_actions=[quick_insert()],
     )
+
+
+def customer_page() -> rx.Component:
+    """One customer: header, actions and tabs."""
+    return layout("", rx.vstack(customer_detail(), customer_dialog(), width="100%"), header_actions=[quick_insert()])

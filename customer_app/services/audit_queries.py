@@ -29,6 +29,8 @@ ACTION_LABELS = {
     "password_reset_requested": "Password reset requested",
     "password_reset": "Password reset",
     "import": "Imported",
+    "note_add": "Added a note",
+    "note_delete": "Deleted a note",
     "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)

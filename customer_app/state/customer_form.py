@@ -17,6 +17,7 @@ from customer_app.services.customer_validation import validate_customer
 from customer_app.services.normalize import format_phone
 from customer_app.settings import settings
 from customer_app.state.auth import actor_for, refusal
+from customer_app.state.customer_detail import CustomerDetailState
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.rows import parse_ids
 
@@ -181,12 +182,15 @@ class CustomerFormState(rx.State):
             return
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
-        created = not self.customer_id
+        created, saved_id = not self.customer_id, self.customer_id
         self._discard_uploads(keep=self.picture)
         self.open = False
         self._reset()
         page = await self.get_state(CustomerListState)
         await page._changed()
+        detail = await self.get_state(CustomerDetailState)
+        if saved_id and detail.customer_id == saved_id:  # edited from the customer's own page
+            await detail._load()
         return rx.toast.success("Customer created." if created else "Changes saved.")
 
     @rx.event

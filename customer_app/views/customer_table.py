@@ -98,7 +98,19 @@ def _row(row: rx.Var) -> rx.Component:
             )
         ),
         rx.table.cell(avatar(row["thumb"], row["initials"])),
-        rx.table.cell(rx.text(row["name"], weight="medium", class_name="truncate", title=row["name"])),
+        rx.table.cell(
+            rx.cond(
+                S.tab == "trash",
+                rx.text(row["name"], weight="medium", class_name="truncate", title=row["name"]),
+                rx.link(
+                    row["name"],
+                    href="/customers/" + row["id"],
+                    weight="medium",
+                    class_name="truncate",
+                    title=row["name"],
+                ),
+            )
+        ),
         rx.table.cell(rx.text(row["email"], class_name="truncate", title=row["email"])),
         rx.table.cell(rx.text(row["phone"], class_name="nowrap")),
         rx.table.cell(rx.text(row["company"], class_name="truncate", title=row["company"])),

@@ -1,0 +1,178 @@
+"""The customer page: header facts, the tab in the URL, recent history and notes, refreshed when others write."""
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import CustomerAppError, NotFoundError, PermissionDenied
+from customer_app.models.notes import CustomerNote
+from customer_app.services import notes
+from customer_app.services.audit_queries import customer_history
+from customer_app.services.customers import get_customer
+from customer_app.services.normalize import format_phone
+from customer_app.services.pictures import picture_filename
+from customer_app.state.admin_rows import AuditRow, audit_row, when
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.live import hub
+from customer_app.state.rows import initials, parse_ids
+
+TABS = ("overview", "notes")
+HISTORY_SHOWN = 10
+
+
+@dataclass
+class NoteRow:
+    """One note as the page shows it (the body is rendered as text, never as HTML)."""
+
+    id: str = ""
+    body: str = ""
+    author: str = ""
+    when: str = ""
+
+
+def note_row(note: CustomerNote) -> NoteRow:
+    return NoteRow(id=str(note.id), body=note.body, author=note.author_name or "Someone", when=when(note.created_at))
+
+
+class CustomerDetailState(rx.State):
+    """What one browser tab shows of one customer."""
+
+    status: str = ""  # "" while loading, "ok", "missing" (no such customer or in Trash)
+    customer_id: int = 0
+    header: dict[str, str] = {}
+    facts: list[list[str]] = []
+    tab: str = "overview"
+    history: list[AuditRow] = []
+    notes: list[NoteRow] = []
+    note_error: str = ""
+    note_form_key: int = 0
+    confirm_note_id: str = ""
+
+    @rx.event
+    async def on_load(self):
+        """Show the customer named in the URL, on the tab the URL asks for, and follow others' changes."""
+        self.tab = self.router.url.query_parameters.get("tab", "overview")
+        if self.tab not in TABS:
+            self.tab = "overview"
+        self.customer_id = (parse_ids(self.router.url.path.rstrip("/").rsplit("/", 1)[-1]) or [0])[0]
+        refused = await self._load()
+        return refused or CustomerDetailState.watch_changes
+
+    async def _load(self):
+        try:
+            actor = await actor_for(self, "customer.view")
+        except PermissionDenied as exc:
+            self.status = "missing"
+            return await refusal(self, exc)
+        with session_scope() as session:
+            try:
+                customer = get_customer(self.customer_id, session=session)
+            except NotFoundError:
+                self.status, self.header, self.notes, self.history = "missing", {}, [], []
+                return None
+            self.header = _header(customer)
+            self.facts = _facts(customer)
+            self.history = [audit_row(e) for e in customer_history(customer.id, actor=actor, session=session)][
+                :HISTORY_SHOWN
+            ]
+            self.notes = [note_row(n) for n in notes.list_notes(customer.id, actor=actor, session=session)]
+        self.status = "ok"
+        return None
+
+    @rx.event(background=True)
+    async def watch_changes(self):
+        """Refresh this customer whenever anyone changes customers or notes, until the page goes away."""
+        async with self:
+            token = self.router.session.client_token
+        async with hub.subscribe(token) as subscriber:
+            while hub.is_current(subscriber):
+                await subscriber.wake.wait()
+                subscriber.wake.clear()
+                async with hub.slots(), self:
+                    await self._load()
+
+    @rx.event
+    def set_tab(self, tab: str):
+        """Switch tab and put it in the address, so the link can be shared."""
+        if tab not in TABS:
+            return None
+        self.tab = tab
+        return rx.call_script(f"window.history.replaceState(null, '', '?tab={tab}')")
+
+    @rx.event
+    async def add_note(self, form: dict):
+        """Keep the typed note; everyone viewing this customer sees it appear."""
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                notes.add_note(self.customer_id, str(form.get("note", "")), actor=actor, session=session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except CustomerAppError as exc:
+            self.note_error = "; ".join(getattr(exc, "errors", {}).values()) or str(exc)
+            return None
+        self.note_error, self.note_form_key = "", self.note_form_key + 1
+        await self._changed()
+        return None
+
+    @rx.event
+    def ask_delete_note(self, note_id: str):
+        self.confirm_note_id = note_id
+
+    @rx.event
+    def set_confirm_open(self, is_open: bool):
+        if not is_open:
+            self.confirm_note_id = ""
+
+    @rx.event
+    async def delete_note(self):
+        """Delete the note the confirmation was about."""
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                for note_id in parse_ids(self.confirm_note_id):
+                    notes.delete_note(note_id, actor=actor, session=session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except CustomerAppError as exc:
+            self.confirm_note_id = ""
+            return rx.toast.error(str(exc))
+        self.confirm_note_id = ""
+        await self._changed()
+        return rx.toast.success("Note deleted.")
+
+    async def _changed(self) -> None:
+        await self._load()
+        await hub.announce(self.router.session.client_token)
+
+
+def _header(customer) -> dict[str, str]:
+    picture = f"pictures/{picture_filename(customer.picture, 512)}" if customer.picture else ""
+    return {
+        "id": str(customer.id),
+        "name": customer.display_name or "(no name)",
+        "initials": initials(customer.display_name),
+        "picture": picture,
+        "kind": "Individual" if customer.kind == "individual" else "Institution",
+        "email": customer.email or "",
+        "phone": format_phone(customer.phone or customer.mobile),
+    }
+
+
+def _facts(customer) -> list[list[str]]:
+    """Label and value of each key fact that has a value."""
+    pairs = [
+        ("Company", customer.company_name),
+        ("Position", customer.position),
+        ("Mobile", format_phone(customer.mobile)),
+        ("Fax", format_phone(customer.fax)),
+        ("Website", customer.website),
+        ("VAT number", customer.vat_number),
+        ("Date of birth", customer.date_of_birth.isoformat() if customer.date_of_birth else ""),
+        ("Gender", customer.gender),
+        ("Ownership type", customer.ownership_type),
+        ("Customer since", when(customer.created_at)),
+        ("Footnotes", customer.footnotes),
+    ]
+    return [[label, str(value)] for label, value in pairs if value]

@@ -1,0 +1,199 @@
+"""The customer page: a header with the main actions, then tabs (Overview and Notes so far)."""
+
+import reflex as rx
+
+from customer_app import routes
+from customer_app.components.avatar import avatar
+from customer_app.components.change_list import change_list
+from customer_app.components.confirm_dialog import confirm_dialog
+from customer_app.state.auth import AuthState
+from customer_app.state.customer_detail import CustomerDetailState as S
+from customer_app.state.customer_form import CustomerFormState
+
+
+def _header() -> rx.Component:
+    h = S.header
+    contact = rx.hstack(
+        rx.cond(h["email"] != "", rx.hstack(rx.icon("mail", size=14), rx.text(h["email"]), align="center")),
+        rx.cond(h["phone"] != "", rx.hstack(rx.icon("phone", size=14), rx.text(h["phone"]), align="center")),
+        spacing="4",
+        wrap="wrap",
+        class_name="muted",
+    )
+    return rx.flex(
+        avatar(h["picture"], h["initials"], size="6"),
+        rx.vstack(
+            rx.hstack(
+                rx.heading(h["name"], size="6", class_name="wrap-anywhere"),
+                rx.badge(h["kind"], variant="soft"),
+                align="center",
+                wrap="wrap",
+            ),
+            contact,
+            spacing="1",
+            flex="1",
+            min_width="0",
+        ),
+        rx.cond(
+            AuthState.can_edit,
+            rx.hstack(
+                rx.button(
+                    rx.icon("pencil", size=16), "Edit", variant="soft", on_click=CustomerFormState.open_edit(h["id"])
+                ),
+                spacing="2",
+            ),
+        ),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+        width="100%",
+        class_name="customer-header",
+    )
+
+
+def _fact(fact: rx.Var) -> rx.Component:
+    return rx.fragment(rx.el.dt(fact[0], class_name="muted"), rx.el.dd(fact[1], class_name="wrap-anywhere"))
+
+
+def _history_event(row: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.text(row.when, size="1", class_name="muted nowrap"),
+            rx.text(row.who, size="1", weight="medium"),
+            rx.badge(row.action, variant="soft", color_scheme="gray", size="1"),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(row.changes.length() > 0, change_list(row.changes), rx.text(row.what, size="1", class_name="muted")),
+        class_name="history-event",
+    )
+
+
+def _overview() -> rx.Component:
+    return rx.flex(
+        rx.card(
+            rx.heading("Key facts", size="3", margin_bottom="8px"),
+            rx.cond(
+                S.facts.length() > 0,
+                rx.el.dl(rx.foreach(S.facts, _fact), class_name="fact-list"),
+                rx.text("Nothing more is recorded yet.", class_name="muted"),
+            ),
+            rx.text(S.notes.length().to_string() + " note(s)", size="2", margin_top="8px"),
+            flex="1",
+            min_width="280px",
+        ),
+        rx.card(
+            rx.heading("Recent history", size="3", margin_bottom="8px"),
+            rx.cond(
+                S.history.length() > 0,
+                rx.el.ol(rx.foreach(S.history, _history_event), class_name="history-list"),
+                rx.text("Nothing recorded yet.", class_name="muted"),
+            ),
+            flex="1",
+            min_width="280px",
+        ),
+        spacing="4",
+        wrap="wrap",
+        width="100%",
+    )
+
+
+def _note(note: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.text(note.author, size="2", weight="medium"),
+            rx.text(note.when, size="1", class_name="muted"),
+            rx.spacer(),
+            rx.cond(
+                AuthState.can_edit,
+                rx.icon_button(
+                    rx.icon("trash-2", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    aria_label="Delete note",
+                    on_click=S.ask_delete_note(note.id),
+                ),
+            ),
+            align="center",
+            width="100%",
+        ),
+        # React renders this as text: markup typed into a note is shown, never run.
+        rx.text(note.body, class_name="note-body"),
+        width="100%",
+        data_testid="note",
+    )
+
+
+def _notes() -> rx.Component:
+    form = rx.form(
+        rx.vstack(
+            rx.el.label("New note", html_for="new-note", class_name="field-label"),
+            rx.text_area(id="new-note", name="note", rows="3", max_length=5000, width="100%"),
+            rx.cond(S.note_error != "", rx.text(S.note_error, color_scheme="red", size="1", role="alert")),
+            rx.button(rx.icon("send", size=14), "Send", type="submit"),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=S.add_note,
+        key=S.note_form_key,
+        width="100%",
+    )
+    return rx.vstack(
+        rx.cond(AuthState.can_edit, form),
+        rx.cond(
+            S.notes.length() > 0,
+            rx.vstack(rx.foreach(S.notes, _note), spacing="2", width="100%"),
+            rx.text("No notes yet.", class_name="muted"),
+        ),
+        confirm_dialog(
+            open_=S.confirm_note_id != "",
+            title="Delete this note?",
+            body="The note is removed for everyone. The audit trail keeps a copy of its text.",
+            on_open_change=S.set_confirm_open,
+            actions=[rx.button("Confirm", color_scheme="red", on_click=S.delete_note)],
+        ),
+        spacing="3",
+        width="100%",
+        max_width="760px",
+    )
+
+
+def _missing() -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("search-x")),
+        rx.callout.text(
+            "This customer does not exist or is in Trash. ",
+            rx.link("Back to customers", href=routes.CUSTOMERS),
+        ),
+        color_scheme="amber",
+        role="alert",
+        max_width="640px",
+    )
+
+
+def customer_detail() -> rx.Component:
+    """Everything the workspace knows about one customer."""
+    found = rx.vstack(
+        rx.link(
+            rx.hstack(rx.icon("arrow-left", size=14), "Customers", align="center"), href=routes.CUSTOMERS, size="2"
+        ),
+        _header(),
+        rx.tabs.root(
+            rx.tabs.list(rx.tabs.trigger("Overview", value="overview"), rx.tabs.trigger("Notes", value="notes")),
+            rx.tabs.content(_overview(), value="overview", padding_top="16px"),
+            rx.tabs.content(_notes(), value="notes", padding_top="16px"),
+            value=S.tab,
+            on_change=S.set_tab,
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )
+    return rx.match(
+        S.status,
+        ("ok", found),
+        ("missing", _missing()),
+        rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading"),
+    )

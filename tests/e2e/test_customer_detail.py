@@ -1,0 +1,71 @@
+"""The customer page as staff use it: open it from the list, share a tab's link, write and delete notes."""
+
+import re
+
+from playwright.sync_api import Browser, expect
+
+from customer_app.db import session_scope
+from customer_app.services.customer_validation import validate_customer
+from customer_app.services.customers import create_customer
+from customer_app.services.permissions import Actor
+from tests.e2e.conftest import signed_in_context
+from tests.e2e.helpers import rows, search
+
+SCRIPT = "<script>window.__noteRan = true</script><b>not bold</b>"
+
+
+def make_customer(first: str, last: str) -> int:
+    raw = {"first_name": first, "last_name": last, "email": f"{first}.{last}@detail.example".lower()}
+    with session_scope() as session:
+        actor = Actor(id=0, email="setup@example.com", name="Setup", role="admin")
+        return create_customer(validate_customer(raw, phone_region="US"), actor=actor, session=session).id
+
+
+def test_open_from_the_list_write_a_note_with_markup_and_delete_it(browser: Browser, app_url: str):
+    make_customer("Detail", "Notetaker")
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers")
+    search(page, "notetaker")
+    rows(page).get_by_role("link", name="Detail Notetaker").click()
+    expect(page.get_by_role("heading", name="Detail Notetaker")).to_be_visible()
+    expect(page.locator(".customer-header")).to_contain_text("detail.notetaker@detail.example")
+    history = page.get_by_role("tabpanel", name="Overview").get_by_role("listitem").first  # recent history
+    expect(history).to_contain_text("Created")
+    expect(history).to_contain_text("changed to Notetaker")
+
+    page.get_by_role("tab", name="Notes").click()
+    expect(page).to_have_url(re.compile(r"\?tab=notes$"))
+    page.get_by_label("New note").fill(SCRIPT)
+    page.get_by_role("button", name="Send").click()
+    note = page.get_by_test_id("note")
+    expect(note).to_contain_text(SCRIPT)  # shown as typed, markup and all
+    expect(page.get_by_label("New note")).to_have_value("")
+    assert page.evaluate("window.__noteRan === undefined")
+    assert note.locator("b").count() == 0
+
+    note.get_by_role("button", name="Delete note").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("No notes yet.")).to_be_visible()
+    page.context.close()
+
+
+def test_a_shared_tab_link_opens_that_tab_and_notes_appear_for_other_viewers(browser: Browser, app_url: str):
+    customer_id = make_customer("Shared", "Viewer")
+    writer = signed_in_context(browser, "staff").new_page()
+    reader = signed_in_context(browser, "read_only").new_page()
+    for page in (writer, reader):
+        page.goto(f"{app_url}/customers/{customer_id}?tab=notes")
+        expect(page.get_by_role("tab", name="Notes")).to_have_attribute("aria-selected", "true")
+    expect(reader.get_by_label("New note")).to_have_count(0)  # read-only staff read, never write
+    writer.get_by_label("New note").fill("Called about the renewal.")
+    writer.get_by_role("button", name="Send").click()
+    expect(reader.get_by_test_id("note")).to_contain_text("Called about the renewal.")
+    writer.context.close()
+    reader.context.close()
+
+
+def test_an_unknown_customer_gets_a_clear_page(browser: Browser, app_url: str):
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers/987654321")
+    expect(page.get_by_role("alert")).to_contain_text("does not exist or is in Trash")
+    page.context.close()

@@ -1,0 +1,54 @@
+"""The customer page's handlers: notes by editors only, the tab in the address, a clear state for missing customers."""
+
+import asyncio
+
+from customer_app.state.customer_detail import CustomerDetailState
+from tests.unit.reflex_helpers import toast
+
+
+def detail(new_tab, user, customer_id: int) -> CustomerDetailState:
+    state = new_tab(user).get_substate(CustomerDetailState._get_substate_path())
+    state.customer_id = customer_id
+    return state
+
+
+def test_staff_add_a_note_and_see_it_with_the_form_cleared(new_tab, staff_user, add):
+    ada = add(first_name="Ada", last_name="Lovelace")
+    state = detail(new_tab, staff_user, ada.id)
+    asyncio.run(state.add_note({"note": "  Likes <b>tea</b>  "}))
+    assert [(n.body, n.author) for n in state.notes] == [("Likes <b>tea</b>", "Sam Staff")]
+    assert state.note_error == "" and state.note_form_key == 1
+    assert state.status == "ok" and state.header["name"] == "Ada Lovelace"
+
+
+def test_an_empty_note_shows_why_and_keeps_nothing(new_tab, staff_user, add):
+    state = detail(new_tab, staff_user, add(first_name="Ada").id)
+    asyncio.run(state.add_note({"note": "   "}))
+    assert state.note_error == "Write something before sending." and state.notes == []
+
+
+def test_read_only_staff_cannot_add_or_delete_notes(new_tab, reader_user, staff_user, add):
+    ada = add(first_name="Ada")
+    writer = detail(new_tab, staff_user, ada.id)
+    asyncio.run(writer.add_note({"note": "Kept"}))
+    state = detail(new_tab, reader_user, ada.id)
+    result = asyncio.run(state.add_note({"note": "Sneaky"}))
+    assert toast(result) == ("error", "Your role does not allow this. Ask an admin if you need it.")
+    state.ask_delete_note(writer.notes[0].id)
+    asyncio.run(state.delete_note())
+    asyncio.run(writer._load())
+    assert [n.body for n in writer.notes] == ["Kept"]
+
+
+def test_a_missing_or_trashed_customer_is_reported_not_raised(new_tab, staff_user):
+    state = detail(new_tab, staff_user, 987654)
+    asyncio.run(state._load())
+    assert state.status == "missing" and state.header == {}
+
+
+def test_only_known_tabs_are_accepted(new_tab, staff_user):
+    state = detail(new_tab, staff_user, 1)
+    state.set_tab("notes")
+    assert state.tab == "notes"
+    state.set_tab("<script>")
+    assert state.tab == "notes"
