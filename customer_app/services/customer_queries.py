@@ -129,6 +129,34 @@ def list_customers(query: ListQuery, *, session: Session) -> list[Customer]:
     return list(session.exec(statement).all())
 
 
+def neighbours(query: ListQuery, customer: Customer, *, session: Session) -> tuple[int | None, int | None]:
+    """The customers just before and after this one in the list's tab, search and sort (None at either end).
+
+    Empty e-mails, phones and companies count as "" (SQLite lists them first; PostgreSQL lists them last, so there
+    the walk visits them in a different place than the list shows them).
+    """
+    column = col(SORT_COLUMNS[query.sort])
+    key = func.coalesce(column, "") if query.sort in ("email", "phone", "company") else column
+    value = getattr(customer, SORT_COLUMNS[query.sort].key)
+    value = "" if value is None and query.sort in ("email", "phone", "company") else value
+    if value is None:  # a column the customer has no value in and that cannot be compared: no walk
+        return None, None
+    conditions = tab_filter(query.tab, query.search, session)
+    after = (key > value) | ((key == value) & (col(Customer.id) > customer.id))
+    before = (key < value) | ((key == value) & (col(Customer.id) < customer.id))
+    ascending = query.direction == "asc"
+    forward, backward = (after, before) if ascending else (before, after)
+    up = (key.asc(), col(Customer.id).asc())
+    down = (key.desc(), col(Customer.id).desc())
+    following = session.exec(
+        select(Customer.id).where(*conditions, forward).order_by(*(up if ascending else down)).limit(1)
+    ).first()
+    preceding = session.exec(
+        select(Customer.id).where(*conditions, backward).order_by(*(down if ascending else up)).limit(1)
+    ).first()
+    return preceding, following
+
+
 def count_customers(tab: str, search: str, *, session: Session) -> int:
     """How many customers a tab shows for a search (exact; on SQLite remembered until the database changes)."""
     term = search_term(search)

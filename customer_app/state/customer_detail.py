@@ -4,16 +4,21 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from customer_app import routes
 from customer_app.db import session_scope
 from customer_app.errors import CustomerAppError, NotFoundError, PermissionDenied
 from customer_app.models.notes import CustomerNote
-from customer_app.services import notes
+from customer_app.services import customers, notes
 from customer_app.services.audit_queries import customer_history
+from customer_app.services.customer_queries import ListQuery, neighbours
 from customer_app.services.customers import get_customer
 from customer_app.services.normalize import format_phone
 from customer_app.services.pictures import picture_filename
+from customer_app.settings import settings
 from customer_app.state.admin_rows import AuditRow, audit_row, when
 from customer_app.state.auth import actor_for, refusal
+from customer_app.state.customer_form import CustomerFormState
+from customer_app.state.customer_list import CustomerListState
 from customer_app.state.live import hub
 from customer_app.state.rows import initials, parse_ids
 
@@ -48,6 +53,9 @@ class CustomerDetailState(rx.State):
     note_error: str = ""
     note_form_key: int = 0
     confirm_note_id: str = ""
+    previous_id: str = ""
+    next_id: str = ""
+    delete_open: bool = False
 
     @rx.event
     async def on_load(self):
@@ -73,12 +81,22 @@ class CustomerDetailState(rx.State):
                 return None
             self.header = _header(customer)
             self.facts = _facts(customer)
+            before, after = neighbours(await self._list_query(customer), customer, session=session)
+            self.previous_id, self.next_id = str(before or ""), str(after or "")
             self.history = [audit_row(e) for e in customer_history(customer.id, actor=actor, session=session)][
                 :HISTORY_SHOWN
             ]
             self.notes = [note_row(n) for n in notes.list_notes(customer.id, actor=actor, session=session)]
         self.status = "ok"
         return None
+
+    async def _list_query(self, customer) -> ListQuery:
+        """The customers list's tab, search and sort, or the customer's own tab when it is not in that list."""
+        listing = await self.get_state(CustomerListState)
+        query = listing._query()
+        if query.tab != customer.kind:
+            return ListQuery(customer.kind).checked(settings.page_sizes)
+        return query
 
     @rx.event(background=True)
     async def watch_changes(self):
@@ -141,6 +159,45 @@ class CustomerDetailState(rx.State):
         self.confirm_note_id = ""
         await self._changed()
         return rx.toast.success("Note deleted.")
+
+    @rx.event
+    async def duplicate(self):
+        """Copy this customer without its e-mail and open the copy for editing."""
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                copy = customers.duplicate_customer(self.customer_id, actor=actor, session=session)
+                copy_id = copy.id
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
+        await hub.announce(self.router.session.client_token)
+        return [
+            rx.redirect(f"/customers/{copy_id}"),
+            CustomerFormState.open_edit(str(copy_id)),
+            rx.toast.success("Duplicate created: give it its own e-mail and save."),
+        ]
+
+    @rx.event
+    def set_delete_open(self, is_open: bool):
+        self.delete_open = is_open
+
+    @rx.event
+    async def delete_customer(self):
+        """Move this customer to Trash and go back to the list."""
+        self.delete_open = False
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                customers.trash_customers([self.customer_id], actor=actor, session=session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        await hub.announce(self.router.session.client_token)
+        return [
+            rx.redirect(routes.CUSTOMERS),
+            rx.toast.success(f"{self.header.get('name', 'Customer')} moved to Trash."),
+        ]
 
     async def _changed(self) -> None:
         await self._load()

@@ -17,7 +17,6 @@ from customer_app.services.customer_validation import validate_customer
 from customer_app.services.normalize import format_phone
 from customer_app.settings import settings
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.customer_detail import CustomerDetailState
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.rows import parse_ids
 
@@ -188,6 +187,9 @@ class CustomerFormState(rx.State):
         self._reset()
         page = await self.get_state(CustomerListState)
         await page._changed()
+        # Imported here: the customer page's state opens this pop-up, so it imports this module first.
+        from customer_app.state.customer_detail import CustomerDetailState  # noqa: PLC0415
+
         detail = await self.get_state(CustomerDetailState)
         if saved_id and detail.customer_id == saved_id:  # edited from the customer's own page
             await detail._load()

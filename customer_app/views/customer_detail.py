@@ -34,20 +34,78 @@ def _header() -> rx.Component:
             flex="1",
             min_width="0",
         ),
-        rx.cond(
-            AuthState.can_edit,
-            rx.hstack(
-                rx.button(
-                    rx.icon("pencil", size=16), "Edit", variant="soft", on_click=CustomerFormState.open_edit(h["id"])
+        rx.hstack(
+            rx.cond(
+                AuthState.can_edit,
+                rx.hstack(
+                    rx.button(
+                        rx.icon("pencil", size=16),
+                        "Edit",
+                        variant="soft",
+                        on_click=CustomerFormState.open_edit(h["id"]),
+                    ),
+                    rx.button(rx.icon("copy", size=16), "Create Duplicate", variant="soft", on_click=S.duplicate),
+                    rx.button(
+                        rx.icon("trash-2", size=16),
+                        "Delete",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=S.set_delete_open(True),
+                    ),
+                    spacing="2",
+                    wrap="wrap",
                 ),
-                spacing="2",
             ),
+            _step("chevron-left", "Previous customer (K)", S.previous_id, "previous-customer"),
+            _step("chevron-right", "Next customer (J)", S.next_id, "next-customer"),
+            spacing="2",
+            align="center",
         ),
         spacing="4",
         align="center",
         wrap="wrap",
         width="100%",
         class_name="customer-header",
+    )
+
+
+def _step(icon: str, label: str, target: rx.Var, element_id: str) -> rx.Component:
+    """A previous/next button: a link to the neighbour in the list's order, disabled at either end."""
+    return rx.cond(
+        target != "",
+        rx.link(
+            rx.icon(icon, size=18),
+            href="/customers/" + target,
+            id=element_id,
+            aria_label=label,
+            title=label,
+            class_name="step-link",
+        ),
+        rx.el.span(rx.icon(icon, size=18), aria_label=label, aria_disabled="true", class_name="step-link disabled"),
+    )
+
+
+# J and K step through customers (as in many mail programs), unless the user is typing somewhere.
+_KEYS = """
+if (!window.__customerKeys) {
+  window.__customerKeys = true;
+  document.addEventListener('keydown', (event) => {
+    const typing = event.target.closest('input, textarea, select, [contenteditable="true"]');
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = {j: 'next-customer', k: 'previous-customer'}[event.key.toLowerCase()];
+    if (target) document.getElementById(target)?.click();
+  });
+}
+"""
+
+
+def _delete_dialog() -> rx.Component:
+    return confirm_dialog(
+        open_=S.delete_open,
+        title="Delete customer?",
+        body=rx.text(rx.text.strong(S.header["name"]), " will be moved to Trash. You can restore it from there."),
+        on_open_change=S.set_delete_open,
+        actions=[rx.button("Delete", color_scheme="red", on_click=S.delete_customer)],
     )
 
 
@@ -188,6 +246,8 @@ def customer_detail() -> rx.Component:
             on_change=S.set_tab,
             width="100%",
         ),
+        _delete_dialog(),
+        rx.script(_KEYS),
         spacing="4",
         width="100%",
     )

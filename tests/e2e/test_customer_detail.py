@@ -69,3 +69,33 @@ def test_an_unknown_customer_gets_a_clear_page(browser: Browser, app_url: str):
     page.goto(f"{app_url}/customers/987654321")
     expect(page.get_by_role("alert")).to_contain_text("does not exist or is in Trash")
     page.context.close()
+
+
+def test_header_actions_step_through_the_list_duplicate_and_delete(browser: Browser, app_url: str):
+    first, second = make_customer("Stepper", "Aaa"), make_customer("Stepper", "Bbb")
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers")
+    search(page, "stepper")
+    rows(page).get_by_role("link", name="Stepper Aaa").click()
+    expect(page.get_by_role("heading", name="Stepper Aaa")).to_be_visible()
+    page.get_by_role("link", name="Next customer (J)").click()
+    expect(page.get_by_role("heading", name="Stepper Bbb")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/customers/{second}/?$"))
+    page.keyboard.press("k")  # back to the previous one, from the keyboard
+    expect(page.get_by_role("heading", name="Stepper Aaa")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/customers/{first}/?$"))
+
+    page.get_by_role("button", name="Create Duplicate").click()
+    form = page.get_by_role("dialog")
+    expect(form.get_by_label("Last name")).to_have_value("Aaa")
+    expect(form.get_by_label("Email")).to_have_value("")
+    form.get_by_label("Last name").fill("Copy")
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Stepper Copy")).to_be_visible()
+
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("Stepper Copy moved to Trash")).to_be_visible()
+    search(page, "stepper")
+    expect(rows(page)).to_have_count(2)
+    page.context.close()

@@ -12,6 +12,7 @@ from customer_app.services.customer_queries import (
     ListQuery,
     count_customers,
     list_customers,
+    neighbours,
 )
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.permissions import Actor
@@ -408,3 +409,22 @@ def test_removing_all_of_a_tab_with_more_than_65535_customers_works_on_postgresq
             assert customers.trash_matching("individual", "", actor=admin, session=session) == 65533
         finally:
             session.rollback()
+
+
+def test_previous_and_next_follow_the_lists_tab_search_and_sort(session, add):
+    ann = add(first_name="Ann", last_name="Able", email="zed@example.com")
+    bob = add(first_name="Bob", last_name="Baker", email="amy@example.com")
+    cyd = add(first_name="Cyd", last_name="Cole")
+    add(kind="institution", name="Acme")
+    session.commit()
+    by_name = ListQuery("individual", "", "name", "asc")
+    assert neighbours(by_name, ann, session=session) == (None, bob.id)
+    assert neighbours(by_name, bob, session=session) == (ann.id, cyd.id)
+    assert neighbours(by_name, cyd, session=session) == (bob.id, None)
+    by_name_desc = ListQuery("individual", "", "name", "desc")
+    assert neighbours(by_name_desc, bob, session=session) == (cyd.id, ann.id)
+    searching = ListQuery("individual", "a", "name", "asc")  # Ann Able and... only names starting with "a"
+    assert neighbours(searching, ann, session=session) == (None, None)
+    by_email = ListQuery("individual", "", "email", "asc")
+    _, after_bob = neighbours(by_email, bob, session=session)
+    assert after_bob == ann.id
