@@ -1,7 +1,7 @@
 """Database tables and their input schemas; no UI code here."""
 
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind
-from customer_app.models.notes import CustomerNote
+from customer_app.models.customer_records import CustomerNote, Ticket, TicketStatusChange
 from customer_app.models.staff import (
     AuditEvent,
     OneTimeToken,
@@ -30,4 +30,6 @@ __all__ = [
     "SignInAttempt",
     "StaffSession",
     "StaffUser",
+    "Ticket",
+    "TicketStatusChange",
 ]

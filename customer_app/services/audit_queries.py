@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "import": "Imported",
     "note_add": "Added a note",
     "note_delete": "Deleted a note",
+    "ticket_add": "Opened a ticket",
+    "ticket_update": "Updated a ticket",
     "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)

@@ -7,7 +7,7 @@ import reflex as rx
 from customer_app import routes
 from customer_app.db import session_scope
 from customer_app.errors import CustomerAppError, NotFoundError, PermissionDenied
-from customer_app.models.notes import CustomerNote
+from customer_app.models.customer_records import CustomerNote
 from customer_app.services import customers, notes
 from customer_app.services.audit_queries import customer_history
 from customer_app.services.customer_queries import ListQuery, neighbours
@@ -19,10 +19,11 @@ from customer_app.state.admin_rows import AuditRow, audit_row, when
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
+from customer_app.state.customer_tickets import CustomerTicketsState
 from customer_app.state.live import hub
 from customer_app.state.rows import initials, parse_ids
 
-TABS = ("overview", "notes")
+TABS = ("overview", "notes", "tickets")
 HISTORY_SHOWN = 10
 
 
@@ -87,6 +88,7 @@ class CustomerDetailState(rx.State):
                 :HISTORY_SHOWN
             ]
             self.notes = [note_row(n) for n in notes.list_notes(customer.id, actor=actor, session=session)]
+            (await self.get_state(CustomerTicketsState)).load_for(customer.id, actor, session)
         self.status = "ok"
         return None
 

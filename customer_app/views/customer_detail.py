@@ -1,4 +1,4 @@
-"""The customer page: a header with the main actions, then tabs (Overview and Notes so far)."""
+"""The customer page: a header with the main actions, then tabs (Overview, Notes and Tickets so far)."""
 
 import reflex as rx
 
@@ -9,6 +9,8 @@ from customer_app.components.confirm_dialog import confirm_dialog
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_detail import CustomerDetailState as S
 from customer_app.state.customer_form import CustomerFormState
+from customer_app.state.customer_tickets import CustomerTicketsState as T
+from customer_app.views.customer_tickets import tickets_tab
 
 
 def _header() -> rx.Component:
@@ -137,7 +139,11 @@ def _overview() -> rx.Component:
                 rx.el.dl(rx.foreach(S.facts, _fact), class_name="fact-list"),
                 rx.text("Nothing more is recorded yet.", class_name="muted"),
             ),
-            rx.text(S.notes.length().to_string() + " note(s)", size="2", margin_top="8px"),
+            rx.text(
+                S.notes.length().to_string() + " note(s) · " + T.rows.length().to_string() + " ticket(s) shown",
+                size="2",
+                margin_top="8px",
+            ),
             flex="1",
             min_width="280px",
         ),
@@ -239,9 +245,14 @@ def customer_detail() -> rx.Component:
         ),
         _header(),
         rx.tabs.root(
-            rx.tabs.list(rx.tabs.trigger("Overview", value="overview"), rx.tabs.trigger("Notes", value="notes")),
+            rx.tabs.list(
+                rx.tabs.trigger("Overview", value="overview"),
+                rx.tabs.trigger("Notes", value="notes"),
+                rx.tabs.trigger("Tickets", value="tickets"),
+            ),
             rx.tabs.content(_overview(), value="overview", padding_top="16px"),
             rx.tabs.content(_notes(), value="notes", padding_top="16px"),
+            rx.tabs.content(tickets_tab(), value="tickets", padding_top="16px"),
             value=S.tab,
             on_change=S.set_tab,
             width="100%",

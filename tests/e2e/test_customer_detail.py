@@ -99,3 +99,35 @@ def test_header_actions_step_through_the_list_duplicate_and_delete(browser: Brow
     search(page, "stepper")
     expect(rows(page)).to_have_count(2)
     page.context.close()
+
+
+def test_tickets_open_move_through_statuses_and_filter(browser: Browser, app_url: str):
+    customer_id = make_customer("Ticket", "Holder")
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers/{customer_id}?tab=tickets")
+    expect(page.get_by_text("No tickets here.")).to_be_visible()
+
+    page.get_by_role("button", name="New ticket").click()
+    form = page.get_by_role("dialog")
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_text("Give the ticket a subject.")).to_be_visible()  # nothing saved without a subject
+    form.get_by_label("Subject").fill("Invoice is missing")
+    form.get_by_label("Description").fill("The March invoice never arrived.")
+    form.get_by_label("Priority").select_option("high")
+    form.get_by_role("button", name="Save").click()
+    ticket = page.get_by_test_id("ticket")
+    expect(ticket).to_contain_text("Invoice is missing")
+    expect(ticket).to_contain_text("High")
+
+    ticket.get_by_role("button", name="Edit Invoice is missing").click()
+    page.get_by_role("dialog").get_by_label("Status").select_option("in_progress")
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    history = ticket.get_by_label("Status history").get_by_role("listitem")
+    expect(history).to_have_count(2)
+    expect(history.nth(1)).to_contain_text("In progress")
+
+    page.get_by_label("Show").select_option("solved")
+    expect(page.get_by_text("No tickets here.")).to_be_visible()
+    page.get_by_label("Show").select_option("in_progress")
+    expect(page.get_by_test_id("ticket")).to_have_count(1)
+    page.context.close()

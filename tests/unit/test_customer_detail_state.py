@@ -3,6 +3,7 @@
 import asyncio
 
 from customer_app.state.customer_detail import CustomerDetailState
+from customer_app.state.customer_tickets import CustomerTicketsState
 from tests.unit.reflex_helpers import toast
 
 
@@ -52,3 +53,26 @@ def test_only_known_tabs_are_accepted(new_tab, staff_user):
     assert state.tab == "notes"
     state.set_tab("<script>")
     assert state.tab == "notes"
+
+
+def tickets(new_tab, user, customer_id: int) -> CustomerTicketsState:
+    state = new_tab(user).get_substate(CustomerTicketsState._get_substate_path())
+    state.customer_id = customer_id
+    return state
+
+
+def test_a_ticket_is_opened_from_the_tab_and_errors_stay_in_the_pop_up(new_tab, staff_user, add):
+    ada = add(first_name="Ada")
+    state = tickets(new_tab, staff_user, ada.id)
+    state.open_new()
+    asyncio.run(state.save({"subject": " ", "description": "", "priority": "normal"}))
+    assert state.form_open and state.errors == {"subject": "Give the ticket a subject."}
+    asyncio.run(state.save({"subject": "Invoice", "description": "", "priority": "urgent"}))
+    assert not state.form_open
+    assert [(r.subject, r.priority_label, r.status_label) for r in state.rows] == [("Invoice", "Urgent", "New")]
+
+
+def test_read_only_staff_cannot_open_tickets(new_tab, reader_user, add):
+    state = tickets(new_tab, reader_user, add(first_name="Ada").id)
+    result = asyncio.run(state.save({"subject": "Sneaky", "description": "", "priority": "normal"}))
+    assert toast(result)[0] == "error" and state.rows == []

@@ -1,0 +1,59 @@
+"""What staff record on a customer's page: notes and tickets."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlmodel import Field, SQLModel
+
+from customer_app.models.customer import UTCDateTime, utcnow
+
+NOTE_MAX_CHARS = 5000
+
+
+class CustomerNote(SQLModel, table=True):
+    """One note: plain text, its author and time; removed with its customer."""
+
+    __tablename__ = "customer_note"
+    __table_args__ = (Index("ix_customer_note_customer", "customer_id", "created_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
+    author_id: int | None = Field(default=None)
+    author_name: str = Field(default="", max_length=200)  # kept even if the account goes away
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+TICKET_STATUSES = {"new": "New", "in_progress": "In progress", "solved": "Solved", "cancelled": "Cancelled"}
+TICKET_PRIORITIES = {"low": "Low", "normal": "Normal", "high": "High", "urgent": "Urgent"}
+
+
+class Ticket(SQLModel, table=True):
+    """A customer's request or problem, worked through New → In progress → Solved (or Cancelled)."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (Index("ix_ticket_customer", "customer_id", "status", "created_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
+    subject: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    priority: str = Field(default="normal", max_length=16)
+    status: str = Field(default="new", max_length=16)
+    created_by_name: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class TicketStatusChange(SQLModel, table=True):
+    """One step in a ticket's status history: from, to, who and when."""
+
+    __tablename__ = "ticket_status_change"
+    __table_args__ = (Index("ix_ticket_status_change_ticket", "ticket_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False))
+    from_status: str = Field(default="", max_length=16)
+    to_status: str = Field(max_length=16)
+    changed_by_name: str = Field(default="", max_length=200)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,135 @@
+"""The Tickets tab of the customer page: the list with a status filter, and the pop-up to open or edit one."""
+
+from dataclasses import dataclass, field
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.models.customer_records import TICKET_PRIORITIES, TICKET_STATUSES, Ticket, TicketStatusChange
+from customer_app.services import tickets
+from customer_app.services.permissions import Actor
+from customer_app.state.admin_rows import when
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.live import hub
+from customer_app.state.rows import parse_ids
+
+
+@dataclass
+class TicketRow:
+    """One ticket as the tab shows it."""
+
+    id: str = ""
+    subject: str = ""
+    description: str = ""
+    priority: str = ""
+    priority_label: str = ""
+    status: str = ""
+    status_label: str = ""
+    opened: str = ""
+    history: list[str] = field(default_factory=list)
+
+
+def ticket_row(ticket: Ticket, changes: list[TicketStatusChange]) -> TicketRow:
+    return TicketRow(
+        id=str(ticket.id),
+        subject=ticket.subject,
+        description=ticket.description,
+        priority=ticket.priority,
+        priority_label=TICKET_PRIORITIES.get(ticket.priority, ticket.priority),
+        status=ticket.status,
+        status_label=TICKET_STATUSES.get(ticket.status, ticket.status),
+        opened=f"Opened by {ticket.created_by_name or 'someone'} on {when(ticket.created_at)}",
+        history=[
+            f"{TICKET_STATUSES.get(c.to_status, c.to_status)} · {c.changed_by_name or 'someone'} · {when(c.at)}"
+            for c in changes
+        ],
+    )
+
+
+class CustomerTicketsState(rx.State):
+    """One customer's tickets in one browser tab."""
+
+    customer_id: int = 0
+    rows: list[TicketRow] = []
+    status_filter: str = "all"
+    form_open: bool = False
+    editing_id: int = 0
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    form_key: int = 0
+
+    def load_for(self, customer_id: int, actor: Actor, session) -> None:
+        """Read the customer's tickets (called by the customer page whenever it loads)."""
+        self.customer_id = customer_id
+        status = self.status_filter if self.status_filter in TICKET_STATUSES else ""
+        found = tickets.list_tickets(customer_id, status, actor=actor, session=session)
+        history = tickets.status_history([t.id for t in found], actor=actor, session=session)
+        self.rows = [ticket_row(t, history[t.id]) for t in found]
+
+    async def _reload(self):
+        actor = await actor_for(self, "customer.view")
+        with session_scope() as session:
+            self.load_for(self.customer_id, actor, session)
+
+    @rx.event
+    async def set_status_filter(self, value: str):
+        """Show all tickets, or those with one status."""
+        self.status_filter = value if value in TICKET_STATUSES else "all"
+        try:
+            await self._reload()
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        return None
+
+    @rx.event
+    def open_new(self):
+        self.editing_id, self.errors = 0, {}
+        self.values = {"subject": "", "description": "", "priority": "normal", "status": "new"}
+        self.form_key += 1
+        self.form_open = True
+
+    @rx.event
+    def open_edit(self, ticket_id: str):
+        row = next((r for r in self.rows if r.id == ticket_id), None)
+        if row is None:
+            return
+        self.editing_id, self.errors = int(row.id), {}
+        self.values = {
+            "subject": row.subject,
+            "description": row.description,
+            "priority": row.priority,
+            "status": row.status,
+        }
+        self.form_key += 1
+        self.form_open = True
+
+    @rx.event
+    def set_form_open(self, is_open: bool):
+        self.form_open = is_open
+
+    @rx.event
+    async def save(self, form: dict):
+        """Open or update the ticket; field errors stay in the pop-up."""
+        values = {name: str(form.get(name, "")) for name in ("subject", "description", "priority", "status")}
+        self.values = values
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                if self.editing_id:
+                    for ticket_id in parse_ids(self.editing_id):
+                        tickets.update_ticket(ticket_id, **values, actor=actor, session=session)
+                else:
+                    values.pop("status")
+                    tickets.create_ticket(self.customer_id, **values, actor=actor, session=session)
+                self.load_for(self.customer_id, actor, session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return None
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
+        self.form_open, self.errors = False, {}
+        await hub.announce(self.router.session.client_token)
+        return rx.toast.success("Ticket saved.")
