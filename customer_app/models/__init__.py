@@ -1,7 +1,7 @@
 """Database tables and their input schemas; no UI code here."""
 
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind
-from customer_app.models.customer_records import CustomerNote, Ticket, TicketStatusChange
+from customer_app.models.customer_records import Activity, CustomerNote, Ticket, TicketStatusChange
 from customer_app.models.staff import (
     AuditEvent,
     OneTimeToken,
@@ -14,6 +14,7 @@ from customer_app.models.staff import (
 from customer_app.models.transfer import DownloadLink, ExportConfig, ImportChange, ImportJob, ImportMapping
 
 __all__ = [
+    "Activity",
     "AuditEvent",
     "Customer",
     "CustomerInput",

@@ -1,4 +1,4 @@
-"""What staff record on a customer's page: notes and tickets."""
+"""What staff record on a customer's page: notes, tickets and activities."""
 
 from datetime import datetime
 
@@ -57,3 +57,26 @@ class TicketStatusChange(SQLModel, table=True):
     to_status: str = Field(max_length=16)
     changed_by_name: str = Field(default="", max_length=200)
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+ACTIVITY_KINDS = {"meeting": "Meeting", "call": "Call", "task": "Task"}
+ACTIVITY_STATUSES = {"planned": "Planned", "done": "Done", "cancelled": "Cancelled"}
+
+
+class Activity(SQLModel, table=True):
+    """A meeting, call or task with a customer, at a time (UTC) and for a duration."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_customer", "customer_id", "starts_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
+    kind: str = Field(default="meeting", max_length=16)
+    title: str = Field(max_length=200)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    duration_minutes: int = Field(default=30)
+    location: str = Field(default="", max_length=200)
+    participants: str = Field(default="", max_length=1000)
+    status: str = Field(default="planned", max_length=16)
+    created_by_name: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -33,6 +33,9 @@ ACTION_LABELS = {
     "note_delete": "Deleted a note",
     "ticket_add": "Opened a ticket",
     "ticket_update": "Updated a ticket",
+    "activity_add": "Planned an activity",
+    "activity_update": "Updated an activity",
+    "activity_delete": "Deleted an activity",
     "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)

@@ -17,13 +17,14 @@ from customer_app.services.pictures import picture_filename
 from customer_app.settings import settings
 from customer_app.state.admin_rows import AuditRow, audit_row, when
 from customer_app.state.auth import actor_for, refusal
+from customer_app.state.customer_activities import CustomerActivitiesState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.customer_tickets import CustomerTicketsState
 from customer_app.state.live import hub
 from customer_app.state.rows import initials, parse_ids
 
-TABS = ("overview", "notes", "tickets")
+TABS = ("overview", "notes", "activities", "tickets")
 HISTORY_SHOWN = 10
 
 
@@ -89,6 +90,7 @@ class CustomerDetailState(rx.State):
             ]
             self.notes = [note_row(n) for n in notes.list_notes(customer.id, actor=actor, session=session)]
             (await self.get_state(CustomerTicketsState)).load_for(customer.id, actor, session)
+            (await self.get_state(CustomerActivitiesState)).load_for(customer.id, actor, session)
         self.status = "ok"
         return None
 

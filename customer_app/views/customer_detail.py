@@ -1,4 +1,4 @@
-"""The customer page: a header with the main actions, then tabs (Overview, Notes and Tickets so far)."""
+"""The customer page: a header with the main actions, then tabs (Overview, Notes, Activities and Tickets so far)."""
 
 import reflex as rx
 
@@ -10,6 +10,7 @@ from customer_app.state.auth import AuthState
 from customer_app.state.customer_detail import CustomerDetailState as S
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_tickets import CustomerTicketsState as T
+from customer_app.views.customer_activities import activities_tab
 from customer_app.views.customer_tickets import tickets_tab
 
 
@@ -248,10 +249,12 @@ def customer_detail() -> rx.Component:
             rx.tabs.list(
                 rx.tabs.trigger("Overview", value="overview"),
                 rx.tabs.trigger("Notes", value="notes"),
+                rx.tabs.trigger("Activities", value="activities"),
                 rx.tabs.trigger("Tickets", value="tickets"),
             ),
             rx.tabs.content(_overview(), value="overview", padding_top="16px"),
             rx.tabs.content(_notes(), value="notes", padding_top="16px"),
+            rx.tabs.content(activities_tab(), value="activities", padding_top="16px"),
             rx.tabs.content(tickets_tab(), value="tickets", padding_top="16px"),
             value=S.tab,
             on_change=S.set_tab,

@@ -131,3 +131,38 @@ def test_tickets_open_move_through_statuses_and_filter(browser: Browser, app_url
     page.get_by_label("Show").select_option("in_progress")
     expect(page.get_by_test_id("ticket")).to_have_count(1)
     page.context.close()
+
+
+def test_activities_are_planned_split_into_upcoming_and_past_and_deleted(browser: Browser, app_url: str):
+    customer_id = make_customer("Activity", "Planner")
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers/{customer_id}?tab=activities")
+    upcoming, past = page.get_by_role("region", name="Upcoming"), page.get_by_role("region", name="Past")
+    expect(upcoming).to_contain_text("Nothing planned.")
+
+    for title, start, kind in (
+        ("Quarterly review", "2099-03-01T10:00", "meeting"),
+        ("Intro call", "2020-01-15T09:30", "call"),
+    ):
+        page.get_by_role("button", name="New activity").click()
+        form = page.get_by_role("dialog")
+        form.get_by_label("Type").select_option(kind)
+        form.get_by_label("Title").fill(title)
+        form.get_by_label("Starts (UTC)").fill(start)
+        form.get_by_label("Duration (minutes)").fill("45")
+        form.get_by_label("Location").fill("Room 4")
+        form.get_by_role("button", name="Save").click()
+        expect(form).to_be_hidden()
+    expect(upcoming.get_by_test_id("activity")).to_contain_text("Quarterly review")
+    expect(upcoming).to_contain_text("2099-03-01 10:00 UTC")
+    expect(past.get_by_test_id("activity")).to_contain_text("Intro call")
+
+    past.get_by_role("button", name="Edit Intro call").click()
+    page.get_by_role("dialog").get_by_label("Status").select_option("done")
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    expect(past.get_by_test_id("activity")).to_contain_text("Done")
+
+    upcoming.get_by_role("button", name="Delete Quarterly review").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Confirm").click()
+    expect(upcoming).to_contain_text("Nothing planned.")
+    page.context.close()

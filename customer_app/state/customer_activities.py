@@ -1,0 +1,146 @@
+"""The Activities tab of the customer page: upcoming and past, and the pop-up to plan, edit or delete one."""
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES, Activity
+from customer_app.services import activities
+from customer_app.services.permissions import Actor
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.live import hub
+from customer_app.state.rows import parse_ids
+
+FORM_FIELDS = ("kind", "title", "starts_at", "duration_minutes", "location", "participants", "status")
+
+
+@dataclass
+class ActivityRow:
+    """One activity as the tab shows it."""
+
+    id: str = ""
+    kind: str = ""
+    kind_label: str = ""
+    title: str = ""
+    when: str = ""
+    starts_at: str = ""
+    duration: str = ""
+    location: str = ""
+    participants: str = ""
+    status: str = ""
+    status_label: str = ""
+
+
+def activity_row(activity: Activity) -> ActivityRow:
+    return ActivityRow(
+        id=str(activity.id),
+        kind=activity.kind,
+        kind_label=ACTIVITY_KINDS.get(activity.kind, activity.kind),
+        title=activity.title,
+        when=activity.starts_at.strftime("%Y-%m-%d %H:%M UTC"),
+        starts_at=activity.starts_at.strftime("%Y-%m-%dT%H:%M"),
+        duration=f"{activity.duration_minutes} min",
+        location=activity.location,
+        participants=activity.participants,
+        status=activity.status,
+        status_label=ACTIVITY_STATUSES.get(activity.status, activity.status),
+    )
+
+
+class CustomerActivitiesState(rx.State):
+    """One customer's activities in one browser tab."""
+
+    customer_id: int = 0
+    upcoming: list[ActivityRow] = []
+    past: list[ActivityRow] = []
+    form_open: bool = False
+    editing_id: int = 0
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    form_key: int = 0
+    confirm_id: str = ""
+
+    def load_for(self, customer_id: int, actor: Actor, session) -> None:
+        """Read the customer's activities (called by the customer page whenever it loads)."""
+        self.customer_id = customer_id
+        upcoming, past = activities.list_activities(customer_id, actor=actor, session=session)
+        self.upcoming, self.past = [activity_row(a) for a in upcoming], [activity_row(a) for a in past]
+
+    def _rows(self) -> list[ActivityRow]:
+        return [*self.upcoming, *self.past]
+
+    @rx.event
+    def open_new(self):
+        self.editing_id, self.errors, self.form_key, self.form_open = 0, {}, self.form_key + 1, True
+        self.values = {"kind": "meeting", "duration_minutes": "30", "status": "planned"}
+
+    @rx.event
+    def open_edit(self, activity_id: str):
+        row = next((r for r in self._rows() if r.id == activity_id), None)
+        if row is None:
+            return
+        self.editing_id, self.errors, self.form_key, self.form_open = int(row.id), {}, self.form_key + 1, True
+        self.values = {
+            "kind": row.kind,
+            "title": row.title,
+            "starts_at": row.starts_at,
+            "duration_minutes": row.duration.removesuffix(" min"),
+            "location": row.location,
+            "participants": row.participants,
+            "status": row.status,
+        }
+
+    @rx.event
+    def set_form_open(self, is_open: bool):
+        self.form_open = is_open
+
+    @rx.event
+    async def save(self, form: dict):
+        """Plan or change the activity; field errors stay in the pop-up."""
+        self.values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                activities.save_activity(
+                    self.customer_id, self.values, actor=actor, session=session, activity_id=self.editing_id
+                )
+                self.load_for(self.customer_id, actor, session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return None
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
+        self.form_open, self.errors = False, {}
+        await hub.announce(self.router.session.client_token)
+        return rx.toast.success("Activity saved.")
+
+    @rx.event
+    def ask_delete(self, activity_id: str):
+        self.confirm_id = activity_id
+
+    @rx.event
+    def set_confirm_open(self, is_open: bool):
+        if not is_open:
+            self.confirm_id = ""
+
+    @rx.event
+    async def delete(self):
+        """Delete the activity the confirmation was about."""
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                for activity_id in parse_ids(self.confirm_id):
+                    activities.delete_activity(activity_id, actor=actor, session=session)
+                self.load_for(self.customer_id, actor, session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except CustomerAppError as exc:
+            self.confirm_id = ""
+            return rx.toast.error(str(exc))
+        self.confirm_id = ""
+        await hub.announce(self.router.session.client_token)
+        return rx.toast.success("Activity deleted.")
