@@ -1,7 +1,13 @@
 """Database tables and their input schemas; no UI code here."""
 
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind
-from customer_app.models.customer_records import Activity, CustomerNote, Ticket, TicketStatusChange
+from customer_app.models.customer_records import (
+    Activity,
+    CustomerNote,
+    CustomerNotification,
+    Ticket,
+    TicketStatusChange,
+)
 from customer_app.models.staff import (
     AuditEvent,
     OneTimeToken,
@@ -20,6 +26,7 @@ __all__ = [
     "CustomerInput",
     "CustomerKind",
     "CustomerNote",
+    "CustomerNotification",
     "DownloadLink",
     "ExportConfig",
     "ImportChange",

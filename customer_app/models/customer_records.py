@@ -1,4 +1,4 @@
-"""What staff record on a customer's page: notes, tickets and activities."""
+"""What staff record on a customer's page: notes, tickets, activities and which e-mails the customer gets."""
 
 from datetime import datetime
 
@@ -80,3 +80,24 @@ class Activity(SQLModel, table=True):
     status: str = Field(default="planned", max_length=16)
     created_by_name: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+NOTIFICATION_TOPICS = {
+    "invoices": "Invoices",
+    "payment_reminders": "Payment reminders",
+    "portal_notices": "Portal notices",
+    "newsletters": "Newsletters",
+}
+# Business mail is on until switched off; marketing needs the customer's yes first.
+NOTIFICATION_DEFAULTS = {"invoices": True, "payment_reminders": True, "portal_notices": True, "newsletters": False}
+
+
+class CustomerNotification(SQLModel, table=True):
+    """A customer's choice for one kind of e-mail; no row means the default for that kind."""
+
+    __tablename__ = "customer_notification"
+
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
+    topic: str = Field(max_length=32, primary_key=True)
+    enabled: bool
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "activity_add": "Planned an activity",
     "activity_update": "Updated an activity",
     "activity_delete": "Deleted an activity",
+    "notifications": "E-mail choice changed",
     "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)

@@ -7,8 +7,8 @@ import reflex as rx
 from customer_app import routes
 from customer_app.db import session_scope
 from customer_app.errors import CustomerAppError, NotFoundError, PermissionDenied
-from customer_app.models.customer_records import CustomerNote
-from customer_app.services import customers, notes
+from customer_app.models.customer_records import NOTIFICATION_TOPICS, CustomerNote
+from customer_app.services import customers, notes, notifications
 from customer_app.services.audit_queries import customer_history
 from customer_app.services.customer_queries import ListQuery, neighbours
 from customer_app.services.customers import get_customer
@@ -24,7 +24,7 @@ from customer_app.state.customer_tickets import CustomerTicketsState
 from customer_app.state.live import hub
 from customer_app.state.rows import initials, parse_ids
 
-TABS = ("overview", "notes", "activities", "tickets")
+TABS = ("overview", "notes", "activities", "tickets", "notifications")
 HISTORY_SHOWN = 10
 
 
@@ -58,6 +58,7 @@ class CustomerDetailState(rx.State):
     previous_id: str = ""
     next_id: str = ""
     delete_open: bool = False
+    switches: list[dict[str, str]] = []
 
     @rx.event
     async def on_load(self):
@@ -91,6 +92,11 @@ class CustomerDetailState(rx.State):
             self.notes = [note_row(n) for n in notes.list_notes(customer.id, actor=actor, session=session)]
             (await self.get_state(CustomerTicketsState)).load_for(customer.id, actor, session)
             (await self.get_state(CustomerActivitiesState)).load_for(customer.id, actor, session)
+            chosen = notifications.preferences(customer.id, session=session)
+            self.switches = [
+                {"topic": topic, "label": label, "on": "yes" if chosen[topic] else ""}
+                for topic, label in NOTIFICATION_TOPICS.items()
+            ]
         self.status = "ok"
         return None
 
@@ -182,6 +188,20 @@ class CustomerDetailState(rx.State):
             CustomerFormState.open_edit(str(copy_id)),
             rx.toast.success("Duplicate created: give it its own e-mail and save."),
         ]
+
+    @rx.event
+    async def set_switch(self, topic: str, enabled: bool):
+        """Turn one kind of e-mail on or off for this customer."""
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                notifications.set_preference(self.customer_id, topic, bool(enabled), actor=actor, session=session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
+        await self._changed()
+        return None
 
     @rx.event
     def set_delete_open(self, is_open: bool):

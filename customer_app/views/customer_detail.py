@@ -1,4 +1,4 @@
-"""The customer page: a header with the main actions, then tabs (Overview, Notes, Activities and Tickets so far)."""
+"""The customer page: a header with the main actions, then its tabs."""
 
 import reflex as rx
 
@@ -225,6 +225,29 @@ def _notes() -> rx.Component:
     )
 
 
+def _switch(switch: rx.Var) -> rx.Component:
+    return rx.el.label(
+        rx.switch(
+            checked=switch["on"] != "",
+            on_change=lambda on: S.set_switch(switch["topic"], on),
+            disabled=~AuthState.can_edit,
+        ),
+        rx.text(switch["label"]),
+        class_name="checkbox-label",
+    )
+
+
+def _notifications() -> rx.Component:
+    return rx.vstack(
+        rx.text(
+            "Which e-mails this customer receives. Newsletters need the customer's consent, so they start off.",
+            class_name="muted",
+        ),
+        rx.foreach(S.switches, _switch),
+        spacing="3",
+    )
+
+
 def _missing() -> rx.Component:
     return rx.callout.root(
         rx.callout.icon(rx.icon("search-x")),
@@ -251,11 +274,13 @@ def customer_detail() -> rx.Component:
                 rx.tabs.trigger("Notes", value="notes"),
                 rx.tabs.trigger("Activities", value="activities"),
                 rx.tabs.trigger("Tickets", value="tickets"),
+                rx.tabs.trigger("Notifications", value="notifications"),
             ),
             rx.tabs.content(_overview(), value="overview", padding_top="16px"),
             rx.tabs.content(_notes(), value="notes", padding_top="16px"),
             rx.tabs.content(activities_tab(), value="activities", padding_top="16px"),
             rx.tabs.content(tickets_tab(), value="tickets", padding_top="16px"),
+            rx.tabs.content(_notifications(), value="notifications", padding_top="16px"),
             value=S.tab,
             on_change=S.set_tab,
             width="100%",

@@ -166,3 +166,20 @@ def test_activities_are_planned_split_into_upcoming_and_past_and_deleted(browser
     page.get_by_role("alertdialog").get_by_role("button", name="Confirm").click()
     expect(upcoming).to_contain_text("Nothing planned.")
     page.context.close()
+
+
+def test_notification_switches_are_kept(browser: Browser, app_url: str):
+    customer_id = make_customer("Mail", "Chooser")
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers/{customer_id}?tab=notifications")
+    newsletters = page.get_by_role("switch", name="Newsletters")
+    invoices = page.get_by_role("switch", name="Invoices")
+    expect(newsletters).to_have_attribute("aria-checked", "false")
+    expect(invoices).to_have_attribute("aria-checked", "true")
+    newsletters.click()
+    invoices.click()
+    expect(newsletters).to_have_attribute("aria-checked", "true")
+    page.reload()
+    expect(page.get_by_role("switch", name="Newsletters")).to_have_attribute("aria-checked", "true")
+    expect(page.get_by_role("switch", name="Invoices")).to_have_attribute("aria-checked", "false")
+    page.context.close()
