@@ -3,6 +3,8 @@
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind
 from customer_app.models.customer_records import (
     Activity,
+    ContactPerson,
+    CustomerContact,
     CustomerNote,
     CustomerNotification,
     Ticket,
@@ -21,6 +23,8 @@ from customer_app.models.transfer import DownloadLink, ExportConfig, ImportChang
 
 __all__ = [
     "Activity",
+    "ContactPerson",
+    "CustomerContact",
     "AuditEvent",
     "Customer",
     "CustomerInput",

@@ -1,4 +1,4 @@
-"""What staff record on a customer's page: notes, tickets, activities and which e-mails the customer gets."""
+"""What staff record on a customer's page: notes, tickets, activities, contacts and e-mail choices."""
 
 from datetime import datetime
 
@@ -101,3 +101,37 @@ class CustomerNotification(SQLModel, table=True):
     topic: str = Field(max_length=32, primary_key=True)
     enabled: bool
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+CONTACT_LABELS = {"work": "Work", "home": "Home", "billing": "Billing", "other": "Other"}
+CONTACT_CHANNELS = {"email": "E-mail", "phone": "Phone"}
+
+
+class CustomerContact(SQLModel, table=True):
+    """An extra e-mail address or phone number of a customer, labelled, maybe primary, maybe opted out."""
+
+    __tablename__ = "customer_contact"
+    __table_args__ = (Index("ix_customer_contact_customer", "customer_id", "channel", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
+    channel: str = Field(max_length=8)  # email, phone
+    value: str = Field(max_length=254)
+    label: str = Field(default="work", max_length=16)
+    is_primary: bool = Field(default=False)
+    opted_out: bool = Field(default=False)
+    chosen: bool = Field(default=False)  # picked explicitly as the address for communication (e-mail only)
+
+
+class ContactPerson(SQLModel, table=True):
+    """Someone to talk to at an institution."""
+
+    __tablename__ = "contact_person"
+    __table_args__ = (Index("ix_contact_person_customer", "customer_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
+    name: str = Field(max_length=200)
+    position: str = Field(default="", max_length=120)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=32)

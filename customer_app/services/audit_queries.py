@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "activity_update": "Updated an activity",
     "activity_delete": "Deleted an activity",
     "notifications": "E-mail choice changed",
+    "contact_info": "Contact info changed",
     "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)

@@ -183,3 +183,25 @@ def test_notification_switches_are_kept(browser: Browser, app_url: str):
     expect(page.get_by_role("switch", name="Newsletters")).to_have_attribute("aria-checked", "true")
     expect(page.get_by_role("switch", name="Invoices")).to_have_attribute("aria-checked", "false")
     page.context.close()
+
+
+def test_contact_info_shows_which_email_wins_and_why(browser: Browser, app_url: str):
+    customer_id = make_customer("Contact", "Keeper")
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers/{customer_id}?tab=contact")
+    winner = page.get_by_test_id("communication-email")
+    expect(winner).to_contain_text("contact.keeper@detail.example")
+    expect(winner).to_contain_text("the customer's main e-mail")
+
+    page.get_by_label("E-mail or phone").fill("not-an-address")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("Enter a valid e-mail address")).to_be_visible()
+    page.get_by_label("E-mail or phone").fill("office@keeper.example")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(winner).to_contain_text("office@keeper.example")
+    expect(winner).to_contain_text("the first work address")
+
+    page.get_by_test_id("contact").get_by_role("button", name="Opt out").click()
+    expect(winner).to_contain_text("contact.keeper@detail.example")
+    expect(page.get_by_test_id("contact")).to_contain_text("Opted out")
+    page.context.close()

@@ -1,0 +1,142 @@
+"""The Contact info tab: extra e-mails and phones, which e-mail wins and why, and an institution's people."""
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.models.customer import Customer, CustomerKind
+from customer_app.models.customer_records import CONTACT_LABELS, ContactPerson, CustomerContact
+from customer_app.services import contacts
+from customer_app.services.normalize import format_phone
+from customer_app.services.permissions import Actor
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.live import hub
+from customer_app.state.rows import parse_ids
+
+
+def contact_row(contact: CustomerContact) -> dict[str, str]:
+    return {
+        "id": str(contact.id),
+        "value": contact.value if contact.channel == "email" else format_phone(contact.value),
+        "label": CONTACT_LABELS.get(contact.label, contact.label),
+        "primary": "yes" if contact.is_primary else "",
+        "opted_out": "yes" if contact.opted_out else "",
+        "chosen": "yes" if contact.chosen else "",
+        "channel": contact.channel,
+    }
+
+
+def person_row(person: ContactPerson) -> dict[str, str]:
+    return {
+        "id": str(person.id),
+        "name": person.name,
+        "position": person.position,
+        "email": person.email,
+        "phone": format_phone(person.phone),
+    }
+
+
+class CustomerContactsState(rx.State):
+    """One customer's contact info in one browser tab."""
+
+    customer_id: int = 0
+    is_institution: bool = False
+    emails: list[dict[str, str]] = []
+    phones: list[dict[str, str]] = []
+    people: list[dict[str, str]] = []
+    communication: str = ""
+    reason: str = ""
+    errors: dict[str, str] = {}
+    person_errors: dict[str, str] = {}
+    form_key: int = 0
+
+    def load_for(self, customer: Customer, actor: Actor, session) -> None:
+        """Read the customer's contacts (called by the customer page whenever it loads)."""
+        self.customer_id, self.is_institution = customer.id, customer.kind == CustomerKind.INSTITUTION
+        found = contacts.list_contacts(customer.id, actor=actor, session=session)
+        self.emails = [contact_row(c) for c in found if c.channel == "email"]
+        self.phones = [contact_row(c) for c in found if c.channel == "phone"]
+        winner = contacts.communication_email(customer, found)
+        self.communication, self.reason = winner.address, winner.reason
+        self.people = [person_row(p) for p in contacts.list_people(customer.id, actor=actor, session=session)]
+
+    async def _write(self, work):
+        """Run a change as the signed-in editor, then reload the page and wake other viewers."""
+        from customer_app.state.customer_detail import CustomerDetailState  # noqa: PLC0415  (it imports this module)
+
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                work(actor, session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except ValidationError:
+            raise
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
+        detail = await self.get_state(CustomerDetailState)
+        await detail._load()
+        await hub.announce(self.router.session.client_token)
+        return None
+
+    @rx.event
+    async def add_contact(self, form: dict):
+        """Add the e-mail or phone typed in the form."""
+        try:
+            result = await self._write(
+                lambda actor, session: contacts.add_contact(
+                    self.customer_id,
+                    str(form.get("channel", "")),
+                    str(form.get("value", "")),
+                    str(form.get("label", "")),
+                    is_primary=bool(form.get("is_primary")),
+                    opted_out=bool(form.get("opted_out")),
+                    actor=actor,
+                    session=session,
+                )
+            )
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return None
+        if result is None:
+            self.errors, self.form_key = {}, self.form_key + 1
+        return result
+
+    @rx.event
+    async def change(self, contact_id: str, change: str):
+        """Make primary, choose for communication, or opt out/in."""
+        ids = parse_ids(contact_id)
+        try:
+            return await self._write(
+                lambda actor, session: [contacts.change_contact(i, change, actor=actor, session=session) for i in ids]
+            )
+        except ValidationError as exc:
+            return rx.toast.error("; ".join(exc.errors.values()))
+
+    @rx.event
+    async def delete(self, contact_id: str):
+        ids = parse_ids(contact_id)
+        return await self._write(
+            lambda actor, session: [contacts.delete_contact(i, actor=actor, session=session) for i in ids]
+        )
+
+    @rx.event
+    async def add_person(self, form: dict):
+        """Add a contact person to this institution."""
+        try:
+            result = await self._write(
+                lambda actor, session: contacts.add_person(self.customer_id, form, actor=actor, session=session)
+            )
+        except ValidationError as exc:
+            self.person_errors = exc.errors
+            return None
+        if result is None:
+            self.person_errors, self.form_key = {}, self.form_key + 1
+        return result
+
+    @rx.event
+    async def delete_person(self, person_id: str):
+        ids = parse_ids(person_id)
+        return await self._write(
+            lambda actor, session: [contacts.delete_person(i, actor=actor, session=session) for i in ids]
+        )
