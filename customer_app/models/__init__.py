@@ -4,6 +4,7 @@ from customer_app.models.customer import Customer, CustomerInput, CustomerKind
 from customer_app.models.customer_records import (
     Activity,
     ContactPerson,
+    CustomerAddress,
     CustomerContact,
     CustomerNote,
     CustomerNotification,
@@ -24,6 +25,7 @@ from customer_app.models.transfer import DownloadLink, ExportConfig, ImportChang
 __all__ = [
     "Activity",
     "ContactPerson",
+    "CustomerAddress",
     "CustomerContact",
     "AuditEvent",
     "Customer",

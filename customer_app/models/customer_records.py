@@ -1,4 +1,4 @@
-"""What staff record on a customer's page: notes, tickets, activities, contacts and e-mail choices."""
+"""What staff record on a customer's page: notes, tickets, activities, contacts, addresses, e-mail choices."""
 
 from datetime import datetime
 
@@ -135,3 +135,23 @@ class ContactPerson(SQLModel, table=True):
     position: str = Field(default="", max_length=120)
     email: str = Field(default="", max_length=254)
     phone: str = Field(default="", max_length=32)
+
+
+ADDRESS_KINDS = {"billing": "Billing", "shipping": "Shipping", "other": "Other"}
+
+
+class CustomerAddress(SQLModel, table=True):
+    """A postal address; one billing and one shipping address can be the default of their kind."""
+
+    __tablename__ = "customer_address"
+    __table_args__ = (Index("ix_customer_address_customer", "customer_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
+    kind: str = Field(default="billing", max_length=16)
+    street: str = Field(max_length=500)
+    city: str = Field(default="", max_length=120)
+    postal_code: str = Field(default="", max_length=20)
+    region: str = Field(default="", max_length=120)
+    country_code: str = Field(max_length=2)
+    is_default: bool = Field(default=False)

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "activity_delete": "Deleted an activity",
     "notifications": "E-mail choice changed",
     "contact_info": "Contact info changed",
+    "address": "Address changed",
     "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)

@@ -18,6 +18,7 @@ from customer_app.settings import settings
 from customer_app.state.admin_rows import AuditRow, audit_row, when
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_activities import CustomerActivitiesState
+from customer_app.state.customer_addresses import CustomerAddressesState
 from customer_app.state.customer_contacts import CustomerContactsState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
@@ -25,7 +26,7 @@ from customer_app.state.customer_tickets import CustomerTicketsState
 from customer_app.state.live import hub
 from customer_app.state.rows import initials, parse_ids
 
-TABS = ("overview", "contact", "notes", "activities", "tickets", "notifications")
+TABS = ("overview", "contact", "addresses", "notes", "activities", "tickets", "notifications")
 HISTORY_SHOWN = 10
 
 
@@ -94,6 +95,7 @@ class CustomerDetailState(rx.State):
             (await self.get_state(CustomerTicketsState)).load_for(customer.id, actor, session)
             (await self.get_state(CustomerActivitiesState)).load_for(customer.id, actor, session)
             (await self.get_state(CustomerContactsState)).load_for(customer, actor, session)
+            (await self.get_state(CustomerAddressesState)).load_for(customer.id, actor, session)
             chosen = notifications.preferences(customer.id, session=session)
             self.switches = [
                 {"topic": topic, "label": label, "on": "yes" if chosen[topic] else ""}

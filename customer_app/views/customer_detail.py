@@ -11,6 +11,7 @@ from customer_app.state.customer_detail import CustomerDetailState as S
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_tickets import CustomerTicketsState as T
 from customer_app.views.customer_activities import activities_tab
+from customer_app.views.customer_addresses import addresses_tab
 from customer_app.views.customer_contacts import contacts_tab
 from customer_app.views.customer_tickets import tickets_tab
 
@@ -273,6 +274,7 @@ def customer_detail() -> rx.Component:
             rx.tabs.list(
                 rx.tabs.trigger("Overview", value="overview"),
                 rx.tabs.trigger("Contact info", value="contact"),
+                rx.tabs.trigger("Addresses", value="addresses"),
                 rx.tabs.trigger("Notes", value="notes"),
                 rx.tabs.trigger("Activities", value="activities"),
                 rx.tabs.trigger("Tickets", value="tickets"),
@@ -280,6 +282,7 @@ def customer_detail() -> rx.Component:
             ),
             rx.tabs.content(_overview(), value="overview", padding_top="16px"),
             rx.tabs.content(contacts_tab(), value="contact", padding_top="16px"),
+            rx.tabs.content(addresses_tab(), value="addresses", padding_top="16px"),
             rx.tabs.content(_notes(), value="notes", padding_top="16px"),
             rx.tabs.content(activities_tab(), value="activities", padding_top="16px"),
             rx.tabs.content(tickets_tab(), value="tickets", padding_top="16px"),

@@ -205,3 +205,28 @@ def test_contact_info_shows_which_email_wins_and_why(browser: Browser, app_url: 
     expect(winner).to_contain_text("contact.keeper@detail.example")
     expect(page.get_by_test_id("contact")).to_contain_text("Opted out")
     page.context.close()
+
+
+def test_addresses_are_checked_per_country_and_written_its_way(browser: Browser, app_url: str):
+    customer_id = make_customer("Address", "Owner")
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers/{customer_id}?tab=addresses")
+    page.get_by_role("button", name="New address").click()
+    form = page.get_by_role("dialog")
+    form.get_by_label("Country").select_option("DE")
+    form.get_by_label("Street and number").fill("Unter den Linden 1")
+    form.get_by_label("City").fill("Berlin")
+    form.get_by_label("Postal code").fill("1")
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_text("This is not valid for the country.")).to_be_visible()
+    form.get_by_label("Postal code").fill("10115")
+    form.get_by_label("Default address of its type").check()
+    form.get_by_role("button", name="Save").click()
+    address = page.get_by_test_id("address")
+    expect(address).to_contain_text("10115 BERLIN")
+    expect(address).to_contain_text("Default billing")
+
+    address.get_by_role("button", name="Delete address").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("No addresses yet.")).to_be_visible()
+    page.context.close()

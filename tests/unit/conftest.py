@@ -45,6 +45,7 @@ from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402
 BACKENDS = ("sqlite", "postgresql")
 # Children before parents (foreign keys), customers last.
 TABLES = (
+    "customer_address",
     "contact_person",
     "customer_contact",
     "customer_notification",

@@ -1,0 +1,111 @@
+"""The Addresses tab of the customer page: the addresses as their country writes them, and the add/edit pop-up."""
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.models.customer_records import ADDRESS_KINDS, CustomerAddress
+from customer_app.services import addresses
+from customer_app.services.permissions import Actor
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.live import hub
+from customer_app.state.rows import parse_ids
+
+FORM_FIELDS = ("kind", "country_code", "street", "city", "postal_code", "region", "is_default")
+
+
+def address_row(address: CustomerAddress) -> dict[str, str]:
+    default = f"Default {address.kind}" if address.is_default else ""
+    return {
+        "id": str(address.id),
+        "kind": ADDRESS_KINDS.get(address.kind, address.kind),
+        "default": default,
+        "text": addresses.formatted(address),
+    } | {name: str(getattr(address, name)) for name in FORM_FIELDS if name != "is_default"}
+
+
+class CustomerAddressesState(rx.State):
+    """One customer's addresses in one browser tab."""
+
+    customer_id: int = 0
+    rows: list[dict[str, str]] = []
+    form_open: bool = False
+    editing_id: int = 0
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    form_key: int = 0
+    confirm_id: str = ""
+
+    def load_for(self, customer_id: int, actor: Actor, session) -> None:
+        """Read the customer's addresses (called by the customer page whenever it loads)."""
+        self.customer_id = customer_id
+        self.rows = [address_row(a) for a in addresses.list_addresses(customer_id, actor=actor, session=session)]
+
+    @rx.event
+    def open_new(self):
+        self.editing_id, self.errors, self.form_key, self.form_open = 0, {}, self.form_key + 1, True
+        self.values = {"kind": "billing", "country_code": "US"}
+
+    @rx.event
+    def open_edit(self, address_id: str):
+        row = next((r for r in self.rows if r["id"] == address_id), None)
+        if row is None:
+            return
+        self.editing_id, self.errors, self.form_key, self.form_open = int(row["id"]), {}, self.form_key + 1, True
+        self.values = {name: row.get(name, "") for name in FORM_FIELDS} | {
+            "kind": next(key for key, label in ADDRESS_KINDS.items() if label == row["kind"]),
+            "is_default": "on" if row["default"] else "",
+        }
+
+    @rx.event
+    def set_form_open(self, is_open: bool):
+        self.form_open = is_open
+
+    async def _write(self, work):
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                work(actor, session)
+                self.load_for(self.customer_id, actor, session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except ValidationError:
+            raise
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
+        await hub.announce(self.router.session.client_token)
+        return None
+
+    @rx.event
+    async def save(self, form: dict):
+        """Add or change the address; field errors stay in the pop-up."""
+        self.values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
+        try:
+            result = await self._write(
+                lambda actor, session: addresses.save_address(
+                    self.customer_id, self.values, actor=actor, session=session, address_id=self.editing_id
+                )
+            )
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return None
+        if result is None:
+            self.form_open, self.errors = False, {}
+        return result
+
+    @rx.event
+    def ask_delete(self, address_id: str):
+        self.confirm_id = address_id
+
+    @rx.event
+    def set_confirm_open(self, is_open: bool):
+        if not is_open:
+            self.confirm_id = ""
+
+    @rx.event
+    async def delete(self):
+        """Delete the address the confirmation was about."""
+        ids, self.confirm_id = parse_ids(self.confirm_id), ""
+        return await self._write(
+            lambda actor, session: [addresses.delete_address(i, actor=actor, session=session) for i in ids]
+        )
