@@ -7,6 +7,9 @@ from customer_app.components.avatar import avatar
 from customer_app.components.change_list import change_list
 from customer_app.components.confirm_dialog import confirm_dialog
 from customer_app.state.auth import AuthState
+from customer_app.state.customer_activities import CustomerActivitiesState as A
+from customer_app.state.customer_addresses import CustomerAddressesState as D
+from customer_app.state.customer_contacts import CustomerContactsState as C
 from customer_app.state.customer_detail import CustomerDetailState as S
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_tickets import CustomerTicketsState as T
@@ -118,6 +121,10 @@ def _fact(fact: rx.Var) -> rx.Component:
     return rx.fragment(rx.el.dt(fact[0], class_name="muted"), rx.el.dd(fact[1], class_name="wrap-anywhere"))
 
 
+def _count(value: rx.Var, label: str) -> rx.Component:
+    return rx.badge(value.to_string() + " " + label, variant="soft", color_scheme="gray")
+
+
 def _history_event(row: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.hstack(
@@ -142,10 +149,16 @@ def _overview() -> rx.Component:
                 rx.el.dl(rx.foreach(S.facts, _fact), class_name="fact-list"),
                 rx.text("Nothing more is recorded yet.", class_name="muted"),
             ),
-            rx.text(
-                S.notes.length().to_string() + " note(s) · " + T.rows.length().to_string() + " ticket(s) shown",
-                size="2",
-                margin_top="8px",
+            rx.hstack(
+                _count(C.emails.length() + C.phones.length(), "contacts"),
+                _count(D.rows.length(), "addresses"),
+                _count(S.notes.length(), "notes"),
+                _count(A.upcoming.length(), "upcoming activities"),
+                _count(T.rows.length(), "tickets shown"),
+                spacing="2",
+                wrap="wrap",
+                margin_top="12px",
+                aria_label="Counts per tab",
             ),
             flex="1",
             min_width="280px",
