@@ -1,4 +1,4 @@
-"""What staff record on a customer's page: notes, tickets, activities, contacts, addresses, e-mail choices."""
+"""What staff record on a customer's page beyond the customer row itself, one table per kind of record."""
 
 from datetime import datetime
 
@@ -155,3 +155,44 @@ class CustomerAddress(SQLModel, table=True):
     region: str = Field(default="", max_length=120)
     country_code: str = Field(max_length=2)
     is_default: bool = Field(default=False)
+
+
+class CustomerProfile(SQLModel, table=True):
+    """Other info about a customer: business number and sales rep (kept apart from the much-read customer row)."""
+
+    __tablename__ = "customer_profile"
+
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
+    business_number: str = Field(default="", max_length=64)
+    sales_rep_id: int | None = Field(default=None, foreign_key="staff_user.id")
+
+
+class CustomerTag(SQLModel, table=True):
+    """A free-text tag on a customer."""
+
+    __tablename__ = "customer_tag"
+    __table_args__ = (Index("ix_customer_tag_tag", "tag", "customer_id"),)
+
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
+    tag: str = Field(max_length=50, primary_key=True)
+
+
+class CustomerGroup(SQLModel, table=True):
+    """A group admins define (e.g. Wholesale, VIP); customers belong to any number of them."""
+
+    __tablename__ = "customer_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+
+
+class CustomerGroupMember(SQLModel, table=True):
+    """A customer's membership of a group."""
+
+    __tablename__ = "customer_group_member"
+    __table_args__ = (Index("ix_customer_group_member_group", "group_id", "customer_id"),)
+
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
+    group_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customer_group.id", ondelete="CASCADE"), primary_key=True)
+    )

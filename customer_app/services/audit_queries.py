@@ -39,6 +39,8 @@ ACTION_LABELS = {
     "notifications": "E-mail choice changed",
     "contact_info": "Contact info changed",
     "address": "Address changed",
+    "other_info": "Other info changed",
+    "group_add": "Group added",
     "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)
@@ -53,6 +55,8 @@ FIELD_LABELS = {
     "ownership_type": "Ownership type",
     "deleted_at": "Deleted",
     "email": "Email",
+    "business_number": "Business number",
+    "tags": "Tags",
 }
 MAX_PAGE_SIZE = 100
 _MAX_VALUE = 200  # characters of one value shown; long footnotes are cut

@@ -22,11 +22,12 @@ from customer_app.state.customer_addresses import CustomerAddressesState
 from customer_app.state.customer_contacts import CustomerContactsState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
+from customer_app.state.customer_other_info import CustomerOtherInfoState
 from customer_app.state.customer_tickets import CustomerTicketsState
 from customer_app.state.live import hub
 from customer_app.state.rows import initials, parse_ids
 
-TABS = ("overview", "contact", "addresses", "notes", "activities", "tickets", "notifications")
+TABS = ("overview", "contact", "addresses", "notes", "activities", "tickets", "other", "notifications")
 HISTORY_SHOWN = 10
 
 
@@ -96,6 +97,7 @@ class CustomerDetailState(rx.State):
             (await self.get_state(CustomerActivitiesState)).load_for(customer.id, actor, session)
             (await self.get_state(CustomerContactsState)).load_for(customer, actor, session)
             (await self.get_state(CustomerAddressesState)).load_for(customer.id, actor, session)
+            (await self.get_state(CustomerOtherInfoState)).load_for(customer.id, actor, session)
             chosen = notifications.preferences(customer.id, session=session)
             self.switches = [
                 {"topic": topic, "label": label, "on": "yes" if chosen[topic] else ""}

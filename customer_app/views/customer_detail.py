@@ -12,10 +12,12 @@ from customer_app.state.customer_addresses import CustomerAddressesState as D
 from customer_app.state.customer_contacts import CustomerContactsState as C
 from customer_app.state.customer_detail import CustomerDetailState as S
 from customer_app.state.customer_form import CustomerFormState
+from customer_app.state.customer_other_info import CustomerOtherInfoState as O
 from customer_app.state.customer_tickets import CustomerTicketsState as T
 from customer_app.views.customer_activities import activities_tab
 from customer_app.views.customer_addresses import addresses_tab
 from customer_app.views.customer_contacts import contacts_tab
+from customer_app.views.customer_other_info import other_info_tab
 from customer_app.views.customer_tickets import tickets_tab
 
 
@@ -38,6 +40,16 @@ def _header() -> rx.Component:
                 wrap="wrap",
             ),
             contact,
+            rx.hstack(
+                rx.foreach(
+                    O.groups,
+                    lambda g: rx.cond(g["on"] != "", rx.badge(g["name"], color_scheme="violet", variant="soft")),
+                ),
+                rx.cond(O.tags != "", rx.text("Tags: " + O.tags, size="2", class_name="muted")),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            ),
             spacing="1",
             flex="1",
             min_width="0",
@@ -115,6 +127,10 @@ def _delete_dialog() -> rx.Component:
         on_open_change=S.set_delete_open,
         actions=[rx.button("Delete", color_scheme="red", on_click=S.delete_customer)],
     )
+
+
+def _group_badge(group: rx.Var) -> rx.Component:
+    return rx.cond(group["on"] != "", rx.badge(group["name"], color_scheme="violet", variant="soft"))
 
 
 def _fact(fact: rx.Var) -> rx.Component:
@@ -291,6 +307,7 @@ def customer_detail() -> rx.Component:
                 rx.tabs.trigger("Notes", value="notes"),
                 rx.tabs.trigger("Activities", value="activities"),
                 rx.tabs.trigger("Tickets", value="tickets"),
+                rx.tabs.trigger("Other info", value="other"),
                 rx.tabs.trigger("Notifications", value="notifications"),
             ),
             rx.tabs.content(_overview(), value="overview", padding_top="16px"),
@@ -299,6 +316,7 @@ def customer_detail() -> rx.Component:
             rx.tabs.content(_notes(), value="notes", padding_top="16px"),
             rx.tabs.content(activities_tab(), value="activities", padding_top="16px"),
             rx.tabs.content(tickets_tab(), value="tickets", padding_top="16px"),
+            rx.tabs.content(other_info_tab(), value="other", padding_top="16px"),
             rx.tabs.content(_notifications(), value="notifications", padding_top="16px"),
             value=S.tab,
             on_change=S.set_tab,

@@ -230,3 +230,23 @@ def test_addresses_are_checked_per_country_and_written_its_way(browser: Browser,
     page.get_by_role("alertdialog").get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("No addresses yet.")).to_be_visible()
     page.context.close()
+
+
+def test_other_info_tags_groups_and_sales_rep_are_kept(browser: Browser, app_url: str):
+    customer_id = make_customer("Other", "Info")
+    page = signed_in_context(browser, "admin").new_page()
+    page.goto(f"{app_url}/customers/{customer_id}?tab=other")
+    page.get_by_label("New group").fill("Wholesale")
+    page.get_by_role("button", name="Add group").click()
+    page.get_by_role("checkbox", name="Wholesale").click()
+    page.get_by_label("Business number").fill("HRB 12345")
+    page.get_by_label("Tags").fill("vip, berlin, VIP")
+    page.get_by_label("Sales rep").select_option(label="E2E Admin")
+    page.get_by_role("button", name="Save other info").click()
+    expect(page.get_by_text("Other info saved.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Tags")).to_have_value("berlin, vip")
+    expect(page.get_by_label("Business number")).to_have_value("HRB 12345")
+    expect(page.get_by_role("checkbox", name="Wholesale")).to_be_checked()
+    expect(page.locator(".customer-header")).to_contain_text("Wholesale")
+    page.context.close()

@@ -45,6 +45,10 @@ from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402
 BACKENDS = ("sqlite", "postgresql")
 # Children before parents (foreign keys), customers last.
 TABLES = (
+    "customer_group_member",
+    "customer_group",
+    "customer_tag",
+    "customer_profile",
     "customer_address",
     "contact_person",
     "customer_contact",

@@ -1,0 +1,142 @@
+"""Other info about a customer: business number, tags, groups and sales rep; groups are a list admins keep."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, func, select
+
+from customer_app.errors import ValidationError
+from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerProfile, CustomerTag
+from customer_app.models.staff import StaffUser
+from customer_app.services import audit
+from customer_app.services.customers import get_customer
+from customer_app.services.normalize import clean_text
+from customer_app.services.permissions import Actor, require
+
+MAX_TAGS = 30
+TAG_SUGGESTIONS = 200
+
+
+@dataclass
+class OtherInfo:
+    """What the Other info tab shows and edits."""
+
+    business_number: str = ""
+    sales_rep_id: int | None = None
+    tags: list[str] = field(default_factory=list)
+    group_ids: list[int] = field(default_factory=list)
+
+
+def other_info(customer_id: int, *, actor: Actor, session: Session) -> OtherInfo:
+    """A customer's other info."""
+    require(actor, "customer.view")
+    profile = session.get(CustomerProfile, customer_id)
+    tags = session.exec(
+        select(CustomerTag.tag).where(col(CustomerTag.customer_id) == customer_id).order_by(col(CustomerTag.tag))
+    ).all()
+    groups = session.exec(
+        select(CustomerGroupMember.group_id).where(col(CustomerGroupMember.customer_id) == customer_id)
+    ).all()
+    return OtherInfo(
+        business_number=profile.business_number if profile else "",
+        sales_rep_id=profile.sales_rep_id if profile else None,
+        tags=list(tags),
+        group_ids=list(groups),
+    )
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed as a comma-separated list: trimmed, without repeats (case-insensitively), in typed order."""
+    tags, seen = [], set()
+    for part in (text or "").split(","):
+        tag = clean_text(part)
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
+
+
+def save_other_info(
+    customer_id: int,
+    *,
+    business_number: str,
+    tags: list[str],
+    group_ids: list[int],
+    sales_rep_id: int | None,
+    actor: Actor,
+    session: Session,
+) -> OtherInfo:
+    """Replace a customer's other info with these values."""
+    require(actor, "customer.edit")
+    errors = {}
+    number = clean_text(business_number) or ""
+    if len(number) > 64:
+        errors["business_number"] = "Keep the business number under 64 characters."
+    if len(tags) > MAX_TAGS or any(len(tag) > 50 for tag in tags):
+        errors["tags"] = f"Use at most {MAX_TAGS} tags of up to 50 characters."
+    known_groups = set(session.exec(select(CustomerGroup.id)).all())
+    if set(group_ids) - known_groups:
+        errors["groups"] = "A chosen group no longer exists; reload the page."
+    if sales_rep_id is not None:
+        rep = session.get(StaffUser, sales_rep_id)
+        if rep is None or not rep.active:
+            errors["sales_rep"] = "Choose an active staff member."
+    if errors:
+        raise ValidationError(errors)
+    customer = get_customer(customer_id, session=session)
+    before = other_info(customer.id, actor=actor, session=session)
+    profile = session.get(CustomerProfile, customer.id) or CustomerProfile(customer_id=customer.id)
+    profile.business_number, profile.sales_rep_id = number, sales_rep_id
+    session.add(profile)
+    session.execute(delete(CustomerTag).where(col(CustomerTag.customer_id) == customer.id))
+    session.execute(delete(CustomerGroupMember).where(col(CustomerGroupMember.customer_id) == customer.id))
+    session.add_all(CustomerTag(customer_id=customer.id, tag=tag) for tag in tags)
+    session.add_all(CustomerGroupMember(customer_id=customer.id, group_id=g) for g in sorted(set(group_ids)))
+    session.flush()
+    after = OtherInfo(number, sales_rep_id, sorted(tags), sorted(set(group_ids)))
+    audit.record(
+        session,
+        actor=actor,
+        action="other_info",
+        entity_type="customer",
+        entity_id=customer.id,
+        summary=f"Changed other info of {customer.display_name}"[:300],
+        changes=audit.field_changes(
+            {"business_number": before.business_number, "tags": ", ".join(before.tags)},
+            {"business_number": after.business_number, "tags": ", ".join(after.tags)},
+        ),
+    )
+    return after
+
+
+def tag_suggestions(*, actor: Actor, session: Session) -> list[str]:
+    """Tags already in use, most used first (for autocomplete)."""
+    require(actor, "customer.view")
+    used = func.count(CustomerTag.customer_id)
+    query = select(CustomerTag.tag).group_by(col(CustomerTag.tag)).order_by(used.desc(), col(CustomerTag.tag))
+    return list(session.exec(query.limit(TAG_SUGGESTIONS)).all())
+
+
+def list_groups(*, session: Session) -> list[CustomerGroup]:
+    """Every group, by name."""
+    return list(session.exec(select(CustomerGroup).order_by(col(CustomerGroup.name))).all())
+
+
+def add_group(name: str, *, actor: Actor, session: Session) -> CustomerGroup:
+    """Add a group to the list (admins only; names are unique, ignoring case)."""
+    require(actor, "staff.manage")
+    title = clean_text(name) or ""
+    if not title or len(title) > 80:
+        raise ValidationError({"group": "Give the group a name of up to 80 characters."})
+    if any(g.name.casefold() == title.casefold() for g in list_groups(session=session)):
+        raise ValidationError({"group": "There is already a group with this name."})
+    group = CustomerGroup(name=title)
+    session.add(group)
+    session.flush()
+    audit.record(session, actor=actor, action="group_add", entity_type="group", entity_id=group.id, summary=title)
+    return group
+
+
+def sales_reps(*, session: Session) -> list[StaffUser]:
+    """Active staff who can be a customer's sales rep."""
+    return list(session.exec(select(StaffUser).where(col(StaffUser.active)).order_by(col(StaffUser.name))).all())

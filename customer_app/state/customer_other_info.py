@@ -1,0 +1,83 @@
+"""The Other info tab of the customer page: business number, tags, groups and sales rep, saved together."""
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.services import other_info
+from customer_app.services.permissions import Actor
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.live import hub
+from customer_app.state.rows import parse_ids
+
+
+class CustomerOtherInfoState(rx.State):
+    """One customer's other info in one browser tab."""
+
+    customer_id: int = 0
+    business_number: str = ""
+    tags: str = ""
+    groups: list[dict[str, str]] = []
+    reps: list[dict[str, str]] = []
+    sales_rep: str = ""
+    suggestions: list[str] = []
+    errors: dict[str, str] = {}
+    form_key: int = 0
+
+    def load_for(self, customer_id: int, actor: Actor, session) -> None:
+        """Read the customer's other info (called by the customer page whenever it loads)."""
+        info = other_info.other_info(customer_id, actor=actor, session=session)
+        self.customer_id, self.business_number = customer_id, info.business_number
+        self.tags = ", ".join(info.tags)
+        self.groups = [
+            {"id": str(g.id), "name": g.name, "on": "yes" if g.id in info.group_ids else ""}
+            for g in other_info.list_groups(session=session)
+        ]
+        self.reps = [{"id": str(u.id), "name": u.name} for u in other_info.sales_reps(session=session)]
+        self.sales_rep = str(info.sales_rep_id or "")
+        self.suggestions = other_info.tag_suggestions(actor=actor, session=session)
+        self.form_key += 1  # the form shows what was just read
+
+    @rx.event
+    async def save(self, form: dict):
+        """Save every field of the tab at once."""
+        group_ids = [int(key.removeprefix("group-")) for key in form if key.startswith("group-") and form[key]]
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                other_info.save_other_info(
+                    self.customer_id,
+                    business_number=str(form.get("business_number", "")),
+                    tags=other_info.parse_tags(str(form.get("tags", ""))),
+                    group_ids=group_ids,
+                    sales_rep_id=(parse_ids(form.get("sales_rep", "")) or [None])[0],
+                    actor=actor,
+                    session=session,
+                )
+                self.load_for(self.customer_id, actor, session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return None
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
+        self.errors = {}
+        await hub.announce(self.router.session.client_token)
+        return rx.toast.success("Other info saved.")
+
+    @rx.event
+    async def add_group(self, form: dict):
+        """Add a group to the list everyone chooses from (admins)."""
+        try:
+            actor = await actor_for(self, "staff.manage")
+            with session_scope() as session:
+                other_info.add_group(str(form.get("group_name", "")), actor=actor, session=session)
+                self.load_for(self.customer_id, actor, session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return None
+        self.errors = {}
+        return None

@@ -1,0 +1,68 @@
+"""Other info: business number, tags with suggestions, admin-kept groups and a sales rep."""
+
+import pytest
+
+from customer_app.errors import PermissionDenied, ValidationError
+from customer_app.services.other_info import (
+    add_group,
+    other_info,
+    parse_tags,
+    save_other_info,
+    tag_suggestions,
+)
+
+
+def test_tags_are_typed_as_a_list_without_repeats():
+    assert parse_tags(" VIP, wholesale ,vip,, Night\u00a0owl ") == ["VIP", "wholesale", "Night owl"]
+
+
+def test_other_info_is_saved_and_read_back(session, admin, staff, staff_user, add):
+    ada = add(first_name="Ada")
+    wholesale = add_group("Wholesale", actor=admin, session=session)
+    saved = save_other_info(
+        ada.id,
+        business_number=" HRB 12345 ",
+        tags=["vip", "berlin"],
+        group_ids=[wholesale.id],
+        sales_rep_id=staff_user.id,
+        actor=staff,
+        session=session,
+    )
+    session.commit()
+    assert saved == other_info(ada.id, actor=staff, session=session)
+    assert (saved.business_number, saved.tags, saved.group_ids, saved.sales_rep_id) == (
+        "HRB 12345",
+        ["berlin", "vip"],
+        [wholesale.id],
+        staff_user.id,
+    )
+
+
+def test_suggestions_list_the_most_used_tags_first(session, staff, add):
+    for n, tags in enumerate((["vip", "berlin"], ["vip"], ["paris"])):
+        customer = add(first_name=f"C{n}")
+        save_other_info(
+            customer.id, business_number="", tags=tags, group_ids=[], sales_rep_id=None, actor=staff, session=session
+        )
+    assert tag_suggestions(actor=staff, session=session) == ["vip", "berlin", "paris"]
+
+
+def test_groups_are_kept_by_admins_and_must_exist(session, admin, staff, add):
+    with pytest.raises(PermissionDenied):
+        add_group("Retail", actor=staff, session=session)
+    add_group("Retail", actor=admin, session=session)
+    with pytest.raises(ValidationError, match="already a group"):
+        add_group("retail", actor=admin, session=session)
+    ada = add(first_name="Ada")
+    with pytest.raises(ValidationError, match="no longer exists"):
+        save_other_info(
+            ada.id, business_number="", tags=[], group_ids=[424242], sales_rep_id=None, actor=staff, session=session
+        )
+
+
+def test_read_only_staff_cannot_change_other_info(session, reader, add):
+    ada = add(first_name="Ada")
+    with pytest.raises(PermissionDenied):
+        save_other_info(
+            ada.id, business_number="x", tags=[], group_ids=[], sales_rep_id=None, actor=reader, session=session
+        )
