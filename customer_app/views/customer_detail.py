@@ -24,7 +24,10 @@ from customer_app.views.customer_tickets import tickets_tab
 def _header() -> rx.Component:
     h = S.header
     contact = rx.hstack(
-        rx.cond(h["email"] != "", rx.hstack(rx.icon("mail", size=14), rx.text(h["email"]), align="center")),
+        rx.cond(
+            h["email"] != "",
+            rx.hstack(rx.icon("mail", size=14), rx.text(h["email"], class_name="wrap-anywhere"), align="center"),
+        ),
         rx.cond(h["phone"] != "", rx.hstack(rx.icon("phone", size=14), rx.text(h["phone"]), align="center")),
         spacing="4",
         wrap="wrap",
