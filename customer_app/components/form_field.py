@@ -1,5 +1,7 @@
 """Labelled form inputs with an inline error message under each."""
 
+from collections.abc import Mapping, Sequence
+
 import reflex as rx
 
 
@@ -37,14 +39,23 @@ def form_field(
     )
 
 
-def select_field(label: str, name: str, options: tuple[str, ...], value: rx.Var, error: rx.Var) -> rx.Component:
-    """A native drop-down (keyboard- and form-friendly) with a blank first choice."""
+def select_field(
+    label: str,
+    name: str,
+    options: Mapping[str, str] | Sequence[str],
+    value: rx.Var | str,
+    error: rx.Var | str = "",
+    *,
+    blank: bool = True,
+) -> rx.Component:
+    """A native drop-down (keyboard- and form-friendly); `options` are values, or a mapping of value to label."""
     field_id = f"field-{name}"
+    pairs = options.items() if isinstance(options, Mapping) else [(option, option) for option in options]
     return rx.box(
         _label(label, field_id, False),
         rx.el.select(
-            rx.el.option("—", value=""),
-            *[rx.el.option(option, value=option) for option in options],
+            *([rx.el.option("—", value="")] if blank else []),
+            *[rx.el.option(text, value=key) for key, text in pairs],
             id=field_id,
             name=name,
             default_value=value,
@@ -56,12 +67,12 @@ def select_field(label: str, name: str, options: tuple[str, ...], value: rx.Var,
     )
 
 
-def textarea_field(label: str, name: str, value: rx.Var, error: rx.Var) -> rx.Component:
+def textarea_field(label: str, name: str, value: rx.Var, error: rx.Var, *, rows: str = "3") -> rx.Component:
     """A multi-line input with its label and error."""
     field_id = f"field-{name}"
     return rx.box(
         _label(label, field_id, False),
-        rx.text_area(id=field_id, name=name, default_value=value, rows="3", width="100%"),
+        rx.text_area(id=field_id, name=name, default_value=value, rows=rows, width="100%"),
         _error(field_id, error),
         class_name="field field-wide",
     )

@@ -12,8 +12,7 @@ from customer_app.services.customers import get_customer
 from customer_app.services.normalize import clean_text
 from customer_app.services.permissions import Actor, require
 
-COUNTRIES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
-_COUNTRY_CODES = {code for code, _name in COUNTRIES}
+COUNTRIES = dict(sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]))
 # Google's address data names the fields differently; these are ours.
 _FIELDS = {"street_address": "street", "city": "city", "postal_code": "postal_code", "country_area": "region"}
 _PROBLEMS = {"required": "This country's addresses need this.", "invalid": "This is not valid for the country."}
@@ -36,7 +35,7 @@ def checked_address(raw: dict[str, object]) -> dict[str, object]:
     errors = {}
     if kind not in ADDRESS_KINDS:
         errors["kind"] = "Choose billing, shipping or other."
-    if country not in _COUNTRY_CODES:
+    if country not in COUNTRIES:
         errors["country_code"] = "Choose a country from the list."
     if not street:
         errors["street"] = "Enter the street and number."

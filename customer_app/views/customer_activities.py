@@ -3,7 +3,8 @@
 import reflex as rx
 
 from customer_app.components.confirm_dialog import confirm_dialog
-from customer_app.components.form_field import form_field
+from customer_app.components.form_dialog import form_dialog
+from customer_app.components.form_field import form_field, select_field
 from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_activities import CustomerActivitiesState as A
@@ -60,72 +61,45 @@ def _activity(row: rx.Var) -> rx.Component:
 
 
 def _select(name: str, label: str, options: dict[str, str]) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=f"activity-{name}", class_name="field-label"),
-        rx.el.select(
-            *[rx.el.option(text, value=key) for key, text in options.items()],
-            id=f"activity-{name}",
-            name=name,
-            default_value=A.values[name],
-            class_name="native-select",
-        ),
-        rx.cond(A.errors[name], rx.text(A.errors[name], color_scheme="red", size="1", role="alert")),
-        spacing="1",
-    )
+    return select_field(label, name, options, A.values[name], A.errors[name], blank=False)
 
 
 def _dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(A.editing_id > 0, "Edit activity", "New activity")),
-            rx.form(
-                rx.vstack(
-                    rx.hstack(_select("kind", "Type", ACTIVITY_KINDS), _select("status", "Status", ACTIVITY_STATUSES)),
-                    form_field("Title", "title", A.values["title"], A.errors["title"], required=True, max_length=200),
-                    rx.hstack(
-                        form_field(
-                            "Starts (UTC)",
-                            "starts_at",
-                            A.values["starts_at"],
-                            A.errors["starts_at"],
-                            type_="datetime-local",
-                            required=True,
-                        ),
-                        form_field(
-                            "Duration (minutes)",
-                            "duration_minutes",
-                            A.values["duration_minutes"],
-                            A.errors["duration_minutes"],
-                            type_="number",
-                            min="1",
-                        ),
-                        width="100%",
-                    ),
-                    form_field("Location", "location", A.values["location"], A.errors["location"], max_length=200),
-                    form_field(
-                        "Participants",
-                        "participants",
-                        A.values["participants"],
-                        A.errors["participants"],
-                        max_length=1000,
-                        placeholder="Names, separated by commas",
-                    ),
-                    rx.flex(
-                        rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                        rx.button("Save", type="submit"),
-                        spacing="3",
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=A.save,
-                key=A.form_key,
-                no_validate=True,
+    return form_dialog(
+        rx.cond(A.editing_id > 0, "Edit activity", "New activity"),
+        rx.hstack(_select("kind", "Type", ACTIVITY_KINDS), _select("status", "Status", ACTIVITY_STATUSES)),
+        form_field("Title", "title", A.values["title"], A.errors["title"], required=True, max_length=200),
+        rx.hstack(
+            form_field(
+                "Starts (UTC)",
+                "starts_at",
+                A.values["starts_at"],
+                A.errors["starts_at"],
+                type_="datetime-local",
+                required=True,
             ),
-            max_width="560px",
+            form_field(
+                "Duration (minutes)",
+                "duration_minutes",
+                A.values["duration_minutes"],
+                A.errors["duration_minutes"],
+                type_="number",
+                min="1",
+            ),
+            width="100%",
         ),
-        open=A.form_open,
+        form_field("Location", "location", A.values["location"], A.errors["location"], max_length=200),
+        form_field(
+            "Participants",
+            "participants",
+            A.values["participants"],
+            A.errors["participants"],
+            max_length=1000,
+            placeholder="Names, separated by commas",
+        ),
+        on_submit=A.save,
+        form_key=A.form_key,
+        open_=A.form_open,
         on_open_change=A.set_form_open,
     )
 

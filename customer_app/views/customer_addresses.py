@@ -3,7 +3,8 @@
 import reflex as rx
 
 from customer_app.components.confirm_dialog import confirm_dialog
-from customer_app.components.form_field import form_field
+from customer_app.components.form_dialog import form_dialog
+from customer_app.components.form_field import form_field, select_field, textarea_field
 from customer_app.models.customer_records import ADDRESS_KINDS
 from customer_app.services.addresses import COUNTRIES
 from customer_app.state.auth import AuthState
@@ -42,69 +43,35 @@ def _address(row: rx.Var) -> rx.Component:
     )
 
 
-def _select(name: str, label: str, options: list[tuple[str, str]]) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=f"address-{name}", class_name="field-label"),
-        rx.el.select(
-            *[rx.el.option(text, value=key) for key, text in options],
-            id=f"address-{name}",
-            name=name,
-            default_value=D.values[name],
-            class_name="native-select",
-        ),
-        rx.cond(D.errors[name], rx.text(D.errors[name], color_scheme="red", size="1", role="alert")),
-        spacing="1",
-    )
-
-
 def _dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(D.editing_id > 0, "Edit address", "New address")),
-            rx.form(
-                rx.vstack(
-                    rx.hstack(
-                        _select("kind", "Type", list(ADDRESS_KINDS.items())),
-                        _select("country_code", "Country", COUNTRIES),
-                    ),
-                    rx.vstack(
-                        rx.el.label("Street and number", html_for="address-street", class_name="field-label"),
-                        rx.text_area(
-                            id="address-street", name="street", default_value=D.values["street"], rows="2", width="100%"
-                        ),
-                        rx.cond(
-                            D.errors["street"], rx.text(D.errors["street"], color_scheme="red", size="1", role="alert")
-                        ),
-                        spacing="1",
-                        width="100%",
-                    ),
-                    rx.hstack(
-                        form_field("Postal code", "postal_code", D.values["postal_code"], D.errors["postal_code"]),
-                        form_field("City", "city", D.values["city"], D.errors["city"]),
-                        width="100%",
-                    ),
-                    form_field("State or region", "region", D.values["region"], D.errors["region"]),
-                    rx.el.label(
-                        rx.checkbox(name="is_default", default_checked=D.values["is_default"] != ""),
-                        "Default address of its type",
-                        class_name="checkbox-label",
-                    ),
-                    rx.flex(
-                        rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                        rx.button("Save", type="submit"),
-                        spacing="3",
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=D.save,
-                key=D.form_key,
-                no_validate=True,
+    return form_dialog(
+        rx.cond(D.editing_id > 0, "Edit address", "New address"),
+        rx.hstack(
+            select_field("Type", "kind", ADDRESS_KINDS, D.values["kind"], D.errors["kind"], blank=False),
+            select_field(
+                "Country",
+                "country_code",
+                COUNTRIES,
+                D.values["country_code"],
+                D.errors["country_code"],
+                blank=False,
             ),
-            max_width="560px",
         ),
-        open=D.form_open,
+        textarea_field("Street and number", "street", D.values["street"], D.errors["street"], rows="2"),
+        rx.hstack(
+            form_field("Postal code", "postal_code", D.values["postal_code"], D.errors["postal_code"]),
+            form_field("City", "city", D.values["city"], D.errors["city"]),
+            width="100%",
+        ),
+        form_field("State or region", "region", D.values["region"], D.errors["region"]),
+        rx.el.label(
+            rx.checkbox(name="is_default", default_checked=D.values["is_default"] != ""),
+            "Default address of its type",
+            class_name="checkbox-label",
+        ),
+        on_submit=D.save,
+        form_key=D.form_key,
+        open_=D.form_open,
         on_open_change=D.set_form_open,
     )
 

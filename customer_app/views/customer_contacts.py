@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.components.form_field import form_field
+from customer_app.components.form_field import form_field, select_field
 from customer_app.models.customer_records import CONTACT_CHANNELS, CONTACT_LABELS
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_contacts import CustomerContactsState as C
@@ -51,29 +51,16 @@ def _contact(row: rx.Var) -> rx.Component:
     )
 
 
-def _select(name: str, label: str, options: dict[str, str]) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=f"contact-{name}", class_name="field-label"),
-        rx.el.select(
-            *[rx.el.option(text, value=key) for key, text in options.items()],
-            id=f"contact-{name}",
-            name=name,
-            class_name="native-select",
-        ),
-        spacing="1",
-    )
-
-
 def _add_form() -> rx.Component:
     return rx.form(
         rx.flex(
-            _select("channel", "Kind", CONTACT_CHANNELS),
+            select_field("Kind", "channel", CONTACT_CHANNELS, "email", blank=False),
             rx.box(
                 form_field("E-mail or phone", "value", "", C.errors["value"], max_length=254),
                 flex="1",
                 min_width="220px",
             ),
-            _select("label", "Label", CONTACT_LABELS),
+            select_field("Label", "label", CONTACT_LABELS, "work", blank=False),
             rx.el.label(rx.checkbox(name="is_primary"), "Primary", class_name="checkbox-label"),
             rx.el.label(rx.checkbox(name="opted_out"), "Opted out", class_name="checkbox-label"),
             rx.button(rx.icon("plus", size=14), "Add", type="submit"),

@@ -2,7 +2,8 @@
 
 import reflex as rx
 
-from customer_app.components.form_field import form_field
+from customer_app.components.form_dialog import form_dialog
+from customer_app.components.form_field import form_field, select_field, textarea_field
 from customer_app.models.customer_records import TICKET_PRIORITIES, TICKET_STATUSES
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_tickets import CustomerTicketsState as T
@@ -46,62 +47,22 @@ def _ticket(row: rx.Var) -> rx.Component:
 
 
 def _select(name: str, label: str, options: dict[str, str]) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=f"ticket-{name}", class_name="field-label"),
-        rx.el.select(
-            *[rx.el.option(text, value=key) for key, text in options.items()],
-            id=f"ticket-{name}",
-            name=name,
-            default_value=T.values[name],
-            class_name="native-select",
-        ),
-        rx.cond(T.errors[name], rx.text(T.errors[name], color_scheme="red", size="1", role="alert")),
-        spacing="1",
-    )
+    return select_field(label, name, options, T.values[name], T.errors[name], blank=False)
 
 
 def _dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(T.editing_id > 0, "Edit ticket", "New ticket")),
-            rx.form(
-                rx.vstack(
-                    form_field(
-                        "Subject", "subject", T.values["subject"], T.errors["subject"], required=True, max_length=200
-                    ),
-                    rx.vstack(
-                        rx.el.label("Description", html_for="ticket-description", class_name="field-label"),
-                        rx.text_area(
-                            id="ticket-description",
-                            name="description",
-                            default_value=T.values["description"],
-                            rows="4",
-                            width="100%",
-                        ),
-                        spacing="1",
-                        width="100%",
-                    ),
-                    rx.hstack(
-                        _select("priority", "Priority", TICKET_PRIORITIES),
-                        rx.cond(T.editing_id > 0, _select("status", "Status", TICKET_STATUSES), rx.fragment()),
-                        spacing="4",
-                    ),
-                    rx.flex(
-                        rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                        rx.button("Save", type="submit"),
-                        spacing="3",
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=T.save,
-                key=T.form_key,
-                no_validate=True,
-            ),
-            max_width="560px",
+    return form_dialog(
+        rx.cond(T.editing_id > 0, "Edit ticket", "New ticket"),
+        form_field("Subject", "subject", T.values["subject"], T.errors["subject"], required=True, max_length=200),
+        textarea_field("Description", "description", T.values["description"], T.errors["description"], rows="4"),
+        rx.hstack(
+            _select("priority", "Priority", TICKET_PRIORITIES),
+            rx.cond(T.editing_id > 0, _select("status", "Status", TICKET_STATUSES), rx.fragment()),
+            spacing="4",
         ),
-        open=T.form_open,
+        on_submit=T.save,
+        form_key=T.form_key,
+        open_=T.form_open,
         on_open_change=T.set_form_open,
     )
 
