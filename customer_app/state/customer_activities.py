@@ -10,7 +10,7 @@ from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUS
 from customer_app.services import activities
 from customer_app.services.permissions import Actor
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.live import hub
+from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
 FORM_FIELDS = ("kind", "title", "starts_at", "duration_minutes", "location", "participants", "status")
@@ -115,7 +115,7 @@ class CustomerActivitiesState(rx.State):
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
         self.form_open, self.errors = False, {}
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(customer_page_key(self.router.session.client_token))
         return rx.toast.success("Activity saved.")
 
     @rx.event
@@ -142,5 +142,5 @@ class CustomerActivitiesState(rx.State):
             self.confirm_id = ""
             return rx.toast.error(str(exc))
         self.confirm_id = ""
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(customer_page_key(self.router.session.client_token))
         return rx.toast.success("Activity deleted.")

@@ -8,7 +8,7 @@ from customer_app.models.customer_records import ADDRESS_KINDS, CustomerAddress
 from customer_app.services import addresses
 from customer_app.services.permissions import Actor
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.live import hub
+from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
 FORM_FIELDS = ("kind", "country_code", "street", "city", "postal_code", "region", "is_default")
@@ -73,7 +73,7 @@ class CustomerAddressesState(rx.State):
             raise
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(customer_page_key(self.router.session.client_token))
         return None
 
     @rx.event

@@ -10,7 +10,7 @@ from customer_app.services import contacts
 from customer_app.services.normalize import format_phone
 from customer_app.services.permissions import Actor
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.live import hub
+from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
 
@@ -76,7 +76,7 @@ class CustomerContactsState(rx.State):
             return rx.toast.error(str(exc))
         detail = await self.get_state(CustomerDetailState)
         await detail._load()
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(customer_page_key(self.router.session.client_token))
         return None
 
     @rx.event

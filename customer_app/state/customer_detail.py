@@ -24,7 +24,7 @@ from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.customer_other_info import CustomerOtherInfoState
 from customer_app.state.customer_tickets import CustomerTicketsState
-from customer_app.state.live import hub
+from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import initials, parse_ids
 
 TABS = ("overview", "contact", "addresses", "notes", "activities", "tickets", "other", "notifications")
@@ -119,7 +119,7 @@ class CustomerDetailState(rx.State):
         """Refresh this customer whenever anyone changes customers or notes, until the page goes away."""
         async with self:
             token = self.router.session.client_token
-        async with hub.subscribe(token) as subscriber:
+        async with hub.subscribe(customer_page_key(token)) as subscriber:
             while hub.is_current(subscriber):
                 await subscriber.wake.wait()
                 subscriber.wake.clear()
@@ -188,7 +188,7 @@ class CustomerDetailState(rx.State):
             return await refusal(self, exc)
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(customer_page_key(self.router.session.client_token))
         return [
             rx.redirect(f"/customers/{copy_id}"),
             CustomerFormState.open_edit(str(copy_id)),
@@ -223,7 +223,7 @@ class CustomerDetailState(rx.State):
                 customers.trash_customers([self.customer_id], actor=actor, session=session)
         except PermissionDenied as exc:
             return await refusal(self, exc)
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(customer_page_key(self.router.session.client_token))
         return [
             rx.redirect(routes.CUSTOMERS),
             rx.toast.success(f"{self.header.get('name', 'Customer')} moved to Trash."),
@@ -231,7 +231,7 @@ class CustomerDetailState(rx.State):
 
     async def _changed(self) -> None:
         await self._load()
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(customer_page_key(self.router.session.client_token))
 
 
 def _header(customer) -> dict[str, str]:

@@ -181,18 +181,12 @@ class CustomerFormState(rx.State):
             return
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
-        created, saved_id = not self.customer_id, self.customer_id
+        created = not self.customer_id
         self._discard_uploads(keep=self.picture)
         self.open = False
         self._reset()
         page = await self.get_state(CustomerListState)
-        await page._changed()
-        # Imported here: the customer page's state opens this pop-up, so it imports this module first.
-        from customer_app.state.customer_detail import CustomerDetailState  # noqa: PLC0415
-
-        detail = await self.get_state(CustomerDetailState)
-        if saved_id and detail.customer_id == saved_id:  # edited from the customer's own page
-            await detail._load()
+        await page._changed()  # its notice also wakes the customer page the pop-up may have been opened from
         return rx.toast.success("Customer created." if created else "Changes saved.")
 
     @rx.event

@@ -7,7 +7,7 @@ from customer_app.errors import CustomerAppError, PermissionDenied, ValidationEr
 from customer_app.services import other_info
 from customer_app.services.permissions import Actor
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.live import hub
+from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
 
@@ -63,7 +63,7 @@ class CustomerOtherInfoState(rx.State):
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
         self.errors = {}
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(customer_page_key(self.router.session.client_token))
         return rx.toast.success("Other info saved.")
 
     @rx.event

@@ -11,7 +11,7 @@ from customer_app.services import tickets
 from customer_app.services.permissions import Actor
 from customer_app.state.admin_rows import when
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.live import hub
+from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
 
@@ -131,5 +131,5 @@ class CustomerTicketsState(rx.State):
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
         self.form_open, self.errors = False, {}
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(customer_page_key(self.router.session.client_token))
         return rx.toast.success("Ticket saved.")

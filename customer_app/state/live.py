@@ -115,3 +115,15 @@ class LiveHub:
 
 
 hub = LiveHub(settings.redis_url)
+
+
+CUSTOMER_PAGE = "#customer"
+
+
+def customer_page_key(token: str) -> str:
+    """What a customer page subscribes and announces under.
+
+    Not the bare tab token: a save made in the customers pop-up (announced under the token) must wake the customer
+    page it was made from, while the page's own writes, which it reloads itself, do not.
+    """
+    return token + CUSTOMER_PAGE
