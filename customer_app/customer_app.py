@@ -4,12 +4,14 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.api import api
-from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, staff_page
+from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, settings_page, staff_page
 from customer_app.pages.customers import customer_page, customers_page
 from customer_app.pages.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.state.audit_log import AuditLogState
+from customer_app.state.custom_fields_admin import CustomFieldsAdminState
 from customer_app.state.customer_detail import CustomerDetailState
 from customer_app.state.customer_list import CustomerListState
+from customer_app.state.groups_admin import GroupsAdminState
 from customer_app.state.import_history import ImportHistoryState
 from customer_app.state.importer import ImportState
 from customer_app.state.outbox import OutboxState
@@ -32,6 +34,7 @@ PAGES = (
     (routes.OUTBOX, "Outbox", outbox_page, OutboxState.on_load),
     (routes.IMPORT, "Import customers", import_page, ImportState.on_load),
     (routes.IMPORTS, "Import history", imports_page, ImportHistoryState.on_load),
+    (routes.SETTINGS, "Customer settings", settings_page, [CustomFieldsAdminState.on_load, GroupsAdminState.on_load]),
 )
 for route, title, component, on_load in PAGES:
     app.add_page(component, route=route, title=f"{title} · Customer workspace", on_load=on_load)

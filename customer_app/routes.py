@@ -12,6 +12,7 @@ AUDIT = "/admin/audit"
 OUTBOX = "/admin/outbox"
 IMPORT = "/customers/import"
 IMPORTS = "/admin/imports"
+SETTINGS = "/admin/settings"
 CUSTOMER = "/customers/[customer_ref]"
 
 

@@ -47,6 +47,7 @@ def select_field(
     error: rx.Var | str = "",
     *,
     blank: bool = True,
+    **props,
 ) -> rx.Component:
     """A native drop-down (keyboard- and form-friendly); `options` are values, or a mapping of value to label."""
     field_id = f"field-{name}"
@@ -61,6 +62,7 @@ def select_field(
             default_value=value,
             class_name="native-select",
             aria_invalid=rx.cond(error, "true", "false"),
+            **props,
         ),
         _error(field_id, error),
         class_name="field",

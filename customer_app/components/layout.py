@@ -14,6 +14,7 @@ def _admin_links() -> rx.Component:
             rx.link("Audit log", href=routes.AUDIT, size="2"),
             rx.link("Outbox", href=routes.OUTBOX, size="2"),
             rx.link("Imports", href=routes.IMPORTS, size="2"),
+            rx.link("Settings", href=routes.SETTINGS, size="2"),
             spacing="4",
             align="center",
         ),

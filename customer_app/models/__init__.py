@@ -1,5 +1,6 @@
 """Database tables and their input schemas; no UI code here."""
 
+from customer_app.models.custom_field import CustomField, CustomFieldValue
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind
 from customer_app.models.customer_records import (
     Activity,
@@ -29,6 +30,8 @@ from customer_app.models.transfer import DownloadLink, ExportConfig, ImportChang
 __all__ = [
     "Activity",
     "ContactPerson",
+    "CustomField",
+    "CustomFieldValue",
     "CustomerAddress",
     "CustomerContact",
     "CustomerGroup",

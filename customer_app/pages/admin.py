@@ -1,15 +1,17 @@
-"""Admin pages: staff, audit log, outbox, customer import and its history; each shows data only to admins."""
+"""Admin pages: staff, audit log, outbox, import and its history, settings; each shows data only to admins."""
 
 import reflex as rx
 
 from customer_app.components.access_gate import access_gate
 from customer_app.components.layout import layout
 from customer_app.state.audit_log import AuditLogState
+from customer_app.state.custom_fields_admin import CustomFieldsAdminState
 from customer_app.state.import_history import ImportHistoryState
 from customer_app.state.importer import ImportState
 from customer_app.state.outbox import OutboxState
 from customer_app.state.staff_admin import StaffAdminState
 from customer_app.views.audit_log import audit_log
+from customer_app.views.customer_settings import customer_settings
 from customer_app.views.import_history import import_history
 from customer_app.views.importer import importer
 from customer_app.views.outbox import outbox
@@ -39,3 +41,8 @@ def import_page() -> rx.Component:
 def imports_page() -> rx.Component:
     """Every import with its outcome, and undo."""
     return layout("Import history", access_gate(ImportHistoryState.access, import_history()))
+
+
+def settings_page() -> rx.Component:
+    """Custom fields and customer groups."""
+    return layout("Customer settings", access_gate(CustomFieldsAdminState.access, customer_settings()))

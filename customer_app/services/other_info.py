@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
-from customer_app.errors import ValidationError
+from customer_app.errors import NotFoundError, ValidationError
 from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerProfile, CustomerTag
 from customer_app.models.staff import StaffUser
 from customer_app.services import audit
@@ -122,18 +122,73 @@ def list_groups(*, session: Session) -> list[CustomerGroup]:
     return list(session.exec(select(CustomerGroup).order_by(col(CustomerGroup.name))).all())
 
 
-def add_group(name: str, *, actor: Actor, session: Session) -> CustomerGroup:
-    """Add a group to the list (admins only; names are unique, ignoring case)."""
-    require(actor, "staff.manage")
+def group_sizes(*, session: Session) -> dict[int, int]:
+    """How many customers are in each group."""
+    query = select(CustomerGroupMember.group_id, func.count()).group_by(col(CustomerGroupMember.group_id))
+    return dict(session.exec(query).all())
+
+
+def _group_name(name: str, group_id: int | None, session: Session) -> str:
     title = clean_text(name) or ""
     if not title or len(title) > 80:
         raise ValidationError({"group": "Give the group a name of up to 80 characters."})
-    if any(g.name.casefold() == title.casefold() for g in list_groups(session=session)):
+    if any(g.name.casefold() == title.casefold() and g.id != group_id for g in list_groups(session=session)):
         raise ValidationError({"group": "There is already a group with this name."})
-    group = CustomerGroup(name=title)
+    return title
+
+
+def add_group(name: str, *, actor: Actor, session: Session) -> CustomerGroup:
+    """Add a group to the list (admins only; names are unique, ignoring case)."""
+    require(actor, "settings.manage")
+    group = CustomerGroup(name=_group_name(name, None, session))
     session.add(group)
     session.flush()
-    audit.record(session, actor=actor, action="group_add", entity_type="group", entity_id=group.id, summary=title)
+    audit.record(session, actor=actor, action="group_add", entity_type="group", entity_id=group.id, summary=group.name)
+    return group
+
+
+def rename_group(group_id: int, name: str, *, actor: Actor, session: Session) -> CustomerGroup:
+    """Give a group a new name; its members stay."""
+    require(actor, "settings.manage")
+    group = _group(group_id, session)
+    title = _group_name(name, group.id, session)
+    changes = audit.field_changes({"name": group.name}, {"name": title})
+    group.name = title
+    session.add(group)
+    audit.record(
+        session,
+        actor=actor,
+        action="group_rename",
+        entity_type="group",
+        entity_id=group.id,
+        summary=title,
+        changes=changes,
+    )
+    return group
+
+
+def remove_group(group_id: int, *, actor: Actor, session: Session) -> int:
+    """Remove a group; its customers stay, outside it. Returns how many customers were in it."""
+    require(actor, "settings.manage")
+    group = _group(group_id, session)
+    members = group_sizes(session=session).get(group.id, 0)
+    session.execute(delete(CustomerGroupMember).where(col(CustomerGroupMember.group_id) == group.id))
+    session.delete(group)
+    audit.record(
+        session,
+        actor=actor,
+        action="group_remove",
+        entity_type="group",
+        entity_id=group_id,
+        summary=f"{group.name} ({members:,} customers were in it)",
+    )
+    return members
+
+
+def _group(group_id: int, session: Session) -> CustomerGroup:
+    group = session.get(CustomerGroup, group_id)
+    if group is None:
+        raise NotFoundError("This group no longer exists; reload the page.")
     return group
 
 

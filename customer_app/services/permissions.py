@@ -11,6 +11,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "customer.import": frozenset({Role.ADMIN}),
     "customer.export": frozenset({Role.ADMIN}),
     "staff.manage": frozenset({Role.ADMIN}),
+    "settings.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
     "outbox.view": frozenset({Role.ADMIN}),
 }

@@ -20,6 +20,7 @@ from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_activities import CustomerActivitiesState
 from customer_app.state.customer_addresses import CustomerAddressesState
 from customer_app.state.customer_contacts import CustomerContactsState
+from customer_app.state.customer_custom_fields import CustomerCustomFieldsState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.customer_other_info import CustomerOtherInfoState
@@ -27,7 +28,7 @@ from customer_app.state.customer_tickets import CustomerTicketsState
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import initials, parse_ids
 
-TABS = ("overview", "contact", "addresses", "notes", "activities", "tickets", "other", "notifications")
+TABS = ("overview", "contact", "addresses", "notes", "activities", "tickets", "other", "custom", "notifications")
 HISTORY_SHOWN = 10
 
 
@@ -98,6 +99,7 @@ class CustomerDetailState(rx.State):
             (await self.get_state(CustomerContactsState)).load_for(customer, actor, session)
             (await self.get_state(CustomerAddressesState)).load_for(customer.id, actor, session)
             (await self.get_state(CustomerOtherInfoState)).load_for(customer.id, actor, session)
+            (await self.get_state(CustomerCustomFieldsState)).load_for(customer, actor, session)
             chosen = notifications.preferences(customer.id, session=session)
             self.switches = [
                 {"topic": topic, "label": label, "on": "yes" if chosen[topic] else ""}

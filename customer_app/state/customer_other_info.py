@@ -70,7 +70,7 @@ class CustomerOtherInfoState(rx.State):
     async def add_group(self, form: dict):
         """Add a group to the list everyone chooses from (admins)."""
         try:
-            actor = await actor_for(self, "staff.manage")
+            actor = await actor_for(self, "settings.manage")
             with session_scope() as session:
                 other_info.add_group(str(form.get("group_name", "")), actor=actor, session=session)
                 self.load_for(self.customer_id, actor, session)

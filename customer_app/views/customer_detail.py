@@ -17,6 +17,7 @@ from customer_app.state.customer_tickets import CustomerTicketsState as T
 from customer_app.views.customer_activities import activities_tab
 from customer_app.views.customer_addresses import addresses_tab
 from customer_app.views.customer_contacts import contacts_tab
+from customer_app.views.customer_custom_fields import custom_fields_tab
 from customer_app.views.customer_other_info import other_info_tab
 from customer_app.views.customer_tickets import tickets_tab
 
@@ -311,6 +312,7 @@ def customer_detail() -> rx.Component:
                 rx.tabs.trigger("Activities", value="activities"),
                 rx.tabs.trigger("Tickets", value="tickets"),
                 rx.tabs.trigger("Other info", value="other"),
+                rx.tabs.trigger("Custom fields", value="custom"),
                 rx.tabs.trigger("Notifications", value="notifications"),
             ),
             rx.tabs.content(_overview(), value="overview", padding_top="16px"),
@@ -320,6 +322,7 @@ def customer_detail() -> rx.Component:
             rx.tabs.content(activities_tab(), value="activities", padding_top="16px"),
             rx.tabs.content(tickets_tab(), value="tickets", padding_top="16px"),
             rx.tabs.content(other_info_tab(), value="other", padding_top="16px"),
+            rx.tabs.content(custom_fields_tab(), value="custom", padding_top="16px"),
             rx.tabs.content(_notifications(), value="notifications", padding_top="16px"),
             value=S.tab,
             on_change=S.set_tab,

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from customer_app import routes
 from customer_app.components.form_field import form_field
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_other_info import CustomerOtherInfoState as O
@@ -20,6 +21,7 @@ def _groups_admin() -> rx.Component:
         rx.hstack(
             form_field("New group", "group_name", "", O.errors["group"], max_length=80),
             rx.button("Add group", type="submit", variant="soft"),
+            rx.link("Rename or remove groups", href=routes.SETTINGS, size="2", margin_bottom="8px"),
             align="end",
         ),
         on_submit=O.add_group,

@@ -45,6 +45,8 @@ from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402
 BACKENDS = ("sqlite", "postgresql")
 # Children before parents (foreign keys), customers last.
 TABLES = (
+    "custom_field_value",
+    "custom_field",
     "customer_group_member",
     "customer_group",
     "customer_tag",

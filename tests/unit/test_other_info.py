@@ -2,11 +2,15 @@
 
 import pytest
 
-from customer_app.errors import PermissionDenied, ValidationError
+from customer_app.errors import NotFoundError, PermissionDenied, ValidationError
 from customer_app.services.other_info import (
     add_group,
+    group_sizes,
+    list_groups,
     other_info,
     parse_tags,
+    remove_group,
+    rename_group,
     save_other_info,
     tag_suggestions,
 )
@@ -66,3 +70,24 @@ def test_read_only_staff_cannot_change_other_info(session, reader, add):
         save_other_info(
             ada.id, business_number="x", tags=[], group_ids=[], sales_rep_id=None, actor=reader, session=session
         )
+
+
+def test_a_renamed_group_keeps_its_customers_and_a_removed_one_lets_them_go(session, admin, staff, add):
+    vip, retail = add_group("VIP", actor=admin, session=session), add_group("Retail", actor=admin, session=session)
+    ada = add(first_name="Ada")
+    save_other_info(
+        ada.id, business_number="", tags=[], group_ids=[vip.id], sales_rep_id=None, actor=staff, session=session
+    )
+    with pytest.raises(ValidationError, match="already a group"):
+        rename_group(vip.id, "retail", actor=admin, session=session)
+    with pytest.raises(PermissionDenied):
+        rename_group(vip.id, "Gold", actor=staff, session=session)
+    rename_group(vip.id, "Gold", actor=admin, session=session)
+    assert [g.name for g in list_groups(session=session)] == ["Gold", "Retail"]
+    assert group_sizes(session=session) == {vip.id: 1}
+    assert remove_group(vip.id, actor=admin, session=session) == 1
+    session.commit()
+    assert other_info(ada.id, actor=staff, session=session).group_ids == []
+    assert [g.id for g in list_groups(session=session)] == [retail.id]
+    with pytest.raises(NotFoundError):
+        remove_group(vip.id, actor=admin, session=session)

@@ -1,0 +1,84 @@
+"""The Custom fields tab of the customer page: the fields admins defined for the customer's kind, saved together."""
+
+from dataclasses import dataclass, field
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.models.customer import Customer
+from customer_app.services import custom_fields
+from customer_app.services.customers import get_customer
+from customer_app.services.permissions import Actor
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.live import customer_page_key, hub
+from customer_app.state.rows import parse_ids
+
+PREFIX = "cf-"  # form inputs are named cf-<field id>
+
+
+@dataclass
+class FieldInput:
+    """One custom field with this customer's value, stored and as people read it."""
+
+    id: str = ""
+    label: str = ""
+    field_type: str = ""
+    value: str = ""
+    shown: str = ""
+    choices: list[str] = field(default_factory=list)
+    required: bool = False
+
+
+class CustomerCustomFieldsState(rx.State):
+    """One customer's custom field values in one browser tab."""
+
+    customer_id: int = 0
+    kind_label: str = ""
+    fields: list[FieldInput] = []
+    errors: dict[str, str] = {}
+    form_key: int = 0
+
+    def load_for(self, customer: Customer, actor: Actor, session) -> None:
+        """Read the fields and values (called by the customer page whenever it loads)."""
+        values = custom_fields.customer_values(customer.id, actor=actor, session=session)
+        self.customer_id = customer.id
+        self.kind_label = "individuals" if customer.kind == "individual" else "institutions"
+        self.fields = [
+            FieldInput(
+                id=str(f.id),
+                label=f.label,
+                field_type=f.field_type,
+                value=value,
+                shown=custom_fields.shown(f, value),
+                choices=f.choices,
+                required=f.required,
+            )
+            for f, value in values
+        ]
+        self.form_key += 1  # the form shows what was just read
+
+    @rx.event
+    async def save(self, form: dict):
+        """Check and save every field of the tab at once; each bad value is named under its field."""
+        typed = {
+            field_id: str(value)
+            for key, value in form.items()
+            if key.startswith(PREFIX)
+            for field_id in parse_ids(key.removeprefix(PREFIX))
+        }
+        try:
+            actor = await actor_for(self, "customer.edit")
+            with session_scope() as session:
+                custom_fields.save_values(self.customer_id, typed, actor=actor, session=session)
+                self.load_for(get_customer(self.customer_id, session=session), actor, session)
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        except ValidationError as exc:
+            self.errors = exc.errors
+            return None
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
+        self.errors = {}
+        await hub.announce(customer_page_key(self.router.session.client_token))
+        return rx.toast.success("Custom fields saved.")

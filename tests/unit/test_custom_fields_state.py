@@ -1,0 +1,89 @@
+"""The settings page's handlers (custom fields, groups) and the customer page's Custom fields tab."""
+
+from customer_app.db import session_scope
+from customer_app.services import custom_fields
+from customer_app.state.custom_fields_admin import CustomFieldsAdminState
+from customer_app.state.customer_custom_fields import CustomerCustomFieldsState
+from customer_app.state.groups_admin import GroupsAdminState
+from tests.unit.reflex_helpers import run, toast
+
+NEW_FIELD = {"label": "Seats", "field_type": "number", "applies_to": "all", "options": ""}
+
+
+def settings(new_tab, user) -> CustomFieldsAdminState:
+    state = new_tab(user).get_substate(CustomFieldsAdminState._get_substate_path())
+    run(state.on_load())
+    return state
+
+
+def test_an_admin_adds_a_field_and_mistakes_stay_in_the_pop_up(new_tab, admin_user):
+    state = settings(new_tab, admin_user)
+    assert (state.access, state.rows) == ("ok", [])
+    state.open_new()
+    state.set_field_type("choice")
+    run(state.save(NEW_FIELD | {"label": "Tier", "field_type": "choice", "options": "Gold"}))
+    assert state.form_open and state.errors == {"options": "List between 2 and 50 choices, one per line."}
+    result = run(state.save(NEW_FIELD | {"label": "Tier", "field_type": "choice", "options": "Gold\nSilver"}))
+    assert toast(result) == ("success", "Field “Tier” saved.") and not state.form_open
+    assert [(r.label, r.type_label, r.choices, r.first, r.last) for r in state.rows] == [
+        ("Tier", "Single choice", "Gold, Silver", True, True)
+    ]
+
+
+def test_a_field_in_use_is_changed_without_its_type_and_removed_after_confirming(new_tab, admin_user, admin, add):
+    state = settings(new_tab, admin_user)
+    run(state.save(NEW_FIELD))
+    seats = int(state.rows[0].id)
+    with session_scope() as session:
+        custom_fields.save_values(add(first_name="Ada").id, {seats: "12"}, actor=admin, session=session)
+    run(state.on_load())
+    state.open_edit(str(seats))
+    run(state.save({"label": "Seats booked", "applies_to": "individual"}))  # the disabled type select sends nothing
+    assert [(r.label, r.field_type, r.applies_to, r.used_by) for r in state.rows] == [
+        ("Seats booked", "number", "individual", 1)
+    ]
+    state.ask_remove(str(seats))
+    assert state.confirm.label == "Seats booked"
+    assert toast(run(state.remove())) == ("success", "Field “Seats booked” removed.")
+    assert state.rows == [] and state.confirm.id == ""
+
+
+def test_staff_are_shown_no_settings_and_cannot_change_them(new_tab, staff_user):
+    state = settings(new_tab, staff_user)
+    assert (state.access, state.rows) == ("denied", [])
+    assert toast(run(state.save(NEW_FIELD)))[0] == "error"
+    groups = new_tab(staff_user).get_substate(GroupsAdminState._get_substate_path())
+    assert toast(run(groups.add({"group_name": "VIP"})))[0] == "error"
+
+
+def test_groups_are_added_renamed_and_removed(new_tab, admin_user):
+    state = new_tab(admin_user).get_substate(GroupsAdminState._get_substate_path())
+    run(state.add({"group_name": "VIP"}))
+    run(state.add({"group_name": "vip"}))
+    assert state.errors == {"group": "There is already a group with this name."} and state.add_key == 1
+    state.open_rename(state.rows[0].id)
+    run(state.rename({"name": "Very important"}))
+    assert [r.name for r in state.rows] == ["Very important"] and state.renaming.id == ""
+    state.ask_remove(state.rows[0].id)
+    run(state.remove())
+    assert state.rows == []
+
+
+def test_the_customer_tab_saves_values_and_names_each_bad_one(new_tab, admin, staff_user, reader_user, add):
+    with session_scope() as session:
+        seats = custom_fields.add_field(custom_fields.FieldDefinition("Seats", "number"), actor=admin, session=session)
+        vip = custom_fields.add_field(custom_fields.FieldDefinition("VIP", "yes_no"), actor=admin, session=session)
+        seats_id, vip_id = seats.id, vip.id
+    ada = add(first_name="Ada")
+    state = new_tab(staff_user).get_substate(CustomerCustomFieldsState._get_substate_path())
+    state.customer_id = ada.id
+    run(state.save({f"cf-{seats_id}": "many", f"cf-{vip_id}": "yes"}))
+    assert state.errors == {str(seats_id): "Enter a number like 1234.56."}
+    assert toast(run(state.save({f"cf-{seats_id}": "1,500", f"cf-{vip_id}": "yes"}))) == (
+        "success",
+        "Custom fields saved.",
+    )
+    assert [(f.label, f.value, f.shown) for f in state.fields] == [("Seats", "1500", "1500"), ("VIP", "yes", "Yes")]
+    reader = new_tab(reader_user).get_substate(CustomerCustomFieldsState._get_substate_path())
+    reader.customer_id = ada.id
+    assert toast(run(reader.save({f"cf-{seats_id}": "1"})))[0] == "error"
