@@ -94,15 +94,6 @@ def update_customer(
     return updated
 
 
-def duplicate_customer(customer_id: int, *, actor: Actor, session: Session) -> Customer:
-    """A new customer with this one's details but none of its unique ones (e-mail) and no picture."""
-    require(actor, "customer.edit")
-    original = get_customer(customer_id, session=session)
-    data = CustomerInput.model_validate(original.model_dump(include=set(CustomerInput.model_fields)))
-    data.email = None
-    return create_customer(data, actor=actor, session=session)
-
-
 def get_customer(customer_id: int, *, session: Session, in_trash: bool = False) -> Customer:
     """One customer, from the active list (or from Trash when asked)."""
     customer = session.get(Customer, customer_id)

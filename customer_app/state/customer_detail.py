@@ -8,7 +8,7 @@ from customer_app import routes
 from customer_app.db import session_scope
 from customer_app.errors import CustomerAppError, NotFoundError, PermissionDenied
 from customer_app.models.customer_records import NOTIFICATION_TOPICS, CustomerNote
-from customer_app.services import customers, notes, notifications
+from customer_app.services import customer_copy, customers, notes, notifications
 from customer_app.services.audit_queries import customer_history
 from customer_app.services.customer_queries import ListQuery, neighbours
 from customer_app.services.customers import get_customer
@@ -184,7 +184,7 @@ class CustomerDetailState(rx.State):
         try:
             actor = await actor_for(self, "customer.edit")
             with session_scope() as session:
-                copy = customers.duplicate_customer(self.customer_id, actor=actor, session=session)
+                copy = customer_copy.duplicate_customer(self.customer_id, actor=actor, session=session)
                 copy_id = copy.id
         except PermissionDenied as exc:
             return await refusal(self, exc)

@@ -351,14 +351,3 @@ def test_update_losing_a_race_for_an_email_reports_the_email_field(session, add,
         raise AssertionError(f"the save failed with {type(exc).__name__} instead of a field error") from exc
     else:
         raise AssertionError("the update was saved although another customer took the e-mail")
-
-
-def test_a_duplicate_copies_everything_but_the_email_and_picture(session, staff, add):
-    original = add(
-        first_name="Ada", last_name="Lovelace", email="ada@example.com", phone="+14155550100", position="CEO"
-    )
-    copy = customers.duplicate_customer(original.id, actor=staff, session=session)
-    session.commit()
-    assert copy.id != original.id
-    assert (copy.first_name, copy.last_name, copy.phone, copy.position) == ("Ada", "Lovelace", "+14155550100", "CEO")
-    assert copy.email is None and copy.picture is None
