@@ -1,6 +1,6 @@
-"""Meetings, calls and tasks with a customer: when (UTC), how long, where, with whom, and whether done."""
+"""Meetings, calls and tasks with a customer: when (kept in UTC), how long, where, with whom, and whether done."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlmodel import Session, col, select
 
@@ -16,8 +16,8 @@ ACTIVITIES_SHOWN = 200
 MAX_MINUTES = 7 * 24 * 60
 
 
-def checked_activity(raw: dict[str, object]) -> dict[str, object]:
-    """Validated activity values from a form (start as yyyy-mm-ddThh:mm in UTC); raises ValidationError."""
+def checked_activity(raw: dict[str, object], zone: tzinfo = UTC) -> dict[str, object]:
+    """Validated activity values from a form (start as yyyy-mm-ddThh:mm in `zone`, kept in UTC)."""
     errors, values = {}, {}
     values["kind"] = str(raw.get("kind") or "")
     if values["kind"] not in ACTIVITY_KINDS:
@@ -31,7 +31,8 @@ def checked_activity(raw: dict[str, object]) -> dict[str, object]:
     elif len(values["title"]) > 200:
         errors["title"] = "Keep the title under 200 characters."
     try:
-        values["starts_at"] = datetime.fromisoformat(str(raw.get("starts_at") or "")).replace(tzinfo=UTC)
+        typed = datetime.fromisoformat(str(raw.get("starts_at") or ""))
+        values["starts_at"] = (typed if typed.tzinfo else typed.replace(tzinfo=zone)).astimezone(UTC)
     except ValueError:
         errors["starts_at"] = "Enter a date and time, like 2026-12-01 14:30."
     minutes = str(raw.get("duration_minutes") or "0").strip()
@@ -47,11 +48,17 @@ def checked_activity(raw: dict[str, object]) -> dict[str, object]:
 
 
 def save_activity(
-    customer_id: int, raw: dict[str, object], *, actor: Actor, session: Session, activity_id: int = 0
+    customer_id: int,
+    raw: dict[str, object],
+    *,
+    actor: Actor,
+    session: Session,
+    activity_id: int = 0,
+    zone: tzinfo = UTC,
 ) -> Activity:
-    """Add an activity to an active customer, or change one (`activity_id`)."""
+    """Add an activity to an active customer, or change one (`activity_id`); the start is typed in `zone`."""
     require(actor, "customer.edit")
-    values = checked_activity(raw)
+    values = checked_activity(raw, zone)
     customer = get_customer(customer_id, session=session)
     if activity_id:
         activity = session.get(Activity, activity_id)

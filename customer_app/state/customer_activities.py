@@ -1,6 +1,8 @@
 """The Activities tab of the customer page: upcoming and past, and the pop-up to plan, edit or delete one."""
 
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 
@@ -33,14 +35,24 @@ class ActivityRow:
     status_label: str = ""
 
 
-def activity_row(activity: Activity) -> ActivityRow:
+def zone_named(name: str) -> tzinfo:
+    """The IANA time zone a browser reported, or UTC when it is unknown (clients can send anything)."""
+    try:
+        return ZoneInfo(name) if name and len(name) < 64 else UTC
+    except (KeyError, ValueError, OSError):  # unknown (ZoneInfoNotFoundError is a KeyError) or malformed
+        return UTC
+
+
+def activity_row(activity: Activity, zone: tzinfo = UTC) -> ActivityRow:
+    """An activity as text, its start in the viewer's time zone."""
+    local = activity.starts_at.astimezone(zone)
     return ActivityRow(
         id=str(activity.id),
         kind=activity.kind,
         kind_label=ACTIVITY_KINDS.get(activity.kind, activity.kind),
         title=activity.title,
-        when=activity.starts_at.strftime("%Y-%m-%d %H:%M UTC"),
-        starts_at=activity.starts_at.strftime("%Y-%m-%dT%H:%M"),
+        when=local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or ""),
+        starts_at=local.strftime("%Y-%m-%dT%H:%M"),
         duration=f"{activity.duration_minutes} min",
         location=activity.location,
         participants=activity.participants,
@@ -61,12 +73,29 @@ class CustomerActivitiesState(rx.State):
     errors: dict[str, str] = {}
     form_key: int = 0
     confirm_id: str = ""
+    time_zone: str = "UTC"  # the browser's, reported once the page has loaded
 
     def load_for(self, customer_id: int, actor: Actor, session) -> None:
         """Read the customer's activities (called by the customer page whenever it loads)."""
         self.customer_id = customer_id
         upcoming, past = activities.list_activities(customer_id, actor=actor, session=session)
-        self.upcoming, self.past = [activity_row(a) for a in upcoming], [activity_row(a) for a in past]
+        zone = zone_named(self.time_zone)
+        self.upcoming = [activity_row(a, zone) for a in upcoming]
+        self.past = [activity_row(a, zone) for a in past]
+
+    @rx.event
+    async def set_time_zone(self, name: str):
+        """Show and take times in the browser's time zone."""
+        zone = str(zone_named(str(name)))
+        changed, self.time_zone = zone != self.time_zone, zone
+        if not changed or not self.customer_id:
+            return
+        try:
+            actor = await actor_for(self, "customer.view")
+        except PermissionDenied:
+            return
+        with session_scope() as session:
+            self.load_for(self.customer_id, actor, session)
 
     def _rows(self) -> list[ActivityRow]:
         return [*self.upcoming, *self.past]
@@ -104,7 +133,12 @@ class CustomerActivitiesState(rx.State):
             actor = await actor_for(self, "customer.edit")
             with session_scope() as session:
                 activities.save_activity(
-                    self.customer_id, self.values, actor=actor, session=session, activity_id=self.editing_id
+                    self.customer_id,
+                    self.values,
+                    actor=actor,
+                    session=session,
+                    activity_id=self.editing_id,
+                    zone=zone_named(self.time_zone),
                 )
                 self.load_for(self.customer_id, actor, session)
         except PermissionDenied as exc:

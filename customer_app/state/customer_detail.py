@@ -72,7 +72,12 @@ class CustomerDetailState(rx.State):
             self.tab = "overview"
         self.customer_id = (parse_ids(self.router.url.path.rstrip("/").rsplit("/", 1)[-1]) or [0])[0]
         refused = await self._load()
-        return refused or CustomerDetailState.watch_changes
+        if refused:
+            return refused
+        browser_zone = rx.call_script(
+            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=CustomerActivitiesState.set_time_zone
+        )
+        return [CustomerDetailState.watch_changes, browser_zone]
 
     async def _load(self):
         try:

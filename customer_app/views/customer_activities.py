@@ -71,7 +71,7 @@ def _dialog() -> rx.Component:
         form_field("Title", "title", A.values["title"], A.errors["title"], required=True, max_length=200),
         rx.hstack(
             form_field(
-                "Starts (UTC)",
+                "Starts",
                 "starts_at",
                 A.values["starts_at"],
                 A.errors["starts_at"],
@@ -88,6 +88,7 @@ def _dialog() -> rx.Component:
             ),
             width="100%",
         ),
+        rx.text("Times are in your time zone, " + A.time_zone + ".", size="1", class_name="muted"),
         form_field("Location", "location", A.values["location"], A.errors["location"], max_length=200),
         form_field(
             "Participants",

@@ -86,9 +86,9 @@ def session_token(role: str) -> str:
         return auth.start_session(user, remember=False, session=session)
 
 
-def signed_in_context(browser: Browser, role: str = "admin"):
-    """A browser context whose storage holds a valid session of the given role."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+def signed_in_context(browser: Browser, role: str = "admin", **options):
+    """A browser context whose storage holds a valid session of the given role (`options` as Playwright takes)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, **options)
     context.set_default_timeout(15_000)
     context.add_init_script(f"localStorage.setItem('customer_workspace_session', {session_token(role)!r})")
     return context

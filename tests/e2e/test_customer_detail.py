@@ -3,8 +3,10 @@
 import re
 
 from playwright.sync_api import Browser, expect
+from sqlmodel import select
 
 from customer_app.db import session_scope
+from customer_app.models.customer_records import Activity
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.customers import create_customer
 from customer_app.services.permissions import Actor
@@ -135,7 +137,7 @@ def test_tickets_open_move_through_statuses_and_filter(browser: Browser, app_url
 
 def test_activities_are_planned_split_into_upcoming_and_past_and_deleted(browser: Browser, app_url: str):
     customer_id = make_customer("Activity", "Planner")
-    page = signed_in_context(browser, "staff").new_page()
+    page = signed_in_context(browser, "staff", timezone_id="Europe/Berlin").new_page()
     page.goto(f"{app_url}/customers/{customer_id}?tab=activities")
     upcoming, past = page.get_by_role("region", name="Upcoming"), page.get_by_role("region", name="Past")
     expect(upcoming).to_contain_text("Nothing planned.")
@@ -146,15 +148,19 @@ def test_activities_are_planned_split_into_upcoming_and_past_and_deleted(browser
     ):
         page.get_by_role("button", name="New activity").click()
         form = page.get_by_role("dialog")
+        expect(form).to_contain_text("Times are in your time zone, Europe/Berlin.")
         form.get_by_label("Type").select_option(kind)
         form.get_by_label("Title").fill(title)
-        form.get_by_label("Starts (UTC)").fill(start)
+        form.get_by_label("Starts").fill(start)
         form.get_by_label("Duration (minutes)").fill("45")
         form.get_by_label("Location").fill("Room 4")
         form.get_by_role("button", name="Save").click()
         expect(form).to_be_hidden()
     expect(upcoming.get_by_test_id("activity")).to_contain_text("Quarterly review")
-    expect(upcoming).to_contain_text("2099-03-01 10:00 UTC")
+    expect(upcoming).to_contain_text("2099-03-01 10:00 CET")  # as typed, in the browser's time zone
+    with session_scope() as session:
+        kept = session.exec(select(Activity.starts_at).where(Activity.title == "Quarterly review")).one()
+    assert kept.isoformat() == "2099-03-01T09:00:00+00:00"
     expect(past.get_by_test_id("activity")).to_contain_text("Intro call")
 
     past.get_by_role("button", name="Edit Intro call").click()

@@ -1,6 +1,7 @@
 """Activities: meetings, calls and tasks, checked field by field, split into upcoming and past."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -9,6 +10,7 @@ from customer_app.errors import PermissionDenied, ValidationError
 from customer_app.models.customer import utcnow
 from customer_app.models.customer_records import Activity
 from customer_app.services.activities import delete_activity, list_activities, save_activity
+from customer_app.state.customer_activities import activity_row, zone_named
 
 
 def raw(title="Kick-off", when=None, **extra):
@@ -68,3 +70,18 @@ def test_read_only_staff_see_activities_but_cannot_change_them(session, staff, r
         save_activity(ada.id, raw(), actor=reader, session=session)
     with pytest.raises(PermissionDenied):
         delete_activity(activity.id, actor=reader, session=session)
+
+
+def test_a_start_is_typed_in_the_viewers_time_zone_and_kept_in_utc(session, staff, add):
+    berlin = ZoneInfo("Europe/Berlin")
+    ada = add(first_name="Ada")
+    summer = save_activity(ada.id, raw(when=datetime(2099, 7, 1, 10, 0)), actor=staff, session=session, zone=berlin)
+    winter = save_activity(ada.id, raw(when=datetime(2099, 1, 1, 10, 0)), actor=staff, session=session, zone=berlin)
+    session.commit()
+    assert (summer.starts_at.hour, winter.starts_at.hour) == (8, 9)
+    shown = activity_row(summer, zone_named("Europe/Berlin"))
+    assert (shown.when, shown.starts_at) == ("2099-07-01 10:00 CEST", "2099-07-01T10:00")
+
+
+def test_an_unknown_time_zone_falls_back_to_utc():
+    assert [str(zone_named(name)) for name in ("Mars/Olympus", "../../etc/passwd", "", "x" * 100)] == ["UTC"] * 4
