@@ -41,10 +41,16 @@ ACTION_LABELS = {
     "address": "Address changed",
     "other_info": "Other info changed",
     "group_add": "Group added",
+    "group_rename": "Group renamed",
+    "group_remove": "Group removed",
+    "custom_fields": "Custom fields changed",
+    "custom_field_add": "Custom field added",
+    "custom_field_change": "Custom field changed",
+    "custom_field_remove": "Custom field removed",
     "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)
-ENTITY_TYPES = ("customer", "staff", "import")
+ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field")
 FIELD_LABELS = {
     "kind": "Type",
     "first_name": "First name",
@@ -57,6 +63,9 @@ FIELD_LABELS = {
     "email": "Email",
     "business_number": "Business number",
     "tags": "Tags",
+    "applies_to": "For",
+    "choices": "Choices",
+    "required": "Required",
 }
 MAX_PAGE_SIZE = 100
 _MAX_VALUE = 200  # characters of one value shown; long footnotes are cut
@@ -142,7 +151,7 @@ def _conditions(
     if action and action not in ACTIONS:
         raise ValidationError({"action": "Choose one of the listed actions."})
     if entity_type and entity_type not in ENTITY_TYPES:
-        raise ValidationError({"entity_type": "Choose customer or staff."})
+        raise ValidationError({"entity_type": "Choose one of the listed kinds of record."})
     conditions = []
     term = " ".join(who.split()).lower()[:254]
     if term:

@@ -104,7 +104,9 @@ class CustomerDetailState(rx.State):
             (await self.get_state(CustomerContactsState)).load_for(customer, actor, session)
             (await self.get_state(CustomerAddressesState)).load_for(customer.id, actor, session)
             (await self.get_state(CustomerOtherInfoState)).load_for(customer.id, actor, session)
-            (await self.get_state(CustomerCustomFieldsState)).load_for(customer, actor, session)
+            custom = await self.get_state(CustomerCustomFieldsState)
+            custom.load_for(customer, actor, session)
+            self.facts += [[f.label, f.shown] for f in custom.fields if f.shown]
             chosen = notifications.preferences(customer.id, session=session)
             self.switches = [
                 {"topic": topic, "label": label, "on": "yes" if chosen[topic] else ""}

@@ -1,7 +1,9 @@
 """The audit trail of customer changes: who did what, when, and each visible field from → to."""
 
 import json
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -9,7 +11,7 @@ from sqlmodel import Session, select
 from customer_app.errors import ValidationError
 from customer_app.models.customer import Customer, utcnow
 from customer_app.models.staff import AuditEvent
-from customer_app.services import customers
+from customer_app.services import audit_queries, customers
 from customer_app.services.customer_validation import validate_customer
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
@@ -172,3 +174,9 @@ def test_changes_made_in_the_browser_are_recorded_as_the_signed_in_person(new_ta
             "sam@example.com",
         )
     assert changes(create) == {"kind": [None, "individual"], "first_name": [None, "Ann"], "last_name": [None, "Lee"]}
+
+
+def test_every_action_the_services_record_has_a_readable_label():
+    services = Path(audit_queries.__file__).parent
+    recorded = {m for f in services.glob("*.py") for m in re.findall(r'action="(\w+)"', f.read_text())}
+    assert recorded and recorded - set(audit_queries.ACTION_LABELS) == set()

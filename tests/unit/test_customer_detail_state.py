@@ -2,6 +2,8 @@
 
 import asyncio
 
+from customer_app.db import session_scope
+from customer_app.services import custom_fields
 from customer_app.state.customer_detail import CustomerDetailState
 from customer_app.state.customer_tickets import CustomerTicketsState
 from tests.unit.reflex_helpers import toast
@@ -76,3 +78,15 @@ def test_read_only_staff_cannot_open_tickets(new_tab, reader_user, add):
     state = tickets(new_tab, reader_user, add(first_name="Ada").id)
     result = asyncio.run(state.save({"subject": "Sneaky", "description": "", "priority": "normal"}))
     assert toast(result)[0] == "error" and state.rows == []
+
+
+def test_key_facts_include_filled_custom_fields(new_tab, staff_user, admin, add):
+    ada = add(first_name="Ada")
+    with session_scope() as session:
+        define = custom_fields.FieldDefinition
+        seats = custom_fields.add_field(define("Seats", "number"), actor=admin, session=session)
+        custom_fields.add_field(define("Nickname"), actor=admin, session=session)
+        custom_fields.save_values(ada.id, {seats.id: "12"}, actor=admin, session=session)
+    state = detail(new_tab, staff_user, ada.id)
+    asyncio.run(state._load())
+    assert ["Seats", "12"] in state.facts and all(label != "Nickname" for label, _ in state.facts)
