@@ -149,7 +149,7 @@ class CustomerActivitiesState(rx.State):
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
         self.form_open, self.errors = False, {}
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Activity saved.")
 
     @rx.event
@@ -176,5 +176,5 @@ class CustomerActivitiesState(rx.State):
             self.confirm_id = ""
             return rx.toast.error(str(exc))
         self.confirm_id = ""
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Activity deleted.")

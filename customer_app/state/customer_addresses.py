@@ -73,7 +73,7 @@ class CustomerAddressesState(rx.State):
             raise
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return None
 
     @rx.event

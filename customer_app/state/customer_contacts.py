@@ -76,7 +76,7 @@ class CustomerContactsState(rx.State):
             return rx.toast.error(str(exc))
         detail = await self.get_state(CustomerDetailState)
         await detail._load()
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return None
 
     @rx.event

@@ -80,5 +80,5 @@ class CustomerCustomFieldsState(rx.State):
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
         self.errors = {}
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Custom fields saved.")

@@ -125,10 +125,10 @@ class CustomerDetailState(rx.State):
 
     @rx.event(background=True)
     async def watch_changes(self):
-        """Refresh this customer whenever anyone changes customers or notes, until the page goes away."""
+        """Refresh this customer whenever anyone changes it (or many customers at once), until the page goes away."""
         async with self:
-            token = self.router.session.client_token
-        async with hub.subscribe(customer_page_key(token)) as subscriber:
+            token, customer_id = self.router.session.client_token, self.customer_id
+        async with hub.subscribe(customer_page_key(token), customer_id) as subscriber:
             while hub.is_current(subscriber):
                 await subscriber.wake.wait()
                 subscriber.wake.clear()
@@ -197,7 +197,7 @@ class CustomerDetailState(rx.State):
             return await refusal(self, exc)
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return [
             rx.redirect(f"/customers/{copy_id}"),
             CustomerFormState.open_edit(str(copy_id)),
@@ -232,7 +232,7 @@ class CustomerDetailState(rx.State):
                 customers.trash_customers([self.customer_id], actor=actor, session=session)
         except PermissionDenied as exc:
             return await refusal(self, exc)
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return [
             rx.redirect(routes.CUSTOMERS),
             rx.toast.success(f"{self.header.get('name', 'Customer')} moved to Trash."),
@@ -240,7 +240,7 @@ class CustomerDetailState(rx.State):
 
     async def _changed(self) -> None:
         await self._load()
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
 
 
 def _header(customer) -> dict[str, str]:

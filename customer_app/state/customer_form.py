@@ -181,12 +181,12 @@ class CustomerFormState(rx.State):
             return
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
-        created = not self.customer_id
+        created, saved_id = not self.customer_id, self.customer_id or None
         self._discard_uploads(keep=self.picture)
         self.open = False
         self._reset()
         page = await self.get_state(CustomerListState)
-        await page._changed()  # its notice also wakes the customer page the pop-up may have been opened from
+        await page._changed(saved_id)  # its notice also wakes the customer page the pop-up may have been opened from
         return rx.toast.success("Customer created." if created else "Changes saved.")
 
     @rx.event

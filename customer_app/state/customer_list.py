@@ -140,10 +140,10 @@ class CustomerListState(rx.State):
             return False
         return True
 
-    async def _changed(self) -> None:
-        """Reload this page and tell everyone else's."""
+    async def _changed(self, customer_id: int | None = None) -> None:
+        """Reload this page and tell everyone else's (that one customer's pages only, when given)."""
         await self._load()
-        await hub.announce(self.router.session.client_token)
+        await hub.announce(self.router.session.client_token, customer_id)
 
     @rx.event
     async def set_tab(self, tab: str):

@@ -63,7 +63,7 @@ class CustomerOtherInfoState(rx.State):
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
         self.errors = {}
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Other info saved.")
 
     @rx.event

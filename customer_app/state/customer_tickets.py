@@ -131,5 +131,5 @@ class CustomerTicketsState(rx.State):
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
         self.form_open, self.errors = False, {}
-        await hub.announce(customer_page_key(self.router.session.client_token))
+        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Ticket saved.")

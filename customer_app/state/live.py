@@ -18,10 +18,11 @@ log = logging.getLogger(__name__)
 
 
 class _Subscriber:
-    """One open page: woken by any change it did not make itself."""
+    """One open page: woken by any change it did not make itself (one customer's page: by changes to that one)."""
 
-    def __init__(self, token: str):
+    def __init__(self, token: str, customer_id: int | None):
         self.token = token
+        self.customer_id = customer_id
         self.wake = asyncio.Event()
 
 
@@ -38,9 +39,9 @@ class LiveHub:
         self._redis = None
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, token: str) -> AsyncIterator[_Subscriber]:
-        """Register an open page for `token`; a newer page for the same token replaces it."""
-        subscriber = _Subscriber(token)
+    async def subscribe(self, token: str, customer_id: int | None = None) -> AsyncIterator[_Subscriber]:
+        """Register an open page for `token` (showing one customer, or many); a newer page for the token replaces it."""
+        subscriber = _Subscriber(token, customer_id)
         if (previous := self.subscribers.get(token)) is not None:
             previous.wake.set()  # let the superseded page's task notice and end
         self.subscribers[token] = subscriber
@@ -61,15 +62,15 @@ class LiveHub:
             self.refresh_slots = asyncio.Semaphore(REFRESH_SLOTS)
         return self.refresh_slots
 
-    async def announce(self, origin: str) -> None:
-        """Tell every open page except the writer's that customers changed."""
+    async def announce(self, origin: str, customer_id: int | None = None) -> None:
+        """Tell every open page except the writer's that customers changed (only `customer_id`, when given)."""
         if self.redis_url:
             try:
-                await self._client().publish(CHANNEL, json.dumps({"origin": origin}))
+                await self._client().publish(CHANNEL, json.dumps({"origin": origin, "customer": customer_id}))
                 return
             except Exception:  # noqa: BLE001  (a Redis outage must not fail the save itself)
                 log.exception("Could not publish a change notice; waking local pages only")
-        self.deliver(origin)
+        self.deliver(origin, customer_id)
 
     async def shared(self, key: object, compute):
         """Run `compute()` in a thread once per notice and key; pages showing the same query share the answer."""
@@ -79,12 +80,13 @@ class LiveHub:
             future = self._shared[slot] = asyncio.ensure_future(asyncio.to_thread(compute))
         return await asyncio.shield(future)
 
-    def deliver(self, origin: str) -> None:
-        """Wake local pages for a notice from `origin`."""
+    def deliver(self, origin: str, customer_id: int | None = None) -> None:
+        """Wake local pages for a notice from `origin`; one customer's page sleeps through others' changes."""
         self.generation += 1
         self._shared.clear()  # answers computed before this change are stale
         for token, subscriber in list(self.subscribers.items()):
-            if token != origin:
+            unrelated = None not in (customer_id, subscriber.customer_id) and customer_id != subscriber.customer_id
+            if token != origin and not unrelated:
                 subscriber.wake.set()
 
     def _client(self):
@@ -106,7 +108,8 @@ class LiveHub:
                 await pubsub.subscribe(CHANNEL)
                 async for message in pubsub.listen():
                     if message.get("type") == "message":
-                        self.deliver(json.loads(message["data"]).get("origin", ""))
+                        notice = json.loads(message["data"])
+                        self.deliver(notice.get("origin", ""), notice.get("customer"))
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001

@@ -5,8 +5,10 @@ import asyncio
 from customer_app.state.live import LiveHub
 
 
-async def _open_page(hub: LiveHub, token: str, woken: list[str], ready: asyncio.Event) -> None:
-    async with hub.subscribe(token) as subscriber:
+async def _open_page(
+    hub: LiveHub, token: str, woken: list[str], ready: asyncio.Event, customer_id: int | None = None
+) -> None:
+    async with hub.subscribe(token, customer_id) as subscriber:
         ready.set()
         while hub.is_current(subscriber):
             await subscriber.wake.wait()
@@ -32,6 +34,33 @@ def test_a_write_wakes_every_other_page_but_not_the_writer():
     woken, left = asyncio.run(scenario())
     assert woken == ["t1", "t2"]
     assert left == {}
+
+
+def test_a_change_to_one_customer_wakes_lists_and_that_customers_pages_only():
+    async def scenario():
+        hub, woken = LiveHub(redis_url=None), []
+        pages = {"list": None, "ada": 1, "bob": 2}
+        readies = {token: asyncio.Event() for token in pages}
+        tasks = [
+            asyncio.create_task(_open_page(hub, token, woken, readies[token], customer_id))
+            for token, customer_id in pages.items()
+        ]
+        await asyncio.gather(*(r.wait() for r in readies.values()))
+        await hub.announce("writer", customer_id=1)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        one = sorted(woken)
+        await hub.announce("writer")  # many customers at once: everyone
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return one, sorted(woken)
+
+    one, everyone = asyncio.run(scenario())
+    assert one == ["ada", "list"]
+    assert everyone == ["ada", "ada", "bob", "list", "list"]
 
 
 def test_opening_and_closing_pages_many_times_leaves_nothing_tracked():
@@ -115,17 +144,20 @@ def test_a_write_on_one_worker_wakes_pages_on_another_through_redis():
 
     async def scenario():
         writer_worker, viewer_worker, woken = LiveHub(REDIS_URL), LiveHub(REDIS_URL), []
-        ready = asyncio.Event()
-        page = asyncio.create_task(_open_page(viewer_worker, "viewer", woken, ready))
+        ready, other_ready = asyncio.Event(), asyncio.Event()
+        page = asyncio.create_task(_open_page(viewer_worker, "viewer", woken, ready, 7))
+        other = asyncio.create_task(_open_page(viewer_worker, "other", woken, other_ready, 8))
+        await other_ready.wait()
         await ready.wait()
         await _until_subscribed(writer_worker)  # the notice must not be published before anyone listens
-        await writer_worker.announce("writer")
+        await writer_worker.announce("writer", customer_id=7)  # the customer travels with the notice
         for _ in range(100):
             if woken:
                 break
             await asyncio.sleep(0.02)
         page.cancel()
-        await asyncio.gather(page, return_exceptions=True)
+        other.cancel()
+        await asyncio.gather(page, other, return_exceptions=True)
         for hub in (writer_worker, viewer_worker):
             if hub._listener:
                 hub._listener.cancel()
