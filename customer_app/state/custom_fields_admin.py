@@ -1,18 +1,17 @@
 """The custom fields section of the settings page: add, change, order and remove fields."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import reflex as rx
 
 from customer_app.db import session_scope
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.errors import PermissionDenied
 from customer_app.models.custom_field import APPLIES_TO, FIELD_TYPES, CustomField
 from customer_app.services import custom_fields
-from customer_app.services.permissions import Actor
 from customer_app.state.admin_rows import ALLOWED, DENIED
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.rows import parse_ids
+from customer_app.state.settings_change import apply_change
 
 
 @dataclass
@@ -115,31 +114,27 @@ class CustomFieldsAdminState(rx.State):
             required=bool(form.get("required")),
         )
         field_id = (parse_ids(self.editing.id) or [None])[0]
-        try:
-            actor = await actor_for(self, "settings.manage")
-            with session_scope() as session:
-                if field_id is None:
-                    custom_fields.add_field(definition, actor=actor, session=session)
-                else:
-                    custom_fields.change_field(field_id, definition, actor=actor, session=session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return None
-        except CustomerAppError as exc:
-            self.form_open = False
-            return rx.toast.error(str(exc))
-        self.form_open, self.errors = False, {}
-        await self._load()
+
+        def work(actor, session):
+            if field_id is None:
+                custom_fields.add_field(definition, actor=actor, session=session)
+            else:
+                custom_fields.change_field(field_id, definition, actor=actor, session=session)
+
+        done, event = await apply_change(self, work)
+        if not done:
+            return event
+        self.form_open = False
         return rx.toast.success(f"Field “{definition.label.strip()}” saved.")
 
     @rx.event
     async def move(self, field_id: str, step: int):
         """Move a field up or down the order."""
-        return await self._change(
-            lambda actor, session: custom_fields.move_field(int(field_id), step, actor=actor, session=session)
+        ids, step = parse_ids(field_id), -1 if str(step).startswith("-") else 1
+        _, event = await apply_change(
+            self, lambda actor, session: [custom_fields.move_field(i, step, actor=actor, session=session) for i in ids]
         )
+        return event
 
     @rx.event
     def ask_remove(self, field_id: str):
@@ -153,22 +148,9 @@ class CustomFieldsAdminState(rx.State):
     @rx.event
     async def remove(self):
         """Remove the field the confirmation was about, with its values."""
-        field_id, label = int(self.confirm.id or 0), self.confirm.label
+        ids, label = parse_ids(self.confirm.id), self.confirm.label
         self.confirm = FieldRow()
-        refused = await self._change(
-            lambda actor, session: custom_fields.remove_field(field_id, actor=actor, session=session)
+        done, event = await apply_change(
+            self, lambda actor, session: [custom_fields.remove_field(i, actor=actor, session=session) for i in ids]
         )
-        return refused or rx.toast.success(f"Field “{label}” removed.")
-
-    async def _change(self, work: Callable[[Actor, object], object]):
-        try:
-            actor = await actor_for(self, "settings.manage")
-            with session_scope() as session:
-                work(actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except CustomerAppError as exc:
-            await self._load()
-            return rx.toast.error(str(exc))
-        await self._load()
-        return None
+        return rx.toast.success(f"Field “{label}” removed.") if done else event

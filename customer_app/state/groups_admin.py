@@ -1,16 +1,15 @@
 """The groups section of the settings page: add, rename and remove the groups customers can be in."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import reflex as rx
 
 from customer_app.db import session_scope
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.errors import PermissionDenied
 from customer_app.services import other_info
-from customer_app.services.permissions import Actor
-from customer_app.state.auth import actor_for, refusal
+from customer_app.state.auth import actor_for
 from customer_app.state.rows import parse_ids
+from customer_app.state.settings_change import apply_change
 
 
 @dataclass
@@ -54,10 +53,11 @@ class GroupsAdminState(rx.State):
     async def add(self, form: dict):
         """Add the typed group."""
         name = str(form.get("group_name", ""))
-        done = await self._change(lambda actor, session: other_info.add_group(name, actor=actor, session=session))
-        if done is None:
-            self.add_key += 1
-        return done
+        done, event = await apply_change(
+            self, lambda actor, session: other_info.add_group(name, actor=actor, session=session)
+        )
+        self.add_key += done
+        return event
 
     @rx.event
     def open_rename(self, group_id: str):
@@ -73,12 +73,12 @@ class GroupsAdminState(rx.State):
     async def rename(self, form: dict):
         """Give the group being renamed the typed name."""
         group_id, name = int(self.renaming.id or 0), str(form.get("name", ""))
-        done = await self._change(
-            lambda actor, session: other_info.rename_group(group_id, name, actor=actor, session=session)
+        done, event = await apply_change(
+            self, lambda actor, session: other_info.rename_group(group_id, name, actor=actor, session=session)
         )
-        if done is None:
+        if done:
             self.renaming = GroupRow()
-        return done
+        return event
 
     @rx.event
     def ask_remove(self, group_id: str):
@@ -94,24 +94,7 @@ class GroupsAdminState(rx.State):
         """Remove the group the confirmation was about; its customers stay."""
         group_ids = parse_ids(self.confirm.id)
         self.confirm = GroupRow()
-        return await self._change(
-            lambda actor, session: [other_info.remove_group(g, actor=actor, session=session) for g in group_ids]
+        _, event = await apply_change(
+            self, lambda actor, session: [other_info.remove_group(g, actor=actor, session=session) for g in group_ids]
         )
-
-    async def _change(self, work: Callable[[Actor, object], object]):
-        """Run one change as the signed-in admin; None when it worked."""
-        try:
-            actor = await actor_for(self, "settings.manage")
-            with session_scope() as session:
-                work(actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return rx.noop()
-        except CustomerAppError as exc:
-            await self._load()
-            return rx.toast.error(str(exc))
-        self.errors = {}
-        await self._load()
-        return None
+        return event
