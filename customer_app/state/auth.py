@@ -1,10 +1,13 @@
 """Who is signed in to this browser tab: the session token in browser storage, checked on every event."""
 
+from collections.abc import Callable
+
 import reflex as rx
+from sqlmodel import Session
 
 from customer_app import routes
 from customer_app.db import session_scope
-from customer_app.errors import PermissionDenied
+from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
 from customer_app.models.staff import ROLE_LABELS, Role
 from customer_app.services import auth
 from customer_app.services.permissions import Actor, require
@@ -70,3 +73,29 @@ async def refusal(state: rx.State, error: PermissionDenied):
     if not auth_state.role:
         return auth_state.login_redirect()
     return rx.toast.error(str(error))
+
+
+async def write_as(
+    state: rx.State, permission: str, work: Callable[[Actor, Session], object], *, errors: str | None = "errors"
+) -> tuple[bool, object]:
+    """Run `work(actor, session)` in one transaction as the signed-in user, if their role allows `permission`.
+
+    Returns whether it worked and what to send back otherwise (the sign-in page, or a message). Field errors go to
+    the state's var named `errors` (cleared when it worked), or into the message when there is none.
+    """
+    try:
+        actor = await actor_for(state, permission)
+        with session_scope() as session:
+            work(actor, session)
+    except PermissionDenied as exc:
+        return False, await refusal(state, exc)
+    except ValidationError as exc:
+        if errors is None:
+            return False, rx.toast.error("; ".join(exc.errors.values()))
+        setattr(state, errors, exc.errors)
+        return False, None
+    except CustomerAppError as exc:
+        return False, rx.toast.error(str(exc))
+    if errors is not None:
+        setattr(state, errors, {})
+    return True, None

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from customer_app.db import session_scope
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.errors import PermissionDenied
 from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES, Activity
 from customer_app.services import activities
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import actor_for, refusal
+from customer_app.state.auth import actor_for, write_as
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
@@ -129,26 +129,22 @@ class CustomerActivitiesState(rx.State):
     async def save(self, form: dict):
         """Plan or change the activity; field errors stay in the pop-up."""
         self.values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
-        try:
-            actor = await actor_for(self, "customer.edit")
-            with session_scope() as session:
-                activities.save_activity(
-                    self.customer_id,
-                    self.values,
-                    actor=actor,
-                    session=session,
-                    activity_id=self.editing_id,
-                    zone=zone_named(self.time_zone),
-                )
-                self.load_for(self.customer_id, actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return None
-        except CustomerAppError as exc:
-            return rx.toast.error(str(exc))
-        self.form_open, self.errors = False, {}
+
+        def work(actor, session):
+            activities.save_activity(
+                self.customer_id,
+                self.values,
+                actor=actor,
+                session=session,
+                activity_id=self.editing_id,
+                zone=zone_named(self.time_zone),
+            )
+            self.load_for(self.customer_id, actor, session)
+
+        done, event = await write_as(self, "customer.edit", work)
+        if not done:
+            return event
+        self.form_open = False
         await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Activity saved.")
 
@@ -164,17 +160,15 @@ class CustomerActivitiesState(rx.State):
     @rx.event
     async def delete(self):
         """Delete the activity the confirmation was about."""
-        try:
-            actor = await actor_for(self, "customer.edit")
-            with session_scope() as session:
-                for activity_id in parse_ids(self.confirm_id):
-                    activities.delete_activity(activity_id, actor=actor, session=session)
-                self.load_for(self.customer_id, actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except CustomerAppError as exc:
-            self.confirm_id = ""
-            return rx.toast.error(str(exc))
-        self.confirm_id = ""
+        ids, self.confirm_id = parse_ids(self.confirm_id), ""
+
+        def work(actor, session):
+            for activity_id in ids:
+                activities.delete_activity(activity_id, actor=actor, session=session)
+            self.load_for(self.customer_id, actor, session)
+
+        done, event = await write_as(self, "customer.edit", work)
+        if not done:
+            return event
         await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Activity deleted.")

@@ -2,12 +2,10 @@
 
 import reflex as rx
 
-from customer_app.db import session_scope
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
 from customer_app.models.customer_records import ADDRESS_KINDS, CustomerAddress
 from customer_app.services import addresses
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import actor_for, refusal
+from customer_app.state.auth import write_as
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
@@ -61,37 +59,29 @@ class CustomerAddressesState(rx.State):
     def set_form_open(self, is_open: bool):
         self.form_open = is_open
 
-    async def _write(self, work):
-        try:
-            actor = await actor_for(self, "customer.edit")
-            with session_scope() as session:
-                work(actor, session)
-                self.load_for(self.customer_id, actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError:
-            raise
-        except CustomerAppError as exc:
-            return rx.toast.error(str(exc))
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
-        return None
+    async def _write(self, work) -> tuple[bool, object]:
+        """Run a change as the signed-in editor, reload the tab and wake other viewers."""
+
+        def write(actor, session):
+            work(actor, session)
+            self.load_for(self.customer_id, actor, session)
+
+        done, event = await write_as(self, "customer.edit", write)
+        if done:
+            await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        return done, event
 
     @rx.event
     async def save(self, form: dict):
         """Add or change the address; field errors stay in the pop-up."""
         self.values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
-        try:
-            result = await self._write(
-                lambda actor, session: addresses.save_address(
-                    self.customer_id, self.values, actor=actor, session=session, address_id=self.editing_id
-                )
+        done, event = await self._write(
+            lambda actor, session: addresses.save_address(
+                self.customer_id, self.values, actor=actor, session=session, address_id=self.editing_id
             )
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return None
-        if result is None:
-            self.form_open, self.errors = False, {}
-        return result
+        )
+        self.form_open = self.form_open and not done
+        return event
 
     @rx.event
     def ask_delete(self, address_id: str):
@@ -106,6 +96,7 @@ class CustomerAddressesState(rx.State):
     async def delete(self):
         """Delete the address the confirmation was about."""
         ids, self.confirm_id = parse_ids(self.confirm_id), ""
-        return await self._write(
+        _, event = await self._write(
             lambda actor, session: [addresses.delete_address(i, actor=actor, session=session) for i in ids]
         )
+        return event

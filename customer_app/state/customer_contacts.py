@@ -2,14 +2,12 @@
 
 import reflex as rx
 
-from customer_app.db import session_scope
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
 from customer_app.models.customer import Customer, CustomerKind
 from customer_app.models.customer_records import CONTACT_LABELS, ContactPerson, CustomerContact
 from customer_app.services import contacts
 from customer_app.services.normalize import format_phone
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import actor_for, refusal
+from customer_app.state.auth import write_as
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
@@ -60,83 +58,66 @@ class CustomerContactsState(rx.State):
         self.communication, self.reason = winner.address, winner.reason
         self.people = [person_row(p) for p in contacts.list_people(customer.id, actor=actor, session=session)]
 
-    async def _write(self, work):
+    async def _write(self, work, errors: str | None = "errors") -> tuple[bool, object]:
         """Run a change as the signed-in editor, then reload the page and wake other viewers."""
         from customer_app.state.customer_detail import CustomerDetailState  # noqa: PLC0415  (it imports this module)
 
-        try:
-            actor = await actor_for(self, "customer.edit")
-            with session_scope() as session:
-                work(actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError:
-            raise
-        except CustomerAppError as exc:
-            return rx.toast.error(str(exc))
-        detail = await self.get_state(CustomerDetailState)
-        await detail._load()
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
-        return None
+        done, event = await write_as(self, "customer.edit", work, errors=errors)
+        if done:
+            await (await self.get_state(CustomerDetailState))._load()
+            await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        return done, event
 
     @rx.event
     async def add_contact(self, form: dict):
         """Add the e-mail or phone typed in the form."""
-        try:
-            result = await self._write(
-                lambda actor, session: contacts.add_contact(
-                    self.customer_id,
-                    str(form.get("channel", "")),
-                    str(form.get("value", "")),
-                    str(form.get("label", "")),
-                    is_primary=bool(form.get("is_primary")),
-                    opted_out=bool(form.get("opted_out")),
-                    actor=actor,
-                    session=session,
-                )
+        done, event = await self._write(
+            lambda actor, session: contacts.add_contact(
+                self.customer_id,
+                str(form.get("channel", "")),
+                str(form.get("value", "")),
+                str(form.get("label", "")),
+                is_primary=bool(form.get("is_primary")),
+                opted_out=bool(form.get("opted_out")),
+                actor=actor,
+                session=session,
             )
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return None
-        if result is None:
-            self.errors, self.form_key = {}, self.form_key + 1
-        return result
+        )
+        self.form_key += done
+        return event
 
     @rx.event
     async def change(self, contact_id: str, change: str):
         """Make primary, choose for communication, or opt out/in."""
         ids = parse_ids(contact_id)
-        try:
-            return await self._write(
-                lambda actor, session: [contacts.change_contact(i, change, actor=actor, session=session) for i in ids]
-            )
-        except ValidationError as exc:
-            return rx.toast.error("; ".join(exc.errors.values()))
+        _, event = await self._write(
+            lambda actor, session: [contacts.change_contact(i, change, actor=actor, session=session) for i in ids],
+            errors=None,
+        )
+        return event
 
     @rx.event
     async def delete(self, contact_id: str):
         ids = parse_ids(contact_id)
-        return await self._write(
-            lambda actor, session: [contacts.delete_contact(i, actor=actor, session=session) for i in ids]
+        _, event = await self._write(
+            lambda actor, session: [contacts.delete_contact(i, actor=actor, session=session) for i in ids], errors=None
         )
+        return event
 
     @rx.event
     async def add_person(self, form: dict):
         """Add a contact person to this institution."""
-        try:
-            result = await self._write(
-                lambda actor, session: contacts.add_person(self.customer_id, form, actor=actor, session=session)
-            )
-        except ValidationError as exc:
-            self.person_errors = exc.errors
-            return None
-        if result is None:
-            self.person_errors, self.form_key = {}, self.form_key + 1
-        return result
+        done, event = await self._write(
+            lambda actor, session: contacts.add_person(self.customer_id, form, actor=actor, session=session),
+            errors="person_errors",
+        )
+        self.form_key += done
+        return event
 
     @rx.event
     async def delete_person(self, person_id: str):
         ids = parse_ids(person_id)
-        return await self._write(
-            lambda actor, session: [contacts.delete_person(i, actor=actor, session=session) for i in ids]
+        _, event = await self._write(
+            lambda actor, session: [contacts.delete_person(i, actor=actor, session=session) for i in ids], errors=None
         )
+        return event

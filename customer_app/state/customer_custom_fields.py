@@ -4,13 +4,11 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from customer_app.db import session_scope
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
 from customer_app.models.customer import Customer
 from customer_app.services import custom_fields
 from customer_app.services.customers import get_customer
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import actor_for, refusal
+from customer_app.state.auth import write_as
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
@@ -67,18 +65,13 @@ class CustomerCustomFieldsState(rx.State):
             if key.startswith(PREFIX)
             for field_id in parse_ids(key.removeprefix(PREFIX))
         }
-        try:
-            actor = await actor_for(self, "customer.edit")
-            with session_scope() as session:
-                custom_fields.save_values(self.customer_id, typed, actor=actor, session=session)
-                self.load_for(get_customer(self.customer_id, session=session), actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return None
-        except CustomerAppError as exc:
-            return rx.toast.error(str(exc))
-        self.errors = {}
+
+        def work(actor, session):
+            custom_fields.save_values(self.customer_id, typed, actor=actor, session=session)
+            self.load_for(get_customer(self.customer_id, session=session), actor, session)
+
+        done, event = await write_as(self, "customer.edit", work)
+        if not done:
+            return event
         await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Custom fields saved.")

@@ -2,11 +2,9 @@
 
 import reflex as rx
 
-from customer_app.db import session_scope
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
 from customer_app.services import other_info
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import actor_for, refusal
+from customer_app.state.auth import write_as
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
@@ -42,42 +40,32 @@ class CustomerOtherInfoState(rx.State):
     async def save(self, form: dict):
         """Save every field of the tab at once."""
         group_ids = [int(key.removeprefix("group-")) for key in form if key.startswith("group-") and form[key]]
-        try:
-            actor = await actor_for(self, "customer.edit")
-            with session_scope() as session:
-                other_info.save_other_info(
-                    self.customer_id,
-                    business_number=str(form.get("business_number", "")),
-                    tags=other_info.parse_tags(str(form.get("tags", ""))),
-                    group_ids=group_ids,
-                    sales_rep_id=(parse_ids(form.get("sales_rep", "")) or [None])[0],
-                    actor=actor,
-                    session=session,
-                )
-                self.load_for(self.customer_id, actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return None
-        except CustomerAppError as exc:
-            return rx.toast.error(str(exc))
-        self.errors = {}
+
+        def work(actor, session):
+            other_info.save_other_info(
+                self.customer_id,
+                business_number=str(form.get("business_number", "")),
+                tags=other_info.parse_tags(str(form.get("tags", ""))),
+                group_ids=group_ids,
+                sales_rep_id=(parse_ids(form.get("sales_rep", "")) or [None])[0],
+                actor=actor,
+                session=session,
+            )
+            self.load_for(self.customer_id, actor, session)
+
+        done, event = await write_as(self, "customer.edit", work)
+        if not done:
+            return event
         await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Other info saved.")
 
     @rx.event
     async def add_group(self, form: dict):
         """Add a group to the list everyone chooses from (admins)."""
-        try:
-            actor = await actor_for(self, "settings.manage")
-            with session_scope() as session:
-                other_info.add_group(str(form.get("group_name", "")), actor=actor, session=session)
-                self.load_for(self.customer_id, actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return None
-        self.errors = {}
-        return None
+
+        def work(actor, session):
+            other_info.add_group(str(form.get("group_name", "")), actor=actor, session=session)
+            self.load_for(self.customer_id, actor, session)
+
+        _, event = await write_as(self, "settings.manage", work)
+        return event

@@ -5,14 +5,13 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from customer_app.db import session_scope
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.errors import PermissionDenied
 from customer_app.models.customer_records import TICKET_PRIORITIES, TICKET_STATUSES, Ticket, TicketStatusChange
 from customer_app.services import tickets
 from customer_app.services.permissions import Actor
 from customer_app.state.admin_rows import when
-from customer_app.state.auth import actor_for, refusal
+from customer_app.state.auth import actor_for, refusal, write_as
 from customer_app.state.live import customer_page_key, hub
-from customer_app.state.rows import parse_ids
 
 
 @dataclass
@@ -113,23 +112,19 @@ class CustomerTicketsState(rx.State):
         """Open or update the ticket; field errors stay in the pop-up."""
         values = {name: str(form.get(name, "")) for name in ("subject", "description", "priority", "status")}
         self.values = values
-        try:
-            actor = await actor_for(self, "customer.edit")
-            with session_scope() as session:
-                if self.editing_id:
-                    for ticket_id in parse_ids(self.editing_id):
-                        tickets.update_ticket(ticket_id, **values, actor=actor, session=session)
-                else:
-                    values.pop("status")
-                    tickets.create_ticket(self.customer_id, **values, actor=actor, session=session)
-                self.load_for(self.customer_id, actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return None
-        except CustomerAppError as exc:
-            return rx.toast.error(str(exc))
-        self.form_open, self.errors = False, {}
+
+        def work(actor, session):
+            if self.editing_id:
+                tickets.update_ticket(self.editing_id, **values, actor=actor, session=session)
+            else:
+                tickets.create_ticket(
+                    self.customer_id, **{k: v for k, v in values.items() if k != "status"}, actor=actor, session=session
+                )
+            self.load_for(self.customer_id, actor, session)
+
+        done, event = await write_as(self, "customer.edit", work)
+        if not done:
+            return event
+        self.form_open = False
         await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return rx.toast.success("Ticket saved.")
