@@ -277,6 +277,10 @@ def save_values(customer_id: int, raw: Mapping[int, object], *, actor: Actor, se
     )
     session.flush()
     label = {fid: fields[fid].label if fid in fields else str(fid) for fid in changed}
+
+    def readable(values: dict[int, str]) -> dict[str, str]:
+        return {label[fid]: shown(fields[fid], values.get(fid, "")) if fid in fields else "" for fid in changed}
+
     audit.record(
         session,
         actor=actor,
@@ -284,9 +288,7 @@ def save_values(customer_id: int, raw: Mapping[int, object], *, actor: Actor, se
         entity_type="customer",
         entity_id=customer.id,
         summary=f"Changed custom fields of {customer.display_name}",
-        changes=audit.field_changes(
-            {label[fid]: stored.get(fid, "") for fid in changed}, {label[fid]: values[fid] for fid in changed}
-        ),
+        changes=audit.field_changes(readable(stored), readable(values)),
     )
     return {fid: value for fid, value in values.items() if value}
 

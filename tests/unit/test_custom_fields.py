@@ -192,3 +192,14 @@ def test_a_removed_field_cannot_take_values(session, admin, staff, add):
     remove_field(nickname.id, actor=admin, session=session)
     with pytest.raises(ValidationError, match="was removed"):
         save_values(ada.id, {nickname.id: "Countess"}, actor=staff, session=session)
+
+
+def test_the_audit_trail_shows_values_as_people_read_them(session, admin, staff, add):
+    consent = field(session, admin, "Newsletter consent", "yes_no")
+    ada = add(first_name="Ada")
+    save_values(ada.id, {consent.id: "yes"}, actor=staff, session=session)
+    save_values(ada.id, {consent.id: "no"}, actor=staff, session=session)
+    changes = [
+        json.loads(e.changes) for e in session.exec(select(AuditEvent).where(AuditEvent.action == "custom_fields"))
+    ]
+    assert changes == [{"Newsletter consent": ["", "Yes"]}, {"Newsletter consent": ["Yes", "No"]}]
