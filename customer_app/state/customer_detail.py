@@ -95,9 +95,8 @@ class CustomerDetailState(rx.State):
             self.facts = _facts(customer)
             before, after = neighbours(await self._list_query(customer), customer, session=session)
             self.previous_id, self.next_id = str(before or ""), str(after or "")
-            self.history = [audit_row(e) for e in customer_history(customer.id, actor=actor, session=session)][
-                :HISTORY_SHOWN
-            ]
+            history = customer_history(customer.id, actor=actor, session=session, limit=HISTORY_SHOWN)
+            self.history = [audit_row(e) for e in history]
             self.notes = [note_row(n) for n in notes.list_notes(customer.id, actor=actor, session=session)]
             (await self.get_state(CustomerTicketsState)).load_for(customer.id, actor, session)
             (await self.get_state(CustomerActivitiesState)).load_for(customer.id, actor, session)
