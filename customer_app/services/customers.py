@@ -108,11 +108,13 @@ def trash_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> in
     return _trash_where(session, actor, col(Customer.id).in_(list(ids)))
 
 
-def trash_matching(tab: str, search: str, *, actor: Actor, session: Session) -> int:
-    """Move every customer a tab shows for a search to Trash ("Remove all"), in one statement."""
+def trash_matching(
+    tab: str, search: str, *, actor: Actor, session: Session, group_id: int | None = None, tag: str = ""
+) -> int:
+    """Move every customer a tab shows for a search and filters to Trash ("Remove all"), in one statement."""
     if tab == "trash":
         return 0
-    return _trash_where(session, actor, *tab_filter(tab, search, session))
+    return _trash_where(session, actor, *tab_filter(tab, search, session, group_id=group_id, tag=tag))
 
 
 def _trash_where(session: Session, actor: Actor, *conditions) -> int:

@@ -80,11 +80,13 @@ DEFAULT_COLUMNS = tuple(COLUMNS)
 
 @dataclass(frozen=True)
 class ExportScope:
-    """Which customers: a tab and search as on screen, chosen ids, or everyone not in Trash."""
+    """Which customers: a tab, search and filters as on screen, chosen ids, or everyone not in Trash."""
 
     tab: str = ""
     search: str = ""
     ids: tuple[int, ...] = ()
+    group_id: int | None = None
+    tag: str = ""
 
 
 def is_risky(value: object) -> bool:
@@ -103,7 +105,10 @@ def checked_columns(keys: Iterable[str]) -> list[Column]:
 
 
 def _conditions(scope: ExportScope, session: Session) -> list:
-    conditions = tab_filter(scope.tab, scope.search, session) if scope.tab else [col(Customer.deleted_at).is_(None)]
+    if scope.tab:
+        conditions = tab_filter(scope.tab, scope.search, session, group_id=scope.group_id, tag=scope.tag)
+    else:
+        conditions = [col(Customer.deleted_at).is_(None)]
     if scope.ids:
         conditions.append(col(Customer.id).in_(scope.ids))
     return conditions

@@ -11,7 +11,7 @@ from customer_app.services.export import FORMATS, checked_columns
 from customer_app.services.normalize import clean_text
 from customer_app.services.permissions import Actor, require
 
-SCOPES = {"view": "Current tab and search", "selected": "Selected rows", "all": "Everything (not in Trash)"}
+SCOPES = {"view": "Current tab, search and filters", "selected": "Selected rows", "all": "Everything (not in Trash)"}
 
 
 def list_configs(*, actor: Actor, session: Session) -> list[ExportConfig]:

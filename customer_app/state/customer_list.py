@@ -1,4 +1,4 @@
-"""The customers page: tab, search, sort, page, selection and delete/restore dialogs."""
+"""The customers page: tab, search, group and tag filters, sort, page, selection and delete/restore dialogs."""
 
 import reflex as rx
 
@@ -9,19 +9,20 @@ from customer_app.services.customer_queries import TABS, ListQuery, count_tabs, 
 from customer_app.services.permissions import Actor
 from customer_app.settings import settings
 from customer_app.state.auth import actor_for, refusal
+from customer_app.state.list_filters import ListFiltersMixin, group_id, write_address
 from customer_app.state.live import hub
 from customer_app.state.rows import customer_row, page_count, page_number, parse_ids, range_text
 
 
 def fetch_page(query: ListQuery) -> tuple[list[dict[str, str]], dict[str, int], bool]:
-    """Rows of one page, the count of every tab for the query's search, and whether the counts are exact."""
+    """Rows of one page, the count of every tab for the query's search and filters, and whether they are exact."""
     with session_scope() as session:
         rows = [customer_row(c) for c in list_customers(query, session=session)]
-        counts, exact = count_tabs(query.search, session=session)
+        counts, exact = count_tabs(query.search, group_id=query.group_id, tag=query.tag, session=session)
     return rows, counts, exact
 
 
-class CustomerListState(rx.State):
+class CustomerListState(ListFiltersMixin, rx.State):
     """What one viewer of the customers page sees; only the visible page is held."""
 
     tab: str = "individual"
@@ -72,9 +73,9 @@ class CustomerListState(rx.State):
         return bool(self.rows) and all(r["id"] in self.selected for r in self.rows)
 
     def _query(self) -> ListQuery:
-        return ListQuery(self.tab, self.search, self.sort, self.direction, self.page, self.page_size).checked(
-            settings.page_sizes
-        )
+        return ListQuery(
+            self.tab, self.search, self.sort, self.direction, self.page, self.page_size, group_id(self.group), self.tag
+        ).checked(settings.page_sizes)
 
     async def _load(self):
         """Show the current page; a browser that may not read customers is refused (any client can send events)."""
@@ -108,9 +109,14 @@ class CustomerListState(rx.State):
 
     @rx.event
     async def on_load(self):
-        """Show the page and start listening for other people's changes."""
+        """Show the page with the filters its address names (or those already on), and follow others' changes."""
+        self._filters_from_address()
         refused = await self._load()
-        return refused or CustomerListState.watch_changes
+        if refused:
+            return refused
+        if not self._load_groups():  # the filter's group was removed (an old link): show everyone
+            await self._load()
+        return [CustomerListState.watch_changes, write_address(self.group, self.tag)]
 
     @rx.event(background=True)
     async def watch_changes(self):
@@ -252,13 +258,15 @@ class CustomerListState(rx.State):
 
     @rx.event
     async def remove_all(self):
-        """Trash every customer of the tab that matches the search."""
+        """Trash every customer of the tab that matches the search and the filters."""
         self.cancel_confirm()
-        tab, search = self.tab, self.search
-        if tab == "trash":  # Trash has no "Remove all"
+        query = self._query()
+        if query.tab == "trash":  # Trash has no "Remove all"
             return None
         return await self._change(
-            lambda actor, session: customers.trash_matching(tab, search, actor=actor, session=session),
+            lambda actor, session: customers.trash_matching(
+                query.tab, query.search, group_id=query.group_id, tag=query.tag, actor=actor, session=session
+            ),
             "{count:,} customer(s) moved to Trash.",
         )
 

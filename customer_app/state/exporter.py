@@ -172,8 +172,9 @@ class ExportState(rx.State):
             except PermissionDenied as exc:
                 return await refusal(self, exc)
             listing = await self.get_state(CustomerListState)
+            view = listing._query()
             scope = {
-                "view": ExportScope(tab=listing.tab, search=listing.search),
+                "view": ExportScope(tab=view.tab, search=view.search, group_id=view.group_id, tag=view.tag),
                 "selected": ExportScope(ids=tuple(parse_ids(listing.selected)) or (0,)),
                 "all": ExportScope(),
             }[self.scope]

@@ -122,22 +122,36 @@ def _row(row: rx.Var) -> rx.Component:
 
 
 def _empty_state() -> rx.Component:
+    searched = rx.cond(S.search != "", rx.text.span(" and the search “", S.search, "”"), "")
     message = rx.cond(
-        S.search != "",
-        rx.text("No customers match “", S.search, "” in this tab."),
-        rx.match(
-            S.tab,
-            ("trash", rx.text("Trash is empty. Deleted customers wait here until you restore them.")),
-            ("institution", rx.text("No institutions yet. Add the companies and agencies you work with.")),
-            rx.text("No individuals yet. Add the people you do business with."),
+        S.filtered,
+        rx.text("No customers in this tab match the filters (", S.filter_summary, ")", searched, "."),
+        rx.cond(
+            S.search != "",
+            rx.text("No customers match “", S.search, "” in this tab."),
+            rx.match(
+                S.tab,
+                ("trash", rx.text("Trash is empty. Deleted customers wait here until you restore them.")),
+                ("institution", rx.text("No institutions yet. Add the companies and agencies you work with.")),
+                rx.text("No individuals yet. Add the people you do business with."),
+            ),
         ),
     )
+    clear_search = rx.button("Clear search", variant="soft", on_click=S.clear_search)
     action = rx.cond(
-        S.search != "",
-        rx.button("Clear search", variant="soft", on_click=S.clear_search),
+        S.filtered,
+        rx.hstack(
+            rx.button("Clear filters", variant="soft", on_click=S.clear_filters),
+            rx.cond(S.search != "", clear_search),
+            spacing="2",
+        ),
         rx.cond(
-            (S.tab != "trash") & AuthState.can_edit,
-            rx.button(rx.icon("plus", size=16), "New Customer", on_click=CustomerFormState.open_new),
+            S.search != "",
+            clear_search,
+            rx.cond(
+                (S.tab != "trash") & AuthState.can_edit,
+                rx.button(rx.icon("plus", size=16), "New Customer", on_click=CustomerFormState.open_new),
+            ),
         ),
     )
     return rx.center(

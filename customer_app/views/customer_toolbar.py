@@ -1,4 +1,4 @@
-"""Tabs with counts, the search box and the selection actions above the table."""
+"""Tabs with counts, the search box, the filters and the selection actions above the table."""
 
 import reflex as rx
 
@@ -7,6 +7,7 @@ from customer_app.state.auth import AuthState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState as S
 from customer_app.state.exporter import ExportState
+from customer_app.views.list_filters import filter_bar
 
 
 def _tab(value: str, label: str) -> rx.Component:
@@ -19,7 +20,7 @@ def _tab(value: str, label: str) -> rx.Component:
 
 
 def customer_tabs() -> rx.Component:
-    """Individuals / Institutions / Trash, each with its count for the current search."""
+    """Individuals / Institutions / Trash, each with its count for the current search and filters."""
     return rx.tabs.root(
         rx.tabs.list(_tab("individual", "Individuals"), _tab("institution", "Institutions"), _tab("trash", "Trash")),
         value=S.tab,
@@ -78,7 +79,7 @@ def selection_bar() -> rx.Component:
 
 
 def customer_toolbar() -> rx.Component:
-    """Tabs on the left, search and New Customer on the right, selection actions below."""
+    """Tabs on the left, search and New Customer on the right, then the filters and the selection actions."""
     return rx.vstack(
         rx.flex(
             customer_tabs(),
@@ -101,6 +102,7 @@ def customer_toolbar() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
+        filter_bar(),
         selection_bar(),
         width="100%",
         spacing="2",

@@ -36,6 +36,7 @@ def bulk_delete_dialog() -> rx.Component:
             S.range_total_label,
             " customers in this tab",
             rx.cond(S.search != "", rx.text.span(" matching “", S.search, "”"), ""),
+            rx.cond(S.filtered, rx.text.span(" with ", S.filter_summary), ""),
             "? You can restore them from Trash.",
         ),
         on_open_change=S.set_confirm_open,

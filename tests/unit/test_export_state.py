@@ -16,6 +16,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from customer_app.api import api
+from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.models.transfer import ExportConfig
 from customer_app.services import export_configs
 from customer_app.state.customer_list import CustomerListState
@@ -226,7 +227,7 @@ def test_selected_rows_are_offered_only_when_rows_are_selected(root, state):
     listing(root).selected = ["3", "5"]
     run(state.open_dialog())
     assert state.scope_options == [
-        ["view", "Current tab and search"],
+        ["view", "Current tab, search and filters"],
         ["selected", "Selected rows (2)"],
         ["all", "Everything (not in Trash)"],
     ]
@@ -337,3 +338,16 @@ def test_others_cannot_start_an_export(role, new_tab, make_user, people, export_
     assert not exporter(root).running and exporter(root).download_url == ""
     assert all(not delta.get("running_rx_state_") for delta in sent)
     assert not export_dir.exists() or list(export_dir.iterdir()) == []
+
+
+def test_an_export_of_the_view_holds_only_the_customers_the_filters_show(root, state, people, session):
+    vip = CustomerGroup(name="VIP")
+    session.add(vip)
+    session.flush()
+    session.add_all(CustomerGroupMember(customer_id=people[name].id, group_id=vip.id) for name in ("ann", "acme"))
+    session.add_all(CustomerTag(customer_id=people[name].id, tag="Key") for name in ("ann", "bob"))
+    session.commit()
+    listing(root).group, listing(root).tag = str(vip.id), "key"  # as the filter bar leaves them
+    state.set_format("csv")
+    in_background(root, "start_export")
+    assert [row[0] for row in download(state.download_url)[1:]] == [str(people["ann"].id)]

@@ -1,0 +1,131 @@
+"""The customers list's group and tag filters, kept in the address so a filtered list can be shared and reloaded."""
+
+import json
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from customer_app.db import session_scope
+from customer_app.errors import PermissionDenied
+from customer_app.services import other_info
+from customer_app.services.customer_filters import clean_tag
+from customer_app.state.auth import actor_for, refusal
+
+
+def filters_in_address(parameters: Mapping[str, str]) -> tuple[str, str] | None:
+    """The group id and tag an address asks for (`?group=3&tag=vip`), or None when it names no filter."""
+    if "group" not in parameters and "tag" not in parameters:
+        return None
+    return str(group_id(parameters.get("group", "")) or ""), clean_tag(parameters.get("tag", ""))
+
+
+def group_id(group: object) -> int | None:
+    """The group filter as the query wants it: a well-formed id, or None for all groups (clients can send anything)."""
+    text = str(group)
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 10 and int(text) > 0 else None
+
+
+def write_address(group: str, tag: str) -> rx.event.EventSpec:
+    """Put the filters in the address bar without reloading the page or adding a step to the browser's history."""
+    query = urlencode({key: value for key, value in (("group", group), ("tag", tag)) if value})
+    # json.dumps escapes quotes and every non-ASCII character, so the tag cannot break out of the string.
+    suffix = json.dumps(f"?{query}" if query else "")
+    return rx.call_script(f"window.history.replaceState(null, '', window.location.pathname + {suffix})")
+
+
+class ListFiltersMixin(rx.State, mixin=True):
+    """The group and tag filters of the customers page; the page state provides `_load`, `page` and `selected`."""
+
+    group: str = ""  # id of the group filter ("" for all groups)
+    tag: str = ""  # the tag filter ("" for any tag)
+    tag_text: str = ""  # what the tag box holds; applied on Enter, or as soon as it names a tag in use
+    groups: list[dict[str, str]] = []  # every group's id and name, for the drop-down
+    tag_options: list[str] = []  # tags in use, suggested in the tag box (read when it is first focused)
+
+    @rx.var
+    def group_name(self) -> str:
+        """The name of the group the list is filtered by ("" for none)."""
+        return next((g["name"] for g in self.groups if g["id"] == self.group), "")
+
+    @rx.var
+    def filtered(self) -> bool:
+        """Whether a group or tag filter is on."""
+        return bool(self.group or self.tag)
+
+    @rx.var
+    def filter_summary(self) -> str:
+        """The filters in words, e.g. 'group “VIP”, tag “wholesale”'."""
+        parts = [f"group “{self.group_name}”"] if self.group else []
+        return ", ".join([*parts, f"tag “{self.tag}”"] if self.tag else parts)
+
+    def _filters_from_address(self) -> None:
+        """Take the filters from the page's address when it names any; otherwise keep those already on."""
+        if (asked := filters_in_address(self.router.url.query_parameters)) is not None:
+            (self.group, self.tag), self.page, self.selected = asked, 1, []
+        self.tag_text = self.tag
+
+    def _load_groups(self) -> bool:
+        """Read the groups for the drop-down; False (and the group filter dropped) when its group is gone."""
+        with session_scope() as session:
+            self.groups = [{"id": str(g.id), "name": g.name} for g in other_info.list_groups(session=session)]
+        if self.group and not any(g["id"] == self.group for g in self.groups):
+            self.group = ""
+            return False
+        return True
+
+    async def _filter(self, group: str, tag: str):
+        """Apply the group and tag filters from the first page, and show them in the address."""
+        self.group = group if any(g["id"] == group for g in self.groups) else ""
+        self.tag, self.page, self.selected = clean_tag(tag), 1, []
+        return await self._load() or write_address(self.group, self.tag)
+
+    @rx.event
+    async def set_group(self, value: str):
+        """Show only the customers in one group ("" for every group)."""
+        return await self._filter(str(value), self.tag)
+
+    @rx.event
+    async def type_tag(self, value: str):
+        """The tag box changed (debounced): filter at once when it names a tag in use, or was emptied."""
+        self.tag_text = str(value)[:100]
+        typed = clean_tag(self.tag_text)
+        if typed != self.tag and (not typed or typed.casefold() in {t.casefold() for t in self.tag_options}):
+            return await self._filter(self.group, typed)
+        return None
+
+    @rx.event
+    async def submit_tag(self, form: dict):
+        """Enter in the tag box: filter by what it holds."""
+        self.tag_text = clean_tag(str(form.get("tag", "")))
+        return await self._filter(self.group, self.tag_text)
+
+    @rx.event
+    async def load_tag_options(self):
+        """Suggest the tags in use, read once per visit (the first time the tag box is focused)."""
+        if self.tag_options:
+            return None
+        try:
+            actor = await actor_for(self, "customer.view")
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        with session_scope() as session:
+            self.tag_options = other_info.tag_suggestions(actor=actor, session=session)
+        return None
+
+    @rx.event
+    async def clear_group(self):
+        """Drop the group filter."""
+        return await self._filter("", self.tag)
+
+    @rx.event
+    async def clear_tag(self):
+        """Drop the tag filter."""
+        self.tag_text = ""
+        return await self._filter(self.group, "")
+
+    @rx.event
+    async def clear_filters(self):
+        """Drop the group and tag filters."""
+        self.tag_text = ""
+        return await self._filter("", "")
