@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, and_, case, func, text
+from sqlalchemy import ColumnElement, and_, case, func, literal, text, tuple_
 from sqlmodel import Session, col, select
 
 from customer_app.models.customer import Customer, CustomerKind
@@ -152,29 +152,33 @@ def list_customers(query: ListQuery, *, session: Session) -> list[Customer]:
 def neighbours(query: ListQuery, customer: Customer, *, session: Session) -> tuple[int | None, int | None]:
     """The customers just before and after this one in the list's tab, search, filters and sort (None at either end).
 
-    Empty e-mails, phones and companies count as "" (SQLite lists them first; PostgreSQL lists them last, so there
-    the walk visits them in a different place than the list shows them).
+    Each side is one index seek on (sort value, id). Customers without a value (no e-mail, phone or company) sit
+    where the database lists them: first on SQLite, last on PostgreSQL, in id order.
     """
-    column = col(SORT_COLUMNS[query.sort])
-    key = func.coalesce(column, "") if query.sort in ("email", "phone", "company") else column
+    key, ident = col(SORT_COLUMNS[query.sort]), col(Customer.id)
     value = getattr(customer, SORT_COLUMNS[query.sort].key)
-    value = "" if value is None and query.sort in ("email", "phone", "company") else value
-    if value is None:  # a column the customer has no value in and that cannot be compared: no walk
-        return None, None
     conditions = _where(query.tab, query.search, query.resolved(session), session)
-    after = (key > value) | ((key == value) & (col(Customer.id) > customer.id))
-    before = (key < value) | ((key == value) & (col(Customer.id) < customer.id))
+    nulls_low = _dialect(session) == "sqlite"
+
+    def first(*where: ColumnElement[bool], descending: bool) -> int | None:
+        order = (key.desc(), ident.desc()) if descending else (key.asc(), ident.asc())
+        return session.exec(select(Customer.id).where(*conditions, *where).order_by(*order).limit(1)).first()
+
+    def step(up: bool) -> int | None:
+        """The nearest customer above (`up`) or below this one, in the order ascending sorts list them."""
+        if value is None:
+            found = first(key.is_(None), ident > customer.id if up else ident < customer.id, descending=not up)
+            spills = up == nulls_low  # past the last empty value into the valued ones
+        else:
+            here = tuple_(literal(value, key.type), literal(customer.id))
+            found = first(tuple_(key, ident) > here if up else tuple_(key, ident) < here, descending=not up)
+            spills = up != nulls_low  # past the last value into the empty ones
+        if found is not None or not spills:
+            return found
+        return first(key.is_not(None) if value is None else key.is_(None), descending=not up)
+
     ascending = query.direction == "asc"
-    forward, backward = (after, before) if ascending else (before, after)
-    up = (key.asc(), col(Customer.id).asc())
-    down = (key.desc(), col(Customer.id).desc())
-    following = session.exec(
-        select(Customer.id).where(*conditions, forward).order_by(*(up if ascending else down)).limit(1)
-    ).first()
-    preceding = session.exec(
-        select(Customer.id).where(*conditions, backward).order_by(*(down if ascending else up)).limit(1)
-    ).first()
-    return preceding, following
+    return step(not ascending), step(ascending)
 
 
 def count_customers(tab: str, search: str, *, session: Session, group_id: int | None = None, tag: str = "") -> int:

@@ -428,3 +428,28 @@ def test_previous_and_next_follow_the_lists_tab_search_and_sort(session, add):
     by_email = ListQuery("individual", "", "email", "asc")
     _, after_bob = neighbours(by_email, bob, session=session)
     assert after_bob == ann.id
+
+
+@pytest.mark.parametrize("sort", ["name", "email", "phone", "company", "created"])
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_stepping_with_previous_and_next_visits_the_list_in_its_order(session, add, sort, direction):
+    for n, (email, phone, company) in enumerate(
+        [
+            ("b@example.com", "", "Zeta"),
+            ("", "+14155550101", ""),
+            ("a@example.com", "+14155550100", "Alpha"),
+            ("", "", "Alpha"),
+            ("c@example.com", "", ""),
+        ]
+    ):
+        add(first_name="Same", last_name=f"Name{n % 2}", email=email, phone=phone, company_name=company)
+    query = ListQuery("individual", "", sort, direction, page_size=100).checked((25, 50, 100))
+    listed = [c.id for c in list_customers(query, session=session)]
+    by_id = {c.id: c for c in list_customers(query, session=session)}
+    walked, current = [listed[0]], listed[0]
+    while (current := neighbours(query, by_id[current], session=session)[1]) is not None:
+        walked.append(current)
+    back, current = [listed[-1]], listed[-1]
+    while (current := neighbours(query, by_id[current], session=session)[0]) is not None:
+        back.append(current)
+    assert walked == listed and back == listed[::-1]
