@@ -58,6 +58,7 @@ test: unit e2e  ## unit tests, then end-to-end tests in headless Chromium (a sep
 bench: install-dev  ## benchmarks; each prints ratios against a baseline from the same run
 	$(PY) bench/bench_picture.py
 	$(PY) bench/bench_list.py
+	$(PY) bench/bench_customer_page.py
 	$(PY) bench/bench_live.py
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_import.py

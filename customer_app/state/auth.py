@@ -75,7 +75,7 @@ async def refusal(state: rx.State, error: PermissionDenied):
     return rx.toast.error(str(error))
 
 
-async def write_as(
+async def act_as(
     state: rx.State, permission: str, work: Callable[[Actor, Session], object], *, errors: str | None = "errors"
 ) -> tuple[bool, object]:
     """Run `work(actor, session)` in one transaction as the signed-in user, if their role allows `permission`.

@@ -11,7 +11,7 @@ from customer_app.errors import PermissionDenied
 from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES, Activity
 from customer_app.services import activities
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import actor_for, write_as
+from customer_app.state.auth import act_as, actor_for
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
@@ -141,7 +141,7 @@ class CustomerActivitiesState(rx.State):
             )
             self.load_for(self.customer_id, actor, session)
 
-        done, event = await write_as(self, "customer.edit", work)
+        done, event = await act_as(self, "customer.edit", work)
         if not done:
             return event
         self.form_open = False
@@ -167,7 +167,7 @@ class CustomerActivitiesState(rx.State):
                 activities.delete_activity(activity_id, actor=actor, session=session)
             self.load_for(self.customer_id, actor, session)
 
-        done, event = await write_as(self, "customer.edit", work)
+        done, event = await act_as(self, "customer.edit", work)
         if not done:
             return event
         await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)

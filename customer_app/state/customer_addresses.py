@@ -5,7 +5,7 @@ import reflex as rx
 from customer_app.models.customer_records import ADDRESS_KINDS, CustomerAddress
 from customer_app.services import addresses
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import write_as
+from customer_app.state.auth import act_as
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
@@ -66,7 +66,7 @@ class CustomerAddressesState(rx.State):
             work(actor, session)
             self.load_for(self.customer_id, actor, session)
 
-        done, event = await write_as(self, "customer.edit", write)
+        done, event = await act_as(self, "customer.edit", write)
         if done:
             await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
         return done, event

@@ -7,7 +7,7 @@ from customer_app.models.customer_records import CONTACT_LABELS, ContactPerson, 
 from customer_app.services import contacts
 from customer_app.services.normalize import format_phone
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import write_as
+from customer_app.state.auth import act_as
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
@@ -62,7 +62,7 @@ class CustomerContactsState(rx.State):
         """Run a change as the signed-in editor, then reload the page and wake other viewers."""
         from customer_app.state.customer_detail import CustomerDetailState  # noqa: PLC0415  (it imports this module)
 
-        done, event = await write_as(self, "customer.edit", work, errors=errors)
+        done, event = await act_as(self, "customer.edit", work, errors=errors)
         if done:
             await (await self.get_state(CustomerDetailState))._load()
             await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)

@@ -8,7 +8,7 @@ from customer_app.models.customer import Customer
 from customer_app.services import custom_fields
 from customer_app.services.customers import get_customer
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import write_as
+from customer_app.state.auth import act_as
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
@@ -70,7 +70,7 @@ class CustomerCustomFieldsState(rx.State):
             custom_fields.save_values(self.customer_id, typed, actor=actor, session=session)
             self.load_for(get_customer(self.customer_id, session=session), actor, session)
 
-        done, event = await write_as(self, "customer.edit", work)
+        done, event = await act_as(self, "customer.edit", work)
         if not done:
             return event
         await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)

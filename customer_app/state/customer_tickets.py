@@ -10,7 +10,7 @@ from customer_app.models.customer_records import TICKET_PRIORITIES, TICKET_STATU
 from customer_app.services import tickets
 from customer_app.services.permissions import Actor
 from customer_app.state.admin_rows import when
-from customer_app.state.auth import actor_for, refusal, write_as
+from customer_app.state.auth import act_as, actor_for, refusal
 from customer_app.state.live import customer_page_key, hub
 
 
@@ -122,7 +122,7 @@ class CustomerTicketsState(rx.State):
                 )
             self.load_for(self.customer_id, actor, session)
 
-        done, event = await write_as(self, "customer.edit", work)
+        done, event = await act_as(self, "customer.edit", work)
         if not done:
             return event
         self.form_open = False

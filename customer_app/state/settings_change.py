@@ -6,11 +6,11 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import write_as
+from customer_app.state.auth import act_as
 
 
 async def apply_change(state: rx.State, work: Callable[[Actor, Session], object]) -> tuple[bool, object]:
     """Run `work` as an admin, then reload `state` (also after a refusal: the list may have changed meanwhile)."""
-    done, event = await write_as(state, "settings.manage", work)
+    done, event = await act_as(state, "settings.manage", work)
     await state._load()
     return done, event

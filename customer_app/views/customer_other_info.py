@@ -39,7 +39,13 @@ def other_info_tab() -> rx.Component:
             ),
             rx.box(
                 form_field(
-                    "Tags", "tags", O.tags, O.errors["tags"], list="tag-suggestions", placeholder="vip, wholesale"
+                    "Tags",
+                    "tags",
+                    O.tags,
+                    O.errors["tags"],
+                    list="tag-suggestions",
+                    placeholder="vip, wholesale",
+                    on_focus=O.load_suggestions,
                 ),
                 rx.el.datalist(rx.foreach(O.suggestions, lambda tag: rx.el.option(value=tag)), id="tag-suggestions"),
                 width="100%",

@@ -4,7 +4,9 @@ import asyncio
 
 from customer_app.db import session_scope
 from customer_app.services import custom_fields
+from customer_app.services.other_info import save_other_info
 from customer_app.state.customer_detail import CustomerDetailState
+from customer_app.state.customer_other_info import CustomerOtherInfoState
 from customer_app.state.customer_tickets import CustomerTicketsState
 from tests.unit.reflex_helpers import toast
 
@@ -90,3 +92,15 @@ def test_key_facts_include_filled_custom_fields(new_tab, staff_user, admin, add)
     state = detail(new_tab, staff_user, ada.id)
     asyncio.run(state._load())
     assert ["Seats", "12"] in state.facts and all(label != "Nickname" for label, _ in state.facts)
+
+
+def test_tag_suggestions_are_read_when_the_tags_box_is_first_focused(new_tab, staff_user, staff, session, add):
+    ada = add(first_name="Ada")
+    save_other_info(
+        ada.id, business_number="", tags=["vip"], group_ids=[], sales_rep_id=None, actor=staff, session=session
+    )
+    session.commit()
+    state = new_tab(staff_user).get_substate(CustomerOtherInfoState._get_substate_path())
+    assert state.suggestions == []
+    asyncio.run(state.load_suggestions())
+    assert state.suggestions == ["vip"]

@@ -1,0 +1,202 @@
+"""Time what a customer page reads, on a million customers, against the same SQL run through bare sqlite3.
+
+The page's reads go through the services exactly as the page calls them (one session: the customer, previous and
+next in the list, recent history, notes, tickets with their status history, activities, contacts, addresses,
+other info, custom fields, e-mail switches; tag suggestions are read only when the tags box is focused, and
+timed on their own). Every SQL statement they send is recorded, and
+the baseline replays those same statements with `sqlite3`, so the ratio is what the service layer adds on top of
+the database's own work. The two alternate, so drift hits both.
+
+Side records are added once to the shared benchmark database: every tenth customer gets two tags, a group and two
+custom field values, and the customers the benchmark opens get notes, tickets, activities, contacts and addresses.
+
+    python bench/bench_customer_page.py [--pages 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+# Run from a checkout without installing the project.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _bench_db import ensure  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from customer_app.db import make_engine  # noqa: E402
+from customer_app.models.customer_records import NOTIFICATION_TOPICS  # noqa: E402
+from customer_app.services import (  # noqa: E402
+    activities,
+    addresses,
+    contacts,
+    custom_fields,
+    notes,
+    notifications,
+    other_info,
+    tickets,
+)
+from customer_app.services.audit_queries import customer_history  # noqa: E402
+from customer_app.services.customer_queries import ListQuery, neighbours  # noqa: E402
+from customer_app.services.customers import get_customer  # noqa: E402
+from customer_app.services.permissions import Actor  # noqa: E402
+from customer_app.settings import settings  # noqa: E402
+
+COUNT = 1_000_000
+EVERY = 10  # every tenth customer carries tags, a group and custom field values
+TAGS = 300
+ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role="admin")
+
+
+def seed(path: Path, pages: list[int]) -> None:
+    """Tags, groups and custom values for every tenth customer (bulk, once), and a full page for `pages`."""
+    with sqlite3.connect(path) as conn:
+        if conn.execute("SELECT count(*) FROM custom_field").fetchone()[0]:
+            return
+        print(f"Adding tags, groups and custom fields to every {EVERY}th customer (once)...")
+        conn.executemany(
+            "INSERT INTO customer_group (id, name) VALUES (?, ?)", [(i, f"Group {i}") for i in range(1, 6)]
+        )
+        conn.execute(
+            "INSERT INTO custom_field (id, label, field_type, applies_to, options, required, position, created_at) "
+            "VALUES (1, 'Tier', 'choice', 'all', 'Gold\nSilver', 0, 1, '2026-01-01'), "
+            "(2, 'Seats', 'number', 'all', '', 0, 2, '2026-01-01')"
+        )
+        ids = range(1, COUNT + 1, EVERY)
+        conn.executemany(
+            "INSERT INTO customer_tag (customer_id, tag) VALUES (?, ?)",
+            [(i, f"tag{(i + k) % TAGS}") for i in ids for k in (0, 7)],
+        )
+        conn.executemany("INSERT INTO customer_group_member VALUES (?, ?)", [(i, i % 5 + 1) for i in ids])
+        conn.executemany(
+            "INSERT INTO custom_field_value VALUES (?, ?, ?)",
+            [(i, f, "Gold" if f == 1 else str(i % 90)) for i in ids for f in (1, 2)],
+        )
+        conn.execute("ANALYZE")
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session:
+        for customer_id in pages:
+            for n in range(5):
+                notes.add_note(customer_id, f"Note {n} about the renewal", actor=ACTOR, session=session)
+            for n in range(3):
+                ticket = tickets.create_ticket(
+                    customer_id, subject=f"Ticket {n}", description="", priority="normal", actor=ACTOR, session=session
+                )
+                tickets.update_ticket(
+                    ticket.id,
+                    subject=ticket.subject,
+                    description="",
+                    priority="high",
+                    status="in_progress",
+                    actor=ACTOR,
+                    session=session,
+                )
+                activities.save_activity(
+                    customer_id,
+                    {
+                        "kind": "call",
+                        "title": f"Call {n}",
+                        "starts_at": f"2027-0{n + 1}-01T10:00",
+                        "duration_minutes": "30",
+                    },
+                    actor=ACTOR,
+                    session=session,
+                )
+            contacts.add_contact(
+                customer_id, "email", f"bench{customer_id}@example.com", "work", actor=ACTOR, session=session
+            )
+            addresses.save_address(
+                customer_id,
+                {
+                    "kind": "billing",
+                    "country_code": "DE",
+                    "street": "Unter den Linden 1",
+                    "city": "Berlin",
+                    "postal_code": "10117",
+                    "is_default": "on",
+                },
+                actor=ACTOR,
+                session=session,
+            )
+        session.commit()
+    engine.dispose()
+
+
+def page_reads(customer_id: int, session: Session) -> None:
+    """What the customer page reads when it opens or wakes, service by service."""
+    customer = get_customer(customer_id, session=session)
+    neighbours(ListQuery(customer.kind).checked(settings.page_sizes), customer, session=session)
+    customer_history(customer.id, actor=ACTOR, session=session, limit=10)
+    notes.list_notes(customer.id, actor=ACTOR, session=session)
+    found = tickets.list_tickets(customer.id, actor=ACTOR, session=session)
+    tickets.status_history([t.id for t in found], actor=ACTOR, session=session)
+    activities.list_activities(customer.id, actor=ACTOR, session=session)
+    contacts.list_contacts(customer.id, actor=ACTOR, session=session)
+    contacts.list_people(customer.id, actor=ACTOR, session=session)
+    addresses.list_addresses(customer.id, actor=ACTOR, session=session)
+    other_info.other_info(customer.id, actor=ACTOR, session=session)
+    other_info.list_groups(session=session)
+    other_info.sales_reps(session=session)
+    custom_fields.customer_values(customer.id, actor=ACTOR, session=session)
+    assert set(notifications.preferences(customer.id, session=session)) == set(NOTIFICATION_TOPICS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=40, help="customer pages opened per side")
+    args = parser.parse_args()
+    path = ensure(COUNT)
+    pages = [1 + (i * 24_989) % COUNT for i in range(args.pages)]  # spread over the table
+    seed(path, pages)
+
+    engine = make_engine(f"sqlite:///{path}")
+    recorded: dict[int, list[tuple[str, object]]] = {}
+    current: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        current.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    with Session(engine) as session:  # warm both caches and record each page's statements
+        for customer_id in pages:
+            current.clear()
+            page_reads(customer_id, session)
+            recorded[customer_id] = list(current)
+    event.remove(engine, "before_cursor_execute", record)
+    bare = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    ours, base = [], []
+    for customer_id in pages:
+        started = time.perf_counter()
+        with Session(engine) as session:
+            page_reads(customer_id, session)
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for statement, parameters in recorded[customer_id]:
+            bare.execute(statement, parameters).fetchall()
+        base.append(time.perf_counter() - started)
+    bare.close()
+    engine.dispose()
+    statements = statistics.median(len(s) for s in recorded.values())
+    ours_ms, base_ms = statistics.median(ours) * 1000, statistics.median(base) * 1000
+    print(
+        f"customer page reads at {COUNT:,} customers: services {ours_ms:.1f} ms, the same {statements:.0f} statements "
+        f"in bare sqlite3 {base_ms:.1f} ms, ratio {ours_ms / base_ms:.2f}x (median of {len(pages)} pages)"
+    )
+    suggestions = []
+    with Session(engine) as session:
+        for _ in range(10):
+            started = time.perf_counter()
+            other_info.tag_suggestions(actor=ACTOR, session=session)
+            suggestions.append(time.perf_counter() - started)
+    tags, ms = COUNT // EVERY * 2, statistics.median(suggestions) * 1000
+    print(f"tag suggestions (read when the tags box is focused) over {tags:,} tags: {ms:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
