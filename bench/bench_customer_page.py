@@ -69,8 +69,8 @@ def seed(path: Path, pages: list[int]) -> None:
         )
         ids = range(1, COUNT + 1, EVERY)
         conn.executemany(
-            "INSERT INTO customer_tag (customer_id, tag) VALUES (?, ?)",
-            [(i, f"tag{(i + k) % TAGS}") for i in ids for k in (0, 7)],
+            "INSERT INTO customer_tag (customer_id, tag, tag_key) VALUES (?, ?, ?)",
+            [(i, f"Tag{(i + k) % TAGS}", f"tag{(i + k) % TAGS}") for i in ids for k in (0, 7)],
         )
         conn.executemany("INSERT INTO customer_group_member VALUES (?, ?)", [(i, i % 5 + 1) for i in ids])
         conn.executemany(

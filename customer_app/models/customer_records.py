@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from customer_app.models.customer import UTCDateTime, utcnow
@@ -167,14 +167,22 @@ class CustomerProfile(SQLModel, table=True):
     sales_rep_id: int | None = Field(default=None, foreign_key="staff_user.id")
 
 
+def _tag_key(context) -> str:
+    return context.get_current_parameters()["tag"].casefold()
+
+
 class CustomerTag(SQLModel, table=True):
-    """A free-text tag on a customer."""
+    """A free-text tag on a customer, kept as typed; `tag_key` (filled in on insert) is how filters match it."""
 
     __tablename__ = "customer_tag"
-    __table_args__ = (Index("ix_customer_tag_tag", "tag", "customer_id"),)
+    __table_args__ = (
+        Index("ix_customer_tag_tag", "tag", "customer_id"),
+        Index("ix_customer_tag_key", "tag_key", "customer_id"),
+    )
 
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
     tag: str = Field(max_length=50, primary_key=True)
+    tag_key: str = Field(default=None, sa_column=Column(String(150), nullable=False, default=_tag_key))
 
 
 class CustomerGroup(SQLModel, table=True):

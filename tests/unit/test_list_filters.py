@@ -5,8 +5,7 @@ from sqlmodel import Session, select
 
 from customer_app.models.customer import Customer
 from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerTag
-from customer_app.services import customer_filters, customer_queries, customers
-from customer_app.services.customer_filters import tag_spellings
+from customer_app.services import customer_queries, customers
 from customer_app.services.customer_queries import ListQuery, count_customers, count_tabs, list_customers, neighbours
 from customer_app.services.export import ExportScope, checked_columns, count_rows, export_rows
 
@@ -146,29 +145,22 @@ def test_counts_follow_tag_changes(session, book):
     assert count_tabs("", tag="RETAIL", session=session)[0]["individual"] == 2
 
 
-# --- finding a tag's spellings --------------------------------------------------------------------------------------
+# --- matching a tag ignoring case ----------------------------------------------------------------------------------
 
 
 def test_every_spelling_of_a_tag_is_found_and_nothing_else(session, book, add):
     tag(session, book["dee"], "Vip", "viper", "vi")
-    assert tag_spellings("VIP", session=session) == ("Vip", "vip")
-    long = "Wholesale Partners North"  # more case variants than are looked up one by one
+    assert names(session, tag="VIP") == names(session, tag="vip") == ["Cyd Cole", "Dee Dunn"]
+    assert names(session, tag="VI") == names(session, tag="Viper") == ["Dee Dunn"]
+    long = "Wholesale Partners North"
     tag(session, add(first_name="Long", last_name="Tag"), long.lower())
     tag(session, add(first_name="Other", last_name="Case"), long.upper())
-    assert tag_spellings(long, session=session) == (long.upper(), long.lower())
     assert names(session, tag="wholesale partners NORTH") == ["Long Tag", "Other Case"]
 
 
 def test_case_folds_beyond_ascii(session, book):
     tag(session, book["dee"], "STRASSE", "Ärzte")
-    assert tag_spellings("straße", session=session) == ("STRASSE",)
-    assert tag_spellings("ärzte", session=session) == ("Ärzte",)
-
-
-def test_a_database_not_ordered_by_bytes_finds_the_same_spellings(session, book, monkeypatch):
-    expected = tag_spellings("wholesale", session=session)
-    monkeypatch.setattr(customer_filters, "_bytewise", lambda _session: False)
-    assert tag_spellings("wholesale", session=session) == expected == ("WHOLESALE", "Wholesale", "wholesale")
+    assert names(session, tag="straße") == names(session, tag="ÄRZTE") == ["Dee Dunn"]
 
 
 def test_a_query_keeps_only_well_formed_filters():
