@@ -3,7 +3,8 @@
 import csv
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from sqlalchemy import DateTime, case, func, type_coerce
 from sqlmodel import Session, col, select
 
 from customer_app.errors import ValidationError
+from customer_app.models.custom_field import APPLIES_TO, CustomFieldValue
 from customer_app.models.customer import Customer
+from customer_app.services import custom_fields
 from customer_app.services.customer_queries import tab_filter
 from customer_app.services.permissions import Actor, require
 from customer_app.settings import settings
@@ -76,6 +79,7 @@ COLUMNS = {
     for key, header in _HEADERS.items()
 }
 DEFAULT_COLUMNS = tuple(COLUMNS)
+CUSTOM_PREFIX = "custom_"  # then the custom field's id
 
 
 @dataclass(frozen=True)
@@ -94,14 +98,39 @@ def is_risky(value: object) -> bool:
     return value.__class__ is str and value[:1] in _FORMULA_STARTS
 
 
-def checked_columns(keys: Iterable[str]) -> list[Column]:
-    """The chosen columns in the chosen order; the customer ID always comes first so re-imports can match."""
-    keys = list(keys)
-    chosen = [key for key in dict.fromkeys(keys) if key in COLUMNS and key != "id"]
-    unknown = [key for key in keys if key not in COLUMNS]
+def custom_columns(session: Session) -> dict[str, Column]:
+    """A column per custom field, headed by its label (told apart when a label repeats one already used)."""
+    fields = custom_fields.list_fields(session=session)
+    taken = {c.header.casefold() for c in COLUMNS.values()}
+    repeats = Counter(field.label.casefold() for field in fields)
+    found = {}
+    for field in fields:
+        header = field.label
+        if repeats[field.label.casefold()] > 1:
+            header = f"{field.label} ({APPLIES_TO[field.applies_to].lower()})"
+        elif field.label.casefold() in taken:
+            header = f"{field.label} (custom field)"
+        value = (
+            select(CustomFieldValue.value)
+            .where(col(CustomFieldValue.customer_id) == col(Customer.id), col(CustomFieldValue.field_id) == field.id)
+            .scalar_subquery()
+        )
+        key = f"{CUSTOM_PREFIX}{field.id}"
+        found[key] = Column(key, header, value)
+    return found
+
+
+def checked_columns(keys: Iterable[str], custom: Mapping[str, Column] | None = None) -> list[Column]:
+    """The chosen columns in the chosen order; the customer ID always comes first so re-imports can match.
+
+    `custom` holds the custom field columns (`custom_columns`), when they may be chosen.
+    """
+    keys, available = list(keys), COLUMNS | dict(custom or {})
+    chosen = [key for key in dict.fromkeys(keys) if key in available and key != "id"]
+    unknown = [key for key in keys if key not in available]
     if unknown:
         raise ValidationError({"columns": f"Unknown column(s): {', '.join(map(str, unknown))}."})
-    return [COLUMNS["id"], *(COLUMNS[key] for key in chosen)]
+    return [COLUMNS["id"], *(available[key] for key in chosen)]
 
 
 def _conditions(scope: ExportScope, session: Session) -> list:
@@ -209,7 +238,7 @@ def write_export(
     require(actor, "customer.export")
     if file_format not in WRITERS:
         raise ValidationError({"format": "Choose xlsx or CSV."})
-    columns = checked_columns(keys)
+    columns = checked_columns(keys, custom_columns(session))
     rows = export_rows(scope, columns, actor=actor, session=session, for_csv=file_format == "csv")
     folder = settings.export_dir
     folder.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 from customer_app.errors import ValidationError
 from customer_app.models.customer import utcnow
 from customer_app.models.transfer import ExportConfig
-from customer_app.services.export import FORMATS, checked_columns
+from customer_app.services.export import FORMATS, checked_columns, custom_columns
 from customer_app.services.normalize import clean_text
 from customer_app.services.permissions import Actor, require
 
@@ -32,7 +32,7 @@ def save_config(
         raise ValidationError({"config_name": "Keep the name under 100 characters."})
     if file_format not in FORMATS or scope not in SCOPES:
         raise ValidationError({"config_name": "Choose a format and a scope."})
-    keys = [column.key for column in checked_columns(columns)]
+    keys = [column.key for column in checked_columns(columns, custom_columns(session))]
     config = session.exec(select(ExportConfig).where(col(ExportConfig.name) == title)).first()
     if config is None:
         config = ExportConfig(name=title, created_by=actor.id)

@@ -19,12 +19,20 @@ from customer_app.state.rows import parse_ids
 POLL_SECONDS = 0.3
 log = logging.getLogger(__name__)
 CHOOSABLE = [key for key in DEFAULT_COLUMNS if key != "id"]  # the customer ID is always written first
+BUILT_IN = {key: COLUMNS[key].header for key in CHOOSABLE}
 
 
-def _columns(chosen: list[str]) -> list[dict[str, str]]:
-    """Chosen columns in their order, then the others, each with its header and whether it is on."""
-    order = [key for key in chosen if key in CHOOSABLE] + [key for key in CHOOSABLE if key not in chosen]
-    return [{"key": key, "label": COLUMNS[key].header, "on": "yes" if key in chosen else ""} for key in order]
+def _columns(chosen: list[str], available: dict[str, str] = BUILT_IN) -> list[dict[str, str]]:
+    """Chosen columns in their order, then the others, each with its header and whether it is on.
+
+    `available` maps each column that can be chosen to its header (custom field columns come after the built-in).
+    """
+    order = [key for key in chosen if key in available] + [key for key in available if key not in chosen]
+    return [{"key": key, "label": available[key], "on": "yes" if key in chosen else ""} for key in order]
+
+
+def _available(session) -> dict[str, str]:
+    return BUILT_IN | {key: column.header for key, column in export.custom_columns(session).items()}
 
 
 class ExportState(rx.State):
@@ -71,6 +79,11 @@ class ExportState(rx.State):
         if self.scope == "selected" and not self.selected_count:
             self.scope = "view"
         self._load_configs(actor)
+        with session_scope() as session:
+            available = _available(session)
+        # Keep the order and choice made so far; custom fields added since come last, not chosen.
+        shown = [c["key"] for c in self.columns if c["key"] in available]
+        self.columns = _columns(self._chosen(), {key: available[key] for key in [*shown, *available]})
         self.open, self.error, self.download_url = True, "", ""
         return None
 
@@ -148,7 +161,8 @@ class ExportState(rx.State):
             return None
         self.file_format, self.config_name = chosen.file_format, chosen.name
         self.scope = chosen.scope if chosen.scope != "selected" or self.selected_count else "view"
-        self.columns = _columns(json.loads(chosen.columns))
+        with session_scope() as session:
+            self.columns = _columns(json.loads(chosen.columns), _available(session))
         return None
 
     @rx.event

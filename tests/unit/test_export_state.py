@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from customer_app.api import api
 from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.models.transfer import ExportConfig
-from customer_app.services import export_configs
+from customer_app.services import custom_fields, export_configs
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.exporter import CHOOSABLE, ExportState
 from tests.unit.reflex_helpers import redirect_target, run, toast
@@ -351,3 +351,18 @@ def test_an_export_of_the_view_holds_only_the_customers_the_filters_show(root, s
     state.set_format("csv")
     in_background(root, "start_export")
     assert [row[0] for row in download(state.download_url)[1:]] == [str(people["ann"].id)]
+
+
+def test_custom_fields_are_offered_off_and_a_configuration_can_keep_them(state, session, admin):
+    tier = custom_fields.add_field(custom_fields.FieldDefinition("Tier"), actor=admin, session=session)
+    session.commit()
+    run(state.open_dialog())
+    key = f"custom_{tier.id}"
+    assert state.columns[-1] == {"key": key, "label": "Tier", "on": ""} and chosen(state) == CHOOSABLE
+    state.toggle_column(key)
+    state.set_config_name("With tier")
+    run(state.save_config())
+    assert json.loads(session.exec(select(ExportConfig)).one().columns)[-1] == key
+    state.toggle_column(key)
+    run(state.use_config(state.configs[0]["id"]))
+    assert chosen(state)[-1] == key
