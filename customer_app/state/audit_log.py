@@ -8,10 +8,11 @@ from customer_app.services.audit_queries import list_events
 from customer_app.settings import settings
 from customer_app.state.admin_rows import ALLOWED, DENIED, AuditRow, audit_row, day
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.rows import page_count, page_number, parse_ids, range_text
+from customer_app.state.paging import PagedMixin
+from customer_app.state.rows import page_count, parse_ids
 
 
-class AuditLogState(rx.State):
+class AuditLogState(PagedMixin, rx.State):
     """What one admin viewing the audit log sees; only the visible page is held."""
 
     access: str = ""  # "" while checking, "ok", or "denied"
@@ -19,20 +20,7 @@ class AuditLogState(rx.State):
     action: str = ""
     since: str = ""
     until: str = ""
-    page: int = 1
-    page_size: int = 25
     rows: list[AuditRow] = []
-    total: int = 0
-
-    @rx.var
-    def page_count(self) -> int:
-        """Number of pages (at least one)."""
-        return page_count(self.total, self.page_size)
-
-    @rx.var
-    def range_label(self) -> str:
-        """Which events are shown, e.g. "26–50 of 1,204"."""
-        return range_text(self.page, self.page_size, self.total)
 
     @rx.var
     def filtered(self) -> bool:
@@ -105,10 +93,4 @@ class AuditLogState(rx.State):
     async def set_page_size(self, size: str):
         """Show 25, 50 or 100 events per page."""
         self.page_size, self.page = (parse_ids(size) or [25])[0], 1
-        return await self._load()
-
-    @rx.event
-    async def go_to_page(self, page: int):
-        """Jump to a page, clamped to the pages that exist."""
-        self.page = page_number(page, self.page_count)
         return await self._load()

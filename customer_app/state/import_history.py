@@ -12,9 +12,8 @@ from customer_app.state.admin_rows import ALLOWED, DENIED, when
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.importer import ImportState
 from customer_app.state.live import hub
-from customer_app.state.rows import page_count, page_number, range_text
+from customer_app.state.paging import PagedMixin
 
-PAGE_SIZE = 25
 CONFLICTS_SHOWN = 20
 STATUS_LABELS = {
     "uploaded": "Not started",
@@ -59,26 +58,16 @@ def import_row(job: ImportJob) -> ImportRow:
     )
 
 
-class ImportHistoryState(rx.State):
+class ImportHistoryState(PagedMixin, rx.State):
     """The history page, and the undo dialog (also used on the import page once an import has finished)."""
 
     access: str = ""
-    page: int = 1
     rows: list[ImportRow] = []
-    total: int = 0
     undo_id: int = 0
     undo_open: bool = False
     undo_busy: bool = False
     conflicts: list[str] = []
     conflict_count: int = 0
-
-    @rx.var
-    def page_count(self) -> int:
-        return page_count(self.total, PAGE_SIZE)
-
-    @rx.var
-    def range_label(self) -> str:
-        return range_text(self.page, PAGE_SIZE, self.total)
 
     async def _load(self):
         try:
@@ -87,8 +76,8 @@ class ImportHistoryState(rx.State):
             self.rows, self.total, self.access = [], 0, DENIED
             return await refusal(self, exc)
         with session_scope() as session:
-            offset = (self.page - 1) * PAGE_SIZE
-            jobs, self.total = imports.import_history(actor=actor, session=session, offset=offset, limit=PAGE_SIZE)
+            offset = (self.page - 1) * self.page_size
+            jobs, self.total = imports.import_history(actor=actor, session=session, offset=offset, limit=self.page_size)
             self.rows = [import_row(job) for job in jobs]
         self.access = ALLOWED
         return None
@@ -97,11 +86,6 @@ class ImportHistoryState(rx.State):
     async def on_load(self):
         """Newest imports first."""
         self.page = 1
-        return await self._load()
-
-    @rx.event
-    async def go_to_page(self, page: int):
-        self.page = page_number(page, self.page_count)
         return await self._load()
 
     @rx.event

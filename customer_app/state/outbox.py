@@ -10,9 +10,9 @@ from customer_app.models.staff import OutboxMessage
 from customer_app.services.outbox_queries import list_outbox
 from customer_app.state.admin_rows import ALLOWED, DENIED, when
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.rows import page_count, page_number, range_text
+from customer_app.state.paging import PagedMixin
+from customer_app.state.rows import page_count
 
-PAGE_SIZE = 25
 STATUS_LABELS = {"outbox": "Not sent (no mail server)", "sent": "Sent", "failed": "Failed"}
 
 
@@ -44,23 +44,11 @@ def outbox_row(message: OutboxMessage) -> OutboxRow:
     )
 
 
-class OutboxState(rx.State):
+class OutboxState(PagedMixin, rx.State):
     """What one admin viewing the outbox sees; only the visible page is held."""
 
     access: str = ""  # "" while checking, "ok", or "denied"
-    page: int = 1
     rows: list[OutboxRow] = []
-    total: int = 0
-
-    @rx.var
-    def page_count(self) -> int:
-        """Number of pages (at least one)."""
-        return page_count(self.total, PAGE_SIZE)
-
-    @rx.var
-    def range_label(self) -> str:
-        """Which messages are shown, e.g. "1–25 of 40"."""
-        return range_text(self.page, PAGE_SIZE, self.total)
 
     async def _load(self):
         try:
@@ -69,10 +57,10 @@ class OutboxState(rx.State):
             self.rows, self.total, self.access = [], 0, DENIED
             return await refusal(self, exc)
         with session_scope() as session:
-            messages, total = list_outbox(actor=actor, session=session, page=self.page, page_size=PAGE_SIZE)
+            messages, total = list_outbox(actor=actor, session=session, page=self.page, page_size=self.page_size)
             if not messages and total and self.page > 1:  # the page asked for is past the end
-                self.page = page_count(total, PAGE_SIZE)
-                messages, total = list_outbox(actor=actor, session=session, page=self.page, page_size=PAGE_SIZE)
+                self.page = page_count(total, self.page_size)
+                messages, total = list_outbox(actor=actor, session=session, page=self.page, page_size=self.page_size)
             self.rows = [outbox_row(m) for m in messages]
         self.total, self.access = total, ALLOWED
         return None
@@ -81,10 +69,4 @@ class OutboxState(rx.State):
     async def on_load(self):
         """Show the newest messages."""
         self.page = 1
-        return await self._load()
-
-    @rx.event
-    async def go_to_page(self, page: int):
-        """Jump to a page, clamped to the pages that exist."""
-        self.page = page_number(page, self.page_count)
         return await self._load()

@@ -1,0 +1,29 @@
+"""Paging for the admin tables: the page shown, its size, the total, and jumping to a page."""
+
+import reflex as rx
+
+from customer_app.state.rows import page_count, page_number, range_text
+
+
+class PagedMixin(rx.State, mixin=True):
+    """A table shown a page at a time; the state using it reads the page in `_load`."""
+
+    page: int = 1
+    page_size: int = 25
+    total: int = 0
+
+    @rx.var
+    def page_count(self) -> int:
+        """Number of pages (at least one)."""
+        return page_count(self.total, self.page_size)
+
+    @rx.var
+    def range_label(self) -> str:
+        """Which rows are shown, e.g. "26–50 of 1,204"."""
+        return range_text(self.page, self.page_size, self.total)
+
+    @rx.event
+    async def go_to_page(self, page: int):
+        """Jump to a page, clamped to the pages that exist."""
+        self.page = page_number(page, self.page_count)
+        return await self._load()

@@ -1,0 +1,48 @@
+"""The audit log and the outbox as an admin reads them: filtered, paged, and closed to everyone else."""
+
+import re
+
+from playwright.sync_api import Browser, expect
+
+from customer_app.db import session_scope
+from customer_app.services.custom_fields import FieldDefinition, add_field
+from customer_app.services.permissions import Actor
+from tests.e2e.conftest import signed_in_context
+
+SETUP = Actor(id=0, email="audit.setup@example.com", name="Setup", role="admin")
+
+
+def test_the_audit_log_filters_by_action_and_pages_through_events(browser: Browser, app_url: str):
+    with session_scope() as session:
+        for n in range(30):
+            add_field(FieldDefinition(f"Audit field {n:02}"), actor=SETUP, session=session)
+    page = signed_in_context(browser, "admin").new_page()
+    page.goto(f"{app_url}/admin/audit")
+    page.get_by_label("Action").select_option(label="Custom field added")
+    page.get_by_label("Who").fill("audit.setup@")
+    rows = page.get_by_test_id("audit-row")
+    expect(rows.filter(has_text="Custom field added")).to_have_count(25)
+    expect(page.get_by_text("1–25 of 30")).to_be_visible()
+    page.get_by_role("button", name="Next page").click()
+    expect(page.get_by_text("26–30 of 30")).to_be_visible()
+    expect(rows.last).to_contain_text("Audit field 00")  # newest first, so the oldest is last
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.get_by_label("Action")).to_have_value("")
+    page.context.close()
+
+
+def test_the_outbox_lists_an_invitation_and_staff_cannot_open_it(browser: Browser, app_url: str):
+    admin = signed_in_context(browser, "admin").new_page()
+    admin.goto(f"{app_url}/admin/staff")
+    admin.get_by_label("Name").fill("Outbox Reader")
+    admin.get_by_label("Email").fill("outbox.reader@e2e.example")
+    admin.get_by_role("button", name=re.compile("Invite")).click()
+    expect(admin.get_by_text("outbox.reader@e2e.example")).to_be_visible()
+    admin.goto(f"{app_url}/admin/outbox")
+    expect(admin.get_by_text("outbox.reader@e2e.example").first).to_be_visible()
+    expect(admin.get_by_text(re.compile(r"^1–\d+ of \d+$"))).to_be_visible()
+    staff = signed_in_context(browser, "staff").new_page()
+    staff.goto(f"{app_url}/admin/outbox")
+    expect(staff.get_by_test_id("access-denied")).to_be_visible()
+    admin.context.close()
+    staff.context.close()
