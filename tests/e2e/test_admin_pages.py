@@ -5,27 +5,30 @@ import re
 from playwright.sync_api import Browser, expect
 
 from customer_app.db import session_scope
-from customer_app.services.custom_fields import FieldDefinition, add_field
+from customer_app.services.notes import add_note
 from customer_app.services.permissions import Actor
 from tests.e2e.conftest import signed_in_context
+from tests.e2e.test_customer_detail import make_customer
 
 SETUP = Actor(id=0, email="audit.setup@example.com", name="Setup", role="admin")
 
 
 def test_the_audit_log_filters_by_action_and_pages_through_events(browser: Browser, app_url: str):
+    customer_id = make_customer("Audit", "Trail")
     with session_scope() as session:
         for n in range(30):
-            add_field(FieldDefinition(f"Audit field {n:02}"), actor=SETUP, session=session)
+            add_note(customer_id, f"Audit note {n:02}", actor=SETUP, session=session)
     page = signed_in_context(browser, "admin").new_page()
     page.goto(f"{app_url}/admin/audit")
-    page.get_by_label("Action").select_option(label="Custom field added")
+    page.get_by_label("Action").select_option(label="Added a note")
     page.get_by_label("Who").fill("audit.setup@")
     rows = page.get_by_test_id("audit-row")
-    expect(rows.filter(has_text="Custom field added")).to_have_count(25)
+    expect(rows.filter(has_text="Added a note")).to_have_count(25)
     expect(page.get_by_text("1–25 of 30")).to_be_visible()
     page.get_by_role("button", name="Next page").click()
     expect(page.get_by_text("26–30 of 30")).to_be_visible()
-    expect(rows.last).to_contain_text("Audit field 00")  # newest first, so the oldest is last
+    expect(rows).to_have_count(5)
+    expect(rows.first).to_contain_text("Added a note to Audit Trail")
     page.get_by_role("button", name="Clear filters").click()
     expect(page.get_by_label("Action")).to_have_value("")
     page.context.close()
