@@ -247,13 +247,13 @@ def customer_values(customer_id: int, *, actor: Actor, session: Session) -> list
     return [(field, stored.get(field.id, "")) for field in list_fields(session=session, kind=customer.kind)]
 
 
-def save_values(customer_id: int, raw: Mapping[int, object], *, actor: Actor, session: Session) -> dict[int, str]:
-    """Check and store the customer's values (field id → typed text); fields not in `raw` are left as they are."""
-    require(actor, "customer.edit")
-    customer = get_customer(customer_id, session=session)
-    fields = {field.id: field for field in list_fields(session=session, kind=customer.kind)}
-    stored = _stored(customer.id, session)
-    values, errors = dict(stored), {}
+def check_values(kind: str, raw: Mapping[int, object], *, session: Session) -> dict[int, str]:
+    """Typed values (field id → text) checked against the fields for customers of `kind`.
+
+    Returns their canonical text; raises ValidationError naming each bad one by field id.
+    """
+    fields = {field.id: field for field in list_fields(session=session, kind=kind)}
+    values, errors = {}, {}
     for field_id, typed in raw.items():
         if field_id not in fields:
             errors[str(field_id)] = "This field was removed; reload the page."
@@ -264,6 +264,23 @@ def save_values(customer_id: int, raw: Mapping[int, object], *, actor: Actor, se
             errors[str(field_id)] = str(exc)
     if errors:
         raise ValidationError(errors)
+    return values
+
+
+def form_fields(customer_id: int | None, *, actor: Actor, session: Session) -> list[tuple[CustomField, str]]:
+    """Every field (of either kind) with the customer's value, for a form that can switch kind; "" for a new one."""
+    require(actor, "customer.view")
+    stored = _stored(customer_id, session) if customer_id else {}
+    return [(field, stored.get(field.id, "")) for field in list_fields(session=session)]
+
+
+def save_values(customer_id: int, raw: Mapping[int, object], *, actor: Actor, session: Session) -> dict[int, str]:
+    """Check and store the customer's values (field id → typed text); fields not in `raw` are left as they are."""
+    require(actor, "customer.edit")
+    customer = get_customer(customer_id, session=session)
+    fields = {field.id: field for field in list_fields(session=session, kind=customer.kind)}
+    stored = _stored(customer.id, session)
+    values = stored | check_values(customer.kind, raw, session=session)
     changed = {fid for fid in set(values) | set(stored) if values.get(fid, "") != stored.get(fid, "")}
     if not changed:
         return stored

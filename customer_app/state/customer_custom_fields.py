@@ -12,7 +12,17 @@ from customer_app.state.auth import act_as
 from customer_app.state.live import customer_page_key, hub
 from customer_app.state.rows import parse_ids
 
-PREFIX = "cf-"  # form inputs are named cf-<field id>
+NAME_PREFIX = "cf-"  # custom field inputs are named cf-<field id>, in whichever form they sit
+
+
+def typed_values(form: dict) -> dict[int, str]:
+    """The custom field values a form sent, by field id."""
+    return {
+        field_id: str(value)
+        for key, value in form.items()
+        if key.startswith(NAME_PREFIX)
+        for field_id in parse_ids(key.removeprefix(NAME_PREFIX))
+    }
 
 
 @dataclass
@@ -22,10 +32,25 @@ class FieldInput:
     id: str = ""
     label: str = ""
     field_type: str = ""
+    applies_to: str = ""
     value: str = ""
     shown: str = ""
     choices: list[str] = field(default_factory=list)
     required: bool = False
+
+
+def field_input(field, value: str) -> FieldInput:
+    """A field and a customer's value for it, as a form shows them."""
+    return FieldInput(
+        id=str(field.id),
+        label=field.label,
+        field_type=field.field_type,
+        applies_to=field.applies_to,
+        value=value,
+        shown=custom_fields.shown(field, value),
+        choices=field.choices,
+        required=field.required,
+    )
 
 
 class CustomerCustomFieldsState(rx.State):
@@ -42,29 +67,13 @@ class CustomerCustomFieldsState(rx.State):
         values = custom_fields.customer_values(customer.id, actor=actor, session=session)
         self.customer_id = customer.id
         self.kind_label = "individuals" if customer.kind == "individual" else "institutions"
-        self.fields = [
-            FieldInput(
-                id=str(f.id),
-                label=f.label,
-                field_type=f.field_type,
-                value=value,
-                shown=custom_fields.shown(f, value),
-                choices=f.choices,
-                required=f.required,
-            )
-            for f, value in values
-        ]
+        self.fields = [field_input(f, value) for f, value in values]
         self.form_key += 1  # the form shows what was just read
 
     @rx.event
     async def save(self, form: dict):
         """Check and save every field of the tab at once; each bad value is named under its field."""
-        typed = {
-            field_id: str(value)
-            for key, value in form.items()
-            if key.startswith(PREFIX)
-            for field_id in parse_ids(key.removeprefix(PREFIX))
-        }
+        typed = typed_values(form)
 
         def work(actor, session):
             custom_fields.save_values(self.customer_id, typed, actor=actor, session=session)

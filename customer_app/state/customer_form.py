@@ -11,12 +11,13 @@ from customer_app.errors import (
     PictureError,
     ValidationError,
 )
-from customer_app.models.customer import Customer
-from customer_app.services import customers, pictures
+from customer_app.models.customer import Customer, CustomerInput
+from customer_app.services import custom_fields, customers, pictures
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.normalize import format_phone
 from customer_app.settings import settings
 from customer_app.state.auth import actor_for, refusal
+from customer_app.state.customer_custom_fields import FieldInput, field_input, typed_values
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.rows import parse_ids
 
@@ -46,6 +47,22 @@ def form_values(customer: Customer) -> dict[str, str]:
     return text | {k: format_phone(values[k]) for k in ("phone", "mobile", "fax")}  # as people write them
 
 
+def _checked(raw: dict, typed: dict[int, str], kind: str, session) -> CustomerInput:
+    """The customer's input; ValidationError names every bad field at once, custom fields included."""
+    errors, data = {}, None
+    try:
+        data = validate_customer(raw, phone_region=settings.default_phone_region)
+    except ValidationError as exc:
+        errors |= exc.errors
+    try:
+        custom_fields.check_values(kind, typed, session=session)
+    except ValidationError as exc:
+        errors |= exc.errors
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
 class CustomerFormState(rx.State):
     """State of the customer pop-up; nothing is written until Save succeeds."""
 
@@ -59,7 +76,13 @@ class CustomerFormState(rx.State):
     picture_error: str = ""
     conflict: bool = False
     form_key: int = 0
+    custom: list[FieldInput] = []  # custom fields of both kinds; the form shows those of the chosen kind
     _uploaded: list[str] = []  # pictures stored during this pop-up, to clean up if not saved
+
+    @rx.var
+    def custom_for_kind(self) -> list[FieldInput]:
+        """The custom fields for the kind of customer the form is showing."""
+        return [f for f in self.custom if f.applies_to in (self.kind, "all")]
 
     @rx.var
     def picture_url(self) -> str:
@@ -76,10 +99,12 @@ class CustomerFormState(rx.State):
     async def open_new(self):
         """Open an empty individual form."""
         try:
-            await actor_for(self, "customer.edit")
+            actor = await actor_for(self, "customer.edit")
         except PermissionDenied as exc:
             return await refusal(self, exc)
         self._reset()
+        with session_scope() as session:
+            self._load_custom(None, actor, session)
         self.open = True
         return None
 
@@ -88,15 +113,20 @@ class CustomerFormState(rx.State):
         """Open the form filled with a customer's current values."""
         self._reset()
         try:
-            await actor_for(self, "customer.edit")
+            actor = await actor_for(self, "customer.edit")
         except PermissionDenied as exc:
             return await refusal(self, exc)
         try:
             with session_scope() as session:
                 self._fill(customers.get_customer((parse_ids(customer_id) or [0])[0], session=session))
+                self._load_custom(self.customer_id, actor, session)
         except NotFoundError as exc:
             return rx.toast.error(str(exc))
         self.open = True
+
+    def _load_custom(self, customer_id: int | None, actor, session) -> None:
+        found = custom_fields.form_fields(customer_id, actor=actor, session=session)
+        self.custom = [field_input(field, value) for field, value in found]
 
     def _fill(self, customer: Customer) -> None:
         self.customer_id, self.version, self.kind = customer.id, customer.version, customer.kind
@@ -156,12 +186,13 @@ class CustomerFormState(rx.State):
         """Validate everything, then create or update; show field errors or a conflict otherwise."""
         raw = {field: form_data.get(field, "") for field in FORM_FIELDS} | {"kind": self.kind}
         self.values = {k: str(v) for k, v in raw.items() if k != "kind"}
+        typed = typed_values(form_data)
         try:
             actor = await actor_for(self, "customer.edit")
-            data = validate_customer(raw, phone_region=settings.default_phone_region)
             with session_scope() as session:
+                data = _checked(raw, typed, self.kind, session)
                 if self.customer_id:
-                    customers.update_customer(
+                    customer = customers.update_customer(
                         self.customer_id,
                         data,
                         actor=actor,
@@ -170,7 +201,11 @@ class CustomerFormState(rx.State):
                         picture=self.picture or None,
                     )
                 else:
-                    customers.create_customer(data, actor=actor, session=session, picture=self.picture or None)
+                    customer = customers.create_customer(
+                        data, actor=actor, session=session, picture=self.picture or None
+                    )
+                if typed:
+                    custom_fields.save_values(customer.id, typed, actor=actor, session=session)
         except PermissionDenied as exc:
             return await refusal(self, exc)
         except ValidationError as exc:
@@ -194,12 +229,13 @@ class CustomerFormState(rx.State):
         """After a conflict, load what the other person saved (the draft is discarded)."""
         self._discard_uploads(keep="")
         try:
-            await actor_for(self, "customer.edit")
+            actor = await actor_for(self, "customer.edit")
         except PermissionDenied as exc:
             return await refusal(self, exc)
         try:
             with session_scope() as session:
                 self._fill(customers.get_customer(self.customer_id, session=session))
+                self._load_custom(self.customer_id, actor, session)
         except NotFoundError as exc:
             self.open = False
             return rx.toast.error(str(exc))

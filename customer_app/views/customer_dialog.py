@@ -3,6 +3,7 @@
 import reflex as rx
 
 from customer_app.components.avatar import avatar
+from customer_app.components.custom_field_input import custom_field_input
 from customer_app.components.form_field import form_field, select_field, textarea_field
 from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES
 from customer_app.state.customer_form import CustomerFormState as F
@@ -98,6 +99,17 @@ def _common_fields() -> rx.Component:
     )
 
 
+def _custom_fields() -> rx.Component:
+    """The custom fields admins defined for this kind of customer, under a heading of their own."""
+    return rx.cond(
+        F.custom_for_kind.length() > 0,
+        rx.fragment(
+            rx.heading("Custom fields", size="2", as_="h3", class_name="field-wide", margin_top="8px"),
+            rx.foreach(F.custom_for_kind, lambda f: custom_field_input(f, F.errors[f.id], "popup-field-")),
+        ),
+    )
+
+
 def _conflict_banner() -> rx.Component:
     return rx.cond(
         F.conflict,
@@ -135,6 +147,7 @@ def customer_dialog() -> rx.Component:
                 rx.box(
                     rx.cond(F.kind == "individual", _individual_fields(), _institution_fields()),
                     _common_fields(),
+                    _custom_fields(),
                     rx.cond(F.customer_id > 0, history_panel()),  # only an existing customer has a history
                     class_name="form-grid",
                 ),

@@ -2,8 +2,14 @@
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import signed_in_context
+from customer_app.db import session_scope
+from customer_app.services.custom_fields import FieldDefinition, add_field, remove_field
+from customer_app.services.permissions import Actor
+from tests.e2e.conftest import open_customers, signed_in_context
+from tests.e2e.helpers import rows, search
 from tests.e2e.test_customer_detail import make_customer
+
+SETUP = Actor(id=0, email="setup@example.com", name="Setup", role="admin")
 
 
 def test_custom_fields_are_defined_then_filled_in_checked_by_type(browser: Browser, app_url: str):
@@ -79,3 +85,28 @@ def test_staff_cannot_open_settings(browser: Browser, app_url: str):
     expect(page.get_by_test_id("access-denied")).to_be_visible()
     expect(page.get_by_role("button", name="Add field")).to_have_count(0)
     page.context.close()
+
+
+def test_a_new_customer_gets_custom_fields_in_the_pop_up(browser: Browser, app_url: str):
+    with session_scope() as session:
+        definition = FieldDefinition("Membership level", "choice", "individual", "Bronze\nPlatinum", required=True)
+        field_id = add_field(definition, actor=SETUP, session=session).id
+    try:
+        page = open_customers(browser, app_url, "staff")
+        page.get_by_role("button", name="New Customer").first.click()
+        form = page.get_by_role("dialog")
+        form.get_by_label("First name").fill("Popup")
+        form.get_by_label("Last name").fill("Member")
+        form.get_by_role("button", name="Save").click()
+        expect(form.get_by_text("Fill in Membership level.")).to_be_visible()  # required, and nothing saved yet
+        form.get_by_label("Membership level").select_option("Platinum")
+        form.get_by_role("button", name="Save").click()
+        expect(form).to_be_hidden()
+        search(page, "popup member")
+        rows(page).get_by_role("link", name="Popup Member").click()
+        page.get_by_role("tab", name="Custom fields").click()
+        expect(page.get_by_label("Membership level")).to_have_value("Platinum")
+        page.context.close()
+    finally:  # a required field would stop every later test that creates an individual
+        with session_scope() as session:
+            remove_field(field_id, actor=SETUP, session=session)

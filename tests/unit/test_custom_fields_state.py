@@ -1,9 +1,13 @@
 """The settings page's handlers (custom fields, groups) and the customer page's Custom fields tab."""
 
+from sqlmodel import select
+
 from customer_app.db import session_scope
+from customer_app.models.customer import Customer
 from customer_app.services import custom_fields
 from customer_app.state.custom_fields_admin import CustomFieldsAdminState
 from customer_app.state.customer_custom_fields import CustomerCustomFieldsState
+from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.groups_admin import GroupsAdminState
 from tests.unit.reflex_helpers import run, toast
 
@@ -87,3 +91,35 @@ def test_the_customer_tab_saves_values_and_names_each_bad_one(new_tab, admin, st
     reader = new_tab(reader_user).get_substate(CustomerCustomFieldsState._get_substate_path())
     reader.customer_id = ada.id
     assert toast(run(reader.save({f"cf-{seats_id}": "1"})))[0] == "error"
+
+
+def test_the_customer_pop_up_asks_for_the_custom_fields_of_the_kind_it_shows(new_tab, staff_user, admin, app_db):
+    with session_scope() as session:
+        define = custom_fields.FieldDefinition
+        tier = custom_fields.add_field(
+            define("Tier", "choice", "all", "Gold\nSilver", True), actor=admin, session=session
+        )
+        seats = custom_fields.add_field(define("Seats", "number", "institution"), actor=admin, session=session)
+        tier_id, seats_id = tier.id, seats.id
+    form = new_tab(staff_user).get_substate(CustomerFormState._get_substate_path())
+    run(form.open_new())
+    assert [f.label for f in form.custom_for_kind] == ["Tier"]
+    form.set_kind("institution")
+    assert [f.label for f in form.custom_for_kind] == ["Tier", "Seats"]
+
+    run(form.save({"name": "", f"cf-{tier_id}": "", f"cf-{seats_id}": "lots"}))  # every mistake at once
+    assert form.errors == {
+        "name": "Enter the institution's name.",
+        str(tier_id): "Fill in Tier.",
+        str(seats_id): "Enter a number like 1234.56.",
+    }
+    assert form.open
+    result = run(form.save({"name": "Acme", f"cf-{tier_id}": "gold", f"cf-{seats_id}": "12"}))
+    assert toast(result) == ("success", "Customer created.") and not form.open
+    with session_scope() as session:
+        acme = session.exec(select(Customer).where(Customer.display_name == "Acme")).one()
+        values = [(f.label, v) for f, v in custom_fields.customer_values(acme.id, actor=admin, session=session)]
+    assert values == [("Tier", "Gold"), ("Seats", "12")]
+
+    run(form.open_edit(str(acme.id)))
+    assert [(f.label, f.value) for f in form.custom_for_kind] == [("Tier", "Gold"), ("Seats", "12")]
