@@ -12,7 +12,7 @@ from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUS
 from customer_app.services import activities
 from customer_app.services.permissions import Actor
 from customer_app.state.auth import act_as, actor_for
-from customer_app.state.live import customer_page_key, hub
+from customer_app.state.live import announce_customer
 from customer_app.state.rows import parse_ids
 
 FORM_FIELDS = ("kind", "title", "starts_at", "duration_minutes", "location", "participants", "status")
@@ -145,7 +145,7 @@ class CustomerActivitiesState(rx.State):
         if not done:
             return event
         self.form_open = False
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        await announce_customer(self)
         return rx.toast.success("Activity saved.")
 
     @rx.event
@@ -170,5 +170,5 @@ class CustomerActivitiesState(rx.State):
         done, event = await act_as(self, "customer.edit", work)
         if not done:
             return event
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        await announce_customer(self)
         return rx.toast.success("Activity deleted.")

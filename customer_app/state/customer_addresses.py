@@ -6,7 +6,7 @@ from customer_app.models.customer_records import ADDRESS_KINDS, CustomerAddress
 from customer_app.services import addresses
 from customer_app.services.permissions import Actor
 from customer_app.state.auth import act_as
-from customer_app.state.live import customer_page_key, hub
+from customer_app.state.live import announce_customer
 from customer_app.state.rows import parse_ids
 
 FORM_FIELDS = ("kind", "country_code", "street", "city", "postal_code", "region", "is_default")
@@ -68,7 +68,7 @@ class CustomerAddressesState(rx.State):
 
         done, event = await act_as(self, "customer.edit", write)
         if done:
-            await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+            await announce_customer(self)
         return done, event
 
     @rx.event

@@ -8,7 +8,7 @@ from customer_app.services import contacts
 from customer_app.services.normalize import format_phone
 from customer_app.services.permissions import Actor
 from customer_app.state.auth import act_as
-from customer_app.state.live import customer_page_key, hub
+from customer_app.state.live import announce_customer
 from customer_app.state.rows import parse_ids
 
 
@@ -65,7 +65,7 @@ class CustomerContactsState(rx.State):
         done, event = await act_as(self, "customer.edit", work, errors=errors)
         if done:
             await (await self.get_state(CustomerDetailState))._load()
-            await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+            await announce_customer(self)
         return done, event
 
     @rx.event

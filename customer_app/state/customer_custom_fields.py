@@ -9,7 +9,7 @@ from customer_app.services import custom_fields
 from customer_app.services.customers import get_customer
 from customer_app.services.permissions import Actor
 from customer_app.state.auth import act_as
-from customer_app.state.live import customer_page_key, hub
+from customer_app.state.live import announce_customer
 from customer_app.state.rows import parse_ids
 
 NAME_PREFIX = "cf-"  # custom field inputs are named cf-<field id>, in whichever form they sit
@@ -82,5 +82,5 @@ class CustomerCustomFieldsState(rx.State):
         done, event = await act_as(self, "customer.edit", work)
         if not done:
             return event
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        await announce_customer(self)
         return rx.toast.success("Custom fields saved.")

@@ -25,7 +25,7 @@ from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.customer_other_info import CustomerOtherInfoState
 from customer_app.state.customer_tickets import CustomerTicketsState
-from customer_app.state.live import customer_page_key, hub
+from customer_app.state.live import announce_customer, customer_page_key, hub
 from customer_app.state.rows import initials, parse_ids
 
 TABS = ("overview", "contact", "addresses", "notes", "activities", "tickets", "other", "custom", "notifications")
@@ -196,7 +196,7 @@ class CustomerDetailState(rx.State):
             return await refusal(self, exc)
         except CustomerAppError as exc:
             return rx.toast.error(str(exc))
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        await announce_customer(self)
         return [
             rx.redirect(f"/customers/{copy_id}"),
             CustomerFormState.open_edit(str(copy_id)),
@@ -231,7 +231,7 @@ class CustomerDetailState(rx.State):
                 customers.trash_customers([self.customer_id], actor=actor, session=session)
         except PermissionDenied as exc:
             return await refusal(self, exc)
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        await announce_customer(self)
         return [
             rx.redirect(routes.CUSTOMERS),
             rx.toast.success(f"{self.header.get('name', 'Customer')} moved to Trash."),
@@ -239,7 +239,7 @@ class CustomerDetailState(rx.State):
 
     async def _changed(self) -> None:
         await self._load()
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        await announce_customer(self)
 
 
 def _header(customer) -> dict[str, str]:

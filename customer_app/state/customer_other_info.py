@@ -5,7 +5,7 @@ import reflex as rx
 from customer_app.services import other_info
 from customer_app.services.permissions import Actor
 from customer_app.state.auth import act_as
-from customer_app.state.live import customer_page_key, hub
+from customer_app.state.live import announce_customer
 from customer_app.state.rows import parse_ids
 
 
@@ -68,7 +68,7 @@ class CustomerOtherInfoState(rx.State):
         done, event = await act_as(self, "customer.edit", work)
         if not done:
             return event
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        await announce_customer(self)
         return rx.toast.success("Other info saved.")
 
     @rx.event

@@ -11,7 +11,7 @@ from customer_app.services import tickets
 from customer_app.services.permissions import Actor
 from customer_app.state.admin_rows import when
 from customer_app.state.auth import act_as, actor_for, refusal
-from customer_app.state.live import customer_page_key, hub
+from customer_app.state.live import announce_customer
 
 
 @dataclass
@@ -126,5 +126,5 @@ class CustomerTicketsState(rx.State):
         if not done:
             return event
         self.form_open = False
-        await hub.announce(customer_page_key(self.router.session.client_token), self.customer_id)
+        await announce_customer(self)
         return rx.toast.success("Ticket saved.")

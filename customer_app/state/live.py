@@ -130,3 +130,8 @@ def customer_page_key(token: str) -> str:
     page it was made from, while the page's own writes, which it reloads itself, do not.
     """
     return token + CUSTOMER_PAGE
+
+
+async def announce_customer(state) -> None:
+    """Tell everyone else viewing the customer `state` shows (its `customer_id`) that it changed."""
+    await hub.announce(customer_page_key(state.router.session.client_token), state.customer_id)
