@@ -1,4 +1,5 @@
-"""Time what a customer page reads, on a million customers, against the same SQL run through bare sqlite3.
+"""Time what a customer page reads, and the customers list filtered by group and tag, on a million customers,
+against the same SQL run through bare sqlite3.
 
 The page's reads go through the services exactly as the page calls them (one session: the customer, previous and
 next in the list, recent history, notes, tickets with their status history, activities, contacts, addresses,
@@ -26,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _bench_db import ensure  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from _replay import compare  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from customer_app.db import make_engine  # noqa: E402
@@ -42,7 +43,7 @@ from customer_app.services import (  # noqa: E402
     tickets,
 )
 from customer_app.services.audit_queries import customer_history  # noqa: E402
-from customer_app.services.customer_queries import ListQuery, neighbours  # noqa: E402
+from customer_app.services.customer_queries import ListQuery, count_tabs, list_customers, neighbours  # noqa: E402
 from customer_app.services.customers import get_customer  # noqa: E402
 from customer_app.services.permissions import Actor  # noqa: E402
 from customer_app.settings import settings  # noqa: E402
@@ -146,6 +147,12 @@ def page_reads(customer_id: int, session: Session) -> None:
     assert set(notifications.preferences(customer.id, session=session)) == set(NOTIFICATION_TOPICS)
 
 
+def list_page(query: ListQuery, session: Session) -> None:
+    """What the customers list reads for one filtered page: the rows and every tab's count."""
+    list_customers(query, session=session)
+    count_tabs(query.search, group_id=query.group_id, tag=query.tag, session=session)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=40, help="customer pages opened per side")
@@ -155,39 +162,24 @@ def main() -> None:
     seed(path, pages)
 
     engine = make_engine(f"sqlite:///{path}")
-    recorded: dict[int, list[tuple[str, object]]] = {}
-    current: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _many):
-        current.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    with Session(engine) as session:  # warm both caches and record each page's statements
-        for customer_id in pages:
-            current.clear()
-            page_reads(customer_id, session)
-            recorded[customer_id] = list(current)
-    event.remove(engine, "before_cursor_execute", record)
-    bare = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-
-    ours, base = [], []
-    for customer_id in pages:
-        started = time.perf_counter()
-        with Session(engine) as session:
-            page_reads(customer_id, session)
-        ours.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        for statement, parameters in recorded[customer_id]:
-            bare.execute(statement, parameters).fetchall()
-        base.append(time.perf_counter() - started)
-    bare.close()
-    engine.dispose()
-    statements = statistics.median(len(s) for s in recorded.values())
-    ours_ms, base_ms = statistics.median(ours) * 1000, statistics.median(base) * 1000
+    cases = [lambda session, c=customer_id: page_reads(c, session) for customer_id in pages]
+    ours, base, statements = compare(engine, path, cases)
     print(
-        f"customer page reads at {COUNT:,} customers: services {ours_ms:.1f} ms, the same {statements:.0f} statements "
-        f"in bare sqlite3 {base_ms:.1f} ms, ratio {ours_ms / base_ms:.2f}x (median of {len(pages)} pages)"
+        f"customer page reads at {COUNT:,} customers: services {ours * 1000:.1f} ms, the same {statements:.0f} "
+        f"statements in bare sqlite3 {base * 1000:.1f} ms, ratio {ours / base:.2f}x (median of {len(pages)} pages)"
     )
+    for label, group_id, tag in (
+        ("group of 100,000", 1, ""),
+        ("tag on 3,334", None, "TAG1"),
+        ("group and tag", 2, "tag11"),
+        ("tag nobody has", None, "no such tag"),
+    ):
+        query = ListQuery("individual", "", "name", "asc", group_id=group_id, tag=tag).checked(settings.page_sizes)
+        ours, base, statements = compare(engine, path, [lambda session, q=query: list_page(q, session)] * 10)
+        print(
+            f"customers list filtered by {label}: page and tab counts {ours * 1000:.1f} ms, the same {statements:.0f} "
+            f"statements in bare sqlite3 {base * 1000:.1f} ms, ratio {ours / base:.2f}x (median of 10)"
+        )
     suggestions = []
     with Session(engine) as session:
         for _ in range(10):
