@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, tuple_
 from sqlmodel import Session, col, func, select
 
 from customer_app.errors import NotFoundError, ValidationError
@@ -308,6 +308,33 @@ def save_values(customer_id: int, raw: Mapping[int, object], *, actor: Actor, se
         changes=audit.field_changes(readable(stored), readable(values)),
     )
     return {fid: value for fid, value in values.items() if value}
+
+
+def stored_values(customer_ids: list[int], field_ids: list[int], *, session: Session) -> dict[tuple[int, int], str]:
+    """Stored values by (customer id, field id), for many customers at once (imports)."""
+    if not customer_ids or not field_ids:
+        return {}
+    query = select(CustomFieldValue).where(
+        col(CustomFieldValue.customer_id).in_(customer_ids), col(CustomFieldValue.field_id).in_(field_ids)
+    )
+    return {(row.customer_id, row.field_id): row.value for row in session.exec(query).all()}
+
+
+def write_values(values: Mapping[tuple[int, int], str], *, session: Session) -> None:
+    """Store values by (customer id, field id) in bulk, already checked; "" removes one (imports and their undo)."""
+    if not values:
+        return
+    pairs = list(values)
+    for start in range(0, len(pairs), 500):  # stay well under the databases' bound-parameter limits
+        chunk = pairs[start : start + 500]
+        session.execute(
+            delete(CustomFieldValue).where(
+                tuple_(col(CustomFieldValue.customer_id), col(CustomFieldValue.field_id)).in_(chunk)
+            )
+        )
+    rows = [{"customer_id": c, "field_id": f, "value": v} for (c, f), v in values.items() if v]
+    if rows:
+        session.execute(insert(CustomFieldValue), rows)
 
 
 def _stored(customer_id: int, session: Session) -> dict[int, str]:

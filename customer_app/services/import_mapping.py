@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from customer_app.errors import ValidationError
 from customer_app.models.customer import utcnow
 from customer_app.models.transfer import ImportMapping
-from customer_app.services.export import COLUMNS
+from customer_app.services.export import COLUMNS, custom_columns
 from customer_app.services.normalize import fold
 
 SKIP = ""  # "Do not import"
@@ -86,11 +86,20 @@ def header_key(header: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(str(header or "")))
 
 
-def auto_map(headers: list[str]) -> list[str]:
-    """The field each column most likely holds (SKIP when unsure); a field is given to one column at most."""
+def targets(*, session: Session) -> dict[str, str]:
+    """Every field a column can fill, with its label: the customer's own, then each custom field (`custom_<id>`)."""
+    return LABELS | {key: column.header for key, column in custom_columns(session).items()}
+
+
+def auto_map(headers: list[str], custom: dict[str, str] | None = None) -> list[str]:
+    """The field each column most likely holds (SKIP when unsure); a field is given to one column at most.
+
+    `custom` maps custom field keys to their labels: a header naming a custom field fills it.
+    """
+    by_word = _BY_WORD | {header_key(label): key for key, label in (custom or {}).items()}
     mapping, used = [], set()
     for header in headers:
-        field = _BY_WORD.get(header_key(header), SKIP)
+        field = by_word.get(header_key(header), SKIP)
         if field in used:
             field = SKIP
         used.add(field)
@@ -105,12 +114,13 @@ def headers_key(headers: list[str]) -> str:
 
 def suggested_mapping(headers: list[str], *, session: Session) -> tuple[list[str], bool]:
     """The remembered mapping for these headers if there is one (True), else the automatic guess (False)."""
+    known = targets(session=session)
     row = session.exec(select(ImportMapping).where(col(ImportMapping.headers_key) == headers_key(headers))).first()
     if row is not None:
         remembered = json.loads(row.mapping)
-        if len(remembered) == len(headers) and all(field in FIELDS or field == SKIP for field in remembered):
+        if len(remembered) == len(headers) and all(field in known or field == SKIP for field in remembered):
             return remembered, True
-    return auto_map(headers), False
+    return auto_map(headers, {key: label for key, label in known.items() if key not in LABELS}), False
 
 
 def remember_mapping(headers: list[str], mapping: list[str], *, session: Session) -> None:
@@ -125,15 +135,18 @@ def remember_mapping(headers: list[str], mapping: list[str], *, session: Session
     session.flush()
 
 
-def check_mapping(mapping: list[str], *, match_on: str) -> None:
-    """Refuse a mapping that imports nothing, fills a field twice, or lacks the column rows are matched on."""
+def check_mapping(mapping: list[str], *, match_on: str, known: dict[str, str] = LABELS) -> None:
+    """Refuse a mapping that imports nothing, fills a field twice, or lacks the column rows are matched on.
+
+    `known` holds the fields a column can fill, with their labels (`targets`).
+    """
     chosen = [field for field in mapping if field != SKIP]
-    unknown = [field for field in chosen if field not in FIELDS]
+    unknown = [field for field in chosen if field not in known]
     if unknown:
         raise ValidationError({"mapping": f"Unknown field(s): {', '.join(unknown)}."})
     if not [field for field in chosen if field != "id"]:
         raise ValidationError({"mapping": "Choose at least one column to import."})
-    twice = sorted({LABELS[field] for field in chosen if chosen.count(field) > 1})
+    twice = sorted({known[field] for field in chosen if chosen.count(field) > 1})
     if twice:
         raise ValidationError({"mapping": f"Each field can come from one column only: {', '.join(twice)}."})
     if match_on not in MATCH_KEYS:

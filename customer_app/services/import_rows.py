@@ -11,11 +11,12 @@ from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from customer_app.errors import ValidationError
+from customer_app.models.custom_field import APPLIES_TO, CustomField
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind
-from customer_app.services import normalize
+from customer_app.services import custom_fields, normalize
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.customers import EMAIL_TAKEN
-from customer_app.services.export import is_risky
+from customer_app.services.export import CUSTOM_PREFIX, is_risky
 from customer_app.services.import_mapping import LABELS, MATCH_KEYS, SKIP, header_key
 
 NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged", "error", "duplicate", "skipped"
@@ -55,11 +56,15 @@ class Outcome:
     values: CustomerInput | None = None  # the whole validated customer (new and update)
     before: dict[str, object] = field(default_factory=dict)  # changed fields: stored value
     after: dict[str, object] = field(default_factory=dict)  # changed fields: imported value
+    custom: dict[int, str] = field(default_factory=dict)  # custom field id → value to store (new or changed)
+    labels: dict[str, str] = field(default_factory=dict)  # custom field keys in `messages` → their labels
 
     @property
     def message(self) -> str:
         """All messages in one line, for the preview and the error report."""
-        return "; ".join(f"{_label(name)}: {text}" if name else text for name, text in self.messages.items())
+        return "; ".join(
+            f"{self.labels.get(name) or _label(name)}: {text}" if name else text for name, text in self.messages.items()
+        )
 
 
 @dataclass
@@ -145,21 +150,48 @@ def _iso_date(text: str) -> str:
     return text  # validation explains the expected form
 
 
+@dataclass(frozen=True)
+class Custom:
+    """The custom fields a file fills (by id), those every new customer must have, and what matched customers hold."""
+
+    mapped: dict[int, CustomField] = field(default_factory=dict)
+    required: tuple[CustomField, ...] = ()
+    stored: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
 def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, session: Session) -> list[Outcome]:
     """What importing each row would do, reading the customers they match in a few queries."""
-    prepared = [_prepare(line, cells, plan) for line, cells in rows]
+    every = custom_fields.list_fields(session=session)
+    mapped = {f.id: f for f in every if f"{CUSTOM_PREFIX}{f.id}" in plan.mapping}
+    prepared = [_prepare(line, cells, plan, mapped) for line, cells in rows]
     existing = _matches(prepared, plan.match_on, session)
     owners = _email_owners(prepared, session)
+    matched = [customer.id for customer in existing.values()]
+    custom = Custom(
+        mapped,
+        tuple(f for f in every if f.required),
+        custom_fields.stored_values(matched, list(mapped), session=session),
+    )
     return [
-        _classify_one(line, raw, key, problem, plan, seen, existing, owners) for line, raw, key, problem in prepared
+        _classify_one(line, raw, key, problem, plan, seen, existing, owners, custom)
+        for line, raw, key, problem in prepared
     ]
 
 
-def _prepare(line: int, cells: list, plan: Plan) -> tuple[int, dict, object, str]:
-    """The row's raw values by field and its match key (None when empty), or a problem with the key."""
-    raw: dict[str, object] = {}
+def _prepare(line: int, cells: list, plan: Plan, mapped: dict[int, CustomField]) -> tuple[int, dict, object, str]:
+    """The row's raw values by field and its match key (None when empty), or a problem with the key.
+
+    Custom field values are keyed by field id (int); the customer's own fields by name.
+    """
+    raw: dict[str | int, object] = {}
     for name, value in zip(plan.mapping, cells, strict=False):
         if name == SKIP:
+            continue
+        if name.startswith(CUSTOM_PREFIX):
+            found = mapped.get(int(name.removeprefix(CUSTOM_PREFIX)))
+            text = cell_text("date_of_birth" if found and found.field_type == "date" else name, value)
+            if found is not None and text is not None:
+                raw[found.id] = text  # a field removed since the preview is left out
             continue
         text = cell_text(name, value)
         if text is None:
@@ -214,7 +246,7 @@ def _email_owners(prepared: list, session: Session) -> dict[str, int]:
     return dict(rows)
 
 
-def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, owners) -> Outcome:
+def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, owners, custom: Custom) -> Outcome:
     label = MATCH_KEYS[plan.match_on]
     if problem:
         return Outcome(line, ERROR, {plan.match_on: problem})
@@ -230,19 +262,31 @@ def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, own
     if current is not None and plan.mode == "create":
         return Outcome(line, SKIPPED, {"": f"A customer with this {label} exists; create only leaves it as it is."})
     stored = _stored(current) if current is not None else {}
-    if current is not None and all(_same(name, value, stored) for name, value in raw.items()):
+    typed = {name: value for name, value in raw.items() if isinstance(name, str)}
+    typed_custom = {name: value for name, value in raw.items() if isinstance(name, int)}
+    if (
+        current is not None
+        and all(_same(name, value, stored) for name, value in typed.items())
+        and all(custom.stored.get((current.id, fid)) == value for fid, value in typed_custom.items())
+    ):
         if current.email_key is not None:
             seen.emails.setdefault(current.email_key, line)
         return Outcome(line, UNCHANGED, customer_id=current.id, version=current.version)
-    merged = stored | {name: value for name, value in raw.items() if name != "id"}
-    if "kind" not in raw and current is None:
+    merged = stored | {name: value for name, value in typed.items() if name != "id"}
+    if "kind" not in typed and current is None:
         merged["kind"] = (
-            CustomerKind.INSTITUTION if "name" in raw and not raw.keys() & {"first_name", "last_name"} else ""
+            CustomerKind.INSTITUTION if "name" in typed and not typed.keys() & {"first_name", "last_name"} else ""
         )
+    errors, values = {}, None
     try:
         values = validate_customer(merged, phone_region=plan.phone_region, known=stored)
     except ValidationError as exc:
-        return Outcome(line, ERROR, exc.errors)
+        errors = exc.errors
+    kind = values.kind if values is not None else str(merged.get("kind") or "")
+    checked, problems = _custom_values(typed_custom, custom, kind, new=current is None)
+    if errors or problems:
+        labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in (*custom.mapped.values(), *custom.required)}
+        return Outcome(line, ERROR, errors | problems, labels=labels)
     email = normalize.email_key(values.email) if values.email else None
     if email is not None:
         owner = owners.get(email)
@@ -252,13 +296,40 @@ def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, own
             return Outcome(line, DUPLICATE, {"email": f"Same e-mail as line {seen.emails[email]}."})
         seen.emails[email] = line
     if current is None:
-        return Outcome(line, NEW, values=values)
+        return Outcome(line, NEW, values=values, custom=checked)
     after = values.model_dump()
     changed = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
-    outcome = Outcome(line, UPDATE if changed else UNCHANGED, customer_id=current.id, version=current.version)
-    outcome.values, outcome.after = values, changed
-    outcome.before = {name: stored.get(name) for name in changed}
+    custom_before = {fid: custom.stored.get((current.id, fid), "") for fid in checked}
+    custom_changed = {fid: value for fid, value in checked.items() if value != custom_before[fid]}
+    status = UPDATE if changed or custom_changed else UNCHANGED
+    outcome = Outcome(line, status, customer_id=current.id, version=current.version, custom=custom_changed)
+    outcome.values = values
+    outcome.after = changed | {f"{CUSTOM_PREFIX}{fid}": value for fid, value in custom_changed.items()}
+    outcome.before = {name: stored.get(name) for name in changed} | {
+        f"{CUSTOM_PREFIX}{fid}": custom_before[fid] for fid in custom_changed
+    }
     return outcome
+
+
+def _custom_values(
+    typed: dict[int, object], custom: Custom, kind: str, *, new: bool
+) -> tuple[dict[int, str], dict[str, str]]:
+    """The row's custom field values checked by type and kind, and a message for each bad or missing one."""
+    values, problems = {}, {}
+    for field_id, text in typed.items():
+        found = custom.mapped[field_id]
+        if kind and found.applies_to not in (kind, "all"):
+            problems[f"{CUSTOM_PREFIX}{field_id}"] = f"This field is for {APPLIES_TO[found.applies_to].lower()} only."
+            continue
+        try:
+            values[field_id] = custom_fields.clean_value(found, text)
+        except ValueError as exc:
+            problems[f"{CUSTOM_PREFIX}{field_id}"] = str(exc)
+    if new:  # a new customer must come with its required fields, as the New Customer pop-up asks
+        for found in custom.required:
+            if found.applies_to in (kind, "all") and found.id not in typed:
+                problems[f"{CUSTOM_PREFIX}{found.id}"] = f"Fill in {found.label}."
+    return values, problems
 
 
 def _same(name: str, text: object, stored: dict[str, object]) -> bool:

@@ -10,8 +10,9 @@ from sqlmodel import Session, col, select
 from customer_app.errors import ValidationError
 from customer_app.models.customer import Customer, CustomerInput, utcnow
 from customer_app.models.transfer import ImportChange
-from customer_app.services import audit
+from customer_app.services import audit, custom_fields
 from customer_app.services.customers import derived_fields
+from customer_app.services.export import CUSTOM_PREFIX
 from customer_app.services.imports import CHUNK, get_job
 from customer_app.services.permissions import Actor, require
 
@@ -37,10 +38,11 @@ class UndoResult:
 def undo_conflicts(job_id: int, *, session: Session) -> list[UndoConflict]:
     """Customers the import touched that someone changed afterwards, with the fields in question."""
     conflicts = []
+    labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in custom_fields.list_fields(session=session)}
     for change, customer in _changed_customers(job_id, session):
-        fields = _conflicting_fields(change, customer)
+        fields = _conflicting_fields(change, customer, session)
         if fields:
-            conflicts.append(UndoConflict(customer.id, customer.display_name, fields))
+            conflicts.append(UndoConflict(customer.id, customer.display_name, [labels.get(f, f) for f in fields]))
     return conflicts
 
 
@@ -55,13 +57,20 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
         raise ValidationError({"undo": "Only a finished import can be undone, once."})
     result, removed = UndoResult(), []
     for change, customer in _changed_customers(job_id, session):
-        if _conflicting_fields(change, customer) and not overwrite:
+        if _conflicting_fields(change, customer, session) and not overwrite:
             result.left_alone += 1
             continue
         if change.action == "create":
             removed.append((customer.id, f"Removed {customer.display_name} (undo of import #{job.id})"))
             continue
-        before = {name: _from_json(name, value) for name, value in json.loads(change.before).items()}
+        recorded = json.loads(change.before)
+        before = {
+            name: _from_json(name, value) for name, value in recorded.items() if name in CustomerInput.model_fields
+        }
+        custom_fields.write_values(
+            {(customer.id, field_id): str(recorded[key]) for key, field_id in _custom_keys(recorded).items()},
+            session=session,
+        )
         values = CustomerInput.model_validate(_input_fields(customer) | before)
         session.execute(
             update(Customer)
@@ -110,13 +119,27 @@ def _changed_customers(job_id: int, session: Session):
     yield from session.exec(query)
 
 
-def _conflicting_fields(change: ImportChange, customer: Customer) -> list[str]:
+def _conflicting_fields(change: ImportChange, customer: Customer, session: Session) -> list[str]:
     if change.action == "create":
         return ["(edited after the import)"] if customer.version != 1 else []
     after = json.loads(change.after)
+    custom = _custom_keys(after)
+    now = custom_fields.stored_values([customer.id], list(custom.values()), session=session)
     return [
-        name for name, value in after.items() if json.dumps(getattr(customer, name), default=str) != json.dumps(value)
+        name
+        for name, value in after.items()
+        if (now.get((customer.id, custom[name]), "") if name in custom else _as_json(getattr(customer, name)))
+        != (value if name in custom else json.dumps(value))
     ]
+
+
+def _custom_keys(recorded: dict[str, object]) -> dict[str, int]:
+    """The custom field keys (`custom_<id>`) among recorded changes, with their field ids."""
+    return {name: int(name.removeprefix(CUSTOM_PREFIX)) for name in recorded if name.startswith(CUSTOM_PREFIX)}
+
+
+def _as_json(value: object) -> str:
+    return json.dumps(value, default=str)
 
 
 def _input_fields(customer: Customer) -> dict[str, object]:

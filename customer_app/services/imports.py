@@ -14,9 +14,9 @@ from sqlmodel import Session, col, func, select
 from customer_app.errors import ImportFileError, NotFoundError, ValidationError
 from customer_app.models.customer import Customer, utcnow
 from customer_app.models.transfer import ImportChange, ImportJob
-from customer_app.services import audit, import_files, search_index, spreadsheet
+from customer_app.services import audit, custom_fields, import_files, search_index, spreadsheet
 from customer_app.services.customers import derived_fields
-from customer_app.services.import_mapping import check_mapping, remember_mapping
+from customer_app.services.import_mapping import check_mapping, remember_mapping, targets
 from customer_app.services.import_rows import (
     DUPLICATE,
     ERROR,
@@ -126,7 +126,7 @@ def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -
     require(actor, "customer.import")
     job = get_job(job_id, session=session)
     table = read_job_table(job)
-    check_mapping(list(plan.mapping), match_on=plan.match_on)
+    check_mapping(list(plan.mapping), match_on=plan.match_on, known=targets(session=session))
     if len(plan.mapping) != len(table.headers):
         raise ValidationError({"mapping": "The mapping does not fit this file's columns; upload it again."})
     if plan.mode not in MODES:
@@ -223,15 +223,22 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
     now = utcnow()
     created = [o for o in outcomes if o.status == NEW]
     changes: list[dict] = []
+    custom_values: dict[tuple[int, int], str] = {}
     if created:
         rows = [
             o.values.model_dump() | derived_fields(o.values) | {"created_at": now, "updated_at": now, "version": 1}
             for o in created
         ]
-        statement = insert(Customer).returning(Customer.id, Customer.display_name)  # pairs: order does not matter
+        # In the rows' order, so each new id meets its row's custom field values.
+        statement = insert(Customer).returning(Customer.id, Customer.display_name, sort_by_parameter_order=True)
         with search_index.indexed_in_bulk(session.connection()) as indexed:
             made = session.connection().execute(statement, rows).all()  # Core: the ORM's bulk path is far slower
             indexed.extend(row_id for row_id, _name in made)
+        custom_values |= {
+            (row_id, field_id): value
+            for outcome, (row_id, _name) in zip(created, made, strict=True)
+            for field_id, value in outcome.custom.items()
+        }
         changes += [{"customer_id": row_id, "action": "create", "before": "{}", "after": "{}"} for row_id, _ in made]
         audit.record_many(
             session,
@@ -254,6 +261,7 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
             outcome.status, outcome.messages = ERROR, {"": "Changed by someone else during the import; left alone."}
             continue
         updated.append((outcome.customer_id, f"Updated {fields['display_name']} (import #{job.id})"))
+        custom_values |= {(outcome.customer_id, field_id): value for field_id, value in outcome.custom.items()}
         changes.append(
             {
                 "customer_id": outcome.customer_id,
@@ -264,6 +272,7 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
         )
     if updated:
         audit.record_many(session, actor=actor, action="update", entity_type="customer", summaries=updated)
+    custom_fields.write_values(custom_values, session=session)
     if changes:
         session.connection().execute(insert(ImportChange), [change | {"job_id": job.id} for change in changes])
     for outcome in outcomes:

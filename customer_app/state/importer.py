@@ -13,7 +13,7 @@ from customer_app.models.transfer import ImportJob
 from customer_app.services import import_files, imports, spreadsheet
 from customer_app.services.customers import derived_fields
 from customer_app.services.downloads import create_link
-from customer_app.services.import_mapping import FIELDS, LABELS, MATCH_KEYS, SKIP, suggested_mapping
+from customer_app.services.import_mapping import LABELS, MATCH_KEYS, SKIP, suggested_mapping, targets
 from customer_app.services.import_rows import STATUSES, Plan
 from customer_app.services.permissions import Actor
 from customer_app.settings import settings
@@ -23,9 +23,15 @@ from customer_app.state.live import hub
 
 POLL_SECONDS = 0.4
 SAMPLE_VALUES = 3
-FIELD_OPTIONS = [{"value": SKIP or "skip", "label": "Do not import"}] + [
-    {"value": key, "label": LABELS[key]} for key in FIELDS
-]
+
+
+def options_for(labels: dict[str, str]) -> list[dict[str, str]]:
+    """What a column can fill, as the mapping drop-down lists it."""
+    return [{"value": SKIP or "skip", "label": "Do not import"}] + [
+        {"value": key, "label": label} for key, label in labels.items()
+    ]
+
+
 STATUS_LABELS = {
     "new": "New",
     "update": "Update",
@@ -48,6 +54,7 @@ class ImportState(rx.State):
     headers: list[str] = []
     samples: list[str] = []
     mapping: list[str] = []
+    field_options: list[dict[str, str]] = options_for(LABELS)  # the customer's fields, then custom fields
     remembered: bool = False
     mode: str = "both"
     match_on: str = "email"
@@ -185,6 +192,7 @@ class ImportState(rx.State):
         table = await asyncio.to_thread(imports.read_job_table, job)
         with session_scope() as session:
             self.mapping, self.remembered = suggested_mapping(table.headers, session=session)
+            self.field_options = options_for(targets(session=session))
         self.headers = table.headers
         self.samples = [
             ", ".join(str(cells[i]) for _line, cells in table.rows[:SAMPLE_VALUES] if cells[i] not in (None, ""))

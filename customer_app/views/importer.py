@@ -7,7 +7,6 @@ from customer_app.components.backend_url import download_link
 from customer_app.services.import_mapping import MATCH_KEYS
 from customer_app.services.imports import MODES
 from customer_app.state.import_history import ImportHistoryState
-from customer_app.state.importer import FIELD_OPTIONS
 from customer_app.state.importer import ImportState as S
 from customer_app.views.undo_dialog import undo_dialog
 
@@ -109,7 +108,7 @@ def _mapping_row(column: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(column["sample"], class_name="muted truncate-cell", title=column["sample"])),
         rx.table.cell(
             rx.el.select(
-                *[rx.el.option(option["label"], value=option["value"]) for option in FIELD_OPTIONS],
+                rx.foreach(S.field_options, lambda option: rx.el.option(option["label"], value=option["value"])),
                 id=select_id,
                 value=column["field"],
                 on_change=lambda field: S.set_field(column["index"], field),
