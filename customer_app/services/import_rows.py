@@ -262,8 +262,10 @@ def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, own
     if current is not None and plan.mode == "create":
         return Outcome(line, SKIPPED, {"": f"A customer with this {label} exists; create only leaves it as it is."})
     stored = _stored(current) if current is not None else {}
-    typed = {name: value for name, value in raw.items() if isinstance(name, str)}
-    typed_custom = {name: value for name, value in raw.items() if isinstance(name, int)}
+    typed, typed_custom = raw, {}
+    if custom.mapped:  # custom field values are keyed by field id
+        typed = {name: value for name, value in raw.items() if isinstance(name, str)}
+        typed_custom = {name: value for name, value in raw.items() if isinstance(name, int)}
     if (
         current is not None
         and all(_same(name, value, stored) for name, value in typed.items())
