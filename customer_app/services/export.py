@@ -4,7 +4,7 @@ import csv
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, case, func, type_coerce
 from sqlmodel import Session, col, select
 
 from customer_app.errors import ValidationError
-from customer_app.models.custom_field import APPLIES_TO, CustomFieldValue
+from customer_app.models.custom_field import APPLIES_TO, CustomField, CustomFieldValue
 from customer_app.models.customer import Customer
 from customer_app.services import custom_fields
 from customer_app.services.customer_queries import tab_filter
@@ -98,24 +98,32 @@ def is_risky(value: object) -> bool:
     return value.__class__ is str and value[:1] in _FORMULA_STARTS
 
 
-def custom_columns(session: Session) -> dict[str, Column]:
-    """A column per custom field, headed by its label (told apart when a label repeats one already used)."""
-    fields = custom_fields.list_fields(session=session)
+def custom_headers(fields: Sequence[CustomField]) -> dict[int, str]:
+    """Each custom field's column header: its label, told apart when it repeats a built-in header or another label."""
     taken = {c.header.casefold() for c in COLUMNS.values()}
     repeats = Counter(field.label.casefold() for field in fields)
-    found = {}
+    headers = {}
     for field in fields:
         header = field.label
         if repeats[field.label.casefold()] > 1:
             header = f"{field.label} ({APPLIES_TO[field.applies_to].lower()})"
         elif field.label.casefold() in taken:
             header = f"{field.label} (custom field)"
+        headers[field.id] = header
+    return headers
+
+
+def custom_columns(session: Session) -> dict[str, Column]:
+    """A column per custom field (`custom_<id>`), headed by `custom_headers`."""
+    fields = custom_fields.list_fields(session=session)
+    found = {}
+    for field_id, header in custom_headers(fields).items():
         value = (
             select(CustomFieldValue.value)
-            .where(col(CustomFieldValue.customer_id) == col(Customer.id), col(CustomFieldValue.field_id) == field.id)
+            .where(col(CustomFieldValue.customer_id) == col(Customer.id), col(CustomFieldValue.field_id) == field_id)
             .scalar_subquery()
         )
-        key = f"{CUSTOM_PREFIX}{field.id}"
+        key = f"{CUSTOM_PREFIX}{field_id}"
         found[key] = Column(key, header, value)
     return found
 

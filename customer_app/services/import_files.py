@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,9 +14,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from customer_app.models.custom_field import APPLIES_TO, CustomField
 from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES
 from customer_app.services.customer_validation import MAX_AGE_YEARS
-from customer_app.services.export import COLUMNS, _text_cell, is_risky
+from customer_app.services.export import COLUMNS, _text_cell, custom_headers, is_risky
 
 IMPORT_FIELDS: tuple[str, ...] = (
     "kind",
@@ -97,6 +98,13 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "gender": GENDERS,
     "ownership_type": OWNERSHIP_TYPES,
 }
+_CUSTOM_HELP = {
+    "text": lambda field: "text of up to 500 characters",
+    "number": lambda field: "a number like 1234.56",
+    "date": lambda field: "a date cell or text like 2026-04-23",
+    "choice": lambda field: "one of " + ", ".join(field.choices),
+    "yes_no": lambda field: "Yes or No",
+}
 _TEXT_FORMAT = "@"  # Excel's Text format: what people type there stays as typed ("+44 ..." is not a formula)
 _TEXT_COLUMNS = ("phone", "mobile", "fax", "vat_number")
 _VALIDATED_ROWS = 10_000
@@ -106,28 +114,32 @@ _BOLD = Font(bold=True)
 _EXCEL_VALUES = (str, int, float, Decimal, date, time, timedelta)  # bool is an int
 
 
-def sample_xlsx() -> bytes:
-    """The sample workbook: a Customers sheet and an Instructions sheet."""
+def sample_xlsx(custom: Sequence[CustomField] = ()) -> bytes:
+    """The sample workbook: a Customers sheet (the `custom` fields' columns last, empty) and an Instructions sheet."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Customers"
-    _fill_customers(sheet)
-    _fill_instructions(workbook.create_sheet("Instructions"))
+    _fill_customers(sheet, custom)
+    _fill_instructions(workbook.create_sheet("Instructions"), custom)
     for column, key in enumerate(IMPORT_FIELDS, start=1):
         if key in _CHOICES:
-            _add_choice(workbook, sheet, get_column_letter(column), key)
+            _add_choice(workbook, sheet, get_column_letter(column), COLUMNS[key].header, _CHOICES[key])
+    for column, field in enumerate(custom, start=len(IMPORT_FIELDS) + 1):
+        if field.field_type in ("choice", "yes_no"):
+            options = tuple(field.choices) if field.field_type == "choice" else ("Yes", "No")
+            _add_choice(workbook, sheet, get_column_letter(column), field.label, options)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def sample_csv() -> bytes:
+def sample_csv(custom: Sequence[CustomField] = ()) -> bytes:
     """The same header and example rows as UTF-8 CSV with a BOM."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(_headers())
+    writer.writerow(_headers(custom))
     for example in _EXAMPLES:
-        writer.writerow(_example_text(example.get(key)) for key in IMPORT_FIELDS)
+        writer.writerow([*(_example_text(example.get(key)) for key in IMPORT_FIELDS), *("" for _ in custom)])
     # The BOM is how spreadsheet programs learn the file is UTF-8.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -150,16 +162,16 @@ def write_error_report(path: Path, headers: list[str], rows: Iterable[tuple[list
     return count
 
 
-def _headers() -> list[str]:
-    return [COLUMNS[key].header for key in IMPORT_FIELDS]
+def _headers(custom: Sequence[CustomField] = ()) -> list[str]:
+    return [COLUMNS[key].header for key in IMPORT_FIELDS] + list(custom_headers(custom).values())
 
 
 def _example_text(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value or "")
 
 
-def _fill_customers(sheet) -> None:
-    sheet.append(_headers())
+def _fill_customers(sheet, custom: Sequence[CustomField]) -> None:
+    sheet.append(_headers(custom))
     for cell in sheet[1]:
         cell.font = _BOLD
     sheet.freeze_panes = "A2"
@@ -176,9 +188,11 @@ def _fill_customers(sheet) -> None:
                 cell.number_format = _TEXT_FORMAT
             elif key == "date_of_birth":
                 cell.number_format = "yyyy-mm-dd"
+    for column, header in enumerate(custom_headers(custom).values(), start=len(IMPORT_FIELDS) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = min(len(header) + 3, 45)
 
 
-def _fill_instructions(sheet) -> None:
+def _fill_instructions(sheet, custom: Sequence[CustomField]) -> None:
     sheet.append(["How to import customers"])
     sheet["A1"].font = Font(bold=True, size=14)
     for line in (
@@ -198,18 +212,21 @@ def _fill_instructions(sheet) -> None:
         example = next((_example_text(e[key]) for e in _EXAMPLES if e.get(key)), "1042" if key == "id" else "")
         sheet.append([COLUMNS[key].header, _REQUIRED.get(key, "No"), FIELD_HELP[key], example])
         sheet.cell(sheet.max_row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+    for field, header in zip(custom, custom_headers(custom).values(), strict=True):
+        who = APPLIES_TO[field.applies_to].lower()
+        required = f"New {who}: yes" if field.required else "No"
+        sheet.append([header, required, f"Custom field for {who}: {_CUSTOM_HELP[field.field_type](field)} ({_KEEP})."])
+        sheet.cell(sheet.max_row, 3).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (18, 30, 90, 36), strict=True):
         sheet.column_dimensions[letter].width = width
 
 
-def _add_choice(workbook, sheet, letter: str, key: str) -> None:
+def _add_choice(workbook, sheet, letter: str, header: str, options: tuple[str, ...]) -> None:
     """A drop-down on one column of the Customers sheet that refuses anything not in the list."""
-    options = _CHOICES[key]
     inline = '"' + ",".join(options) + '"'
     # An inline list cannot hold commas or quotes, nor be longer than Excel allows: those go on a hidden sheet.
     if len(inline) > _FORMULA_LIMIT or any("," in o or '"' in o for o in options):
         inline = _listed_range(workbook, options)
-    header = COLUMNS[key].header
     validation = DataValidation(
         type="list",
         formula1=inline,

@@ -10,7 +10,7 @@ from customer_app import db
 from customer_app.db import session_scope
 from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.models.transfer import ImportJob
-from customer_app.services import import_files, imports, spreadsheet
+from customer_app.services import custom_fields, import_files, imports, spreadsheet
 from customer_app.services.customers import derived_fields
 from customer_app.services.downloads import create_link
 from customer_app.services.import_mapping import LABELS, MATCH_KEYS, SKIP, suggested_mapping, targets
@@ -132,11 +132,18 @@ class ImportState(rx.State):
         self.mode, self.match_on, self.status, self.message, self.summary = "both", "email", "", "", ""
 
     @rx.event
-    def download_sample(self, file_format: str):
+    async def download_sample(self, file_format: str):
         """The sample file (small: it travels with the event)."""
+        try:
+            await self._actor()
+        except PermissionDenied as exc:
+            return await refusal(self, exc)
+        with session_scope() as session:  # custom fields get their own columns
+            custom = custom_fields.list_fields(session=session)
         if file_format == "csv":
-            return rx.download(data=import_files.sample_csv(), filename="customers-sample.csv", mime_type="text/csv")
-        return rx.download(data=import_files.sample_xlsx(), filename="customers-sample.xlsx")
+            data = import_files.sample_csv(custom)
+            return rx.download(data=data, filename="customers-sample.csv", mime_type="text/csv")
+        return rx.download(data=import_files.sample_xlsx(custom), filename="customers-sample.xlsx")
 
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):

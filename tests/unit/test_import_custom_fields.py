@@ -1,13 +1,15 @@
 """Custom fields in imports: mapped from their labels, checked by type and kind, written, re-imported, undone."""
 
+import io
 from datetime import date
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from sqlmodel import select
 
 from customer_app.models.customer import Customer
-from customer_app.services import custom_fields, export, import_undo, imports
+from customer_app.services import custom_fields, export, import_files, import_undo, imports
 from customer_app.services.custom_fields import FieldDefinition, add_field, customer_values, save_values
 from customer_app.services.import_mapping import auto_map, suggested_mapping, targets
 from customer_app.services.import_rows import Plan
@@ -120,3 +122,24 @@ def test_a_required_custom_field_must_come_with_every_new_customer(session, engi
     assert {k: v for k, v in preview.counts.items() if v} == {"error": 1, "unchanged": 1}
     assert preview.rows[0].message == "Region: Fill in Region."
     assert custom_fields.value_counts(session=session) == {}
+
+
+def test_the_sample_files_carry_a_column_per_custom_field_with_its_rules(session, admin, fields):
+    custom = custom_fields.list_fields(session=session)
+    workbook = load_workbook(io.BytesIO(import_files.sample_xlsx(custom)))
+    headers = [cell.value for cell in workbook["Customers"][1]]
+    assert headers[-3:] == ["Tier", "Seats", "Renewal"]
+    instructions = {row[0]: row[1:3] for row in workbook["Instructions"].iter_rows(values_only=True) if row}
+    assert instructions["Tier"][1].startswith("Custom field for individuals and institutions: one of Gold, Silver")
+    assert "a number like 1234.56" in instructions["Seats"][1]
+    tier_letter = get_column_letter(len(headers) - 2)
+    lists = [v for v in workbook["Customers"].data_validations.dataValidation if tier_letter in str(v.sqref)]
+    assert lists and lists[0].formula1 == '"Gold,Silver"'
+    assert import_files.sample_csv(custom).decode("utf-8-sig").splitlines()[0].endswith(",Tier,Seats,Renewal")
+
+
+def test_the_sample_workbook_with_custom_fields_imports_as_it_says(session, admin, fields):
+    job, preview = previewed(
+        session, admin, import_files.sample_xlsx(custom_fields.list_fields(session=session)), "s.xlsx"
+    )
+    assert {k: v for k, v in preview.counts.items() if v} == {"new": 2}
