@@ -5,6 +5,7 @@ import reflex as rx
 from customer_app.components.confirm_dialog import confirm_dialog
 from customer_app.components.form_dialog import form_dialog
 from customer_app.components.form_field import form_field, select_field
+from customer_app.components.icon_action import icon_action
 from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_activities import CustomerActivitiesState as A
@@ -38,14 +39,7 @@ def _activity(row: rx.Var) -> rx.Component:
                     rx.button(
                         "Edit", size="1", variant="soft", on_click=A.open_edit(row.id), aria_label="Edit " + row.title
                     ),
-                    rx.icon_button(
-                        rx.icon("trash-2", size=14),
-                        size="1",
-                        variant="ghost",
-                        color_scheme="red",
-                        aria_label="Delete " + row.title,
-                        on_click=A.ask_delete(row.id),
-                    ),
+                    icon_action("trash-2", "Delete " + row.title, A.ask_delete(row.id), color_scheme="red"),
                     spacing="2",
                     align="center",
                 ),

@@ -5,6 +5,7 @@ import reflex as rx
 from customer_app.components.confirm_dialog import confirm_dialog
 from customer_app.components.form_dialog import form_dialog
 from customer_app.components.form_field import form_field, select_field, textarea_field
+from customer_app.components.icon_action import icon_action
 from customer_app.models.customer_records import ADDRESS_KINDS
 from customer_app.services.addresses import COUNTRIES
 from customer_app.state.auth import AuthState
@@ -21,14 +22,7 @@ def _address(row: rx.Var) -> rx.Component:
                 AuthState.can_edit,
                 rx.hstack(
                     rx.button("Edit", size="1", variant="soft", on_click=D.open_edit(row["id"])),
-                    rx.icon_button(
-                        rx.icon("trash-2", size=14),
-                        size="1",
-                        variant="ghost",
-                        color_scheme="red",
-                        aria_label="Delete address",
-                        on_click=D.ask_delete(row["id"]),
-                    ),
+                    icon_action("trash-2", "Delete address", D.ask_delete(row["id"]), color_scheme="red"),
                     spacing="2",
                     align="center",
                 ),

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from customer_app.components.form_field import form_field, select_field
+from customer_app.components.icon_action import icon_action
 from customer_app.models.customer_records import CONTACT_CHANNELS, CONTACT_LABELS
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_contacts import CustomerContactsState as C
@@ -24,14 +25,7 @@ def _contact(row: rx.Var) -> rx.Component:
             variant="ghost",
             on_click=C.change(row["id"], "opt_out"),
         ),
-        rx.icon_button(
-            rx.icon("trash-2", size=14),
-            size="1",
-            variant="ghost",
-            color_scheme="red",
-            aria_label="Remove " + row["value"],
-            on_click=C.delete(row["id"]),
-        ),
+        icon_action("trash-2", "Remove " + row["value"], C.delete(row["id"]), color_scheme="red"),
         spacing="1",
         wrap="wrap",
     )
@@ -88,14 +82,7 @@ def _person(row: rx.Var) -> rx.Component:
         rx.spacer(),
         rx.cond(
             AuthState.can_edit,
-            rx.icon_button(
-                rx.icon("trash-2", size=14),
-                size="1",
-                variant="ghost",
-                color_scheme="red",
-                aria_label="Remove " + row["name"],
-                on_click=C.delete_person(row["id"]),
-            ),
+            icon_action("trash-2", "Remove " + row["name"], C.delete_person(row["id"]), color_scheme="red"),
         ),
         spacing="4",
         align="center",

@@ -6,6 +6,7 @@ from customer_app import routes
 from customer_app.components.avatar import avatar
 from customer_app.components.change_list import change_list
 from customer_app.components.confirm_dialog import confirm_dialog
+from customer_app.components.icon_action import icon_action
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_activities import CustomerActivitiesState as A
 from customer_app.state.customer_addresses import CustomerAddressesState as D
@@ -207,14 +208,7 @@ def _note(note: rx.Var) -> rx.Component:
             rx.spacer(),
             rx.cond(
                 AuthState.can_edit,
-                rx.icon_button(
-                    rx.icon("trash-2", size=14),
-                    size="1",
-                    variant="ghost",
-                    color_scheme="red",
-                    aria_label="Delete note",
-                    on_click=S.ask_delete_note(note.id),
-                ),
+                icon_action("trash-2", "Delete note", S.ask_delete_note(note.id), color_scheme="red"),
             ),
             align="center",
             width="100%",

@@ -5,15 +5,10 @@ import reflex as rx
 from customer_app.components.confirm_dialog import confirm_dialog
 from customer_app.components.form_dialog import form_dialog
 from customer_app.components.form_field import form_field, select_field, textarea_field
+from customer_app.components.icon_action import icon_action
 from customer_app.models.custom_field import APPLIES_TO, FIELD_TYPES
 from customer_app.state.custom_fields_admin import CustomFieldsAdminState as F
 from customer_app.state.groups_admin import GroupsAdminState as G
-
-
-def _icon_button(icon: str, label: str, on_click, **props) -> rx.Component:
-    return rx.icon_button(
-        rx.icon(icon, size=14), size="1", variant="ghost", aria_label=label, title=label, on_click=on_click, **props
-    )
 
 
 def _field_row(row: rx.Var) -> rx.Component:
@@ -34,10 +29,10 @@ def _field_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row.used_by.to_string(), text_align="right"),
         rx.table.cell(
             rx.hstack(
-                _icon_button("arrow-up", "Move " + label + " up", F.move(row.id, -1), disabled=row.first),
-                _icon_button("arrow-down", "Move " + label + " down", F.move(row.id, 1), disabled=row.last),
-                _icon_button("pencil", "Change " + label, F.open_edit(row.id)),
-                _icon_button("trash-2", "Remove " + label, F.ask_remove(row.id), color_scheme="red"),
+                icon_action("arrow-up", "Move " + label + " up", F.move(row.id, -1), disabled=row.first),
+                icon_action("arrow-down", "Move " + label + " down", F.move(row.id, 1), disabled=row.last),
+                icon_action("pencil", "Change " + label, F.open_edit(row.id)),
+                icon_action("trash-2", "Remove " + label, F.ask_remove(row.id), color_scheme="red"),
                 spacing="3",
                 justify="end",
             )
@@ -158,8 +153,8 @@ def _group_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row.members.to_string(), text_align="right"),
         rx.table.cell(
             rx.hstack(
-                _icon_button("pencil", "Rename " + row.name, G.open_rename(row.id)),
-                _icon_button("trash-2", "Remove " + row.name, G.ask_remove(row.id), color_scheme="red"),
+                icon_action("pencil", "Rename " + row.name, G.open_rename(row.id)),
+                icon_action("trash-2", "Remove " + row.name, G.ask_remove(row.id), color_scheme="red"),
                 spacing="3",
                 justify="end",
             )

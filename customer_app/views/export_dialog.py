@@ -3,6 +3,7 @@
 import reflex as rx
 
 from customer_app.components.backend_url import download_link
+from customer_app.components.icon_action import icon_action
 from customer_app.state.exporter import ExportState as S
 
 
@@ -14,21 +15,14 @@ def _column(column: rx.Var, index: rx.Var) -> rx.Component:
             on_change=lambda _checked: S.toggle_column(column["key"]),
         ),
         rx.spacer(),
-        rx.icon_button(
-            rx.icon("arrow-up", size=14),
-            size="1",
-            variant="ghost",
-            aria_label="Move " + column["label"] + " up",
-            disabled=index == 0,
-            on_click=S.move_column(column["key"], -1),
+        icon_action(
+            "arrow-up", "Move " + column["label"] + " up", S.move_column(column["key"], -1), disabled=index == 0
         ),
-        rx.icon_button(
-            rx.icon("arrow-down", size=14),
-            size="1",
-            variant="ghost",
-            aria_label="Move " + column["label"] + " down",
+        icon_action(
+            "arrow-down",
+            "Move " + column["label"] + " down",
+            S.move_column(column["key"], 1),
             disabled=index == S.columns.length() - 1,
-            on_click=S.move_column(column["key"], 1),
         ),
         align="center",
         width="100%",
