@@ -11,8 +11,8 @@ from customer_app.errors import PermissionDenied
 from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES, Activity
 from customer_app.services import activities
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import act_as, actor_for
-from customer_app.state.live import announce_customer
+from customer_app.state.auth import actor_for
+from customer_app.state.record_tab import RecordTabMixin
 from customer_app.state.rows import parse_ids
 
 FORM_FIELDS = ("kind", "title", "starts_at", "duration_minutes", "location", "participants", "status")
@@ -61,18 +61,11 @@ def activity_row(activity: Activity, zone: tzinfo = UTC) -> ActivityRow:
     )
 
 
-class CustomerActivitiesState(rx.State):
+class CustomerActivitiesState(RecordTabMixin, rx.State):
     """One customer's activities in one browser tab."""
 
-    customer_id: int = 0
     upcoming: list[ActivityRow] = []
     past: list[ActivityRow] = []
-    form_open: bool = False
-    editing_id: int = 0
-    values: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    form_key: int = 0
-    confirm_id: str = ""
     time_zone: str = "UTC"  # the browser's, reported once the page has loaded
 
     def load_for(self, customer_id: int, actor: Actor, session) -> None:
@@ -102,16 +95,14 @@ class CustomerActivitiesState(rx.State):
 
     @rx.event
     def open_new(self):
-        self.editing_id, self.errors, self.form_key, self.form_open = 0, {}, self.form_key + 1, True
-        self.values = {"kind": "meeting", "duration_minutes": "30", "status": "planned"}
+        self._open_form(0, {"kind": "meeting", "duration_minutes": "30", "status": "planned"})
 
     @rx.event
     def open_edit(self, activity_id: str):
         row = next((r for r in self._rows() if r.id == activity_id), None)
         if row is None:
             return
-        self.editing_id, self.errors, self.form_key, self.form_open = int(row.id), {}, self.form_key + 1, True
-        self.values = {
+        values = {
             "kind": row.kind,
             "title": row.title,
             "starts_at": row.starts_at,
@@ -120,55 +111,28 @@ class CustomerActivitiesState(rx.State):
             "participants": row.participants,
             "status": row.status,
         }
-
-    @rx.event
-    def set_form_open(self, is_open: bool):
-        self.form_open = is_open
+        self._open_form(int(row.id), values)
 
     @rx.event
     async def save(self, form: dict):
         """Plan or change the activity; field errors stay in the pop-up."""
         self.values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
-
-        def work(actor, session):
-            activities.save_activity(
-                self.customer_id,
-                self.values,
-                actor=actor,
-                session=session,
-                activity_id=self.editing_id,
-                zone=zone_named(self.time_zone),
+        zone = zone_named(self.time_zone)
+        done, event = await self._write(
+            lambda actor, session: activities.save_activity(
+                self.customer_id, self.values, actor=actor, session=session, activity_id=self.editing_id, zone=zone
             )
-            self.load_for(self.customer_id, actor, session)
-
-        done, event = await act_as(self, "customer.edit", work)
+        )
         if not done:
             return event
         self.form_open = False
-        await announce_customer(self)
         return rx.toast.success("Activity saved.")
-
-    @rx.event
-    def ask_delete(self, activity_id: str):
-        self.confirm_id = activity_id
-
-    @rx.event
-    def set_confirm_open(self, is_open: bool):
-        if not is_open:
-            self.confirm_id = ""
 
     @rx.event
     async def delete(self):
         """Delete the activity the confirmation was about."""
         ids, self.confirm_id = parse_ids(self.confirm_id), ""
-
-        def work(actor, session):
-            for activity_id in ids:
-                activities.delete_activity(activity_id, actor=actor, session=session)
-            self.load_for(self.customer_id, actor, session)
-
-        done, event = await act_as(self, "customer.edit", work)
-        if not done:
-            return event
-        await announce_customer(self)
-        return rx.toast.success("Activity deleted.")
+        done, event = await self._write(
+            lambda actor, session: [activities.delete_activity(i, actor=actor, session=session) for i in ids]
+        )
+        return rx.toast.success("Activity deleted.") if done else event

@@ -5,8 +5,7 @@ import reflex as rx
 from customer_app.models.customer_records import ADDRESS_KINDS, CustomerAddress
 from customer_app.services import addresses
 from customer_app.services.permissions import Actor
-from customer_app.state.auth import act_as
-from customer_app.state.live import announce_customer
+from customer_app.state.record_tab import RecordTabMixin
 from customer_app.state.rows import parse_ids
 
 FORM_FIELDS = ("kind", "country_code", "street", "city", "postal_code", "region", "is_default")
@@ -22,17 +21,10 @@ def address_row(address: CustomerAddress) -> dict[str, str]:
     } | {name: str(getattr(address, name)) for name in FORM_FIELDS if name != "is_default"}
 
 
-class CustomerAddressesState(rx.State):
+class CustomerAddressesState(RecordTabMixin, rx.State):
     """One customer's addresses in one browser tab."""
 
-    customer_id: int = 0
     rows: list[dict[str, str]] = []
-    form_open: bool = False
-    editing_id: int = 0
-    values: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    form_key: int = 0
-    confirm_id: str = ""
 
     def load_for(self, customer_id: int, actor: Actor, session) -> None:
         """Read the customer's addresses (called by the customer page whenever it loads)."""
@@ -41,35 +33,18 @@ class CustomerAddressesState(rx.State):
 
     @rx.event
     def open_new(self):
-        self.editing_id, self.errors, self.form_key, self.form_open = 0, {}, self.form_key + 1, True
-        self.values = {"kind": "billing", "country_code": "US"}
+        self._open_form(0, {"kind": "billing", "country_code": "US"})
 
     @rx.event
     def open_edit(self, address_id: str):
         row = next((r for r in self.rows if r["id"] == address_id), None)
         if row is None:
             return
-        self.editing_id, self.errors, self.form_key, self.form_open = int(row["id"]), {}, self.form_key + 1, True
-        self.values = {name: row.get(name, "") for name in FORM_FIELDS} | {
+        values = {name: row.get(name, "") for name in FORM_FIELDS} | {
             "kind": next(key for key, label in ADDRESS_KINDS.items() if label == row["kind"]),
             "is_default": "on" if row["default"] else "",
         }
-
-    @rx.event
-    def set_form_open(self, is_open: bool):
-        self.form_open = is_open
-
-    async def _write(self, work) -> tuple[bool, object]:
-        """Run a change as the signed-in editor, reload the tab and wake other viewers."""
-
-        def write(actor, session):
-            work(actor, session)
-            self.load_for(self.customer_id, actor, session)
-
-        done, event = await act_as(self, "customer.edit", write)
-        if done:
-            await announce_customer(self)
-        return done, event
+        self._open_form(int(row["id"]), values)
 
     @rx.event
     async def save(self, form: dict):
@@ -82,15 +57,6 @@ class CustomerAddressesState(rx.State):
         )
         self.form_open = self.form_open and not done
         return event
-
-    @rx.event
-    def ask_delete(self, address_id: str):
-        self.confirm_id = address_id
-
-    @rx.event
-    def set_confirm_open(self, is_open: bool):
-        if not is_open:
-            self.confirm_id = ""
 
     @rx.event
     async def delete(self):

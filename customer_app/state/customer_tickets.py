@@ -10,8 +10,8 @@ from customer_app.models.customer_records import TICKET_PRIORITIES, TICKET_STATU
 from customer_app.services import tickets
 from customer_app.services.permissions import Actor
 from customer_app.state.admin_rows import when
-from customer_app.state.auth import act_as, actor_for, refusal
-from customer_app.state.live import announce_customer
+from customer_app.state.auth import actor_for, refusal
+from customer_app.state.record_tab import RecordTabMixin
 
 
 @dataclass
@@ -46,17 +46,11 @@ def ticket_row(ticket: Ticket, changes: list[TicketStatusChange]) -> TicketRow:
     )
 
 
-class CustomerTicketsState(rx.State):
+class CustomerTicketsState(RecordTabMixin, rx.State):
     """One customer's tickets in one browser tab."""
 
-    customer_id: int = 0
     rows: list[TicketRow] = []
     status_filter: str = "all"
-    form_open: bool = False
-    editing_id: int = 0
-    values: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    form_key: int = 0
 
     def load_for(self, customer_id: int, actor: Actor, session) -> None:
         """Read the customer's tickets (called by the customer page whenever it loads)."""
@@ -83,29 +77,20 @@ class CustomerTicketsState(rx.State):
 
     @rx.event
     def open_new(self):
-        self.editing_id, self.errors = 0, {}
-        self.values = {"subject": "", "description": "", "priority": "normal", "status": "new"}
-        self.form_key += 1
-        self.form_open = True
+        self._open_form(0, {"subject": "", "description": "", "priority": "normal", "status": "new"})
 
     @rx.event
     def open_edit(self, ticket_id: str):
         row = next((r for r in self.rows if r.id == ticket_id), None)
         if row is None:
             return
-        self.editing_id, self.errors = int(row.id), {}
-        self.values = {
+        values = {
             "subject": row.subject,
             "description": row.description,
             "priority": row.priority,
             "status": row.status,
         }
-        self.form_key += 1
-        self.form_open = True
-
-    @rx.event
-    def set_form_open(self, is_open: bool):
-        self.form_open = is_open
+        self._open_form(int(row.id), values)
 
     @rx.event
     async def save(self, form: dict):
@@ -120,11 +105,9 @@ class CustomerTicketsState(rx.State):
                 tickets.create_ticket(
                     self.customer_id, **{k: v for k, v in values.items() if k != "status"}, actor=actor, session=session
                 )
-            self.load_for(self.customer_id, actor, session)
 
-        done, event = await act_as(self, "customer.edit", work)
+        done, event = await self._write(work)
         if not done:
             return event
         self.form_open = False
-        await announce_customer(self)
         return rx.toast.success("Ticket saved.")
