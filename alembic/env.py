@@ -6,7 +6,7 @@ from sqlmodel import SQLModel
 
 import customer_app.models  # noqa: F401  (registers every table on the metadata)
 from alembic import context
-from customer_app.db import make_engine
+from customer_app.core.db import make_engine
 from customer_app.settings import settings
 
 config = context.config

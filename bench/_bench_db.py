@@ -9,8 +9,8 @@ from pathlib import Path
 from alembic.util import CommandError
 from sqlalchemy import event
 
-from customer_app.db import make_engine
-from customer_app.migrations import migrate
+from customer_app.core.db import make_engine
+from customer_app.core.migrations import migrate
 from customer_app.models.customer import Customer
 from customer_app.services.demo_data import insert_demo
 from customer_app.settings import PROJECT_ROOT

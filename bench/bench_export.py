@@ -19,12 +19,14 @@ sys.path.insert(0, str(ROOT))
 from openpyxl import Workbook  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from customer_app.db import make_engine  # noqa: E402
-from customer_app.migrations import migrate  # noqa: E402
-from customer_app.models.staff import Role  # noqa: E402
+from customer_app.core.db import make_engine  # noqa: E402
+from customer_app.core.migrations import migrate  # noqa: E402
+from customer_app.core.permissions import (  # noqa: E402
+    Actor,
+    Role,
+)
 from customer_app.services import export  # noqa: E402
 from customer_app.services.demo_data import insert_demo  # noqa: E402
-from customer_app.services.permissions import Actor  # noqa: E402
 
 ROWS = 100_000
 ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role=Role.ADMIN)

@@ -26,15 +26,18 @@ from python_calamine import CalamineWorkbook  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from customer_app.db import make_engine  # noqa: E402
-from customer_app.migrations import migrate  # noqa: E402
+from customer_app.core import spreadsheet  # noqa: E402
+from customer_app.core.db import make_engine  # noqa: E402
+from customer_app.core.migrations import migrate  # noqa: E402
+from customer_app.core.permissions import (  # noqa: E402
+    Actor,
+    Role,
+)
 from customer_app.models.customer import Customer  # noqa: E402
-from customer_app.models.staff import Role  # noqa: E402
-from customer_app.services import export, imports, search_index, spreadsheet  # noqa: E402
+from customer_app.services import export, imports, search_index  # noqa: E402
 from customer_app.services.customer_validation import validate_customer  # noqa: E402
 from customer_app.services.demo_data import insert_demo  # noqa: E402
 from customer_app.services.import_rows import Plan, _prepare  # noqa: E402
-from customer_app.services.permissions import Actor  # noqa: E402
 
 ROWS = 100_000
 ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role=Role.ADMIN)

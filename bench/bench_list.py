@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import event  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from customer_app.db import make_engine  # noqa: E402
+from customer_app.core.db import make_engine  # noqa: E402
 
 COUNT = 1_000_000
 TARGET_MS = 50.0
@@ -221,7 +221,7 @@ class Bench:
         self.engine = make_engine(f"sqlite:///{path}")
         self.conn = sqlite3.connect(path)
         self.conn.execute("PRAGMA journal_mode=WAL")
-        if mmap:  # what the app would get from `PRAGMA mmap_size` in customer_app/db.py
+        if mmap:  # what the app would get from `PRAGMA mmap_size` in customer_app/core/db.py
             event.listen(self.engine, "connect", lambda dbapi, _record: dbapi.execute(f"PRAGMA mmap_size={mmap}"))
             self.conn.execute(f"PRAGMA mmap_size={mmap}")
         self.toucher = sqlite3.connect(path, isolation_level=None)

@@ -50,13 +50,14 @@ sys.path.insert(0, str(ROOT))
 from sqlmodel import Session  # noqa: E402
 
 from bench._reflex_client import ReflexSession, state_path, vars_of  # noqa: E402
-from customer_app.db import make_engine  # noqa: E402
-from customer_app.migrations import migrate  # noqa: E402
-from customer_app.models.staff import Role, StaffUser  # noqa: E402
+from customer_app.core.db import make_engine  # noqa: E402
+from customer_app.core.migrations import migrate  # noqa: E402
+from customer_app.core.normalize import fold  # noqa: E402
+from customer_app.core.permissions import Role  # noqa: E402
+from customer_app.models.staff import StaffUser  # noqa: E402
 from customer_app.services import auth  # noqa: E402
 from customer_app.services.customer_queries import count_customers  # noqa: E402
 from customer_app.services.demo_data import insert_demo  # noqa: E402
-from customer_app.services.normalize import fold  # noqa: E402
 
 LIST = state_path("customer_app.state.customer_list", "CustomerListState")
 FORM = state_path("customer_app.state.customer_form", "CustomerFormState")

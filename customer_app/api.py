@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
-from customer_app import db
+from customer_app.core import db
 from customer_app.errors import NotFoundError
 from customer_app.services.downloads import PREFIX, resolve_link
 

@@ -1,5 +1,7 @@
 """Database tables and their input schemas; no UI code here."""
 
+from customer_app.core.models import AuditEvent, OneTimeToken, OutboxMessage
+from customer_app.core.permissions import Role
 from customer_app.models.custom_field import CustomField, CustomFieldValue
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind
 from customer_app.models.customer_records import (
@@ -16,15 +18,7 @@ from customer_app.models.customer_records import (
     Ticket,
     TicketStatusChange,
 )
-from customer_app.models.staff import (
-    AuditEvent,
-    OneTimeToken,
-    OutboxMessage,
-    Role,
-    SignInAttempt,
-    StaffSession,
-    StaffUser,
-)
+from customer_app.models.staff import SignInAttempt, StaffSession, StaffUser
 from customer_app.models.transfer import DownloadLink, ExportConfig, ImportChange, ImportJob, ImportMapping
 
 __all__ = [

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
-from customer_app.models.customer import UTCDateTime, utcnow
+from customer_app.core.columns import UTCDateTime, utcnow
 
 FIELD_TYPES = {"text": "Text", "number": "Number", "date": "Date", "choice": "Single choice", "yes_no": "Yes / no"}
 APPLIES_TO = {"individual": "Individuals", "institution": "Institutions", "all": "Individuals and institutions"}

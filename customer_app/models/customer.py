@@ -1,10 +1,12 @@
 """The customer aggregate: one table for individuals and institutions."""
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, TypeDecorator, text
+from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
+
+from customer_app.core.columns import utc_column, utcnow
 
 
 class CustomerKind(enum.StrEnum):
@@ -24,28 +26,6 @@ OWNERSHIP_TYPES = (
     "Government",
     "Other",
 )
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator):
-    """A timestamp that always comes back timezone-aware in UTC (SQLite forgets the zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        return value.astimezone(UTC) if value is not None and value.tzinfo else value
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
-def _ts(nullable: bool) -> Column:
-    return Column(UTCDateTime(), nullable=nullable)
 
 
 _ACTIVE = text("deleted_at IS NULL")
@@ -100,7 +80,7 @@ class Customer(CustomerInput, table=True):
     sort_name: str = Field(max_length=300)
     company_key: str | None = Field(default=None, max_length=200)
     search_text: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
-    deleted_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(False))
+    deleted_at: datetime | None = Field(default=None, sa_column=utc_column(True))
     version: int = Field(default=1)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
-from customer_app.models.customer import UTCDateTime, utcnow
+from customer_app.core.columns import UTCDateTime, utcnow
 
 NOTE_MAX_CHARS = 5000
 

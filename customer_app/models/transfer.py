@@ -5,11 +5,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from customer_app.models.customer import UTCDateTime, utcnow
-
-
-def _ts(nullable: bool = False) -> Column:
-    return Column(UTCDateTime(), nullable=nullable)
+from customer_app.core.columns import utc_column, utcnow
 
 
 def _json() -> Column:
@@ -23,7 +19,7 @@ class ImportJob(SQLModel, table=True):
     __table_args__ = (Index("ix_import_job_created", "created_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     created_by: int | None = Field(default=None)
     created_by_name: str = Field(default="", max_length=200)  # kept even if the account goes away
     file_name: str = Field(max_length=255)
@@ -42,9 +38,9 @@ class ImportJob(SQLModel, table=True):
     skipped_count: int = Field(default=0)
     error_count: int = Field(default=0)
     message: str = Field(default="", max_length=500)
-    started_at: datetime | None = Field(default=None, sa_column=_ts(True))
-    finished_at: datetime | None = Field(default=None, sa_column=_ts(True))
-    undone_at: datetime | None = Field(default=None, sa_column=_ts(True))
+    started_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+    undone_at: datetime | None = Field(default=None, sa_column=utc_column(True))
 
 
 class ImportChange(SQLModel, table=True):
@@ -69,7 +65,7 @@ class ImportMapping(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     headers_key: str = Field(max_length=64, unique=True)  # a hash of the normalised headers
     mapping: str = Field(default="[]", sa_column=_json())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
 class ExportConfig(SQLModel, table=True):
@@ -83,7 +79,7 @@ class ExportConfig(SQLModel, table=True):
     scope: str = Field(default="view", max_length=16)  # view, selected, all
     columns: str = Field(default="[]", sa_column=_json())
     created_by: int | None = Field(default=None)
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
 class DownloadLink(SQLModel, table=True):
@@ -96,4 +92,4 @@ class DownloadLink(SQLModel, table=True):
     user_id: int
     path: str = Field(max_length=500)
     download_name: str = Field(max_length=255)
-    expires_at: datetime = Field(sa_column=_ts())
+    expires_at: datetime = Field(sa_column=utc_column())

@@ -5,14 +5,14 @@ from datetime import timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from customer_app.core import audit
+from customer_app.core.columns import utcnow
+from customer_app.core.normalize import email_key
+from customer_app.core.passwords import hash_password, needs_rehash, verify_password
+from customer_app.core.permissions import Actor, Role
+from customer_app.core.tokens import new_token, token_hash
 from customer_app.errors import SignInError
-from customer_app.models.customer import utcnow
-from customer_app.models.staff import Role, SignInAttempt, StaffSession, StaffUser
-from customer_app.services import audit
-from customer_app.services.normalize import email_key
-from customer_app.services.passwords import hash_password, needs_rehash, verify_password
-from customer_app.services.permissions import Actor
-from customer_app.services.tokens import new_token, token_hash
+from customer_app.models.staff import SignInAttempt, StaffSession, StaffUser
 from customer_app.settings import settings
 
 WINDOW = timedelta(minutes=15)

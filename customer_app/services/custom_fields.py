@@ -9,12 +9,12 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import delete, insert, tuple_
 from sqlmodel import Session, col, func, select
 
+from customer_app.core import audit
+from customer_app.core.normalize import clean_text
+from customer_app.core.permissions import Actor, require
 from customer_app.errors import NotFoundError, ValidationError
 from customer_app.models.custom_field import APPLIES_TO, FIELD_TYPES, CustomField, CustomFieldValue
-from customer_app.services import audit
 from customer_app.services.customers import get_customer
-from customer_app.services.normalize import clean_text
-from customer_app.services.permissions import Actor, require
 
 MAX_FIELDS = 100
 MAX_CHOICES = 50

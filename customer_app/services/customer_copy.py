@@ -2,6 +2,7 @@
 
 from sqlmodel import Session, col, select
 
+from customer_app.core.permissions import Actor, require
 from customer_app.models.custom_field import CustomFieldValue
 from customer_app.models.customer import Customer, CustomerInput
 from customer_app.models.customer_records import (
@@ -11,7 +12,6 @@ from customer_app.models.customer_records import (
     CustomerTag,
 )
 from customer_app.services.customers import create_customer, get_customer
-from customer_app.services.permissions import Actor, require
 
 # Rows that describe the customer rather than what happened with them (notes, tickets and activities stay behind).
 _COPIED = (CustomerTag, CustomerGroupMember, CustomFieldValue, CustomerNotification)

@@ -27,10 +27,10 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, and_, case, func, literal, text, tuple_
 from sqlmodel import Session, col, select
 
+from customer_app.core.normalize import fold
 from customer_app.models.customer import Customer, CustomerKind
 from customer_app.services import customer_filters
 from customer_app.services.customer_filters import ListFilter, Source, clean_tag
-from customer_app.services.normalize import fold
 
 TABS = ("individual", "institution", "trash")
 SORT_COLUMNS = {

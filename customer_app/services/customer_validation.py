@@ -3,9 +3,10 @@
 from collections.abc import Callable, Mapping
 from datetime import date
 
+from customer_app.core import normalize
+from customer_app.core.columns import utcnow
 from customer_app.errors import ValidationError
-from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES, CustomerInput, CustomerKind, utcnow
-from customer_app.services import normalize
+from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES, CustomerInput, CustomerKind
 
 MAX_AGE_YEARS = 130
 _TEXT_LIMITS = {

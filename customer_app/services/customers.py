@@ -6,12 +6,14 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from customer_app.core import audit
+from customer_app.core.columns import utcnow
+from customer_app.core.normalize import email_key, fold
+from customer_app.core.permissions import Actor, require
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
-from customer_app.models.customer import Customer, CustomerInput, CustomerKind, utcnow
-from customer_app.services import audit, pictures
+from customer_app.models.customer import Customer, CustomerInput, CustomerKind
+from customer_app.services import pictures
 from customer_app.services.customer_queries import tab_filter
-from customer_app.services.normalize import email_key, fold
-from customer_app.services.permissions import Actor, require
 from customer_app.settings import settings
 
 EMAIL_TAKEN = "Another customer already uses this e-mail address."

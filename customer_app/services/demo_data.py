@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, func, insert, select
 
-from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES, Customer, CustomerInput, CustomerKind, utcnow
+from customer_app.core.columns import utcnow
+from customer_app.core.normalize import fold
+from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES, Customer, CustomerInput, CustomerKind
 from customer_app.services import search_index
 from customer_app.services.customers import derived_fields
-from customer_app.services.normalize import fold
 
 FIRST = [
     "Zoë",

@@ -4,12 +4,12 @@ import json
 
 from sqlmodel import Session, col, select
 
+from customer_app.core.columns import utcnow
+from customer_app.core.normalize import clean_text
+from customer_app.core.permissions import Actor, require
 from customer_app.errors import ValidationError
-from customer_app.models.customer import utcnow
 from customer_app.models.transfer import ExportConfig
 from customer_app.services.export import FORMATS, checked_columns, custom_columns
-from customer_app.services.normalize import clean_text
-from customer_app.services.permissions import Actor, require
 
 SCOPES = {"view": "Current tab, search and filters", "selected": "Selected rows", "all": "Everything (not in Trash)"}
 

@@ -6,11 +6,11 @@ import re
 
 from sqlmodel import Session, col, select
 
+from customer_app.core.columns import utcnow
+from customer_app.core.normalize import fold
 from customer_app.errors import ValidationError
-from customer_app.models.customer import utcnow
 from customer_app.models.transfer import ImportMapping
 from customer_app.services.export import COLUMNS, custom_columns
-from customer_app.services.normalize import fold
 
 SKIP = ""  # "Do not import"
 FIELDS = ("id", *(key for key in COLUMNS if key not in ("id", "created_at")))

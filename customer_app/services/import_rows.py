@@ -10,10 +10,11 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
+from customer_app.core import normalize
 from customer_app.errors import ValidationError
 from customer_app.models.custom_field import APPLIES_TO, CustomField
 from customer_app.models.customer import Customer, CustomerInput, CustomerKind
-from customer_app.services import custom_fields, normalize
+from customer_app.services import custom_fields
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.customers import EMAIL_TAKEN
 from customer_app.services.export import CUSTOM_PREFIX, is_risky

@@ -11,10 +11,13 @@ from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from customer_app.core import audit, spreadsheet
+from customer_app.core.columns import utcnow
+from customer_app.core.permissions import Actor, require
 from customer_app.errors import ImportFileError, NotFoundError, ValidationError
-from customer_app.models.customer import Customer, utcnow
+from customer_app.models.customer import Customer
 from customer_app.models.transfer import ImportChange, ImportJob
-from customer_app.services import audit, custom_fields, import_files, search_index, spreadsheet
+from customer_app.services import custom_fields, import_files, search_index
 from customer_app.services.customers import derived_fields
 from customer_app.services.import_mapping import check_mapping, remember_mapping, targets
 from customer_app.services.import_rows import (
@@ -30,7 +33,6 @@ from customer_app.services.import_rows import (
     Seen,
     classify,
 )
-from customer_app.services.permissions import Actor, require
 from customer_app.settings import settings
 
 CHUNK = 1000  # rows classified and written per transaction: progress moves, locks stay short

@@ -2,13 +2,14 @@
 
 from sqlmodel import Session, col, select
 
+from customer_app.core import audit, mail
+from customer_app.core.columns import utcnow
+from customer_app.core.models import OutboxMessage
+from customer_app.core.permissions import Actor, require
 from customer_app.errors import ValidationError
-from customer_app.models.customer import Customer, utcnow
+from customer_app.models.customer import Customer
 from customer_app.models.customer_records import NOTIFICATION_DEFAULTS, NOTIFICATION_TOPICS, CustomerNotification
-from customer_app.models.staff import OutboxMessage
-from customer_app.services import audit, mail
 from customer_app.services.customers import get_customer
-from customer_app.services.permissions import Actor, require
 
 
 def preferences(customer_id: int, *, session: Session) -> dict[str, bool]:

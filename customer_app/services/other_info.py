@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
+from customer_app.core import audit
+from customer_app.core.normalize import clean_text
+from customer_app.core.permissions import Actor, require
 from customer_app.errors import NotFoundError, ValidationError
 from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerProfile, CustomerTag
 from customer_app.models.staff import StaffUser
-from customer_app.services import audit
 from customer_app.services.customers import get_customer
-from customer_app.services.normalize import clean_text
-from customer_app.services.permissions import Actor, require
 
 MAX_TAGS = 30
 TAG_SUGGESTIONS = 200

@@ -3,8 +3,8 @@
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from customer_app.models.staff import OutboxMessage
-from customer_app.services.permissions import Actor, require
+from customer_app.core.models import OutboxMessage
+from customer_app.core.permissions import Actor, require
 
 MAX_PAGE_SIZE = 100
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
 from customer_app.services.audit_queries import list_events
 from customer_app.settings import settings

@@ -6,11 +6,10 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app import routes
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
+from customer_app.core.permissions import ROLE_LABELS, Actor, Role, require
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
-from customer_app.models.staff import ROLE_LABELS, Role
 from customer_app.services import auth
-from customer_app.services.permissions import Actor, require
 
 LOGIN = routes.LOGIN
 

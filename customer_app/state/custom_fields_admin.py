@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
 from customer_app.errors import PermissionDenied
 from customer_app.models.custom_field import APPLIES_TO, FIELD_TYPES, CustomField
 from customer_app.services import custom_fields

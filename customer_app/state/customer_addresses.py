@@ -2,9 +2,9 @@
 
 import reflex as rx
 
+from customer_app.core.permissions import Actor
 from customer_app.models.customer_records import ADDRESS_KINDS, CustomerAddress
 from customer_app.services import addresses
-from customer_app.services.permissions import Actor
 from customer_app.state.record_tab import RecordTabMixin
 from customer_app.state.rows import parse_ids
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
 from customer_app.errors import PermissionDenied
 from customer_app.services.audit_queries import customer_history
 from customer_app.state.admin_rows import AuditRow, audit_row

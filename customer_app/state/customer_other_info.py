@@ -2,10 +2,10 @@
 
 import reflex as rx
 
+from customer_app.core.live import announce_customer
+from customer_app.core.permissions import Actor
 from customer_app.services import other_info
-from customer_app.services.permissions import Actor
 from customer_app.state.auth import act_as
-from customer_app.state.live import announce_customer
 from customer_app.state.rows import parse_ids
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
 from customer_app.errors import PermissionDenied
 from customer_app.services import other_info
 from customer_app.state.auth import actor_for

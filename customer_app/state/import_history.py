@@ -4,14 +4,14 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
+from customer_app.core.live import hub
 from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.models.transfer import ImportJob
 from customer_app.services import import_undo, imports
 from customer_app.state.admin_rows import ALLOWED, DENIED, when
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.importer import ImportState
-from customer_app.state.live import hub
 from customer_app.state.paging import PagedMixin
 
 CONFLICTS_SHOWN = 20

@@ -6,20 +6,20 @@ import time
 
 import reflex as rx
 
-from customer_app import db
-from customer_app.db import session_scope
+from customer_app.core import db, spreadsheet
+from customer_app.core.db import session_scope
+from customer_app.core.live import hub
+from customer_app.core.permissions import Actor
 from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.models.transfer import ImportJob
-from customer_app.services import custom_fields, import_files, imports, spreadsheet
+from customer_app.services import custom_fields, import_files, imports
 from customer_app.services.customers import derived_fields
 from customer_app.services.downloads import create_link
 from customer_app.services.import_mapping import LABELS, MATCH_KEYS, SKIP, suggested_mapping, targets
 from customer_app.services.import_rows import STATUSES, Plan
-from customer_app.services.permissions import Actor
 from customer_app.settings import settings
 from customer_app.state.admin_rows import ALLOWED, DENIED
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.live import hub
 
 POLL_SECONDS = 0.4
 SAMPLE_VALUES = 3

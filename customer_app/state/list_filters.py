@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
 from customer_app.errors import PermissionDenied
 from customer_app.services import other_info
 from customer_app.services.customer_filters import clean_tag

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
+from customer_app.core.models import OutboxMessage
 from customer_app.errors import PermissionDenied
-from customer_app.models.staff import OutboxMessage
 from customer_app.services.outbox_queries import list_outbox
 from customer_app.state.admin_rows import ALLOWED, DENIED, when
 from customer_app.state.auth import actor_for, refusal

@@ -2,8 +2,8 @@
 
 from math import ceil
 
+from customer_app.core.normalize import format_phone
 from customer_app.models.customer import Customer
-from customer_app.services.normalize import format_phone
 from customer_app.services.pictures import picture_filename
 
 

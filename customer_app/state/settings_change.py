@@ -5,7 +5,7 @@ from collections.abc import Callable
 import reflex as rx
 from sqlmodel import Session
 
-from customer_app.services.permissions import Actor
+from customer_app.core.permissions import Actor
 from customer_app.state.auth import act_as
 
 

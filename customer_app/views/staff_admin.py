@@ -4,7 +4,7 @@ import reflex as rx
 
 from customer_app.components.confirm_dialog import confirm_dialog
 from customer_app.components.form_field import form_field
-from customer_app.models.staff import ROLE_LABELS, Role
+from customer_app.core.permissions import ROLE_LABELS, Role
 from customer_app.state.staff_admin import StaffAdminState as S
 
 ROLE_OPTIONS = [(role.value, ROLE_LABELS[role]) for role in Role]

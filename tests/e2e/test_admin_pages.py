@@ -4,9 +4,9 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
+from customer_app.core.permissions import Actor
 from customer_app.services.notes import add_note
-from customer_app.services.permissions import Actor
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.test_customer_detail import make_customer
 

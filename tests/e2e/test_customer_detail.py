@@ -5,11 +5,11 @@ import re
 from playwright.sync_api import Browser, expect
 from sqlmodel import select
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
+from customer_app.core.permissions import Actor
 from customer_app.models.customer_records import Activity
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.customers import create_customer
-from customer_app.services.permissions import Actor
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.helpers import rows, search
 

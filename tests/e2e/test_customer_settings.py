@@ -2,9 +2,9 @@
 
 from playwright.sync_api import Browser, expect
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
+from customer_app.core.permissions import Actor
 from customer_app.services.custom_fields import FieldDefinition, add_field, remove_field
-from customer_app.services.permissions import Actor
 from tests.e2e.conftest import open_customers, signed_in_context
 from tests.e2e.helpers import rows, search
 from tests.e2e.test_customer_detail import make_customer

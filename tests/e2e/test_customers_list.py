@@ -4,11 +4,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from customer_app.db import session_scope
-from customer_app.models.staff import Role
+from customer_app.core.db import session_scope
+from customer_app.core.permissions import Actor, Role
 from customer_app.services.customer_validation import validate_customer
 from customer_app.services.customers import create_customer
-from customer_app.services.permissions import Actor
 from tests.e2e.helpers import rows, search
 
 SEEDER = Actor(id=0, email="seed@e2e.example", name="Seed", role=Role.ADMIN)

@@ -6,7 +6,7 @@ import io
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
 from customer_app.models.customer import Customer
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.helpers import rows, search

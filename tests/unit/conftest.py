@@ -30,14 +30,20 @@ from reflex.state import State  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from customer_app import db  # noqa: E402
+from customer_app.core import (  # noqa: E402
+    db,
+    passwords,
+)
+from customer_app.core.normalize import email_key  # noqa: E402
+from customer_app.core.permissions import (  # noqa: E402
+    Actor,
+    Role,
+)
 from customer_app.models.customer import Customer  # noqa: E402
-from customer_app.models.staff import Role, StaffUser  # noqa: E402
-from customer_app.services import auth, passwords  # noqa: E402
+from customer_app.models.staff import StaffUser  # noqa: E402
+from customer_app.services import auth  # noqa: E402
 from customer_app.services.customer_validation import validate_customer  # noqa: E402
 from customer_app.services.customers import create_customer  # noqa: E402
-from customer_app.services.normalize import email_key  # noqa: E402
-from customer_app.services.permissions import Actor  # noqa: E402
 from customer_app.state.auth import AuthState  # noqa: E402
 from tests.unit.accounts import ADDRESS, PASSWORD  # noqa: E402
 from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, text
 
-from customer_app.db import make_engine
-from customer_app.migrations import migrate
+from customer_app.core.db import make_engine
+from customer_app.core.migrations import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from customer_app.core.columns import utcnow
+from customer_app.core.models import AuditEvent
 from customer_app.errors import ValidationError
-from customer_app.models.customer import Customer, utcnow
-from customer_app.models.staff import AuditEvent
+from customer_app.models.customer import Customer
 from customer_app.services import audit_queries, customers
 from customer_app.services.customer_validation import validate_customer
 from customer_app.state.customer_form import CustomerFormState

@@ -13,12 +13,13 @@ from reflex.istate.data import ReflexURL, RouterData, SessionData
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from customer_app.core.columns import utcnow
+from customer_app.core.models import AuditEvent
+from customer_app.core.passwords import verify_password
+from customer_app.core.tokens import token_hash
 from customer_app.errors import SignInError
-from customer_app.models.customer import utcnow
-from customer_app.models.staff import AuditEvent, SignInAttempt, StaffSession, StaffUser
+from customer_app.models.staff import SignInAttempt, StaffSession, StaffUser
 from customer_app.services import auth, staff_accounts
-from customer_app.services.passwords import verify_password
-from customer_app.services.tokens import token_hash
 from customer_app.settings import settings
 from customer_app.state.auth import AuthState
 from customer_app.state.sign_in import SignInState

@@ -3,8 +3,8 @@
 import pytest
 from sqlmodel import select
 
+from customer_app.core.models import AuditEvent
 from customer_app.errors import PermissionDenied, ValidationError
-from customer_app.models.staff import AuditEvent
 from customer_app.services.contacts import (
     add_contact,
     add_person,

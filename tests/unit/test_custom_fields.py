@@ -5,9 +5,9 @@ import json
 import pytest
 from sqlmodel import select
 
+from customer_app.core.models import AuditEvent
 from customer_app.errors import PermissionDenied, ValidationError
 from customer_app.models.custom_field import CustomField
-from customer_app.models.staff import AuditEvent
 from customer_app.services.custom_fields import (
     FieldDefinition,
     add_field,

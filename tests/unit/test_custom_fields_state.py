@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
 from customer_app.models.customer import Customer
 from customer_app.services import custom_fields
 from customer_app.state.custom_fields_admin import CustomFieldsAdminState

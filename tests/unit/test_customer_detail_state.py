@@ -2,7 +2,7 @@
 
 import asyncio
 
-from customer_app.db import session_scope
+from customer_app.core.db import session_scope
 from customer_app.services import custom_fields
 from customer_app.services.other_info import save_other_info
 from customer_app.state.customer_detail import CustomerDetailState

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from customer_app.models.staff import Role
+from customer_app.core.permissions import Actor, Role
 from customer_app.services import customers
 from customer_app.services.customer_queries import (
     DEFAULT_SORT,
@@ -15,7 +15,6 @@ from customer_app.services.customer_queries import (
     neighbours,
 )
 from customer_app.services.customer_validation import validate_customer
-from customer_app.services.permissions import Actor
 
 PAGE_SIZES = (25, 50, 100)
 

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from customer_app.core.columns import utcnow
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
-from customer_app.models.customer import Customer, utcnow
+from customer_app.models.customer import Customer
 from customer_app.services import customers
 from customer_app.services.customer_queries import ListQuery, count_customers, list_customers
 from customer_app.services.customer_validation import validate_customer

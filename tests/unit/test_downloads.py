@@ -9,7 +9,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from customer_app.api import api
-from customer_app.models.customer import utcnow
+from customer_app.core.columns import utcnow
 from customer_app.models.transfer import DownloadLink
 from customer_app.services import downloads
 from customer_app.services.downloads import LINK_TTL, create_link

@@ -5,10 +5,10 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
+from customer_app.core.permissions import Actor
 from customer_app.errors import PermissionDenied, ValidationError
 from customer_app.services import custom_fields, customers, export
 from customer_app.services.export import ExportScope, checked_columns, export_rows
-from customer_app.services.permissions import Actor
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
+from customer_app.core.normalize import normalize_phone
 from customer_app.errors import ValidationError
 from customer_app.models.customer import Customer
 from customer_app.services.import_mapping import (
@@ -27,7 +28,6 @@ from customer_app.services.import_rows import (
     classify,
     phone_text,
 )
-from customer_app.services.normalize import normalize_phone
 
 MAPPING = ["first_name", "last_name", "email", "phone"]
 

@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from customer_app.core.models import AuditEvent
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
 from customer_app.models.customer import Customer
-from customer_app.models.staff import AuditEvent
 from customer_app.models.transfer import ImportChange, ImportJob
 from customer_app.services import customers, export, import_files, import_undo, imports, search_index
 from customer_app.services.customer_queries import ListQuery, list_customers

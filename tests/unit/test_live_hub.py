@@ -2,7 +2,7 @@
 
 import asyncio
 
-from customer_app.state.live import LiveHub
+from customer_app.core.live import LiveHub
 
 
 async def _open_page(
@@ -130,7 +130,7 @@ def _redis_or_skip() -> None:
 
 
 async def _until_subscribed(hub: LiveHub) -> None:
-    from customer_app.state.live import CHANNEL
+    from customer_app.core.live import CHANNEL
 
     for _ in range(200):
         if (await hub._client().pubsub_numsub(CHANNEL))[0][1] > 0:

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
+from customer_app.core import normalize
 from customer_app.errors import ValidationError
 from customer_app.models.customer import CustomerKind
-from customer_app.services import customer_validation, normalize
+from customer_app.services import customer_validation
 from customer_app.services.customer_validation import validate_customer
 
 

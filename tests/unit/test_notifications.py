@@ -3,8 +3,8 @@
 import pytest
 from sqlmodel import select
 
+from customer_app.core.models import AuditEvent, OutboxMessage
 from customer_app.errors import PermissionDenied
-from customer_app.models.staff import AuditEvent, OutboxMessage
 from customer_app.services.notifications import mail_customer, preferences, set_preference
 
 

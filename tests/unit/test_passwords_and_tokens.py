@@ -7,11 +7,11 @@ import pytest
 from argon2 import PasswordHasher
 from sqlmodel import Session, select
 
+from customer_app.core import passwords, tokens
+from customer_app.core.columns import utcnow
+from customer_app.core.models import OneTimeToken
+from customer_app.core.passwords import check_new_password, hash_password, needs_rehash, verify_password
 from customer_app.errors import CustomerAppError, ValidationError
-from customer_app.models.customer import utcnow
-from customer_app.models.staff import OneTimeToken
-from customer_app.services import passwords, tokens
-from customer_app.services.passwords import check_new_password, hash_password, needs_rehash, verify_password
 from tests.unit.accounts import PASSWORD
 
 # --- hashing ------------------------------------------------------------------------------------------------

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
+from customer_app.core import spreadsheet
+from customer_app.core.spreadsheet import MAX_BYTES, check_upload, read_table, sheet_names
 from customer_app.errors import ImportFileError
-from customer_app.services import spreadsheet
-from customer_app.services.spreadsheet import MAX_BYTES, check_upload, read_table, sheet_names
 from tests.unit.spreadsheet_files import ODS_TYPE, csv_file, ods, text_cell, workbook, xlsx_by_hand
 
 MB = 1024 * 1024

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from customer_app.models.customer import utcnow
-from customer_app.models.staff import AuditEvent
-from customer_app.services.permissions import Actor
+from customer_app.core.columns import utcnow
+from customer_app.core.models import AuditEvent
+from customer_app.core.permissions import Actor
 
 BULK_CHUNK = 5000  # rows per INSERT in record_many
 # Columns derived from others or bookkeeping: never shown as a change.

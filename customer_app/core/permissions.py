@@ -1,9 +1,20 @@
 """Who is asking, and what each role may do; checked by every service that changes or reveals data."""
 
+import enum
 from dataclasses import dataclass
 
 from customer_app.errors import PermissionDenied
-from customer_app.models.staff import Role
+
+
+class Role(enum.StrEnum):
+    """What a staff member may do; each role includes the ones below it."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    READ_ONLY = "read_only"
+
+
+ROLE_LABELS = {Role.ADMIN: "Admin", Role.STAFF: "Staff", Role.READ_ONLY: "Read-only"}
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "customer.view": frozenset({Role.ADMIN, Role.STAFF, Role.READ_ONLY}),

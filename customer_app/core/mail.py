@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlparse
 
 from sqlmodel import Session
 
-from customer_app.models.staff import OutboxMessage
+from customer_app.core.models import OutboxMessage
 from customer_app.settings import settings
 
 

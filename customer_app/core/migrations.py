@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from alembic import command
 
-ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic" / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic" / "alembic.ini"
 
 
 def migrate(engine: Engine, revision: str = "head", *, down: bool = False) -> None:

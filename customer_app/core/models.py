@@ -1,0 +1,60 @@
+"""Tables the core services write: the audit trail, the outbox and one-time link tokens."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from customer_app.core.columns import utc_column, utcnow
+
+
+class OneTimeToken(SQLModel, table=True):
+    """A single-use, expiring link token (password reset or invitation); only its hash is stored."""
+
+    __tablename__ = "one_time_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    purpose: str = Field(max_length=16)  # "reset" or "invite"
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+
+
+class AuditEvent(SQLModel, table=True):
+    """One thing that happened: who, when, what, and each changed field from → to. Append-only."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_at", "at", "id"),
+        Index("ix_audit_event_entity", "entity_type", "entity_id", "at"),
+        Index("ix_audit_event_actor", "actor_id", "at"),
+        Index("ix_audit_event_action", "action", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    actor_id: int | None = Field(default=None)
+    actor_email: str = Field(default="", max_length=254)  # kept even if the account goes away
+    action: str = Field(max_length=32)
+    entity_type: str = Field(max_length=32)
+    entity_id: int | None = Field(default=None)
+    summary: str = Field(default="", max_length=300)
+    changes: str = Field(default="", sa_column=Column(Text, nullable=False))  # JSON: {field: [before, after]}
+    address: str = Field(default="", max_length=64)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail: delivered by SMTP when configured, otherwise kept here for admins to read."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_created", "created_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    to: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    status: str = Field(default="outbox", max_length=16)  # outbox, sent, failed
+    error: str = Field(default="", max_length=500)
