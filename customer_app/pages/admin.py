@@ -2,14 +2,14 @@
 
 import reflex as rx
 
-from customer_app.components.access_gate import access_gate
-from customer_app.components.layout import layout
+from customer_app.pages.shell import layout
 from customer_app.state.audit_log import AuditLogState
 from customer_app.state.custom_fields_admin import CustomFieldsAdminState
 from customer_app.state.import_history import ImportHistoryState
 from customer_app.state.importer import ImportState
 from customer_app.state.outbox import OutboxState
 from customer_app.state.staff_admin import StaffAdminState
+from customer_app.ui.access_gate import access_gate
 from customer_app.views.audit_log import audit_log
 from customer_app.views.customer_settings import customer_settings
 from customer_app.views.import_history import import_history

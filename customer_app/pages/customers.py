@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.components.layout import layout
+from customer_app.pages.shell import layout
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.views.customer_detail import customer_detail

@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from customer_app.components.form_field import form_field
 from customer_app.state.sign_in import SignInState as S
+from customer_app.ui.form_field import form_field
 
 
 def _card(title: str, intro: str, *body: rx.Component) -> rx.Component:

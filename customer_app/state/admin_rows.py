@@ -1,9 +1,9 @@
 """Small display helpers shared by the admin pages and the customer history: times and change lines."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from customer_app.services.audit_queries import Change, EventRow
+from customer_app.ui.formatting import when
 
 DENIED = "denied"
 ALLOWED = "ok"
@@ -23,19 +23,6 @@ class AuditRow:
     tone: str = "gray"
     what: str = ""
     changes: list[Change] = field(default_factory=list)
-
-
-def when(at: datetime | None) -> str:
-    """A UTC time to the minute, e.g. 2026-11-24 14:03."""
-    return at.strftime("%Y-%m-%d %H:%M") if at else ""
-
-
-def day(value: str) -> date | None:
-    """A yyyy-mm-dd date from a date input, or None when empty or malformed (clients can send anything)."""
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def audit_row(event: EventRow) -> AuditRow:

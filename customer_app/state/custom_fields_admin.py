@@ -10,8 +10,8 @@ from customer_app.models.custom_field import APPLIES_TO, FIELD_TYPES, CustomFiel
 from customer_app.services import custom_fields
 from customer_app.state.admin_rows import ALLOWED, DENIED
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.rows import parse_ids
 from customer_app.state.settings_change import apply_change
+from customer_app.ui.parsing import parse_ids
 
 
 @dataclass

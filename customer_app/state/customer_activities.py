@@ -13,7 +13,7 @@ from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUS
 from customer_app.services import activities
 from customer_app.state.auth import actor_for
 from customer_app.state.record_tab import RecordTabMixin
-from customer_app.state.rows import parse_ids
+from customer_app.ui.parsing import parse_ids
 
 FORM_FIELDS = ("kind", "title", "starts_at", "duration_minutes", "location", "participants", "status")
 

@@ -6,7 +6,7 @@ from customer_app.core.permissions import Actor
 from customer_app.models.customer_records import ADDRESS_KINDS, CustomerAddress
 from customer_app.services import addresses
 from customer_app.state.record_tab import RecordTabMixin
-from customer_app.state.rows import parse_ids
+from customer_app.ui.parsing import parse_ids
 
 FORM_FIELDS = ("kind", "country_code", "street", "city", "postal_code", "region", "is_default")
 

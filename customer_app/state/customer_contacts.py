@@ -9,7 +9,7 @@ from customer_app.models.customer import Customer, CustomerKind
 from customer_app.models.customer_records import CONTACT_LABELS, ContactPerson, CustomerContact
 from customer_app.services import contacts
 from customer_app.state.auth import act_as
-from customer_app.state.rows import parse_ids
+from customer_app.ui.parsing import parse_ids
 
 
 def contact_row(contact: CustomerContact) -> dict[str, str]:

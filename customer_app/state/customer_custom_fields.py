@@ -10,9 +10,8 @@ from customer_app.models.customer import Customer
 from customer_app.services import custom_fields
 from customer_app.services.customers import get_customer
 from customer_app.state.auth import act_as
-from customer_app.state.rows import parse_ids
-
-NAME_PREFIX = "cf-"  # custom field inputs are named cf-<field id>, in whichever form they sit
+from customer_app.ui.custom_field_input import NAME_PREFIX
+from customer_app.ui.parsing import parse_ids
 
 
 def typed_values(form: dict) -> dict[int, str]:

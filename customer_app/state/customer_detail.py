@@ -16,7 +16,7 @@ from customer_app.services.customer_queries import ListQuery, neighbours
 from customer_app.services.customers import get_customer
 from customer_app.services.pictures import picture_filename
 from customer_app.settings import settings
-from customer_app.state.admin_rows import AuditRow, audit_row, when
+from customer_app.state.admin_rows import AuditRow, audit_row
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_activities import CustomerActivitiesState
 from customer_app.state.customer_addresses import CustomerAddressesState
@@ -26,7 +26,9 @@ from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
 from customer_app.state.customer_other_info import CustomerOtherInfoState
 from customer_app.state.customer_tickets import CustomerTicketsState
-from customer_app.state.rows import initials, parse_ids
+from customer_app.state.rows import initials
+from customer_app.ui.formatting import when
+from customer_app.ui.parsing import parse_ids
 
 TABS = ("overview", "contact", "addresses", "notes", "activities", "tickets", "other", "custom", "notifications")
 HISTORY_SHOWN = 10

@@ -19,7 +19,7 @@ from customer_app.settings import settings
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_custom_fields import FieldInput, field_input, typed_values
 from customer_app.state.customer_list import CustomerListState
-from customer_app.state.rows import parse_ids
+from customer_app.ui.parsing import parse_ids
 
 FORM_FIELDS = (
     "email",

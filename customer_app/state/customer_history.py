@@ -7,7 +7,7 @@ from customer_app.errors import PermissionDenied
 from customer_app.services.audit_queries import customer_history
 from customer_app.state.admin_rows import AuditRow, audit_row
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.rows import parse_ids
+from customer_app.ui.parsing import parse_ids
 
 
 class CustomerHistoryState(rx.State):

@@ -11,7 +11,9 @@ from customer_app.services.customer_queries import TABS, ListQuery, count_tabs, 
 from customer_app.settings import settings
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.list_filters import ListFiltersMixin, group_id, write_address
-from customer_app.state.rows import customer_row, page_count, page_number, parse_ids, range_text
+from customer_app.state.rows import customer_row
+from customer_app.ui.paging import page_count, page_number, range_text
+from customer_app.ui.parsing import parse_ids
 
 
 def fetch_page(query: ListQuery) -> tuple[list[dict[str, str]], dict[str, int], bool]:

@@ -6,7 +6,7 @@ from customer_app.core.live import announce_customer
 from customer_app.core.permissions import Actor
 from customer_app.services import other_info
 from customer_app.state.auth import act_as
-from customer_app.state.rows import parse_ids
+from customer_app.ui.parsing import parse_ids
 
 
 class CustomerOtherInfoState(rx.State):

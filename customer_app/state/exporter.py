@@ -14,7 +14,7 @@ from customer_app.services.downloads import create_link
 from customer_app.services.export import COLUMNS, DEFAULT_COLUMNS, ExportScope
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_list import CustomerListState
-from customer_app.state.rows import parse_ids
+from customer_app.ui.parsing import parse_ids
 
 POLL_SECONDS = 0.3
 log = logging.getLogger(__name__)

@@ -9,10 +9,11 @@ from customer_app.core.live import hub
 from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.models.transfer import ImportJob
 from customer_app.services import import_undo, imports
-from customer_app.state.admin_rows import ALLOWED, DENIED, when
+from customer_app.state.admin_rows import ALLOWED, DENIED
 from customer_app.state.auth import actor_for, refusal
 from customer_app.state.importer import ImportState
-from customer_app.state.paging import PagedMixin
+from customer_app.ui.formatting import when
+from customer_app.ui.paged_state import PagedMixin
 
 CONFLICTS_SHOWN = 20
 STATUS_LABELS = {

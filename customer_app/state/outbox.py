@@ -8,10 +8,11 @@ from customer_app.core.db import session_scope
 from customer_app.core.models import OutboxMessage
 from customer_app.errors import PermissionDenied
 from customer_app.services.outbox_queries import list_outbox
-from customer_app.state.admin_rows import ALLOWED, DENIED, when
+from customer_app.state.admin_rows import ALLOWED, DENIED
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.paging import PagedMixin
-from customer_app.state.rows import page_count
+from customer_app.ui.formatting import when
+from customer_app.ui.paged_state import PagedMixin
+from customer_app.ui.paging import page_count
 
 STATUS_LABELS = {"outbox": "Not sent (no mail server)", "sent": "Sent", "failed": "Failed"}
 

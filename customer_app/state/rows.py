@@ -1,7 +1,5 @@
 """Turn customers into the small dicts a table row shows; ids and page numbers sent by the browser."""
 
-from math import ceil
-
 from customer_app.core.normalize import format_phone
 from customer_app.models.customer import Customer
 from customer_app.services.pictures import picture_filename
@@ -28,27 +26,3 @@ def customer_row(customer: Customer) -> dict[str, str]:
         "deleted": customer.deleted_at.strftime("%Y-%m-%d %H:%M") if customer.deleted_at else "",
         "kind": "Individual" if customer.kind == "individual" else "Institution",
     }
-
-
-def parse_ids(values: object) -> list[int]:
-    """Row ids sent by the browser, keeping only well-formed ones (clients can send anything)."""
-    items = values if isinstance(values, list | tuple) else [values]
-    return [int(v) for v in items if str(v).isdigit() and len(str(v)) < 19]
-
-
-def page_count(total: int, page_size: int) -> int:
-    """Number of pages (at least one)."""
-    return max(1, ceil(total / max(1, page_size)))
-
-
-def range_text(page: int, page_size: int, total: int, *, at_least: bool = False) -> str:
-    """Which rows are shown, e.g. "26–50 of 1,204" ("of 5,000+" when the total is only a lower bound)."""
-    if not total:
-        return "0 of 0"
-    first = (page - 1) * page_size + 1
-    return f"{first:,}–{min(page * page_size, total):,} of {total:,}{'+' if at_least else ''}"
-
-
-def page_number(value: object, pages: int) -> int:
-    """A page asked for by the browser, clamped to the pages that exist."""
-    return min(max(1, (parse_ids(value) or [1])[0]), pages)

@@ -13,7 +13,7 @@ from customer_app.services import staff_accounts
 from customer_app.settings import settings
 from customer_app.state.admin_rows import ALLOWED, DENIED
 from customer_app.state.auth import actor_for, refusal
-from customer_app.state.rows import parse_ids
+from customer_app.ui.parsing import parse_ids
 
 
 @dataclass

@@ -2,10 +2,10 @@
 
 import reflex as rx
 
-from customer_app.components.change_list import change_list
-from customer_app.components.pager import pager
 from customer_app.services.audit_queries import ACTION_LABELS
 from customer_app.state.audit_log import AuditLogState as S
+from customer_app.ui.change_list import change_list
+from customer_app.ui.pager import pager
 
 
 def _labelled(label: str, field_id: str, control: rx.Component) -> rx.Component:

@@ -2,13 +2,13 @@
 
 import reflex as rx
 
-from customer_app.components.confirm_dialog import confirm_dialog
-from customer_app.components.form_dialog import form_dialog
-from customer_app.components.form_field import form_field, select_field
-from customer_app.components.icon_action import icon_action
 from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_activities import CustomerActivitiesState as A
+from customer_app.ui.confirm_dialog import confirm_dialog
+from customer_app.ui.form_dialog import form_dialog
+from customer_app.ui.form_field import form_field, select_field
+from customer_app.ui.icon_action import icon_action
 
 _ICONS = (("meeting", "users"), ("call", "phone"), ("task", "square-check"))
 

@@ -2,14 +2,14 @@
 
 import reflex as rx
 
-from customer_app.components.confirm_dialog import confirm_dialog
-from customer_app.components.form_dialog import form_dialog
-from customer_app.components.form_field import form_field, select_field, textarea_field
-from customer_app.components.icon_action import icon_action
 from customer_app.models.customer_records import ADDRESS_KINDS
 from customer_app.services.addresses import COUNTRIES
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_addresses import CustomerAddressesState as D
+from customer_app.ui.confirm_dialog import confirm_dialog
+from customer_app.ui.form_dialog import form_dialog
+from customer_app.ui.form_field import form_field, select_field, textarea_field
+from customer_app.ui.icon_action import icon_action
 
 
 def _address(row: rx.Var) -> rx.Component:

@@ -3,9 +3,9 @@
 import reflex as rx
 
 from customer_app import routes
-from customer_app.components.custom_field_input import custom_field_input
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_custom_fields import CustomerCustomFieldsState as S
+from customer_app.ui.custom_field_input import custom_field_input
 
 
 def _field(f: rx.Var) -> rx.Component:

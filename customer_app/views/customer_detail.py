@@ -3,10 +3,6 @@
 import reflex as rx
 
 from customer_app import routes
-from customer_app.components.avatar import avatar
-from customer_app.components.change_list import change_list
-from customer_app.components.confirm_dialog import confirm_dialog
-from customer_app.components.icon_action import icon_action
 from customer_app.state.auth import AuthState
 from customer_app.state.customer_activities import CustomerActivitiesState as A
 from customer_app.state.customer_addresses import CustomerAddressesState as D
@@ -15,6 +11,10 @@ from customer_app.state.customer_detail import CustomerDetailState as S
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_other_info import CustomerOtherInfoState as O
 from customer_app.state.customer_tickets import CustomerTicketsState as T
+from customer_app.ui.avatar import avatar
+from customer_app.ui.change_list import change_list
+from customer_app.ui.confirm_dialog import confirm_dialog
+from customer_app.ui.icon_action import icon_action
 from customer_app.views.customer_activities import activities_tab
 from customer_app.views.customer_addresses import addresses_tab
 from customer_app.views.customer_contacts import contacts_tab

@@ -2,11 +2,11 @@
 
 import reflex as rx
 
-from customer_app.components.avatar import avatar
-from customer_app.components.custom_field_input import custom_field_input
-from customer_app.components.form_field import form_field, select_field, textarea_field
 from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES
 from customer_app.state.customer_form import CustomerFormState as F
+from customer_app.ui.avatar import avatar
+from customer_app.ui.custom_field_input import custom_field_input
+from customer_app.ui.form_field import form_field, select_field, textarea_field
 from customer_app.views.customer_history import history_panel
 
 UPLOAD_ID = "customer-picture"

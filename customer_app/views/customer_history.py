@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from customer_app.components.change_list import change_list
 from customer_app.state.customer_form import CustomerFormState as F
 from customer_app.state.customer_history import CustomerHistoryState as H
+from customer_app.ui.change_list import change_list
 
 
 def _event(row: rx.Var) -> rx.Component:

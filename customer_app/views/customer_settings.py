@@ -2,13 +2,13 @@
 
 import reflex as rx
 
-from customer_app.components.confirm_dialog import confirm_dialog
-from customer_app.components.form_dialog import form_dialog
-from customer_app.components.form_field import form_field, select_field, textarea_field
-from customer_app.components.icon_action import icon_action
 from customer_app.models.custom_field import APPLIES_TO, FIELD_TYPES
 from customer_app.state.custom_fields_admin import CustomFieldsAdminState as F
 from customer_app.state.groups_admin import GroupsAdminState as G
+from customer_app.ui.confirm_dialog import confirm_dialog
+from customer_app.ui.form_dialog import form_dialog
+from customer_app.ui.form_field import form_field, select_field, textarea_field
+from customer_app.ui.icon_action import icon_action
 
 
 def _field_row(row: rx.Var) -> rx.Component:

@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from customer_app.components.confirm_dialog import confirm_dialog
 from customer_app.state.customer_list import CustomerListState as S
+from customer_app.ui.confirm_dialog import confirm_dialog
 
 
 def row_delete_dialog() -> rx.Component:

@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from customer_app.components.backend_url import download_link
-from customer_app.components.icon_action import icon_action
 from customer_app.state.exporter import ExportState as S
+from customer_app.ui.backend_url import download_link
+from customer_app.ui.icon_action import icon_action
 
 
 def _column(column: rx.Var, index: rx.Var) -> rx.Component:

@@ -3,8 +3,8 @@
 import reflex as rx
 
 from customer_app import routes
-from customer_app.components.pager import pager
 from customer_app.state.import_history import ImportHistoryState as S
+from customer_app.ui.pager import pager
 from customer_app.views.undo_dialog import undo_dialog
 
 _TONES = (("done", "green"), ("failed", "red"), ("cancelled", "orange"), ("running", "blue"), ("cancelling", "blue"))

@@ -3,11 +3,11 @@
 import reflex as rx
 
 from customer_app import routes
-from customer_app.components.backend_url import download_link
 from customer_app.services.import_mapping import MATCH_KEYS
 from customer_app.services.imports import MODES
 from customer_app.state.import_history import ImportHistoryState
 from customer_app.state.importer import ImportState as S
+from customer_app.ui.backend_url import download_link
 from customer_app.views.undo_dialog import undo_dialog
 
 UPLOAD_ID = "import-file"

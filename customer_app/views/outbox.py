@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from customer_app.components.pager import pager
 from customer_app.state.outbox import OutboxState as S
+from customer_app.ui.pager import pager
 
 
 def _status(row: rx.Var) -> rx.Component:

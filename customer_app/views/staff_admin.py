@@ -2,10 +2,10 @@
 
 import reflex as rx
 
-from customer_app.components.confirm_dialog import confirm_dialog
-from customer_app.components.form_field import form_field
 from customer_app.core.permissions import ROLE_LABELS, Role
 from customer_app.state.staff_admin import StaffAdminState as S
+from customer_app.ui.confirm_dialog import confirm_dialog
+from customer_app.ui.form_field import form_field
 
 ROLE_OPTIONS = [(role.value, ROLE_LABELS[role]) for role in Role]
 

@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from customer_app.components.confirm_dialog import confirm_dialog
 from customer_app.state.import_history import ImportHistoryState as S
+from customer_app.ui.confirm_dialog import confirm_dialog
 
 
 def undo_dialog() -> rx.Component:

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.state.rows import page_count, page_number, range_text
+from customer_app.ui.paging import page_count, page_number, range_text
 
 
 class PagedMixin(rx.State, mixin=True):

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.state.customer_custom_fields import NAME_PREFIX
+NAME_PREFIX = "cf-"  # custom field inputs are named cf-<field id>, in whichever form they sit
 
 
 def _control(f: rx.Var, field_id: rx.Var, error: rx.Var) -> rx.Component:

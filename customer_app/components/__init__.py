@@ -1,1 +1,0 @@
-"""Generic, state-free UI pieces."""
