@@ -30,6 +30,7 @@ from _bench_db import ensure  # noqa: E402
 from _replay import compare  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from customer_app.audit.queries import customer_history  # noqa: E402
 from customer_app.core.db import make_engine  # noqa: E402
 from customer_app.core.permissions import Actor  # noqa: E402
 from customer_app.models.customer_records import NOTIFICATION_TOPICS  # noqa: E402
@@ -43,7 +44,6 @@ from customer_app.services import (  # noqa: E402
     other_info,
     tickets,
 )
-from customer_app.services.audit_queries import customer_history  # noqa: E402
 from customer_app.services.customer_queries import ListQuery, count_tabs, list_customers, neighbours  # noqa: E402
 from customer_app.services.customers import get_customer  # noqa: E402
 from customer_app.settings import settings  # noqa: E402

@@ -50,19 +50,19 @@ sys.path.insert(0, str(ROOT))
 from sqlmodel import Session  # noqa: E402
 
 from bench._reflex_client import ReflexSession, state_path, vars_of  # noqa: E402
+from customer_app.access import auth  # noqa: E402
+from customer_app.access.models import StaffUser  # noqa: E402
 from customer_app.core.db import make_engine  # noqa: E402
 from customer_app.core.migrations import migrate  # noqa: E402
 from customer_app.core.normalize import fold  # noqa: E402
 from customer_app.core.permissions import Role  # noqa: E402
-from customer_app.models.staff import StaffUser  # noqa: E402
-from customer_app.services import auth  # noqa: E402
 from customer_app.services.customer_queries import count_customers  # noqa: E402
 from customer_app.services.demo_data import insert_demo  # noqa: E402
 
 LIST = state_path("customer_app.state.customer_list", "CustomerListState")
 FORM = state_path("customer_app.state.customer_form", "CustomerFormState")
 PAGE = "/customers"
-AUTH_KEY = state_path("customer_app.state.auth", "AuthState") + ".auth_token_rx_state_"
+AUTH_KEY = state_path("customer_app.access.state.auth", "AuthState") + ".auth_token_rx_state_"
 SESSIONS_NEEDED = 300  # every simulated tab signs in with its own session
 SIGNED_IN: list[str] = []
 # Words of demo companies ("Nordic Holdings", ...); the benchmark's customers work for all of them at once.

@@ -3,10 +3,11 @@
 import reflex as rx
 
 from customer_app import routes
+from customer_app.access.state.sign_in import SignInState
+from customer_app.access.views.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.api import api
 from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, settings_page, staff_page
 from customer_app.pages.customers import customer_page, customers_page
-from customer_app.pages.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.state.audit_log import AuditLogState
 from customer_app.state.custom_fields_admin import CustomFieldsAdminState
 from customer_app.state.customer_detail import CustomerDetailState
@@ -15,7 +16,6 @@ from customer_app.state.groups_admin import GroupsAdminState
 from customer_app.state.import_history import ImportHistoryState
 from customer_app.state.importer import ImportState
 from customer_app.state.outbox import OutboxState
-from customer_app.state.sign_in import SignInState
 from customer_app.state.staff_admin import StaffAdminState
 
 app = rx.App(stylesheets=["/styles.css"], api_transformer=api)

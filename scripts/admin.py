@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from customer_app.access import staff_accounts  # noqa: E402
 from customer_app.core.db import session_scope  # noqa: E402
 from customer_app.errors import CustomerAppError, ValidationError  # noqa: E402
-from customer_app.services import staff_accounts  # noqa: E402
 
 
 def read_password() -> str:

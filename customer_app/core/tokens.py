@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
+from customer_app.access.models import StaffUser
 from customer_app.core.columns import utcnow
 from customer_app.core.models import OneTimeToken
 from customer_app.errors import CustomerAppError
-from customer_app.models.staff import StaffUser
 
 
 def new_token() -> str:

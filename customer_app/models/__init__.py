@@ -1,5 +1,6 @@
 """Database tables and their input schemas; no UI code here."""
 
+from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
 from customer_app.core.models import AuditEvent, OneTimeToken, OutboxMessage
 from customer_app.core.permissions import Role
 from customer_app.models.custom_field import CustomField, CustomFieldValue
@@ -18,7 +19,6 @@ from customer_app.models.customer_records import (
     Ticket,
     TicketStatusChange,
 )
-from customer_app.models.staff import SignInAttempt, StaffSession, StaffUser
 from customer_app.models.transfer import DownloadLink, ExportConfig, ImportChange, ImportJob, ImportMapping
 
 __all__ = [

@@ -2,8 +2,8 @@
 
 import reflex as rx
 
+from customer_app.access.state.auth import AuthState
 from customer_app.pages.shell import layout
-from customer_app.state.auth import AuthState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.views.customer_detail import customer_detail
 from customer_app.views.customer_dialog import customer_dialog

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from customer_app import routes
-from customer_app.state.auth import AuthState
+from customer_app.access.state.auth import AuthState
 
 
 def _admin_links() -> rx.Component:

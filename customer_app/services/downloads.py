@@ -5,13 +5,13 @@ from pathlib import Path
 
 from sqlmodel import Session, col, delete, select
 
+from customer_app.access.auth import actor_of
+from customer_app.access.models import StaffUser
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor
 from customer_app.core.tokens import new_token, token_hash
 from customer_app.errors import NotFoundError
-from customer_app.models.staff import StaffUser
 from customer_app.models.transfer import DownloadLink
-from customer_app.services.auth import actor_of
 from customer_app.settings import settings
 
 LINK_TTL = timedelta(minutes=15)

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
+from customer_app.access.models import StaffUser
 from customer_app.core import audit
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
 from customer_app.errors import NotFoundError, ValidationError
 from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerProfile, CustomerTag
-from customer_app.models.staff import StaffUser
 from customer_app.services.customers import get_customer
 
 MAX_TAGS = 30

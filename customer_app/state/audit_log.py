@@ -2,12 +2,12 @@
 
 import reflex as rx
 
+from customer_app.access.state.auth import actor_for, refusal
+from customer_app.audit.queries import list_events
+from customer_app.audit.rows import ALLOWED, DENIED, AuditRow, audit_row
 from customer_app.core.db import session_scope
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
-from customer_app.services.audit_queries import list_events
 from customer_app.settings import settings
-from customer_app.state.admin_rows import ALLOWED, DENIED, AuditRow, audit_row
-from customer_app.state.auth import actor_for, refusal
 from customer_app.ui.paged_state import PagedMixin
 from customer_app.ui.paging import page_count
 from customer_app.ui.parsing import day, parse_ids

@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
+from customer_app.access.state.auth import actor_for
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
 from customer_app.errors import PermissionDenied
 from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES, Activity
 from customer_app.services import activities
-from customer_app.state.auth import actor_for
 from customer_app.state.record_tab import RecordTabMixin
 from customer_app.ui.parsing import parse_ids
 

@@ -4,12 +4,12 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer
 from customer_app.core.permissions import Actor
 from customer_app.models.customer import Customer
 from customer_app.services import custom_fields
 from customer_app.services.customers import get_customer
-from customer_app.state.auth import act_as
 from customer_app.ui.custom_field_input import NAME_PREFIX
 from customer_app.ui.parsing import parse_ids
 

@@ -5,19 +5,19 @@ from dataclasses import dataclass
 import reflex as rx
 
 from customer_app import routes
+from customer_app.access.state.auth import actor_for, refusal
+from customer_app.audit.queries import customer_history
+from customer_app.audit.rows import AuditRow, audit_row
 from customer_app.core.db import session_scope
 from customer_app.core.live import announce_customer, customer_page_key, hub
 from customer_app.core.normalize import format_phone
 from customer_app.errors import CustomerAppError, NotFoundError, PermissionDenied
 from customer_app.models.customer_records import NOTIFICATION_TOPICS, CustomerNote
 from customer_app.services import customer_copy, customers, notes, notifications
-from customer_app.services.audit_queries import customer_history
 from customer_app.services.customer_queries import ListQuery, neighbours
 from customer_app.services.customers import get_customer
 from customer_app.services.pictures import picture_filename
 from customer_app.settings import settings
-from customer_app.state.admin_rows import AuditRow, audit_row
-from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_activities import CustomerActivitiesState
 from customer_app.state.customer_addresses import CustomerAddressesState
 from customer_app.state.customer_contacts import CustomerContactsState

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
 from customer_app.core.normalize import format_phone
 from customer_app.errors import (
@@ -16,7 +17,6 @@ from customer_app.models.customer import Customer, CustomerInput
 from customer_app.services import custom_fields, customers, pictures
 from customer_app.services.customer_validation import validate_customer
 from customer_app.settings import settings
-from customer_app.state.auth import actor_for, refusal
 from customer_app.state.customer_custom_fields import FieldInput, field_input, typed_values
 from customer_app.state.customer_list import CustomerListState
 from customer_app.ui.parsing import parse_ids

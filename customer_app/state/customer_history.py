@@ -2,11 +2,11 @@
 
 import reflex as rx
 
+from customer_app.access.state.auth import actor_for, refusal
+from customer_app.audit.queries import customer_history
+from customer_app.audit.rows import AuditRow, audit_row
 from customer_app.core.db import session_scope
 from customer_app.errors import PermissionDenied
-from customer_app.services.audit_queries import customer_history
-from customer_app.state.admin_rows import AuditRow, audit_row
-from customer_app.state.auth import actor_for, refusal
 from customer_app.ui.parsing import parse_ids
 
 

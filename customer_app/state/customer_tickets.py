@@ -4,12 +4,12 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
 from customer_app.errors import PermissionDenied
 from customer_app.models.customer_records import TICKET_PRIORITIES, TICKET_STATUSES, Ticket, TicketStatusChange
 from customer_app.services import tickets
-from customer_app.state.auth import actor_for, refusal
 from customer_app.state.record_tab import RecordTabMixin
 from customer_app.ui.formatting import when
 

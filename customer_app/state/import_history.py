@@ -4,13 +4,13 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from customer_app.access.state.auth import actor_for, refusal
+from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.models.transfer import ImportJob
 from customer_app.services import import_undo, imports
-from customer_app.state.admin_rows import ALLOWED, DENIED
-from customer_app.state.auth import actor_for, refusal
 from customer_app.state.importer import ImportState
 from customer_app.ui.formatting import when
 from customer_app.ui.paged_state import PagedMixin

@@ -6,6 +6,8 @@ import time
 
 import reflex as rx
 
+from customer_app.access.state.auth import actor_for, refusal
+from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core import db, spreadsheet
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
@@ -18,8 +20,6 @@ from customer_app.services.downloads import create_link
 from customer_app.services.import_mapping import LABELS, MATCH_KEYS, SKIP, suggested_mapping, targets
 from customer_app.services.import_rows import STATUSES, Plan
 from customer_app.settings import settings
-from customer_app.state.admin_rows import ALLOWED, DENIED
-from customer_app.state.auth import actor_for, refusal
 
 POLL_SECONDS = 0.4
 SAMPLE_VALUES = 3

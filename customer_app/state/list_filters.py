@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
 from customer_app.errors import PermissionDenied
 from customer_app.services import other_info
 from customer_app.services.customer_filters import clean_tag
-from customer_app.state.auth import actor_for, refusal
 
 
 def filters_in_address(parameters: Mapping[str, str]) -> tuple[str, str] | None:

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from customer_app.access.state.auth import actor_for, refusal
+from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.models import OutboxMessage
 from customer_app.errors import PermissionDenied
 from customer_app.services.outbox_queries import list_outbox
-from customer_app.state.admin_rows import ALLOWED, DENIED
-from customer_app.state.auth import actor_for, refusal
 from customer_app.ui.formatting import when
 from customer_app.ui.paged_state import PagedMixin
 from customer_app.ui.paging import page_count

@@ -3,8 +3,8 @@ confirmation, and writing as the signed-in editor."""
 
 import reflex as rx
 
+from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer
-from customer_app.state.auth import act_as
 
 
 class RecordTabMixin(rx.State, mixin=True):

@@ -5,8 +5,8 @@ from collections.abc import Callable
 import reflex as rx
 from sqlmodel import Session
 
+from customer_app.access.state.auth import act_as
 from customer_app.core.permissions import Actor
-from customer_app.state.auth import act_as
 
 
 async def apply_change(state: rx.State, work: Callable[[Actor, Session], object]) -> tuple[bool, object]:

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from customer_app.access import staff_accounts
+from customer_app.access.models import StaffUser
+from customer_app.access.state.auth import actor_for, refusal
+from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import ROLE_LABELS, Actor
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
-from customer_app.models.staff import StaffUser
-from customer_app.services import staff_accounts
 from customer_app.settings import settings
-from customer_app.state.admin_rows import ALLOWED, DENIED
-from customer_app.state.auth import actor_for, refusal
 from customer_app.ui.parsing import parse_ids
 
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.services.audit_queries import ACTION_LABELS
+from customer_app.audit.queries import ACTION_LABELS
 from customer_app.state.audit_log import AuditLogState as S
 from customer_app.ui.change_list import change_list
 from customer_app.ui.pager import pager

@@ -2,8 +2,8 @@
 
 import reflex as rx
 
+from customer_app.access.state.auth import AuthState
 from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES
-from customer_app.state.auth import AuthState
 from customer_app.state.customer_activities import CustomerActivitiesState as A
 from customer_app.ui.confirm_dialog import confirm_dialog
 from customer_app.ui.form_dialog import form_dialog

@@ -2,9 +2,9 @@
 
 import reflex as rx
 
+from customer_app.access.state.auth import AuthState
 from customer_app.models.customer_records import ADDRESS_KINDS
 from customer_app.services.addresses import COUNTRIES
-from customer_app.state.auth import AuthState
 from customer_app.state.customer_addresses import CustomerAddressesState as D
 from customer_app.ui.confirm_dialog import confirm_dialog
 from customer_app.ui.form_dialog import form_dialog

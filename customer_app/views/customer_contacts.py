@@ -2,8 +2,8 @@
 
 import reflex as rx
 
+from customer_app.access.state.auth import AuthState
 from customer_app.models.customer_records import CONTACT_CHANNELS, CONTACT_LABELS
-from customer_app.state.auth import AuthState
 from customer_app.state.customer_contacts import CustomerContactsState as C
 from customer_app.ui.form_field import form_field, select_field
 from customer_app.ui.icon_action import icon_action

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from customer_app import routes
-from customer_app.state.auth import AuthState
+from customer_app.access.state.auth import AuthState
 from customer_app.state.customer_activities import CustomerActivitiesState as A
 from customer_app.state.customer_addresses import CustomerAddressesState as D
 from customer_app.state.customer_contacts import CustomerContactsState as C

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.state.auth import AuthState
+from customer_app.access.state.auth import AuthState
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState as S
 from customer_app.ui.avatar import avatar

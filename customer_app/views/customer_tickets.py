@@ -2,8 +2,8 @@
 
 import reflex as rx
 
+from customer_app.access.state.auth import AuthState
 from customer_app.models.customer_records import TICKET_PRIORITIES, TICKET_STATUSES
-from customer_app.state.auth import AuthState
 from customer_app.state.customer_tickets import CustomerTicketsState as T
 from customer_app.ui.form_dialog import form_dialog
 from customer_app.ui.form_field import form_field, select_field, textarea_field

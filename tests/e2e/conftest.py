@@ -27,12 +27,12 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 from reflex.testing import AppHarness  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
+from customer_app.access import auth  # noqa: E402
+from customer_app.access.models import StaffUser  # noqa: E402
 from customer_app.core.db import make_engine, session_scope  # noqa: E402
 from customer_app.core.migrations import migrate  # noqa: E402
 from customer_app.core.normalize import email_key  # noqa: E402
 from customer_app.core.passwords import hash_password  # noqa: E402
-from customer_app.models.staff import StaffUser  # noqa: E402
-from customer_app.services import auth  # noqa: E402
 
 expect.set_options(timeout=10_000)
 CHROMIUM_ARGS = [

@@ -30,6 +30,9 @@ from reflex.state import State  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from customer_app.access import auth  # noqa: E402
+from customer_app.access.models import StaffUser  # noqa: E402
+from customer_app.access.state.auth import AuthState  # noqa: E402
 from customer_app.core import (  # noqa: E402
     db,
     passwords,
@@ -40,11 +43,8 @@ from customer_app.core.permissions import (  # noqa: E402
     Role,
 )
 from customer_app.models.customer import Customer  # noqa: E402
-from customer_app.models.staff import StaffUser  # noqa: E402
-from customer_app.services import auth  # noqa: E402
 from customer_app.services.customer_validation import validate_customer  # noqa: E402
 from customer_app.services.customers import create_customer  # noqa: E402
-from customer_app.state.auth import AuthState  # noqa: E402
 from tests.unit.accounts import ADDRESS, PASSWORD  # noqa: E402
 from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402
 

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from customer_app.audit import queries as audit_queries
 from customer_app.core.columns import utcnow
 from customer_app.core.models import AuditEvent
 from customer_app.errors import ValidationError
 from customer_app.models.customer import Customer
-from customer_app.services import audit_queries, customers
+from customer_app.services import customers
 from customer_app.services.customer_validation import validate_customer
 from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.customer_list import CustomerListState
@@ -178,6 +179,6 @@ def test_changes_made_in_the_browser_are_recorded_as_the_signed_in_person(new_ta
 
 
 def test_every_action_the_services_record_has_a_readable_label():
-    services = Path(audit_queries.__file__).parent
-    recorded = {m for f in services.glob("*.py") for m in re.findall(r'action="(\w+)"', f.read_text())}
+    package = Path(audit_queries.__file__).parents[1]
+    recorded = {m for f in package.rglob("*.py") for m in re.findall(r'action="(\w+)"', f.read_text())}
     assert recorded and recorded - set(audit_queries.ACTION_LABELS) == set()

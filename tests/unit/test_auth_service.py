@@ -1,7 +1,7 @@
 """Signing in and out: credentials, throttling and lockout, sessions and their expiry, the sign-in page.
 
 Time is controlled by editing timestamps in the database or by moving the service's clock
-(`customer_app.services.auth.utcnow`), never by sleeping.
+(`customer_app.access.auth.utcnow`), never by sleeping.
 """
 
 from datetime import timedelta
@@ -13,16 +13,16 @@ from reflex.istate.data import ReflexURL, RouterData, SessionData
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from customer_app.access import auth, staff_accounts
+from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
+from customer_app.access.state.auth import AuthState
+from customer_app.access.state.sign_in import SignInState
 from customer_app.core.columns import utcnow
 from customer_app.core.models import AuditEvent
 from customer_app.core.passwords import verify_password
 from customer_app.core.tokens import token_hash
 from customer_app.errors import SignInError
-from customer_app.models.staff import SignInAttempt, StaffSession, StaffUser
-from customer_app.services import auth, staff_accounts
 from customer_app.settings import settings
-from customer_app.state.auth import AuthState
-from customer_app.state.sign_in import SignInState
 from tests.unit.accounts import ADDRESS, PASSWORD
 from tests.unit.reflex_helpers import redirect_target, run
 

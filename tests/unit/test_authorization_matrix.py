@@ -19,12 +19,13 @@ from PIL import Image
 from reflex.state import State
 from sqlmodel import Session, select
 
+from customer_app.access import auth, staff_accounts
+from customer_app.access.models import StaffUser
 from customer_app.core.models import AuditEvent, OutboxMessage
 from customer_app.core.permissions import Actor
 from customer_app.errors import PermissionDenied
 from customer_app.models.customer import Customer
-from customer_app.models.staff import StaffUser
-from customer_app.services import auth, customers, staff_accounts
+from customer_app.services import customers
 from customer_app.services.customer_validation import validate_customer
 from customer_app.settings import settings
 from customer_app.state.customer_form import CustomerFormState

@@ -11,11 +11,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
+from customer_app.access import staff_accounts
 from customer_app.core import mail
 from customer_app.core.mail import send_mail
 from customer_app.core.models import OutboxMessage
 from customer_app.core.passwords import verify_password
-from customer_app.services import staff_accounts
 from customer_app.settings import settings
 
 

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from customer_app.access import auth, staff_accounts
+from customer_app.access.models import StaffSession, StaffUser
 from customer_app.core.columns import utcnow
 from customer_app.core.models import AuditEvent, OutboxMessage
 from customer_app.core.passwords import verify_password
 from customer_app.core.permissions import Role
 from customer_app.errors import CustomerAppError, NotFoundError, ValidationError
-from customer_app.models.staff import StaffSession, StaffUser
-from customer_app.services import auth, staff_accounts
 from customer_app.settings import settings
 from tests.unit.accounts import PASSWORD
 

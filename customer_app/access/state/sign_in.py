@@ -4,11 +4,11 @@ import re
 
 import reflex as rx
 
+from customer_app.access import auth, staff_accounts
+from customer_app.access.state.auth import AuthState
 from customer_app.core.db import session_scope
 from customer_app.core.tokens import peek_one_time
 from customer_app.errors import CustomerAppError, SignInError, ValidationError
-from customer_app.services import auth, staff_accounts
-from customer_app.state.auth import AuthState
 
 HOME = "/customers"
 

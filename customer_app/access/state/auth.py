@@ -6,10 +6,10 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app import routes
+from customer_app.access import auth
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import ROLE_LABELS, Actor, Role, require
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
-from customer_app.services import auth
 
 LOGIN = routes.LOGIN
 

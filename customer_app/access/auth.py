@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.normalize import email_key
@@ -12,7 +13,6 @@ from customer_app.core.passwords import hash_password, needs_rehash, verify_pass
 from customer_app.core.permissions import Actor, Role
 from customer_app.core.tokens import new_token, token_hash
 from customer_app.errors import SignInError
-from customer_app.models.staff import SignInAttempt, StaffSession, StaffUser
 from customer_app.settings import settings
 
 WINDOW = timedelta(minutes=15)

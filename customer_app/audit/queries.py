@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
+from customer_app.access.models import StaffUser
 from customer_app.core.models import AuditEvent
 from customer_app.core.permissions import ROLE_LABELS, Actor, require
 from customer_app.errors import ValidationError
-from customer_app.models.staff import StaffUser
 
 ACTION_LABELS = {
     "create": "Created",

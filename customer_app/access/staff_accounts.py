@@ -5,6 +5,8 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from customer_app.access.auth import end_all_sessions
+from customer_app.access.models import StaffUser
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.mail import send_mail
@@ -14,8 +16,6 @@ from customer_app.core.passwords import check_new_password, hash_password
 from customer_app.core.permissions import Actor, Role, require
 from customer_app.core.tokens import consume_one_time, issue_one_time
 from customer_app.errors import CustomerAppError, NotFoundError, ValidationError
-from customer_app.models.staff import StaffUser
-from customer_app.services.auth import end_all_sessions
 from customer_app.settings import settings
 
 INVITE_TTL = timedelta(days=7)

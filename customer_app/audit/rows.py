@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from customer_app.services.audit_queries import Change, EventRow
+from customer_app.audit.queries import Change, EventRow
 from customer_app.ui.formatting import when
 
 DENIED = "denied"

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.state.sign_in import SignInState as S
+from customer_app.access.state.sign_in import SignInState as S
 from customer_app.ui.form_field import form_field
 
 
