@@ -11,8 +11,8 @@ from sqlalchemy import event
 
 from customer_app.core.db import make_engine
 from customer_app.core.migrations import migrate
-from customer_app.models.customer import Customer
-from customer_app.services.demo_data import insert_demo
+from customer_app.customers.demo_data import insert_demo
+from customer_app.customers.models import Customer
 from customer_app.settings import PROJECT_ROOT
 
 BENCH_DB = PROJECT_ROOT / "data" / "bench_1m.db"

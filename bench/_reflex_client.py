@@ -33,7 +33,7 @@ Listener = Callable[[Delta, list, float], None]
 
 
 def state_path(module: str, class_name: str) -> str:
-    """The frontend name of an app state, e.g. `customer_app.state.customer_list`, `CustomerListState`."""
+    """The frontend name of an app state, e.g. `customer_app.customers.state.customer_list`, `CustomerListState`."""
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in class_name).lstrip("_")
     return f"{ROOT_STATE}.{module.replace('.', '___')}____{snake}"
 

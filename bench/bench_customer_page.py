@@ -33,19 +33,14 @@ from sqlmodel import Session  # noqa: E402
 from customer_app.audit.queries import customer_history  # noqa: E402
 from customer_app.core.db import make_engine  # noqa: E402
 from customer_app.core.permissions import Actor  # noqa: E402
-from customer_app.models.customer_records import NOTIFICATION_TOPICS  # noqa: E402
-from customer_app.services import (  # noqa: E402
-    activities,
-    addresses,
-    contacts,
-    custom_fields,
-    notes,
-    notifications,
-    other_info,
-    tickets,
+from customer_app.customers import (
+    custom_fields,  # noqa: E402
+    other_info,  # noqa: E402
 )
-from customer_app.services.customer_queries import ListQuery, count_tabs, list_customers, neighbours  # noqa: E402
-from customer_app.services.customers import get_customer  # noqa: E402
+from customer_app.customers.customers import get_customer  # noqa: E402
+from customer_app.customers.queries import ListQuery, count_tabs, list_customers, neighbours  # noqa: E402
+from customer_app.models.customer_records import NOTIFICATION_TOPICS  # noqa: E402
+from customer_app.services import activities, addresses, contacts, notes, notifications, tickets  # noqa: E402
 from customer_app.settings import settings  # noqa: E402
 
 COUNT = 1_000_000

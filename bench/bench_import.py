@@ -33,10 +33,11 @@ from customer_app.core.permissions import (  # noqa: E402
     Actor,
     Role,
 )
-from customer_app.models.customer import Customer  # noqa: E402
-from customer_app.services import export, imports, search_index  # noqa: E402
-from customer_app.services.customer_validation import validate_customer  # noqa: E402
-from customer_app.services.demo_data import insert_demo  # noqa: E402
+from customer_app.customers import search_index  # noqa: E402
+from customer_app.customers.demo_data import insert_demo  # noqa: E402
+from customer_app.customers.models import Customer  # noqa: E402
+from customer_app.customers.validation import validate_customer  # noqa: E402
+from customer_app.services import export, imports  # noqa: E402
 from customer_app.services.import_rows import Plan, _prepare  # noqa: E402
 
 ROWS = 100_000

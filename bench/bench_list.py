@@ -40,7 +40,7 @@ TABS = ("individual", "institution", "trash")
 
 def _load_queries():
     """The query module under test: the project's, or the file named by BENCH_QUERIES."""
-    name = "customer_app.services.customer_queries"
+    name = "customer_app.customers.queries"
     path = os.environ.get("BENCH_QUERIES")
     if path:
         spec = importlib.util.spec_from_file_location(name, path)

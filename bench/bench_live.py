@@ -56,11 +56,11 @@ from customer_app.core.db import make_engine  # noqa: E402
 from customer_app.core.migrations import migrate  # noqa: E402
 from customer_app.core.normalize import fold  # noqa: E402
 from customer_app.core.permissions import Role  # noqa: E402
-from customer_app.services.customer_queries import count_customers  # noqa: E402
-from customer_app.services.demo_data import insert_demo  # noqa: E402
+from customer_app.customers.demo_data import insert_demo  # noqa: E402
+from customer_app.customers.queries import count_customers  # noqa: E402
 
-LIST = state_path("customer_app.state.customer_list", "CustomerListState")
-FORM = state_path("customer_app.state.customer_form", "CustomerFormState")
+LIST = state_path("customer_app.customers.state.customer_list", "CustomerListState")
+FORM = state_path("customer_app.customers.state.customer_form", "CustomerFormState")
 PAGE = "/customers"
 AUTH_KEY = state_path("customer_app.access.state.auth", "AuthState") + ".auth_token_rx_state_"
 SESSIONS_NEEDED = 300  # every simulated tab signs in with its own session

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image  # noqa: E402
 
-from customer_app.services.pictures import delete_picture, store_picture  # noqa: E402
+from customer_app.customers.pictures import delete_picture, store_picture  # noqa: E402
 
 WIDTH, HEIGHT = 4000, 3000
 RUNS = 5

@@ -6,12 +6,12 @@ from customer_app import routes
 from customer_app.access.state.sign_in import SignInState
 from customer_app.access.views.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.api import api
+from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, settings_page, staff_page
 from customer_app.pages.customers import customer_page, customers_page
 from customer_app.state.audit_log import AuditLogState
 from customer_app.state.custom_fields_admin import CustomFieldsAdminState
 from customer_app.state.customer_detail import CustomerDetailState
-from customer_app.state.customer_list import CustomerListState
 from customer_app.state.groups_admin import GroupsAdminState
 from customer_app.state.import_history import ImportHistoryState
 from customer_app.state.importer import ImportState

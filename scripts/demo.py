@@ -10,8 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image, ImageDraw  # noqa: E402
 
 from customer_app.core.db import engine  # noqa: E402
-from customer_app.services import pictures  # noqa: E402
-from customer_app.services.demo_data import insert_demo  # noqa: E402
+from customer_app.customers import pictures  # noqa: E402
+from customer_app.customers.demo_data import insert_demo  # noqa: E402
 from customer_app.settings import settings  # noqa: E402
 
 PICTURES = 12

@@ -3,19 +3,24 @@
 from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
 from customer_app.core.models import AuditEvent, OneTimeToken, OutboxMessage
 from customer_app.core.permissions import Role
-from customer_app.models.custom_field import CustomField, CustomFieldValue
-from customer_app.models.customer import Customer, CustomerInput, CustomerKind
+from customer_app.customers.models import (
+    Customer,
+    CustomerGroup,
+    CustomerGroupMember,
+    CustomerInput,
+    CustomerKind,
+    CustomerProfile,
+    CustomerTag,
+    CustomField,
+    CustomFieldValue,
+)
 from customer_app.models.customer_records import (
     Activity,
     ContactPerson,
     CustomerAddress,
     CustomerContact,
-    CustomerGroup,
-    CustomerGroupMember,
     CustomerNote,
     CustomerNotification,
-    CustomerProfile,
-    CustomerTag,
     Ticket,
     TicketStatusChange,
 )

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from customer_app.core.columns import UTCDateTime, utcnow
+from customer_app.customers.ownership import owns, same_row
 
 NOTE_MAX_CHARS = 5000
 
@@ -157,50 +158,11 @@ class CustomerAddress(SQLModel, table=True):
     is_default: bool = Field(default=False)
 
 
-class CustomerProfile(SQLModel, table=True):
-    """Other info about a customer: business number and sales rep (kept apart from the much-read customer row)."""
-
-    __tablename__ = "customer_profile"
-
-    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
-    business_number: str = Field(default="", max_length=64)
-    sales_rep_id: int | None = Field(default=None, foreign_key="staff_user.id")
-
-
-def _tag_key(context) -> str:
-    return context.get_current_parameters()["tag"].casefold()
-
-
-class CustomerTag(SQLModel, table=True):
-    """A free-text tag on a customer, kept as typed; `tag_key` (filled in on insert) is how filters match it."""
-
-    __tablename__ = "customer_tag"
-    __table_args__ = (
-        Index("ix_customer_tag_tag", "tag", "customer_id"),
-        Index("ix_customer_tag_key", "tag_key", "customer_id"),
-    )
-
-    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
-    tag: str = Field(max_length=50, primary_key=True)
-    tag_key: str = Field(default=None, sa_column=Column(String(150), nullable=False, default=_tag_key))
-
-
-class CustomerGroup(SQLModel, table=True):
-    """A group admins define (e.g. Wholesale, VIP); customers belong to any number of them."""
-
-    __tablename__ = "customer_group"
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=80, unique=True)
-
-
-class CustomerGroupMember(SQLModel, table=True):
-    """A customer's membership of a group."""
-
-    __tablename__ = "customer_group_member"
-    __table_args__ = (Index("ix_customer_group_member_group", "group_id", "customer_id"),)
-
-    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
-    group_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("customer_group.id", ondelete="CASCADE"), primary_key=True)
-    )
+# What happened with a customer stays with the original when it is duplicated; e-mail switches are copied.
+owns(CustomerNote)
+owns(Ticket)
+owns(Activity)
+owns(CustomerNotification, on_duplicate=same_row, on_merge="drop")
+owns(CustomerContact)
+owns(ContactPerson)
+owns(CustomerAddress)

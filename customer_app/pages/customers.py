@@ -3,15 +3,15 @@
 import reflex as rx
 
 from customer_app.access.state.auth import AuthState
+from customer_app.customers.state.customer_form import CustomerFormState
+from customer_app.customers.views.customer_dialog import customer_dialog
+from customer_app.customers.views.customer_table import customer_table
+from customer_app.customers.views.delete_dialogs import bulk_delete_dialog, purge_selected_dialog, row_delete_dialog
+from customer_app.customers.views.pagination import pagination
+from customer_app.pages.customers_toolbar import customer_toolbar
 from customer_app.pages.shell import layout
-from customer_app.state.customer_form import CustomerFormState
 from customer_app.views.customer_detail import customer_detail
-from customer_app.views.customer_dialog import customer_dialog
-from customer_app.views.customer_table import customer_table
-from customer_app.views.customer_toolbar import customer_toolbar
-from customer_app.views.delete_dialogs import bulk_delete_dialog, purge_selected_dialog, row_delete_dialog
 from customer_app.views.export_dialog import export_dialog
-from customer_app.views.pagination import pagination
 
 
 def quick_insert() -> rx.Component:

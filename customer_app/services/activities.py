@@ -8,9 +8,9 @@ from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
+from customer_app.customers.customers import get_customer
 from customer_app.errors import NotFoundError, ValidationError
 from customer_app.models.customer_records import ACTIVITY_KINDS, ACTIVITY_STATUSES, Activity
-from customer_app.services.customers import get_customer
 
 ACTIVITIES_SHOWN = 200
 MAX_MINUTES = 7 * 24 * 60

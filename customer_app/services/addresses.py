@@ -8,9 +8,9 @@ from sqlmodel import Session, col, select
 from customer_app.core import audit
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
+from customer_app.customers.customers import get_customer
 from customer_app.errors import NotFoundError, ValidationError
 from customer_app.models.customer_records import ADDRESS_KINDS, CustomerAddress
-from customer_app.services.customers import get_customer
 
 COUNTRIES = dict(sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]))
 # Google's address data names the fields differently; these are ours.

@@ -7,10 +7,10 @@ from sqlmodel import Session, col, select
 
 from customer_app.core import audit, normalize
 from customer_app.core.permissions import Actor, require
+from customer_app.customers.customers import get_customer
+from customer_app.customers.models import Customer, CustomerKind
 from customer_app.errors import NotFoundError, ValidationError
-from customer_app.models.customer import Customer, CustomerKind
 from customer_app.models.customer_records import CONTACT_CHANNELS, CONTACT_LABELS, ContactPerson, CustomerContact
-from customer_app.services.customers import get_customer
 from customer_app.settings import settings
 
 

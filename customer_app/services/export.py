@@ -14,11 +14,10 @@ from sqlalchemy import DateTime, case, func, type_coerce
 from sqlmodel import Session, col, select
 
 from customer_app.core.permissions import Actor, require
+from customer_app.customers import custom_fields
+from customer_app.customers.models import APPLIES_TO, Customer, CustomField, CustomFieldValue
+from customer_app.customers.queries import tab_filter
 from customer_app.errors import ValidationError
-from customer_app.models.custom_field import APPLIES_TO, CustomField, CustomFieldValue
-from customer_app.models.customer import Customer
-from customer_app.services import custom_fields
-from customer_app.services.customer_queries import tab_filter
 from customer_app.settings import settings
 
 CHUNK = 2000  # rows read per query: a million-row export never holds more than this in memory

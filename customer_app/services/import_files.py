@@ -14,9 +14,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from customer_app.models.custom_field import APPLIES_TO, CustomField
-from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES
-from customer_app.services.customer_validation import MAX_AGE_YEARS
+from customer_app.customers.models import APPLIES_TO, GENDERS, OWNERSHIP_TYPES, CustomField
+from customer_app.customers.validation import MAX_AGE_YEARS
 from customer_app.services.export import COLUMNS, _text_cell, custom_headers, is_risky
 
 IMPORT_FIELDS: tuple[str, ...] = (

@@ -11,12 +11,11 @@ from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from customer_app.core import normalize
+from customer_app.customers import custom_fields
+from customer_app.customers.customers import EMAIL_TAKEN
+from customer_app.customers.models import APPLIES_TO, Customer, CustomerInput, CustomerKind, CustomField
+from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
-from customer_app.models.custom_field import APPLIES_TO, CustomField
-from customer_app.models.customer import Customer, CustomerInput, CustomerKind
-from customer_app.services import custom_fields
-from customer_app.services.customer_validation import validate_customer
-from customer_app.services.customers import EMAIL_TAKEN
 from customer_app.services.export import CUSTOM_PREFIX, is_risky
 from customer_app.services.import_mapping import LABELS, MATCH_KEYS, SKIP, header_key
 

@@ -10,11 +10,11 @@ from sqlmodel import Session, col, select
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
+from customer_app.customers import custom_fields
+from customer_app.customers.customers import derived_fields
+from customer_app.customers.models import Customer, CustomerInput
 from customer_app.errors import ValidationError
-from customer_app.models.customer import Customer, CustomerInput
 from customer_app.models.transfer import ImportChange
-from customer_app.services import custom_fields
-from customer_app.services.customers import derived_fields
 from customer_app.services.export import CUSTOM_PREFIX
 from customer_app.services.imports import CHUNK, get_job
 

@@ -14,11 +14,12 @@ from sqlmodel import Session, col, func, select
 from customer_app.core import audit, spreadsheet
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
+from customer_app.customers import custom_fields, search_index
+from customer_app.customers.customers import derived_fields
+from customer_app.customers.models import Customer
 from customer_app.errors import ImportFileError, NotFoundError, ValidationError
-from customer_app.models.customer import Customer
 from customer_app.models.transfer import ImportChange, ImportJob
-from customer_app.services import custom_fields, import_files, search_index
-from customer_app.services.customers import derived_fields
+from customer_app.services import import_files
 from customer_app.services.import_mapping import check_mapping, remember_mapping, targets
 from customer_app.services.import_rows import (
     DUPLICATE,

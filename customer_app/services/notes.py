@@ -4,9 +4,9 @@ from sqlmodel import Session, col, select
 
 from customer_app.core import audit
 from customer_app.core.permissions import Actor, require
+from customer_app.customers.customers import get_customer
 from customer_app.errors import NotFoundError, ValidationError
 from customer_app.models.customer_records import NOTE_MAX_CHARS, CustomerNote
-from customer_app.services.customers import get_customer
 
 NOTES_SHOWN = 200
 

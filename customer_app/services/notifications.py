@@ -6,10 +6,10 @@ from customer_app.core import audit, mail
 from customer_app.core.columns import utcnow
 from customer_app.core.models import OutboxMessage
 from customer_app.core.permissions import Actor, require
+from customer_app.customers.customers import get_customer
+from customer_app.customers.models import Customer
 from customer_app.errors import ValidationError
-from customer_app.models.customer import Customer
 from customer_app.models.customer_records import NOTIFICATION_DEFAULTS, NOTIFICATION_TOPICS, CustomerNotification
-from customer_app.services.customers import get_customer
 
 
 def preferences(customer_id: int, *, session: Session) -> dict[str, bool]:

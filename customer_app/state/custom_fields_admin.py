@@ -7,9 +7,9 @@ import reflex as rx
 from customer_app.access.state.auth import actor_for, refusal
 from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
+from customer_app.customers import custom_fields
+from customer_app.customers.models import APPLIES_TO, FIELD_TYPES, CustomField
 from customer_app.errors import PermissionDenied
-from customer_app.models.custom_field import APPLIES_TO, FIELD_TYPES, CustomField
-from customer_app.services import custom_fields
 from customer_app.state.settings_change import apply_change
 from customer_app.ui.parsing import parse_ids
 

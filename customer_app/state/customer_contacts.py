@@ -6,7 +6,7 @@ from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer
 from customer_app.core.normalize import format_phone
 from customer_app.core.permissions import Actor
-from customer_app.models.customer import Customer, CustomerKind
+from customer_app.customers.models import Customer, CustomerKind
 from customer_app.models.customer_records import CONTACT_LABELS, ContactPerson, CustomerContact
 from customer_app.services import contacts
 from customer_app.ui.parsing import parse_ids

@@ -11,22 +11,24 @@ from customer_app.audit.rows import AuditRow, audit_row
 from customer_app.core.db import session_scope
 from customer_app.core.live import announce_customer, customer_page_key, hub
 from customer_app.core.normalize import format_phone
+from customer_app.customers import customers
+from customer_app.customers import duplicate as customer_copy
+from customer_app.customers.customers import get_customer
+from customer_app.customers.pictures import picture_filename
+from customer_app.customers.queries import ListQuery, neighbours
+from customer_app.customers.rows import initials
+from customer_app.customers.state.custom_fields import CustomerCustomFieldsState
+from customer_app.customers.state.customer_form import CustomerFormState
+from customer_app.customers.state.customer_list import CustomerListState
+from customer_app.customers.state.other_info import CustomerOtherInfoState
 from customer_app.errors import CustomerAppError, NotFoundError, PermissionDenied
 from customer_app.models.customer_records import NOTIFICATION_TOPICS, CustomerNote
-from customer_app.services import customer_copy, customers, notes, notifications
-from customer_app.services.customer_queries import ListQuery, neighbours
-from customer_app.services.customers import get_customer
-from customer_app.services.pictures import picture_filename
+from customer_app.services import notes, notifications
 from customer_app.settings import settings
 from customer_app.state.customer_activities import CustomerActivitiesState
 from customer_app.state.customer_addresses import CustomerAddressesState
 from customer_app.state.customer_contacts import CustomerContactsState
-from customer_app.state.customer_custom_fields import CustomerCustomFieldsState
-from customer_app.state.customer_form import CustomerFormState
-from customer_app.state.customer_list import CustomerListState
-from customer_app.state.customer_other_info import CustomerOtherInfoState
 from customer_app.state.customer_tickets import CustomerTicketsState
-from customer_app.state.rows import initials
 from customer_app.ui.formatting import when
 from customer_app.ui.parsing import parse_ids
 

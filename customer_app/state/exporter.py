@@ -9,11 +9,11 @@ import reflex as rx
 from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
+from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.services import export, export_configs
 from customer_app.services.downloads import create_link
 from customer_app.services.export import COLUMNS, DEFAULT_COLUMNS, ExportScope
-from customer_app.state.customer_list import CustomerListState
 from customer_app.ui.parsing import parse_ids
 
 POLL_SECONDS = 0.3

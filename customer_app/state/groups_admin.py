@@ -6,8 +6,8 @@ import reflex as rx
 
 from customer_app.access.state.auth import actor_for
 from customer_app.core.db import session_scope
+from customer_app.customers import other_info
 from customer_app.errors import PermissionDenied
-from customer_app.services import other_info
 from customer_app.state.settings_change import apply_change
 from customer_app.ui.parsing import parse_ids
 

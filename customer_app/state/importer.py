@@ -12,10 +12,11 @@ from customer_app.core import db, spreadsheet
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
+from customer_app.customers import custom_fields
+from customer_app.customers.customers import derived_fields
 from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.models.transfer import ImportJob
-from customer_app.services import custom_fields, import_files, imports
-from customer_app.services.customers import derived_fields
+from customer_app.services import import_files, imports
 from customer_app.services.downloads import create_link
 from customer_app.services.import_mapping import LABELS, MATCH_KEYS, SKIP, suggested_mapping, targets
 from customer_app.services.import_rows import STATUSES, Plan

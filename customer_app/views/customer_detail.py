@@ -4,12 +4,14 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.auth import AuthState
+from customer_app.customers.state.customer_form import CustomerFormState
+from customer_app.customers.state.other_info import CustomerOtherInfoState as O
+from customer_app.customers.views.custom_fields import custom_fields_tab
+from customer_app.customers.views.other_info import other_info_tab
 from customer_app.state.customer_activities import CustomerActivitiesState as A
 from customer_app.state.customer_addresses import CustomerAddressesState as D
 from customer_app.state.customer_contacts import CustomerContactsState as C
 from customer_app.state.customer_detail import CustomerDetailState as S
-from customer_app.state.customer_form import CustomerFormState
-from customer_app.state.customer_other_info import CustomerOtherInfoState as O
 from customer_app.state.customer_tickets import CustomerTicketsState as T
 from customer_app.ui.avatar import avatar
 from customer_app.ui.change_list import change_list
@@ -18,8 +20,6 @@ from customer_app.ui.icon_action import icon_action
 from customer_app.views.customer_activities import activities_tab
 from customer_app.views.customer_addresses import addresses_tab
 from customer_app.views.customer_contacts import contacts_tab
-from customer_app.views.customer_custom_fields import custom_fields_tab
-from customer_app.views.customer_other_info import other_info_tab
 from customer_app.views.customer_tickets import tickets_tab
 
 

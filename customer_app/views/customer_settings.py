@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.models.custom_field import APPLIES_TO, FIELD_TYPES
+from customer_app.customers.models import APPLIES_TO, FIELD_TYPES
 from customer_app.state.custom_fields_admin import CustomFieldsAdminState as F
 from customer_app.state.groups_admin import GroupsAdminState as G
 from customer_app.ui.confirm_dialog import confirm_dialog

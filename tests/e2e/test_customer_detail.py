@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
+from customer_app.customers.customers import create_customer
+from customer_app.customers.validation import validate_customer
 from customer_app.models.customer_records import Activity
-from customer_app.services.customer_validation import validate_customer
-from customer_app.services.customers import create_customer
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.helpers import rows, search
 

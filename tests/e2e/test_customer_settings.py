@@ -4,7 +4,7 @@ from playwright.sync_api import Browser, expect
 
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
-from customer_app.services.custom_fields import FieldDefinition, add_field, remove_field
+from customer_app.customers.custom_fields import FieldDefinition, add_field, remove_field
 from tests.e2e.conftest import open_customers, signed_in_context
 from tests.e2e.helpers import rows, search
 from tests.e2e.test_customer_detail import make_customer

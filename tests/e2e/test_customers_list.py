@@ -6,8 +6,8 @@ from playwright.sync_api import Page, expect
 
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor, Role
-from customer_app.services.customer_validation import validate_customer
-from customer_app.services.customers import create_customer
+from customer_app.customers.customers import create_customer
+from customer_app.customers.validation import validate_customer
 from tests.e2e.helpers import rows, search
 
 SEEDER = Actor(id=0, email="seed@e2e.example", name="Seed", role=Role.ADMIN)

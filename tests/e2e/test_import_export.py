@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
 from customer_app.core.db import session_scope
-from customer_app.models.customer import Customer
+from customer_app.customers.models import Customer
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.helpers import rows, search
 

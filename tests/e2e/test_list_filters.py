@@ -6,9 +6,9 @@ from playwright.sync_api import Browser, expect
 
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
-from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerTag
-from customer_app.services.customer_validation import validate_customer
-from customer_app.services.customers import create_customer
+from customer_app.customers.customers import create_customer
+from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerTag
+from customer_app.customers.validation import validate_customer
 from tests.e2e.conftest import open_customers
 from tests.e2e.helpers import rows, search
 

@@ -42,9 +42,9 @@ from customer_app.core.permissions import (  # noqa: E402
     Actor,
     Role,
 )
-from customer_app.models.customer import Customer  # noqa: E402
-from customer_app.services.customer_validation import validate_customer  # noqa: E402
-from customer_app.services.customers import create_customer  # noqa: E402
+from customer_app.customers.customers import create_customer  # noqa: E402
+from customer_app.customers.models import Customer  # noqa: E402
+from customer_app.customers.validation import validate_customer  # noqa: E402
 from tests.unit.accounts import ADDRESS, PASSWORD  # noqa: E402
 from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402
 

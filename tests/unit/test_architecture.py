@@ -13,9 +13,9 @@ from sqlmodel import Session, SQLModel
 
 import customer_app.models  # noqa: F401  (registers every table on the metadata)
 from customer_app.core.permissions import Actor, Role
-from customer_app.services.customer_queries import count_customers
-from customer_app.services.customer_validation import validate_customer
-from customer_app.services.customers import create_customer
+from customer_app.customers.customers import create_customer
+from customer_app.customers.queries import count_customers
+from customer_app.customers.validation import validate_customer
 from tests.unit.databases import migrate, postgres_schema, sqlite_engine_at
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,12 +11,12 @@ from sqlmodel import Session, select
 from customer_app.audit import queries as audit_queries
 from customer_app.core.columns import utcnow
 from customer_app.core.models import AuditEvent
+from customer_app.customers import customers
+from customer_app.customers.models import Customer
+from customer_app.customers.state.customer_form import CustomerFormState
+from customer_app.customers.state.customer_list import CustomerListState
+from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
-from customer_app.models.customer import Customer
-from customer_app.services import customers
-from customer_app.services.customer_validation import validate_customer
-from customer_app.state.customer_form import CustomerFormState
-from customer_app.state.customer_list import CustomerListState
 from tests.unit.accounts import ADDRESS
 from tests.unit.reflex_helpers import run
 

@@ -23,13 +23,13 @@ from customer_app.access import auth, staff_accounts
 from customer_app.access.models import StaffUser
 from customer_app.core.models import AuditEvent, OutboxMessage
 from customer_app.core.permissions import Actor
+from customer_app.customers import customers
+from customer_app.customers.models import Customer
+from customer_app.customers.state.customer_form import CustomerFormState
+from customer_app.customers.state.customer_list import CustomerListState
+from customer_app.customers.validation import validate_customer
 from customer_app.errors import PermissionDenied
-from customer_app.models.customer import Customer
-from customer_app.services import customers
-from customer_app.services.customer_validation import validate_customer
 from customer_app.settings import settings
-from customer_app.state.customer_form import CustomerFormState
-from customer_app.state.customer_list import CustomerListState
 from tests.unit.accounts import ADDRESS
 from tests.unit.reflex_helpers import redirect_target, run, toast
 

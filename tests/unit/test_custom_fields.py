@@ -6,9 +6,7 @@ import pytest
 from sqlmodel import select
 
 from customer_app.core.models import AuditEvent
-from customer_app.errors import PermissionDenied, ValidationError
-from customer_app.models.custom_field import CustomField
-from customer_app.services.custom_fields import (
+from customer_app.customers.custom_fields import (
     FieldDefinition,
     add_field,
     change_field,
@@ -21,6 +19,8 @@ from customer_app.services.custom_fields import (
     shown,
     value_counts,
 )
+from customer_app.customers.models import CustomField
+from customer_app.errors import PermissionDenied, ValidationError
 
 
 def field(session, admin, label="Loyalty number", field_type="text", applies_to="all", **more) -> CustomField:

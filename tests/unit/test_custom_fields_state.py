@@ -3,11 +3,11 @@
 from sqlmodel import select
 
 from customer_app.core.db import session_scope
-from customer_app.models.customer import Customer
-from customer_app.services import custom_fields
+from customer_app.customers import custom_fields
+from customer_app.customers.models import Customer
+from customer_app.customers.state.custom_fields import CustomerCustomFieldsState
+from customer_app.customers.state.customer_form import CustomerFormState
 from customer_app.state.custom_fields_admin import CustomFieldsAdminState
-from customer_app.state.customer_custom_fields import CustomerCustomFieldsState
-from customer_app.state.customer_form import CustomerFormState
 from customer_app.state.groups_admin import GroupsAdminState
 from tests.unit.reflex_helpers import run, toast
 

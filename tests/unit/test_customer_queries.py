@@ -5,8 +5,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from customer_app.core.permissions import Actor, Role
-from customer_app.services import customers
-from customer_app.services.customer_queries import (
+from customer_app.customers import customers
+from customer_app.customers.queries import (
     DEFAULT_SORT,
     SORT_COLUMNS,
     ListQuery,
@@ -14,7 +14,7 @@ from customer_app.services.customer_queries import (
     list_customers,
     neighbours,
 )
-from customer_app.services.customer_validation import validate_customer
+from customer_app.customers.validation import validate_customer
 
 PAGE_SIZES = (25, 50, 100)
 

@@ -6,11 +6,11 @@ import pytest
 from sqlmodel import Session, select
 
 from customer_app.core.columns import utcnow
+from customer_app.customers import customers
+from customer_app.customers.models import Customer
+from customer_app.customers.queries import ListQuery, count_customers, list_customers
+from customer_app.customers.validation import validate_customer
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
-from customer_app.models.customer import Customer
-from customer_app.services import customers
-from customer_app.services.customer_queries import ListQuery, count_customers, list_customers
-from customer_app.services.customer_validation import validate_customer
 
 
 def data(**raw: object):

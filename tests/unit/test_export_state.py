@@ -16,10 +16,11 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from customer_app.api import api
-from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerTag
+from customer_app.customers import custom_fields
+from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerTag
+from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.models.transfer import ExportConfig
-from customer_app.services import custom_fields, export_configs
-from customer_app.state.customer_list import CustomerListState
+from customer_app.services import export_configs
 from customer_app.state.exporter import CHOOSABLE, ExportState
 from tests.unit.reflex_helpers import redirect_target, run, toast
 

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES
+from customer_app.customers.models import GENDERS, OWNERSHIP_TYPES
+from customer_app.customers.validation import validate_customer
 from customer_app.services import import_files
-from customer_app.services.customer_validation import validate_customer
 from customer_app.services.export import COLUMNS
 from customer_app.services.import_files import (
     FIELD_HELP,

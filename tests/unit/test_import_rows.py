@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from customer_app.core.normalize import normalize_phone
+from customer_app.customers.models import Customer
 from customer_app.errors import ValidationError
-from customer_app.models.customer import Customer
 from customer_app.services.import_mapping import (
     auto_map,
     check_mapping,

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import func, select
 
 from customer_app.core.models import AuditEvent
-from customer_app.models.customer import Customer
+from customer_app.customers.models import Customer
 from customer_app.services import import_files
 from customer_app.state.importer import ImportState
 from tests.unit.reflex_helpers import toast

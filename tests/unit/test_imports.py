@@ -9,12 +9,13 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from customer_app.core.models import AuditEvent
+from customer_app.customers import customers, search_index
+from customer_app.customers.models import Customer
+from customer_app.customers.queries import ListQuery, list_customers
+from customer_app.customers.validation import validate_customer
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
-from customer_app.models.customer import Customer
 from customer_app.models.transfer import ImportChange, ImportJob
-from customer_app.services import customers, export, import_files, import_undo, imports, search_index
-from customer_app.services.customer_queries import ListQuery, list_customers
-from customer_app.services.customer_validation import validate_customer
+from customer_app.services import export, import_files, import_undo, imports
 from customer_app.services.import_mapping import auto_map
 from customer_app.services.import_rows import Plan
 

@@ -3,10 +3,10 @@
 import pytest
 from sqlmodel import Session, select
 
-from customer_app.models.customer import Customer
-from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerTag
-from customer_app.services import customer_queries, customers
-from customer_app.services.customer_queries import ListQuery, count_customers, count_tabs, list_customers, neighbours
+from customer_app.customers import customers
+from customer_app.customers import queries as customer_queries
+from customer_app.customers.models import Customer, CustomerGroup, CustomerGroupMember, CustomerTag
+from customer_app.customers.queries import ListQuery, count_customers, count_tabs, list_customers, neighbours
 from customer_app.services.export import ExportScope, checked_columns, count_rows, export_rows
 
 SIZES = (25, 50, 100)

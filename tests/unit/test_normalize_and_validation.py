@@ -8,10 +8,10 @@ import pytest
 from email_validator import EmailNotValidError, validate_email
 
 from customer_app.core import normalize
+from customer_app.customers import validation as customer_validation
+from customer_app.customers.models import CustomerKind
+from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
-from customer_app.models.customer import CustomerKind
-from customer_app.services import customer_validation
-from customer_app.services.customer_validation import validate_customer
 
 
 def valid(region: str = "US", **raw: object):

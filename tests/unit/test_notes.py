@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import select
 
 from customer_app.core.models import AuditEvent
+from customer_app.customers import customers
 from customer_app.errors import NotFoundError, PermissionDenied, ValidationError
 from customer_app.models.customer_records import CustomerNote
-from customer_app.services import customers
 from customer_app.services.notes import add_note, delete_note, list_notes
 
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from customer_app.errors import NotFoundError, PermissionDenied, ValidationError
-from customer_app.services.other_info import (
+from customer_app.customers.other_info import (
     add_group,
     group_sizes,
     list_groups,
@@ -14,6 +13,7 @@ from customer_app.services.other_info import (
     save_other_info,
     tag_suggestions,
 )
+from customer_app.errors import NotFoundError, PermissionDenied, ValidationError
 
 
 def test_tags_are_typed_as_a_list_without_repeats():

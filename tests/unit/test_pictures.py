@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
+from customer_app.customers.pictures import delete_picture, picture_filename, store_picture
 from customer_app.errors import PictureError
-from customer_app.services.pictures import delete_picture, picture_filename, store_picture
 
 MB = 1024 * 1024
 RED, BLUE = (255, 0, 0), (0, 0, 255)

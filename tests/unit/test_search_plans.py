@@ -2,8 +2,8 @@
 
 import pytest
 
-from customer_app.services import customer_queries
-from customer_app.services.customer_queries import ListQuery, count_tabs, list_customers
+from customer_app.customers import queries as customer_queries
+from customer_app.customers.queries import ListQuery, count_tabs, list_customers
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from reflex.state import State
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from customer_app.models.customer import Customer
-from customer_app.services import customers
-from customer_app.services.customer_validation import validate_customer
-from customer_app.services.pictures import picture_filename
+from customer_app.customers import customers
+from customer_app.customers.models import Customer
+from customer_app.customers.pictures import picture_filename
+from customer_app.customers.state.customer_form import CustomerFormState
+from customer_app.customers.state.customer_list import CustomerListState
+from customer_app.customers.validation import validate_customer
 from customer_app.settings import settings
-from customer_app.state.customer_form import CustomerFormState
-from customer_app.state.customer_list import CustomerListState
 from tests.unit.reflex_helpers import run, toast
 
 

@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import select
 
 from customer_app.core.models import AuditEvent
+from customer_app.customers import customers
 from customer_app.errors import PermissionDenied, ValidationError
 from customer_app.models.customer_records import Ticket
-from customer_app.services import customers
 from customer_app.services.tickets import create_ticket, list_tickets, status_history, update_ticket
 
 

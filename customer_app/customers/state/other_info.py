@@ -5,7 +5,7 @@ import reflex as rx
 from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer
 from customer_app.core.permissions import Actor
-from customer_app.services import other_info
+from customer_app.customers import other_info
 from customer_app.ui.parsing import parse_ids
 
 

@@ -5,8 +5,8 @@ from datetime import date
 
 from customer_app.core import normalize
 from customer_app.core.columns import utcnow
+from customer_app.customers.models import GENDERS, OWNERSHIP_TYPES, CustomerInput, CustomerKind
 from customer_app.errors import ValidationError
-from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES, CustomerInput, CustomerKind
 
 MAX_AGE_YEARS = 130
 _TEXT_LIMITS = {

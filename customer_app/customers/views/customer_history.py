@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from customer_app.state.customer_form import CustomerFormState as F
-from customer_app.state.customer_history import CustomerHistoryState as H
+from customer_app.customers.state.customer_form import CustomerFormState as F
+from customer_app.customers.state.customer_history import CustomerHistoryState as H
 from customer_app.ui.change_list import change_list
 
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.state.customer_list import CustomerListState as S
+from customer_app.customers.state.customer_list import CustomerListState as S
 
 
 def _nav(icon: str, label: str, page: rx.Var, disabled: rx.Var) -> rx.Component:

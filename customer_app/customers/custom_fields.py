@@ -12,9 +12,9 @@ from sqlmodel import Session, col, func, select
 from customer_app.core import audit
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
+from customer_app.customers.customers import get_customer
+from customer_app.customers.models import APPLIES_TO, FIELD_TYPES, CustomField, CustomFieldValue
 from customer_app.errors import NotFoundError, ValidationError
-from customer_app.models.custom_field import APPLIES_TO, FIELD_TYPES, CustomField, CustomFieldValue
-from customer_app.services.customers import get_customer
 
 MAX_FIELDS = 100
 MAX_CHOICES = 50

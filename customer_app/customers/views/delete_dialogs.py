@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.state.customer_list import CustomerListState as S
+from customer_app.customers.state.customer_list import CustomerListState as S
 from customer_app.ui.confirm_dialog import confirm_dialog
 
 

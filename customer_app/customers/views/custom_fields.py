@@ -4,7 +4,7 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.auth import AuthState
-from customer_app.state.customer_custom_fields import CustomerCustomFieldsState as S
+from customer_app.customers.state.custom_fields import CustomerCustomFieldsState as S
 from customer_app.ui.custom_field_input import custom_field_input
 
 

@@ -7,9 +7,9 @@ import reflex as rx
 from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer
 from customer_app.core.permissions import Actor
-from customer_app.models.customer import Customer
-from customer_app.services import custom_fields
-from customer_app.services.customers import get_customer
+from customer_app.customers import custom_fields
+from customer_app.customers.customers import get_customer
+from customer_app.customers.models import Customer
 from customer_app.ui.custom_field_input import NAME_PREFIX
 from customer_app.ui.parsing import parse_ids
 

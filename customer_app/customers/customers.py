@@ -10,10 +10,10 @@ from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.normalize import email_key, fold
 from customer_app.core.permissions import Actor, require
+from customer_app.customers import pictures
+from customer_app.customers.models import Customer, CustomerInput, CustomerKind
+from customer_app.customers.queries import tab_filter
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
-from customer_app.models.customer import Customer, CustomerInput, CustomerKind
-from customer_app.services import pictures
-from customer_app.services.customer_queries import tab_filter
 from customer_app.settings import settings
 
 EMAIL_TAKEN = "Another customer already uses this e-mail address."

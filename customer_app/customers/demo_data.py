@@ -8,9 +8,9 @@ from sqlalchemy import Connection, func, insert, select
 
 from customer_app.core.columns import utcnow
 from customer_app.core.normalize import fold
-from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES, Customer, CustomerInput, CustomerKind
-from customer_app.services import search_index
-from customer_app.services.customers import derived_fields
+from customer_app.customers import search_index
+from customer_app.customers.customers import derived_fields
+from customer_app.customers.models import GENDERS, OWNERSHIP_TYPES, Customer, CustomerInput, CustomerKind
 
 FIRST = [
     "Zoë",

@@ -2,12 +2,12 @@
 
 import reflex as rx
 
-from customer_app.models.customer import GENDERS, OWNERSHIP_TYPES
-from customer_app.state.customer_form import CustomerFormState as F
+from customer_app.customers.models import GENDERS, OWNERSHIP_TYPES
+from customer_app.customers.state.customer_form import CustomerFormState as F
+from customer_app.customers.views.customer_history import history_panel
 from customer_app.ui.avatar import avatar
 from customer_app.ui.custom_field_input import custom_field_input
 from customer_app.ui.form_field import form_field, select_field, textarea_field
-from customer_app.views.customer_history import history_panel
 
 UPLOAD_ID = "customer-picture"
 

@@ -3,8 +3,8 @@
 import reflex as rx
 
 from customer_app.access.state.auth import AuthState
-from customer_app.state.customer_form import CustomerFormState
-from customer_app.state.customer_list import CustomerListState as S
+from customer_app.customers.state.customer_form import CustomerFormState
+from customer_app.customers.state.customer_list import CustomerListState as S
 from customer_app.ui.avatar import avatar
 
 COLUMNS = (("name", "Name"), ("email", "Email"), ("phone", "Phone"), ("company", "Company"))

@@ -5,6 +5,11 @@ import reflex as rx
 from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
 from customer_app.core.normalize import format_phone
+from customer_app.customers import custom_fields, customers, pictures
+from customer_app.customers.models import Customer, CustomerInput
+from customer_app.customers.state.custom_fields import FieldInput, field_input, typed_values
+from customer_app.customers.state.customer_list import CustomerListState
+from customer_app.customers.validation import validate_customer
 from customer_app.errors import (
     ConflictError,
     CustomerAppError,
@@ -13,12 +18,7 @@ from customer_app.errors import (
     PictureError,
     ValidationError,
 )
-from customer_app.models.customer import Customer, CustomerInput
-from customer_app.services import custom_fields, customers, pictures
-from customer_app.services.customer_validation import validate_customer
 from customer_app.settings import settings
-from customer_app.state.customer_custom_fields import FieldInput, field_input, typed_values
-from customer_app.state.customer_list import CustomerListState
 from customer_app.ui.parsing import parse_ids
 
 FORM_FIELDS = (

@@ -11,8 +11,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from customer_app.core.normalize import clean_text
-from customer_app.models.customer import Customer
-from customer_app.models.customer_records import CustomerGroupMember, CustomerTag
+from customer_app.customers.models import Customer, CustomerGroupMember, CustomerTag
 
 TAG_MAX = 50  # the longest tag that can be stored
 

@@ -6,12 +6,12 @@ from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
+from customer_app.customers import customers
+from customer_app.customers.queries import TABS, ListQuery, count_tabs, list_customers
+from customer_app.customers.rows import customer_row
+from customer_app.customers.state.list_filters import ListFiltersMixin, group_id, write_address
 from customer_app.errors import CustomerAppError, PermissionDenied
-from customer_app.services import customers
-from customer_app.services.customer_queries import TABS, ListQuery, count_tabs, list_customers
 from customer_app.settings import settings
-from customer_app.state.list_filters import ListFiltersMixin, group_id, write_address
-from customer_app.state.rows import customer_row
 from customer_app.ui.paging import page_count, page_number, range_text
 from customer_app.ui.parsing import parse_ids
 

@@ -1,8 +1,8 @@
 """Turn customers into the small dicts a table row shows; ids and page numbers sent by the browser."""
 
 from customer_app.core.normalize import format_phone
-from customer_app.models.customer import Customer
-from customer_app.services.pictures import picture_filename
+from customer_app.customers.models import Customer
+from customer_app.customers.pictures import picture_filename
 
 
 def initials(name: str) -> str:

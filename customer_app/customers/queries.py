@@ -28,9 +28,9 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, text, tuple_
 from sqlmodel import Session, col, select
 
 from customer_app.core.normalize import fold
-from customer_app.models.customer import Customer, CustomerKind
-from customer_app.services import customer_filters
-from customer_app.services.customer_filters import ListFilter, Source, clean_tag
+from customer_app.customers import filters as customer_filters
+from customer_app.customers.filters import ListFilter, Source, clean_tag
+from customer_app.customers.models import Customer, CustomerKind
 
 TABS = ("individual", "institution", "trash")
 SORT_COLUMNS = {

@@ -9,9 +9,9 @@ from customer_app.access.models import StaffUser
 from customer_app.core import audit
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
+from customer_app.customers.customers import get_customer
+from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerProfile, CustomerTag
 from customer_app.errors import NotFoundError, ValidationError
-from customer_app.models.customer_records import CustomerGroup, CustomerGroupMember, CustomerProfile, CustomerTag
-from customer_app.services.customers import get_customer
 
 MAX_TAGS = 30
 TAG_SUGGESTIONS = 200

@@ -8,9 +8,9 @@ import reflex as rx
 
 from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
+from customer_app.customers import other_info
+from customer_app.customers.filters import clean_tag
 from customer_app.errors import PermissionDenied
-from customer_app.services import other_info
-from customer_app.services.customer_filters import clean_tag
 
 
 def filters_in_address(parameters: Mapping[str, str]) -> tuple[str, str] | None:

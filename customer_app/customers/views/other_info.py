@@ -4,7 +4,7 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.auth import AuthState
-from customer_app.state.customer_other_info import CustomerOtherInfoState as O
+from customer_app.customers.state.other_info import CustomerOtherInfoState as O
 from customer_app.ui.form_field import form_field
 
 
