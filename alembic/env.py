@@ -4,7 +4,7 @@ from logging.config import fileConfig
 
 from sqlmodel import SQLModel
 
-import customer_app.models  # noqa: F401  (registers every table on the metadata)
+import customer_app.schema  # noqa: F401  (registers every table on the metadata)
 from alembic import context
 from customer_app.core.db import make_engine
 from customer_app.settings import settings

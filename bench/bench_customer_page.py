@@ -39,8 +39,15 @@ from customer_app.customers import (
 )
 from customer_app.customers.customers import get_customer  # noqa: E402
 from customer_app.customers.queries import ListQuery, count_tabs, list_customers, neighbours  # noqa: E402
-from customer_app.models.customer_records import NOTIFICATION_TOPICS  # noqa: E402
-from customer_app.services import activities, addresses, contacts, notes, notifications, tickets  # noqa: E402
+from customer_app.records import (
+    activities,  # noqa: E402
+    addresses,  # noqa: E402
+    contacts,  # noqa: E402
+    notes,  # noqa: E402
+    notifications,  # noqa: E402
+    tickets,  # noqa: E402
+)
+from customer_app.records.models import NOTIFICATION_TOPICS  # noqa: E402
 from customer_app.settings import settings  # noqa: E402
 
 COUNT = 1_000_000

@@ -26,7 +26,7 @@ from customer_app.core.permissions import (  # noqa: E402
     Role,
 )
 from customer_app.customers.demo_data import insert_demo  # noqa: E402
-from customer_app.services import export  # noqa: E402
+from customer_app.transfer import export  # noqa: E402
 
 ROWS = 100_000
 ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role=Role.ADMIN)

@@ -37,8 +37,8 @@ from customer_app.customers import search_index  # noqa: E402
 from customer_app.customers.demo_data import insert_demo  # noqa: E402
 from customer_app.customers.models import Customer  # noqa: E402
 from customer_app.customers.validation import validate_customer  # noqa: E402
-from customer_app.services import export, imports  # noqa: E402
-from customer_app.services.import_rows import Plan, _prepare  # noqa: E402
+from customer_app.transfer import export, imports  # noqa: E402
+from customer_app.transfer.import_rows import Plan, _prepare  # noqa: E402
 
 ROWS = 100_000
 ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role=Role.ADMIN)

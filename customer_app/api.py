@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from customer_app.core import db
 from customer_app.errors import NotFoundError
-from customer_app.services.downloads import PREFIX, resolve_link
+from customer_app.transfer.downloads import PREFIX, resolve_link
 
 _PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 

@@ -5,18 +5,18 @@ import reflex as rx
 from customer_app import routes
 from customer_app.access.state.sign_in import SignInState
 from customer_app.access.views.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
+from customer_app.admin.state.audit_log import AuditLogState
+from customer_app.admin.state.custom_fields import CustomFieldsAdminState
+from customer_app.admin.state.groups import GroupsAdminState
+from customer_app.admin.state.outbox import OutboxState
+from customer_app.admin.state.staff import StaffAdminState
 from customer_app.api import api
+from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, settings_page, staff_page
 from customer_app.pages.customers import customer_page, customers_page
-from customer_app.state.audit_log import AuditLogState
-from customer_app.state.custom_fields_admin import CustomFieldsAdminState
-from customer_app.state.customer_detail import CustomerDetailState
-from customer_app.state.groups_admin import GroupsAdminState
-from customer_app.state.import_history import ImportHistoryState
-from customer_app.state.importer import ImportState
-from customer_app.state.outbox import OutboxState
-from customer_app.state.staff_admin import StaffAdminState
+from customer_app.transfer.state.import_history import ImportHistoryState
+from customer_app.transfer.state.importer import ImportState
 
 app = rx.App(stylesheets=["/styles.css"], api_transformer=api)
 

@@ -2,20 +2,20 @@
 
 import reflex as rx
 
+from customer_app.admin.state.audit_log import AuditLogState
+from customer_app.admin.state.custom_fields import CustomFieldsAdminState
+from customer_app.admin.state.outbox import OutboxState
+from customer_app.admin.state.staff import StaffAdminState
+from customer_app.admin.views.audit_log import audit_log
+from customer_app.admin.views.outbox import outbox
+from customer_app.admin.views.settings import customer_settings
+from customer_app.admin.views.staff import staff_admin
 from customer_app.pages.shell import layout
-from customer_app.state.audit_log import AuditLogState
-from customer_app.state.custom_fields_admin import CustomFieldsAdminState
-from customer_app.state.import_history import ImportHistoryState
-from customer_app.state.importer import ImportState
-from customer_app.state.outbox import OutboxState
-from customer_app.state.staff_admin import StaffAdminState
+from customer_app.transfer.state.import_history import ImportHistoryState
+from customer_app.transfer.state.importer import ImportState
+from customer_app.transfer.views.import_history import import_history
+from customer_app.transfer.views.importer import importer
 from customer_app.ui.access_gate import access_gate
-from customer_app.views.audit_log import audit_log
-from customer_app.views.customer_settings import customer_settings
-from customer_app.views.import_history import import_history
-from customer_app.views.importer import importer
-from customer_app.views.outbox import outbox
-from customer_app.views.staff_admin import staff_admin
 
 
 def staff_page() -> rx.Component:

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from customer_app.access.state.auth import AuthState
+from customer_app.customer_page.views.page import customer_detail
 from customer_app.customers.state.customer_form import CustomerFormState
 from customer_app.customers.views.customer_dialog import customer_dialog
 from customer_app.customers.views.customer_table import customer_table
@@ -10,8 +11,7 @@ from customer_app.customers.views.delete_dialogs import bulk_delete_dialog, purg
 from customer_app.customers.views.pagination import pagination
 from customer_app.pages.customers_toolbar import customer_toolbar
 from customer_app.pages.shell import layout
-from customer_app.views.customer_detail import customer_detail
-from customer_app.views.export_dialog import export_dialog
+from customer_app.transfer.views.export_dialog import export_dialog
 
 
 def quick_insert() -> rx.Component:

@@ -7,7 +7,7 @@ from customer_app.access.state.auth import AuthState
 from customer_app.customers.state.customer_form import CustomerFormState
 from customer_app.customers.state.customer_list import CustomerListState as S
 from customer_app.customers.views.list_filters import filter_bar
-from customer_app.state.exporter import ExportState
+from customer_app.transfer.state.exporter import ExportState
 
 
 def _tab(value: str, label: str) -> rx.Component:

@@ -6,7 +6,7 @@ from playwright.sync_api import Browser, expect
 
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
-from customer_app.services.notes import add_note
+from customer_app.records.notes import add_note
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.test_customer_detail import make_customer
 

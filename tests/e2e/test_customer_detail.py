@@ -9,7 +9,7 @@ from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
 from customer_app.customers.customers import create_customer
 from customer_app.customers.validation import validate_customer
-from customer_app.models.customer_records import Activity
+from customer_app.records.models import Activity
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.helpers import rows, search
 

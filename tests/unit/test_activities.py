@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from customer_app.core.columns import utcnow
 from customer_app.errors import PermissionDenied, ValidationError
-from customer_app.models.customer_records import Activity
-from customer_app.services.activities import delete_activity, list_activities, save_activity
-from customer_app.state.customer_activities import activity_row, zone_named
+from customer_app.records.activities import delete_activity, list_activities, save_activity
+from customer_app.records.models import Activity
+from customer_app.records.state.activities import activity_row, zone_named
 
 
 def raw(title="Kick-off", when=None, **extra):

@@ -3,7 +3,7 @@
 import pytest
 
 from customer_app.errors import PermissionDenied, ValidationError
-from customer_app.services.addresses import delete_address, formatted, list_addresses, save_address
+from customer_app.records.addresses import delete_address, formatted, list_addresses, save_address
 
 BERLIN = {
     "kind": "billing",

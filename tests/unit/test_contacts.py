@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from customer_app.core.models import AuditEvent
 from customer_app.errors import PermissionDenied, ValidationError
-from customer_app.services.contacts import (
+from customer_app.records.contacts import (
     add_contact,
     add_person,
     change_contact,

@@ -2,13 +2,13 @@
 
 from sqlmodel import select
 
+from customer_app.admin.state.custom_fields import CustomFieldsAdminState
+from customer_app.admin.state.groups import GroupsAdminState
 from customer_app.core.db import session_scope
 from customer_app.customers import custom_fields
 from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import CustomerCustomFieldsState
 from customer_app.customers.state.customer_form import CustomerFormState
-from customer_app.state.custom_fields_admin import CustomFieldsAdminState
-from customer_app.state.groups_admin import GroupsAdminState
 from tests.unit.reflex_helpers import run, toast
 
 NEW_FIELD = {"label": "Seats", "field_type": "number", "applies_to": "all", "options": ""}

@@ -5,7 +5,7 @@ import pytest
 from customer_app.customers import custom_fields, other_info
 from customer_app.customers.duplicate import duplicate_customer
 from customer_app.errors import PermissionDenied
-from customer_app.services import notes, notifications
+from customer_app.records import notes, notifications
 
 
 def test_a_duplicate_copies_everything_but_the_email_and_picture(session, staff, add):

@@ -3,11 +3,11 @@
 import asyncio
 
 from customer_app.core.db import session_scope
+from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customers import custom_fields
 from customer_app.customers.other_info import save_other_info
 from customer_app.customers.state.other_info import CustomerOtherInfoState
-from customer_app.state.customer_detail import CustomerDetailState
-from customer_app.state.customer_tickets import CustomerTicketsState
+from customer_app.records.state.tickets import CustomerTicketsState
 from tests.unit.reflex_helpers import toast
 
 

@@ -10,9 +10,9 @@ from starlette.testclient import TestClient
 
 from customer_app.api import api
 from customer_app.core.columns import utcnow
-from customer_app.models.transfer import DownloadLink
-from customer_app.services import downloads
-from customer_app.services.downloads import LINK_TTL, create_link
+from customer_app.transfer import downloads
+from customer_app.transfer.downloads import LINK_TTL, create_link
+from customer_app.transfer.models import DownloadLink
 
 EXPIRED = "This download link has expired. Start the export again."
 

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 from customer_app.core.permissions import Actor
 from customer_app.customers import custom_fields, customers
 from customer_app.errors import PermissionDenied, ValidationError
-from customer_app.services import export
-from customer_app.services.export import ExportScope, checked_columns, export_rows
+from customer_app.transfer import export
+from customer_app.transfer.export import ExportScope, checked_columns, export_rows
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from customer_app.errors import PermissionDenied, ValidationError
-from customer_app.models.transfer import ExportConfig
-from customer_app.services import export
-from customer_app.services.export import ExportScope, count_rows, write_export
-from customer_app.services.export_configs import SCOPES, delete_config, list_configs, save_config
+from customer_app.transfer import export
+from customer_app.transfer.export import ExportScope, count_rows, write_export
+from customer_app.transfer.export_configs import SCOPES, delete_config, list_configs, save_config
+from customer_app.transfer.models import ExportConfig
 
 
 @pytest.fixture(autouse=True)

@@ -19,9 +19,9 @@ from customer_app.api import api
 from customer_app.customers import custom_fields
 from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.customers.state.customer_list import CustomerListState
-from customer_app.models.transfer import ExportConfig
-from customer_app.services import export_configs
-from customer_app.state.exporter import CHOOSABLE, ExportState
+from customer_app.transfer import export_configs
+from customer_app.transfer.models import ExportConfig
+from customer_app.transfer.state.exporter import CHOOSABLE, ExportState
 from tests.unit.reflex_helpers import redirect_target, run, toast
 
 NOT_ALLOWED = "Your role does not allow this. Ask an admin if you need it."

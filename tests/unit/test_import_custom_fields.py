@@ -11,9 +11,9 @@ from sqlmodel import select
 from customer_app.customers import custom_fields
 from customer_app.customers.custom_fields import FieldDefinition, add_field, customer_values, save_values
 from customer_app.customers.models import Customer
-from customer_app.services import export, import_files, import_undo, imports
-from customer_app.services.import_mapping import auto_map, suggested_mapping, targets
-from customer_app.services.import_rows import Plan
+from customer_app.transfer import export, import_files, import_undo, imports
+from customer_app.transfer.import_mapping import auto_map, suggested_mapping, targets
+from customer_app.transfer.import_rows import Plan
 from tests.unit.test_imports import commit, csv_bytes, upload
 
 

@@ -8,14 +8,14 @@ from sqlmodel import select
 from customer_app.core.normalize import normalize_phone
 from customer_app.customers.models import Customer
 from customer_app.errors import ValidationError
-from customer_app.services.import_mapping import (
+from customer_app.transfer.import_mapping import (
     auto_map,
     check_mapping,
     header_key,
     remember_mapping,
     suggested_mapping,
 )
-from customer_app.services.import_rows import (
+from customer_app.transfer.import_rows import (
     DUPLICATE,
     ERROR,
     NEW,

@@ -12,8 +12,8 @@ from sqlmodel import func, select
 
 from customer_app.core.models import AuditEvent
 from customer_app.customers.models import Customer
-from customer_app.services import import_files
-from customer_app.state.importer import ImportState
+from customer_app.transfer import import_files
+from customer_app.transfer.state.importer import ImportState
 from tests.unit.reflex_helpers import toast
 from tests.unit.spreadsheet_files import text_cell, workbook, xlsx_by_hand
 

@@ -14,10 +14,10 @@ from customer_app.customers.models import Customer
 from customer_app.customers.queries import ListQuery, list_customers
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
-from customer_app.models.transfer import ImportChange, ImportJob
-from customer_app.services import export, import_files, import_undo, imports
-from customer_app.services.import_mapping import auto_map
-from customer_app.services.import_rows import Plan
+from customer_app.transfer import export, import_files, import_undo, imports
+from customer_app.transfer.import_mapping import auto_map
+from customer_app.transfer.import_rows import Plan
+from customer_app.transfer.models import ImportChange, ImportJob
 
 HEADERS = ["First name", "Last name", "E-mail", "Tel"]
 

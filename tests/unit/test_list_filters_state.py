@@ -7,11 +7,11 @@ import pytest
 from reflex.istate.data import ReflexURL, RouterData, SessionData
 from reflex.state import State
 
+from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customers import customers
 from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.customers.validation import validate_customer
-from customer_app.state.customer_detail import CustomerDetailState
 from tests.unit.reflex_helpers import run, toast
 
 

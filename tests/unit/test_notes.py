@@ -6,8 +6,8 @@ from sqlmodel import select
 from customer_app.core.models import AuditEvent
 from customer_app.customers import customers
 from customer_app.errors import NotFoundError, PermissionDenied, ValidationError
-from customer_app.models.customer_records import CustomerNote
-from customer_app.services.notes import add_note, delete_note, list_notes
+from customer_app.records.models import CustomerNote
+from customer_app.records.notes import add_note, delete_note, list_notes
 
 
 def test_notes_are_kept_as_typed_with_author_and_listed_newest_first(session, admin, staff, add):

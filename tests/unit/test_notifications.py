@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from customer_app.core.models import AuditEvent, OutboxMessage
 from customer_app.errors import PermissionDenied
-from customer_app.services.notifications import mail_customer, preferences, set_preference
+from customer_app.records.notifications import mail_customer, preferences, set_preference
 
 
 def test_defaults_send_business_mail_but_no_newsletter_until_asked(session, add):

@@ -6,8 +6,8 @@ from sqlmodel import select
 from customer_app.core.models import AuditEvent
 from customer_app.customers import customers
 from customer_app.errors import PermissionDenied, ValidationError
-from customer_app.models.customer_records import Ticket
-from customer_app.services.tickets import create_ticket, list_tickets, status_history, update_ticket
+from customer_app.records.models import Ticket
+from customer_app.records.tickets import create_ticket, list_tickets, status_history, update_ticket
 
 
 def test_a_ticket_keeps_each_status_change_with_who_made_it(session, staff, admin, add):

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import SQLModel
 
-import customer_app.models  # noqa: F401  (registers every table on the metadata)
+import customer_app.schema  # noqa: F401  (registers every table on the metadata)
 from customer_app.customers.ownership import owned_tables, owns
 
 

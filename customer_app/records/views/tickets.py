@@ -1,0 +1,97 @@
+"""The Tickets tab: a status filter, the tickets with their status history, and the open/edit pop-up."""
+
+import reflex as rx
+
+from customer_app.access.state.auth import AuthState
+from customer_app.records.models import TICKET_PRIORITIES, TICKET_STATUSES
+from customer_app.records.state.tickets import CustomerTicketsState as T
+from customer_app.ui.form_dialog import form_dialog
+from customer_app.ui.form_field import form_field, select_field, textarea_field
+
+_STATUS_TONES = (("new", "blue"), ("in_progress", "amber"), ("solved", "green"), ("cancelled", "gray"))
+_PRIORITY_TONES = (("urgent", "red"), ("high", "orange"), ("normal", "gray"), ("low", "gray"))
+
+
+def _badge(value: rx.Var, label: rx.Var, tones) -> rx.Component:
+    badges = [(key, rx.badge(label, color_scheme=tone, variant="soft")) for key, tone in tones]
+    return rx.match(value, *badges, rx.badge(label))
+
+
+def _ticket(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.text(row.subject, weight="bold", class_name="wrap-anywhere"),
+            _badge(row.status, row.status_label, _STATUS_TONES),
+            _badge(row.priority, row.priority_label, _PRIORITY_TONES),
+            rx.spacer(),
+            rx.cond(
+                AuthState.can_edit,
+                rx.button(
+                    "Edit", size="1", variant="soft", on_click=T.open_edit(row.id), aria_label="Edit " + row.subject
+                ),
+            ),
+            align="center",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.cond(row.description != "", rx.text(row.description, size="2", class_name="note-body")),
+        rx.text(row.opened, size="1", class_name="muted"),
+        rx.el.ol(
+            rx.foreach(row.history, lambda step: rx.el.li(step)),
+            class_name="status-history",
+            aria_label="Status history",
+        ),
+        width="100%",
+        data_testid="ticket",
+    )
+
+
+def _select(name: str, label: str, options: dict[str, str]) -> rx.Component:
+    return select_field(label, name, options, T.values[name], T.errors[name], blank=False)
+
+
+def _dialog() -> rx.Component:
+    return form_dialog(
+        rx.cond(T.editing_id > 0, "Edit ticket", "New ticket"),
+        form_field("Subject", "subject", T.values["subject"], T.errors["subject"], required=True, max_length=200),
+        textarea_field("Description", "description", T.values["description"], T.errors["description"], rows="4"),
+        rx.hstack(
+            _select("priority", "Priority", TICKET_PRIORITIES),
+            rx.cond(T.editing_id > 0, _select("status", "Status", TICKET_STATUSES), rx.fragment()),
+            spacing="4",
+        ),
+        on_submit=T.save,
+        form_key=T.form_key,
+        open_=T.form_open,
+        on_open_change=T.set_form_open,
+    )
+
+
+def tickets_tab() -> rx.Component:
+    """Filter, list, open and edit."""
+    return rx.vstack(
+        rx.hstack(
+            rx.el.label("Show", html_for="ticket-filter", class_name="field-label"),
+            rx.el.select(
+                rx.el.option("All tickets", value="all"),
+                *[rx.el.option(text, value=key) for key, text in TICKET_STATUSES.items()],
+                id="ticket-filter",
+                value=T.status_filter,
+                on_change=T.set_status_filter,
+                class_name="native-select",
+            ),
+            rx.spacer(),
+            rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "New ticket", on_click=T.open_new)),
+            align="center",
+            width="100%",
+        ),
+        rx.cond(
+            T.rows.length() > 0,
+            rx.vstack(rx.foreach(T.rows, _ticket), spacing="2", width="100%"),
+            rx.text("No tickets here.", class_name="muted"),
+        ),
+        _dialog(),
+        spacing="3",
+        width="100%",
+        max_width="760px",
+    )

@@ -1,1 +1,0 @@
-"""Business rules and database access; no UI code here."""

@@ -1,1 +1,0 @@
-"""Reflex state classes: UI state only; they call services."""

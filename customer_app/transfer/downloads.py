@@ -1,0 +1,56 @@
+"""Short-lived links to private files: the page gets a token, the download route gives the file to its holder."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlmodel import Session, col, delete, select
+
+from customer_app.access.auth import actor_of
+from customer_app.access.models import StaffUser
+from customer_app.core.columns import utcnow
+from customer_app.core.permissions import Actor
+from customer_app.core.tokens import new_token, token_hash
+from customer_app.errors import NotFoundError
+from customer_app.settings import settings
+from customer_app.transfer.models import DownloadLink
+
+LINK_TTL = timedelta(minutes=15)
+PREFIX = "/api/download/"
+
+
+def private_folders() -> tuple[Path, ...]:
+    """The only folders a link may point into."""
+    return (settings.export_dir.resolve(), settings.import_dir.resolve())
+
+
+def create_link(path: Path, download_name: str, *, actor: Actor, session: Session) -> str:
+    """A URL path that downloads `path` as `download_name` for the next 15 minutes."""
+    session.exec(delete(DownloadLink).where(col(DownloadLink.expires_at) < utcnow()))
+    raw = new_token()
+    session.add(
+        DownloadLink(
+            token_hash=token_hash(raw),
+            user_id=actor.id,
+            path=str(path.resolve()),
+            download_name=download_name,
+            expires_at=utcnow() + LINK_TTL,
+        )
+    )
+    session.flush()
+    return PREFIX + raw
+
+
+def resolve_link(raw: str, *, session: Session) -> tuple[Path, str]:
+    """The file and name behind a link whose holder may still have it; NotFoundError for anything else."""
+    link = session.exec(select(DownloadLink).where(col(DownloadLink.token_hash) == token_hash(raw))).first()
+    gone = NotFoundError("This download link has expired. Start the export again.")
+    if link is None or link.expires_at <= utcnow():
+        raise gone
+    user = session.get(StaffUser, link.user_id)
+    # Links only ever carry exports and import reports: their holder must still be allowed to move data.
+    if user is None or not user.active or not actor_of(user).can("customer.export"):
+        raise gone
+    path = Path(link.path)
+    if not any(path.is_relative_to(folder) for folder in private_folders()) or not path.is_file():
+        raise gone
+    return path, link.download_name

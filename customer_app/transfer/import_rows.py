@@ -1,0 +1,348 @@
+"""Turn spreadsheet rows into customers: read cells the way people fill them, validate, match, classify."""
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import Row
+from sqlmodel import Session, col, select
+
+from customer_app.core import normalize
+from customer_app.customers import custom_fields
+from customer_app.customers.customers import EMAIL_TAKEN
+from customer_app.customers.models import APPLIES_TO, Customer, CustomerInput, CustomerKind, CustomField
+from customer_app.customers.validation import validate_customer
+from customer_app.errors import ValidationError
+from customer_app.transfer.export import CUSTOM_PREFIX, is_risky
+from customer_app.transfer.import_mapping import LABELS, MATCH_KEYS, SKIP, header_key
+
+NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged", "error", "duplicate", "skipped"
+STATUSES = (NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED)
+FIELDS = tuple(CustomerInput.model_fields)
+_PHONES = ("phone", "mobile", "fax")
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (it counts a 29 February 1900 that never was)
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,2}")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+_KINDS = {
+    **dict.fromkeys(("individual", "person", "private", "privateperson", "individuel"), CustomerKind.INDIVIDUAL),
+    **dict.fromkeys(
+        ("institution", "company", "organisation", "organization", "business", "legalentity"), CustomerKind.INSTITUTION
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How rows become customers: the field of each column, the mode and the key rows are matched on."""
+
+    mapping: Sequence[str]
+    mode: str = "both"  # create, update, both
+    match_on: str = "email"  # email, vat_number, id
+    phone_region: str = "US"
+
+
+@dataclass
+class Outcome:
+    """What importing one row would do, and why."""
+
+    line: int
+    status: str
+    messages: dict[str, str] = field(default_factory=dict)  # field (or "" for the row) → message
+    customer_id: int | None = None
+    version: int = 0
+    values: CustomerInput | None = None  # the whole validated customer (new and update)
+    before: dict[str, object] = field(default_factory=dict)  # changed fields: stored value
+    after: dict[str, object] = field(default_factory=dict)  # changed fields: imported value
+    custom: dict[int, str] = field(default_factory=dict)  # custom field id → value to store (new or changed)
+    labels: dict[str, str] = field(default_factory=dict)  # custom field keys in `messages` → their labels
+
+    @property
+    def message(self) -> str:
+        """All messages in one line, for the preview and the error report."""
+        return "; ".join(
+            f"{self.labels.get(name) or _label(name)}: {text}" if name else text for name, text in self.messages.items()
+        )
+
+
+@dataclass
+class Seen:
+    """Match keys and e-mails met earlier in the file, to flag rows that repeat them."""
+
+    keys: dict[object, int] = field(default_factory=dict)
+    emails: dict[str, int] = field(default_factory=dict)
+
+
+def cell_text(name: str, value: object) -> str | None:
+    """A cell as the text a person meant: dates, numbers-as-text, exported apostrophes and stray spaces handled."""
+    if value is None or value == "":
+        return None
+    if value.__class__ is str:  # most cells: skip the type checks below
+        return _text(name, value)
+    if isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        return day.isoformat() if name == "date_of_birth" else value.isoformat()
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        if name == "date_of_birth" and 0 < value < 2958466:
+            return (_EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a phone or ID typed into a number cell: 4155550123.0 → 4155550123
+        return str(value)
+    if isinstance(value, timedelta):
+        return str(value)
+    return _text(name, str(value))
+
+
+def _text(name: str, value: str) -> str | None:
+    text = normalize.clean_text(value) if name != "footnotes" else value.strip()
+    if not text:
+        return None
+    if text[0] == "'" and is_risky(text[1:]):
+        text = text[1:]  # an export neutralised this cell against formula injection: take the text back
+    if name in _PHONES and _SCIENTIFIC.fullmatch(text):
+        text = _plain_digits(text)
+    elif name == "date_of_birth":
+        text = _iso_date(text)
+    elif name == "kind":
+        text = _kind(text)
+    return text
+
+
+@functools.lru_cache(maxsize=64)
+def _kind(text: str) -> str:
+    return _KINDS.get(header_key(text), text)
+
+
+def phone_text(value: object, text: str, region: str) -> str:
+    """A phone a spreadsheet stored as a number lost its leading "+" or "0": put back whichever makes it valid."""
+    if not isinstance(value, int | float) and not _SCIENTIFIC.fullmatch(str(value).strip()):
+        return text
+    for candidate in (text, f"+{text}", f"0{text}"):
+        try:
+            normalize.normalize_phone(candidate, region)
+        except ValueError:
+            continue
+        return candidate
+    return text
+
+
+def _plain_digits(text: str) -> str:
+    try:
+        return str(int(Decimal(text.replace(",", "."))))
+    except InvalidOperation:
+        return text
+
+
+def _iso_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text[:10]).isoformat() if len(text) == 10 or text[10:11] in " T" else text
+    except ValueError:
+        pass
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return text  # validation explains the expected form
+
+
+@dataclass(frozen=True)
+class Custom:
+    """The custom fields a file fills (by id), those every new customer must have, and what matched customers hold."""
+
+    mapped: dict[int, CustomField] = field(default_factory=dict)
+    required: tuple[CustomField, ...] = ()
+    stored: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, session: Session) -> list[Outcome]:
+    """What importing each row would do, reading the customers they match in a few queries."""
+    every = custom_fields.list_fields(session=session)
+    mapped = {f.id: f for f in every if f"{CUSTOM_PREFIX}{f.id}" in plan.mapping}
+    prepared = [_prepare(line, cells, plan, mapped) for line, cells in rows]
+    existing = _matches(prepared, plan.match_on, session)
+    owners = _email_owners(prepared, session)
+    matched = [customer.id for customer in existing.values()]
+    custom = Custom(
+        mapped,
+        tuple(f for f in every if f.required),
+        custom_fields.stored_values(matched, list(mapped), session=session),
+    )
+    return [
+        _classify_one(line, raw, key, problem, plan, seen, existing, owners, custom)
+        for line, raw, key, problem in prepared
+    ]
+
+
+def _prepare(line: int, cells: list, plan: Plan, mapped: dict[int, CustomField]) -> tuple[int, dict, object, str]:
+    """The row's raw values by field and its match key (None when empty), or a problem with the key.
+
+    Custom field values are keyed by field id (int); the customer's own fields by name.
+    """
+    raw: dict[str | int, object] = {}
+    for name, value in zip(plan.mapping, cells, strict=False):
+        if name == SKIP:
+            continue
+        if name.startswith(CUSTOM_PREFIX):
+            found = mapped.get(int(name.removeprefix(CUSTOM_PREFIX)))
+            text = cell_text("date_of_birth" if found and found.field_type == "date" else name, value)
+            if found is not None and text is not None:
+                raw[found.id] = text  # a field removed since the preview is left out
+            continue
+        text = cell_text(name, value)
+        if text is None:
+            continue
+        raw[name] = phone_text(value, text, plan.phone_region) if name in _PHONES and value != text else text
+    value = raw.get(plan.match_on)
+    if value is None:
+        return line, raw, None, ""
+    try:
+        if plan.match_on == "id":
+            key = int(value)
+            raw["id"] = key
+        elif plan.match_on == "email":
+            key = normalize.email_key(normalize.normalize_email(value))
+        else:
+            key = normalize.normalize_vat(value)
+    except ValueError as exc:
+        return line, raw, None, str(exc) if plan.match_on != "id" else "A customer ID is a whole number."
+    return line, raw, key, ""
+
+
+_MATCH_COLUMNS = ("id", "version", "email_key", *FIELDS)
+
+
+def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Row]:
+    """The active customers the rows' keys match, as plain rows (no ORM objects: cheaper by the thousand)."""
+    keys = list({key for _line, _raw, key, _problem in prepared if key is not None})
+    if not keys:
+        return {}
+    attribute = {"id": "id", "email": "email_key", "vat_number": "vat_number"}[match_on]
+    table = Customer.__table__.c
+    found = session.connection().execute(
+        select(*(table[name] for name in _MATCH_COLUMNS)).where(table[attribute].in_(keys), table.deleted_at.is_(None))
+    )
+    return {getattr(customer, attribute): customer for customer in found}
+
+
+def _email_owners(prepared: list, session: Session) -> dict[str, int]:
+    """Which active customer uses each e-mail the rows carry (the e-mail must stay unique)."""
+    emails = set()
+    for _line, raw, _key, _problem in prepared:
+        email = raw.get("email")
+        if email:
+            emails.add(normalize.email_key(str(email)))
+    if not emails:
+        return {}
+    rows = session.exec(
+        select(Customer.email_key, Customer.id).where(
+            col(Customer.email_key).in_(list(emails)), col(Customer.deleted_at).is_(None)
+        )
+    ).all()
+    return dict(rows)
+
+
+def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, owners, custom: Custom) -> Outcome:
+    label = MATCH_KEYS[plan.match_on]
+    if problem:
+        return Outcome(line, ERROR, {plan.match_on: problem})
+    if key is not None:
+        if key in seen.keys:
+            return Outcome(line, DUPLICATE, {"": f"Same {label} as line {seen.keys[key]}; only the first is imported."})
+        seen.keys[key] = line
+    current = existing.get(key) if key is not None else None
+    if current is None and plan.match_on == "id" and key is not None:
+        return Outcome(line, ERROR, {"id": f"No customer has the ID {key} (it may be in Trash)."})
+    if current is None and plan.mode == "update":
+        return Outcome(line, SKIPPED, {"": f"No customer has this {label}; update only creates nobody."})
+    if current is not None and plan.mode == "create":
+        return Outcome(line, SKIPPED, {"": f"A customer with this {label} exists; create only leaves it as it is."})
+    stored = _stored(current) if current is not None else {}
+    typed, typed_custom = raw, {}
+    if custom.mapped:  # custom field values are keyed by field id
+        typed = {name: value for name, value in raw.items() if isinstance(name, str)}
+        typed_custom = {name: value for name, value in raw.items() if isinstance(name, int)}
+    if (
+        current is not None
+        and all(_same(name, value, stored) for name, value in typed.items())
+        and all(custom.stored.get((current.id, fid)) == value for fid, value in typed_custom.items())
+    ):
+        if current.email_key is not None:
+            seen.emails.setdefault(current.email_key, line)
+        return Outcome(line, UNCHANGED, customer_id=current.id, version=current.version)
+    merged = stored | {name: value for name, value in typed.items() if name != "id"}
+    if "kind" not in typed and current is None:
+        merged["kind"] = (
+            CustomerKind.INSTITUTION if "name" in typed and not typed.keys() & {"first_name", "last_name"} else ""
+        )
+    errors, values = {}, None
+    try:
+        values = validate_customer(merged, phone_region=plan.phone_region, known=stored)
+    except ValidationError as exc:
+        errors = exc.errors
+    kind = values.kind if values is not None else str(merged.get("kind") or "")
+    checked, problems = _custom_values(typed_custom, custom, kind, new=current is None)
+    if errors or problems:
+        labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in (*custom.mapped.values(), *custom.required)}
+        return Outcome(line, ERROR, errors | problems, labels=labels)
+    email = normalize.email_key(values.email) if values.email else None
+    if email is not None:
+        owner = owners.get(email)
+        if owner is not None and owner != (current.id if current is not None else None):
+            return Outcome(line, ERROR, {"email": EMAIL_TAKEN})
+        if email in seen.emails and plan.match_on != "email":
+            return Outcome(line, DUPLICATE, {"email": f"Same e-mail as line {seen.emails[email]}."})
+        seen.emails[email] = line
+    if current is None:
+        return Outcome(line, NEW, values=values, custom=checked)
+    after = values.model_dump()
+    changed = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
+    custom_before = {fid: custom.stored.get((current.id, fid), "") for fid in checked}
+    custom_changed = {fid: value for fid, value in checked.items() if value != custom_before[fid]}
+    status = UPDATE if changed or custom_changed else UNCHANGED
+    outcome = Outcome(line, status, customer_id=current.id, version=current.version, custom=custom_changed)
+    outcome.values = values
+    outcome.after = changed | {f"{CUSTOM_PREFIX}{fid}": value for fid, value in custom_changed.items()}
+    outcome.before = {name: stored.get(name) for name in changed} | {
+        f"{CUSTOM_PREFIX}{fid}": custom_before[fid] for fid in custom_changed
+    }
+    return outcome
+
+
+def _custom_values(
+    typed: dict[int, object], custom: Custom, kind: str, *, new: bool
+) -> tuple[dict[int, str], dict[str, str]]:
+    """The row's custom field values checked by type and kind, and a message for each bad or missing one."""
+    values, problems = {}, {}
+    for field_id, text in typed.items():
+        found = custom.mapped[field_id]
+        if kind and found.applies_to not in (kind, "all"):
+            problems[f"{CUSTOM_PREFIX}{field_id}"] = f"This field is for {APPLIES_TO[found.applies_to].lower()} only."
+            continue
+        try:
+            values[field_id] = custom_fields.clean_value(found, text)
+        except ValueError as exc:
+            problems[f"{CUSTOM_PREFIX}{field_id}"] = str(exc)
+    if new:  # a new customer must come with its required fields, as the New Customer pop-up asks
+        for found in custom.required:
+            if found.applies_to in (kind, "all") and found.id not in typed:
+                problems[f"{CUSTOM_PREFIX}{found.id}"] = f"Fill in {found.label}."
+    return values, problems
+
+
+def _same(name: str, text: object, stored: dict[str, object]) -> bool:
+    """Whether a cell's text is exactly what is stored (stored values were validated when saved)."""
+    return name == "id" or (name in stored and text == str(stored[name]))
+
+
+def _stored(customer: Row) -> dict[str, object]:
+    """A stored customer's input fields (without empty ones, so "missing" and "empty" compare alike)."""
+    return {name: value for name in FIELDS if (value := getattr(customer, name)) not in (None, "")}
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " ").capitalize())

@@ -1,0 +1,152 @@
+"""Undo an import: remove the customers it created and put back the fields it changed, minding later edits."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from customer_app.core import audit
+from customer_app.core.columns import utcnow
+from customer_app.core.permissions import Actor, require
+from customer_app.customers import custom_fields
+from customer_app.customers.customers import derived_fields
+from customer_app.customers.models import Customer, CustomerInput
+from customer_app.errors import ValidationError
+from customer_app.transfer.export import CUSTOM_PREFIX
+from customer_app.transfer.imports import CHUNK, get_job
+from customer_app.transfer.models import ImportChange
+
+
+@dataclass
+class UndoConflict:
+    """A customer changed by someone after the import: undo leaves it alone unless told otherwise."""
+
+    customer_id: int
+    name: str
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UndoResult:
+    """What an undo did."""
+
+    removed: int = 0
+    restored: int = 0
+    left_alone: int = 0
+
+
+def undo_conflicts(job_id: int, *, session: Session) -> list[UndoConflict]:
+    """Customers the import touched that someone changed afterwards, with the fields in question."""
+    conflicts = []
+    labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in custom_fields.list_fields(session=session)}
+    for change, customer in _changed_customers(job_id, session):
+        fields = _conflicting_fields(change, customer, session)
+        if fields:
+            conflicts.append(UndoConflict(customer.id, customer.display_name, [labels.get(f, f) for f in fields]))
+    return conflicts
+
+
+def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool = False) -> UndoResult:
+    """Remove the customers an import created and put back the fields it changed.
+
+    Customers changed by someone after the import are left alone unless `overwrite` is given.
+    """
+    require(actor, "customer.import")
+    job = get_job(job_id, session=session)
+    if job.status not in ("done", "cancelled") or job.undone_at is not None:
+        raise ValidationError({"undo": "Only a finished import can be undone, once."})
+    result, removed = UndoResult(), []
+    for change, customer in _changed_customers(job_id, session):
+        if _conflicting_fields(change, customer, session) and not overwrite:
+            result.left_alone += 1
+            continue
+        if change.action == "create":
+            removed.append((customer.id, f"Removed {customer.display_name} (undo of import #{job.id})"))
+            continue
+        recorded = json.loads(change.before)
+        before = {
+            name: _from_json(name, value) for name, value in recorded.items() if name in CustomerInput.model_fields
+        }
+        custom_fields.write_values(
+            {(customer.id, field_id): str(recorded[key]) for key, field_id in _custom_keys(recorded).items()},
+            session=session,
+        )
+        values = CustomerInput.model_validate(_input_fields(customer) | before)
+        session.execute(
+            update(Customer)
+            .where(col(Customer.id) == customer.id)
+            .values(**before, **derived_fields(values), version=Customer.version + 1, updated_at=utcnow())
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="update",
+            entity_type="customer",
+            entity_id=customer.id,
+            summary=f"Restored {customer.display_name} as before import #{job.id}",
+            changes=audit.field_changes(_input_fields(customer), _input_fields(customer) | before),
+        )
+        result.restored += 1
+    if removed:
+        ids = [row_id for row_id, _ in removed]
+        for start in range(0, len(ids), CHUNK):
+            session.execute(delete(Customer).where(col(Customer.id).in_(ids[start : start + CHUNK])))
+        audit.record_many(session, actor=actor, action="purge", entity_type="customer", summaries=removed)
+        result.removed = len(removed)
+    session.expire_all()
+    audit.record(
+        session,
+        actor=actor,
+        action="undo_import",
+        entity_type="import",
+        entity_id=job.id,
+        summary=f"Undid the import of {job.file_name}: {result.removed:,} removed, {result.restored:,} restored",
+    )
+    job.status, job.undone_at = "undone", utcnow()
+    job.message = f"Undone: {result.removed:,} removed, {result.restored:,} restored, {result.left_alone:,} left alone."
+    session.add(job)
+    return result
+
+
+def _changed_customers(job_id: int, session: Session):
+    """Each recorded change of a job with its customer as it is now (customers deleted since are skipped)."""
+    query = (
+        select(ImportChange, Customer)
+        .join(Customer, col(Customer.id) == col(ImportChange.customer_id))
+        .where(col(ImportChange.job_id) == job_id, col(Customer.deleted_at).is_(None))
+        .order_by(col(ImportChange.id))
+    )
+    yield from session.exec(query)
+
+
+def _conflicting_fields(change: ImportChange, customer: Customer, session: Session) -> list[str]:
+    if change.action == "create":
+        return ["(edited after the import)"] if customer.version != 1 else []
+    after = json.loads(change.after)
+    custom = _custom_keys(after)
+    now = custom_fields.stored_values([customer.id], list(custom.values()), session=session)
+    return [
+        name
+        for name, value in after.items()
+        if (now.get((customer.id, custom[name]), "") if name in custom else _as_json(getattr(customer, name)))
+        != (value if name in custom else json.dumps(value))
+    ]
+
+
+def _custom_keys(recorded: dict[str, object]) -> dict[str, int]:
+    """The custom field keys (`custom_<id>`) among recorded changes, with their field ids."""
+    return {name: int(name.removeprefix(CUSTOM_PREFIX)) for name in recorded if name.startswith(CUSTOM_PREFIX)}
+
+
+def _as_json(value: object) -> str:
+    return json.dumps(value, default=str)
+
+
+def _input_fields(customer: Customer) -> dict[str, object]:
+    return {name: getattr(customer, name) for name in CustomerInput.model_fields}
+
+
+def _from_json(name: str, value: object) -> object:
+    return date.fromisoformat(value) if name == "date_of_birth" and isinstance(value, str) else value

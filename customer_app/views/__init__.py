@@ -1,1 +1,0 @@
-"""Feature sections, each bound to one state."""
