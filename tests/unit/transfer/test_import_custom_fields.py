@@ -14,7 +14,7 @@ from customer_app.customers.models import Customer
 from customer_app.transfer import export, import_files, import_undo, imports
 from customer_app.transfer.import_mapping import auto_map, suggested_mapping, targets
 from customer_app.transfer.import_rows import Plan
-from tests.unit.test_imports import commit, csv_bytes, upload
+from tests.unit.transfer.test_imports import commit, csv_bytes, upload
 
 
 @pytest.fixture(autouse=True)
