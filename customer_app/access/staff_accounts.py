@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from customer_app.access.auth import end_all_sessions
@@ -10,17 +9,17 @@ from customer_app.access.models import StaffUser
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.mail import send_mail
-from customer_app.core.models import OneTimeToken
 from customer_app.core.normalize import clean_text, email_key, normalize_email
 from customer_app.core.passwords import check_new_password, hash_password
 from customer_app.core.permissions import Actor, Role, require
-from customer_app.core.tokens import consume_one_time, issue_one_time
+from customer_app.core.tokens import consume_one_time, issue_one_time, issued_since, peek_one_time
 from customer_app.errors import CustomerAppError, NotFoundError, ValidationError
 from customer_app.settings import settings
 
 INVITE_TTL = timedelta(days=7)
 RESET_TTL = timedelta(hours=1)
 RESETS_PER_HOUR = 3  # nobody can flood a colleague's inbox with reset mails
+STAFF = "staff"  # whose link tokens these are (portal accounts get theirs too)
 
 
 def has_staff(*, session: Session) -> bool:
@@ -52,7 +51,7 @@ def invite(email: str, name: str, role: str, *, actor: Actor, session: Session) 
     """Create an account without a password and e-mail its owner a link to choose one."""
     require(actor, "staff.manage")
     user = _new_user(email, name, _role(role), session=session)
-    link = f"{settings.public_url}/invite/{issue_one_time(user, 'invite', INVITE_TTL, session=session)}"
+    link = f"{settings.public_url}/invite/{issue_one_time(STAFF, user.id, 'invite', INVITE_TTL, session=session)}"
     send_mail(
         user.email,
         "You are invited to the customer workspace",
@@ -74,7 +73,9 @@ def invite(email: str, name: str, role: str, *, actor: Actor, session: Session) 
 
 def set_password_with_token(raw: str, purpose: str, password: str, *, session: Session) -> StaffUser:
     """Accept an invitation or a reset link: set the password; every other session of the user ends."""
-    user = consume_one_time(raw, purpose, session=session)
+    user = session.get(StaffUser, consume_one_time(raw, purpose, STAFF, session=session))
+    if user is None or not user.active:
+        raise CustomerAppError("This account is not active.")
     check_new_password(password, user_inputs=[user.email, user.name])
     user.password_hash, user.locked_until = hash_password(password), None
     end_all_sessions(user.id, session=session)
@@ -100,7 +101,7 @@ def request_password_reset(email: str, *, session: Session, address: str = "") -
     user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
     if user is None or not user.active or _recent_resets(user, session) >= RESETS_PER_HOUR:
         return
-    link = f"{settings.public_url}/reset/{issue_one_time(user, 'reset', RESET_TTL, session=session)}"
+    link = f"{settings.public_url}/reset/{issue_one_time(STAFF, user.id, 'reset', RESET_TTL, session=session)}"
     send_mail(
         user.email,
         "Reset your password",
@@ -211,14 +212,11 @@ def _keep_an_admin(user: StaffUser, session: Session) -> None:
         raise CustomerAppError("This is the last admin. Make someone else an admin first.")
 
 
+def link_owner(raw: str, purpose: str, *, session: Session) -> StaffUser | None:
+    """The staff member a still-valid link is for, without using the link up (to greet them)."""
+    user_id = peek_one_time(raw, purpose, STAFF, session=session)
+    return session.get(StaffUser, user_id) if user_id is not None else None
+
+
 def _recent_resets(user: StaffUser, session: Session) -> int:
-    since = utcnow() - timedelta(hours=1)
-    return session.exec(
-        select(func.count())
-        .select_from(OneTimeToken)
-        .where(
-            col(OneTimeToken.user_id) == user.id,
-            col(OneTimeToken.purpose) == "reset",
-            col(OneTimeToken.created_at) >= since,
-        )
-    ).one()
+    return issued_since(STAFF, user.id, "reset", utcnow() - timedelta(hours=1), session=session)

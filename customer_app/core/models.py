@@ -9,14 +9,17 @@ from customer_app.core.columns import utc_column, utcnow
 
 
 class OneTimeToken(SQLModel, table=True):
-    """A single-use, expiring link token (password reset or invitation); only its hash is stored."""
+    """A single-use, expiring link token (password reset, invitation) for any kind of account; only its hash is
+    stored. `subject_type` says which table `subject_id` points into ("staff" today; portal accounts next)."""
 
     __tablename__ = "one_time_token"
+    __table_args__ = (Index("ix_one_time_token_subject", "subject_type", "subject_id", "purpose", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     purpose: str = Field(max_length=16)  # "reset" or "invite"
-    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    subject_type: str = Field(max_length=16)
+    subject_id: int
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     expires_at: datetime = Field(sa_column=utc_column())
     used_at: datetime | None = Field(default=None, sa_column=utc_column(True))

@@ -1,4 +1,5 @@
-"""Unguessable tokens: handed out once in raw form, stored only as a hash."""
+"""Unguessable tokens: handed out once in raw form, stored only as a hash. One-time link tokens belong to a
+subject (a kind of account and its id); the package that owns the accounts turns the id back into one."""
 
 import hashlib
 import secrets
@@ -6,7 +7,6 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from customer_app.access.models import StaffUser
 from customer_app.core.columns import utcnow
 from customer_app.core.models import OneTimeToken
 from customer_app.errors import CustomerAppError
@@ -22,39 +22,66 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_one_time(user: StaffUser, purpose: str, ttl: timedelta, *, session: Session) -> str:
-    """A single-use link token for the user; earlier unused ones of the same purpose stop working."""
+def issue_one_time(subject_type: str, subject_id: int, purpose: str, ttl: timedelta, *, session: Session) -> str:
+    """A single-use link token for the subject; its earlier unused ones of the same purpose stop working."""
     for old in session.exec(
         select(OneTimeToken).where(
-            col(OneTimeToken.user_id) == user.id,
+            col(OneTimeToken.subject_type) == subject_type,
+            col(OneTimeToken.subject_id) == subject_id,
             col(OneTimeToken.purpose) == purpose,
             col(OneTimeToken.used_at).is_(None),
         )
     ):
         old.used_at = utcnow()
     raw = new_token()
-    session.add(OneTimeToken(token_hash=token_hash(raw), purpose=purpose, user_id=user.id, expires_at=utcnow() + ttl))
+    session.add(
+        OneTimeToken(
+            token_hash=token_hash(raw),
+            purpose=purpose,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            expires_at=utcnow() + ttl,
+        )
+    )
     session.flush()
     return raw
 
 
-def consume_one_time(raw: str, purpose: str, *, session: Session) -> StaffUser:
-    """The user a valid link token belongs to; the token is used up. Raises for unknown, used or expired."""
+def _find(raw: str, purpose: str, subject_type: str, session: Session) -> OneTimeToken | None:
     token = session.exec(select(OneTimeToken).where(col(OneTimeToken.token_hash) == token_hash(raw or ""))).first()
-    if token is None or token.purpose != purpose or token.used_at is not None:
+    if token is None or (token.purpose, token.subject_type) != (purpose, subject_type):
+        return None
+    return token
+
+
+def consume_one_time(raw: str, purpose: str, subject_type: str, *, session: Session) -> int:
+    """The subject id a valid link token belongs to; the token is used up. Raises for unknown, used or expired."""
+    token = _find(raw, purpose, subject_type, session)
+    if token is None or token.used_at is not None:
         raise CustomerAppError("This link is not valid or has already been used. Ask for a new one.")
     if token.expires_at <= utcnow():
         raise CustomerAppError("This link has expired. Ask for a new one.")
     token.used_at = utcnow()
-    user = session.get(StaffUser, token.user_id)
-    if user is None or not user.active:
-        raise CustomerAppError("This account is not active.")
-    return user
+    return token.subject_id
 
 
-def peek_one_time(raw: str, purpose: str, *, session: Session) -> StaffUser | None:
-    """The user of a still-valid link token, without using it up (to greet them on the page)."""
-    token = session.exec(select(OneTimeToken).where(col(OneTimeToken.token_hash) == token_hash(raw or ""))).first()
-    if token is None or token.purpose != purpose or token.used_at is not None or token.expires_at <= utcnow():
+def peek_one_time(raw: str, purpose: str, subject_type: str, *, session: Session) -> int | None:
+    """The subject id of a still-valid link token, without using it up (to greet its owner on the page)."""
+    token = _find(raw, purpose, subject_type, session)
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
         return None
-    return session.get(StaffUser, token.user_id)
+    return token.subject_id
+
+
+def issued_since(subject_type: str, subject_id: int, purpose: str, since, *, session: Session) -> int:
+    """How many link tokens of this purpose the subject was given since `since` (for rate limits)."""
+    return len(
+        session.exec(
+            select(OneTimeToken.id).where(
+                col(OneTimeToken.subject_type) == subject_type,
+                col(OneTimeToken.subject_id) == subject_id,
+                col(OneTimeToken.purpose) == purpose,
+                col(OneTimeToken.created_at) >= since,
+            )
+        ).all()
+    )

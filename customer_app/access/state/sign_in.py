@@ -7,7 +7,6 @@ import reflex as rx
 from customer_app.access import auth, staff_accounts
 from customer_app.access.state.auth import AuthState
 from customer_app.core.db import session_scope
-from customer_app.core.tokens import peek_one_time
 from customer_app.errors import CustomerAppError, SignInError, ValidationError
 
 HOME = "/customers"
@@ -107,7 +106,7 @@ class SignInState(rx.State):
         self._clear()
         purpose = "invite" if self.router.url.path.startswith("/invite") else "reset"
         with session_scope() as session:
-            user = peek_one_time(self.router.page.params.get("token", ""), purpose, session=session)
+            user = staff_accounts.link_owner(self.router.page.params.get("token", ""), purpose, session=session)
         self.link_valid, self.link_name = user is not None, user.name if user else ""
 
     @rx.event

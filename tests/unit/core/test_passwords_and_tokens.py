@@ -7,6 +7,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlmodel import Session, select
 
+from customer_app.access import staff_accounts
 from customer_app.core import passwords, tokens
 from customer_app.core.columns import utcnow
 from customer_app.core.models import OneTimeToken
@@ -98,14 +99,14 @@ def token_row(session: Session, raw: str) -> OneTimeToken:
 
 def consume_refused(session: Session, raw: str, purpose: str = "reset") -> str:
     with pytest.raises(CustomerAppError) as caught:
-        tokens.consume_one_time(raw, purpose, session=session)
+        tokens.consume_one_time(raw, purpose, "staff", session=session)
     return str(caught.value)
 
 
 @pytest.fixture
 def issued(session, staff_user) -> str:
     """A committed reset token for the staff member."""
-    raw = tokens.issue_one_time(staff_user, "reset", timedelta(hours=1), session=session)
+    raw = tokens.issue_one_time("staff", staff_user.id, "reset", timedelta(hours=1), session=session)
     session.commit()
     return raw
 
@@ -118,11 +119,11 @@ def test_only_a_hash_of_the_token_is_stored(session, issued):
 
 
 def test_token_works_once(session, issued, staff_user):
-    assert tokens.peek_one_time(issued, "reset", session=session).id == staff_user.id  # looking does not use it
-    assert tokens.consume_one_time(issued, "reset", session=session).id == staff_user.id
+    assert tokens.peek_one_time(issued, "reset", "staff", session=session) == staff_user.id  # looking does not use it
+    assert tokens.consume_one_time(issued, "reset", "staff", session=session) == staff_user.id
     session.commit()
     assert "already been used" in consume_refused(session, issued)
-    assert tokens.peek_one_time(issued, "reset", session=session) is None
+    assert tokens.peek_one_time(issued, "reset", "staff", session=session) is None
     assert token_row(session, issued).used_at is not None
 
 
@@ -130,7 +131,7 @@ def test_expired_token_is_refused(session, issued):
     row = token_row(session, issued)
     row.expires_at = utcnow() - timedelta(seconds=1)
     session.commit()
-    assert tokens.peek_one_time(issued, "reset", session=session) is None
+    assert tokens.peek_one_time(issued, "reset", "staff", session=session) is None
     assert consume_refused(session, issued) == "This link has expired. Ask for a new one."
 
 
@@ -139,7 +140,7 @@ def test_token_expires_after_its_lifetime_not_before(session, issued):
     assert timedelta(minutes=59) < row.expires_at - utcnow() <= timedelta(hours=1)
     row.expires_at = utcnow() + timedelta(seconds=30)  # nearly over, still good
     session.commit()
-    assert tokens.consume_one_time(issued, "reset", session=session)
+    assert tokens.consume_one_time(issued, "reset", "staff", session=session)
 
 
 @pytest.mark.parametrize("raw", ["", "not-a-token", "x" * 43])
@@ -149,22 +150,32 @@ def test_unknown_token_is_refused(session, issued, raw):
 
 def test_token_of_another_purpose_is_refused(session, issued):
     assert "not valid" in consume_refused(session, issued, purpose="invite")
-    assert tokens.peek_one_time(issued, "invite", session=session) is None
+    assert tokens.peek_one_time(issued, "invite", "staff", session=session) is None
 
 
 def test_new_token_makes_the_earlier_unused_one_stop_working(session, issued, staff_user):
-    newer = tokens.issue_one_time(staff_user, "reset", timedelta(hours=1), session=session)
+    newer = tokens.issue_one_time("staff", staff_user.id, "reset", timedelta(hours=1), session=session)
     session.commit()
     assert "not valid" in consume_refused(session, issued)
-    assert tokens.consume_one_time(newer, "reset", session=session).id == staff_user.id
+    assert tokens.consume_one_time(newer, "reset", "staff", session=session) == staff_user.id
 
 
-def test_token_of_a_deactivated_account_is_refused(session, issued, staff_user):
+def test_token_of_another_kind_of_account_is_refused(session, issued, staff_user):
+    with pytest.raises(CustomerAppError, match="not valid"):
+        tokens.consume_one_time(issued, "reset", "portal", session=session)
+    assert tokens.peek_one_time(issued, "reset", "portal", session=session) is None
+    assert tokens.consume_one_time(issued, "reset", "staff", session=session) == staff_user.id  # still unused
+
+
+def test_link_of_a_deactivated_account_is_refused(session, issued, staff_user):
     staff_user.active = False
     session.commit()
-    assert consume_refused(session, issued) == "This account is not active."
+    with pytest.raises(CustomerAppError, match="This account is not active."):
+        staff_accounts.set_password_with_token(issued, "reset", "a long new passphrase 42", session=session)
 
 
 def test_each_token_is_different(session, staff_user):
-    raws = {tokens.issue_one_time(staff_user, "invite", timedelta(days=7), session=session) for _ in range(5)}
+    raws = {
+        tokens.issue_one_time("staff", staff_user.id, "invite", timedelta(days=7), session=session) for _ in range(5)
+    }
     assert len(raws) == 5
