@@ -1,7 +1,13 @@
-"""Route constants."""
+"""Every address of the app: route constants for the table of pages, and builders for the links to them.
+
+Code never spells a path itself: it names a constant here or calls a builder, so a page can move in one place.
+Builders accept plain values and Vars alike (an f-string with a Var becomes a string Var in the browser).
+"""
 
 HOME = "/"
 CUSTOMERS = "/customers"
+CUSTOMER = "/customers/[customer_ref]"
+IMPORT = "/customers/import"
 LOGIN = "/login"
 SETUP = "/setup"
 FORGOT = "/forgot"
@@ -10,12 +16,30 @@ INVITE = "/invite/[token]"
 STAFF = "/admin/staff"
 AUDIT = "/admin/audit"
 OUTBOX = "/admin/outbox"
-IMPORT = "/customers/import"
 IMPORTS = "/admin/imports"
 SETTINGS = "/admin/settings"
-CUSTOMER = "/customers/[customer_ref]"
 
 
-def customer(customer_id: object) -> str:
-    """The address of one customer's page."""
-    return f"/customers/{customer_id}"
+def customer(customer_id: object, *, tab: str = "") -> str:
+    """The address of one customer's page (on one of its tabs)."""
+    return f"{CUSTOMERS}/{customer_id}" + (f"?tab={tab}" if tab else "")
+
+
+def login(next_path: str = "") -> str:
+    """The sign-in page, sending the person back to `next_path` afterwards."""
+    return f"{LOGIN}?next={next_path}" if next_path and next_path != LOGIN else LOGIN
+
+
+def reset(token: str) -> str:
+    """The page where a reset link's owner chooses a new password."""
+    return RESET.replace("[token]", token)
+
+
+def invite(token: str) -> str:
+    """The page where an invited colleague chooses a password."""
+    return INVITE.replace("[token]", token)
+
+
+def link_purpose(path: str) -> str:
+    """Which kind of one-time link a page address carries: "invite" or "reset"."""
+    return "invite" if path.startswith(INVITE.split("[", 1)[0]) else "reset"

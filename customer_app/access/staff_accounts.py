@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
+from customer_app import routes
 from customer_app.access.auth import end_all_sessions
 from customer_app.access.models import StaffUser
 from customer_app.core import audit
@@ -51,7 +52,7 @@ def invite(email: str, name: str, role: str, *, actor: Actor, session: Session) 
     """Create an account without a password and e-mail its owner a link to choose one."""
     require(actor, "staff.manage")
     user = _new_user(email, name, _role(role), session=session)
-    link = f"{settings.public_url}/invite/{issue_one_time(STAFF, user.id, 'invite', INVITE_TTL, session=session)}"
+    link = settings.public_url + routes.invite(issue_one_time(STAFF, user.id, "invite", INVITE_TTL, session=session))
     send_mail(
         user.email,
         "You are invited to the customer workspace",
@@ -101,7 +102,7 @@ def request_password_reset(email: str, *, session: Session, address: str = "") -
     user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
     if user is None or not user.active or _recent_resets(user, session) >= RESETS_PER_HOUR:
         return
-    link = f"{settings.public_url}/reset/{issue_one_time(STAFF, user.id, 'reset', RESET_TTL, session=session)}"
+    link = settings.public_url + routes.reset(issue_one_time(STAFF, user.id, "reset", RESET_TTL, session=session))
     send_mail(
         user.email,
         "Reset your password",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from customer_app import routes
 from customer_app.access.state.sign_in import SignInState as S
 from customer_app.ui.form_field import form_field
 
@@ -55,7 +56,7 @@ def login_page() -> rx.Component:
                     class_name="checkbox-label",
                 ),
                 _submit("Sign in"),
-                rx.link("Forgot password?", href="/forgot", size="2"),
+                rx.link("Forgot password?", href=routes.FORGOT, size="2"),
                 spacing="3",
                 width="100%",
             ),
@@ -102,7 +103,7 @@ def forgot_page() -> rx.Component:
             rx.vstack(
                 _field("Email", "email", "email", auto_focus=True, auto_complete="username"),
                 _submit("Send reset link"),
-                rx.link("Back to sign in", href="/login", size="2"),
+                rx.link("Back to sign in", href=routes.LOGIN, size="2"),
                 spacing="3",
                 width="100%",
             ),
@@ -136,7 +137,7 @@ def _password_form(button: str) -> rx.Component:
                 color_scheme="amber",
                 width="100%",
             ),
-            rx.link("Ask for a new reset link", href="/forgot", size="2"),
+            rx.link("Ask for a new reset link", href=routes.FORGOT, size="2"),
             width="100%",
         ),
     )

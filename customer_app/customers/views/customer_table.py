@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from customer_app import routes
 from customer_app.access.state.auth import AuthState
 from customer_app.customers.state.customer_form import CustomerFormState
 from customer_app.customers.state.customer_list import CustomerListState as S
@@ -104,7 +105,7 @@ def _row(row: rx.Var) -> rx.Component:
                 rx.text(row["name"], weight="medium", class_name="truncate", title=row["name"]),
                 rx.link(
                     row["name"],
-                    href="/customers/" + row["id"],
+                    href=routes.customer(row["id"]),
                     weight="medium",
                     class_name="truncate",
                     title=row["name"],
