@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from customer_app.settings import settings
+
 
 def _nav(icon: str, label: str, on_page: rx.EventHandler, page: rx.Var | int, disabled: rx.Var) -> rx.Component:
     return rx.icon_button(
@@ -17,7 +19,7 @@ def pager(
     on_page: rx.EventHandler,
     page_size: rx.Var | None = None,
     on_page_size: rx.EventHandler | None = None,
-    sizes: tuple[int, ...] = (25, 50, 100),
+    sizes: tuple[int, ...] = settings.page_sizes,
     id_prefix: str = "pager",
 ) -> rx.Component:
     """Rows per page (when `on_page_size` is given), the range shown, and the page buttons."""
