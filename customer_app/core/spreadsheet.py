@@ -5,56 +5,32 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
-import logging
-import os
-import pickle
-import subprocess
-import sys
-import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from customer_app.core.sheet_rules import (
+    EMPTY_FILE,
+    EXTENSIONS,
+    GONE,
+    MAX_BYTES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    NO_DATA,
+    NOT_TEXT,
+    ONE_COLUMN,
+    TOO_LARGE,
+    WRONG_TYPE,
+    is_blank,
+    too_many_columns,
+)
+from customer_app.core.workbook_reader import workbook_messages
 from customer_app.errors import ImportFileError
-
-EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
-MAX_BYTES = 50 * 1024 * 1024
-MAX_COLUMNS = 200
-MAX_ROWS = 1_000_000
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
-MAX_ZIP_RATIO = 200  # real workbooks compress 5-20:1; far beyond that is a zip bomb
-# calamine lays a sheet out as a dense grid of 32-byte cells from the first filled cell to the last, so a tiny file
-# with values in A1 and XFD1048576 asks for 550 GB and aborts the whole process. Workbooks are therefore parsed in
-# a child process that may use at most this much memory and CPU time.
-READER_MEMORY_BYTES = 2 * 1024**3
-READER_CPU_SECONDS = 120
-
-WRONG_TYPE = "Choose an .xlsx, .xls, .ods or .csv file."
-TOO_LARGE = f"This file is larger than {MAX_BYTES // 2**20} MB. Split it into smaller files and import them one by one."
-EMPTY_FILE = "The file is empty. Choose a file with a header row and one customer per row under it."
-DAMAGED = (
-    "This file could not be read as a spreadsheet; it may be damaged or incomplete. "
-    "Open it in your spreadsheet program, save it again and retry."
-)
-ZIP_BOMB = (
-    "This file unpacks to far more data than a spreadsheet should, so it was not opened. Save it again and retry."
-)
-TOO_BIG_TO_READ = "This sheet is too large to read. Delete unused rows and columns or split the file, then try again."
-NOT_TEXT = "This file does not look like CSV text. Save the sheet as CSV (comma-separated values) and try again."
-ONE_COLUMN = "Only one column was found. Separate columns with commas, semicolons, tabs or | and try again."
-NO_DATA = "The file has a header row but no customers under it."
-NO_SHEET = "This workbook has no visible sheet to import."
-GONE = "The uploaded file is no longer available. Upload it again."
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 64 * 1024
 _SAMPLE_RECORDS = 20
-_ZIPPED = (".xlsx", ".ods")
-_BATCH = 1000
-_CELL_TYPES = {"date", "datetime", "time", "timedelta"}
-_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -84,7 +60,7 @@ def sheet_names(path: Path) -> list[str]:
     """Names of the visible worksheets of a workbook, in order ([] for a CSV). Raises ImportFileError if unreadable."""
     if _checked_extension(path) == ".csv":
         return []
-    with closing(_workbook_messages(path, "names", None)) as messages:
+    with closing(workbook_messages(path, "names", None)) as messages:
         return next(messages)
 
 
@@ -92,7 +68,7 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     """Read a CSV or workbook sheet (the first visible one unless named)."""
     if _checked_extension(path) == ".csv":
         return _read_csv(path)
-    with closing(_workbook_messages(path, "table", sheet)) as messages:
+    with closing(workbook_messages(path, "table", sheet)) as messages:
         name = next(messages)
         headers, rows = _build_table(record for batch in messages for record in batch)
     return Table(headers, rows, sheet=name)
@@ -116,7 +92,7 @@ def _build_table(records: Iterable[tuple[int, list]]) -> tuple[list[str], list[t
         if not cells:
             continue
         if len(cells) > MAX_COLUMNS:
-            raise ImportFileError(_too_many_columns(len(cells)))
+            raise ImportFileError(too_many_columns(len(cells)))
         if header is None:
             header = cells
             continue
@@ -136,13 +112,9 @@ def _build_table(records: Iterable[tuple[int, list]]) -> tuple[list[str], list[t
 
 def _without_trailing_blanks(cells: list) -> list:
     end = len(cells)
-    while end and _is_blank(cells[end - 1]):
+    while end and is_blank(cells[end - 1]):
         end -= 1
     return cells[:end] if end < len(cells) else cells
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _header_text(value: object) -> str:
@@ -150,13 +122,6 @@ def _header_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value).strip()
-
-
-def _too_many_columns(count: int) -> str:
-    return (
-        f"The sheet has {count:,} columns; at most {MAX_COLUMNS} can be imported. "
-        "Delete the columns you do not need and try again."
-    )
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------------
@@ -226,140 +191,3 @@ def _detect_delimiter(sample: str, *, complete: bool) -> str:
         if score > best_score:
             best, best_score = candidate, score
     return best
-
-
-# --- Workbooks (parsed in a resource-limited child process) -----------------------------------------------------
-
-
-class _CellUnpickler(pickle.Unpickler):
-    """Unpickles plain data and the datetime types a cell can hold, nothing else."""
-
-    def find_class(self, module: str, name: str) -> type:
-        if module == "datetime" and name in _CELL_TYPES:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
-
-
-def _workbook_messages(path: Path, mode: str, sheet: str | None) -> Iterator:
-    """Run the reader child on a workbook and yield what it sends: sheet names, or a sheet name then row batches."""
-    request = {
-        "mode": mode,
-        "path": str(path),
-        "sheet": sheet,
-        "max_columns": MAX_COLUMNS,
-        "max_unzipped": MAX_UNZIPPED_BYTES,
-    }
-    root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", __name__, json.dumps(request)]
-    child = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
-    )
-    try:
-        while True:
-            try:
-                kind, payload = _CellUnpickler(child.stdout).load()
-            except EOFError:
-                break
-            if kind == "error":
-                raise ImportFileError(payload)
-            if kind == "end":
-                return
-            yield payload
-        # The child ended without finishing: killed by its memory or CPU limit, or crashed.
-        code = child.wait()
-        _log.warning("spreadsheet reader exited with %s on %s", code, path.name)
-        raise ImportFileError(TOO_BIG_TO_READ if code < 0 else DAMAGED)
-    finally:
-        child.stdout.close()
-        child.kill()
-        child.wait()
-
-
-def _serve(request: dict) -> None:
-    """Child process: read the workbook named in the request and pickle the results to stdout."""
-    _limit_resources()
-    out = sys.stdout.buffer
-    try:
-        path = Path(request["path"])
-        if path.suffix.lower() in _ZIPPED:
-            _check_zip(path, request["max_unzipped"])
-        for message in _workbook_results(path, request):
-            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-    except ImportFileError as error:
-        pickle.dump(("error", str(error)), out)
-    except MemoryError:
-        pickle.dump(("error", TOO_BIG_TO_READ), out)
-    except BaseException as error:  # calamine raises its own errors and, on some damaged files, Rust panics
-        # calamine refuses sheets beyond its own cell limit (ODS repeats); that file is big, not damaged.
-        pickle.dump(("error", TOO_BIG_TO_READ if "limit exceeded" in str(error).lower() else DAMAGED), out)
-    out.flush()
-
-
-def _workbook_results(path: Path, request: dict) -> Iterator[tuple[str, object]]:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-
-    with CalamineWorkbook.from_path(path) as book:
-        visible = [
-            meta.name
-            for meta in book.sheets_metadata
-            if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet
-        ]
-        if request["mode"] == "names":
-            yield "names", visible
-            yield "end", None
-            return
-        name = _chosen_sheet(request["sheet"], visible, book.sheet_names)
-        data = book.get_sheet_by_name(name)
-        if data.width > request["max_columns"]:
-            raise ImportFileError(_too_many_columns(data.width))
-        yield "sheet", name
-        batch = []
-        # iter_rows starts at the sheet's first row (leading empty rows included), so index + 1 is the true line.
-        for index, cells in enumerate(data.iter_rows()):
-            if not all(_is_blank(cell) for cell in cells):
-                batch.append((index + 1, cells))
-            if len(batch) == _BATCH:
-                yield "rows", batch
-                batch = []
-        yield "rows", batch
-        yield "end", None
-
-
-def _chosen_sheet(sheet: str | None, visible: list[str], every: list[str]) -> str:
-    if sheet is None:
-        if not visible:
-            raise ImportFileError(NO_SHEET)
-        return visible[0]
-    if sheet in visible:
-        return sheet
-    if sheet in every:
-        raise ImportFileError(f'The sheet "{sheet}" is hidden. Show it in your spreadsheet program or choose another.')
-    raise ImportFileError(f'There is no sheet named "{sheet}" in this file. Choose one of its sheets and try again.')
-
-
-def _check_zip(path: Path, max_unzipped: int) -> None:
-    """Refuse a file that is not a zip archive, or that unpacks to an absurd size (a zip bomb)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
-        raise ImportFileError(DAMAGED) from None
-    if sum(member.file_size for member in members) > max_unzipped:
-        raise ImportFileError(ZIP_BOMB)
-    for member in members:
-        if member.file_size > 2**20 and member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1):
-            raise ImportFileError(ZIP_BOMB)
-
-
-def _limit_resources() -> None:
-    import resource
-
-    for kind, limit in ((resource.RLIMIT_AS, READER_MEMORY_BYTES), (resource.RLIMIT_CPU, READER_CPU_SECONDS)):
-        _, hard = resource.getrlimit(kind)
-        limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
-        resource.setrlimit(kind, (limit, hard))
-
-
-if __name__ == "__main__":
-    _serve(json.loads(sys.argv[1]))

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from customer_app.core import spreadsheet
+from customer_app.core import spreadsheet, workbook_reader
 from customer_app.core.spreadsheet import MAX_BYTES, check_upload, read_table, sheet_names
 from customer_app.errors import ImportFileError
 from tests.unit.spreadsheet_files import ODS_TYPE, csv_file, ods, text_cell, workbook, xlsx_by_hand
@@ -248,7 +248,7 @@ def test_a_zip_bomb_named_xlsx_is_not_unpacked(tmp_path):
 
 
 def test_a_workbook_unpacking_beyond_the_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(spreadsheet, "MAX_UNZIPPED_BYTES", MB)
+    monkeypatch.setattr(workbook_reader, "MAX_UNZIPPED_BYTES", MB)
     path = xlsx_by_hand(tmp_path / "big.xlsx", [])
     with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as archive:
         archive.writestr("xl/media/photo.bin", os.urandom(MB))
