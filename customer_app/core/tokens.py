@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from customer_app.core.columns import utcnow
 from customer_app.core.models import OneTimeToken
@@ -55,14 +55,30 @@ def _find(raw: str, purpose: str, subject_type: str, session: Session) -> OneTim
 
 
 def consume_one_time(raw: str, purpose: str, subject_type: str, *, session: Session) -> int:
-    """The subject id a valid link token belongs to; the token is used up. Raises for unknown, used or expired."""
+    """The subject id a valid link token belongs to; the token is used up. Raises for unknown, used or expired.
+
+    One conditional UPDATE marks it used, so of two requests racing with the same link exactly one wins (a read
+    followed by a write would let both through on PostgreSQL).
+    """
+    now = utcnow()
+    used = session.exec(
+        update(OneTimeToken)
+        .where(
+            col(OneTimeToken.token_hash) == token_hash(raw or ""),
+            col(OneTimeToken.purpose) == purpose,
+            col(OneTimeToken.subject_type) == subject_type,
+            col(OneTimeToken.used_at).is_(None),
+            col(OneTimeToken.expires_at) > now,
+        )
+        .values(used_at=now)
+        .returning(col(OneTimeToken.subject_id))
+    ).first()
+    if used is not None:
+        return used[0]
     token = _find(raw, purpose, subject_type, session)
-    if token is None or token.used_at is not None:
-        raise CustomerAppError("This link is not valid or has already been used. Ask for a new one.")
-    if token.expires_at <= utcnow():
+    if token is not None and token.used_at is None:
         raise CustomerAppError("This link has expired. Ask for a new one.")
-    token.used_at = utcnow()
-    return token.subject_id
+    raise CustomerAppError("This link is not valid or has already been used. Ask for a new one.")
 
 
 def peek_one_time(raw: str, purpose: str, subject_type: str, *, session: Session) -> int | None:

@@ -1,10 +1,12 @@
 """Password hashing and rules; single-use, expiring link tokens of which only a hash is stored."""
 
 import hashlib
+import threading
 from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from customer_app.access import staff_accounts
@@ -179,3 +181,45 @@ def test_each_token_is_different(session, staff_user):
         tokens.issue_one_time("staff", staff_user.id, "invite", timedelta(days=7), session=session) for _ in range(5)
     }
     assert len(raws) == 5
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])  # SQLite lets one writer in at a time: no race to lose
+def test_two_requests_racing_with_one_link_let_exactly_one_through(postgresql_engine, staff_user, session):
+    """The second request waits on the first one's row lock, then finds the token used: only one may pass."""
+    raw = tokens.issue_one_time("staff", staff_user.id, "reset", timedelta(hours=1), session=session)
+    session.commit()
+    first, second = Session(postgresql_engine), Session(postgresql_engine)
+    outcome: dict[str, object] = {}
+
+    def use_link_in_second_request() -> None:
+        try:
+            outcome["second"] = tokens.consume_one_time(raw, "reset", "staff", session=second)
+            second.commit()
+        except CustomerAppError as refused:
+            outcome["second"] = str(refused)
+
+    try:
+        assert tokens.consume_one_time(raw, "reset", "staff", session=first) == staff_user.id  # not committed yet
+        racer = threading.Thread(target=use_link_in_second_request)
+        racer.start()
+        _wait_until_blocked_on_a_lock(postgresql_engine, racer)
+        first.commit()
+        racer.join(timeout=30)
+    finally:
+        first.close()
+        second.close()
+    assert "already been used" in str(outcome["second"])
+
+
+def _wait_until_blocked_on_a_lock(engine, racer: threading.Thread) -> None:
+    """Return once another connection waits on a row lock (or the racer already finished)."""
+    with engine.connect() as watcher:
+        for _ in range(2000):
+            waiting = watcher.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
+            ).scalar_one()
+            if waiting or not racer.is_alive():
+                return
+            watcher.rollback()
+            racer.join(timeout=0.005)
+    raise AssertionError("the second request neither waited for the first nor finished")
