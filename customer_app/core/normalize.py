@@ -9,6 +9,18 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 from stdnum import vatin
 from stdnum.exceptions import ValidationError as StdnumError
 
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+def whole_number(value: object, *, max_digits: int = 18) -> int | None:
+    """A non-negative whole number written in ASCII digits, or None.
+
+    Python's own digit tests accept "²" and "١", on which int() then fails or reads another script: anything a
+    client or a form sends is read with this one helper instead.
+    """
+    text = str(value).strip()
+    return int(text) if len(text) <= max_digits and _WHOLE_NUMBER.fullmatch(text) else None
+
 
 def clean_text(value: object) -> str | None:
     """Trim a value (including non-breaking spaces); empty becomes None."""

@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
-from customer_app.core.normalize import clean_text
+from customer_app.core.normalize import clean_text, whole_number
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
 from customer_app.errors import NotFoundError, ValidationError
@@ -35,11 +35,11 @@ def checked_activity(raw: dict[str, object], zone: tzinfo = UTC) -> dict[str, ob
         values["starts_at"] = (typed if typed.tzinfo else typed.replace(tzinfo=zone)).astimezone(UTC)
     except ValueError:
         errors["starts_at"] = "Enter a date and time, like 2026-12-01 14:30."
-    minutes = str(raw.get("duration_minutes") or "0").strip()
-    if not minutes.isdigit() or not 0 < int(minutes) <= MAX_MINUTES:
+    minutes = whole_number(raw.get("duration_minutes") or "0", max_digits=6)
+    if minutes is None or not 0 < minutes <= MAX_MINUTES:
         errors["duration_minutes"] = "Enter the duration in minutes (up to a week)."
     else:
-        values["duration_minutes"] = int(minutes)
+        values["duration_minutes"] = minutes
     values["location"] = (clean_text(raw.get("location")) or "")[:200]
     values["participants"] = (clean_text(raw.get("participants")) or "")[:1000]
     if errors:

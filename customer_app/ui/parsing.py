@@ -2,11 +2,13 @@
 
 from datetime import date
 
+from customer_app.core.normalize import whole_number
+
 
 def parse_ids(values: object) -> list[int]:
     """Row ids sent by the browser, keeping only well-formed ones (clients can send anything)."""
     items = values if isinstance(values, list | tuple) else [values]
-    return [int(v) for v in items if str(v).isdigit() and len(str(v)) < 19]
+    return [number for v in items if (number := whole_number(v)) is not None]
 
 
 def day(value: str) -> date | None:

@@ -8,6 +8,7 @@ import reflex as rx
 
 from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
+from customer_app.core.normalize import whole_number
 from customer_app.customers import other_info
 from customer_app.customers.filters import clean_tag
 from customer_app.errors import PermissionDenied
@@ -22,8 +23,8 @@ def filters_in_address(parameters: Mapping[str, str]) -> tuple[str, str] | None:
 
 def group_id(group: object) -> int | None:
     """The group filter as the query wants it: a well-formed id, or None for all groups (clients can send anything)."""
-    text = str(group)
-    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 10 and int(text) > 0 else None
+    number = whole_number(group, max_digits=9)
+    return number if number else None
 
 
 def write_address(group: str, tag: str) -> rx.event.EventSpec:

@@ -61,6 +61,14 @@ def test_bad_values_are_refused_field_by_field(session, staff, add):
     assert set(caught.value.errors) == {"kind", "title", "starts_at", "duration_minutes"}
 
 
+@pytest.mark.parametrize("duration", ["²", "٤٥", "1e3", "45.5", "9" * 40])
+def test_a_duration_that_is_not_plain_digits_is_a_field_error_not_a_crash(session, staff, add, duration):
+    ada = add(first_name="Ada")
+    with pytest.raises(ValidationError) as caught:
+        save_activity(ada.id, raw() | {"duration_minutes": duration}, actor=staff, session=session)
+    assert caught.value.errors == {"duration_minutes": "Enter the duration in minutes (up to a week)."}
+
+
 def test_read_only_staff_see_activities_but_cannot_change_them(session, staff, reader, add):
     ada = add(first_name="Ada")
     activity = save_activity(ada.id, raw(), actor=staff, session=session)
