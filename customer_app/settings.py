@@ -34,6 +34,7 @@ class Settings:
     upload_dir: Path = field(default_factory=_upload_dir)
     public_url: str = field(default_factory=lambda: os.environ.get("PUBLIC_URL", "http://localhost:3000").rstrip("/"))
     smtp_url: str | None = field(default_factory=lambda: os.environ.get("SMTP_URL") or None)
+    smtp_ca_file: str | None = field(default_factory=lambda: os.environ.get("SMTP_CA_FILE") or None)
     mail_from: str = field(default_factory=lambda: os.environ.get("MAIL_FROM", "Customers <noreply@localhost>"))
     session_idle_minutes: int = field(default_factory=lambda: _env_int("SESSION_IDLE_MINUTES", 8 * 60))
     session_absolute_hours: int = field(default_factory=lambda: _env_int("SESSION_ABSOLUTE_HOURS", 12))

@@ -3,11 +3,13 @@
 import dataclasses
 import re
 import socket
+import ssl
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
+import trustme
 from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
@@ -160,3 +162,74 @@ def test_a_delivered_reset_link_is_not_kept_in_the_database(session, staff_user,
     [stored] = outbox(session)
     assert stored.status == "sent"
     assert token not in stored.body
+
+
+# --- TLS: certificates and host names are checked -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def authority() -> trustme.CA:
+    """A private certificate authority nobody's system trusts."""
+    return trustme.CA()
+
+
+def _tls_server(authority: trustme.CA, name: str, *, implicit: bool) -> tuple[Controller, Mailbox]:
+    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert(name).configure_cert(served)
+    box = Mailbox()
+    port = free_port()
+    if implicit:
+        controller = Controller(box, hostname="127.0.0.1", port=port, ssl_context=served)
+    else:
+        controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=served, require_starttls=True)
+    controller.start()
+    return controller, box
+
+
+@pytest.fixture(params=["smtps", "smtp+starttls"])
+def tls_server(request, authority) -> Iterator[tuple[str, Mailbox]]:
+    """A local server with a certificate for 127.0.0.1 from the private authority; yields its URL and mailbox."""
+    controller, box = _tls_server(authority, "127.0.0.1", implicit=request.param == "smtps")
+    try:
+        yield f"{request.param}://127.0.0.1:{controller.port}", box
+    finally:
+        controller.stop()
+
+
+def _trusting(monkeypatch, ca_file: str | None) -> None:
+    monkeypatch.setattr(mail, "settings", dataclasses.replace(settings, smtp_ca_file=ca_file))
+
+
+def test_a_server_whose_certificate_nobody_trusts_gets_no_mail(session, tls_server, monkeypatch):
+    url, box = tls_server
+    _trusting(monkeypatch, None)
+    record = send_mail("zoe@example.com", "Hello", "Secret link", session=session, smtp_url=url)
+    assert record.status == "failed" and "certificate verify failed" in record.error
+    assert box.messages == []
+
+
+def test_a_server_signed_by_an_authority_the_admin_trusts_gets_the_mail(
+    session, tls_server, authority, tmp_path, monkeypatch
+):
+    url, box = tls_server
+    ca_file = tmp_path / "company-ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    _trusting(monkeypatch, str(ca_file))
+    record = send_mail("zoe@example.com", "Hello", "Welcome", session=session, smtp_url=url)
+    assert record.status == "sent"
+    assert [m["Subject"] for m in box.messages] == ["Hello"]
+
+
+def test_a_trusted_certificate_for_another_host_is_refused(session, authority, tmp_path, monkeypatch):
+    controller, box = _tls_server(authority, "mail.example.org", implicit=True)
+    ca_file = tmp_path / "company-ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    _trusting(monkeypatch, str(ca_file))
+    try:
+        record = send_mail(
+            "zoe@example.com", "Hello", "Secret link", session=session, smtp_url=f"smtps://127.0.0.1:{controller.port}"
+        )
+    finally:
+        controller.stop()
+    assert record.status == "failed" and "certificate verify failed" in record.error
+    assert box.messages == []
