@@ -1,5 +1,7 @@
 """Every table of every package in one place, so alembic and the drift check see them all; no UI code here."""
 
+from sqlmodel import SQLModel
+
 from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
 from customer_app.core.models import AuditEvent, OneTimeToken, OutboxMessage
 from customer_app.core.permissions import Role
@@ -57,3 +59,13 @@ __all__ = [
     "Ticket",
     "TicketStatusChange",
 ]
+
+
+def _ids_are_never_reused() -> None:
+    """SQLite hands out the highest id again once that row is deleted unless its table says AUTOINCREMENT."""
+    for table in SQLModel.metadata.tables.values():
+        if [column.name for column in table.primary_key] == ["id"]:
+            table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
+_ids_are_never_reused()

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from customer_app.core.columns import utc_column, utcnow
+from customer_app.customers.ownership import owns
 
 
 def _json() -> Column:
@@ -47,11 +48,12 @@ class ImportChange(SQLModel, table=True):
     """What an import did to one customer, so it can be undone: created, or fields changed from → to."""
 
     __tablename__ = "import_change"
-    __table_args__ = (Index("ix_import_change_job", "job_id", "id"),)
+    __table_args__ = (Index("ix_import_change_job", "job_id", "id"), Index("ix_import_change_customer", "customer_id"))
 
     id: int | None = Field(default=None, primary_key=True)
     job_id: int = Field(foreign_key="import_job.id")
-    customer_id: int
+    # A purged customer takes its import records along: nothing is left to undo for it.
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
     action: str = Field(max_length=8)  # create, update
     before: str = Field(default="{}", sa_column=_json())  # JSON of the changed fields' previous values
     after: str = Field(default="{}", sa_column=_json())  # JSON of what the import wrote to them
@@ -93,3 +95,7 @@ class DownloadLink(SQLModel, table=True):
     path: str = Field(max_length=500)
     download_name: str = Field(max_length=255)
     expires_at: datetime = Field(sa_column=utc_column())
+
+
+# An import's record of a customer is bookkeeping for undo, not the customer's own data.
+owns(ImportChange, on_merge="drop", personal_data=False)

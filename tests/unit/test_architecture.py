@@ -116,7 +116,7 @@ def schema_objects(engine) -> set[str]:
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             rows = connection.execute(text("SELECT type || ':' || name FROM sqlite_master")).scalars()
-            return {row for row in rows if "alembic_version" not in row}
+            return {row for row in rows if "alembic_version" not in row and row != "table:sqlite_sequence"}
         inspector = inspect(connection)
         return {f"table:{t}" for t in inspector.get_table_names() if t != "alembic_version"} | {
             f"index:{i['name']}" for t in inspector.get_table_names() for i in inspector.get_indexes(t)

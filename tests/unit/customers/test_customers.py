@@ -235,6 +235,16 @@ def test_purge_deletes_a_trashed_customer_for_good(session, add, admin):
     assert count_customers("trash", "", session=session) == 0
 
 
+def test_a_purged_customers_id_is_never_given_to_a_newcomer(session, add, admin):
+    newest = add(last_name="Newest")
+    customers.trash_customers([newest.id], actor=admin, session=session)
+    customers.purge_customers([newest.id], actor=admin, session=session)
+    session.commit()
+    newcomer = add(last_name="Newcomer")
+    session.commit()
+    assert newcomer.id > newest.id
+
+
 def test_purge_never_deletes_an_active_customer(session, add, admin):
     active = add(last_name="Active")
     trashed = add(last_name="Trashed")
