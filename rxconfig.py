@@ -9,6 +9,7 @@ config = rx.Config(
     app_name="customer_app",
     db_url=settings.database_url,
     telemetry_enabled=False,
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     disable_plugins=[SitemapPlugin],
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
     show_built_with_reflex=False,

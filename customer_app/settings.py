@@ -32,6 +32,9 @@ class Settings:
     picture_max_bytes: int = field(default_factory=lambda: _env_int("PICTURE_MAX_BYTES", 10 * 1024 * 1024))
     picture_max_pixels: int = field(default_factory=lambda: _env_int("PICTURE_MAX_PIXELS", 50_000_000))
     upload_dir: Path = field(default_factory=_upload_dir)
+    # Reverse proxies in front of the app that append the client's address to X-Forwarded-For (0: none; the
+    # header is then ignored, since clients could forge it). Without it, behind a proxy every client has its address.
+    trusted_proxy_hops: int = field(default_factory=lambda: _env_int("TRUSTED_PROXY_HOPS", 0))
     public_url: str = field(default_factory=lambda: os.environ.get("PUBLIC_URL", "http://localhost:3000").rstrip("/"))
     smtp_url: str | None = field(default_factory=lambda: os.environ.get("SMTP_URL") or None)
     smtp_ca_file: str | None = field(default_factory=lambda: os.environ.get("SMTP_CA_FILE") or None)

@@ -20,6 +20,7 @@ LOCKOUT = timedelta(minutes=15)
 SLOW_AFTER = 3  # failures before each further attempt must wait, doubling: 1 s, 2 s, 4 s, ...
 LOCK_ACCOUNT_AFTER = 10
 LOCK_ADDRESS_AFTER = 30
+KNOWN_ADDRESS = timedelta(days=30)  # an account that signed in from an address this recently passes its lock
 TOUCH_EVERY = timedelta(minutes=1)
 WRONG = "The e-mail or password is not right."
 _DUMMY_HASH = hash_password("not a real password, only here to spend the same time")
@@ -137,7 +138,8 @@ def _refuse_if_throttled(key: str, address: str, session: Session) -> None:
     now = utcnow()
     # An address is not cleared by a success: one valid account must not license guessing at others.
     by_address, last_address = _recent_failures(session, col(SignInAttempt.address), address, reset_by_success=False)
-    if by_address >= LOCK_ADDRESS_AFTER and last_address + LOCKOUT > now:
+    locked_address = by_address >= LOCK_ADDRESS_AFTER and last_address + LOCKOUT > now
+    if locked_address and not _known_here(key, address, session):
         raise SignInError("Too many failed sign-ins from this address. Try again in 15 minutes.")
     failures, last = _recent_failures(session, col(SignInAttempt.email_key), key, reset_by_success=True)
     if failures >= LOCK_ACCOUNT_AFTER and last + LOCKOUT > now:
@@ -148,6 +150,21 @@ def _refuse_if_throttled(key: str, address: str, session: Session) -> None:
         if last + wait > now:
             seconds = max(1, round((last + wait - now).total_seconds()))
             raise SignInError(f"Too many attempts. Wait {seconds} s and try again.")
+
+
+def _known_here(key: str, address: str, session: Session) -> bool:
+    """Whether the account signed in from this address lately: a whole office behind one address (a proxy, a NAT)
+    must not be locked out by someone guessing at other accounts there. Guesses at a known account still meet
+    that account's own limits."""
+    found = session.exec(
+        select(SignInAttempt.id).where(
+            col(SignInAttempt.email_key) == key,
+            col(SignInAttempt.address) == address,
+            col(SignInAttempt.succeeded).is_(True),
+            col(SignInAttempt.at) >= utcnow() - KNOWN_ADDRESS,
+        )
+    ).first()
+    return found is not None
 
 
 def _failed(key: str, address: str, user: StaffUser | None, session: Session) -> None:

@@ -270,6 +270,21 @@ def test_many_failures_from_one_address_lock_that_address(session, staff_user):
     assert sign_in(session, address=ELSEWHERE)
 
 
+def test_a_locked_address_still_lets_in_colleagues_who_signed_in_from_it_before(session, staff_user, make_user):
+    sign_in(session, address=ELSEWHERE)  # Sam works from the office, behind its one address
+    newcomer = make_user("staff", email="nia@example.com", name="Nia New")
+    spray(session, 30)  # someone at the office guesses at other accounts
+    assert resolves(session, sign_in(session, address=ELSEWHERE)).id == staff_user.id
+    assert refused(session, newcomer.email, PASSWORD, address=ELSEWHERE).startswith("Too many failed sign-ins from")
+
+
+def test_a_known_address_does_not_lift_the_accounts_own_limits(session, staff_user):
+    session.add(SignInAttempt(email_key=SAM, address=ELSEWHERE, succeeded=True, at=utcnow() - timedelta(days=2)))
+    spray(session, 30)
+    past_failures(session, 10, address=ELSEWHERE, ago=timedelta(minutes=1))
+    assert refused(session, password=PASSWORD, address=ELSEWHERE).startswith("Too many failed sign-ins: this account")
+
+
 def test_fewer_failures_from_one_address_do_not_lock_it(session, staff_user):
     spray(session, 29)
     assert sign_in(session, address=ELSEWHERE)
