@@ -6,12 +6,11 @@ from sqlmodel import Session
 from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.normalize import format_phone
 from customer_app.core.permissions import Actor
-from customer_app.customers import custom_fields, customers, pictures
-from customer_app.customers.models import Customer, CustomerInput
+from customer_app.customers import custom_fields, customers, editing, pictures
+from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import FieldInput, field_input, typed_values
 from customer_app.customers.state.customer_list import CustomerListState
-from customer_app.customers.validation import validate_customer
-from customer_app.errors import ConflictError, NotFoundError, PictureError, ValidationError
+from customer_app.errors import ConflictError, NotFoundError, PictureError
 from customer_app.settings import settings
 from customer_app.ui.parsing import parse_ids
 
@@ -39,22 +38,6 @@ def form_values(customer: Customer) -> dict[str, str]:
     values = {field: getattr(customer, field) for field in FORM_FIELDS}
     text = {k: "" if v is None else v.isoformat() if k == "date_of_birth" else str(v) for k, v in values.items()}
     return text | {k: format_phone(values[k]) for k in ("phone", "mobile", "fax")}  # as people write them
-
-
-def _checked(raw: dict, typed: dict[int, str], kind: str, session) -> CustomerInput:
-    """The customer's input; ValidationError names every bad field at once, custom fields included."""
-    errors, data = {}, None
-    try:
-        data = validate_customer(raw, phone_region=settings.default_phone_region)
-    except ValidationError as exc:
-        errors |= exc.errors
-    try:
-        custom_fields.check_values(kind, typed, session=session)
-    except ValidationError as exc:
-        errors |= exc.errors
-    if errors:
-        raise ValidationError(errors)
-    return data
 
 
 class CustomerFormState(rx.State):
@@ -181,26 +164,19 @@ class CustomerFormState(rx.State):
         saved: list[int] = []
 
         def work(actor: Actor, session: Session) -> None:
-            data = _checked(raw, typed, self.kind, session)
             try:
-                if self.customer_id:
-                    customer = customers.update_customer(
-                        self.customer_id,
-                        data,
-                        actor=actor,
-                        session=session,
-                        expected_version=self.version,
-                        picture=self.picture or None,
-                    )
-                else:
-                    customer = customers.create_customer(
-                        data, actor=actor, session=session, picture=self.picture or None
-                    )
+                customer = editing.save_customer(
+                    raw,
+                    typed,
+                    customer_id=self.customer_id or None,
+                    expected_version=self.version,
+                    picture=self.picture or None,
+                    actor=actor,
+                    session=session,
+                )
             except ConflictError:  # nothing was written: the pop-up offers the other person's version instead
                 self.conflict = True
                 return
-            if typed:
-                custom_fields.save_values(customer.id, typed, actor=actor, session=session)
             saved.append(customer.id)
 
         done, event = await act_as(self, "customer.edit", work)  # field errors go to self.errors
