@@ -37,7 +37,7 @@ class AuthState(rx.State):
         """The role as people say it."""
         return ROLE_LABELS.get(self.role, "")
 
-    def resolve(self) -> Actor | None:
+    def _resolve(self) -> Actor | None:
         """The staff member behind this tab's token right now (sessions can end at any moment)."""
         with session_scope() as session:
             user = auth.resolve_session(self.auth_token, session=session)
@@ -46,7 +46,7 @@ class AuthState(rx.State):
         self.role = actor.role.value if actor else ""
         return actor
 
-    def login_redirect(self) -> rx.event.EventSpec:
+    def _login_redirect(self) -> rx.event.EventSpec:
         """Send the browser to sign in, and back here afterwards."""
         here = self.router.url.path or "/"
         return rx.redirect(f"{LOGIN}?next={here}" if here != LOGIN else LOGIN)
@@ -63,15 +63,23 @@ class AuthState(rx.State):
 async def actor_for(state: rx.State, permission: str) -> Actor:
     """The signed-in actor if allowed `permission`; raises PermissionDenied otherwise."""
     auth_state = await state.get_state(AuthState)
-    return require(auth_state.resolve(), permission)
+    return require(auth_state._resolve(), permission)
 
 
 async def refusal(state: rx.State, error: PermissionDenied):
     """What the browser gets when refused: the sign-in page if nobody is signed in, else a message."""
     auth_state = await state.get_state(AuthState)
     if not auth_state.role:
-        return auth_state.login_redirect()
+        return auth_state._login_redirect()
     return rx.toast.error(str(error))
+
+
+async def actor_or_refusal(state: rx.State, permission: str) -> tuple[Actor | None, object]:
+    """For reads: the signed-in actor if allowed `permission`, or None and what to send back (as `act_as` does)."""
+    try:
+        return await actor_for(state, permission), None
+    except PermissionDenied as exc:
+        return None, await refusal(state, exc)
 
 
 async def act_as(

@@ -40,7 +40,7 @@ class SignInState(rx.State):
             if not staff_accounts.has_staff(session=session):
                 return rx.redirect("/setup")
         auth_state = await self.get_state(AuthState)
-        if auth_state.resolve():
+        if auth_state._resolve():
             return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME)))
         return None
 
@@ -141,5 +141,5 @@ class SignInState(rx.State):
         """Keep the new session token in this browser and go on."""
         auth_state = await self.get_state(AuthState)
         auth_state.auth_token = token
-        auth_state.resolve()
+        auth_state._resolve()
         return rx.redirect(target)

@@ -2,11 +2,11 @@
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.audit.queries import list_events
 from customer_app.audit.rows import ALLOWED, DENIED, AuditRow, audit_row
 from customer_app.core.db import session_scope
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.errors import CustomerAppError, ValidationError
 from customer_app.settings import settings
 from customer_app.ui.paged_state import PagedMixin
 from customer_app.ui.paging import page_count
@@ -30,11 +30,10 @@ class AuditLogState(PagedMixin, rx.State):
 
     async def _load(self):
         """Fetch the current page as the signed-in admin; anyone else is refused and sees no data."""
-        try:
-            actor = await actor_for(self, "audit.view")
-        except PermissionDenied as exc:
+        actor, refused = await actor_or_refusal(self, "audit.view")
+        if actor is None:
             self.rows, self.total, self.access = [], 0, DENIED
-            return await refusal(self, exc)
+            return refused
         if self.page_size not in settings.page_sizes:
             self.page_size = settings.page_sizes[0]
         filters = {"who": self.who, "action": self.action, "since": day(self.since), "until": day(self.until)}

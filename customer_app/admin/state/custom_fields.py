@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.admin.state.settings_change import apply_change
 from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.customers import custom_fields
 from customer_app.customers.models import APPLIES_TO, FIELD_TYPES, CustomField
-from customer_app.errors import PermissionDenied
 from customer_app.ui.parsing import parse_ids
 
 
@@ -63,11 +62,10 @@ class CustomFieldsAdminState(rx.State):
     confirm: FieldRow = FieldRow()
 
     async def _load(self):
-        try:
-            await actor_for(self, "settings.manage")
-        except PermissionDenied as exc:
+        actor, refused = await actor_or_refusal(self, "settings.manage")
+        if actor is None:
             self.rows, self.access = [], DENIED
-            return await refusal(self, exc)
+            return refused
         with session_scope() as session:
             fields = custom_fields.list_fields(session=session)
             counts = custom_fields.value_counts(session=session)

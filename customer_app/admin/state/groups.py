@@ -4,11 +4,10 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.admin.state.settings_change import apply_change
 from customer_app.core.db import session_scope
 from customer_app.customers import other_info
-from customer_app.errors import PermissionDenied
 from customer_app.ui.parsing import parse_ids
 
 
@@ -32,11 +31,10 @@ class GroupsAdminState(rx.State):
     confirm: GroupRow = GroupRow()
 
     async def _load(self):
-        try:
-            await actor_for(self, "settings.manage")
-        except PermissionDenied:
+        actor, _ = await actor_or_refusal(self, "settings.manage")  # the custom fields section sends the refusal
+        if actor is None:
             self.rows = []
-            return  # the custom fields section on the same page sends the refusal
+            return
         with session_scope() as session:
             sizes = other_info.group_sizes(session=session)
             self.rows = [

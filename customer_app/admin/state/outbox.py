@@ -4,12 +4,11 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.admin.outbox_queries import list_outbox
 from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.models import OutboxMessage
-from customer_app.errors import PermissionDenied
 from customer_app.ui.formatting import when
 from customer_app.ui.paged_state import PagedMixin
 from customer_app.ui.paging import page_count
@@ -52,11 +51,10 @@ class OutboxState(PagedMixin, rx.State):
     rows: list[OutboxRow] = []
 
     async def _load(self):
-        try:
-            actor = await actor_for(self, "outbox.view")
-        except PermissionDenied as exc:
+        actor, refused = await actor_or_refusal(self, "outbox.view")
+        if actor is None:
             self.rows, self.total, self.access = [], 0, DENIED
-            return await refusal(self, exc)
+            return refused
         with session_scope() as session:
             messages, total = list_outbox(actor=actor, session=session, page=self.page, page_size=self.page_size)
             if not messages and total and self.page > 1:  # the page asked for is past the end

@@ -4,14 +4,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import reflex as rx
+from sqlmodel import Session
 
 from customer_app.access import staff_accounts
 from customer_app.access.models import StaffUser
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import ROLE_LABELS, Actor
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
 from customer_app.settings import settings
 from customer_app.ui.parsing import parse_ids
 
@@ -45,10 +45,6 @@ def staff_row(user: StaffUser, me: int) -> StaffRow:
     )
 
 
-def _message(exc: CustomerAppError) -> str:
-    return "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-
-
 class StaffAdminState(rx.State):
     """What one admin viewing the staff page sees."""
 
@@ -60,30 +56,21 @@ class StaffAdminState(rx.State):
     confirm_name: str = ""
 
     async def _load(self):
-        try:
-            actor = await actor_for(self, "staff.manage")
-        except PermissionDenied as exc:
+        actor, refused = await actor_or_refusal(self, "staff.manage")
+        if actor is None:
             self.rows, self.access = [], DENIED
-            return await refusal(self, exc)
+            return refused
         with session_scope() as session:
             self.rows = [staff_row(u, actor.id) for u in staff_accounts.list_staff(actor=actor, session=session)]
         self.access = ALLOWED
         return None
 
-    async def _change(self, work: Callable[[Actor, object], StaffUser], done: str):
+    async def _change(self, work: Callable[[Actor, Session], StaffUser], done: str):
         """Run one account change as the signed-in admin; show the outcome and the fresh list."""
-        try:
-            actor = await actor_for(self, "staff.manage")
-            with session_scope() as session:
-                user = work(actor, session)
-                name = user.name
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except CustomerAppError as exc:
-            await self._load()  # a refused role change puts the drop-down back
-            return rx.toast.error(_message(exc))
-        refused = await self._load()
-        return refused or rx.toast.success(done.format(name=name))
+        names: list[str] = []
+        changed, event = await act_as(self, "staff.manage", lambda a, s: names.append(work(a, s).name), errors=None)
+        refused = await self._load()  # after a failure too: a refused role change puts the drop-down back
+        return (refused or rx.toast.success(done.format(name=names[0]))) if changed else event
 
     @rx.event
     async def on_load(self):
@@ -96,22 +83,18 @@ class StaffAdminState(rx.State):
         """Create an account for a colleague and e-mail them a link to choose a password."""
         self.invite_errors = {}
         email, name, role = (str(form.get(k, ""))[:320] for k in ("email", "name", "role"))
-        try:
-            actor = await actor_for(self, "staff.manage")
-            with session_scope() as session:
-                user = staff_accounts.invite(email, name, role, actor=actor, session=session)
-                invited = user.email
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError as exc:
-            self.invite_errors = exc.errors
-            return None
-        except CustomerAppError as exc:
-            return rx.toast.error(str(exc))
+        invited: list[str] = []
+
+        def work(actor: Actor, session: Session) -> None:
+            invited.append(staff_accounts.invite(email, name, role, actor=actor, session=session).email)
+
+        done, event = await act_as(self, "staff.manage", work, errors="invite_errors")
+        if not done:
+            return event
         self.invite_key += 1
         where = "" if settings.smtp_url else " No mail server is set up: the link is in the Outbox."
         refused = await self._load()
-        return refused or rx.toast.success(f"Invitation sent to {invited}.{where}")
+        return refused or rx.toast.success(f"Invitation sent to {invited[0]}.{where}")
 
     @rx.event
     async def change_role(self, user_id: str, role: str):
@@ -125,10 +108,9 @@ class StaffAdminState(rx.State):
     @rx.event
     async def ask_deactivate(self, user_id: str, name: str):
         """Open the confirmation before deactivating someone."""
-        try:
-            await actor_for(self, "staff.manage")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await actor_or_refusal(self, "staff.manage")
+        if actor is None:
+            return refused
         self.confirm_id, self.confirm_name = str(user_id), str(name)[:200]
         return None
 

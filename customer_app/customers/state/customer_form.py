@@ -1,23 +1,16 @@
 """The create/edit pop-up: which customer, its values, field errors, picture and conflicts."""
 
 import reflex as rx
+from sqlmodel import Session
 
-from customer_app.access.state.auth import actor_for, refusal
-from customer_app.core.db import session_scope
+from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.normalize import format_phone
-from customer_app.customers import custom_fields, customers, pictures
-from customer_app.customers.models import Customer, CustomerInput
+from customer_app.core.permissions import Actor
+from customer_app.customers import custom_fields, customers, editing, pictures
+from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import FieldInput, field_input, typed_values
 from customer_app.customers.state.customer_list import CustomerListState
-from customer_app.customers.validation import validate_customer
-from customer_app.errors import (
-    ConflictError,
-    CustomerAppError,
-    NotFoundError,
-    PermissionDenied,
-    PictureError,
-    ValidationError,
-)
+from customer_app.errors import ConflictError, NotFoundError, PictureError
 from customer_app.settings import settings
 from customer_app.ui.parsing import parse_ids
 
@@ -45,22 +38,6 @@ def form_values(customer: Customer) -> dict[str, str]:
     values = {field: getattr(customer, field) for field in FORM_FIELDS}
     text = {k: "" if v is None else v.isoformat() if k == "date_of_birth" else str(v) for k, v in values.items()}
     return text | {k: format_phone(values[k]) for k in ("phone", "mobile", "fax")}  # as people write them
-
-
-def _checked(raw: dict, typed: dict[int, str], kind: str, session) -> CustomerInput:
-    """The customer's input; ValidationError names every bad field at once, custom fields included."""
-    errors, data = {}, None
-    try:
-        data = validate_customer(raw, phone_region=settings.default_phone_region)
-    except ValidationError as exc:
-        errors |= exc.errors
-    try:
-        custom_fields.check_values(kind, typed, session=session)
-    except ValidationError as exc:
-        errors |= exc.errors
-    if errors:
-        raise ValidationError(errors)
-    return data
 
 
 class CustomerFormState(rx.State):
@@ -98,31 +75,29 @@ class CustomerFormState(rx.State):
     @rx.event
     async def open_new(self):
         """Open an empty individual form."""
-        try:
-            actor = await actor_for(self, "customer.edit")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        self._reset()
-        with session_scope() as session:
+
+        def fill(actor: Actor, session: Session) -> None:
+            self._reset()
             self._load_custom(None, actor, session)
-        self.open = True
-        return None
+
+        opened, event = await act_as(self, "customer.edit", fill, errors=None)
+        if opened:
+            self.open = True
+        return event
 
     @rx.event
     async def open_edit(self, customer_id: str):
         """Open the form filled with a customer's current values."""
         self._reset()
-        try:
-            actor = await actor_for(self, "customer.edit")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        try:
-            with session_scope() as session:
-                self._fill(customers.get_customer((parse_ids(customer_id) or [0])[0], session=session))
-                self._load_custom(self.customer_id, actor, session)
-        except NotFoundError as exc:
-            return rx.toast.error(str(exc))
-        self.open = True
+
+        def fill(actor: Actor, session: Session) -> None:
+            self._fill(customers.get_customer((parse_ids(customer_id) or [0])[0], session=session))
+            self._load_custom(self.customer_id, actor, session)
+
+        opened, event = await act_as(self, "customer.edit", fill, errors=None)
+        if opened:
+            self.open = True
+        return event
 
     def _load_custom(self, customer_id: int | None, actor, session) -> None:
         found = custom_fields.form_fields(customer_id, actor=actor, session=session)
@@ -156,10 +131,9 @@ class CustomerFormState(rx.State):
     async def upload_picture(self, files: list[rx.UploadFile]):
         """Process a dropped or picked picture and show it as the preview."""
         self.picture_error = ""
-        try:
-            await actor_for(self, "customer.edit")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await actor_or_refusal(self, "customer.edit")
+        if actor is None:
+            return refused
         for file in files[:1]:
             data = await file.read(settings.picture_max_bytes + 1)
             try:
@@ -187,35 +161,27 @@ class CustomerFormState(rx.State):
         raw = {field: form_data.get(field, "") for field in FORM_FIELDS} | {"kind": self.kind}
         self.values = {k: str(v) for k, v in raw.items() if k != "kind"}
         typed = typed_values(form_data)
-        try:
-            actor = await actor_for(self, "customer.edit")
-            with session_scope() as session:
-                data = _checked(raw, typed, self.kind, session)
-                if self.customer_id:
-                    customer = customers.update_customer(
-                        self.customer_id,
-                        data,
-                        actor=actor,
-                        session=session,
-                        expected_version=self.version,
-                        picture=self.picture or None,
-                    )
-                else:
-                    customer = customers.create_customer(
-                        data, actor=actor, session=session, picture=self.picture or None
-                    )
-                if typed:
-                    custom_fields.save_values(customer.id, typed, actor=actor, session=session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except ValidationError as exc:
-            self.errors = exc.errors
-            return
-        except ConflictError:
-            self.conflict, self.errors = True, {}
-            return
-        except CustomerAppError as exc:
-            return rx.toast.error(str(exc))
+        saved: list[int] = []
+
+        def work(actor: Actor, session: Session) -> None:
+            try:
+                customer = editing.save_customer(
+                    raw,
+                    typed,
+                    customer_id=self.customer_id or None,
+                    expected_version=self.version,
+                    picture=self.picture or None,
+                    actor=actor,
+                    session=session,
+                )
+            except ConflictError:  # nothing was written: the pop-up offers the other person's version instead
+                self.conflict = True
+                return
+            saved.append(customer.id)
+
+        done, event = await act_as(self, "customer.edit", work)  # field errors go to self.errors
+        if not (done and saved):
+            return event
         created, saved_id = not self.customer_id, self.customer_id or None
         self._discard_uploads(keep=self.picture)
         self.open = False
@@ -228,17 +194,18 @@ class CustomerFormState(rx.State):
     async def reload_latest(self):
         """After a conflict, load what the other person saved (the draft is discarded)."""
         self._discard_uploads(keep="")
-        try:
-            actor = await actor_for(self, "customer.edit")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        try:
-            with session_scope() as session:
-                self._fill(customers.get_customer(self.customer_id, session=session))
-                self._load_custom(self.customer_id, actor, session)
-        except NotFoundError as exc:
-            self.open = False
-            return rx.toast.error(str(exc))
+
+        def fill(actor: Actor, session: Session) -> None:
+            try:
+                customer = customers.get_customer(self.customer_id, session=session)
+            except NotFoundError:
+                self.open = False  # deleted meanwhile: nothing left to edit
+                raise
+            self._fill(customer)
+            self._load_custom(self.customer_id, actor, session)
+
+        _, event = await act_as(self, "customer.edit", fill, errors=None)
+        return event
 
     def _discard_uploads(self, keep: str) -> None:
         for key in self._uploaded:

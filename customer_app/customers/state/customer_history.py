@@ -2,11 +2,10 @@
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.audit.queries import customer_history
 from customer_app.audit.rows import AuditRow, audit_row
 from customer_app.core.db import session_scope
-from customer_app.errors import PermissionDenied
 from customer_app.ui.parsing import parse_ids
 
 
@@ -19,11 +18,10 @@ class CustomerHistoryState(rx.State):
     @rx.event
     async def load(self, customer_id: int):
         """Fetch the customer's history, newest first."""
-        try:
-            actor = await actor_for(self, "customer.view")
-        except PermissionDenied as exc:
+        actor, refused = await actor_or_refusal(self, "customer.view")
+        if actor is None:
             self.customer_id, self.rows = 0, []
-            return await refusal(self, exc)
+            return refused
         wanted = (parse_ids(customer_id) or [0])[0]
         with session_scope() as session:
             self.rows = [audit_row(e) for e in customer_history(wanted, actor=actor, session=session)]

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
@@ -10,7 +10,6 @@ from customer_app.customers import customers
 from customer_app.customers.queries import TABS, ListQuery, count_tabs, list_customers
 from customer_app.customers.rows import customer_row
 from customer_app.customers.state.list_filters import ListFiltersMixin, group_id, write_address
-from customer_app.errors import CustomerAppError, PermissionDenied
 from customer_app.settings import settings
 from customer_app.ui.paging import page_count, page_number, range_text
 from customer_app.ui.parsing import parse_ids
@@ -81,11 +80,10 @@ class CustomerListState(ListFiltersMixin, rx.State):
 
     async def _load(self):
         """Show the current page; a browser that may not read customers is refused (any client can send events)."""
-        try:
-            await actor_for(self, "customer.view")
-        except PermissionDenied as exc:
+        actor, refused = await actor_or_refusal(self, "customer.view")
+        if actor is None:
             self.rows, self.selected = [], []
-            return await refusal(self, exc)
+            return refused
         query = self._query()
         self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
         self.rows, self.counts, self.counts_exact = fetch_page(query)
@@ -97,17 +95,15 @@ class CustomerListState(ListFiltersMixin, rx.State):
 
     async def _change(self, work, done: str):
         """Run a customer change as the signed-in actor, then refresh everyone; report the outcome."""
-        try:
-            actor = await actor_for(self, "customer.edit")
-            with session_scope() as session:
-                count = work(actor, session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        except CustomerAppError as exc:
-            return rx.toast.error(str(getattr(exc, "errors", {}).get("email") or exc))
+        counts: list[int] = []
+        changed, event = await act_as(
+            self, "customer.edit", lambda actor, session: counts.append(work(actor, session)), errors=None
+        )
+        if not changed:
+            return event
         self.selected = []
         await self._changed()
-        return rx.toast.success(done.format(count=count) if count else "Nothing to do: it was already done.")
+        return rx.toast.success(done.format(count=counts[0]) if counts[0] else "Nothing to do: it was already done.")
 
     @rx.event
     async def on_load(self):
@@ -142,11 +138,8 @@ class CustomerListState(ListFiltersMixin, rx.State):
                             self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
 
     async def _may_view(self) -> bool:
-        try:
-            await actor_for(self, "customer.view")
-        except PermissionDenied:
-            return False
-        return True
+        actor, _ = await actor_or_refusal(self, "customer.view")
+        return actor is not None
 
     async def _changed(self, customer_id: int | None = None) -> None:
         """Reload this page and tell everyone else's (that one customer's pages only, when given)."""

@@ -6,12 +6,11 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.auth import act_as
 from customer_app.core.db import session_scope
 from customer_app.core.normalize import whole_number
 from customer_app.customers import other_info
 from customer_app.customers.filters import clean_tag
-from customer_app.errors import PermissionDenied
 
 
 def filters_in_address(parameters: Mapping[str, str]) -> tuple[str, str] | None:
@@ -106,13 +105,12 @@ class ListFiltersMixin(rx.State, mixin=True):
         """Suggest the tags in use, read once per visit (the first time the tag box is focused)."""
         if self.tag_options:
             return None
-        try:
-            actor = await actor_for(self, "customer.view")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        with session_scope() as session:
+
+        def read(actor, session):
             self.tag_options = other_info.tag_suggestions(actor=actor, session=session)
-        return None
+
+        _, event = await act_as(self, "customer.view", read, errors=None)
+        return event
 
     @rx.event
     async def clear_group(self):
