@@ -36,12 +36,20 @@ def run_migrations() -> None:
         conn.commit()
 
 
+def _foreign_keys(connection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys; the pragma is ignored inside a transaction, so any open one ends first."""
+    if connection.in_transaction():
+        connection.commit()
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
 def _run(connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         # Batch migrations rebuild tables; with foreign keys on, dropping the old table would cascade-delete every
-        # row that points at it. The pragma only works outside a transaction, so it comes first.
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        # row that points at it.
+        _foreign_keys(connection, on=False)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -55,7 +63,7 @@ def _run(connection) -> None:
                 raise RuntimeError(f"The migration left rows pointing nowhere: {broken[:5]}")
     finally:
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            _foreign_keys(connection, on=True)
 
 
 run_migrations()

@@ -14,6 +14,7 @@ def migrate(engine: Engine, revision: str = "head", *, down: bool = False) -> No
     """Upgrade (or downgrade) the engine's database through env.py's passed-connection path."""
     config = Config(str(ALEMBIC_INI))
     config.attributes["configure_logger"] = False  # leave the caller's logging alone
-    with engine.begin() as connection:
+    with engine.connect() as connection:  # env.py opens the transaction (SQLite's pragmas must come before it)
         config.attributes["connection"] = connection
         (command.downgrade if down else command.upgrade)(config, revision)
+        connection.commit()
