@@ -1,5 +1,5 @@
-"""The customer page: its header (the customer, previous and next in the list, groups and tags) and the tab in the
-address. Only the tab being shown is read: with the header when the page opens or someone changes the customer,
+"""The customer page: its header (the customer, its groups and tags, previous and next in the list) and the tab in
+the address. Only the tab being shown is read: with the header when the page opens or someone changes the customer,
 on its own when it is switched to."""
 
 import reflex as rx
@@ -8,6 +8,7 @@ from customer_app import routes
 from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer, customer_page_key, hub
 from customer_app.core.normalize import format_phone
+from customer_app.customer_page.queries import header_labels
 from customer_app.customer_page.tabs import BY_KEY, FIRST
 from customer_app.customers import customers
 from customer_app.customers import duplicate as customer_copy
@@ -18,13 +19,10 @@ from customer_app.customers.queries import ListQuery, neighbours
 from customer_app.customers.rows import initials
 from customer_app.customers.state.customer_form import CustomerFormState
 from customer_app.customers.state.customer_list import CustomerListState
-from customer_app.customers.state.other_info import CustomerOtherInfoState
 from customer_app.errors import NotFoundError
 from customer_app.records.state.activities import CustomerActivitiesState
 from customer_app.settings import settings
 from customer_app.ui.parsing import parse_ids
-
-HEADER_STATES = (CustomerOtherInfoState,)  # the header shows the customer's groups and tags
 
 
 class CustomerDetailState(rx.State):
@@ -33,6 +31,8 @@ class CustomerDetailState(rx.State):
     status: str = ""  # "" while loading, "ok", "missing" (no such customer or in Trash)
     customer_id: int = 0
     header: dict[str, str] = {}
+    groups: list[str] = []  # the groups the customer is in, and its tags, for the header
+    tags: str = ""
     tab: str = FIRST.key
     previous_id: str = ""
     next_id: str = ""
@@ -54,12 +54,11 @@ class CustomerDetailState(rx.State):
 
     async def _load(self):
         """Read the header and the tab being shown; what the browser gets when refused."""
-        return await self._read(with_header=True)
+        return await self._read((BY_KEY[self.tab].state,), with_header=True)
 
-    async def _read(self, *, with_header: bool):
-        shown = BY_KEY[self.tab].state
-        wanted = (*HEADER_STATES, shown) if with_header else (shown,)
-        states = [await self.get_state(cls) for cls in dict.fromkeys(wanted)]
+    async def _read(self, tab_states: tuple[type[rx.State], ...], *, with_header: bool):
+        """Read the customer's header (when asked) and the given tabs, as the signed-in viewer."""
+        states = [await self.get_state(cls) for cls in tab_states]
         listing = await self.get_state(CustomerListState) if with_header else None
 
         def read(actor, session) -> None:
@@ -69,7 +68,7 @@ class CustomerDetailState(rx.State):
                 self.status, self.header = "missing", {}
                 return
             if listing is not None:
-                self._read_header(customer, _list_query(listing, customer), session)
+                self._read_header(customer, _list_query(listing, customer), actor, session)
             for state in states:
                 state._load_for(customer, actor, session)
             self.status = "ok"
@@ -79,10 +78,12 @@ class CustomerDetailState(rx.State):
             self.status = "missing"
         return event
 
-    def _read_header(self, customer: Customer, query: ListQuery, session) -> None:
+    def _read_header(self, customer: Customer, query: ListQuery, actor, session) -> None:
         self.header = _header(customer)
         before, after = neighbours(query, customer, session=session)
         self.previous_id, self.next_id = str(before or ""), str(after or "")
+        labels = header_labels(customer.id, actor=actor, session=session)
+        self.groups, self.tags = labels.groups, ", ".join(labels.tags)
 
     @rx.event(background=True)
     async def watch_changes(self):
@@ -103,7 +104,7 @@ class CustomerDetailState(rx.State):
         if tab not in BY_KEY:
             return None
         self.tab = tab
-        refused = await self._read(with_header=False)
+        refused = await self._read((BY_KEY[tab].state,), with_header=False)
         return refused or rx.call_script(f"window.history.replaceState(null, '', '?tab={tab}')")
 
     @rx.event

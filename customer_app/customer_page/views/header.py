@@ -5,7 +5,6 @@ import reflex as rx
 from customer_app.access.state.auth import AuthState
 from customer_app.customer_page.state.page import CustomerDetailState as S
 from customer_app.customers.state.customer_form import CustomerFormState
-from customer_app.customers.state.other_info import CustomerOtherInfoState as O
 from customer_app.ui.avatar import avatar
 from customer_app.ui.confirm_dialog import confirm_dialog
 
@@ -23,8 +22,8 @@ if (!window.__customerKeys) {
 """
 
 
-def _group_badge(group: rx.Var) -> rx.Component:
-    return rx.cond(group["on"] != "", rx.badge(group["name"], color_scheme="violet", variant="soft"))
+def _group_badge(name: rx.Var) -> rx.Component:
+    return rx.badge(name, color_scheme="violet", variant="soft")
 
 
 def _contact() -> rx.Component:
@@ -52,8 +51,8 @@ def _who() -> rx.Component:
         ),
         _contact(),
         rx.hstack(
-            rx.foreach(O.groups, _group_badge),
-            rx.cond(O.tags != "", rx.text("Tags: " + O.tags, size="2", class_name="muted")),
+            rx.foreach(S.groups, _group_badge),
+            rx.cond(S.tags != "", rx.text("Tags: " + S.tags, size="2", class_name="muted")),
             spacing="2",
             wrap="wrap",
             align="center",

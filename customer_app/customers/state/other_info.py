@@ -25,7 +25,7 @@ class CustomerOtherInfoState(rx.State):
     form_key: int = 0
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
-        """Read the customer's other info (the customer page calls it for its header, so whenever it loads)."""
+        """Read the customer's other info (the customer page calls it when the tab is shown)."""
         self._read(customer.id, actor, session)
 
     def _read(self, customer_id: int, actor: Actor, session: Session) -> None:
@@ -73,7 +73,7 @@ class CustomerOtherInfoState(rx.State):
         done, event = await act_as(self, "customer.edit", work)
         if not done:
             return event
-        await announce_customer(self)
+        await announce_customer(self, own_page=True)  # the page's header shows the groups and tags
         return rx.toast.success("Other info saved.")
 
     @rx.event

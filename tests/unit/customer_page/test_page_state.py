@@ -9,7 +9,7 @@ from customer_app.core.db import session_scope
 from customer_app.customer_page.state.overview import CustomerOverviewState
 from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customer_page.tabs import TABS
-from customer_app.customers import custom_fields
+from customer_app.customers import custom_fields, other_info
 from customer_app.customers.customers import update_customer
 from customer_app.customers.other_info import save_other_info
 from customer_app.customers.state.other_info import CustomerOtherInfoState
@@ -59,11 +59,11 @@ def test_opening_the_page_reads_the_header_and_the_overview_only(root, ada):
     run(page.on_load())
     overview = part(root, CustomerOverviewState)
     assert (page.status, page.tab, page.header["name"]) == ("ok", "overview", "Ada Lovelace")
-    assert part(root, CustomerOtherInfoState).tags == "vip"  # the header shows the tags
+    assert (page.tags, page.groups) == ("vip", [])
     assert (overview.tickets["all"], overview.notes, overview.contacts) == (1, 1, 1)
     assert [row.action for row in overview.history][-1] == "Created"
     assert part(root, CustomerTicketsState).rows == [] and part(root, CustomerNotesState).rows == []
-    assert part(root, CustomerContactsState).emails == []
+    assert part(root, CustomerContactsState).emails == [] and part(root, CustomerOtherInfoState).customer_id == 0
 
 
 def test_switching_tab_reads_that_tab_and_writes_the_address(root, ada):
@@ -164,3 +164,21 @@ def test_tag_suggestions_are_read_when_the_tags_box_is_first_focused(new_tab, st
     assert state.suggestions == []
     run(state.load_suggestions())
     assert state.suggestions == ["vip"]
+
+
+def test_the_header_shows_groups_and_tags_in_name_order(root, session, admin, add):
+    ada = add(first_name="Ada")
+    groups = [other_info.add_group(name, actor=admin, session=session).id for name in ("Wholesale", "Berlin", "VIP")]
+    save_other_info(
+        ada.id,
+        business_number="",
+        tags=["vip", "b2b"],
+        group_ids=groups[:2],
+        sales_rep_id=None,
+        actor=admin,
+        session=session,
+    )
+    session.commit()
+    page = opened(root, f"/customers/{ada.id}")
+    run(page.on_load())
+    assert (page.groups, page.tags) == (["Berlin", "Wholesale"], "b2b, vip")

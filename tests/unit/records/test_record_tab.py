@@ -4,6 +4,7 @@ around it (contacts) wakes the page in the writer's own browser tab too, without
 import asyncio
 
 from customer_app.core.live import customer_page_key, hub
+from customer_app.customers.state.other_info import CustomerOtherInfoState
 from customer_app.records.state.contacts import CustomerContactsState
 from customer_app.records.state.notifications import CustomerNotificationsState
 from customer_app.records.state.tickets import CustomerTicketsState
@@ -67,3 +68,10 @@ def test_read_only_staff_cannot_flip_switches(new_tab, reader_user, add):
     result = run(state.set_switch("newsletters", True))
     assert toast(result) == ("error", "Your role does not allow this. Ask an admin if you need it.")
     assert state.switches == []
+
+
+def test_other_info_saved_wakes_the_writers_own_page_for_its_header(new_tab, staff_user, add):
+    ada = add(first_name="Ada")
+    state = tab_state(new_tab, staff_user, CustomerOtherInfoState, ada.id)
+    form = {"business_number": "", "tags": "vip", "sales_rep": ""}
+    assert woken_by(lambda: state.save(form), state.router.session.client_token, ada.id) == ["own page", "other viewer"]
