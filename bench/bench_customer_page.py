@@ -3,8 +3,8 @@ against the same SQL run through bare sqlite3; and count what one change notice 
 
 The page's reads go through the services exactly as the page calls them (one session). Opening the page, or a
 change notice while it shows Overview, reads the header (the customer, previous and next in the list, its groups
-and tags) and the Overview (custom field values for the key facts, recent history, the
-per-tab counts); every other tab reads its own records only when shown (timed together as "every other tab").
+and tags) and the Overview (custom field values for the key facts, recent history, the per-tab counts); every
+other tab reads its own records only when shown (timed together as "every other tab").
 Tag suggestions are read only when the tags box is focused, and timed on their own. Every SQL statement the
 services send is recorded, and the baseline replays those same statements with `sqlite3`, so the ratio is what
 the service layer adds on top of the database's own work. The two alternate, so drift hits both.
@@ -12,7 +12,8 @@ the service layer adds on top of the database's own work. The two alternate, so 
 Change notices are measured on the page state itself (`bench/_notice.py`): the statements and time of its reload,
 signed in, against the page reading every tab with its header on each notice (as it did before tabs were read
 only when shown), alternating on the same pages. `--before CHECKOUT` also measures another checkout's page (for
-example `git worktree add ../before <commit>`) in a subprocess, on the same database and pages.
+example `git worktree add ../before <commit>`) on the same database and pages, each checkout in processes of its
+own, alternating.
 
 Side records are added once to the shared benchmark database: every tenth customer gets two tags, a group and two
 custom field values, and the customers the benchmark opens get notes, tickets, activities, contacts and addresses.
@@ -65,6 +66,8 @@ COUNT = 1_000_000
 EVERY = 10  # every tenth customer carries tags, a group and custom field values
 TAGS = 300
 ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role="admin")
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = 3  # processes per checkout when comparing with --before
 
 
 def seed(path: Path, pages: list[int]) -> None:
@@ -180,7 +183,7 @@ def change_notices(path: Path, pages: list[int], before: Path | None) -> None:
     (lazy, lazy_ms), (eager, eager_ms) = cost["shown"], cost["every tab"]
     print(
         f"change notice on a customer page showing Overview: {lazy:.0f} statements, {lazy_ms:.1f} ms (the page "
-        f"state's reload, sign-in check included); reading every tab with the header as before: {eager:.0f} "
+        f"state's reload, sign-in check included); the same page reading every tab, as it used to: {eager:.0f} "
         f"statements, {eager_ms:.1f} ms; ratio {eager / lazy:.2f}x statements, {eager_ms / lazy_ms:.2f}x time "
         f"(median of {len(pages)} pages)"
     )
@@ -188,20 +191,27 @@ def change_notices(path: Path, pages: list[int], before: Path | None) -> None:
     shown = ", ".join(f"{key} {n:.0f} ({ms:.1f} ms)" for key, (n, ms) in per_tab.items())
     print(f"statements (ms) per change notice by the tab shown: {shown} (median of 10 pages)")
     if before is not None:
-        then, then_ms = _other_checkout(before, path, pages)
+        (now, now_ms), (then, then_ms) = _in_processes([ROOT, before], path, pages)
         print(
-            f"change notice on the same pages in {before}: {then:.0f} statements, {then_ms:.1f} ms; "
-            f"ratio {then / lazy:.2f}x statements, {then_ms / lazy_ms:.2f}x time against this checkout"
+            f"change notice, each checkout in its own process, alternating: this checkout {now:.0f} statements, "
+            f"{now_ms:.1f} ms; {before} {then:.0f} statements, {then_ms:.1f} ms; ratio {then / now:.2f}x "
+            f"statements, {then_ms / now_ms:.2f}x time (median of {RUNS} runs of {len(pages)} pages)"
         )
 
 
-def _other_checkout(checkout: Path, path: Path, pages: list[int]) -> tuple[float, float]:
-    """Statements and milliseconds per change notice of another checkout's customer page (run in its own process)."""
+def _in_processes(checkouts: list[Path], path: Path, pages: list[int]) -> list[tuple[float, float]]:
+    """Median statements and milliseconds per change notice of each checkout's customer page, each run in a process
+    of its own (so each imports its own `customer_app`), the checkouts alternating so drift hits all of them."""
     script = Path(__file__).with_name("_notice.py")
-    command = [sys.executable, str(script), "--app", str(checkout), "--db", str(path), "--customers", *map(str, pages)]
-    done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=True)
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures["statements"], figures["ms"]
+    runs: list[list[dict]] = [[] for _ in checkouts]
+    for _ in range(RUNS):
+        for checkout, got in zip(checkouts, runs, strict=True):
+            command = [sys.executable, str(script), "--app", str(checkout), "--db", str(path)]
+            done = subprocess.run(
+                [*command, "--customers", *map(str, pages)], cwd=checkout, capture_output=True, text=True, check=True
+            )
+            got.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return [(statistics.median(r["statements"] for r in got), statistics.median(r["ms"] for r in got)) for got in runs]
 
 
 def list_page(query: ListQuery, session: Session) -> None:
