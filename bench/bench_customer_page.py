@@ -1,24 +1,33 @@
 """Time what a customer page reads, and the customers list filtered by group and tag, on a million customers,
-against the same SQL run through bare sqlite3.
+against the same SQL run through bare sqlite3; and count what one change notice costs an open customer page.
 
-The page's reads go through the services exactly as the page calls them (one session: the customer, previous and
-next in the list, recent history, notes, tickets with their status history, activities, contacts, addresses,
-other info, custom fields, e-mail switches; tag suggestions are read only when the tags box is focused, and
-timed on their own). Every SQL statement they send is recorded, and
-the baseline replays those same statements with `sqlite3`, so the ratio is what the service layer adds on top of
-the database's own work. The two alternate, so drift hits both.
+The page's reads go through the services exactly as the page calls them (one session). Opening the page, or a
+change notice while it shows Overview, reads the header (the customer, previous and next in the list, its groups
+and tags) and the Overview (custom field values for the key facts, recent history, the per-tab counts); every
+other tab reads its own records only when shown (timed together as "every other tab").
+Tag suggestions are read only when the tags box is focused, and timed on their own. Every SQL statement the
+services send is recorded, and the baseline replays those same statements with `sqlite3`, so the ratio is what
+the service layer adds on top of the database's own work. The two alternate, so drift hits both.
+
+Change notices are measured on the page state itself (`bench/_notice.py`): the statements and time of its reload,
+signed in, against the page reading every tab with its header on each notice (as it did before tabs were read
+only when shown), alternating on the same pages. `--before CHECKOUT` also measures another checkout's page (for
+example `git worktree add ../before <commit>`) on the same database and pages, each checkout in processes of its
+own, alternating.
 
 Side records are added once to the shared benchmark database: every tenth customer gets two tags, a group and two
 custom field values, and the customers the benchmark opens get notes, tickets, activities, contacts and addresses.
 
-    python bench/bench_customer_page.py [--pages 40]
+    python bench/bench_customer_page.py [--pages 40] [--before CHECKOUT]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,12 +36,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _bench_db import ensure  # noqa: E402
+from _notice import measure, on_notice  # noqa: E402
 from _replay import compare  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from customer_app.audit.queries import customer_history  # noqa: E402
 from customer_app.core.db import make_engine  # noqa: E402
 from customer_app.core.permissions import Actor  # noqa: E402
+from customer_app.customer_page.queries import header_labels, overview_counts  # noqa: E402
+from customer_app.customer_page.tabs import TABS  # noqa: E402
 from customer_app.customers import (
     custom_fields,  # noqa: E402
     other_info,  # noqa: E402
@@ -54,6 +66,8 @@ COUNT = 1_000_000
 EVERY = 10  # every tenth customer carries tags, a group and custom field values
 TAGS = 300
 ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role="admin")
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = 3  # processes per checkout when comparing with --before
 
 
 def seed(path: Path, pages: list[int]) -> None:
@@ -131,10 +145,18 @@ def seed(path: Path, pages: list[int]) -> None:
 
 
 def page_reads(customer_id: int, session: Session) -> None:
-    """What the customer page reads when it opens or wakes, service by service."""
+    """What the customer page reads when it opens on Overview or a change notice wakes it there, service by service."""
     customer = get_customer(customer_id, session=session)
     neighbours(ListQuery(customer.kind).checked(settings.page_sizes), customer, session=session)
+    header_labels(customer.id, actor=ACTOR, session=session)
+    custom_fields.customer_values(customer.id, actor=ACTOR, session=session)
     customer_history(customer.id, actor=ACTOR, session=session, limit=10)
+    overview_counts(customer.id, actor=ACTOR, session=session)
+
+
+def other_tab_reads(customer_id: int, session: Session) -> None:
+    """What every other tab reads when it is shown, service by service."""
+    customer = get_customer(customer_id, session=session)
     notes.list_notes(customer.id, actor=ACTOR, session=session)
     found = tickets.list_tickets(customer.id, actor=ACTOR, session=session)
     tickets.status_history([t.id for t in found], actor=ACTOR, session=session)
@@ -149,6 +171,49 @@ def page_reads(customer_id: int, session: Session) -> None:
     assert set(notifications.preferences(customer.id, session=session)) == set(NOTIFICATION_TOPICS)
 
 
+def every_tab(page):
+    """A change notice as the page took it before tabs were read only when shown: the header and every tab."""
+    return page._read(tuple(tab.state for tab in TABS), with_header=True)
+
+
+def change_notices(path: Path, pages: list[int], before: Path | None) -> None:
+    """Print the statements and time of one change notice on an open page, against reading every tab."""
+    variants = {"shown": on_notice, "every tab": every_tab}
+    cost = measure(path, pages, "overview", variants)
+    (lazy, lazy_ms), (eager, eager_ms) = cost["shown"], cost["every tab"]
+    print(
+        f"change notice on a customer page showing Overview: {lazy:.0f} statements, {lazy_ms:.1f} ms (the page "
+        f"state's reload, sign-in check included); the same page reading every tab, as it used to: {eager:.0f} "
+        f"statements, {eager_ms:.1f} ms; ratio {eager / lazy:.2f}x statements, {eager_ms / lazy_ms:.2f}x time "
+        f"(median of {len(pages)} pages)"
+    )
+    per_tab = {tab.key: measure(path, pages[:10], tab.key, {"shown": on_notice})["shown"] for tab in TABS}
+    shown = ", ".join(f"{key} {n:.0f} ({ms:.1f} ms)" for key, (n, ms) in per_tab.items())
+    print(f"statements (ms) per change notice by the tab shown: {shown} (median of 10 pages)")
+    if before is not None:
+        (now, now_ms), (then, then_ms) = _in_processes([ROOT, before], path, pages)
+        print(
+            f"change notice, each checkout in its own process, alternating: this checkout {now:.0f} statements, "
+            f"{now_ms:.1f} ms; {before} {then:.0f} statements, {then_ms:.1f} ms; ratio {then / now:.2f}x "
+            f"statements, {then_ms / now_ms:.2f}x time (median of {RUNS} runs of {len(pages)} pages)"
+        )
+
+
+def _in_processes(checkouts: list[Path], path: Path, pages: list[int]) -> list[tuple[float, float]]:
+    """Median statements and milliseconds per change notice of each checkout's customer page, each run in a process
+    of its own (so each imports its own `customer_app`), the checkouts alternating so drift hits all of them."""
+    script = Path(__file__).with_name("_notice.py")
+    runs: list[list[dict]] = [[] for _ in checkouts]
+    for _ in range(RUNS):
+        for checkout, got in zip(checkouts, runs, strict=True):
+            command = [sys.executable, str(script), "--app", str(checkout), "--db", str(path)]
+            done = subprocess.run(
+                [*command, "--customers", *map(str, pages)], cwd=checkout, capture_output=True, text=True, check=True
+            )
+            got.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return [(statistics.median(r["statements"] for r in got), statistics.median(r["ms"] for r in got)) for got in runs]
+
+
 def list_page(query: ListQuery, session: Session) -> None:
     """What the customers list reads for one filtered page: the rows and every tab's count."""
     list_customers(query, session=session)
@@ -158,18 +223,22 @@ def list_page(query: ListQuery, session: Session) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=40, help="customer pages opened per side")
+    parser.add_argument("--before", type=Path, help="a checkout whose customer page change notices are measured too")
     args = parser.parse_args()
     path = ensure(COUNT)
     pages = [1 + (i * 24_989) % COUNT for i in range(args.pages)]  # spread over the table
     seed(path, pages)
 
     engine = make_engine(f"sqlite:///{path}")
-    cases = [lambda session, c=customer_id: page_reads(c, session) for customer_id in pages]
-    ours, base, statements = compare(engine, path, cases)
-    print(
-        f"customer page reads at {COUNT:,} customers: services {ours * 1000:.1f} ms, the same {statements:.0f} "
-        f"statements in bare sqlite3 {base * 1000:.1f} ms, ratio {ours / base:.2f}x (median of {len(pages)} pages)"
-    )
+    for label, reads in (("opened on Overview", page_reads), ("every other tab", other_tab_reads)):
+        cases = [lambda session, c=customer_id, r=reads: r(c, session) for customer_id in pages]
+        ours, base, statements = compare(engine, path, cases)
+        print(
+            f"customer page reads at {COUNT:,} customers, {label}: services {ours * 1000:.1f} ms, the same "
+            f"{statements:.0f} statements in bare sqlite3 {base * 1000:.1f} ms, ratio {ours / base:.2f}x "
+            f"(median of {len(pages)} pages)"
+        )
+    change_notices(path, pages, args.before)
     for label, group_id, tag in (
         ("group of 100,000", 1, ""),
         ("tag on 3,334", None, "TAG1"),

@@ -132,6 +132,8 @@ def customer_page_key(token: str) -> str:
     return token + CUSTOMER_PAGE
 
 
-async def announce_customer(state) -> None:
-    """Tell everyone else viewing the customer `state` shows (its `customer_id`) that it changed."""
-    await hub.announce(customer_page_key(state.router.session.client_token), state.customer_id)
+async def announce_customer(state, *, own_page: bool = False) -> None:
+    """Tell everyone else viewing the customer `state` shows (its `customer_id`) that it changed; with `own_page`,
+    the customer page in the writer's own browser tab too (a tab's write changed what the page around it shows)."""
+    token = state.router.session.client_token
+    await hub.announce(token if own_page else customer_page_key(token), state.customer_id)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 import reflex as rx
+from sqlmodel import Session
 
 from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer
@@ -61,8 +62,8 @@ class CustomerCustomFieldsState(rx.State):
     errors: dict[str, str] = {}
     form_key: int = 0
 
-    def load_for(self, customer: Customer, actor: Actor, session) -> None:
-        """Read the fields and values (called by the customer page whenever it loads)."""
+    def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
+        """Read the fields and values (the customer page calls it when the tab is shown)."""
         values = custom_fields.customer_values(customer.id, actor=actor, session=session)
         self.customer_id = customer.id
         self.kind_label = "individuals" if customer.kind == "individual" else "institutions"
@@ -76,7 +77,7 @@ class CustomerCustomFieldsState(rx.State):
 
         def work(actor, session):
             custom_fields.save_values(self.customer_id, typed, actor=actor, session=session)
-            self.load_for(get_customer(self.customer_id, session=session), actor, session)
+            self._load_for(get_customer(self.customer_id, session=session), actor, session)
 
         done, event = await act_as(self, "customer.edit", work)
         if not done:

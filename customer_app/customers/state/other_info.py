@@ -1,11 +1,13 @@
 """The Other info tab of the customer page: business number, tags, groups and sales rep, saved together."""
 
 import reflex as rx
+from sqlmodel import Session
 
 from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer
 from customer_app.core.permissions import Actor
 from customer_app.customers import other_info
+from customer_app.customers.models import Customer
 from customer_app.ui.parsing import parse_ids
 
 
@@ -22,8 +24,11 @@ class CustomerOtherInfoState(rx.State):
     errors: dict[str, str] = {}
     form_key: int = 0
 
-    def load_for(self, customer_id: int, actor: Actor, session) -> None:
-        """Read the customer's other info (called by the customer page whenever it loads)."""
+    def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
+        """Read the customer's other info (the customer page calls it when the tab is shown)."""
+        self._read(customer.id, actor, session)
+
+    def _read(self, customer_id: int, actor: Actor, session: Session) -> None:
         info = other_info.other_info(customer_id, actor=actor, session=session)
         self.customer_id, self.business_number = customer_id, info.business_number
         self.tags = ", ".join(info.tags)
@@ -63,12 +68,12 @@ class CustomerOtherInfoState(rx.State):
                 actor=actor,
                 session=session,
             )
-            self.load_for(self.customer_id, actor, session)
+            self._read(self.customer_id, actor, session)
 
         done, event = await act_as(self, "customer.edit", work)
         if not done:
             return event
-        await announce_customer(self)
+        await announce_customer(self, own_page=True)  # the page's header shows the groups and tags
         return rx.toast.success("Other info saved.")
 
     @rx.event
@@ -77,7 +82,7 @@ class CustomerOtherInfoState(rx.State):
 
         def work(actor, session):
             other_info.add_group(str(form.get("group_name", "")), actor=actor, session=session)
-            self.load_for(self.customer_id, actor, session)
+            self._read(self.customer_id, actor, session)
 
         _, event = await act_as(self, "settings.manage", work)
         return event

@@ -5,11 +5,10 @@ from datetime import UTC, tzinfo
 from zoneinfo import ZoneInfo
 
 import reflex as rx
+from sqlmodel import Session
 
-from customer_app.access.state.auth import actor_for
-from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
-from customer_app.errors import PermissionDenied
+from customer_app.customers.models import Customer
 from customer_app.records import activities
 from customer_app.records.models import ACTIVITY_KINDS, ACTIVITY_STATUSES, Activity
 from customer_app.records.state.record_tab import RecordTabMixin
@@ -68,10 +67,10 @@ class CustomerActivitiesState(RecordTabMixin, rx.State):
     past: list[ActivityRow] = []
     time_zone: str = "UTC"  # the browser's, reported once the page has loaded
 
-    def load_for(self, customer_id: int, actor: Actor, session) -> None:
-        """Read the customer's activities (called by the customer page whenever it loads)."""
-        self.customer_id = customer_id
-        upcoming, past = activities.list_activities(customer_id, actor=actor, session=session)
+    def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
+        """Read the customer's activities, in the browser's time zone."""
+        self.customer_id = customer.id
+        upcoming, past = activities.list_activities(customer.id, actor=actor, session=session)
         zone = zone_named(self.time_zone)
         self.upcoming = [activity_row(a, zone) for a in upcoming]
         self.past = [activity_row(a, zone) for a in past]
@@ -81,14 +80,8 @@ class CustomerActivitiesState(RecordTabMixin, rx.State):
         """Show and take times in the browser's time zone."""
         zone = str(zone_named(str(name)))
         changed, self.time_zone = zone != self.time_zone, zone
-        if not changed or not self.customer_id:
-            return
-        try:
-            actor = await actor_for(self, "customer.view")
-        except PermissionDenied:
-            return
-        with session_scope() as session:
-            self.load_for(self.customer_id, actor, session)
+        if changed and self.customer_id:
+            await self._reload()  # a refusal is the page's to report: this runs as the page loads
 
     def _rows(self) -> list[ActivityRow]:
         return [*self.upcoming, *self.past]

@@ -1,8 +1,10 @@
 """The Addresses tab of the customer page: the addresses as their country writes them, and the add/edit pop-up."""
 
 import reflex as rx
+from sqlmodel import Session
 
 from customer_app.core.permissions import Actor
+from customer_app.customers.models import Customer
 from customer_app.records import addresses
 from customer_app.records.models import ADDRESS_KINDS, CustomerAddress
 from customer_app.records.state.record_tab import RecordTabMixin
@@ -26,10 +28,10 @@ class CustomerAddressesState(RecordTabMixin, rx.State):
 
     rows: list[dict[str, str]] = []
 
-    def load_for(self, customer_id: int, actor: Actor, session) -> None:
-        """Read the customer's addresses (called by the customer page whenever it loads)."""
-        self.customer_id = customer_id
-        self.rows = [address_row(a) for a in addresses.list_addresses(customer_id, actor=actor, session=session)]
+    def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
+        """Read the customer's addresses."""
+        self.customer_id = customer.id
+        self.rows = [address_row(a) for a in addresses.list_addresses(customer.id, actor=actor, session=session)]
 
     @rx.event
     def open_new(self):

@@ -1,14 +1,16 @@
 """The Contact info tab: extra e-mails and phones, which e-mail wins and why, and an institution's people."""
 
-import reflex as rx
+from typing import ClassVar
 
-from customer_app.access.state.auth import act_as
-from customer_app.core.live import announce_customer
+import reflex as rx
+from sqlmodel import Session
+
 from customer_app.core.normalize import format_phone
 from customer_app.core.permissions import Actor
 from customer_app.customers.models import Customer, CustomerKind
 from customer_app.records import contacts
 from customer_app.records.models import CONTACT_LABELS, ContactPerson, CustomerContact
+from customer_app.records.state.record_tab import CustomerTabMixin
 from customer_app.ui.parsing import parse_ids
 
 
@@ -34,22 +36,21 @@ def person_row(person: ContactPerson) -> dict[str, str]:
     }
 
 
-class CustomerContactsState(rx.State):
+class CustomerContactsState(CustomerTabMixin, rx.State):
     """One customer's contact info in one browser tab."""
 
-    customer_id: int = 0
     is_institution: bool = False
     emails: list[dict[str, str]] = []
     phones: list[dict[str, str]] = []
     people: list[dict[str, str]] = []
     communication: str = ""
     reason: str = ""
-    errors: dict[str, str] = {}
     person_errors: dict[str, str] = {}
-    form_key: int = 0
+    # The header shows an e-mail and a phone beside these: after a change here the page re-reads it, so they agree.
+    _refreshes_page: ClassVar[bool] = True
 
-    def load_for(self, customer: Customer, actor: Actor, session) -> None:
-        """Read the customer's contacts (called by the customer page whenever it loads)."""
+    def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
+        """Read the customer's contacts and people, and which e-mail wins."""
         self.customer_id, self.is_institution = customer.id, customer.kind == CustomerKind.INSTITUTION
         found = contacts.list_contacts(customer.id, actor=actor, session=session)
         self.emails = [contact_row(c) for c in found if c.channel == "email"]
@@ -57,16 +58,6 @@ class CustomerContactsState(rx.State):
         winner = contacts.communication_email(customer, found)
         self.communication, self.reason = winner.address, winner.reason
         self.people = [person_row(p) for p in contacts.list_people(customer.id, actor=actor, session=session)]
-
-    async def _write(self, work, errors: str | None = "errors") -> tuple[bool, object]:
-        """Run a change as the signed-in editor, then reload the page and wake other viewers."""
-        from customer_app.customer_page.state.page import CustomerDetailState  # noqa: PLC0415  (it imports this module)
-
-        done, event = await act_as(self, "customer.edit", work, errors=errors)
-        if done:
-            await (await self.get_state(CustomerDetailState))._load()
-            await announce_customer(self)
-        return done, event
 
     @rx.event
     async def add_contact(self, form: dict):

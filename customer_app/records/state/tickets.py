@@ -3,11 +3,10 @@
 from dataclasses import dataclass, field
 
 import reflex as rx
+from sqlmodel import Session
 
-from customer_app.access.state.auth import actor_for, refusal
-from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
-from customer_app.errors import PermissionDenied
+from customer_app.customers.models import Customer
 from customer_app.records import tickets
 from customer_app.records.models import TICKET_PRIORITIES, TICKET_STATUSES, Ticket, TicketStatusChange
 from customer_app.records.state.record_tab import RecordTabMixin
@@ -52,28 +51,20 @@ class CustomerTicketsState(RecordTabMixin, rx.State):
     rows: list[TicketRow] = []
     status_filter: str = "all"
 
-    def load_for(self, customer_id: int, actor: Actor, session) -> None:
-        """Read the customer's tickets (called by the customer page whenever it loads)."""
-        self.customer_id = customer_id
+    def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
+        """Read the customer's tickets with the chosen status."""
+        self.customer_id = customer.id
         status = self.status_filter if self.status_filter in TICKET_STATUSES else ""
-        found = tickets.list_tickets(customer_id, status, actor=actor, session=session)
+        found = tickets.list_tickets(customer.id, status, actor=actor, session=session)
         history = tickets.status_history([t.id for t in found], actor=actor, session=session)
         self.rows = [ticket_row(t, history[t.id]) for t in found]
-
-    async def _reload(self):
-        actor = await actor_for(self, "customer.view")
-        with session_scope() as session:
-            self.load_for(self.customer_id, actor, session)
 
     @rx.event
     async def set_status_filter(self, value: str):
         """Show all tickets, or those with one status."""
         self.status_filter = value if value in TICKET_STATUSES else "all"
-        try:
-            await self._reload()
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        return None
+        _, event = await self._reload()
+        return event
 
     @rx.event
     def open_new(self):
