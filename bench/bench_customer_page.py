@@ -44,7 +44,7 @@ from customer_app.audit.queries import customer_history  # noqa: E402
 from customer_app.core.db import make_engine  # noqa: E402
 from customer_app.core.permissions import Actor  # noqa: E402
 from customer_app.customer_page.queries import header_labels, overview_counts  # noqa: E402
-from customer_app.customer_page.tabs import TABS  # noqa: E402
+from customer_app.customer_page.state.tabs import TABS  # noqa: E402
 from customer_app.customers import (
     custom_fields,  # noqa: E402
     other_info,  # noqa: E402

@@ -9,7 +9,7 @@ from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer, customer_page_key, hub
 from customer_app.core.normalize import format_phone
 from customer_app.customer_page.queries import header_labels
-from customer_app.customer_page.tabs import BY_KEY, FIRST
+from customer_app.customer_page.state.tabs import BY_KEY, FIRST
 from customer_app.customers import customers
 from customer_app.customers import duplicate as customer_copy
 from customer_app.customers.customers import get_customer

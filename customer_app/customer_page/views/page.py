@@ -4,14 +4,15 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.customer_page.state.page import CustomerDetailState as S
-from customer_app.customer_page.tabs import TABS
+from customer_app.customer_page.state.tabs import TABS
 from customer_app.customer_page.views.header import STEP_KEYS, delete_dialog, header
+from customer_app.customer_page.views.tabs import VIEWS
 
 
 def _tabs() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(*[rx.tabs.trigger(tab.label, value=tab.key) for tab in TABS]),
-        *[rx.tabs.content(tab.view(), value=tab.key, padding_top="16px") for tab in TABS],
+        *[rx.tabs.content(VIEWS[tab.key](), value=tab.key, padding_top="16px") for tab in TABS],
         value=S.tab,
         on_change=S.set_tab,
         width="100%",

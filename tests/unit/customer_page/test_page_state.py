@@ -8,7 +8,7 @@ from reflex.state import State
 from customer_app.core.db import session_scope
 from customer_app.customer_page.state.overview import CustomerOverviewState
 from customer_app.customer_page.state.page import CustomerDetailState
-from customer_app.customer_page.tabs import TABS
+from customer_app.customer_page.state.tabs import TABS
 from customer_app.customers import custom_fields, other_info
 from customer_app.customers.customers import update_customer
 from customer_app.customers.other_info import save_other_info

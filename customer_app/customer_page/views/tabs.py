@@ -1,0 +1,27 @@
+"""What each tab of the customer page shows, by the tab's key (state/tabs.py says which state reads it)."""
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from customer_app.customer_page.views.overview import overview_tab
+from customer_app.customers.views.custom_fields import custom_fields_tab
+from customer_app.customers.views.other_info import other_info_tab
+from customer_app.records.views.activities import activities_tab
+from customer_app.records.views.addresses import addresses_tab
+from customer_app.records.views.contacts import contacts_tab
+from customer_app.records.views.notes import notes_tab
+from customer_app.records.views.notifications import notifications_tab
+from customer_app.records.views.tickets import tickets_tab
+
+VIEWS: dict[str, Callable[[], rx.Component]] = {
+    "overview": overview_tab,
+    "contact": contacts_tab,
+    "addresses": addresses_tab,
+    "notes": notes_tab,
+    "activities": activities_tab,
+    "tickets": tickets_tab,
+    "other": other_info_tab,
+    "custom": custom_fields_tab,
+    "notifications": notifications_tab,
+}
