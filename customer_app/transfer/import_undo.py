@@ -54,7 +54,7 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
     Customers changed by someone after the import are left alone unless `overwrite` is given.
     """
     require(actor, "customer.import")
-    job = get_job(job_id, session=session)
+    job = get_job(job_id, actor=actor, session=session)
     if job.status not in ("done", "cancelled") or job.undone_at is not None:
         raise ValidationError({"undo": "Only a finished import can be undone, once."})
     result, removed = UndoResult(), []

@@ -14,7 +14,7 @@ from customer_app.customers.models import Customer
 from customer_app.customers.queries import ListQuery, list_customers
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
-from customer_app.transfer import export, import_files, import_undo, imports
+from customer_app.transfer import export, import_files, import_undo, import_uploads, imports
 from customer_app.transfer.import_mapping import auto_map
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import ImportChange, ImportJob
@@ -38,7 +38,7 @@ def csv_bytes(rows, headers=HEADERS) -> bytes:
 
 
 def upload(session, actor, data: bytes, name="people.csv"):
-    job = imports.store_upload([data], name, actor=actor, session=session)
+    job = import_uploads.store_upload([data], name, actor=actor, session=session)
     session.commit()
     return job
 
@@ -72,7 +72,7 @@ def test_uploads_are_kept_privately_and_refused_when_too_big_or_of_the_wrong_typ
     with pytest.raises(ImportFileError, match="Choose an .xlsx"):
         upload(session, admin, b"MZ\x90\x00", "setup.exe")
     with pytest.raises(ImportFileError, match="larger than 50 MB"):
-        imports.store_upload(iter(lambda: b"x" * (1 << 20), b""), "huge.csv", actor=admin, session=session)
+        import_uploads.store_upload(iter(lambda: b"x" * (1 << 20), b""), "huge.csv", actor=admin, session=session)
     assert sorted(p.name for p in (private_folders / "imports").iterdir()) == [job.stored_as]
 
 
