@@ -6,16 +6,17 @@ import logging
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.guard import allowed
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
 from customer_app.customers.state.customer_list import CustomerListState
-from customer_app.errors import CustomerAppError, PermissionDenied
+from customer_app.errors import CustomerAppError
 from customer_app.transfer import export, export_configs
 from customer_app.transfer.downloads import create_link
 from customer_app.transfer.export import COLUMNS, DEFAULT_COLUMNS, ExportScope
 from customer_app.ui.parsing import parse_ids
 
+EXPORT = "customer.export"
 POLL_SECONDS = 0.3
 log = logging.getLogger(__name__)
 CHOOSABLE = [key for key in DEFAULT_COLUMNS if key != "id"]  # the customer ID is always written first
@@ -70,10 +71,9 @@ class ExportState(rx.State):
     @rx.event
     async def open_dialog(self):
         """Open the pop-up with the saved configurations."""
-        try:
-            actor = await actor_for(self, "customer.export")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await allowed(self, EXPORT)
+        if actor is None:
+            return refused
         listing = await self.get_state(CustomerListState)
         self.selected_count = len(listing.selected)
         if self.scope == "selected" and not self.selected_count:
@@ -130,15 +130,15 @@ class ExportState(rx.State):
     @rx.event
     async def save_config(self):
         """Save the current choice under the typed name (the same name overwrites)."""
+        actor, refused = await allowed(self, EXPORT)
+        if actor is None:
+            return refused
         try:
-            actor = await actor_for(self, "customer.export")
             with session_scope() as session:
                 config = export_configs.save_config(
                     self.config_name, self.file_format, self.scope, self._chosen(), actor=actor, session=session
                 )
                 name = config.name
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
         except CustomerAppError as exc:
             self.error = "; ".join(getattr(exc, "errors", {}).values()) or str(exc)
             return None
@@ -149,10 +149,9 @@ class ExportState(rx.State):
     @rx.event
     async def use_config(self, config_id: str):
         """Fill the pop-up from a saved configuration."""
-        try:
-            actor = await actor_for(self, "customer.export")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await allowed(self, EXPORT)
+        if actor is None:
+            return refused
         with session_scope() as session:
             chosen = next(
                 (c for c in export_configs.list_configs(actor=actor, session=session) if str(c.id) == config_id), None
@@ -167,10 +166,9 @@ class ExportState(rx.State):
 
     @rx.event
     async def delete_config(self, config_id: str):
-        try:
-            actor = await actor_for(self, "customer.export")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await allowed(self, EXPORT)
+        if actor is None:
+            return refused
         with session_scope() as session:
             for config in parse_ids([config_id]):
                 export_configs.delete_config(config, actor=actor, session=session)
@@ -181,10 +179,9 @@ class ExportState(rx.State):
     async def start_export(self):
         """Write the file in the background, showing progress, then offer it for download."""
         async with self:
-            try:
-                actor = await actor_for(self, "customer.export")
-            except PermissionDenied as exc:
-                return await refusal(self, exc)
+            actor, refused = await allowed(self, EXPORT)
+            if actor is None:
+                return refused
             listing = await self.get_state(CustomerListState)
             view = listing._query()
             scope = {

@@ -4,13 +4,14 @@ import asyncio
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.guard import allowed
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
-from customer_app.errors import CustomerAppError, PermissionDenied
+from customer_app.errors import CustomerAppError
 from customer_app.transfer import import_uploads, imports
 from customer_app.transfer.import_mapping import LABELS, MATCH_KEYS, SKIP
 
+IMPORT = "customer.import"
 MIME_TYPES = {"csv": "text/csv"}  # xlsx: the browser's guess from the file name
 
 
@@ -47,9 +48,6 @@ class ImportUploadMixin(rx.State, mixin=True):
             for i, (header, sample, field) in enumerate(zip(self.headers, self.samples, self.mapping, strict=False))
         ]
 
-    async def _actor(self) -> Actor:
-        return await actor_for(self, "customer.import")
-
     def _reset(self) -> None:
         """Back to the upload step with nothing chosen."""
         self.job_id, self.file_name, self.sheet, self.remembered = 0, "", "", False
@@ -64,10 +62,9 @@ class ImportUploadMixin(rx.State, mixin=True):
     @rx.event
     async def download_sample(self, file_format: str):
         """The sample file (small: it travels with the event)."""
-        try:
-            actor = await self._actor()
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            return refused
         with session_scope() as session:
             data, name = import_uploads.sample_file(file_format, actor=actor, session=session)
         return rx.download(data=data, filename=name, mime_type=MIME_TYPES.get(file_format))
@@ -75,10 +72,9 @@ class ImportUploadMixin(rx.State, mixin=True):
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):
         """Keep the file privately and show its columns (or ask which sheet)."""
-        try:
-            actor = await self._actor()
-        except PermissionDenied as exc:
-            yield await refusal(self, exc)
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            yield refused
             return
         self._reset()
         if not files:
@@ -127,10 +123,9 @@ class ImportUploadMixin(rx.State, mixin=True):
         """Use this sheet of the workbook."""
         if sheet not in self.sheets:
             return
-        try:
-            actor = await self._actor()
-        except PermissionDenied as exc:
-            yield await refusal(self, exc)
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            yield refused
             return
         self.sheet, self.busy = sheet, True
         yield

@@ -5,17 +5,17 @@ import time
 
 import reflex as rx
 
-from customer_app.access.state.auth import refusal
+from customer_app.access.state.guard import allowed
 from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
 from customer_app.customers.customers import derived_fields
-from customer_app.errors import CustomerAppError, NotFoundError, PermissionDenied
+from customer_app.errors import CustomerAppError, NotFoundError
 from customer_app.settings import settings
 from customer_app.transfer import import_runner, import_uploads, imports
 from customer_app.transfer.import_rows import STATUSES, Outcome, Plan
 from customer_app.transfer.models import ImportJob
-from customer_app.transfer.state.import_upload import ImportUploadMixin
+from customer_app.transfer.state.import_upload import IMPORT, ImportUploadMixin
 
 POLL_SECONDS = 0.4
 STATUS_LABELS = {
@@ -75,11 +75,10 @@ class ImportState(ImportUploadMixin, rx.State):
     @rx.event
     async def on_load(self):
         """Start afresh, or follow an import that is still running (after a reload or from another page)."""
-        try:
-            actor = await self._actor()
-        except PermissionDenied as exc:
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
             self.access = DENIED
-            return await refusal(self, exc)
+            return refused
         self.access = ALLOWED
         with session_scope() as session:
             running = imports.running_job(actor=actor, session=session)
@@ -97,10 +96,9 @@ class ImportState(ImportUploadMixin, rx.State):
     @rx.event
     async def preview(self):
         """Classify every row (nothing is written) and show what the import would do."""
-        try:
-            actor = await self._actor()
-        except PermissionDenied as exc:
-            yield await refusal(self, exc)
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            yield refused
             return
         self.busy, self.error = True, ""
         yield
@@ -119,12 +117,12 @@ class ImportState(ImportUploadMixin, rx.State):
     @rx.event
     async def commit(self):
         """Start writing in the background; the page (and every other page) stays usable."""
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            return refused
         try:
-            actor = await self._actor()
             with session_scope() as session:
                 job = imports.start_import(self.job_id, actor=actor, session=session)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
         except CustomerAppError as exc:
             self.error = "; ".join(getattr(exc, "errors", {}).values()) or str(exc)
             return None
@@ -135,10 +133,9 @@ class ImportState(ImportUploadMixin, rx.State):
     @rx.event
     async def cancel(self):
         """Stop after the current chunk; what was imported so far can be undone."""
-        try:
-            actor = await self._actor()
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            return refused
         with session_scope() as session:
             job = imports.cancel_import(self.job_id, actor=actor, session=session)
         if job.status == "cancelled":
@@ -162,10 +159,9 @@ class ImportState(ImportUploadMixin, rx.State):
         """Show the job as it is now (after an undo)."""
         if not self.job_id:
             return None
-        try:
-            actor = await self._actor()
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            return refused
         job = _job(self.job_id, actor)
         if job is not None:
             self._show_job(job)
@@ -175,10 +171,9 @@ class ImportState(ImportUploadMixin, rx.State):
     async def follow_job(self):
         """Show the running job's progress until it ends (the work itself runs on its own thread)."""
         async with self:
-            try:
-                actor = await self._actor()
-            except PermissionDenied as exc:
-                return await refusal(self, exc)
+            actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            return refused
         while True:
             async with self:
                 job_id = self.job_id
