@@ -37,7 +37,7 @@ from customer_app.customers import search_index  # noqa: E402
 from customer_app.customers.demo_data import insert_demo  # noqa: E402
 from customer_app.customers.models import Customer  # noqa: E402
 from customer_app.customers.validation import validate_customer  # noqa: E402
-from customer_app.transfer import export, import_uploads, imports  # noqa: E402
+from customer_app.transfer import columns, export, import_uploads, imports  # noqa: E402
 from customer_app.transfer.import_rows import Plan, _prepare  # noqa: E402
 
 ROWS = 100_000
@@ -89,7 +89,7 @@ def child(db: str, file: str, match_on: str) -> None:
         session.commit()
         headers = imports.read_job_table(job).headers
         mapping = [
-            {"Customer ID": "id"}.get(h, next(k for k in export.COLUMNS if export.COLUMNS[k].header == h))
+            {"Customer ID": "id"}.get(h, next(k for k in columns.COLUMNS if columns.COLUMNS[k].header == h))
             for h in headers
         ]
         if match_on != "id":

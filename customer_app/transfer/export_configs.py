@@ -8,7 +8,8 @@ from customer_app.core.columns import utcnow
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
 from customer_app.errors import ValidationError
-from customer_app.transfer.export import FORMATS, checked_columns, custom_columns
+from customer_app.transfer.columns import checked_columns, custom_columns
+from customer_app.transfer.export import FORMATS
 from customer_app.transfer.models import ExportConfig
 
 SCOPES = {"view": "Current tab, search and filters", "selected": "Selected rows", "all": "Everything (not in Trash)"}

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from customer_app.core.columns import utcnow
 from customer_app.core.normalize import fold
 from customer_app.errors import ValidationError
-from customer_app.transfer.export import COLUMNS, custom_columns
+from customer_app.transfer.columns import COLUMNS, custom_columns
 from customer_app.transfer.models import ImportMapping
 
 SKIP = ""  # "Do not import"

@@ -14,7 +14,7 @@ from customer_app.customers import custom_fields
 from customer_app.customers.customers import derived_fields
 from customer_app.customers.models import Customer, CustomerInput
 from customer_app.errors import ValidationError
-from customer_app.transfer.export import CUSTOM_PREFIX
+from customer_app.transfer.columns import CUSTOM_PREFIX
 from customer_app.transfer.imports import CHUNK, get_job
 from customer_app.transfer.models import ImportChange
 

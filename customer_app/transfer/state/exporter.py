@@ -12,8 +12,9 @@ from customer_app.core.permissions import Actor
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.errors import CustomerAppError
 from customer_app.transfer import export, export_configs
+from customer_app.transfer.columns import COLUMNS, DEFAULT_COLUMNS, custom_columns
 from customer_app.transfer.downloads import create_link
-from customer_app.transfer.export import COLUMNS, DEFAULT_COLUMNS, ExportScope
+from customer_app.transfer.export import ExportScope
 from customer_app.ui.parsing import parse_ids
 
 EXPORT = "customer.export"
@@ -33,7 +34,7 @@ def _columns(chosen: list[str], available: dict[str, str] = BUILT_IN) -> list[di
 
 
 def _available(session) -> dict[str, str]:
-    return BUILT_IN | {key: column.header for key, column in export.custom_columns(session).items()}
+    return BUILT_IN | {key: column.header for key, column in custom_columns(session).items()}
 
 
 class ExportState(rx.State):

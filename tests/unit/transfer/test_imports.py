@@ -14,7 +14,7 @@ from customer_app.customers.models import Customer
 from customer_app.customers.queries import ListQuery, list_customers
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
-from customer_app.transfer import export, import_files, import_undo, import_uploads, imports
+from customer_app.transfer import columns, export, import_files, import_undo, import_uploads, imports
 from customer_app.transfer.import_mapping import auto_map
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import ImportChange, ImportJob
@@ -207,7 +207,7 @@ def test_an_export_reimports_with_zero_changes(session, engine, admin, add, priv
     session.commit()
     for file_format in ("xlsx", "csv"):
         path, count = export.write_export(
-            export.ExportScope(), export.DEFAULT_COLUMNS, file_format, actor=admin, session=session
+            export.ExportScope(), columns.DEFAULT_COLUMNS, file_format, actor=admin, session=session
         )
         assert count == 3
         _, preview = previewed(session, admin, path.read_bytes(), f"export.{file_format}", match_on="id")
