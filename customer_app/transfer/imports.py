@@ -300,14 +300,17 @@ def cancel_import(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
     return job
 
 
-def import_history(*, actor: Actor, session: Session, offset: int = 0, limit: int = 25) -> tuple[list[ImportJob], int]:
-    """Import jobs, newest first, and how many there are."""
+def import_history(
+    *, actor: Actor, session: Session, page: int = 1, page_size: int = settings.page_sizes[0]
+) -> tuple[list[ImportJob], int]:
+    """One page of import jobs, newest first, and how many there are."""
     require(actor, "customer.import")
+    size, page = max(1, min(page_size, max(settings.page_sizes))), max(1, page)
     total = session.exec(select(func.count()).select_from(ImportJob)).one()
     jobs = session.exec(
         select(ImportJob)
         .order_by(col(ImportJob.created_at).desc(), col(ImportJob.id).desc())
-        .offset(offset)
-        .limit(limit)
+        .offset((page - 1) * size)
+        .limit(size)
     ).all()
     return list(jobs), total

@@ -9,6 +9,7 @@ from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.errors import CustomerAppError
+from customer_app.settings import settings
 from customer_app.transfer import import_undo, imports
 from customer_app.transfer.models import ImportJob
 from customer_app.transfer.state.importer import ImportState
@@ -77,10 +78,13 @@ class ImportHistoryState(PagedMixin, rx.State):
         if actor is None:
             self.rows, self.total, self.access = [], 0, DENIED
             return refused
+        if self.page_size not in settings.page_sizes:  # clients can set any var
+            self.page_size = settings.page_sizes[0]
         with session_scope() as session:
-            offset = (self.page - 1) * self.page_size
-            jobs, self.total = imports.import_history(actor=actor, session=session, offset=offset, limit=self.page_size)
-            self.rows = [import_row(job) for job in jobs]
+            jobs, self.total = imports.import_history(
+                actor=actor, session=session, page=self.page, page_size=self.page_size
+            )
+        self.rows = [import_row(job) for job in jobs]
         self.access = ALLOWED
         return None
 
