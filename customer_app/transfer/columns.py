@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import DateTime, case, func, type_coerce
 from sqlmodel import Session, col, select
 
+from customer_app.core.permissions import Actor, require
 from customer_app.customers import custom_fields
 from customer_app.customers.models import APPLIES_TO, Customer, CustomField, CustomFieldValue
 from customer_app.errors import ValidationError
@@ -91,8 +92,9 @@ def custom_headers(fields: Sequence[CustomField]) -> dict[int, str]:
     return headers
 
 
-def custom_columns(session: Session) -> dict[str, Column]:
+def custom_columns(*, actor: Actor, session: Session) -> dict[str, Column]:
     """A column per custom field (`custom_<id>`), headed by `custom_headers`."""
+    require(actor, "customer.export")
     fields = custom_fields.list_fields(session=session)
     found = {}
     for field_id, header in custom_headers(fields).items():

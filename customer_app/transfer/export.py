@@ -137,7 +137,7 @@ def write_export(
     require(actor, "customer.export")
     if file_format not in WRITERS:
         raise ValidationError({"format": "Choose xlsx or CSV."})
-    columns = checked_columns(keys, custom_columns(session))
+    columns = checked_columns(keys, custom_columns(actor=actor, session=session))
     rows = export_rows(scope, columns, actor=actor, session=session, for_csv=file_format == "csv")
     folder = settings.export_dir
     folder.mkdir(parents=True, exist_ok=True)

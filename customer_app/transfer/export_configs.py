@@ -33,7 +33,7 @@ def save_config(
         raise ValidationError({"config_name": "Keep the name under 100 characters."})
     if file_format not in FORMATS or scope not in SCOPES:
         raise ValidationError({"config_name": "Choose a format and a scope."})
-    keys = [column.key for column in checked_columns(columns, custom_columns(session))]
+    keys = [column.key for column in checked_columns(columns, custom_columns(actor=actor, session=session))]
     config = session.exec(select(ExportConfig).where(col(ExportConfig.name) == title)).first()
     if config is None:
         config = ExportConfig(name=title, created_by=actor.id)

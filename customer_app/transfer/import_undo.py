@@ -37,8 +37,9 @@ class UndoResult:
     left_alone: int = 0
 
 
-def undo_conflicts(job_id: int, *, session: Session) -> list[UndoConflict]:
+def undo_conflicts(job_id: int, *, actor: Actor, session: Session) -> list[UndoConflict]:
     """Customers the import touched that someone changed afterwards, with the fields in question."""
+    require(actor, "customer.import")
     conflicts = []
     labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in custom_fields.list_fields(session=session)}
     for change, customer in _changed_customers(job_id, session):

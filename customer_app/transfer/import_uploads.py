@@ -99,8 +99,9 @@ def read_columns(job_id: int, sheet: str, *, actor: Actor, session: Session) -> 
     job.sheet = sheet
     table = imports.read_job_table(job)  # before the job is written: no write lock while the file is read
     session.add(job)
-    mapping, remembered = suggested_mapping(table.headers, session=session)
-    return SheetColumns(table.headers, _samples(table), mapping, remembered, targets(session=session))
+    mapping, remembered = suggested_mapping(table.headers, actor=actor, session=session)
+    known = targets(actor=actor, session=session)
+    return SheetColumns(table.headers, _samples(table), mapping, remembered, known)
 
 
 def _samples(table: spreadsheet.Table) -> list[str]:

@@ -94,7 +94,7 @@ def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -
     require(actor, "customer.import")
     job = _job(job_id, session)
     table = read_job_table(job)
-    check_mapping(list(plan.mapping), match_on=plan.match_on, known=targets(session=session))
+    check_mapping(list(plan.mapping), match_on=plan.match_on, known=targets(actor=actor, session=session))
     if len(plan.mapping) != len(table.headers):
         raise ValidationError({"mapping": "The mapping does not fit this file's columns; upload it again."})
     if plan.mode not in MODES:

@@ -5,6 +5,7 @@ import json
 import logging
 
 import reflex as rx
+from sqlmodel import Session
 
 from customer_app.access.state.guard import allowed
 from customer_app.core.db import session_scope
@@ -33,8 +34,9 @@ def _columns(chosen: list[str], available: dict[str, str] = BUILT_IN) -> list[di
     return [{"key": key, "label": available[key], "on": "yes" if key in chosen else ""} for key in order]
 
 
-def _available(session) -> dict[str, str]:
-    return BUILT_IN | {key: column.header for key, column in custom_columns(session).items()}
+def _available(actor: Actor, session: Session) -> dict[str, str]:
+    """Every column the pop-up offers, with its header: the built-in ones, then a column per custom field."""
+    return BUILT_IN | {key: column.header for key, column in custom_columns(actor=actor, session=session).items()}
 
 
 class ExportState(rx.State):
@@ -81,7 +83,7 @@ class ExportState(rx.State):
             self.scope = "view"
         self._load_configs(actor)
         with session_scope() as session:
-            available = _available(session)
+            available = _available(actor, session)
         # Keep the order and choice made so far; custom fields added since come last, not chosen.
         shown = [c["key"] for c in self.columns if c["key"] in available]
         self.columns = _columns(self._chosen(), {key: available[key] for key in [*shown, *available]})
@@ -162,7 +164,7 @@ class ExportState(rx.State):
         self.file_format, self.config_name = chosen.file_format, chosen.name
         self.scope = chosen.scope if chosen.scope != "selected" or self.selected_count else "view"
         with session_scope() as session:
-            self.columns = _columns(json.loads(chosen.columns), _available(session))
+            self.columns = _columns(json.loads(chosen.columns), _available(actor, session))
         return None
 
     @rx.event

@@ -105,7 +105,7 @@ class ImportHistoryState(PagedMixin, rx.State):
             return None
         self.undo_id = ids[0]
         with session_scope() as session:
-            found = import_undo.undo_conflicts(self.undo_id, session=session)
+            found = import_undo.undo_conflicts(self.undo_id, actor=actor, session=session)
         self.conflict_count = len(found)
         self.conflicts = [f"{c.name}: {', '.join(c.fields)}" for c in found[:CONFLICTS_SHOWN]]
         self.undo_open = True

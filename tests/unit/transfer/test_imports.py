@@ -162,7 +162,7 @@ def test_undo_reverts_creates_and_updates_and_leaves_later_changes_alone(session
         grace.id, validate_customer(raw, phone_region="US"), actor=admin, session=session, expected_version=1
     )
     session.commit()
-    conflicts = import_undo.undo_conflicts(job.id, session=session)
+    conflicts = import_undo.undo_conflicts(job.id, actor=admin, session=session)
     assert [c.name for c in conflicts] == ["Grace Brewster Hopper"]
     result = import_undo.undo_import(job.id, actor=admin, session=session)
     session.commit()
@@ -250,3 +250,29 @@ def test_imported_customers_are_found_by_search_at_once(session, engine, admin, 
     if backend == "sqlite":  # the insert trigger is back for everyone else's saves
         trigger = session.connection().exec_driver_sql(search_index.INSERT_TRIGGER).scalar_one_or_none()
         assert trigger is not None
+
+
+def test_only_admins_read_an_import_job(session, admin, staff, reader):
+    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    assert imports.get_job(job.id, actor=admin, session=session).file_name == "people.csv"
+    for caller in (staff, reader, None):
+        with pytest.raises(PermissionDenied):
+            imports.get_job(job.id, actor=caller, session=session)
+
+
+def test_only_admins_learn_which_import_is_running(session, admin, staff, reader):
+    job, _ = previewed(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    imports.start_import(job.id, actor=admin, session=session)
+    session.commit()
+    assert imports.running_job(actor=admin, session=session).id == job.id
+    for caller in (staff, reader, None):
+        with pytest.raises(PermissionDenied):
+            imports.running_job(actor=caller, session=session)
+
+
+def test_only_admins_read_the_import_history(session, admin, staff, reader):
+    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    assert imports.import_history(actor=admin, session=session) == ([job], 1)
+    for caller in (staff, reader, None):
+        with pytest.raises(PermissionDenied):
+            imports.import_history(actor=caller, session=session)
