@@ -14,7 +14,6 @@ from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.errors import CustomerAppError
 from customer_app.transfer import export, export_configs
 from customer_app.transfer.columns import COLUMNS, DEFAULT_COLUMNS, custom_columns
-from customer_app.transfer.downloads import create_link
 from customer_app.transfer.export import ExportScope
 from customer_app.ui.parsing import parse_ids
 
@@ -221,15 +220,13 @@ class ExportState(rx.State):
 
 
 def _export(scope: ExportScope, keys: list[str], file_format: str, actor: Actor, progress: dict) -> tuple[str, int]:
+    """The export and its download link, written on a worker thread; `progress` is read by the polling event."""
     with session_scope() as session:
-        progress["total"] = export.count_rows(scope, actor=actor, session=session)
-        path, count = export.write_export(
+        return export.export_for_download(
             scope,
             keys,
             file_format,
             actor=actor,
             session=session,
-            progress=lambda rows: progress.__setitem__("rows", rows),
+            progress=lambda rows, total: progress.update(rows=rows, total=total),
         )
-        url = create_link(path, f"customers.{file_format}", actor=actor, session=session)
-    return url, count
