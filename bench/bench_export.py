@@ -26,11 +26,11 @@ from customer_app.core.permissions import (  # noqa: E402
     Role,
 )
 from customer_app.customers.demo_data import insert_demo  # noqa: E402
-from customer_app.transfer import export  # noqa: E402
+from customer_app.transfer import columns, export  # noqa: E402
 
 ROWS = 100_000
 ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role=Role.ADMIN)
-COLUMNS = export.checked_columns(export.DEFAULT_COLUMNS)
+COLUMNS = columns.checked_columns(columns.DEFAULT_COLUMNS)
 
 
 def build(path: Path) -> None:

@@ -37,7 +37,7 @@ from customer_app.customers import search_index  # noqa: E402
 from customer_app.customers.demo_data import insert_demo  # noqa: E402
 from customer_app.customers.models import Customer  # noqa: E402
 from customer_app.customers.validation import validate_customer  # noqa: E402
-from customer_app.transfer import export, imports  # noqa: E402
+from customer_app.transfer import columns, export, import_uploads, imports  # noqa: E402
 from customer_app.transfer.import_rows import Plan, _prepare  # noqa: E402
 
 ROWS = 100_000
@@ -85,11 +85,11 @@ def child(db: str, file: str, match_on: str) -> None:
     """One import in this (fresh) process; prints seconds and peak memory as JSON."""
     engine = make_engine(f"sqlite:///{db}")
     with Session(engine, expire_on_commit=False) as session:
-        job = imports.store_upload([Path(file).read_bytes()], Path(file).name, actor=ACTOR, session=session)
+        job = import_uploads.store_upload([Path(file).read_bytes()], Path(file).name, actor=ACTOR, session=session)
         session.commit()
         headers = imports.read_job_table(job).headers
         mapping = [
-            {"Customer ID": "id"}.get(h, next(k for k in export.COLUMNS if export.COLUMNS[k].header == h))
+            {"Customer ID": "id"}.get(h, next(k for k in columns.COLUMNS if columns.COLUMNS[k].header == h))
             for h in headers
         ]
         if match_on != "id":

@@ -1,84 +1,25 @@
-"""Customer exports to CSV and xlsx: chosen columns, a scope, safe cells, streamed a chunk at a time."""
+"""Customer exports to CSV and xlsx: chosen columns (`columns`), a scope, safe cells, streamed a chunk at a time."""
 
 import csv
 import secrets
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import DateTime, case, func, type_coerce
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from customer_app.core.permissions import Actor, require
-from customer_app.customers import custom_fields
-from customer_app.customers.models import APPLIES_TO, Customer, CustomField, CustomFieldValue
+from customer_app.customers.models import Customer
 from customer_app.customers.queries import tab_filter
 from customer_app.errors import ValidationError
 from customer_app.settings import settings
+from customer_app.transfer.columns import Column, checked_columns, custom_columns, is_risky
+from customer_app.transfer.downloads import create_link
 
 CHUNK = 2000  # rows read per query: a million-row export never holds more than this in memory
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_STARTS = frozenset("=+-@\t\r")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One exportable column: its header and the SQL expression that reads it."""
-
-    key: str
-    header: str
-    expression: object
-
-    @property
-    def is_text(self) -> bool:
-        """Whether cells of this column are free text (the only ones that can look like a formula)."""
-        return self.key not in ("id", "date_of_birth", "created_at")
-
-    def csv_expression(self):
-        """The expression with risky text already quote-prefixed by the database (fast: no Python per cell)."""
-        if self.key == "created_at":
-            # Read as a plain timestamp: UTC as stored, written without a zone (as in xlsx), and no Python per row.
-            return type_coerce(self.expression, DateTime())
-        if not self.is_text or self.key == "kind":
-            return self.expression
-        return case(
-            (func.substr(self.expression, 1, 1).in_(sorted(_FORMULA_STARTS)), "'" + self.expression),
-            else_=self.expression,
-        )
-
-
-_KIND_LABEL = case((col(Customer.kind) == "individual", "Individual"), else_="Institution")
-_HEADERS = {
-    "id": "Customer ID",
-    "kind": "Kind",
-    "first_name": "First name",
-    "last_name": "Last name",
-    "name": "Name",
-    "email": "Email",
-    "phone": "Phone",
-    "mobile": "Mobile",
-    "fax": "Fax",
-    "company_name": "Company name",
-    "website": "Website",
-    "vat_number": "VAT number",
-    "position": "Position",
-    "date_of_birth": "Date of birth",
-    "gender": "Gender",
-    "ownership_type": "Ownership type",
-    "footnotes": "Footnotes",
-    "created_at": "Created",
-}
-# Values are read in SQL (even the kind's label), so writing a row costs no Python per cell beyond the safety check.
-COLUMNS = {
-    key: Column(key, header, _KIND_LABEL if key == "kind" else getattr(Customer, key))
-    for key, header in _HEADERS.items()
-}
-DEFAULT_COLUMNS = tuple(COLUMNS)
-CUSTOM_PREFIX = "custom_"  # then the custom field's id
 
 
 @dataclass(frozen=True)
@@ -90,54 +31,6 @@ class ExportScope:
     ids: tuple[int, ...] = ()
     group_id: int | None = None
     tag: str = ""
-
-
-def is_risky(value: object) -> bool:
-    """Whether a spreadsheet program could take this text for a formula (CSV/formula injection)."""
-    return value.__class__ is str and value[:1] in _FORMULA_STARTS
-
-
-def custom_headers(fields: Sequence[CustomField]) -> dict[int, str]:
-    """Each custom field's column header: its label, told apart when it repeats a built-in header or another label."""
-    taken = {c.header.casefold() for c in COLUMNS.values()}
-    repeats = Counter(field.label.casefold() for field in fields)
-    headers = {}
-    for field in fields:
-        header = field.label
-        if repeats[field.label.casefold()] > 1:
-            header = f"{field.label} ({APPLIES_TO[field.applies_to].lower()})"
-        elif field.label.casefold() in taken:
-            header = f"{field.label} (custom field)"
-        headers[field.id] = header
-    return headers
-
-
-def custom_columns(session: Session) -> dict[str, Column]:
-    """A column per custom field (`custom_<id>`), headed by `custom_headers`."""
-    fields = custom_fields.list_fields(session=session)
-    found = {}
-    for field_id, header in custom_headers(fields).items():
-        value = (
-            select(CustomFieldValue.value)
-            .where(col(CustomFieldValue.customer_id) == col(Customer.id), col(CustomFieldValue.field_id) == field_id)
-            .scalar_subquery()
-        )
-        key = f"{CUSTOM_PREFIX}{field_id}"
-        found[key] = Column(key, header, value)
-    return found
-
-
-def checked_columns(keys: Iterable[str], custom: Mapping[str, Column] | None = None) -> list[Column]:
-    """The chosen columns in the chosen order; the customer ID always comes first so re-imports can match.
-
-    `custom` holds the custom field columns (`custom_columns`), when they may be chosen.
-    """
-    keys, available = list(keys), COLUMNS | dict(custom or {})
-    chosen = [key for key in dict.fromkeys(keys) if key in available and key != "id"]
-    unknown = [key for key in keys if key not in available]
-    if unknown:
-        raise ValidationError({"columns": f"Unknown column(s): {', '.join(map(str, unknown))}."})
-    return [COLUMNS["id"], *(available[key] for key in chosen)]
 
 
 def _conditions(scope: ExportScope, session: Session) -> list:
@@ -208,7 +101,7 @@ def write_xlsx(path: Path, columns: list[Column], rows: Iterable[list]) -> int:
         cells = list(row)
         for i in text:
             if is_risky(cells[i]):
-                cells[i] = _text_cell(sheet, cells[i])
+                cells[i] = text_cell(sheet, cells[i])
         for i in times:  # spreadsheets have no time zones: stored times are UTC, written without the zone
             cells[i] = cells[i].replace(tzinfo=None)
         sheet.append(cells)
@@ -217,7 +110,7 @@ def write_xlsx(path: Path, columns: list[Column], rows: Iterable[list]) -> int:
     return count
 
 
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
+def text_cell(sheet, value: str) -> WriteOnlyCell:
     """A cell that is text whatever it starts with: stored as a string and quote-prefixed, never a formula."""
     cell = WriteOnlyCell(sheet, value)
     cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
@@ -245,7 +138,7 @@ def write_export(
     require(actor, "customer.export")
     if file_format not in WRITERS:
         raise ValidationError({"format": "Choose xlsx or CSV."})
-    columns = checked_columns(keys, custom_columns(session))
+    columns = checked_columns(keys, custom_columns(actor=actor, session=session))
     rows = export_rows(scope, columns, actor=actor, session=session, for_csv=file_format == "csv")
     folder = settings.export_dir
     folder.mkdir(parents=True, exist_ok=True)
@@ -256,6 +149,27 @@ def write_export(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def export_for_download(
+    scope: ExportScope,
+    keys: Iterable[str],
+    file_format: str,
+    *,
+    actor: Actor,
+    session: Session,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[str, int]:
+    """Write an export (`write_export`) and a short-lived link to it; returns the link and the row count.
+
+    `progress` hears the rows written so far and how many there will be: once before the first, then every chunk.
+    """
+    total = count_rows(scope, actor=actor, session=session)
+    if progress is not None:
+        progress(0, total)
+    heard = None if progress is None else lambda rows: progress(rows, total)
+    path, count = write_export(scope, keys, file_format, actor=actor, session=session, progress=heard)
+    return create_link(path, f"customers.{file_format}", actor=actor, session=session), count
 
 
 def _counted(rows: Iterable[tuple], progress: Callable[[int], None] | None) -> Iterator[tuple]:

@@ -8,7 +8,8 @@ from customer_app.core.columns import utcnow
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
 from customer_app.errors import ValidationError
-from customer_app.transfer.export import FORMATS, checked_columns, custom_columns
+from customer_app.transfer.columns import checked_columns, custom_columns
+from customer_app.transfer.export import FORMATS
 from customer_app.transfer.models import ExportConfig
 
 SCOPES = {"view": "Current tab, search and filters", "selected": "Selected rows", "all": "Everything (not in Trash)"}
@@ -32,7 +33,7 @@ def save_config(
         raise ValidationError({"config_name": "Keep the name under 100 characters."})
     if file_format not in FORMATS or scope not in SCOPES:
         raise ValidationError({"config_name": "Choose a format and a scope."})
-    keys = [column.key for column in checked_columns(columns, custom_columns(session))]
+    keys = [column.key for column in checked_columns(columns, custom_columns(actor=actor, session=session))]
     config = session.exec(select(ExportConfig).where(col(ExportConfig.name) == title)).first()
     if config is None:
         config = ExportConfig(name=title, created_by=actor.id)

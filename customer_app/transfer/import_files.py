@@ -16,7 +16,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from customer_app.customers.models import APPLIES_TO, GENDERS, OWNERSHIP_TYPES, CustomField
 from customer_app.customers.validation import MAX_AGE_YEARS
-from customer_app.transfer.export import COLUMNS, _text_cell, custom_headers, is_risky
+from customer_app.transfer.columns import COLUMNS, custom_headers, is_risky
+from customer_app.transfer.export import text_cell
 
 IMPORT_FIELDS: tuple[str, ...] = (
     "kind",
@@ -262,7 +263,7 @@ def _report_value(sheet, value: object) -> object:
         # Control characters are not allowed in the file format at all.
         value = ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_CELL_TEXT]
         if is_risky(value):
-            return _text_cell(sheet, value)
+            return text_cell(sheet, value)
     return value
 
 

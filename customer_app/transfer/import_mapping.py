@@ -8,8 +8,10 @@ from sqlmodel import Session, col, select
 
 from customer_app.core.columns import utcnow
 from customer_app.core.normalize import fold
+from customer_app.core.permissions import Actor, require
+from customer_app.customers import custom_fields
 from customer_app.errors import ValidationError
-from customer_app.transfer.export import COLUMNS, custom_columns
+from customer_app.transfer.columns import COLUMNS, CUSTOM_PREFIX, custom_headers
 from customer_app.transfer.models import ImportMapping
 
 SKIP = ""  # "Do not import"
@@ -86,9 +88,11 @@ def header_key(header: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(str(header or "")))
 
 
-def targets(*, session: Session) -> dict[str, str]:
+def targets(*, actor: Actor, session: Session) -> dict[str, str]:
     """Every field a column can fill, with its label: the customer's own, then each custom field (`custom_<id>`)."""
-    return LABELS | {key: column.header for key, column in custom_columns(session).items()}
+    require(actor, "customer.import")
+    headers = custom_headers(custom_fields.list_fields(session=session))
+    return LABELS | {f"{CUSTOM_PREFIX}{field_id}": header for field_id, header in headers.items()}
 
 
 def auto_map(headers: list[str], custom: dict[str, str] | None = None) -> list[str]:
@@ -112,9 +116,9 @@ def headers_key(headers: list[str]) -> str:
     return hashlib.sha256("\x1f".join(header_key(h) for h in headers).encode()).hexdigest()
 
 
-def suggested_mapping(headers: list[str], *, session: Session) -> tuple[list[str], bool]:
+def suggested_mapping(headers: list[str], *, actor: Actor, session: Session) -> tuple[list[str], bool]:
     """The remembered mapping for these headers if there is one (True), else the automatic guess (False)."""
-    known = targets(session=session)
+    known = targets(actor=actor, session=session)
     row = session.exec(select(ImportMapping).where(col(ImportMapping.headers_key) == headers_key(headers))).first()
     if row is not None:
         remembered = json.loads(row.mapping)

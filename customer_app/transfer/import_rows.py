@@ -16,7 +16,7 @@ from customer_app.customers.customers import EMAIL_TAKEN
 from customer_app.customers.models import APPLIES_TO, Customer, CustomerInput, CustomerKind, CustomField
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
-from customer_app.transfer.export import CUSTOM_PREFIX, is_risky
+from customer_app.transfer.columns import CUSTOM_PREFIX, is_risky
 from customer_app.transfer.import_mapping import LABELS, MATCH_KEYS, SKIP, header_key
 
 NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged", "error", "duplicate", "skipped"

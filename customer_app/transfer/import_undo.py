@@ -14,7 +14,7 @@ from customer_app.customers import custom_fields
 from customer_app.customers.customers import derived_fields
 from customer_app.customers.models import Customer, CustomerInput
 from customer_app.errors import ValidationError
-from customer_app.transfer.export import CUSTOM_PREFIX
+from customer_app.transfer.columns import CUSTOM_PREFIX
 from customer_app.transfer.imports import CHUNK, get_job
 from customer_app.transfer.models import ImportChange
 
@@ -37,8 +37,9 @@ class UndoResult:
     left_alone: int = 0
 
 
-def undo_conflicts(job_id: int, *, session: Session) -> list[UndoConflict]:
+def undo_conflicts(job_id: int, *, actor: Actor, session: Session) -> list[UndoConflict]:
     """Customers the import touched that someone changed afterwards, with the fields in question."""
+    require(actor, "customer.import")
     conflicts = []
     labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in custom_fields.list_fields(session=session)}
     for change, customer in _changed_customers(job_id, session):
@@ -54,7 +55,7 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
     Customers changed by someone after the import are left alone unless `overwrite` is given.
     """
     require(actor, "customer.import")
-    job = get_job(job_id, session=session)
+    job = get_job(job_id, actor=actor, session=session)
     if job.status not in ("done", "cancelled") or job.undone_at is not None:
         raise ValidationError({"undo": "Only a finished import can be undone, once."})
     result, removed = UndoResult(), []

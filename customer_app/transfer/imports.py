@@ -1,8 +1,7 @@
 """Import jobs: a private upload, a preview that writes nothing, a chunked commit with progress, and undo."""
 
 import json
-import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -64,57 +63,23 @@ def report_path(job: ImportJob) -> Path:
     return settings.import_dir / f"{job.stored_as}.errors.xlsx"
 
 
-def store_upload(chunks: Iterable[bytes], file_name: str, *, actor: Actor, session: Session) -> ImportJob:
-    """Save an uploaded file privately, refusing it as soon as it is too big or of the wrong type."""
-    require(actor, "customer.import")
-    extension = spreadsheet.check_upload(file_name, 1)
-    settings.import_dir.mkdir(parents=True, exist_ok=True)
-    stored_as = f"{secrets.token_urlsafe(18)}{extension}"
-    path = settings.import_dir / stored_as
-    size = 0
-    try:
-        with path.open("wb") as handle:
-            for chunk in chunks:
-                size += len(chunk)
-                if size > spreadsheet.MAX_BYTES:
-                    break
-                handle.write(chunk)
-        spreadsheet.check_upload(file_name, size)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    _discard_abandoned(session)
-    job = ImportJob(
-        file_name=Path(file_name).name[:255],
-        stored_as=stored_as,
-        created_by=actor.id,
-        created_by_name=actor.name,
-    )
-    session.add(job)
-    session.flush()
-    return job
-
-
-def _discard_abandoned(session: Session) -> None:
-    """Uploads nobody imported within a day go, with their files (they hold customer data)."""
-    cutoff = utcnow() - ABANDONED_AFTER
-    stale = select(ImportJob).where(col(ImportJob.status) == "uploaded", col(ImportJob.created_at) < cutoff)
-    for job in session.exec(stale):
-        discard_files(job)
-        job.status, job.finished_at, job.message = (
-            "cancelled",
-            utcnow(),
-            "Not imported within a day; the file was deleted.",
-        )
-        session.add(job)
-
-
-def get_job(job_id: int, *, session: Session) -> ImportJob:
+def get_job(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
     """One import job."""
+    require(actor, "customer.import")
+    return _job(job_id, session)
+
+
+def _job(job_id: int, session: Session) -> ImportJob:
     job = session.get(ImportJob, job_id)
     if job is None:
         raise NotFoundError("This import does not exist.")
     return job
+
+
+def running_job(*, actor: Actor, session: Session) -> ImportJob | None:
+    """The import still writing, if any (at most one runs at a time)."""
+    require(actor, "customer.import")
+    return session.exec(_running_jobs()).first()
 
 
 def read_job_table(job: ImportJob) -> spreadsheet.Table:
@@ -127,9 +92,9 @@ def read_job_table(job: ImportJob) -> spreadsheet.Table:
 def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -> Preview:
     """Classify every row without writing a customer; keep the choices and write the error report."""
     require(actor, "customer.import")
-    job = get_job(job_id, session=session)
+    job = _job(job_id, session)
     table = read_job_table(job)
-    check_mapping(list(plan.mapping), match_on=plan.match_on, known=targets(session=session))
+    check_mapping(list(plan.mapping), match_on=plan.match_on, known=targets(actor=actor, session=session))
     if len(plan.mapping) != len(table.headers):
         raise ValidationError({"mapping": "The mapping does not fit this file's columns; upload it again."})
     if plan.mode not in MODES:
@@ -165,10 +130,10 @@ def plan_of(job: ImportJob) -> Plan:
 def start_import(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
     """Mark a previewed job as running (only one import runs at a time, so two cannot race on the same rows)."""
     require(actor, "customer.import")
-    job = get_job(job_id, session=session)
+    job = _job(job_id, session)
     if job.status != "uploaded" or not job.total_rows:
         raise ValidationError({"import": "Preview this import before starting it."})
-    if session.exec(running_jobs()).first() is not None:
+    if session.exec(_running_jobs()).first() is not None:
         raise ValidationError({"import": "Another import is running; wait until it finishes."})
     job.status, job.started_at, job.done_rows = "running", utcnow(), 0
     session.add(job)
@@ -180,7 +145,7 @@ def run_import(
 ) -> ImportJob:
     """Import a started job a chunk per transaction; stops between chunks when cancelled. Returns the final job."""
     with Session(engine, expire_on_commit=False) as session:
-        job = get_job(job_id, session=session)
+        job = _job(job_id, session)
         try:
             table = read_job_table(job)
         except ImportFileError as exc:
@@ -299,14 +264,14 @@ def discard_files(job: ImportJob) -> None:
         job.stored_as = ""
 
 
-def running_jobs():
+def _running_jobs():
     """The query for imports still writing (at most one)."""
     return select(ImportJob).where(col(ImportJob.status).in_(ACTIVE))
 
 
 def fail_job(job_id: int, message: str, *, session: Session) -> None:
     """End a job that crashed, so it neither blocks later imports nor keeps its files."""
-    job = get_job(job_id, session=session)
+    job = _job(job_id, session)
     _finish(session, job, "failed", message)
 
 
@@ -325,7 +290,7 @@ def summary(job: ImportJob) -> str:
 def cancel_import(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
     """Ask a running import to stop after its current chunk, or drop one that never started."""
     require(actor, "customer.import")
-    job = get_job(job_id, session=session)
+    job = _job(job_id, session)
     if job.status == "running":
         job.status = "cancelling"
     elif job.status == "uploaded":
@@ -335,14 +300,17 @@ def cancel_import(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
     return job
 
 
-def import_history(*, actor: Actor, session: Session, offset: int = 0, limit: int = 25) -> tuple[list[ImportJob], int]:
-    """Import jobs, newest first, and how many there are."""
+def import_history(
+    *, actor: Actor, session: Session, page: int = 1, page_size: int = settings.page_sizes[0]
+) -> tuple[list[ImportJob], int]:
+    """One page of import jobs, newest first, and how many there are."""
     require(actor, "customer.import")
+    size, page = max(1, min(page_size, max(settings.page_sizes))), max(1, page)
     total = session.exec(select(func.count()).select_from(ImportJob)).one()
     jobs = session.exec(
         select(ImportJob)
         .order_by(col(ImportJob.created_at).desc(), col(ImportJob.id).desc())
-        .offset(offset)
-        .limit(limit)
+        .offset((page - 1) * size)
+        .limit(size)
     ).all()
     return list(jobs), total

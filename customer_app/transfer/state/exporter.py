@@ -5,17 +5,19 @@ import json
 import logging
 
 import reflex as rx
+from sqlmodel import Session
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.guard import allowed
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
 from customer_app.customers.state.customer_list import CustomerListState
-from customer_app.errors import CustomerAppError, PermissionDenied
+from customer_app.errors import CustomerAppError
 from customer_app.transfer import export, export_configs
-from customer_app.transfer.downloads import create_link
-from customer_app.transfer.export import COLUMNS, DEFAULT_COLUMNS, ExportScope
+from customer_app.transfer.columns import COLUMNS, DEFAULT_COLUMNS, custom_columns
+from customer_app.transfer.export import ExportScope
 from customer_app.ui.parsing import parse_ids
 
+EXPORT = "customer.export"
 POLL_SECONDS = 0.3
 log = logging.getLogger(__name__)
 CHOOSABLE = [key for key in DEFAULT_COLUMNS if key != "id"]  # the customer ID is always written first
@@ -31,8 +33,9 @@ def _columns(chosen: list[str], available: dict[str, str] = BUILT_IN) -> list[di
     return [{"key": key, "label": available[key], "on": "yes" if key in chosen else ""} for key in order]
 
 
-def _available(session) -> dict[str, str]:
-    return BUILT_IN | {key: column.header for key, column in export.custom_columns(session).items()}
+def _available(actor: Actor, session: Session) -> dict[str, str]:
+    """Every column the pop-up offers, with its header: the built-in ones, then a column per custom field."""
+    return BUILT_IN | {key: column.header for key, column in custom_columns(actor=actor, session=session).items()}
 
 
 class ExportState(rx.State):
@@ -70,17 +73,16 @@ class ExportState(rx.State):
     @rx.event
     async def open_dialog(self):
         """Open the pop-up with the saved configurations."""
-        try:
-            actor = await actor_for(self, "customer.export")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await allowed(self, EXPORT)
+        if actor is None:
+            return refused
         listing = await self.get_state(CustomerListState)
         self.selected_count = len(listing.selected)
         if self.scope == "selected" and not self.selected_count:
             self.scope = "view"
         self._load_configs(actor)
         with session_scope() as session:
-            available = _available(session)
+            available = _available(actor, session)
         # Keep the order and choice made so far; custom fields added since come last, not chosen.
         shown = [c["key"] for c in self.columns if c["key"] in available]
         self.columns = _columns(self._chosen(), {key: available[key] for key in [*shown, *available]})
@@ -130,15 +132,15 @@ class ExportState(rx.State):
     @rx.event
     async def save_config(self):
         """Save the current choice under the typed name (the same name overwrites)."""
+        actor, refused = await allowed(self, EXPORT)
+        if actor is None:
+            return refused
         try:
-            actor = await actor_for(self, "customer.export")
             with session_scope() as session:
                 config = export_configs.save_config(
                     self.config_name, self.file_format, self.scope, self._chosen(), actor=actor, session=session
                 )
                 name = config.name
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
         except CustomerAppError as exc:
             self.error = "; ".join(getattr(exc, "errors", {}).values()) or str(exc)
             return None
@@ -149,10 +151,9 @@ class ExportState(rx.State):
     @rx.event
     async def use_config(self, config_id: str):
         """Fill the pop-up from a saved configuration."""
-        try:
-            actor = await actor_for(self, "customer.export")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await allowed(self, EXPORT)
+        if actor is None:
+            return refused
         with session_scope() as session:
             chosen = next(
                 (c for c in export_configs.list_configs(actor=actor, session=session) if str(c.id) == config_id), None
@@ -162,15 +163,14 @@ class ExportState(rx.State):
         self.file_format, self.config_name = chosen.file_format, chosen.name
         self.scope = chosen.scope if chosen.scope != "selected" or self.selected_count else "view"
         with session_scope() as session:
-            self.columns = _columns(json.loads(chosen.columns), _available(session))
+            self.columns = _columns(json.loads(chosen.columns), _available(actor, session))
         return None
 
     @rx.event
     async def delete_config(self, config_id: str):
-        try:
-            actor = await actor_for(self, "customer.export")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
+        actor, refused = await allowed(self, EXPORT)
+        if actor is None:
+            return refused
         with session_scope() as session:
             for config in parse_ids([config_id]):
                 export_configs.delete_config(config, actor=actor, session=session)
@@ -181,10 +181,9 @@ class ExportState(rx.State):
     async def start_export(self):
         """Write the file in the background, showing progress, then offer it for download."""
         async with self:
-            try:
-                actor = await actor_for(self, "customer.export")
-            except PermissionDenied as exc:
-                return await refusal(self, exc)
+            actor, refused = await allowed(self, EXPORT)
+            if actor is None:
+                return refused
             listing = await self.get_state(CustomerListState)
             view = listing._query()
             scope = {
@@ -221,15 +220,13 @@ class ExportState(rx.State):
 
 
 def _export(scope: ExportScope, keys: list[str], file_format: str, actor: Actor, progress: dict) -> tuple[str, int]:
+    """The export and its download link, written on a worker thread; `progress` is read by the polling event."""
     with session_scope() as session:
-        progress["total"] = export.count_rows(scope, actor=actor, session=session)
-        path, count = export.write_export(
+        return export.export_for_download(
             scope,
             keys,
             file_format,
             actor=actor,
             session=session,
-            progress=lambda rows: progress.__setitem__("rows", rows),
+            progress=lambda rows, total: progress.update(rows=rows, total=total),
         )
-        url = create_link(path, f"customers.{file_format}", actor=actor, session=session)
-    return url, count

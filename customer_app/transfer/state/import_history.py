@@ -4,17 +4,20 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from customer_app.access.state.auth import actor_for, refusal
+from customer_app.access.state.guard import allowed
 from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
-from customer_app.errors import CustomerAppError, PermissionDenied
+from customer_app.errors import CustomerAppError
+from customer_app.settings import settings
 from customer_app.transfer import import_undo, imports
 from customer_app.transfer.models import ImportJob
 from customer_app.transfer.state.importer import ImportState
 from customer_app.ui.formatting import when
 from customer_app.ui.paged_state import PagedMixin
+from customer_app.ui.parsing import parse_ids
 
+IMPORT = "customer.import"
 CONFLICTS_SHOWN = 20
 STATUS_LABELS = {
     "uploaded": "Not started",
@@ -71,15 +74,17 @@ class ImportHistoryState(PagedMixin, rx.State):
     conflict_count: int = 0
 
     async def _load(self):
-        try:
-            actor = await actor_for(self, "customer.import")
-        except PermissionDenied as exc:
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
             self.rows, self.total, self.access = [], 0, DENIED
-            return await refusal(self, exc)
+            return refused
+        if self.page_size not in settings.page_sizes:  # clients can set any var
+            self.page_size = settings.page_sizes[0]
         with session_scope() as session:
-            offset = (self.page - 1) * self.page_size
-            jobs, self.total = imports.import_history(actor=actor, session=session, offset=offset, limit=self.page_size)
-            self.rows = [import_row(job) for job in jobs]
+            jobs, self.total = imports.import_history(
+                actor=actor, session=session, page=self.page, page_size=self.page_size
+            )
+        self.rows = [import_row(job) for job in jobs]
         self.access = ALLOWED
         return None
 
@@ -92,13 +97,15 @@ class ImportHistoryState(PagedMixin, rx.State):
     @rx.event
     async def ask_undo(self, job_id: str):
         """Open the undo confirmation, listing customers someone changed after the import."""
-        try:
-            await actor_for(self, "customer.import")
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
-        self.undo_id = int(job_id)
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            return refused
+        ids = parse_ids([job_id])
+        if not ids:
+            return None
+        self.undo_id = ids[0]
         with session_scope() as session:
-            found = import_undo.undo_conflicts(self.undo_id, session=session)
+            found = import_undo.undo_conflicts(self.undo_id, actor=actor, session=session)
         self.conflict_count = len(found)
         self.conflicts = [f"{c.name}: {', '.join(c.fields)}" for c in found[:CONFLICTS_SHOWN]]
         self.undo_open = True
@@ -111,13 +118,13 @@ class ImportHistoryState(PagedMixin, rx.State):
     @rx.event
     async def undo(self, overwrite: bool):
         """Undo the import; customers changed since are left alone unless `overwrite`."""
+        actor, refused = await allowed(self, IMPORT)
+        if actor is None:
+            return refused
         try:
-            actor = await actor_for(self, "customer.import")
             self.undo_busy = True
             with session_scope() as session:
                 result = import_undo.undo_import(self.undo_id, actor=actor, session=session, overwrite=overwrite)
-        except PermissionDenied as exc:
-            return await refusal(self, exc)
         except CustomerAppError as exc:
             self.undo_open = False
             return rx.toast.error("; ".join(getattr(exc, "errors", {}).values()) or str(exc))

@@ -47,7 +47,7 @@ def _empty() -> rx.Component:
 
 
 def import_history() -> rx.Component:
-    """Newest imports first, 25 to a page."""
+    """Newest imports first, a page at a time."""
     table = rx.table.root(
         rx.table.header(
             rx.table.row(

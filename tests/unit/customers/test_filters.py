@@ -7,7 +7,8 @@ from customer_app.customers import customers
 from customer_app.customers import queries as customer_queries
 from customer_app.customers.models import Customer, CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.customers.queries import ListQuery, count_customers, count_tabs, list_customers, neighbours
-from customer_app.transfer.export import ExportScope, checked_columns, count_rows, export_rows
+from customer_app.transfer.columns import checked_columns
+from customer_app.transfer.export import ExportScope, count_rows, export_rows
 
 SIZES = (25, 50, 100)
 

@@ -10,9 +10,10 @@ from sqlmodel import select
 
 from customer_app.errors import PermissionDenied, ValidationError
 from customer_app.transfer import export
-from customer_app.transfer.export import ExportScope, count_rows, write_export
+from customer_app.transfer.downloads import PREFIX
+from customer_app.transfer.export import ExportScope, count_rows, export_for_download, write_export
 from customer_app.transfer.export_configs import SCOPES, delete_config, list_configs, save_config
-from customer_app.transfer.models import ExportConfig
+from customer_app.transfer.models import DownloadLink, ExportConfig
 
 
 @pytest.fixture(autouse=True)
@@ -197,3 +198,26 @@ def test_count_rows_counts_only_the_chosen_rows(session, admin, people):
     assert count_rows(ExportScope(ids=(people[0].id, people[1].id)), actor=admin, session=session) == 2
     with pytest.raises(PermissionDenied):
         count_rows(ExportScope(), actor=None, session=session)
+
+
+def test_an_export_for_download_links_its_file_and_reports_progress_against_the_total(
+    session, admin, people, export_dir, monkeypatch
+):
+    monkeypatch.setattr(export, "CHUNK", 3)
+    heard = []
+    url, count = export_for_download(
+        ExportScope(), ["email"], "csv", actor=admin, session=session, progress=lambda *seen: heard.append(seen)
+    )
+    assert count == 7 and heard == [(0, 7), (3, 7), (6, 7)]
+    (link,) = session.exec(select(DownloadLink)).all()
+    assert url.startswith(PREFIX) and link.download_name == "customers.csv"
+    assert Path(link.path).parent == export_dir.resolve()
+
+
+@pytest.mark.parametrize("caller", ["staff", "reader", "signed out"])
+def test_others_get_no_export_for_download_and_no_link(caller, request, session, people, export_dir):
+    actor = None if caller == "signed out" else request.getfixturevalue(caller)
+    with pytest.raises(PermissionDenied):
+        export_for_download(ExportScope(), ["email"], "csv", actor=actor, session=session)
+    assert session.exec(select(DownloadLink)).all() == []
+    assert not export_dir.exists() or list(export_dir.iterdir()) == []

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from customer_app.customers.models import GENDERS, OWNERSHIP_TYPES
 from customer_app.customers.validation import validate_customer
 from customer_app.transfer import import_files
-from customer_app.transfer.export import COLUMNS
+from customer_app.transfer.columns import COLUMNS
 from customer_app.transfer.import_files import (
     FIELD_HELP,
     IMPORT_FIELDS,

@@ -12,7 +12,8 @@ from sqlmodel import func, select
 
 from customer_app.core.models import AuditEvent
 from customer_app.customers.models import Customer
-from customer_app.transfer import import_files
+from customer_app.transfer import import_files, import_uploads, imports
+from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.state.importer import ImportState
 from tests.unit.reflex_helpers import toast
 from tests.unit.spreadsheet_files import text_cell, workbook, xlsx_by_hand
@@ -133,3 +134,33 @@ def test_only_admins_may_upload(role, new_tab, make_user, private_folders):
     (result,) = upload(state, "customers.csv", b"Email\na@example.com\n")
     assert toast(result) == ("error", "Your role does not allow this. Ask an admin if you need it.")
     assert not private_folders.exists() or list(private_folders.iterdir()) == []
+
+
+def running_import(session, admin) -> int:
+    """An import started by `admin` and still running (its thread has not written anything yet)."""
+    job = import_uploads.store_upload([b"Email\na@example.com\n"], "people.csv", actor=admin, session=session)
+    imports.preview_import(job.id, Plan(["email"]), actor=admin, session=session)
+    imports.start_import(job.id, actor=admin, session=session)
+    session.commit()
+    return job.id
+
+
+def test_reloading_the_page_follows_the_import_still_running(new_tab, admin_user, admin, session):
+    job_id = running_import(session, admin)
+    state = import_state(new_tab, admin_user)
+    (event,) = drive(state.on_load())
+    assert event is ImportState.follow_job  # the page keeps showing its progress
+    assert (state.access, state.step, state.job_id, state.file_name) == ("ok", "running", job_id, "people.csv")
+    assert state.progress_label == "0 of 1 rows"
+
+
+@pytest.mark.parametrize("role", ["staff", "read_only"])
+def test_others_see_nothing_of_an_import(role, new_tab, make_user, admin, session):
+    job_id = running_import(session, admin)
+    state = import_state(new_tab, make_user(role))
+    (result,) = drive(state.on_load())
+    assert toast(result) == ("error", "Your role does not allow this. Ask an admin if you need it.")
+    state.job_id = job_id  # as a tampered client could leave it
+    (result,) = drive(state.refresh_job())
+    assert toast(result) == ("error", "Your role does not allow this. Ask an admin if you need it.")
+    assert (state.access, state.step, state.file_name) == ("denied", "upload", "")

@@ -14,7 +14,7 @@ from customer_app.customers.models import Customer
 from customer_app.customers.queries import ListQuery, list_customers
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
-from customer_app.transfer import export, import_files, import_undo, imports
+from customer_app.transfer import columns, export, import_files, import_undo, import_uploads, imports
 from customer_app.transfer.import_mapping import auto_map
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import ImportChange, ImportJob
@@ -38,7 +38,7 @@ def csv_bytes(rows, headers=HEADERS) -> bytes:
 
 
 def upload(session, actor, data: bytes, name="people.csv"):
-    job = imports.store_upload([data], name, actor=actor, session=session)
+    job = import_uploads.store_upload([data], name, actor=actor, session=session)
     session.commit()
     return job
 
@@ -72,7 +72,7 @@ def test_uploads_are_kept_privately_and_refused_when_too_big_or_of_the_wrong_typ
     with pytest.raises(ImportFileError, match="Choose an .xlsx"):
         upload(session, admin, b"MZ\x90\x00", "setup.exe")
     with pytest.raises(ImportFileError, match="larger than 50 MB"):
-        imports.store_upload(iter(lambda: b"x" * (1 << 20), b""), "huge.csv", actor=admin, session=session)
+        import_uploads.store_upload(iter(lambda: b"x" * (1 << 20), b""), "huge.csv", actor=admin, session=session)
     assert sorted(p.name for p in (private_folders / "imports").iterdir()) == [job.stored_as]
 
 
@@ -162,7 +162,7 @@ def test_undo_reverts_creates_and_updates_and_leaves_later_changes_alone(session
         grace.id, validate_customer(raw, phone_region="US"), actor=admin, session=session, expected_version=1
     )
     session.commit()
-    conflicts = import_undo.undo_conflicts(job.id, session=session)
+    conflicts = import_undo.undo_conflicts(job.id, actor=admin, session=session)
     assert [c.name for c in conflicts] == ["Grace Brewster Hopper"]
     result = import_undo.undo_import(job.id, actor=admin, session=session)
     session.commit()
@@ -207,7 +207,7 @@ def test_an_export_reimports_with_zero_changes(session, engine, admin, add, priv
     session.commit()
     for file_format in ("xlsx", "csv"):
         path, count = export.write_export(
-            export.ExportScope(), export.DEFAULT_COLUMNS, file_format, actor=admin, session=session
+            export.ExportScope(), columns.DEFAULT_COLUMNS, file_format, actor=admin, session=session
         )
         assert count == 3
         _, preview = previewed(session, admin, path.read_bytes(), f"export.{file_format}", match_on="id")
@@ -250,3 +250,29 @@ def test_imported_customers_are_found_by_search_at_once(session, engine, admin, 
     if backend == "sqlite":  # the insert trigger is back for everyone else's saves
         trigger = session.connection().exec_driver_sql(search_index.INSERT_TRIGGER).scalar_one_or_none()
         assert trigger is not None
+
+
+def test_only_admins_read_an_import_job(session, admin, staff, reader):
+    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    assert imports.get_job(job.id, actor=admin, session=session).file_name == "people.csv"
+    for caller in (staff, reader, None):
+        with pytest.raises(PermissionDenied):
+            imports.get_job(job.id, actor=caller, session=session)
+
+
+def test_only_admins_learn_which_import_is_running(session, admin, staff, reader):
+    job, _ = previewed(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    imports.start_import(job.id, actor=admin, session=session)
+    session.commit()
+    assert imports.running_job(actor=admin, session=session).id == job.id
+    for caller in (staff, reader, None):
+        with pytest.raises(PermissionDenied):
+            imports.running_job(actor=caller, session=session)
+
+
+def test_only_admins_read_the_import_history(session, admin, staff, reader):
+    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    assert imports.import_history(actor=admin, session=session) == ([job], 1)
+    for caller in (staff, reader, None):
+        with pytest.raises(PermissionDenied):
+            imports.import_history(actor=caller, session=session)

@@ -1,0 +1,98 @@
+"""The import history page driven through its handlers: newest first a page at a time, undo with a look first."""
+
+import pytest
+from sqlmodel import select
+
+from customer_app.customers import customers
+from customer_app.customers.models import Customer
+from customer_app.customers.validation import validate_customer
+from customer_app.settings import settings
+from customer_app.transfer import imports
+from customer_app.transfer.import_rows import Plan
+from customer_app.transfer.state.import_history import ImportHistoryState
+from customer_app.transfer.state.importer import ImportState
+from tests.unit.reflex_helpers import run, toast
+from tests.unit.transfer.test_imports import commit, csv_bytes, upload
+
+NOT_ALLOWED = "Your role does not allow this. Ask an admin if you need it."
+PLAN = Plan(["first_name", "last_name", "email", ""])
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMPORT_DIR", str(tmp_path / "imports"))
+
+
+def history(new_tab, user) -> ImportHistoryState:
+    return new_tab(user).get_substate(ImportHistoryState._get_substate_path())
+
+
+def imported(session, engine, admin, *rows):
+    """A finished import of `rows` (first name, last name, e-mail)."""
+    job = upload(session, admin, csv_bytes([(*row, "") for row in rows]))
+    imports.preview_import(job.id, PLAN, actor=admin, session=session)
+    session.commit()
+    done, _ = commit(session, engine, admin, job)
+    return done
+
+
+def test_an_admin_sees_the_newest_imports_first(new_tab, admin_user, admin, session):
+    jobs = [upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")])) for _ in range(3)]
+    state = history(new_tab, admin_user)
+    assert run(state.on_load()) is None
+    assert state.access == "ok" and state.range_label == "1–3 of 3"
+    assert [row.id for row in state.rows] == [str(job.id) for job in reversed(jobs)]
+    assert state.rows[0].status_label == "Not started" and not state.rows[0].can_undo
+
+
+@pytest.mark.parametrize("role", ["staff", "read_only"])
+def test_others_see_no_imports_and_cannot_undo(role, new_tab, make_user, admin, session, engine):
+    job = imported(session, engine, admin, ("Ada", "Lovelace", "ada@example.com"))
+    state = history(new_tab, make_user(role))
+    assert toast(run(state.on_load())) == ("error", NOT_ALLOWED)
+    assert (state.access, state.rows, state.total) == ("denied", [], 0)
+    assert toast(run(state.ask_undo(str(job.id)))) == ("error", NOT_ALLOWED)
+    state.undo_id = job.id  # as a tampered client could leave it
+    assert toast(run(state.undo(True))) == ("error", NOT_ALLOWED)
+    assert not state.undo_open and session.exec(select(Customer)).one().display_name == "Ada Lovelace"
+
+
+def test_undo_lists_later_changes_first_and_leaves_them_alone(new_tab, admin_user, admin, session, engine):
+    job = imported(session, engine, admin, ("Ada", "Lovelace", "ada@example.com"), ("Alan", "Turing", "a@example.com"))
+    ada = session.exec(select(Customer).where(Customer.email == "ada@example.com")).one()
+    raw = {"first_name": "Ada", "last_name": "King", "email": "ada@example.com"}
+    customers.update_customer(
+        ada.id, validate_customer(raw, phone_region="US"), actor=admin, session=session, expected_version=1
+    )
+    session.commit()
+    state = history(new_tab, admin_user)
+    run(state.on_load())
+    assert state.rows[0].can_undo
+    run(state.ask_undo(str(job.id)))
+    assert state.undo_open and state.conflict_count == 1
+    assert state.conflicts == ["Ada King: (edited after the import)"]
+    success, refresh = run(state.undo(False))
+    assert toast(success) == ("success", "Import undone: 1 removed, 0 restored, 1 left alone.")
+    assert refresh is ImportState.refresh_job  # the import page shows the job as undone too
+    assert not state.undo_open and state.rows[0].status == "undone" and not state.rows[0].can_undo
+    session.expire_all()
+    assert [c.display_name for c in session.exec(select(Customer))] == ["Ada King"]
+
+
+def test_a_malformed_job_id_opens_no_undo(new_tab, admin_user):
+    state = history(new_tab, admin_user)
+    run(state.ask_undo("1 OR 1=1"))
+    assert not state.undo_open and state.undo_id == 0
+
+
+def test_imports_come_a_page_at_a_time_of_a_size_the_page_offers(new_tab, admin_user, admin, session):
+    smallest = settings.page_sizes[0]
+    data = csv_bytes([("Ada", "Lovelace", "ada@example.com", "")])
+    jobs = [upload(session, admin, data) for _ in range(smallest + 1)]
+    state = history(new_tab, admin_user)
+    state.page_size = 1_000_000  # as a tampered client could set it
+    run(state.on_load())
+    assert state.page_size == smallest and len(state.rows) == smallest
+    run(state.go_to_page(2))
+    assert [row.id for row in state.rows] == [str(jobs[0].id)]
+    assert state.range_label == f"{smallest + 1}–{smallest + 1} of {smallest + 1}"

@@ -1,0 +1,137 @@
+"""An import before it writes customers: the sample files, the sheets and columns of an upload, a refused file,
+the preview's report link, and the thread that runs a started import."""
+
+import asyncio
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import func, select
+
+from customer_app.customers.custom_fields import FieldDefinition, add_field
+from customer_app.customers.models import Customer
+from customer_app.errors import PermissionDenied
+from customer_app.transfer import import_runner, import_uploads, imports
+from customer_app.transfer.import_rows import Plan
+from customer_app.transfer.models import DownloadLink, ImportJob
+from tests.unit.spreadsheet_files import workbook
+from tests.unit.transfer.test_imports import csv_bytes, upload
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMPORT_DIR", str(tmp_path / "imports"))
+    return tmp_path / "imports"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_sample_file_has_a_column_for_each_custom_field(file_format, session, admin):
+    add_field(FieldDefinition("Tier"), actor=admin, session=session)
+    data, name = import_uploads.sample_file(file_format, actor=admin, session=session)
+    assert name == f"customers-sample.{file_format}"
+    if file_format == "csv":
+        headers = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    else:
+        headers = [cell.value for cell in next(load_workbook(io.BytesIO(data))["Customers"].iter_rows())]
+    assert headers[0] == "Kind" and headers[-1] == "Tier"
+
+
+def test_the_columns_of_the_chosen_sheet_come_with_samples_and_a_suggested_mapping(session, admin, tmp_path):
+    rows = [["Name", "Email", "Notes"], ["Acme", "a@example.com", ""], ["Beta", "b@example.com", "x"]]
+    rows += [["Gamma", "c@example.com", ""], ["Delta", "d@example.com", "never sampled"]]
+    book = workbook(tmp_path / "two.xlsx", {"Other": [["Nothing"], ["here"]], "Customers": rows})
+    job = upload(session, admin, book.read_bytes(), "two.xlsx")
+    assert import_uploads.sheet_names(job.id, actor=admin, session=session) == ["Other", "Customers"]
+    found = import_uploads.read_columns(job.id, "Customers", actor=admin, session=session)
+    session.commit()
+    assert found.headers == ["Name", "Email", "Notes"]
+    assert found.samples == ["Acme, Beta, Gamma", "a@example.com, b@example.com, c@example.com", "x"]
+    assert (found.mapping, found.remembered) == (["name", "email", "footnotes"], False)
+    assert found.targets["email"] == "Email"
+    session.expire_all()
+    assert session.get(ImportJob, job.id).sheet == "Customers"
+
+
+def test_a_file_that_cannot_be_used_is_deleted_and_its_job_says_why(session, admin):
+    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    stored = imports.upload_path(job)
+    import_uploads.fail_upload(job.id, "Only one column was found.", actor=admin, session=session)
+    session.commit()
+    session.expire_all()
+    failed = session.get(ImportJob, job.id)
+    assert (failed.status, failed.message, failed.stored_as) == ("failed", "Only one column was found.", "")
+    assert not stored.exists()
+
+
+def test_the_preview_links_the_rows_to_fix_only_when_there_are_some(session, admin):
+    plan = Plan(["first_name", "last_name", "email", "phone"])
+    clean = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    found, link = import_uploads.preview(clean.id, plan, actor=admin, session=session)
+    assert found.counts["new"] == 1 and link == ""
+    broken = upload(session, admin, csv_bytes([("Bad", "Phone", "bad@example.com", "12")]))
+    found, link = import_uploads.preview(broken.id, plan, actor=admin, session=session)
+    session.commit()
+    assert found.counts["error"] == 1 and link.startswith("/api/download/")
+    stored = session.exec(select(DownloadLink)).one()
+    assert stored.download_name == "rows-to-fix-people.csv.xlsx" and stored.path.endswith(".errors.xlsx")
+
+
+@pytest.mark.parametrize("caller", ["staff", "reader", "signed out"])
+def test_only_admins_reach_any_step_before_the_import(caller, request, session, admin):
+    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    actor = None if caller == "signed out" else request.getfixturevalue(caller)
+    steps = {
+        "sample": lambda: import_uploads.sample_file("csv", actor=actor, session=session),
+        "sheets": lambda: import_uploads.sheet_names(job.id, actor=actor, session=session),
+        "columns": lambda: import_uploads.read_columns(job.id, "", actor=actor, session=session),
+        "fail": lambda: import_uploads.fail_upload(job.id, "No.", actor=actor, session=session),
+        "preview": lambda: import_uploads.preview(job.id, Plan(["", "", "email", ""]), actor=actor, session=session),
+    }
+    for name, step in steps.items():
+        with pytest.raises(PermissionDenied):
+            step()
+        session.rollback()
+        assert session.get(ImportJob, job.id).status == "uploaded", name
+
+
+def test_a_launched_import_runs_to_the_end_on_its_own_thread(session, app_db, admin):
+    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    imports.preview_import(job.id, Plan(["first_name", "last_name", "email", ""]), actor=admin, session=session)
+    imports.start_import(job.id, actor=admin, session=session)
+    session.commit()
+    assert asyncio.run(launched(job.id, admin, session)) == "done"
+    assert session.exec(select(func.count()).select_from(Customer)).one() == 1
+
+
+def test_an_import_that_crashes_ends_as_failed_and_blocks_no_later_import(session, app_db, admin, monkeypatch):
+    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    imports.preview_import(job.id, Plan(["first_name", "last_name", "email", ""]), actor=admin, session=session)
+    imports.start_import(job.id, actor=admin, session=session)
+    session.commit()
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "run_import", crash)
+    monkeypatch.setattr("threading.excepthook", lambda _args: None)  # the thread re-raises for the log
+    assert asyncio.run(launched(job.id, admin, session)) == "failed"
+    assert session.get(ImportJob, job.id).message == "The import stopped: disk full"
+    assert imports.running_job(actor=admin, session=session) is None
+
+
+def test_only_admins_launch_an_import(session, staff):
+    with pytest.raises(PermissionDenied):
+        asyncio.run(launched(1, staff, session))
+
+
+async def launched(job_id: int, actor, session) -> str:
+    """Launch the import from a running event loop and wait for its job to end; returns its final status."""
+    import_runner.launch(job_id, actor=actor)
+    for _ in range(200):
+        await asyncio.sleep(0.05)
+        session.expire_all()
+        job = session.get(ImportJob, job_id)
+        if job.status not in imports.ACTIVE:
+            return job.status
+    raise AssertionError("the import did not end")
