@@ -66,30 +66,21 @@ UNCHECKED = {
             for tab in ("CustomerActivitiesState", "CustomerAddressesState", "CustomerTicketsState")
             for handler in ("ask_delete", "open_edit", "open_new", "set_confirm_open", "set_form_open")
         ),
+        "ExportState.set_open",
+        "ExportState.set_format",
+        "ExportState.set_scope",
+        "ExportState.set_config_name",
+        "ExportState.toggle_column",
+        "ExportState.move_column",
+        "ImportHistoryState.set_undo_open",
+        "ImportState.set_mode",
+        "ImportState.set_match_on",
+        "ImportState.set_field",
+        "ImportState.back_to_mapping",
+        "ImportState.reset_flow",
     },
     # Select rows of the page shown; the selection is checked again by the handler that acts on it.
     "selection": {"CustomerListState.toggle_selected", "CustomerListState.toggle_page_selected"},
-}
-
-# Temporary: handlers of states rebuilt in a parallel change, which break the rule today. Remove an entry when
-# its handler follows the rule (a test below fails when an entry no longer breaks it).
-PARALLEL_CHANGE = {
-    # Import and export.
-    "ExportState.move_column",
-    "ExportState.set_config_name",
-    "ExportState.set_format",
-    "ExportState.set_open",
-    "ExportState.set_scope",
-    "ExportState.toggle_column",
-    "ImportHistoryState.set_undo_open",
-    "ImportState.back_to_mapping",
-    "ImportState.choose_sheet",
-    "ImportState.follow_job",
-    "ImportState.refresh_job",
-    "ImportState.reset_flow",
-    "ImportState.set_field",
-    "ImportState.set_match_on",
-    "ImportState.set_mode",
 }
 
 
@@ -178,15 +169,13 @@ def test_every_state_method_clients_can_call_is_a_handler_that_checks_who_is_ask
     states = app_states()
     assert {"AuthState", "CustomerListState", "StaffAdminState", "OutboxState"} <= {s.__name__ for s in states}
     problems = [p for state in states for p in handler_problems(state) if not unchecked(p)]
-    assert sorted(p for p in problems if p.split(" ")[0] not in PARALLEL_CHANGE) == []
+    assert sorted(problems) == []
 
 
-def test_every_allowed_or_parallel_entry_names_a_real_handler_that_needs_it():
+def test_every_allowed_entry_names_a_real_handler_that_needs_it():
     problems = {p.split(" ")[0]: p for state in app_states() for p in handler_problems(state)}
     for handler in set().union(*UNCHECKED.values()):
         assert problems.get(handler, "").endswith("does not check who is asking"), f"{handler}: remove it"
-    for handler in PARALLEL_CHANGE:
-        assert handler in problems, f"{handler} follows the rule now: remove it from PARALLEL_CHANGE"
 
 
 def test_every_guard_ends_in_an_actor_check():

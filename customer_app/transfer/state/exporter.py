@@ -7,7 +7,7 @@ import logging
 import reflex as rx
 from sqlmodel import Session
 
-from customer_app.access.state.guard import allowed
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
 from customer_app.customers.state.customer_list import CustomerListState
@@ -73,7 +73,7 @@ class ExportState(rx.State):
     @rx.event
     async def open_dialog(self):
         """Open the pop-up with the saved configurations."""
-        actor, refused = await allowed(self, EXPORT)
+        actor, refused = await actor_or_refusal(self, EXPORT)
         if actor is None:
             return refused
         listing = await self.get_state(CustomerListState)
@@ -132,7 +132,7 @@ class ExportState(rx.State):
     @rx.event
     async def save_config(self):
         """Save the current choice under the typed name (the same name overwrites)."""
-        actor, refused = await allowed(self, EXPORT)
+        actor, refused = await actor_or_refusal(self, EXPORT)
         if actor is None:
             return refused
         try:
@@ -151,7 +151,7 @@ class ExportState(rx.State):
     @rx.event
     async def use_config(self, config_id: str):
         """Fill the pop-up from a saved configuration."""
-        actor, refused = await allowed(self, EXPORT)
+        actor, refused = await actor_or_refusal(self, EXPORT)
         if actor is None:
             return refused
         with session_scope() as session:
@@ -168,7 +168,7 @@ class ExportState(rx.State):
 
     @rx.event
     async def delete_config(self, config_id: str):
-        actor, refused = await allowed(self, EXPORT)
+        actor, refused = await actor_or_refusal(self, EXPORT)
         if actor is None:
             return refused
         with session_scope() as session:
@@ -181,7 +181,7 @@ class ExportState(rx.State):
     async def start_export(self):
         """Write the file in the background, showing progress, then offer it for download."""
         async with self:
-            actor, refused = await allowed(self, EXPORT)
+            actor, refused = await actor_or_refusal(self, EXPORT)
             if actor is None:
                 return refused
             listing = await self.get_state(CustomerListState)

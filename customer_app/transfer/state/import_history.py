@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from customer_app.access.state.guard import allowed
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
@@ -74,7 +74,7 @@ class ImportHistoryState(PagedMixin, rx.State):
     conflict_count: int = 0
 
     async def _load(self):
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             self.rows, self.total, self.access = [], 0, DENIED
             return refused
@@ -97,7 +97,7 @@ class ImportHistoryState(PagedMixin, rx.State):
     @rx.event
     async def ask_undo(self, job_id: str):
         """Open the undo confirmation, listing customers someone changed after the import."""
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             return refused
         ids = parse_ids([job_id])
@@ -118,7 +118,7 @@ class ImportHistoryState(PagedMixin, rx.State):
     @rx.event
     async def undo(self, overwrite: bool):
         """Undo the import; customers changed since are left alone unless `overwrite`."""
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             return refused
         try:

@@ -4,8 +4,9 @@ import asyncio
 
 import reflex as rx
 
-from customer_app.access.state.guard import allowed
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.core.db import session_scope
+from customer_app.core.normalize import whole_number
 from customer_app.core.permissions import Actor
 from customer_app.errors import CustomerAppError
 from customer_app.transfer import import_uploads, imports
@@ -62,7 +63,7 @@ class ImportUploadMixin(rx.State, mixin=True):
     @rx.event
     async def download_sample(self, file_format: str):
         """The sample file (small: it travels with the event)."""
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             return refused
         with session_scope() as session:
@@ -72,7 +73,7 @@ class ImportUploadMixin(rx.State, mixin=True):
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):
         """Keep the file privately and show its columns (or ask which sheet)."""
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             yield refused
             return
@@ -123,7 +124,7 @@ class ImportUploadMixin(rx.State, mixin=True):
         """Use this sheet of the workbook."""
         if sheet not in self.sheets:
             return
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             yield refused
             return
@@ -138,9 +139,12 @@ class ImportUploadMixin(rx.State, mixin=True):
 
     @rx.event
     def set_field(self, index: str, field: str):
-        """Import column `index` into `field` ("skip" means not at all)."""
+        """Import column `index` into `field` ("skip" means not at all); the preview checks the field itself."""
+        position = whole_number(index)
+        if position is None or position >= len(self.mapping):
+            return  # clients can send anything
         mapping = list(self.mapping)
-        mapping[int(index)] = SKIP if field == "skip" else field
+        mapping[position] = SKIP if field == "skip" else str(field)[:100]
         self.mapping, self.error = mapping, ""
 
     @rx.event

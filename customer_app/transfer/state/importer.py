@@ -5,7 +5,7 @@ import time
 
 import reflex as rx
 
-from customer_app.access.state.guard import allowed
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
@@ -75,7 +75,7 @@ class ImportState(ImportUploadMixin, rx.State):
     @rx.event
     async def on_load(self):
         """Start afresh, or follow an import that is still running (after a reload or from another page)."""
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             self.access = DENIED
             return refused
@@ -96,7 +96,7 @@ class ImportState(ImportUploadMixin, rx.State):
     @rx.event
     async def preview(self):
         """Classify every row (nothing is written) and show what the import would do."""
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             yield refused
             return
@@ -117,7 +117,7 @@ class ImportState(ImportUploadMixin, rx.State):
     @rx.event
     async def commit(self):
         """Start writing in the background; the page (and every other page) stays usable."""
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             return refused
         try:
@@ -133,7 +133,7 @@ class ImportState(ImportUploadMixin, rx.State):
     @rx.event
     async def cancel(self):
         """Stop after the current chunk; what was imported so far can be undone."""
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             return refused
         with session_scope() as session:
@@ -159,7 +159,7 @@ class ImportState(ImportUploadMixin, rx.State):
         """Show the job as it is now (after an undo)."""
         if not self.job_id:
             return None
-        actor, refused = await allowed(self, IMPORT)
+        actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             return refused
         job = _job(self.job_id, actor)
@@ -171,7 +171,7 @@ class ImportState(ImportUploadMixin, rx.State):
     async def follow_job(self):
         """Show the running job's progress until it ends (the work itself runs on its own thread)."""
         async with self:
-            actor, refused = await allowed(self, IMPORT)
+            actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             return refused
         while True:

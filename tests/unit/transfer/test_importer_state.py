@@ -164,3 +164,13 @@ def test_others_see_nothing_of_an_import(role, new_tab, make_user, admin, sessio
     (result,) = drive(state.refresh_job())
     assert toast(result) == ("error", "Your role does not allow this. Ask an admin if you need it.")
     assert (state.access, state.step, state.file_name) == ("denied", "upload", "")
+
+
+@pytest.mark.parametrize("index", ["x", "²", "-1", "999", ""])
+def test_a_mapping_change_for_a_column_that_does_not_exist_changes_nothing(new_tab, admin_user, index):
+    state = import_state(new_tab, admin_user)
+    upload(state, "customers-sample.xlsx", import_files.sample_xlsx())
+    drive(state.choose_sheet("Customers"))
+    before = list(state.mapping)
+    state.set_field(index, "email")
+    assert state.mapping == before

@@ -1,9 +1,8 @@
-"""The check handlers make before work that `act_as` cannot wrap: the actor, or what to send back instead."""
+"""The check reads and long work make where `act_as` does not fit: the actor, or what to send back instead."""
 
 import pytest
 
-from customer_app.access.state.auth import AuthState
-from customer_app.access.state.guard import allowed
+from customer_app.access.state.auth import AuthState, actor_or_refusal
 from tests.unit.reflex_helpers import redirect_target, run, toast
 
 
@@ -12,18 +11,18 @@ def auth_state(root) -> AuthState:
 
 
 def test_an_allowed_user_gets_their_actor_and_nothing_to_send_back(new_tab, admin_user):
-    actor, refused = run(allowed(auth_state(new_tab(admin_user)), "customer.import"))
+    actor, refused = run(actor_or_refusal(auth_state(new_tab(admin_user)), "customer.import"))
     assert (actor.id, actor.email, refused) == (admin_user.id, admin_user.email, None)
 
 
 @pytest.mark.parametrize("role", ["staff", "read_only"])
 def test_a_role_without_the_permission_gets_a_message(role, new_tab, make_user):
-    actor, refused = run(allowed(auth_state(new_tab(make_user(role))), "customer.export"))
+    actor, refused = run(actor_or_refusal(auth_state(new_tab(make_user(role))), "customer.export"))
     assert actor is None
     assert toast(refused) == ("error", "Your role does not allow this. Ask an admin if you need it.")
 
 
 def test_a_signed_out_tab_is_sent_to_sign_in(new_tab):
     state = auth_state(new_tab(None, token="stale-or-stolen"))
-    actor, refused = run(allowed(state, "customer.import"))
+    actor, refused = run(actor_or_refusal(state, "customer.import"))
     assert actor is None and redirect_target(refused).startswith("/login")
