@@ -51,8 +51,16 @@ def _load_queries():
     return importlib.import_module(name)
 
 
+def _plans_of(queries):
+    """Where the query module keeps its SQLite plans: customers.search_plans, or itself (one-file versions)."""
+    if hasattr(queries, "CANDIDATE_LIMIT"):
+        return queries
+    return getattr(queries, "search_plans", None)
+
+
 Q = _load_queries()
-PLANNED = hasattr(Q, "CANDIDATE_LIMIT")  # the proposed module picks its own SQLite plans
+P = _plans_of(Q)
+PLANNED = P is not None  # the module picks its own SQLite plans
 ListQuery = Q.ListQuery
 
 # --- bare SQL: the same statements the service sends, written by hand -------------------------------------------
@@ -120,7 +128,8 @@ def bare_count(conn: sqlite3.Connection, tab: str, search: str) -> int:
 
 def bare_count_tabs(conn: sqlite3.Connection, search: str) -> dict[str, int]:
     term = Q.search_term(search)
-    if not term and hasattr(Q, "_tab_sizes"):  # one statement; Individuals = everyone - Trash - Institutions
+    one_statement = hasattr(Q, "_tab_sizes") or hasattr(P, "tab_sizes")
+    if not term and one_statement:  # Individuals = everyone - Trash - Institutions
         sql = (
             "SELECT (SELECT count(*) FROM customer_fts_docsize), "
             f"(SELECT count(*) FROM customer WHERE {TAB_SQL['trash']}), "
@@ -128,8 +137,8 @@ def bare_count_tabs(conn: sqlite3.Connection, search: str) -> dict[str, int]:
         )
         everyone, trash, institutions = conn.execute(sql, ["institution"]).fetchone()
         return {"individual": everyone - trash - institutions, "institution": institutions, "trash": trash}
-    if PLANNED and len(term) >= 3 and probe(conn, term, Q.CANDIDATE_LIMIT + 1) > Q.CANDIDATE_LIMIT:
-        return sample_counts(conn, term, Q.CANDIDATE_LIMIT)
+    if PLANNED and len(term) >= 3 and probe(conn, term, P.CANDIDATE_LIMIT + 1) > P.CANDIDATE_LIMIT:
+        return sample_counts(conn, term, P.CANDIDATE_LIMIT)
     return {tab: bare_count(conn, tab, search) for tab in TABS}
 
 
@@ -164,10 +173,10 @@ def walk_sql(tab: str, order: str) -> str:
 def planned_search_page(conn, tab: str, term: str, order: str, size: int, offset: int) -> list[tuple]:
     """The proposed plan choice, by hand: materialise few candidates; walk the sort index for many."""
     tp = tab_params(tab)
-    if probe(conn, term, Q.CANDIDATE_LIMIT + 1) > Q.CANDIDATE_LIMIT and offset + size <= Q.WALK_LIMIT:
-        rows = conn.execute(walk_sql(tab, order), [*tp, Q.WALK_LIMIT, term, size, offset]).fetchall()
+    if probe(conn, term, P.CANDIDATE_LIMIT + 1) > P.CANDIDATE_LIMIT and offset + size <= P.WALK_LIMIT:
+        rows = conn.execute(walk_sql(tab, order), [*tp, P.WALK_LIMIT, term, size, offset]).fetchall()
         tab_rows = f"SELECT count(*) FROM (SELECT 1 FROM customer WHERE {TAB_SQL[tab]} LIMIT ?)"
-        if len(rows) == size or conn.execute(tab_rows, [*tp, Q.WALK_LIMIT]).fetchone()[0] < Q.WALK_LIMIT:
+        if len(rows) == size or conn.execute(tab_rows, [*tp, P.WALK_LIMIT]).fetchone()[0] < P.WALK_LIMIT:
             return rows
     return conn.execute(materialise_sql(tab, order), [phrase(term), *tp, size, offset]).fetchall()
 

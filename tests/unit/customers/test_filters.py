@@ -3,8 +3,7 @@
 import pytest
 from sqlmodel import Session, select
 
-from customer_app.customers import customers
-from customer_app.customers import queries as customer_queries
+from customer_app.customers import customers, search_plans
 from customer_app.customers.models import Customer, CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.customers.queries import ListQuery, count_customers, count_tabs, list_customers, neighbours
 from customer_app.transfer.export import ExportScope, checked_columns, count_rows, export_rows
@@ -198,8 +197,8 @@ def test_filtered_pages_match_the_plain_plan(session, crowd, monkeypatch, sort, 
     filters = [{"group_id": crowd.id}, {"tag": "DOCK"}, {"group_id": crowd.id, "tag": "dock"}]
     query = {"search": search, "sort": sort, "page_size": 25}
     plain = [[names(session, page=page, **query, **f) for page in (1, 2)] for f in filters]
-    monkeypatch.setattr(customer_queries, "CANDIDATE_LIMIT", 3)  # every source now counts as "many"
-    monkeypatch.setattr(customer_queries, "WALK_LIMIT", walk)
+    monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 3)  # every source now counts as "many"
+    monkeypatch.setattr(search_plans, "WALK_LIMIT", walk)
     assert [[names(session, page=page, **query, **f) for page in (1, 2)] for f in filters] == plain
     assert all(pages[0] for pages in plain)
 
@@ -207,7 +206,7 @@ def test_filtered_pages_match_the_plain_plan(session, crowd, monkeypatch, sort, 
 def test_a_broad_filter_is_counted_up_to_a_bound_and_says_so(session, crowd, monkeypatch):
     exact_counts, exact = count_tabs("", group_id=crowd.id, session=session)
     assert exact and exact_counts == {"individual": 20, "institution": 5, "trash": 0}
-    monkeypatch.setattr(customer_queries, "CANDIDATE_LIMIT", 10)
+    monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 10)
     bounded, exact = count_tabs("", group_id=crowd.id, session=session)
     assert not exact and sum(bounded.values()) == 10
     assert all(bounded[tab] <= exact_counts[tab] for tab in bounded)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from customer_app.customers import queries as customer_queries
+from customer_app.customers import search_plans
 from customer_app.customers.queries import ListQuery, count_tabs, list_customers
 
 
@@ -27,15 +27,15 @@ def names(session, **query):
 @pytest.mark.parametrize("sort", ["name", "company", "created", "email"])
 def test_broad_search_pages_match_the_plain_plan(many, monkeypatch, sort, walk):
     plain = [names(many, search="harbor", sort=sort, page=page) for page in (1, 2)]
-    monkeypatch.setattr(customer_queries, "CANDIDATE_LIMIT", 3)  # every search now counts as "broad"
-    monkeypatch.setattr(customer_queries, "WALK_LIMIT", walk)
+    monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 3)  # every search now counts as "broad"
+    monkeypatch.setattr(search_plans, "WALK_LIMIT", walk)
     assert [names(many, search="harbor", sort=sort, page=page) for page in (1, 2)] == plain
 
 
 def test_a_broad_search_is_counted_up_to_a_bound_and_says_so(many, monkeypatch):
     exact_counts, exact = count_tabs("harbor", session=many)
     assert exact and exact_counts == {"individual": 40, "institution": 10, "trash": 0}
-    monkeypatch.setattr(customer_queries, "CANDIDATE_LIMIT", 20)
+    monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 20)
     bounded, exact = count_tabs("harbor", session=many)
     assert not exact
     assert sum(bounded.values()) == 20
