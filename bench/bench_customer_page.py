@@ -34,7 +34,7 @@ from customer_app.audit.queries import customer_history  # noqa: E402
 from customer_app.core.db import make_engine  # noqa: E402
 from customer_app.core.permissions import Actor  # noqa: E402
 from customer_app.customers import (
-    custom_fields,  # noqa: E402
+    custom_field_values,  # noqa: E402
     other_info,  # noqa: E402
 )
 from customer_app.customers.customers import get_customer  # noqa: E402
@@ -145,7 +145,7 @@ def page_reads(customer_id: int, session: Session) -> None:
     other_info.other_info(customer.id, actor=ACTOR, session=session)
     other_info.list_groups(session=session)
     other_info.sales_reps(session=session)
-    custom_fields.customer_values(customer.id, actor=ACTOR, session=session)
+    custom_field_values.customer_values(customer.id, actor=ACTOR, session=session)
     assert set(notifications.preferences(customer.id, session=session)) == set(NOTIFICATION_TOPICS)
 
 

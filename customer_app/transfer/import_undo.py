@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
-from customer_app.customers import custom_fields
+from customer_app.customers import custom_field_values, custom_fields
 from customer_app.customers.customers import derived_fields
 from customer_app.customers.models import Customer, CustomerInput
 from customer_app.errors import ValidationError
@@ -69,7 +69,7 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
         before = {
             name: _from_json(name, value) for name, value in recorded.items() if name in CustomerInput.model_fields
         }
-        custom_fields.write_values(
+        custom_field_values.write_values(
             {(customer.id, field_id): str(recorded[key]) for key, field_id in _custom_keys(recorded).items()},
             session=session,
         )
@@ -126,7 +126,7 @@ def _conflicting_fields(change: ImportChange, customer: Customer, session: Sessi
         return ["(edited after the import)"] if customer.version != 1 else []
     after = json.loads(change.after)
     custom = _custom_keys(after)
-    now = custom_fields.stored_values([customer.id], list(custom.values()), session=session)
+    now = custom_field_values.stored_values([customer.id], list(custom.values()), session=session)
     return [
         name
         for name, value in after.items()

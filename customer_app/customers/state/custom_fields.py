@@ -7,7 +7,7 @@ import reflex as rx
 from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer
 from customer_app.core.permissions import Actor
-from customer_app.customers import custom_fields
+from customer_app.customers import custom_field_values
 from customer_app.customers.customers import get_customer
 from customer_app.customers.models import Customer
 from customer_app.ui.custom_field_input import NAME_PREFIX
@@ -46,7 +46,7 @@ def field_input(field, value: str) -> FieldInput:
         field_type=field.field_type,
         applies_to=field.applies_to,
         value=value,
-        shown=custom_fields.shown(field, value),
+        shown=custom_field_values.shown(field, value),
         choices=field.choices,
         required=field.required,
     )
@@ -63,7 +63,7 @@ class CustomerCustomFieldsState(rx.State):
 
     def load_for(self, customer: Customer, actor: Actor, session) -> None:
         """Read the fields and values (called by the customer page whenever it loads)."""
-        values = custom_fields.customer_values(customer.id, actor=actor, session=session)
+        values = custom_field_values.customer_values(customer.id, actor=actor, session=session)
         self.customer_id = customer.id
         self.kind_label = "individuals" if customer.kind == "individual" else "institutions"
         self.fields = [field_input(f, value) for f, value in values]
@@ -75,7 +75,7 @@ class CustomerCustomFieldsState(rx.State):
         typed = typed_values(form)
 
         def work(actor, session):
-            custom_fields.save_values(self.customer_id, typed, actor=actor, session=session)
+            custom_field_values.save_values(self.customer_id, typed, actor=actor, session=session)
             self.load_for(get_customer(self.customer_id, session=session), actor, session)
 
         done, event = await act_as(self, "customer.edit", work)

@@ -5,7 +5,7 @@ import reflex as rx
 from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
 from customer_app.core.normalize import format_phone
-from customer_app.customers import custom_fields, customers, pictures
+from customer_app.customers import custom_field_values, customers, pictures
 from customer_app.customers.models import Customer, CustomerInput
 from customer_app.customers.state.custom_fields import FieldInput, field_input, typed_values
 from customer_app.customers.state.customer_list import CustomerListState
@@ -55,7 +55,7 @@ def _checked(raw: dict, typed: dict[int, str], kind: str, session) -> CustomerIn
     except ValidationError as exc:
         errors |= exc.errors
     try:
-        custom_fields.check_values(kind, typed, session=session)
+        custom_field_values.check_values(kind, typed, session=session)
     except ValidationError as exc:
         errors |= exc.errors
     if errors:
@@ -125,7 +125,7 @@ class CustomerFormState(rx.State):
         self.open = True
 
     def _load_custom(self, customer_id: int | None, actor, session) -> None:
-        found = custom_fields.form_fields(customer_id, actor=actor, session=session)
+        found = custom_field_values.form_fields(customer_id, actor=actor, session=session)
         self.custom = [field_input(field, value) for field, value in found]
 
     def _fill(self, customer: Customer) -> None:
@@ -205,7 +205,7 @@ class CustomerFormState(rx.State):
                         data, actor=actor, session=session, picture=self.picture or None
                     )
                 if typed:
-                    custom_fields.save_values(customer.id, typed, actor=actor, session=session)
+                    custom_field_values.save_values(customer.id, typed, actor=actor, session=session)
         except PermissionDenied as exc:
             return await refusal(self, exc)
         except ValidationError as exc:

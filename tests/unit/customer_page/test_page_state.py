@@ -4,7 +4,7 @@ import asyncio
 
 from customer_app.core.db import session_scope
 from customer_app.customer_page.state.page import CustomerDetailState
-from customer_app.customers import custom_fields
+from customer_app.customers import custom_field_values, custom_fields
 from customer_app.customers.other_info import save_other_info
 from customer_app.customers.state.other_info import CustomerOtherInfoState
 from customer_app.records.state.tickets import CustomerTicketsState
@@ -88,7 +88,7 @@ def test_key_facts_include_filled_custom_fields(new_tab, staff_user, admin, add)
         define = custom_fields.FieldDefinition
         seats = custom_fields.add_field(define("Seats", "number"), actor=admin, session=session)
         custom_fields.add_field(define("Nickname"), actor=admin, session=session)
-        custom_fields.save_values(ada.id, {seats.id: "12"}, actor=admin, session=session)
+        custom_field_values.save_values(ada.id, {seats.id: "12"}, actor=admin, session=session)
     state = detail(new_tab, staff_user, ada.id)
     asyncio.run(state._load())
     assert ["Seats", "12"] in state.facts and all(label != "Nickname" for label, _ in state.facts)

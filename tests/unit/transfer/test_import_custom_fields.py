@@ -9,7 +9,8 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import select
 
 from customer_app.customers import custom_fields
-from customer_app.customers.custom_fields import FieldDefinition, add_field, customer_values, save_values
+from customer_app.customers.custom_field_values import customer_values, save_values
+from customer_app.customers.custom_fields import FieldDefinition, add_field
 from customer_app.customers.models import Customer
 from customer_app.transfer import export, import_files, import_undo, imports
 from customer_app.transfer.import_mapping import auto_map, suggested_mapping, targets
