@@ -133,7 +133,7 @@ def seed(path: Path, pages: list[int]) -> None:
 def page_reads(customer_id: int, session: Session) -> None:
     """What the customer page reads when it opens or wakes, service by service."""
     customer = get_customer(customer_id, session=session)
-    neighbours(ListQuery(customer.kind).checked(settings.page_sizes), customer, session=session)
+    neighbours(ListQuery(customer.kind).checked(settings.page_sizes), customer, actor=ACTOR, session=session)
     customer_history(customer.id, actor=ACTOR, session=session, limit=10)
     notes.list_notes(customer.id, actor=ACTOR, session=session)
     found = tickets.list_tickets(customer.id, actor=ACTOR, session=session)
@@ -151,8 +151,8 @@ def page_reads(customer_id: int, session: Session) -> None:
 
 def list_page(query: ListQuery, session: Session) -> None:
     """What the customers list reads for one filtered page: the rows and every tab's count."""
-    list_customers(query, session=session)
-    count_tabs(query.search, group_id=query.group_id, tag=query.tag, session=session)
+    list_customers(query, actor=ACTOR, session=session)
+    count_tabs(query.search, group_id=query.group_id, tag=query.tag, actor=ACTOR, session=session)
 
 
 def main() -> None:

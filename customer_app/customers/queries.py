@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, tuple_
 from sqlmodel import Session, col, select
 
 from customer_app.core.normalize import fold
+from customer_app.core.permissions import Actor, require
 from customer_app.customers import filters as customer_filters
 from customer_app.customers import search_plans
 from customer_app.customers.filters import ListFilter, clean_tag
@@ -71,7 +72,10 @@ def search_term(raw: str) -> str:
 def tab_filter(
     tab: str, search: str, session: Session, *, group_id: int | None = None, tag: str = ""
 ) -> list[ColumnElement[bool]]:
-    """WHERE conditions selecting a tab's customers that match the search and the group and tag filters."""
+    """WHERE conditions selecting a tab's customers that match the search and the group and tag filters.
+
+    A building block for services that check their actor themselves (Remove all, export); it reads no customer.
+    """
     return _where(tab, search, customer_filters.resolve(group_id, tag), session)
 
 
@@ -100,8 +104,9 @@ def _matches(term: str, dialect: str) -> ColumnElement[bool]:
     return col(Customer.search_text).contains(term, autoescape=True)
 
 
-def list_customers(query: ListQuery, *, session: Session) -> list[Customer]:
+def list_customers(query: ListQuery, *, actor: Actor, session: Session) -> list[Customer]:
     """One page of customers for the query (already checked)."""
+    require(actor, "customer.view")
     term, listing = search_term(query.search), query.resolved()
     if _dialect(session) == "sqlite" and search_plans.planned(term, listing):
         return search_plans.page_of(
@@ -126,12 +131,15 @@ def list_customers(query: ListQuery, *, session: Session) -> list[Customer]:
     return list(session.exec(statement).all())
 
 
-def neighbours(query: ListQuery, customer: Customer, *, session: Session) -> tuple[int | None, int | None]:
+def neighbours(
+    query: ListQuery, customer: Customer, *, actor: Actor, session: Session
+) -> tuple[int | None, int | None]:
     """The customers just before and after this one in the list's tab, search, filters and sort (None at either end).
 
     Each side is one index seek on (sort value, id). Customers without a value (no e-mail, phone or company) sit
     where the database lists them: first on SQLite, last on PostgreSQL, in id order.
     """
+    require(actor, "customer.view")
     key, ident = col(SORT_COLUMNS[query.sort]), col(Customer.id)
     value = getattr(customer, SORT_COLUMNS[query.sort].key)
     conditions = _where(query.tab, query.search, query.resolved(), session)
@@ -158,9 +166,42 @@ def neighbours(query: ListQuery, customer: Customer, *, session: Session) -> tup
     return step(not ascending), step(ascending)
 
 
-def count_customers(tab: str, search: str, *, session: Session, group_id: int | None = None, tag: str = "") -> int:
+def count_customers(
+    tab: str, search: str, *, actor: Actor, session: Session, group_id: int | None = None, tag: str = ""
+) -> int:
     """How many customers a tab shows for a search and filters (exact; on SQLite remembered until data changes)."""
+    require(actor, "customer.view")
+    return _count(tab, search, customer_filters.resolve(group_id, tag), session)
+
+
+def count_tabs(
+    search: str, *, actor: Actor, session: Session, group_id: int | None = None, tag: str = ""
+) -> tuple[dict[str, int], bool]:
+    """Every tab's count for a search and filters, and whether the counts are exact.
+
+    On SQLite a search or filter with more than CANDIDATE_LIMIT candidates (in its narrowest source) is counted among
+    its first CANDIDATE_LIMIT candidates only, so each count is a lower bound, to be shown as "5,000+". Counting every
+    candidate costs 1.5-2 microseconds each per tab: 60-100 ms for "son" (49,000 candidates), 0.4 s for a term in
+    every row.
+    """
+    require(actor, "customer.view")
     term, listing = search_term(search), customer_filters.resolve(group_id, tag)
+    if _dialect(session) == "sqlite" and search_plans.planned(term, listing):
+        plan, bound = search_plans.plan_for(term, listing), search_plans.CANDIDATE_LIMIT
+        return search_plans.remembered(
+            session, ("tabs", bound, term, listing), lambda: search_plans.planned_counts(session, plan, bound)
+        )
+    if _dialect(session) != "sqlite" and (term or listing.active):  # one pass over the matches, not one per tab
+        tab_of = case((col(Customer.deleted_at).is_(None), col(Customer.kind)), else_="trash")
+        statement = select(tab_of, func.count()).where(*_where(None, search, listing, session)).group_by(tab_of)
+        found = dict(session.exec(statement).all())
+        return {tab: found.get(tab, 0) for tab in TABS}, True
+    return {tab: _count(tab, search, listing, session) for tab in TABS}, True
+
+
+def _count(tab: str, search: str, listing: ListFilter, session: Session) -> int:
+    """How many customers a tab shows, for count_customers and count_tabs (which checked the actor)."""
+    term = search_term(search)
     if _dialect(session) != "sqlite":
         statement = select(func.count()).select_from(Customer).where(*_where(tab, search, listing, session))
         return session.exec(statement).one()
@@ -173,32 +214,7 @@ def count_customers(tab: str, search: str, *, session: Session, group_id: int | 
         )
         return counts[0][tab]
     statement = select(func.count()).select_from(Customer).where(*_where(tab, search, listing, session))
-    return search_plans.remembered(session, (tab, term), lambda: session.exec(statement).one())
-
-
-def count_tabs(
-    search: str, *, session: Session, group_id: int | None = None, tag: str = ""
-) -> tuple[dict[str, int], bool]:
-    """Every tab's count for a search and filters, and whether the counts are exact.
-
-    On SQLite a search or filter with more than CANDIDATE_LIMIT candidates (in its narrowest source) is counted among
-    its first CANDIDATE_LIMIT candidates only, so each count is a lower bound, to be shown as "5,000+". Counting every
-    candidate costs 1.5-2 microseconds each per tab: 60-100 ms for "son" (49,000 candidates), 0.4 s for a term in
-    every row.
-    """
-    term, listing = search_term(search), customer_filters.resolve(group_id, tag)
-    if _dialect(session) == "sqlite" and search_plans.planned(term, listing):
-        plan, bound = search_plans.plan_for(term, listing), search_plans.CANDIDATE_LIMIT
-        return search_plans.remembered(
-            session, ("tabs", bound, term, listing), lambda: search_plans.planned_counts(session, plan, bound)
-        )
-    if _dialect(session) != "sqlite" and (term or listing.active):  # one pass over the matches, not one per tab
-        tab_of = case((col(Customer.deleted_at).is_(None), col(Customer.kind)), else_="trash")
-        statement = select(tab_of, func.count()).where(*_where(None, search, listing, session)).group_by(tab_of)
-        found = dict(session.exec(statement).all())
-        return {tab: found.get(tab, 0) for tab in TABS}, True
-    counts = {tab: count_customers(tab, search, session=session, group_id=group_id, tag=tag) for tab in TABS}
-    return counts, True
+    return search_plans.remembered(session, (tab, term, listing), lambda: session.exec(statement).one())
 
 
 def _dialect(session: Session) -> str:

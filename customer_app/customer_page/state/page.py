@@ -97,7 +97,7 @@ class CustomerDetailState(rx.State):
                 return None
             self.header = _header(customer)
             self.facts = _facts(customer)
-            before, after = neighbours(await self._list_query(customer), customer, session=session)
+            before, after = neighbours(await self._list_query(customer), customer, actor=actor, session=session)
             self.previous_id, self.next_id = str(before or ""), str(after or "")
             history = customer_history(customer.id, actor=actor, session=session, limit=HISTORY_SHOWN)
             self.history = [audit_row(e) for e in history]
