@@ -132,7 +132,7 @@ def seed(path: Path, pages: list[int]) -> None:
 
 def page_reads(customer_id: int, session: Session) -> None:
     """What the customer page reads when it opens or wakes, service by service."""
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=ACTOR, session=session)
     neighbours(ListQuery(customer.kind).checked(settings.page_sizes), customer, actor=ACTOR, session=session)
     customer_history(customer.id, actor=ACTOR, session=session, limit=10)
     notes.list_notes(customer.id, actor=ACTOR, session=session)

@@ -77,7 +77,7 @@ def shown(field: CustomField, value: str) -> str:
 def customer_values(customer_id: int, *, actor: Actor, session: Session) -> list[tuple[CustomField, str]]:
     """Every field for the customer's kind with the customer's value ("" when none), in the admins' order."""
     require(actor, "customer.view")
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     stored = _stored(customer.id, session)
     return [(field, stored.get(field.id, "")) for field in list_fields(session=session, kind=customer.kind)]
 
@@ -112,7 +112,7 @@ def form_fields(customer_id: int | None, *, actor: Actor, session: Session) -> l
 def save_values(customer_id: int, raw: Mapping[int, object], *, actor: Actor, session: Session) -> dict[int, str]:
     """Check and store the customer's values (field id → typed text); fields not in `raw` are left as they are."""
     require(actor, "customer.edit")
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     fields = {field.id: field for field in list_fields(session=session, kind=customer.kind)}
     stored = _stored(customer.id, session)
     values = stored | check_values(customer.kind, raw, session=session)

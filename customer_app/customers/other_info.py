@@ -83,7 +83,7 @@ def save_other_info(
             errors["sales_rep"] = "Choose an active staff member."
     if errors:
         raise ValidationError(errors)
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     before = other_info(customer.id, actor=actor, session=session)
     profile = session.get(CustomerProfile, customer.id) or CustomerProfile(customer_id=customer.id)
     profile.business_number, profile.sales_rep_id = number, sales_rep_id

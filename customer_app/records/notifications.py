@@ -23,7 +23,7 @@ def set_preference(customer_id: int, topic: str, enabled: bool, *, actor: Actor,
     require(actor, "customer.edit")
     if topic not in NOTIFICATION_TOPICS:
         raise ValidationError({"topic": "Unknown kind of e-mail."})
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     before = preferences(customer.id, session=session)[topic]
     row = session.get(CustomerNotification, (customer.id, topic))
     if row is None:

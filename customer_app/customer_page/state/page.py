@@ -91,7 +91,7 @@ class CustomerDetailState(rx.State):
             return await refusal(self, exc)
         with session_scope() as session:
             try:
-                customer = get_customer(self.customer_id, session=session)
+                customer = get_customer(self.customer_id, actor=actor, session=session)
             except NotFoundError:
                 self.status, self.header, self.notes, self.history = "missing", {}, [], []
                 return None

@@ -76,7 +76,7 @@ class CustomerCustomFieldsState(rx.State):
 
         def work(actor, session):
             custom_field_values.save_values(self.customer_id, typed, actor=actor, session=session)
-            self.load_for(get_customer(self.customer_id, session=session), actor, session)
+            self.load_for(get_customer(self.customer_id, actor=actor, session=session), actor, session)
 
         done, event = await act_as(self, "customer.edit", work)
         if not done:

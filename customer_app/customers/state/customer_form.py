@@ -118,7 +118,7 @@ class CustomerFormState(rx.State):
             return await refusal(self, exc)
         try:
             with session_scope() as session:
-                self._fill(customers.get_customer((parse_ids(customer_id) or [0])[0], session=session))
+                self._fill(customers.get_customer((parse_ids(customer_id) or [0])[0], actor=actor, session=session))
                 self._load_custom(self.customer_id, actor, session)
         except NotFoundError as exc:
             return rx.toast.error(str(exc))
@@ -234,7 +234,7 @@ class CustomerFormState(rx.State):
             return await refusal(self, exc)
         try:
             with session_scope() as session:
-                self._fill(customers.get_customer(self.customer_id, session=session))
+                self._fill(customers.get_customer(self.customer_id, actor=actor, session=session))
                 self._load_custom(self.customer_id, actor, session)
         except NotFoundError as exc:
             self.open = False

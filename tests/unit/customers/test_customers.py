@@ -12,6 +12,7 @@ from customer_app.customers.queries import ListQuery, count_customers, list_cust
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
 from tests.unit.accounts import READER
+from tests.unit.refusals import SIGN_IN, refusal
 
 
 def data(**raw: object):
@@ -221,8 +222,20 @@ def test_trashed_customer_cannot_be_opened_for_editing(session, add, admin):
     customers.trash_customers([customer.id], actor=admin, session=session)
     session.commit()
     with pytest.raises(NotFoundError):
-        customers.get_customer(customer.id, session=session)
-    assert customers.get_customer(customer.id, session=session, in_trash=True).display_name == "Lee"
+        customers.get_customer(customer.id, actor=READER, session=session)
+    assert customers.get_customer(customer.id, actor=READER, session=session, in_trash=True).display_name == "Lee"
+
+
+@pytest.mark.parametrize("in_trash", [False, True], ids=["active", "in trash"])
+def test_nobody_signed_in_opens_no_customer(in_trash):
+    def read(actor, session):
+        return customers.get_customer(1, actor=actor, session=session, in_trash=in_trash)
+
+    assert refusal(read, None).startswith(SIGN_IN)
+
+
+def test_read_only_staff_open_a_customer(session, add):
+    assert customers.get_customer(add(last_name="Lee").id, actor=READER, session=session).display_name == "Lee"
 
 
 def test_purge_deletes_a_trashed_customer_for_good(session, add, admin):
