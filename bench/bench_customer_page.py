@@ -143,8 +143,8 @@ def page_reads(customer_id: int, session: Session) -> None:
     contacts.list_people(customer.id, actor=ACTOR, session=session)
     addresses.list_addresses(customer.id, actor=ACTOR, session=session)
     other_info.other_info(customer.id, actor=ACTOR, session=session)
-    other_info.list_groups(session=session)
-    other_info.sales_reps(session=session)
+    other_info.list_groups(actor=ACTOR, session=session)
+    other_info.sales_reps(actor=ACTOR, session=session)
     custom_field_values.customer_values(customer.id, actor=ACTOR, session=session)
     assert set(notifications.preferences(customer.id, session=session)) == set(NOTIFICATION_TOPICS)
 

@@ -33,14 +33,15 @@ class GroupsAdminState(rx.State):
 
     async def _load(self):
         try:
-            await actor_for(self, "settings.manage")
+            actor = await actor_for(self, "settings.manage")
         except PermissionDenied:
             self.rows = []
             return  # the custom fields section on the same page sends the refusal
         with session_scope() as session:
-            sizes = other_info.group_sizes(session=session)
+            sizes = other_info.group_sizes(actor=actor, session=session)
             self.rows = [
-                GroupRow(str(g.id), g.name, sizes.get(g.id, 0)) for g in other_info.list_groups(session=session)
+                GroupRow(str(g.id), g.name, sizes.get(g.id, 0))
+                for g in other_info.list_groups(actor=actor, session=session)
             ]
 
     @rx.event

@@ -116,7 +116,7 @@ class CustomerListState(ListFiltersMixin, rx.State):
         refused = await self._load()
         if refused:
             return refused
-        if not self._load_groups():  # the filter's group was removed (an old link): show everyone
+        if not await self._load_groups():  # the filter's group was removed (an old link): show everyone
             await self._load()
         return [CustomerListState.watch_changes, write_address(self.group, self.tag)]
 
