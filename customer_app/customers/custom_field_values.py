@@ -79,15 +79,18 @@ def customer_values(customer_id: int, *, actor: Actor, session: Session) -> list
     require(actor, "customer.view")
     customer = get_customer(customer_id, actor=actor, session=session)
     stored = _stored(customer.id, session)
-    return [(field, stored.get(field.id, "")) for field in list_fields(session=session, kind=customer.kind)]
+    return [
+        (field, stored.get(field.id, "")) for field in list_fields(actor=actor, session=session, kind=customer.kind)
+    ]
 
 
-def check_values(kind: str, raw: Mapping[int, object], *, session: Session) -> dict[int, str]:
-    """Typed values (field id → text) checked against the fields for customers of `kind`.
+def check_values(kind: str, raw: Mapping[int, object], *, actor: Actor, session: Session) -> dict[int, str]:
+    """Typed values (field id → text) checked against the fields for customers of `kind`, before they are saved.
 
     Returns their canonical text; raises ValidationError naming each bad one by field id.
     """
-    fields = {field.id: field for field in list_fields(session=session, kind=kind)}
+    require(actor, "customer.edit")
+    fields = {field.id: field for field in list_fields(actor=actor, session=session, kind=kind)}
     values, errors = {}, {}
     for field_id, typed in raw.items():
         if field_id not in fields:
@@ -106,16 +109,16 @@ def form_fields(customer_id: int | None, *, actor: Actor, session: Session) -> l
     """Every field (of either kind) with the customer's value, for a form that can switch kind; "" for a new one."""
     require(actor, "customer.view")
     stored = _stored(customer_id, session) if customer_id else {}
-    return [(field, stored.get(field.id, "")) for field in list_fields(session=session)]
+    return [(field, stored.get(field.id, "")) for field in list_fields(actor=actor, session=session)]
 
 
 def save_values(customer_id: int, raw: Mapping[int, object], *, actor: Actor, session: Session) -> dict[int, str]:
     """Check and store the customer's values (field id → typed text); fields not in `raw` are left as they are."""
     require(actor, "customer.edit")
     customer = get_customer(customer_id, actor=actor, session=session)
-    fields = {field.id: field for field in list_fields(session=session, kind=customer.kind)}
+    fields = {field.id: field for field in list_fields(actor=actor, session=session, kind=customer.kind)}
     stored = _stored(customer.id, session)
-    values = stored | check_values(customer.kind, raw, session=session)
+    values = stored | check_values(customer.kind, raw, actor=actor, session=session)
     changed = {fid for fid in set(values) | set(stored) if values.get(fid, "") != stored.get(fid, "")}
     if not changed:
         return stored
@@ -146,7 +149,7 @@ def save_values(customer_id: int, raw: Mapping[int, object], *, actor: Actor, se
 
 
 def stored_values(customer_ids: list[int], field_ids: list[int], *, session: Session) -> dict[tuple[int, int], str]:
-    """Stored values by (customer id, field id), for many customers at once (imports)."""
+    """Stored values by (customer id, field id), for many customers at once (imports, which checked their actor)."""
     if not customer_ids or not field_ids:
         return {}
     query = select(CustomFieldValue).where(
@@ -156,7 +159,10 @@ def stored_values(customer_ids: list[int], field_ids: list[int], *, session: Ses
 
 
 def write_values(values: Mapping[tuple[int, int], str], *, session: Session) -> None:
-    """Store values by (customer id, field id) in bulk, already checked; "" removes one (imports and their undo)."""
+    """Store values by (customer id, field id) in bulk, already checked; "" removes one.
+
+    For imports and their undo, which checked their actor.
+    """
     if not values:
         return
     pairs = list(values)

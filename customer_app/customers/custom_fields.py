@@ -29,16 +29,26 @@ class FieldDefinition:
     required: bool = False
 
 
-def list_fields(*, session: Session, kind: str | None = None) -> list[CustomField]:
-    """Fields in the admins' order; only those for `kind` when given."""
+def list_fields(*, actor: Actor, session: Session, kind: str | None = None) -> list[CustomField]:
+    """Fields in the admins' order; only those for `kind` when given (customer pages and the settings page)."""
+    require(actor, "customer.view")
+    return defined_fields(session=session, kind=kind)
+
+
+def defined_fields(*, session: Session, kind: str | None = None) -> list[CustomField]:
+    """Fields in the admins' order, for services that have already checked their actor (imports, exports).
+
+    Anything reading for someone goes through list_fields.
+    """
     query = select(CustomField).order_by(col(CustomField.position), col(CustomField.id))
     if kind is not None:
         query = query.where(col(CustomField.applies_to).in_((kind, "all")))
     return list(session.exec(query).all())
 
 
-def value_counts(*, session: Session) -> dict[int, int]:
-    """How many customers have a value for each field."""
+def value_counts(*, actor: Actor, session: Session) -> dict[int, int]:
+    """How many customers have a value for each field (the admins' settings page)."""
+    require(actor, "settings.manage")
     query = select(CustomFieldValue.field_id, func.count()).group_by(col(CustomFieldValue.field_id))
     return dict(session.exec(query).all())
 
@@ -69,7 +79,7 @@ def _checked(definition: FieldDefinition, field_id: int | None, session: Session
         errors["options"] = f"List between 2 and {MAX_CHOICES} choices, one per line."
     elif any(len(choice) > 80 for choice in choices):
         errors["options"] = "Keep each choice under 80 characters."
-    for other in list_fields(session=session):
+    for other in defined_fields(session=session):
         overlaps = "all" in (other.applies_to, definition.applies_to) or other.applies_to == definition.applies_to
         if other.id != field_id and overlaps and other.label.casefold() == label.casefold():
             errors["label"] = "These customers already have a field with this label."
@@ -82,7 +92,7 @@ def add_field(definition: FieldDefinition, *, actor: Actor, session: Session) ->
     """Add a field at the end of the list."""
     require(actor, "settings.manage")
     label, choices = _checked(definition, None, session)
-    existing = list_fields(session=session)
+    existing = defined_fields(session=session)
     if len(existing) >= MAX_FIELDS:
         raise ValidationError({"label": f"There can be at most {MAX_FIELDS} custom fields."})
     field = CustomField(
@@ -169,7 +179,7 @@ def remove_field(field_id: int, *, actor: Actor, session: Session) -> int:
 def move_field(field_id: int, step: int, *, actor: Actor, session: Session) -> None:
     """Move a field one place up (-1) or down (+1) in the order everyone sees."""
     require(actor, "settings.manage")
-    fields = list_fields(session=session)
+    fields = defined_fields(session=session)
     index = next((i for i, f in enumerate(fields) if f.id == field_id), None)
     if index is None:
         raise NotFoundError("This field no longer exists; reload the page.")

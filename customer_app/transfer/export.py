@@ -114,7 +114,7 @@ def custom_headers(fields: Sequence[CustomField]) -> dict[int, str]:
 
 def custom_columns(session: Session) -> dict[str, Column]:
     """A column per custom field (`custom_<id>`), headed by `custom_headers`."""
-    fields = custom_fields.list_fields(session=session)
+    fields = custom_fields.defined_fields(session=session)
     found = {}
     for field_id, header in custom_headers(fields).items():
         value = (

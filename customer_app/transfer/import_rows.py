@@ -161,7 +161,7 @@ class Custom:
 
 def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, session: Session) -> list[Outcome]:
     """What importing each row would do, reading the customers they match in a few queries."""
-    every = custom_fields.list_fields(session=session)
+    every = custom_fields.defined_fields(session=session)
     mapped = {f.id: f for f in every if f"{CUSTOM_PREFIX}{f.id}" in plan.mapping}
     prepared = [_prepare(line, cells, plan, mapped) for line, cells in rows]
     existing = _matches(prepared, plan.match_on, session)

@@ -40,7 +40,7 @@ class UndoResult:
 def undo_conflicts(job_id: int, *, session: Session) -> list[UndoConflict]:
     """Customers the import touched that someone changed afterwards, with the fields in question."""
     conflicts = []
-    labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in custom_fields.list_fields(session=session)}
+    labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in custom_fields.defined_fields(session=session)}
     for change, customer in _changed_customers(job_id, session):
         fields = _conflicting_fields(change, customer, session)
         if fields:

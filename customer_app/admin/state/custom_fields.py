@@ -64,13 +64,13 @@ class CustomFieldsAdminState(rx.State):
 
     async def _load(self):
         try:
-            await actor_for(self, "settings.manage")
+            actor = await actor_for(self, "settings.manage")
         except PermissionDenied as exc:
             self.rows, self.access = [], DENIED
             return await refusal(self, exc)
         with session_scope() as session:
-            fields = custom_fields.list_fields(session=session)
-            counts = custom_fields.value_counts(session=session)
+            fields = custom_fields.list_fields(actor=actor, session=session)
+            counts = custom_fields.value_counts(actor=actor, session=session)
             self.rows = [field_row(f, counts.get(f.id, 0), i, len(fields)) for i, f in enumerate(fields)]
         self.access = ALLOWED
         return None

@@ -5,6 +5,7 @@ import reflex as rx
 from customer_app.access.state.auth import actor_for, refusal
 from customer_app.core.db import session_scope
 from customer_app.core.normalize import format_phone
+from customer_app.core.permissions import Actor
 from customer_app.customers import custom_field_values, customers, pictures
 from customer_app.customers.models import Customer, CustomerInput
 from customer_app.customers.state.custom_fields import FieldInput, field_input, typed_values
@@ -47,7 +48,7 @@ def form_values(customer: Customer) -> dict[str, str]:
     return text | {k: format_phone(values[k]) for k in ("phone", "mobile", "fax")}  # as people write them
 
 
-def _checked(raw: dict, typed: dict[int, str], kind: str, session) -> CustomerInput:
+def _checked(raw: dict, typed: dict[int, str], kind: str, actor: Actor, session) -> CustomerInput:
     """The customer's input; ValidationError names every bad field at once, custom fields included."""
     errors, data = {}, None
     try:
@@ -55,7 +56,7 @@ def _checked(raw: dict, typed: dict[int, str], kind: str, session) -> CustomerIn
     except ValidationError as exc:
         errors |= exc.errors
     try:
-        custom_field_values.check_values(kind, typed, session=session)
+        custom_field_values.check_values(kind, typed, actor=actor, session=session)
     except ValidationError as exc:
         errors |= exc.errors
     if errors:
@@ -190,7 +191,7 @@ class CustomerFormState(rx.State):
         try:
             actor = await actor_for(self, "customer.edit")
             with session_scope() as session:
-                data = _checked(raw, typed, self.kind, session)
+                data = _checked(raw, typed, self.kind, actor, session)
                 if self.customer_id:
                     customer = customers.update_customer(
                         self.customer_id,

@@ -136,11 +136,11 @@ class ImportState(rx.State):
     async def download_sample(self, file_format: str):
         """The sample file (small: it travels with the event)."""
         try:
-            await self._actor()
+            actor = await self._actor()
         except PermissionDenied as exc:
             return await refusal(self, exc)
         with session_scope() as session:  # custom fields get their own columns
-            custom = custom_fields.list_fields(session=session)
+            custom = custom_fields.list_fields(actor=actor, session=session)
         if file_format == "csv":
             data = import_files.sample_csv(custom)
             return rx.download(data=data, filename="customers-sample.csv", mime_type="text/csv")

@@ -13,6 +13,31 @@ from customer_app.customers.custom_fields import (
     value_counts,
 )
 from customer_app.errors import PermissionDenied, ValidationError
+from tests.unit.accounts import READER
+from tests.unit.refusals import NOT_YOUR_ROLE, SIGN_IN, refusal
+
+READS = {
+    "list_fields": lambda actor, session: list_fields(actor=actor, session=session),
+    "list_fields for a kind": lambda actor, session: list_fields(actor=actor, session=session, kind="individual"),
+    "value_counts": lambda actor, session: value_counts(actor=actor, session=session),
+}
+ADMIN_ONLY = ("value_counts",)  # only the settings page shows how many customers use a field
+
+
+@pytest.mark.parametrize("read", list(READS))
+def test_nobody_signed_in_reads_the_fields(read):
+    assert refusal(READS[read], None).startswith(SIGN_IN)
+
+
+@pytest.mark.parametrize("read", ADMIN_ONLY)
+def test_read_only_staff_do_not_read_what_only_admins_see(read):
+    assert refusal(READS[read], READER).startswith(NOT_YOUR_ROLE)
+
+
+def test_read_only_staff_read_the_fields_customer_pages_show(session, field):
+    tier, seats = field("Tier"), field("Seats", "number", "institution")
+    assert list_fields(actor=READER, session=session) == [tier, seats]
+    assert list_fields(actor=READER, session=session, kind="individual") == [tier]
 
 
 def test_only_admins_define_fields_and_definitions_are_checked(session, admin, staff, field):
@@ -27,7 +52,7 @@ def test_only_admins_define_fields_and_definitions_are_checked(session, admin, s
         )
     tier = field("Tier", "choice", options=" Gold \n\nSilver\nsilver\nBronze")
     assert tier.choices == ["Gold", "Silver", "Bronze"]
-    assert list_fields(session=session) == [tier]
+    assert list_fields(actor=admin, session=session) == [tier]
 
 
 def test_labels_are_unique_among_fields_a_customer_can_have(session, admin, field):
@@ -63,18 +88,18 @@ def test_removing_a_field_removes_its_values(session, admin, staff, add, field):
     nickname = field("Nickname")
     save_values(add(first_name="Ada").id, {nickname.id: "Countess"}, actor=staff, session=session)
     session.commit()
-    assert value_counts(session=session) == {nickname.id: 1}
+    assert value_counts(actor=admin, session=session) == {nickname.id: 1}
     with pytest.raises(PermissionDenied):
         remove_field(nickname.id, actor=staff, session=session)
     assert remove_field(nickname.id, actor=admin, session=session) == 1
     session.commit()
-    assert (list_fields(session=session), value_counts(session=session)) == ([], {})
+    assert (list_fields(actor=admin, session=session), value_counts(actor=admin, session=session)) == ([], {})
 
 
 def test_fields_are_moved_up_and_down(session, admin, field):
     a, b, c = (field(label) for label in ("A", "B", "C"))
     move_field(c.id, -1, actor=admin, session=session)
     move_field(a.id, -1, actor=admin, session=session)  # already first: stays
-    assert [f.label for f in list_fields(session=session)] == ["A", "C", "B"]
+    assert [f.label for f in list_fields(actor=admin, session=session)] == ["A", "C", "B"]
     move_field(a.id, 1, actor=admin, session=session)
-    assert [f.label for f in list_fields(session=session)] == ["C", "A", "B"]
+    assert [f.label for f in list_fields(actor=admin, session=session)] == ["C", "A", "B"]
