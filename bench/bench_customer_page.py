@@ -146,7 +146,7 @@ def page_reads(customer_id: int, session: Session) -> None:
     other_info.list_groups(actor=ACTOR, session=session)
     other_info.sales_reps(actor=ACTOR, session=session)
     custom_field_values.customer_values(customer.id, actor=ACTOR, session=session)
-    assert set(notifications.preferences(customer.id, session=session)) == set(NOTIFICATION_TOPICS)
+    assert set(notifications.preferences(customer.id, actor=ACTOR, session=session)) == set(NOTIFICATION_TOPICS)
 
 
 def list_page(query: ListQuery, session: Session) -> None:

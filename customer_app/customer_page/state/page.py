@@ -110,7 +110,7 @@ class CustomerDetailState(rx.State):
             custom = await self.get_state(CustomerCustomFieldsState)
             custom.load_for(customer, actor, session)
             self.facts += [[f.label, f.shown] for f in custom.fields if f.shown]
-            chosen = notifications.preferences(customer.id, session=session)
+            chosen = notifications.preferences(customer.id, actor=actor, session=session)
             self.switches = [
                 {"topic": topic, "label": label, "on": "yes" if chosen[topic] else ""}
                 for topic, label in NOTIFICATION_TOPICS.items()

@@ -51,6 +51,6 @@ def test_a_duplicate_keeps_other_info_custom_fields_and_switches_but_not_notes(
         staff_user.id,
     )
     assert [v for _, v in custom_field_values.customer_values(copy.id, actor=staff, session=session)] == ["Gold"]
-    assert notifications.preferences(copy.id, session=session)["newsletters"] is True
+    assert notifications.preferences(copy.id, actor=staff, session=session)["newsletters"] is True
     assert notes.list_notes(copy.id, actor=staff, session=session) == []
     assert other_info.other_info(ada.id, actor=staff, session=session).business_number == "HRB 1"  # untouched
