@@ -45,10 +45,7 @@ from customer_app.core.db import make_engine  # noqa: E402
 from customer_app.core.permissions import Actor  # noqa: E402
 from customer_app.customer_page.queries import header_labels, overview_counts  # noqa: E402
 from customer_app.customer_page.state.tabs import TABS  # noqa: E402
-from customer_app.customers import (
-    custom_fields,  # noqa: E402
-    other_info,  # noqa: E402
-)
+from customer_app.customers import custom_field_values, other_info  # noqa: E402
 from customer_app.customers.customers import get_customer  # noqa: E402
 from customer_app.customers.queries import ListQuery, count_tabs, list_customers, neighbours  # noqa: E402
 from customer_app.records import (
@@ -146,17 +143,17 @@ def seed(path: Path, pages: list[int]) -> None:
 
 def page_reads(customer_id: int, session: Session) -> None:
     """What the customer page reads when it opens on Overview or a change notice wakes it there, service by service."""
-    customer = get_customer(customer_id, session=session)
-    neighbours(ListQuery(customer.kind).checked(settings.page_sizes), customer, session=session)
+    customer = get_customer(customer_id, actor=ACTOR, session=session)
+    neighbours(ListQuery(customer.kind).checked(settings.page_sizes), customer, actor=ACTOR, session=session)
     header_labels(customer.id, actor=ACTOR, session=session)
-    custom_fields.customer_values(customer.id, actor=ACTOR, session=session)
+    custom_field_values.customer_values(customer.id, actor=ACTOR, session=session)
     customer_history(customer.id, actor=ACTOR, session=session, limit=10)
     overview_counts(customer.id, actor=ACTOR, session=session)
 
 
 def other_tab_reads(customer_id: int, session: Session) -> None:
     """What every other tab reads when it is shown, service by service."""
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=ACTOR, session=session)
     notes.list_notes(customer.id, actor=ACTOR, session=session)
     found = tickets.list_tickets(customer.id, actor=ACTOR, session=session)
     tickets.status_history([t.id for t in found], actor=ACTOR, session=session)
@@ -165,10 +162,10 @@ def other_tab_reads(customer_id: int, session: Session) -> None:
     contacts.list_people(customer.id, actor=ACTOR, session=session)
     addresses.list_addresses(customer.id, actor=ACTOR, session=session)
     other_info.other_info(customer.id, actor=ACTOR, session=session)
-    other_info.list_groups(session=session)
-    other_info.sales_reps(session=session)
-    custom_fields.customer_values(customer.id, actor=ACTOR, session=session)
-    assert set(notifications.preferences(customer.id, session=session)) == set(NOTIFICATION_TOPICS)
+    other_info.list_groups(actor=ACTOR, session=session)
+    other_info.sales_reps(actor=ACTOR, session=session)
+    custom_field_values.customer_values(customer.id, actor=ACTOR, session=session)
+    assert set(notifications.preferences(customer.id, actor=ACTOR, session=session)) == set(NOTIFICATION_TOPICS)
 
 
 def every_tab(page):
@@ -216,8 +213,8 @@ def _in_processes(checkouts: list[Path], path: Path, pages: list[int]) -> list[t
 
 def list_page(query: ListQuery, session: Session) -> None:
     """What the customers list reads for one filtered page: the rows and every tab's count."""
-    list_customers(query, session=session)
-    count_tabs(query.search, group_id=query.group_id, tag=query.tag, session=session)
+    list_customers(query, actor=ACTOR, session=session)
+    count_tabs(query.search, group_id=query.group_id, tag=query.tag, actor=ACTOR, session=session)
 
 
 def main() -> None:

@@ -30,12 +30,14 @@ from sqlalchemy import event  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from customer_app.core.db import make_engine  # noqa: E402
+from customer_app.core.permissions import Actor, Role  # noqa: E402
 
 COUNT = 1_000_000
 TARGET_MS = 50.0
 BUDGET_S = 2.5  # per operation: slow operations get fewer repetitions (never fewer than MIN_REPS)
 MIN_REPS = 5
 TABS = ("individual", "institution", "trash")
+ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role=Role.ADMIN)  # the services check who reads
 
 
 def _load_queries():
@@ -51,8 +53,16 @@ def _load_queries():
     return importlib.import_module(name)
 
 
+def _plans_of(queries):
+    """Where the query module keeps its SQLite plans: customers.search_plans, or itself (one-file versions)."""
+    if hasattr(queries, "CANDIDATE_LIMIT"):
+        return queries
+    return getattr(queries, "search_plans", None)
+
+
 Q = _load_queries()
-PLANNED = hasattr(Q, "CANDIDATE_LIMIT")  # the proposed module picks its own SQLite plans
+P = _plans_of(Q)
+PLANNED = P is not None  # the module picks its own SQLite plans
 ListQuery = Q.ListQuery
 
 # --- bare SQL: the same statements the service sends, written by hand -------------------------------------------
@@ -120,7 +130,8 @@ def bare_count(conn: sqlite3.Connection, tab: str, search: str) -> int:
 
 def bare_count_tabs(conn: sqlite3.Connection, search: str) -> dict[str, int]:
     term = Q.search_term(search)
-    if not term and hasattr(Q, "_tab_sizes"):  # one statement; Individuals = everyone - Trash - Institutions
+    one_statement = hasattr(Q, "_tab_sizes") or hasattr(P, "tab_sizes")
+    if not term and one_statement:  # Individuals = everyone - Trash - Institutions
         sql = (
             "SELECT (SELECT count(*) FROM customer_fts_docsize), "
             f"(SELECT count(*) FROM customer WHERE {TAB_SQL['trash']}), "
@@ -128,8 +139,8 @@ def bare_count_tabs(conn: sqlite3.Connection, search: str) -> dict[str, int]:
         )
         everyone, trash, institutions = conn.execute(sql, ["institution"]).fetchone()
         return {"individual": everyone - trash - institutions, "institution": institutions, "trash": trash}
-    if PLANNED and len(term) >= 3 and probe(conn, term, Q.CANDIDATE_LIMIT + 1) > Q.CANDIDATE_LIMIT:
-        return sample_counts(conn, term, Q.CANDIDATE_LIMIT)
+    if PLANNED and len(term) >= 3 and probe(conn, term, P.CANDIDATE_LIMIT + 1) > P.CANDIDATE_LIMIT:
+        return sample_counts(conn, term, P.CANDIDATE_LIMIT)
     return {tab: bare_count(conn, tab, search) for tab in TABS}
 
 
@@ -164,10 +175,10 @@ def walk_sql(tab: str, order: str) -> str:
 def planned_search_page(conn, tab: str, term: str, order: str, size: int, offset: int) -> list[tuple]:
     """The proposed plan choice, by hand: materialise few candidates; walk the sort index for many."""
     tp = tab_params(tab)
-    if probe(conn, term, Q.CANDIDATE_LIMIT + 1) > Q.CANDIDATE_LIMIT and offset + size <= Q.WALK_LIMIT:
-        rows = conn.execute(walk_sql(tab, order), [*tp, Q.WALK_LIMIT, term, size, offset]).fetchall()
+    if probe(conn, term, P.CANDIDATE_LIMIT + 1) > P.CANDIDATE_LIMIT and offset + size <= P.WALK_LIMIT:
+        rows = conn.execute(walk_sql(tab, order), [*tp, P.WALK_LIMIT, term, size, offset]).fetchall()
         tab_rows = f"SELECT count(*) FROM (SELECT 1 FROM customer WHERE {TAB_SQL[tab]} LIMIT ?)"
-        if len(rows) == size or conn.execute(tab_rows, [*tp, Q.WALK_LIMIT]).fetchone()[0] < Q.WALK_LIMIT:
+        if len(rows) == size or conn.execute(tab_rows, [*tp, P.WALK_LIMIT]).fetchone()[0] < P.WALK_LIMIT:
             return rows
     return conn.execute(materialise_sql(tab, order), [phrase(term), *tp, size, offset]).fetchall()
 
@@ -178,8 +189,8 @@ def planned_search_page(conn, tab: str, term: str, order: str, size: int, offset
 def service_counts(session: Session, search: str) -> dict[str, int]:
     """The tab counts a page shows: one pass when the module offers it, else one count per tab."""
     if hasattr(Q, "count_tabs"):
-        return Q.count_tabs(search, session=session)[0]
-    return {tab: Q.count_customers(tab, search, session=session) for tab in TABS}
+        return Q.count_tabs(search, actor=ACTOR, session=session)[0]
+    return {tab: Q.count_customers(tab, search, actor=ACTOR, session=session) for tab in TABS}
 
 
 def bare_counts(conn: sqlite3.Connection, search: str) -> dict[str, int]:
@@ -320,7 +331,7 @@ def main_table(b: Bench) -> None:
     page = ListQuery(tab="individual", sort="name", direction="asc", page=1, page_size=25)
 
     def fetch(session: Session, q=page) -> tuple[list, dict]:
-        return Q.list_customers(q, session=session), service_counts(session, q.search)
+        return Q.list_customers(q, actor=ACTOR, session=session), service_counts(session, q.search)
 
     def bare_fetch(conn, q=page) -> tuple[list, dict]:
         return bare_list(conn, q), bare_counts(conn, q.search)
@@ -330,14 +341,14 @@ def main_table(b: Bench) -> None:
     print_header()
     b.run(
         "page load: list_customers",
-        lambda s: Q.list_customers(page, session=s),
+        lambda s: Q.list_customers(page, actor=ACTOR, session=s),
         lambda c: bare_list(c, page),
         target=True,
         check=same_rows,
     )
     b.run(
         "page load: count_customers(individual)",
-        lambda s: Q.count_customers("individual", "", session=s),
+        lambda s: Q.count_customers("individual", "", actor=ACTOR, session=s),
         lambda c: bare_count(c, "individual", ""),
         target=False,
         check=same_counts,
@@ -364,10 +375,10 @@ def main_table(b: Bench) -> None:
     for typed, label in SEARCHES:
         q = ListQuery(tab="individual", search=typed, page=1, page_size=25)
         with Session(b.engine) as session:
-            exact = Q.count_tabs(typed, session=session)[1] if hasattr(Q, "count_tabs") else True
+            exact = Q.count_tabs(typed, actor=ACTOR, session=session)[1] if hasattr(Q, "count_tabs") else True
         b.run(
             f"search {typed!r} ({label}): list",
-            lambda s, q=q: Q.list_customers(q, session=s),
+            lambda s, q=q: Q.list_customers(q, actor=ACTOR, session=s),
             lambda c, q=q: bare_list(c, q),
             target=False,
             after_write=True,
@@ -395,7 +406,7 @@ def main_table(b: Bench) -> None:
         q = ListQuery(tab="individual", sort=sort, direction=direction, page=1, page_size=25)
         b.run(
             f"sort {sort} {direction}: list",
-            lambda s, q=q: Q.list_customers(q, session=s),
+            lambda s, q=q: Q.list_customers(q, actor=ACTOR, session=s),
             lambda c, q=q: bare_list(c, q),
             target=False,
             check=same_rows,
@@ -412,7 +423,7 @@ def main_table(b: Bench) -> None:
     deep = ListQuery(tab="individual", page=2000, page_size=25)
     b.run(
         "page 2000: list",
-        lambda s: Q.list_customers(deep, session=s),
+        lambda s: Q.list_customers(deep, actor=ACTOR, session=s),
         lambda c: bare_list(c, deep),
         target=False,
         check=same_rows,

@@ -67,7 +67,7 @@ def update_customer(
 ) -> Customer:
     """Save new values unless someone else saved the customer since `expected_version` was read."""
     require(actor, "customer.edit")
-    current = get_customer(customer_id, session=session)
+    current = get_customer(customer_id, actor=actor, session=session)
     if current.version != expected_version:
         raise ConflictError("This customer was changed by someone else.")
     fields = data.model_dump() | derived_fields(data)
@@ -83,7 +83,7 @@ def update_customer(
     session.expire(current)
     if old_picture and old_picture != picture:
         pictures.delete_picture(old_picture, directory=settings.picture_dir)
-    updated = get_customer(customer_id, session=session)
+    updated = get_customer(customer_id, actor=actor, session=session)
     audit.record(
         session,
         actor=actor,
@@ -96,8 +96,9 @@ def update_customer(
     return updated
 
 
-def get_customer(customer_id: int, *, session: Session, in_trash: bool = False) -> Customer:
+def get_customer(customer_id: int, *, actor: Actor, session: Session, in_trash: bool = False) -> Customer:
     """One customer, from the active list (or from Trash when asked)."""
+    require(actor, "customer.view")
     customer = session.get(Customer, customer_id)
     if customer is None or (customer.deleted_at is not None) != in_trash:
         where = "in Trash" if in_trash else "any more; it may have been deleted"

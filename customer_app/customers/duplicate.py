@@ -15,7 +15,7 @@ def duplicate_customer(customer_id: int, *, actor: Actor, session: Session) -> C
     """Copy a customer with its tags, groups, sales rep, custom fields and e-mail switches; not its e-mail,
     picture or business number, which identify one customer only."""
     require(actor, "customer.edit")
-    original = get_customer(customer_id, session=session)
+    original = get_customer(customer_id, actor=actor, session=session)
     data = CustomerInput.model_validate(original.model_dump(include=set(CustomerInput.model_fields)))
     data.email = None
     copy = create_customer(data, actor=actor, session=session)

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from sqlmodel import Session
 
 from customer_app.core.permissions import Actor, require
-from customer_app.customers import custom_fields, customers
+from customer_app.customers import custom_field_values, customers
 from customer_app.customers.models import Customer, CustomerInput, CustomerKind
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
@@ -28,7 +28,7 @@ def save_customer(
     else saved the customer since `expected_version` was read.
     """
     require(actor, "customer.edit")
-    data = _checked(raw_form, custom_raw, session)
+    data = _checked(raw_form, custom_raw, actor, session)
     if customer_id:
         customer = customers.update_customer(
             customer_id, data, actor=actor, session=session, expected_version=expected_version, picture=picture
@@ -36,11 +36,13 @@ def save_customer(
     else:
         customer = customers.create_customer(data, actor=actor, session=session, picture=picture)
     if custom_raw:
-        custom_fields.save_values(customer.id, custom_raw, actor=actor, session=session)
+        custom_field_values.save_values(customer.id, custom_raw, actor=actor, session=session)
     return customer
 
 
-def _checked(raw_form: Mapping[str, object], custom_raw: Mapping[int, object], session: Session) -> CustomerInput:
+def _checked(
+    raw_form: Mapping[str, object], custom_raw: Mapping[int, object], actor: Actor, session: Session
+) -> CustomerInput:
     """The customer's input; ValidationError names every bad field, the fields of the form and the custom ones."""
     errors, data = {}, None
     try:
@@ -49,7 +51,7 @@ def _checked(raw_form: Mapping[str, object], custom_raw: Mapping[int, object], s
         errors |= exc.errors
     try:
         kind = str(raw_form.get("kind") or CustomerKind.INDIVIDUAL)  # as validate_customer reads it
-        custom_fields.check_values(kind, custom_raw, session=session)
+        custom_field_values.check_values(kind, custom_raw, actor=actor, session=session)
     except ValidationError as exc:
         errors |= exc.errors
     if errors:

@@ -71,7 +71,10 @@ def sources(listing: ListFilter) -> tuple[list[Source], dict[str, object]]:
 
 
 def conditions(listing: ListFilter, *, session: Session, small: int) -> list[ColumnElement[bool]]:
-    """WHERE conditions on `customer` for the filter; a filter selecting at most `small` rows drives the query."""
+    """WHERE conditions on `customer` for the filter; a filter selecting at most `small` rows drives the query.
+
+    A building block of customers.queries, whose callers checked their actor.
+    """
     found = []
     if listing.group_id is not None:
         found.append(

@@ -83,7 +83,7 @@ def save_other_info(
             errors["sales_rep"] = "Choose an active staff member."
     if errors:
         raise ValidationError(errors)
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     before = other_info(customer.id, actor=actor, session=session)
     profile = session.get(CustomerProfile, customer.id) or CustomerProfile(customer_id=customer.id)
     profile.business_number, profile.sales_rep_id = number, sales_rep_id
@@ -117,13 +117,15 @@ def tag_suggestions(*, actor: Actor, session: Session) -> list[str]:
     return list(session.exec(query.limit(TAG_SUGGESTIONS)).all())
 
 
-def list_groups(*, session: Session) -> list[CustomerGroup]:
-    """Every group, by name."""
-    return list(session.exec(select(CustomerGroup).order_by(col(CustomerGroup.name))).all())
+def list_groups(*, actor: Actor, session: Session) -> list[CustomerGroup]:
+    """Every group, by name (customer pages pick and filter by them)."""
+    require(actor, "customer.view")
+    return _groups(session)
 
 
-def group_sizes(*, session: Session) -> dict[int, int]:
-    """How many customers are in each group."""
+def group_sizes(*, actor: Actor, session: Session) -> dict[int, int]:
+    """How many customers are in each group (the admins' groups list)."""
+    require(actor, "settings.manage")
     query = select(CustomerGroupMember.group_id, func.count()).group_by(col(CustomerGroupMember.group_id))
     return dict(session.exec(query).all())
 
@@ -132,7 +134,7 @@ def _group_name(name: str, group_id: int | None, session: Session) -> str:
     title = clean_text(name) or ""
     if not title or len(title) > 80:
         raise ValidationError({"group": "Give the group a name of up to 80 characters."})
-    if any(g.name.casefold() == title.casefold() and g.id != group_id for g in list_groups(session=session)):
+    if any(g.name.casefold() == title.casefold() and g.id != group_id for g in _groups(session)):
         raise ValidationError({"group": "There is already a group with this name."})
     return title
 
@@ -171,7 +173,7 @@ def remove_group(group_id: int, *, actor: Actor, session: Session) -> int:
     """Remove a group; its customers stay, outside it. Returns how many customers were in it."""
     require(actor, "settings.manage")
     group = _group(group_id, session)
-    members = group_sizes(session=session).get(group.id, 0)
+    members = group_sizes(actor=actor, session=session).get(group.id, 0)
     session.execute(delete(CustomerGroupMember).where(col(CustomerGroupMember.group_id) == group.id))
     session.delete(group)
     audit.record(
@@ -185,6 +187,10 @@ def remove_group(group_id: int, *, actor: Actor, session: Session) -> int:
     return members
 
 
+def _groups(session: Session) -> list[CustomerGroup]:
+    return list(session.exec(select(CustomerGroup).order_by(col(CustomerGroup.name))).all())
+
+
 def _group(group_id: int, session: Session) -> CustomerGroup:
     group = session.get(CustomerGroup, group_id)
     if group is None:
@@ -192,6 +198,7 @@ def _group(group_id: int, session: Session) -> CustomerGroup:
     return group
 
 
-def sales_reps(*, session: Session) -> list[StaffUser]:
+def sales_reps(*, actor: Actor, session: Session) -> list[StaffUser]:
     """Active staff who can be a customer's sales rep."""
+    require(actor, "customer.view")
     return list(session.exec(select(StaffUser).where(col(StaffUser.active)).order_by(col(StaffUser.name))).all())

@@ -59,7 +59,7 @@ def save_activity(
     """Add an activity to an active customer, or change one (`activity_id`); the start is typed in `zone`."""
     require(actor, "customer.edit")
     values = checked_activity(raw, zone)
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     if activity_id:
         activity = session.get(Activity, activity_id)
         if activity is None or activity.customer_id != customer.id:

@@ -72,7 +72,7 @@ def save_address(
     """Add an address to an active customer, or change one; a new default replaces the old one of its kind."""
     require(actor, "customer.edit")
     values = checked_address(raw)
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     if address_id:
         address = session.get(CustomerAddress, address_id)
         if address is None or address.customer_id != customer.id:

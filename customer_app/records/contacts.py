@@ -73,7 +73,7 @@ def add_contact(
         )
     except ValueError as exc:
         raise ValidationError({"value": str(exc)}) from exc
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     if is_primary:
         _clear(session, customer.id, channel, CustomerContact.is_primary)
     contact = CustomerContact(
@@ -146,7 +146,7 @@ def add_person(customer_id: int, raw: dict[str, object], *, actor: Actor, sessio
             errors[name] = str(exc)
     if errors:
         raise ValidationError(errors)
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     if customer.kind != CustomerKind.INSTITUTION:
         raise ValidationError({"name": "Only institutions have contact persons."})
     person = ContactPerson(customer_id=customer.id, **values)

@@ -19,7 +19,7 @@ def add_note(customer_id: int, body: str, *, actor: Actor, session: Session) -> 
         raise ValidationError({"note": "Write something before sending."})
     if len(text) > NOTE_MAX_CHARS:
         raise ValidationError({"note": f"Keep a note under {NOTE_MAX_CHARS:,} characters."})
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     note = CustomerNote(customer_id=customer.id, author_id=actor.id, author_name=actor.name, body=text)
     session.add(note)
     session.flush()

@@ -12,8 +12,13 @@ from customer_app.errors import ValidationError
 from customer_app.records.models import NOTIFICATION_DEFAULTS, NOTIFICATION_TOPICS, CustomerNotification
 
 
-def preferences(customer_id: int, *, session: Session) -> dict[str, bool]:
+def preferences(customer_id: int, *, actor: Actor, session: Session) -> dict[str, bool]:
     """Each kind of e-mail and whether this customer gets it (defaults where they never chose)."""
+    require(actor, "customer.view")
+    return _preferences(customer_id, session)
+
+
+def _preferences(customer_id: int, session: Session) -> dict[str, bool]:
     chosen = session.exec(select(CustomerNotification).where(col(CustomerNotification.customer_id) == customer_id))
     return NOTIFICATION_DEFAULTS | {row.topic: row.enabled for row in chosen if row.topic in NOTIFICATION_TOPICS}
 
@@ -23,8 +28,8 @@ def set_preference(customer_id: int, topic: str, enabled: bool, *, actor: Actor,
     require(actor, "customer.edit")
     if topic not in NOTIFICATION_TOPICS:
         raise ValidationError({"topic": "Unknown kind of e-mail."})
-    customer = get_customer(customer_id, session=session)
-    before = preferences(customer.id, session=session)[topic]
+    customer = get_customer(customer_id, actor=actor, session=session)
+    before = _preferences(customer.id, session)[topic]
     row = session.get(CustomerNotification, (customer.id, topic))
     if row is None:
         row = CustomerNotification(customer_id=customer.id, topic=topic, enabled=enabled)
@@ -45,9 +50,12 @@ def set_preference(customer_id: int, topic: str, enabled: bool, *, actor: Actor,
 
 
 def mail_customer(customer: Customer, topic: str, subject: str, body: str, *, session: Session) -> OutboxMessage | None:
-    """Send `topic` mail to a customer unless they switched it off or have no e-mail; None when not sent."""
+    """Send `topic` mail to a customer unless they switched it off or have no e-mail; None when not sent.
+
+    For the services that mail customers, which checked their actor (it reveals nothing to a caller).
+    """
     if topic not in NOTIFICATION_TOPICS:
         raise ValueError(f"Unknown kind of e-mail: {topic}")
-    if not customer.email or not preferences(customer.id, session=session)[topic]:
+    if not customer.email or not _preferences(customer.id, session)[topic]:
         return None
     return mail.send_mail(customer.email, subject, body, session=session)

@@ -38,7 +38,7 @@ def create_ticket(
     """Open a ticket (status New) on an active customer."""
     require(actor, "customer.edit")
     title, text = _checked(subject, description, priority, "new")
-    customer = get_customer(customer_id, session=session)
+    customer = get_customer(customer_id, actor=actor, session=session)
     ticket = Ticket(
         customer_id=customer.id, subject=title, description=text, priority=priority, created_by_name=actor.name
     )

@@ -95,7 +95,7 @@ def custom_headers(fields: Sequence[CustomField]) -> dict[int, str]:
 def custom_columns(*, actor: Actor, session: Session) -> dict[str, Column]:
     """A column per custom field (`custom_<id>`), headed by `custom_headers`."""
     require(actor, "customer.export")
-    fields = custom_fields.list_fields(session=session)
+    fields = custom_fields.defined_fields(session=session)
     found = {}
     for field_id, header in custom_headers(fields).items():
         value = (

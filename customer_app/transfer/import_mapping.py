@@ -91,7 +91,7 @@ def header_key(header: str) -> str:
 def targets(*, actor: Actor, session: Session) -> dict[str, str]:
     """Every field a column can fill, with its label: the customer's own, then each custom field (`custom_<id>`)."""
     require(actor, "customer.import")
-    headers = custom_headers(custom_fields.list_fields(session=session))
+    headers = custom_headers(custom_fields.defined_fields(session=session))
     return LABELS | {f"{CUSTOM_PREFIX}{field_id}": header for field_id, header in headers.items()}
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from customer_app.core import normalize
-from customer_app.customers import custom_fields
+from customer_app.customers import custom_field_values, custom_fields
 from customer_app.customers.customers import EMAIL_TAKEN
 from customer_app.customers.models import APPLIES_TO, Customer, CustomerInput, CustomerKind, CustomField
 from customer_app.customers.validation import validate_customer
@@ -161,7 +161,7 @@ class Custom:
 
 def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, session: Session) -> list[Outcome]:
     """What importing each row would do, reading the customers they match in a few queries."""
-    every = custom_fields.list_fields(session=session)
+    every = custom_fields.defined_fields(session=session)
     mapped = {f.id: f for f in every if f"{CUSTOM_PREFIX}{f.id}" in plan.mapping}
     prepared = [_prepare(line, cells, plan, mapped) for line, cells in rows]
     existing = _matches(prepared, plan.match_on, session)
@@ -170,7 +170,7 @@ def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, sessio
     custom = Custom(
         mapped,
         tuple(f for f in every if f.required),
-        custom_fields.stored_values(matched, list(mapped), session=session),
+        custom_field_values.stored_values(matched, list(mapped), session=session),
     )
     return [
         _classify_one(line, raw, key, problem, plan, seen, existing, owners, custom)
@@ -324,7 +324,7 @@ def _custom_values(
             problems[f"{CUSTOM_PREFIX}{field_id}"] = f"This field is for {APPLIES_TO[found.applies_to].lower()} only."
             continue
         try:
-            values[field_id] = custom_fields.clean_value(found, text)
+            values[field_id] = custom_field_values.clean_value(found, text)
         except ValueError as exc:
             problems[f"{CUSTOM_PREFIX}{field_id}"] = str(exc)
     if new:  # a new customer must come with its required fields, as the New Customer pop-up asks

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
-from customer_app.customers import custom_fields
+from customer_app.customers import custom_field_values, custom_fields
 from customer_app.customers.customers import derived_fields
 from customer_app.customers.models import Customer, CustomerInput
 from customer_app.errors import ValidationError
@@ -41,7 +41,7 @@ def undo_conflicts(job_id: int, *, actor: Actor, session: Session) -> list[UndoC
     """Customers the import touched that someone changed afterwards, with the fields in question."""
     require(actor, "customer.import")
     conflicts = []
-    labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in custom_fields.list_fields(session=session)}
+    labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in custom_fields.defined_fields(session=session)}
     for change, customer in _changed_customers(job_id, session):
         fields = _conflicting_fields(change, customer, session)
         if fields:
@@ -70,7 +70,7 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
         before = {
             name: _from_json(name, value) for name, value in recorded.items() if name in CustomerInput.model_fields
         }
-        custom_fields.write_values(
+        custom_field_values.write_values(
             {(customer.id, field_id): str(recorded[key]) for key, field_id in _custom_keys(recorded).items()},
             session=session,
         )
@@ -127,7 +127,7 @@ def _conflicting_fields(change: ImportChange, customer: Customer, session: Sessi
         return ["(edited after the import)"] if customer.version != 1 else []
     after = json.loads(change.after)
     custom = _custom_keys(after)
-    now = custom_fields.stored_values([customer.id], list(custom.values()), session=session)
+    now = custom_field_values.stored_values([customer.id], list(custom.values()), session=session)
     return [
         name
         for name, value in after.items()

@@ -36,7 +36,7 @@ class SheetColumns:
 def sample_file(file_format: str, *, actor: Actor, session: Session) -> tuple[bytes, str]:
     """The sample file in `file_format` ("csv", else xlsx), with a column per custom field, and its file name."""
     require(actor, "customer.import")
-    custom = custom_fields.list_fields(session=session)
+    custom = custom_fields.defined_fields(session=session)
     if file_format == "csv":
         return import_files.sample_csv(custom), SAMPLE_NAMES["csv"]
     return import_files.sample_xlsx(custom), SAMPLE_NAMES["xlsx"]

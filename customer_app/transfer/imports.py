@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 from customer_app.core import audit, spreadsheet
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
-from customer_app.customers import custom_fields, search_index
+from customer_app.customers import custom_field_values, search_index
 from customer_app.customers.customers import derived_fields
 from customer_app.customers.models import Customer
 from customer_app.errors import ImportFileError, NotFoundError, ValidationError
@@ -240,7 +240,7 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
         )
     if updated:
         audit.record_many(session, actor=actor, action="update", entity_type="customer", summaries=updated)
-    custom_fields.write_values(custom_values, session=session)
+    custom_field_values.write_values(custom_values, session=session)
     if changes:
         session.connection().execute(insert(ImportChange), [change | {"job_id": job.id} for change in changes])
     for outcome in outcomes:

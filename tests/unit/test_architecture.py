@@ -18,6 +18,7 @@ from customer_app.core.permissions import Actor, Role
 from customer_app.customers.customers import create_customer
 from customer_app.customers.queries import count_customers
 from customer_app.customers.validation import validate_customer
+from tests.unit.accounts import READER
 from tests.unit.databases import migrate, postgres_schema, sqlite_engine_at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -437,6 +438,6 @@ def test_search_index_works_after_a_downgrade_and_upgrade(tmp_path):
             admin = Actor(id=1, email="ada@example.com", name="Ada Admin", role=Role.ADMIN)  # no account row needed
             create_customer(data, actor=admin, session=session)
             session.commit()
-            assert count_customers("individual", "angstr", session=session) == 1
+            assert count_customers("individual", "angstr", actor=READER, session=session) == 1
     finally:
         engine.dispose()

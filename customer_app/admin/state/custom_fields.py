@@ -67,8 +67,8 @@ class CustomFieldsAdminState(rx.State):
             self.rows, self.access = [], DENIED
             return refused
         with session_scope() as session:
-            fields = custom_fields.list_fields(session=session)
-            counts = custom_fields.value_counts(session=session)
+            fields = custom_fields.list_fields(actor=actor, session=session)
+            counts = custom_fields.value_counts(actor=actor, session=session)
             self.rows = [field_row(f, counts.get(f.id, 0), i, len(fields)) for i, f in enumerate(fields)]
         self.access = ALLOWED
         return None

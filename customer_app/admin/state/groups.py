@@ -36,9 +36,10 @@ class GroupsAdminState(rx.State):
             self.rows = []
             return
         with session_scope() as session:
-            sizes = other_info.group_sizes(session=session)
+            sizes = other_info.group_sizes(actor=actor, session=session)
             self.rows = [
-                GroupRow(str(g.id), g.name, sizes.get(g.id, 0)) for g in other_info.list_groups(session=session)
+                GroupRow(str(g.id), g.name, sizes.get(g.id, 0))
+                for g in other_info.list_groups(actor=actor, session=session)
             ]
 
     @rx.event

@@ -8,7 +8,7 @@ from customer_app.audit.rows import AuditRow, audit_row
 from customer_app.core.normalize import format_phone
 from customer_app.core.permissions import Actor
 from customer_app.customer_page.queries import overview_counts
-from customer_app.customers import custom_fields
+from customer_app.customers import custom_field_values
 from customer_app.customers.models import Customer
 from customer_app.records.models import TICKET_STATUSES
 from customer_app.ui.formatting import when
@@ -31,8 +31,8 @@ class CustomerOverviewState(rx.State):
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the facts, counts and history (the customer page calls it when the tab is shown)."""
         self.customer_id = customer.id
-        filled = custom_fields.customer_values(customer.id, actor=actor, session=session)
-        shown = [[field.label, custom_fields.shown(field, value)] for field, value in filled]
+        filled = custom_field_values.customer_values(customer.id, actor=actor, session=session)
+        shown = [[field.label, custom_field_values.shown(field, value)] for field, value in filled]
         self.facts = _facts(customer) + [pair for pair in shown if pair[1]]
         history = customer_history(customer.id, actor=actor, session=session, limit=HISTORY_SHOWN)
         self.history = [audit_row(e) for e in history]

@@ -63,7 +63,7 @@ class CustomerDetailState(rx.State):
 
         def read(actor, session) -> None:
             try:
-                customer = get_customer(self.customer_id, session=session)
+                customer = get_customer(self.customer_id, actor=actor, session=session)
             except NotFoundError:
                 self.status, self.header = "missing", {}
                 return
@@ -80,7 +80,7 @@ class CustomerDetailState(rx.State):
 
     def _read_header(self, customer: Customer, query: ListQuery, actor, session) -> None:
         self.header = _header(customer)
-        before, after = neighbours(query, customer, session=session)
+        before, after = neighbours(query, customer, actor=actor, session=session)
         self.previous_id, self.next_id = str(before or ""), str(after or "")
         labels = header_labels(customer.id, actor=actor, session=session)
         self.groups, self.tags = labels.groups, ", ".join(labels.tags)

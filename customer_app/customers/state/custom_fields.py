@@ -8,7 +8,7 @@ from sqlmodel import Session
 from customer_app.access.state.auth import act_as
 from customer_app.core.live import announce_customer
 from customer_app.core.permissions import Actor
-from customer_app.customers import custom_fields
+from customer_app.customers import custom_field_values
 from customer_app.customers.customers import get_customer
 from customer_app.customers.models import Customer
 from customer_app.ui.custom_field_input import NAME_PREFIX
@@ -47,7 +47,7 @@ def field_input(field, value: str) -> FieldInput:
         field_type=field.field_type,
         applies_to=field.applies_to,
         value=value,
-        shown=custom_fields.shown(field, value),
+        shown=custom_field_values.shown(field, value),
         choices=field.choices,
         required=field.required,
     )
@@ -64,7 +64,7 @@ class CustomerCustomFieldsState(rx.State):
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the fields and values (the customer page calls it when the tab is shown)."""
-        values = custom_fields.customer_values(customer.id, actor=actor, session=session)
+        values = custom_field_values.customer_values(customer.id, actor=actor, session=session)
         self.customer_id = customer.id
         self.kind_label = "individuals" if customer.kind == "individual" else "institutions"
         self.fields = [field_input(f, value) for f, value in values]
@@ -76,8 +76,8 @@ class CustomerCustomFieldsState(rx.State):
         typed = typed_values(form)
 
         def work(actor, session):
-            custom_fields.save_values(self.customer_id, typed, actor=actor, session=session)
-            self._load_for(get_customer(self.customer_id, session=session), actor, session)
+            custom_field_values.save_values(self.customer_id, typed, actor=actor, session=session)
+            self._load_for(get_customer(self.customer_id, actor=actor, session=session), actor, session)
 
         done, event = await act_as(self, "customer.edit", work)
         if not done:

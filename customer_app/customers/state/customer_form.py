@@ -6,7 +6,7 @@ from sqlmodel import Session
 from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.normalize import format_phone
 from customer_app.core.permissions import Actor
-from customer_app.customers import custom_fields, customers, editing, pictures
+from customer_app.customers import custom_field_values, customers, editing, pictures
 from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import FieldInput, field_input, typed_values
 from customer_app.customers.state.customer_list import CustomerListState
@@ -91,7 +91,7 @@ class CustomerFormState(rx.State):
         self._reset()
 
         def fill(actor: Actor, session: Session) -> None:
-            self._fill(customers.get_customer((parse_ids(customer_id) or [0])[0], session=session))
+            self._fill(customers.get_customer((parse_ids(customer_id) or [0])[0], actor=actor, session=session))
             self._load_custom(self.customer_id, actor, session)
 
         opened, event = await act_as(self, "customer.edit", fill, errors=None)
@@ -100,7 +100,7 @@ class CustomerFormState(rx.State):
         return event
 
     def _load_custom(self, customer_id: int | None, actor, session) -> None:
-        found = custom_fields.form_fields(customer_id, actor=actor, session=session)
+        found = custom_field_values.form_fields(customer_id, actor=actor, session=session)
         self.custom = [field_input(field, value) for field, value in found]
 
     def _fill(self, customer: Customer) -> None:
@@ -197,7 +197,7 @@ class CustomerFormState(rx.State):
 
         def fill(actor: Actor, session: Session) -> None:
             try:
-                customer = customers.get_customer(self.customer_id, session=session)
+                customer = customers.get_customer(self.customer_id, actor=actor, session=session)
             except NotFoundError:
                 self.open = False  # deleted meanwhile: nothing left to edit
                 raise

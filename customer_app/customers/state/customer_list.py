@@ -15,11 +15,11 @@ from customer_app.ui.paging import page_count, page_number, range_text
 from customer_app.ui.parsing import parse_ids
 
 
-def fetch_page(query: ListQuery) -> tuple[list[dict[str, str]], dict[str, int], bool]:
+def fetch_page(query: ListQuery, actor: Actor) -> tuple[list[dict[str, str]], dict[str, int], bool]:
     """Rows of one page, the count of every tab for the query's search and filters, and whether they are exact."""
     with session_scope() as session:
-        rows = [customer_row(c) for c in list_customers(query, session=session)]
-        counts, exact = count_tabs(query.search, group_id=query.group_id, tag=query.tag, session=session)
+        rows = [customer_row(c) for c in list_customers(query, actor=actor, session=session)]
+        counts, exact = count_tabs(query.search, group_id=query.group_id, tag=query.tag, actor=actor, session=session)
     return rows, counts, exact
 
 
@@ -86,10 +86,10 @@ class CustomerListState(ListFiltersMixin, rx.State):
             return refused
         query = self._query()
         self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
-        self.rows, self.counts, self.counts_exact = fetch_page(query)
+        self.rows, self.counts, self.counts_exact = fetch_page(query, actor)
         if self.page > self.page_count:  # the last page emptied under us
             self.page = self.page_count
-            self.rows, self.counts, self.counts_exact = fetch_page(self._query())
+            self.rows, self.counts, self.counts_exact = fetch_page(self._query(), actor)
         self.loaded = True
         return None
 
@@ -112,7 +112,7 @@ class CustomerListState(ListFiltersMixin, rx.State):
         refused = await self._load()
         if refused:
             return refused
-        if not self._load_groups():  # the filter's group was removed (an old link): show everyone
+        if not await self._load_groups():  # the filter's group was removed (an old link): show everyone
             await self._load()
         return [CustomerListState.watch_changes, write_address(self.group, self.tag)]
 
@@ -128,18 +128,19 @@ class CustomerListState(ListFiltersMixin, rx.State):
                 async with hub.slots():
                     async with self:
                         query = self._query()
-                        allowed = await self._may_view()
-                    if not allowed:  # signed out or deactivated meanwhile
+                        viewer = await self._viewer()
+                    if viewer is None:  # signed out or deactivated meanwhile
                         return
-                    rows, counts, exact = await hub.shared(query, lambda q=query: fetch_page(q))
+                    # Pages showing the same query share one answer; each was checked above before it waits for it.
+                    rows, counts, exact = await hub.shared(query, lambda q=query, a=viewer: fetch_page(q, a))
                     async with self:
                         if query == self._query():
                             self.rows, self.counts, self.counts_exact = rows, counts, exact
                             self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
 
-    async def _may_view(self) -> bool:
+    async def _viewer(self) -> Actor | None:
         actor, _ = await actor_or_refusal(self, "customer.view")
-        return actor is not None
+        return actor
 
     async def _changed(self, customer_id: int | None = None) -> None:
         """Reload this page and tell everyone else's (that one customer's pages only, when given)."""

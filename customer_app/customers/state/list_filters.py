@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from customer_app.access.state.auth import act_as
+from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.db import session_scope
 from customer_app.core.normalize import whole_number
 from customer_app.customers import other_info
@@ -65,10 +65,15 @@ class ListFiltersMixin(rx.State, mixin=True):
             (self.group, self.tag), self.page, self.selected = asked, 1, []
         self.tag_text = self.tag
 
-    def _load_groups(self) -> bool:
+    async def _load_groups(self) -> bool:
         """Read the groups for the drop-down; False (and the group filter dropped) when its group is gone."""
+        actor, _ = await actor_or_refusal(self, "customer.view")
+        if actor is None:  # signed out since the page was read; its next read sends the sign-in page
+            return True
         with session_scope() as session:
-            self.groups = [{"id": str(g.id), "name": g.name} for g in other_info.list_groups(session=session)]
+            self.groups = [
+                {"id": str(g.id), "name": g.name} for g in other_info.list_groups(actor=actor, session=session)
+            ]
         if self.group and not any(g["id"] == self.group for g in self.groups):
             self.group = ""
             return False

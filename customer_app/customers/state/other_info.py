@@ -34,9 +34,9 @@ class CustomerOtherInfoState(rx.State):
         self.tags = ", ".join(info.tags)
         self.groups = [
             {"id": str(g.id), "name": g.name, "on": "yes" if g.id in info.group_ids else ""}
-            for g in other_info.list_groups(session=session)
+            for g in other_info.list_groups(actor=actor, session=session)
         ]
-        self.reps = [{"id": str(u.id), "name": u.name} for u in other_info.sales_reps(session=session)]
+        self.reps = [{"id": str(u.id), "name": u.name} for u in other_info.sales_reps(actor=actor, session=session)]
         self.sales_rep = str(info.sales_rep_id or "")
         self.form_key += 1  # the form shows what was just read
 

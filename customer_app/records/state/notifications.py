@@ -18,7 +18,7 @@ class CustomerNotificationsState(CustomerTabMixin, rx.State):
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read which e-mails the customer gets."""
         self.customer_id = customer.id
-        chosen = notifications.preferences(customer.id, session=session)
+        chosen = notifications.preferences(customer.id, actor=actor, session=session)
         self.switches = [
             {"topic": topic, "label": label, "on": "yes" if chosen[topic] else ""}
             for topic, label in NOTIFICATION_TOPICS.items()

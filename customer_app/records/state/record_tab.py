@@ -32,7 +32,7 @@ class CustomerTabMixin(rx.State, mixin=True):
         raise NotImplementedError
 
     def _reload_in(self, actor: Actor, session: Session) -> None:
-        self._load_for(get_customer(self.customer_id, session=session), actor, session)
+        self._load_for(get_customer(self.customer_id, actor=actor, session=session), actor, session)
 
     async def _reload(self) -> tuple[bool, object]:
         """Read the tab again as the signed-in viewer (after a filter or the time zone changed)."""

@@ -5,7 +5,7 @@ from sqlmodel import select
 from customer_app.admin.state.custom_fields import CustomFieldsAdminState
 from customer_app.admin.state.groups import GroupsAdminState
 from customer_app.core.db import session_scope
-from customer_app.customers import custom_fields
+from customer_app.customers import custom_field_values, custom_fields
 from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import CustomerCustomFieldsState
 from customer_app.customers.state.customer_form import CustomerFormState
@@ -39,7 +39,7 @@ def test_a_field_in_use_is_changed_without_its_type_and_removed_after_confirming
     run(state.save(NEW_FIELD))
     seats = int(state.rows[0].id)
     with session_scope() as session:
-        custom_fields.save_values(add(first_name="Ada").id, {seats: "12"}, actor=admin, session=session)
+        custom_field_values.save_values(add(first_name="Ada").id, {seats: "12"}, actor=admin, session=session)
     run(state.on_load())
     state.open_edit(str(seats))
     run(state.save({"label": "Seats booked", "applies_to": "individual"}))  # the disabled type select sends nothing
@@ -118,7 +118,7 @@ def test_the_customer_pop_up_asks_for_the_custom_fields_of_the_kind_it_shows(new
     assert toast(result) == ("success", "Customer created.") and not form.open
     with session_scope() as session:
         acme = session.exec(select(Customer).where(Customer.display_name == "Acme")).one()
-        values = [(f.label, v) for f, v in custom_fields.customer_values(acme.id, actor=admin, session=session)]
+        values = [(f.label, v) for f, v in custom_field_values.customer_values(acme.id, actor=admin, session=session)]
     assert values == [("Tier", "Gold"), ("Seats", "12")]
 
     run(form.open_edit(str(acme.id)))

@@ -9,7 +9,7 @@ from customer_app.core.db import session_scope
 from customer_app.customer_page.state.overview import CustomerOverviewState
 from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customer_page.state.tabs import TABS
-from customer_app.customers import custom_fields, other_info
+from customer_app.customers import custom_field_values, custom_fields, other_info
 from customer_app.customers.customers import update_customer
 from customer_app.customers.other_info import save_other_info
 from customer_app.customers.state.other_info import CustomerOtherInfoState
@@ -138,7 +138,7 @@ def test_key_facts_include_filled_custom_fields(root, admin, add):
         define = custom_fields.FieldDefinition
         seats = custom_fields.add_field(define("Seats", "number"), actor=admin, session=session)
         custom_fields.add_field(define("Nickname"), actor=admin, session=session)
-        custom_fields.save_values(ada.id, {seats.id: "12"}, actor=admin, session=session)
+        custom_field_values.save_values(ada.id, {seats.id: "12"}, actor=admin, session=session)
     run(opened(root, f"/customers/{ada.id}").on_load())
     facts = part(root, CustomerOverviewState).facts
     assert ["Company", "Analytical Engines"] in facts and ["Seats", "12"] in facts

@@ -11,6 +11,8 @@ from customer_app.customers.models import Customer
 from customer_app.customers.queries import ListQuery, count_customers, list_customers
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
+from tests.unit.accounts import READER
+from tests.unit.refusals import SIGN_IN, refusal
 
 
 def data(**raw: object):
@@ -29,7 +31,7 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def names(session: Session, tab: str) -> list[str]:
-    return [c.display_name for c in list_customers(ListQuery(tab=tab).checked((25,)), session=session)]
+    return [c.display_name for c in list_customers(ListQuery(tab=tab).checked((25,)), actor=READER, session=session)]
 
 
 # --- create -------------------------------------------------------------------------------------------------
@@ -110,7 +112,7 @@ def test_email_taken_by_an_institution_is_refused_for_an_individual(session, add
 def test_customers_without_email_do_not_clash(session, add):
     add(last_name="One")
     add(last_name="Two")
-    assert count_customers("individual", "", session=session) == 2
+    assert count_customers("individual", "", actor=READER, session=session) == 2
 
 
 def test_editing_a_customer_may_keep_its_own_email(session, add, admin):
@@ -201,8 +203,8 @@ def test_trashed_customer_leaves_lists_and_counts_and_shows_in_trash(session, ad
     assert customers.trash_customers([gone.id], actor=admin, session=session) == 1
     session.commit()
     assert names(session, "individual") == ["Keep"]
-    assert count_customers("individual", "", session=session) == 1
-    assert count_customers("trash", "", session=session) == 1
+    assert count_customers("individual", "", actor=READER, session=session) == 1
+    assert count_customers("trash", "", actor=READER, session=session) == 1
     assert names(session, "trash") == ["Gone"]
     assert stored(session, keep.id).deleted_at is None
     row = stored(session, gone.id)
@@ -220,8 +222,20 @@ def test_trashed_customer_cannot_be_opened_for_editing(session, add, admin):
     customers.trash_customers([customer.id], actor=admin, session=session)
     session.commit()
     with pytest.raises(NotFoundError):
-        customers.get_customer(customer.id, session=session)
-    assert customers.get_customer(customer.id, session=session, in_trash=True).display_name == "Lee"
+        customers.get_customer(customer.id, actor=READER, session=session)
+    assert customers.get_customer(customer.id, actor=READER, session=session, in_trash=True).display_name == "Lee"
+
+
+@pytest.mark.parametrize("in_trash", [False, True], ids=["active", "in trash"])
+def test_nobody_signed_in_opens_no_customer(in_trash):
+    def read(actor, session):
+        return customers.get_customer(1, actor=actor, session=session, in_trash=in_trash)
+
+    assert refusal(read, None).startswith(SIGN_IN)
+
+
+def test_read_only_staff_open_a_customer(session, add):
+    assert customers.get_customer(add(last_name="Lee").id, actor=READER, session=session).display_name == "Lee"
 
 
 def test_purge_deletes_a_trashed_customer_for_good(session, add, admin):
@@ -232,7 +246,7 @@ def test_purge_deletes_a_trashed_customer_for_good(session, add, admin):
     session.commit()
     session.expire_all()
     assert session.get(Customer, customer.id) is None
-    assert count_customers("trash", "", session=session) == 0
+    assert count_customers("trash", "", actor=READER, session=session) == 0
 
 
 def test_a_purged_customers_id_is_never_given_to_a_newcomer(session, add, admin):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from customer_app.customers import custom_fields, other_info
+from customer_app.customers import custom_field_values, custom_fields, other_info
 from customer_app.customers.duplicate import duplicate_customer
 from customer_app.errors import PermissionDenied
 from customer_app.records import notes, notifications
@@ -36,7 +36,7 @@ def test_a_duplicate_keeps_other_info_custom_fields_and_switches_but_not_notes(
         actor=staff,
         session=session,
     )
-    custom_fields.save_values(ada.id, {tier.id: "Gold"}, actor=staff, session=session)
+    custom_field_values.save_values(ada.id, {tier.id: "Gold"}, actor=staff, session=session)
     notifications.set_preference(ada.id, "newsletters", True, actor=staff, session=session)
     notes.add_note(ada.id, "Met at the fair", actor=staff, session=session)
     with pytest.raises(PermissionDenied):
@@ -50,7 +50,7 @@ def test_a_duplicate_keeps_other_info_custom_fields_and_switches_but_not_notes(
         [vip.id],
         staff_user.id,
     )
-    assert [v for _, v in custom_fields.customer_values(copy.id, actor=staff, session=session)] == ["Gold"]
-    assert notifications.preferences(copy.id, session=session)["newsletters"] is True
+    assert [v for _, v in custom_field_values.customer_values(copy.id, actor=staff, session=session)] == ["Gold"]
+    assert notifications.preferences(copy.id, actor=staff, session=session)["newsletters"] is True
     assert notes.list_notes(copy.id, actor=staff, session=session) == []
     assert other_info.other_info(ada.id, actor=staff, session=session).business_number == "HRB 1"  # untouched

@@ -4,7 +4,8 @@ import pytest
 from sqlmodel import Session, select
 
 from customer_app.core.models import AuditEvent
-from customer_app.customers.custom_fields import FieldDefinition, add_field, customer_values
+from customer_app.customers.custom_field_values import customer_values
+from customer_app.customers.custom_fields import FieldDefinition, add_field
 from customer_app.customers.editing import save_customer
 from customer_app.customers.models import Customer
 from customer_app.errors import ConflictError, PermissionDenied, ValidationError

@@ -10,10 +10,38 @@ from customer_app.customers.other_info import (
     parse_tags,
     remove_group,
     rename_group,
+    sales_reps,
     save_other_info,
     tag_suggestions,
 )
 from customer_app.errors import NotFoundError, PermissionDenied, ValidationError
+from tests.unit.accounts import READER
+from tests.unit.refusals import NOT_YOUR_ROLE, SIGN_IN, refusal
+
+READS = {
+    "other_info": lambda actor, session: other_info(1, actor=actor, session=session),
+    "tag_suggestions": lambda actor, session: tag_suggestions(actor=actor, session=session),
+    "list_groups": lambda actor, session: list_groups(actor=actor, session=session),
+    "sales_reps": lambda actor, session: sales_reps(actor=actor, session=session),
+    "group_sizes": lambda actor, session: group_sizes(actor=actor, session=session),
+}
+ADMIN_ONLY = ("group_sizes",)  # the admins' groups list
+
+
+@pytest.mark.parametrize("read", list(READS))
+def test_nobody_signed_in_reads_other_info(read):
+    assert refusal(READS[read], None).startswith(SIGN_IN)
+
+
+@pytest.mark.parametrize("read", ADMIN_ONLY)
+def test_read_only_staff_do_not_read_the_admins_lists(read):
+    assert refusal(READS[read], READER).startswith(NOT_YOUR_ROLE)
+
+
+def test_read_only_staff_see_the_groups_and_sales_reps_they_can_pick(session, admin, staff_user):
+    add_group("Retail", actor=admin, session=session)
+    assert [g.name for g in list_groups(actor=READER, session=session)] == ["Retail"]
+    assert [u.name for u in sales_reps(actor=READER, session=session)] == ["Ada Admin", staff_user.name]
 
 
 def test_tags_are_typed_as_a_list_without_repeats():
@@ -83,11 +111,11 @@ def test_a_renamed_group_keeps_its_customers_and_a_removed_one_lets_them_go(sess
     with pytest.raises(PermissionDenied):
         rename_group(vip.id, "Gold", actor=staff, session=session)
     rename_group(vip.id, "Gold", actor=admin, session=session)
-    assert [g.name for g in list_groups(session=session)] == ["Gold", "Retail"]
-    assert group_sizes(session=session) == {vip.id: 1}
+    assert [g.name for g in list_groups(actor=staff, session=session)] == ["Gold", "Retail"]
+    assert group_sizes(actor=admin, session=session) == {vip.id: 1}
     assert remove_group(vip.id, actor=admin, session=session) == 1
     session.commit()
     assert other_info(ada.id, actor=staff, session=session).group_ids == []
-    assert [g.id for g in list_groups(session=session)] == [retail.id]
+    assert [g.id for g in list_groups(actor=staff, session=session)] == [retail.id]
     with pytest.raises(NotFoundError):
         remove_group(vip.id, actor=admin, session=session)

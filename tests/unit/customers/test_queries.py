@@ -6,15 +6,19 @@ from sqlmodel import Session
 
 from customer_app.core.permissions import Actor, Role
 from customer_app.customers import customers
+from customer_app.customers.models import Customer
 from customer_app.customers.queries import (
     DEFAULT_SORT,
     SORT_COLUMNS,
     ListQuery,
     count_customers,
+    count_tabs,
     list_customers,
     neighbours,
 )
 from customer_app.customers.validation import validate_customer
+from tests.unit.accounts import READER
+from tests.unit.refusals import SIGN_IN, refusal
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -22,7 +26,7 @@ PAGE_SIZES = (25, 50, 100)
 def shown(session: Session, tab: str = "individual", search: str = "", **query: object) -> list[str]:
     """Display names on the page the query asks for."""
     checked = ListQuery(tab=tab, search=search, **query).checked(PAGE_SIZES)
-    return [c.display_name for c in list_customers(checked, session=session)]
+    return [c.display_name for c in list_customers(checked, actor=READER, session=session)]
 
 
 def found(session: Session, search: str, tab: str = "individual") -> list[str]:
@@ -66,6 +70,26 @@ def trashed(session, people, admin):
     return people
 
 
+# --- who may read -------------------------------------------------------------------------------------------
+
+READS = {
+    "list_customers": lambda actor, session: list_customers(ListQuery(), actor=actor, session=session),
+    "neighbours": lambda actor, session: neighbours(ListQuery(), Customer(id=1), actor=actor, session=session),
+    "count_customers": lambda actor, session: count_customers("individual", "", actor=actor, session=session),
+    "count_tabs": lambda actor, session: count_tabs("", actor=actor, session=session),
+}
+
+
+@pytest.mark.parametrize("read", list(READS))
+def test_nobody_signed_in_reads_no_customers(read):
+    assert refusal(READS[read], None).startswith(SIGN_IN)
+
+
+@pytest.mark.parametrize("read", list(READS))
+def test_read_only_staff_read_the_list(session, trashed, read):
+    assert READS[read](READER, session) is not None
+
+
 # --- tabs and counts ----------------------------------------------------------------------------------------
 
 
@@ -76,18 +100,23 @@ def test_each_tab_shows_only_its_customers(session, trashed):
 
 
 def test_counts_per_tab(session, trashed):
-    counts = {tab: count_customers(tab, "", session=session) for tab in ("individual", "institution", "trash")}
+    counts = {
+        tab: count_customers(tab, "", actor=READER, session=session) for tab in ("individual", "institution", "trash")
+    }
     assert counts == {"individual": 2, "institution": 1, "trash": 1}
 
 
 def test_counts_per_tab_follow_the_search(session, trashed):
-    counts = {tab: count_customers(tab, "zoe", session=session) for tab in ("individual", "institution", "trash")}
+    counts = {
+        tab: count_customers(tab, "zoe", actor=READER, session=session)
+        for tab in ("individual", "institution", "trash")
+    }
     assert counts == {"individual": 1, "institution": 0, "trash": 1}
 
 
 def test_empty_database_shows_nothing(session):
     assert shown(session) == []
-    assert count_customers("individual", "", session=session) == 0
+    assert count_customers("individual", "", actor=READER, session=session) == 0
 
 
 # --- search -------------------------------------------------------------------------------------------------
@@ -156,7 +185,7 @@ def test_short_search_does_not_match_inside_values(session, trashed, typed):
 
 
 def test_search_follows_edits(session, people, admin):
-    [zoe] = list_customers(ListQuery(search="angstrom").checked(PAGE_SIZES), session=session)
+    [zoe] = list_customers(ListQuery(search="angstrom").checked(PAGE_SIZES), actor=READER, session=session)
     customers.update_customer(
         zoe.id,
         validate_customer({"first_name": "Chloé", "last_name": "Marsh"}, phone_region="US"),
@@ -289,8 +318,10 @@ def test_company_sort_ignores_case(session, add):
 
 def test_customers_with_the_same_sort_value_keep_a_stable_order(session, add):
     ids = [add(first_name="Same", last_name="Name", email=f"same{i}@x.com").id for i in range(4)]
-    ascending = [c.id for c in list_customers(ListQuery().checked(PAGE_SIZES), session=session)]
-    descending = [c.id for c in list_customers(ListQuery(direction="desc").checked(PAGE_SIZES), session=session)]
+    ascending = [c.id for c in list_customers(ListQuery().checked(PAGE_SIZES), actor=READER, session=session)]
+    descending = [
+        c.id for c in list_customers(ListQuery(direction="desc").checked(PAGE_SIZES), actor=READER, session=session)
+    ]
     assert ascending == ids
     assert descending == ids[::-1]
 
@@ -356,7 +387,7 @@ def test_pages_of_a_search_page_through_the_matches_only(session, admin):
     add_many(session, admin, 30, company_name="Acme")
     add_many(session, admin, 3, company_name="Other")
     assert len(shown(session, search="acme", page=2)) == 5  # 30 of the 33 match: 25 on page 1, 5 on page 2
-    assert count_customers("individual", "acme", session=session) == 30
+    assert count_customers("individual", "acme", actor=READER, session=session) == 30
 
 
 # --- "Remove all" ----------------------------------------------------------------------------------------------
@@ -364,18 +395,20 @@ def test_pages_of_a_search_page_through_the_matches_only(session, admin):
 
 def test_remove_all_trashes_every_match_beyond_the_page(session, trashed, add, admin):
     expected = {add(first_name="Zoe", last_name=f"Match {i}").id for i in range(30)}
-    zoe = {c.id for c in list_customers(ListQuery(search="ångström").checked(PAGE_SIZES), session=session)}
-    others = count_customers("individual", "", session=session) - len(expected | zoe)
+    zoe = {
+        c.id for c in list_customers(ListQuery(search="ångström").checked(PAGE_SIZES), actor=READER, session=session)
+    }
+    others = count_customers("individual", "", actor=READER, session=session) - len(expected | zoe)
     assert customers.trash_matching("individual", "zoe", actor=admin, session=session) == len(expected | zoe)
-    assert count_customers("individual", "zoe", session=session) == 0
-    assert count_customers("individual", "", session=session) == others
+    assert count_customers("individual", "zoe", actor=READER, session=session) == 0
+    assert count_customers("individual", "", actor=READER, session=session) == others
 
 
 def test_remove_all_never_touches_other_tabs(session, trashed, admin):
-    institutions = count_customers("institution", "", session=session)
+    institutions = count_customers("institution", "", actor=READER, session=session)
     customers.trash_matching("individual", "", actor=admin, session=session)
-    assert count_customers("individual", "", session=session) == 0
-    assert count_customers("institution", "", session=session) == institutions
+    assert count_customers("individual", "", actor=READER, session=session) == 0
+    assert count_customers("institution", "", actor=READER, session=session) == institutions
     assert customers.trash_matching("trash", "", actor=admin, session=session) == 0
 
 
@@ -417,15 +450,15 @@ def test_previous_and_next_follow_the_lists_tab_search_and_sort(session, add):
     add(kind="institution", name="Acme")
     session.commit()
     by_name = ListQuery("individual", "", "name", "asc")
-    assert neighbours(by_name, ann, session=session) == (None, bob.id)
-    assert neighbours(by_name, bob, session=session) == (ann.id, cyd.id)
-    assert neighbours(by_name, cyd, session=session) == (bob.id, None)
+    assert neighbours(by_name, ann, actor=READER, session=session) == (None, bob.id)
+    assert neighbours(by_name, bob, actor=READER, session=session) == (ann.id, cyd.id)
+    assert neighbours(by_name, cyd, actor=READER, session=session) == (bob.id, None)
     by_name_desc = ListQuery("individual", "", "name", "desc")
-    assert neighbours(by_name_desc, bob, session=session) == (cyd.id, ann.id)
+    assert neighbours(by_name_desc, bob, actor=READER, session=session) == (cyd.id, ann.id)
     searching = ListQuery("individual", "a", "name", "asc")  # Ann Able and... only names starting with "a"
-    assert neighbours(searching, ann, session=session) == (None, None)
+    assert neighbours(searching, ann, actor=READER, session=session) == (None, None)
     by_email = ListQuery("individual", "", "email", "asc")
-    _, after_bob = neighbours(by_email, bob, session=session)
+    _, after_bob = neighbours(by_email, bob, actor=READER, session=session)
     assert after_bob == ann.id
 
 
@@ -443,12 +476,12 @@ def test_stepping_with_previous_and_next_visits_the_list_in_its_order(session, a
     ):
         add(first_name="Same", last_name=f"Name{n % 2}", email=email, phone=phone, company_name=company)
     query = ListQuery("individual", "", sort, direction, page_size=100).checked((25, 50, 100))
-    listed = [c.id for c in list_customers(query, session=session)]
-    by_id = {c.id: c for c in list_customers(query, session=session)}
+    listed = [c.id for c in list_customers(query, actor=READER, session=session)]
+    by_id = {c.id: c for c in list_customers(query, actor=READER, session=session)}
     walked, current = [listed[0]], listed[0]
-    while (current := neighbours(query, by_id[current], session=session)[1]) is not None:
+    while (current := neighbours(query, by_id[current], actor=READER, session=session)[1]) is not None:
         walked.append(current)
     back, current = [listed[-1]], listed[-1]
-    while (current := neighbours(query, by_id[current], session=session)[0]) is not None:
+    while (current := neighbours(query, by_id[current], actor=READER, session=session)[0]) is not None:
         back.append(current)
     assert walked == listed and back == listed[::-1]

@@ -2,8 +2,9 @@
 
 import pytest
 
-from customer_app.customers import queries as customer_queries
+from customer_app.customers import search_plans
 from customer_app.customers.queries import ListQuery, count_tabs, list_customers
+from tests.unit.accounts import READER
 
 
 @pytest.fixture
@@ -20,31 +21,33 @@ def many(session, add, backend):
 
 
 def names(session, **query):
-    return [c.display_name for c in list_customers(ListQuery(**query).checked((25, 50, 100)), session=session)]
+    return [
+        c.display_name for c in list_customers(ListQuery(**query).checked((25, 50, 100)), actor=READER, session=session)
+    ]
 
 
 @pytest.mark.parametrize("walk", [5, 1000], ids=["walk-falls-back", "walk-fills-page"])
 @pytest.mark.parametrize("sort", ["name", "company", "created", "email"])
 def test_broad_search_pages_match_the_plain_plan(many, monkeypatch, sort, walk):
     plain = [names(many, search="harbor", sort=sort, page=page) for page in (1, 2)]
-    monkeypatch.setattr(customer_queries, "CANDIDATE_LIMIT", 3)  # every search now counts as "broad"
-    monkeypatch.setattr(customer_queries, "WALK_LIMIT", walk)
+    monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 3)  # every search now counts as "broad"
+    monkeypatch.setattr(search_plans, "WALK_LIMIT", walk)
     assert [names(many, search="harbor", sort=sort, page=page) for page in (1, 2)] == plain
 
 
 def test_a_broad_search_is_counted_up_to_a_bound_and_says_so(many, monkeypatch):
-    exact_counts, exact = count_tabs("harbor", session=many)
+    exact_counts, exact = count_tabs("harbor", actor=READER, session=many)
     assert exact and exact_counts == {"individual": 40, "institution": 10, "trash": 0}
-    monkeypatch.setattr(customer_queries, "CANDIDATE_LIMIT", 20)
-    bounded, exact = count_tabs("harbor", session=many)
+    monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 20)
+    bounded, exact = count_tabs("harbor", actor=READER, session=many)
     assert not exact
     assert sum(bounded.values()) == 20
     assert all(bounded[tab] <= exact_counts[tab] for tab in bounded)
 
 
 def test_remembered_counts_follow_every_change(many, add):
-    before, _ = count_tabs("", session=many)
+    before, _ = count_tabs("", actor=READER, session=many)
     add(first_name="New", last_name="Person")
     many.commit()
-    after, _ = count_tabs("", session=many)
+    after, _ = count_tabs("", actor=READER, session=many)
     assert after["individual"] == before["individual"] + 1

@@ -11,6 +11,7 @@ from customer_app.errors import PermissionDenied, ValidationError
 from customer_app.records.activities import delete_activity, list_activities, save_activity
 from customer_app.records.models import Activity
 from customer_app.records.state.activities import activity_row, zone_named
+from tests.unit.refusals import SIGN_IN, refusal
 
 
 def raw(title="Kick-off", when=None, **extra):
@@ -93,3 +94,7 @@ def test_a_start_is_typed_in_the_viewers_time_zone_and_kept_in_utc(session, staf
 
 def test_an_unknown_time_zone_falls_back_to_utc():
     assert [str(zone_named(name)) for name in ("Mars/Olympus", "../../etc/passwd", "", "x" * 100)] == ["UTC"] * 4
+
+
+def test_nobody_signed_in_reads_activities():
+    assert refusal(lambda actor, session: list_activities(1, actor=actor, session=session), None).startswith(SIGN_IN)

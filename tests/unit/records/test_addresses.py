@@ -4,6 +4,7 @@ import pytest
 
 from customer_app.errors import PermissionDenied, ValidationError
 from customer_app.records.addresses import delete_address, formatted, list_addresses, save_address
+from tests.unit.refusals import SIGN_IN, refusal
 
 BERLIN = {
     "kind": "billing",
@@ -64,3 +65,7 @@ def test_edit_delete_and_read_only(session, staff, reader, add):
         delete_address(address.id, actor=reader, session=session)
     delete_address(address.id, actor=staff, session=session)
     assert list_addresses(ada.id, actor=reader, session=session) == []
+
+
+def test_nobody_signed_in_reads_addresses():
+    assert refusal(lambda actor, session: list_addresses(1, actor=actor, session=session), None).startswith(SIGN_IN)

@@ -14,6 +14,7 @@ from customer_app.records.contacts import (
     list_contacts,
     list_people,
 )
+from tests.unit.refusals import SIGN_IN, refusal
 
 
 def winner(session, staff, customer):
@@ -83,3 +84,14 @@ def test_changes_are_audited_and_read_only_staff_cannot_make_them(session, staff
     assert [e.summary for e in events] == ["Added e-mail work@example.com"]
     with pytest.raises(PermissionDenied):
         add_contact(ada.id, "email", "x@example.com", "work", actor=reader, session=session)
+
+
+READS = {
+    "list_contacts": lambda actor, session: list_contacts(1, actor=actor, session=session),
+    "list_people": lambda actor, session: list_people(1, actor=actor, session=session),
+}
+
+
+@pytest.mark.parametrize("read", list(READS))
+def test_nobody_signed_in_reads_contacts(read):
+    assert refusal(READS[read], None).startswith(SIGN_IN)

@@ -8,6 +8,7 @@ from customer_app.customers import customers
 from customer_app.errors import NotFoundError, PermissionDenied, ValidationError
 from customer_app.records.models import CustomerNote
 from customer_app.records.notes import add_note, delete_note, list_notes
+from tests.unit.refusals import SIGN_IN, refusal
 
 
 def test_notes_are_kept_as_typed_with_author_and_listed_newest_first(session, admin, staff, add):
@@ -67,3 +68,7 @@ def test_no_notes_on_customers_in_trash_and_purging_removes_them(session, admin,
     customers.purge_customers([ada.id], actor=admin, session=session)
     session.commit()
     assert session.exec(select(CustomerNote)).all() == []
+
+
+def test_nobody_signed_in_reads_notes():
+    assert refusal(lambda actor, session: list_notes(1, actor=actor, session=session), None).startswith(SIGN_IN)

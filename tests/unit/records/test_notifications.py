@@ -6,11 +6,17 @@ from sqlmodel import select
 from customer_app.core.models import AuditEvent, OutboxMessage
 from customer_app.errors import PermissionDenied
 from customer_app.records.notifications import mail_customer, preferences, set_preference
+from tests.unit.accounts import READER
+from tests.unit.refusals import SIGN_IN, refusal
+
+
+def test_nobody_signed_in_reads_the_switches():
+    assert refusal(lambda actor, session: preferences(1, actor=actor, session=session), None).startswith(SIGN_IN)
 
 
 def test_defaults_send_business_mail_but_no_newsletter_until_asked(session, add):
     ada = add(first_name="Ada", email="ada@example.com")
-    assert preferences(ada.id, session=session) == {
+    assert preferences(ada.id, actor=READER, session=session) == {
         "invoices": True,
         "payment_reminders": True,
         "portal_notices": True,

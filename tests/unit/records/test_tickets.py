@@ -8,6 +8,7 @@ from customer_app.customers import customers
 from customer_app.errors import PermissionDenied, ValidationError
 from customer_app.records.models import Ticket
 from customer_app.records.tickets import create_ticket, list_tickets, status_history, update_ticket
+from tests.unit.refusals import SIGN_IN, refusal
 
 
 def test_a_ticket_keeps_each_status_change_with_who_made_it(session, staff, admin, add):
@@ -72,3 +73,15 @@ def test_tickets_go_with_their_customer_when_purged(session, admin, staff, add):
     customers.purge_customers([ada.id], actor=admin, session=session)
     session.commit()
     assert session.exec(select(Ticket)).all() == []
+
+
+READS = {
+    "list_tickets": lambda actor, session: list_tickets(1, actor=actor, session=session),
+    "list_tickets by status": lambda actor, session: list_tickets(1, "open", actor=actor, session=session),
+    "status_history": lambda actor, session: status_history([1], actor=actor, session=session),
+}
+
+
+@pytest.mark.parametrize("read", list(READS))
+def test_nobody_signed_in_reads_tickets(read):
+    assert refusal(READS[read], None).startswith(SIGN_IN)

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from customer_app.core.permissions import Actor
-from customer_app.customers import custom_fields, customers
+from customer_app.customers import custom_field_values, custom_fields, customers
 from customer_app.errors import PermissionDenied, ValidationError
 from customer_app.transfer import export
 from customer_app.transfer.columns import checked_columns, custom_columns
@@ -103,7 +103,7 @@ def test_custom_fields_can_be_exported_as_columns_headed_by_their_labels(session
     email = custom_fields.add_field(define("Email", "text", "individual"), actor=admin, session=session)
     seats = custom_fields.add_field(define("Seats", "number", "individual"), actor=admin, session=session)
     custom_fields.add_field(define("Seats", "number", "institution"), actor=admin, session=session)
-    custom_fields.save_values(book["ann"].id, {tier.id: "Gold", seats.id: "-3"}, actor=admin, session=session)
+    custom_field_values.save_values(book["ann"].id, {tier.id: "Gold", seats.id: "-3"}, actor=admin, session=session)
     session.commit()
     custom = custom_columns(actor=admin, session=session)
     keys = ["first_name", f"custom_{tier.id}", f"custom_{email.id}", f"custom_{seats.id}"]
