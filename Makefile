@@ -63,9 +63,10 @@ bench: install-dev  ## benchmarks; each prints ratios against a baseline from th
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_import.py
 
-lint: install-dev
+lint: install-dev  ## ruff's rules and formatting, then pyright's type checks (settings in pyproject.toml)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/pyright
 
 clean:
 	rm -rf .web .states
