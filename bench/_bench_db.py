@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic.util import CommandError
 from sqlalchemy import event
+from sqlmodel import SQLModel
 
 from customer_app.core.db import make_engine
 from customer_app.core.migrations import migrate
@@ -31,7 +32,7 @@ def row_count(path: Path) -> int:
 
 def _schema_matches(path: Path) -> bool:
     """Whether the customer table has the columns and indexes the model declares (what the queries rely on)."""
-    table = Customer.__table__
+    table = SQLModel.metadata.tables[Customer.__tablename__]
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(customer)")}
         indexes = {

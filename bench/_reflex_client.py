@@ -76,7 +76,7 @@ class ReflexSession:
             namespaces=[NAMESPACE],
             transports=["websocket"],
             auth={"event": boot},
-            wait_timeout=timeout,
+            wait_timeout=timeout,  # pyright: ignore[reportArgumentType] (fractions work; the hint says int)
         )
 
     async def emit(self, handler: str, **payload: Any) -> float:

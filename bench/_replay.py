@@ -7,12 +7,13 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 
-def record(engine: Engine, work: Callable[[Session], object]) -> list[tuple[str, object]]:
+def record(engine: Engine, work: Callable[[Session], object]) -> list[tuple[str, Any]]:
     """The statements `work` sends, with their parameters (also warms the caches)."""
     sent: list[tuple[str, object]] = []
 

@@ -35,29 +35,29 @@ from pathlib import Path
 # Run from a checkout without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _bench_db import ensure  # noqa: E402
-from _notice import measure, on_notice  # noqa: E402
-from _replay import compare  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from _bench_db import ensure
+from _notice import measure, on_notice
+from _replay import compare
+from sqlmodel import Session
 
-from customer_app.audit.queries import customer_history  # noqa: E402
-from customer_app.core.db import make_engine  # noqa: E402
-from customer_app.core.permissions import Actor  # noqa: E402
-from customer_app.customer_page.queries import header_labels, overview_counts  # noqa: E402
-from customer_app.customer_page.state.tabs import TABS  # noqa: E402
-from customer_app.customers import custom_field_values, other_info  # noqa: E402
-from customer_app.customers.customers import get_customer  # noqa: E402
-from customer_app.customers.queries import ListQuery, count_tabs, list_customers, neighbours  # noqa: E402
+from customer_app.audit.queries import customer_history
+from customer_app.core.db import make_engine
+from customer_app.core.permissions import Actor
+from customer_app.customer_page.queries import header_labels, overview_counts
+from customer_app.customer_page.state.tabs import TABS
+from customer_app.customers import custom_field_values, other_info
+from customer_app.customers.customers import get_customer
+from customer_app.customers.queries import ListQuery, count_tabs, list_customers, neighbours
 from customer_app.records import (
-    activities,  # noqa: E402
-    addresses,  # noqa: E402
-    contacts,  # noqa: E402
-    notes,  # noqa: E402
-    notifications,  # noqa: E402
-    tickets,  # noqa: E402
+    activities,
+    addresses,
+    contacts,
+    notes,
+    notifications,
+    tickets,
 )
-from customer_app.records.models import NOTIFICATION_TOPICS  # noqa: E402
-from customer_app.settings import settings  # noqa: E402
+from customer_app.records.models import NOTIFICATION_TOPICS
+from customer_app.settings import settings
 
 COUNT = 1_000_000
 EVERY = 10  # every tenth customer carries tags, a group and custom field values

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from python_calamine import CalamineWorkbook  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from sqlmodel import Session, SQLModel, col  # noqa: E402
 
 from customer_app.core import spreadsheet  # noqa: E402
 from customer_app.core.db import make_engine  # noqa: E402
@@ -124,7 +124,10 @@ def insert_floor(source: Path, tmp: Path) -> float:
     migrated(target)
     engine = make_engine(f"sqlite:///{source}")
     with engine.connect() as connection:
-        rows = [dict(row._mapping) for row in connection.execute(select(Customer.__table__).order_by("id"))]
+        rows = [
+            dict(row._mapping)
+            for row in connection.execute(select(SQLModel.metadata.tables[Customer.__tablename__]).order_by("id"))
+        ]
     for row in rows:
         del row["id"]
     engine.dispose()
@@ -133,7 +136,9 @@ def insert_floor(source: Path, tmp: Path) -> float:
     def insert_all() -> None:
         with engine.begin() as connection, search_index.indexed_in_bulk(connection) as indexed:
             for start in range(0, len(rows), imports.CHUNK):
-                made = connection.execute(insert(Customer).returning(Customer.id), rows[start : start + imports.CHUNK])
+                made = connection.execute(
+                    insert(Customer).returning(col(Customer.id)), rows[start : start + imports.CHUNK]
+                )
                 indexed.extend(made.scalars())
 
     seconds = timed(insert_all)
@@ -167,8 +172,8 @@ def run_child(db: Path, file: Path, match_on: str, imports_dir: Path) -> dict:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         source = tmp / "source.db"
         print(f"Building {ROWS:,} demo customers: {timed(lambda: migrated(source, ROWS)):.1f} s")
         engine = make_engine(f"sqlite:///{source}")

@@ -26,11 +26,11 @@ from pathlib import Path
 # Run from a checkout without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from sqlalchemy import event
+from sqlmodel import Session
 
-from customer_app.core.db import make_engine  # noqa: E402
-from customer_app.core.permissions import Actor, Role  # noqa: E402
+from customer_app.core.db import make_engine
+from customer_app.core.permissions import Actor, Role
 
 COUNT = 1_000_000
 TARGET_MS = 50.0
@@ -113,7 +113,7 @@ def bare_list(conn: sqlite3.Connection, q) -> list[tuple]:
     offset = (q.page - 1) * q.page_size
     order = order_sql(q.sort, q.direction)
     if PLANNED and len(term) >= 3:
-        return planned_search_page(conn, q.tab, term, order, q.page_size, offset)
+        return planned_search_page(conn, q.tab, term, order, size=q.page_size, offset=offset)
     where, params = (planned_where if PLANNED else naive_where)(q.tab, term)
     sql = f"SELECT customer.* FROM customer WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
     return conn.execute(sql, [*params, q.page_size, offset]).fetchall()
@@ -172,7 +172,7 @@ def walk_sql(tab: str, order: str) -> str:
     )
 
 
-def planned_search_page(conn, tab: str, term: str, order: str, size: int, offset: int) -> list[tuple]:
+def planned_search_page(conn, tab: str, term: str, order: str, *, size: int, offset: int) -> list[tuple]:
     """The proposed plan choice, by hand: materialise few candidates; walk the sort index for many."""
     tp = tab_params(tab)
     if probe(conn, term, P.CANDIDATE_LIMIT + 1) > P.CANDIDATE_LIMIT and offset + size <= P.WALK_LIMIT:

@@ -189,7 +189,7 @@ class Server:
         raise RuntimeError(f"The app did not answer within {timeout:.0f} s:\n{self.log_tail()}")
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None and not self._group_alive():
+        if self.proc is None or (self.proc.poll() is not None and not self._group_alive()):
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -491,8 +491,8 @@ async def scenario(run: Run, server: Server, n: int, seconds: float) -> dict:
 
     fanout, first_viewer, reached = [], [], 0
     for w in writes:
-        times = [v.seen_at.get(w) for v in viewers]
-        if all(t is not None for t in times):
+        times = [t for v in viewers if (t := v.seen_at.get(w)) is not None]
+        if len(times) == len(viewers):
             reached += 1
             fanout.append(max(times) - run.save_sent[w])
             first_viewer.append(min(times) - run.save_sent[w])

@@ -12,9 +12,9 @@ from pathlib import Path
 # Run from a checkout without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PIL import Image  # noqa: E402
+from PIL import Image
 
-from customer_app.customers.pictures import delete_picture, store_picture  # noqa: E402
+from customer_app.customers.pictures import delete_picture, store_picture
 
 WIDTH, HEIGHT = 4000, 3000
 RUNS = 5

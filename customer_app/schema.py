@@ -30,15 +30,15 @@ from customer_app.transfer.models import DownloadLink, ExportConfig, ImportChang
 
 __all__ = [
     "Activity",
+    "AuditEvent",
     "ContactPerson",
     "CustomField",
     "CustomFieldValue",
+    "Customer",
     "CustomerAddress",
     "CustomerContact",
     "CustomerGroup",
     "CustomerGroupMember",
-    "AuditEvent",
-    "Customer",
     "CustomerInput",
     "CustomerKind",
     "CustomerNote",

@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from customer_app.access import staff_accounts  # noqa: E402
-from customer_app.core.db import session_scope  # noqa: E402
-from customer_app.errors import CustomerAppError, ValidationError  # noqa: E402
+from customer_app.access import staff_accounts
+from customer_app.core.db import session_scope
+from customer_app.errors import CustomerAppError, ValidationError
 
 
 def read_password() -> str:
@@ -39,6 +39,7 @@ def main(email: str, name: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or not sys.argv[1]:
+    email, name = [*sys.argv[1:], "", ""][:2]
+    if not email:
         raise SystemExit('Usage: make admin EMAIL=ada@example.com NAME="Ada Lovelace"')
-    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] else sys.argv[1].split("@")[0])
+    main(email, name or email.split("@")[0])

@@ -7,12 +7,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image, ImageDraw  # noqa: E402
+from PIL import Image, ImageDraw
 
-from customer_app.core.db import engine  # noqa: E402
-from customer_app.customers import pictures  # noqa: E402
-from customer_app.customers.demo_data import insert_demo  # noqa: E402
-from customer_app.settings import settings  # noqa: E402
+from customer_app.core.db import engine
+from customer_app.customers import pictures
+from customer_app.customers.demo_data import insert_demo
+from customer_app.settings import settings
 
 PICTURES = 12
 

@@ -1,6 +1,6 @@
 """Signing staff in and out: credentials, throttling and lockout, server-side sessions with expiry."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -39,7 +39,7 @@ def sign_in(email: str, password: str, *, address: str, remember: bool, session:
     if user is None or not user.active or not valid:
         _failed(key, address, user, session)
         raise SignInError(WRONG)
-    if needs_rehash(user.password_hash):
+    if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.add(SignInAttempt(email_key=key, address=address, succeeded=True))
     audit.record(
@@ -116,7 +116,7 @@ def actor_of(user: StaffUser, address: str = "") -> Actor:
     return Actor(id=user.id, email=user.email, name=user.name, role=Role(user.role), address=address)
 
 
-def _recent_failures(session: Session, column, value: str, *, reset_by_success: bool) -> tuple[int, object]:
+def _recent_failures(session: Session, column, value: str, *, reset_by_success: bool) -> tuple[int, datetime]:
     since = utcnow() - WINDOW
     if reset_by_success:
         last_success = session.exec(
@@ -130,7 +130,7 @@ def _recent_failures(session: Session, column, value: str, *, reset_by_success: 
             column == value, col(SignInAttempt.succeeded).is_(False), col(SignInAttempt.at) > since
         )
     ).one()
-    return count, last
+    return count, last or since  # with no failures the time is never read
 
 
 def _refuse_if_throttled(key: str, address: str, session: Session) -> None:

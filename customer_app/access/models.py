@@ -1,6 +1,7 @@
 """Staff accounts, their sign-in sessions, sign-in attempts and one-time tokens."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
@@ -11,9 +12,9 @@ from customer_app.core.columns import utc_column, utcnow
 class StaffUser(SQLModel, table=True):
     """A person who works in the workspace."""
 
-    __tablename__ = "staff_user"
+    __tablename__: ClassVar[str] = "staff_user"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(max_length=254)
     email_key: str = Field(max_length=320, unique=True)
     name: str = Field(max_length=200)
@@ -27,9 +28,9 @@ class StaffUser(SQLModel, table=True):
 class StaffSession(SQLModel, table=True):
     """A signed-in browser; only a hash of its token is stored."""
 
-    __tablename__ = "staff_session"
+    __tablename__: ClassVar[str] = "staff_session"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int = Field(foreign_key="staff_user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
@@ -42,13 +43,13 @@ class StaffSession(SQLModel, table=True):
 class SignInAttempt(SQLModel, table=True):
     """One failed (or successful) sign-in, kept for throttling and the audit log."""
 
-    __tablename__ = "sign_in_attempt"
+    __tablename__: ClassVar[str] = "sign_in_attempt"
     __table_args__ = (
         Index("ix_sign_in_attempt_email", "email_key", "at"),
         Index("ix_sign_in_attempt_address", "address", "at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email_key: str = Field(max_length=320)
     address: str = Field(max_length=64)
     succeeded: bool = Field(default=False)

@@ -70,6 +70,7 @@ FIELD_LABELS = {
 }
 MAX_PAGE_SIZE = 100
 _MAX_VALUE = 200  # characters of one value shown; long footnotes are cut
+_BEFORE_AFTER = 2  # a change is stored as [before, after]
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def parse_changes(raw: str) -> list[Change]:
     return [
         Change(field_label(name), _text(name, pair[0]), _text(name, pair[1]))
         for name, pair in data.items()
-        if isinstance(pair, list | tuple) and len(pair) == 2
+        if isinstance(pair, list | tuple) and len(pair) == _BEFORE_AFTER
     ]
 
 

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session
@@ -79,7 +80,7 @@ def record_many(
         session.connection().execute(insert(AuditEvent), events[start : start + BULK_CHUNK])  # Core: fast in bulk
 
 
-def _who(actor: Actor | None, actor_email: str = "", address: str = "") -> dict[str, object]:
+def _who(actor: Actor | None, actor_email: str = "", address: str = "") -> dict[str, Any]:
     """The columns naming who acted and from where (an e-mail alone when nobody is signed in)."""
     return {
         "actor_id": actor.id if actor else None,

@@ -68,7 +68,7 @@ class LiveHub:
             try:
                 await self._client().publish(CHANNEL, json.dumps({"origin": origin, "customer": customer_id}))
                 return
-            except Exception:  # noqa: BLE001  (a Redis outage must not fail the save itself)
+            except Exception:
                 log.exception("Could not publish a change notice; waking local pages only")
         self.deliver(origin, customer_id)
 
@@ -93,6 +93,7 @@ class LiveHub:
         if self._redis is None:
             import redis.asyncio as redis
 
+            assert self.redis_url, "only called when Redis is configured"
             self._redis = redis.from_url(self.redis_url)
         return self._redis
 
@@ -112,7 +113,7 @@ class LiveHub:
                         self.deliver(notice.get("origin", ""), notice.get("customer"))
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("Change-notice listener lost Redis; retrying")
                 await asyncio.sleep(1)
 

@@ -7,6 +7,8 @@ from zxcvbn import zxcvbn
 from customer_app.errors import ValidationError
 
 MIN_LENGTH = 10
+MAX_LENGTH = 256
+MIN_SCORE = 3  # zxcvbn's scale runs from 0 (guessable at once) to 4
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
 
@@ -34,9 +36,9 @@ def check_new_password(password: str, *, user_inputs: list[str]) -> None:
     """Refuse short passwords and common or guessable ones, with a message saying why."""
     if len(password) < MIN_LENGTH:
         raise ValidationError({"password": f"Use at least {MIN_LENGTH} characters."})
-    if len(password) > 256:
-        raise ValidationError({"password": "Use at most 256 characters."})
+    if len(password) > MAX_LENGTH:
+        raise ValidationError({"password": f"Use at most {MAX_LENGTH} characters."})
     verdict = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])
-    if verdict["score"] < 3:
+    if verdict["score"] < MIN_SCORE:
         reason = verdict["feedback"]["warning"] or "This password is too easy to guess."
         raise ValidationError({"password": f"{reason} Try a longer phrase of unrelated words."})

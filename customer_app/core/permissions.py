@@ -14,7 +14,7 @@ class Role(enum.StrEnum):
     READ_ONLY = "read_only"
 
 
-ROLE_LABELS = {Role.ADMIN: "Admin", Role.STAFF: "Staff", Role.READ_ONLY: "Read-only"}
+ROLE_LABELS: dict[str, str] = {Role.ADMIN: "Admin", Role.STAFF: "Staff", Role.READ_ONLY: "Read-only"}
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "customer.view": frozenset({Role.ADMIN, Role.STAFF, Role.READ_ONLY}),

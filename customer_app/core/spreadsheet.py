@@ -32,6 +32,9 @@ DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 64 * 1024
 _SAMPLE_RECORDS = 20
 
+_MAX_CONTROL_SHARE = 0.05  # more control characters than this and the file is binary, not text
+_MIN_FIELDS = 2  # a delimiter has to split the header at least once
+
 
 @dataclass
 class Table:
@@ -87,8 +90,8 @@ def _build_table(records: Iterable[tuple[int, list]]) -> tuple[list[str], list[t
     header: list | None = None
     rows: list[tuple[int, list]] = []
     width = 0
-    for line, cells in records:
-        cells = _without_trailing_blanks(cells)
+    for line, read in records:
+        cells = _without_trailing_blanks(read)
         if not cells:
             continue
         if len(cells) > MAX_COLUMNS:
@@ -132,7 +135,7 @@ def _read_csv(path: Path) -> Table:
     encoding = _encoding(raw)
     # A character cut in two at the end of the sample is dropped; the sample only has to show the file's shape.
     sample = raw[:_SAMPLE_BYTES].decode(encoding, errors="ignore")
-    if "\x00" in sample or _control_share(sample) > 0.05:
+    if "\x00" in sample or _control_share(sample) > _MAX_CONTROL_SHARE:
         raise ImportFileError(NOT_TEXT)
     delimiter = _detect_delimiter(sample, complete=len(raw) <= _SAMPLE_BYTES)
     # Decoding as the reader goes keeps memory near the file's size; newline="" lets csv see quoted line breaks.
@@ -184,7 +187,7 @@ def _detect_delimiter(sample: str, *, complete: bool) -> str:
         if not complete:
             records = records[:-1]  # the sample may cut the last record in half
         records = records[:_SAMPLE_RECORDS]
-        if not records or len(records[0]) < 2:
+        if not records or len(records[0]) < _MIN_FIELDS:
             continue
         width = len(records[0])
         score = (sum(len(record) == width for record in records), width)

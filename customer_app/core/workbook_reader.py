@@ -156,9 +156,9 @@ def _check_zip(path: Path, max_unzipped: int) -> None:
 def _limit_resources() -> None:
     import resource
 
-    for kind, limit in ((resource.RLIMIT_AS, READER_MEMORY_BYTES), (resource.RLIMIT_CPU, READER_CPU_SECONDS)):
+    for kind, wanted in ((resource.RLIMIT_AS, READER_MEMORY_BYTES), (resource.RLIMIT_CPU, READER_CPU_SECONDS)):
         _, hard = resource.getrlimit(kind)
-        limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+        limit = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         resource.setrlimit(kind, (limit, hard))
 
 

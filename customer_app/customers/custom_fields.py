@@ -16,6 +16,8 @@ from customer_app.errors import NotFoundError, ValidationError
 
 MAX_FIELDS = 100
 MAX_CHOICES = 50
+MIN_CHOICES = 2
+MAX_LABEL = 80  # a field's label and each of its choices
 
 
 @dataclass
@@ -68,17 +70,17 @@ def _checked(definition: FieldDefinition, field_id: int | None, session: Session
     """The cleaned label and choices, or ValidationError naming each bad part of the definition."""
     errors = {}
     label = clean_text(definition.label) or ""
-    if not label or len(label) > 80:
-        errors["label"] = "Give the field a label of up to 80 characters."
+    if not label or len(label) > MAX_LABEL:
+        errors["label"] = f"Give the field a label of up to {MAX_LABEL} characters."
     if definition.field_type not in FIELD_TYPES:
         errors["field_type"] = "Choose a type from the list."
     if definition.applies_to not in APPLIES_TO:
         errors["applies_to"] = "Choose which customers the field is for."
     choices = parse_choices(definition.options) if definition.field_type == "choice" else []
-    if definition.field_type == "choice" and not 2 <= len(choices) <= MAX_CHOICES:
-        errors["options"] = f"List between 2 and {MAX_CHOICES} choices, one per line."
-    elif any(len(choice) > 80 for choice in choices):
-        errors["options"] = "Keep each choice under 80 characters."
+    if definition.field_type == "choice" and not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+        errors["options"] = f"List between {MIN_CHOICES} and {MAX_CHOICES} choices, one per line."
+    elif any(len(choice) > MAX_LABEL for choice in choices):
+        errors["options"] = f"Keep each choice under {MAX_LABEL} characters."
     for other in defined_fields(session=session):
         overlaps = "all" in (other.applies_to, definition.applies_to) or other.applies_to == definition.applies_to
         if other.id != field_id and overlaps and other.label.casefold() == label.casefold():

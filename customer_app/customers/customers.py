@@ -1,6 +1,7 @@
 """Create, update, soft-delete, restore and purge customers."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +20,7 @@ from customer_app.settings import settings
 EMAIL_TAKEN = "Another customer already uses this e-mail address."
 
 
-def derived_fields(data: CustomerInput) -> dict[str, object]:
+def derived_fields(data: CustomerInput) -> dict[str, Any]:
     """The stored columns computed from the input: display, sort and search forms and the e-mail key."""
     if data.kind == CustomerKind.INDIVIDUAL:
         display = " ".join(p for p in (data.first_name, data.last_name) if p)
@@ -127,7 +128,7 @@ def _trash_where(session: Session, actor: Actor, *conditions) -> int:
         update(Customer)
         .where(*conditions, col(Customer.deleted_at).is_(None))
         .values(deleted_at=now, updated_at=now, version=Customer.version + 1)
-        .returning(Customer.id, Customer.display_name)
+        .returning(col(Customer.id), col(Customer.display_name))
         .execution_options(synchronize_session=False)
     )
     moved = session.execute(statement).all()
@@ -206,7 +207,7 @@ def _flush(session: Session) -> None:
     _write(session, None)
 
 
-def _write(session: Session, statement):
+def _write(session: Session, statement) -> Any:
     """Execute (or just flush); the partial unique index is the last word when two saves race on one e-mail."""
     try:
         return session.execute(statement) if statement is not None else session.flush()

@@ -1,7 +1,7 @@
 """Realistic demo customers, inserted in bulk so a million rows load in minutes."""
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import Connection, func, insert, select
@@ -137,7 +137,7 @@ def demo_inputs(count: int, *, start: int = 0, seed: int = 7) -> Iterator[Custom
         )
 
 
-def insert_demo(connection: Connection, count: int, *, chunk: int = 5000, pictures: list[str] = ()) -> int:
+def insert_demo(connection: Connection, count: int, *, chunk: int = 5000, pictures: Sequence[str] = ()) -> int:
     """Insert demo customers in chunks on one connection; the first ones get the given pictures."""
     bulk = connection.dialect.name == "sqlite" and count >= BULK_FROM
     if bulk:

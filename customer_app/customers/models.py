@@ -3,6 +3,7 @@ groups and custom fields."""
 
 import enum
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, text
 from sqlmodel import Field, SQLModel
@@ -62,7 +63,7 @@ class CustomerInput(SQLModel):
 class Customer(CustomerInput, table=True):
     """A customer row; soft-deleted rows keep `deleted_at` and live in Trash."""
 
-    __tablename__ = "customer"
+    __tablename__: ClassVar[str] = "customer"
     __table_args__ = (
         _active_index("ix_customer_active_email_key", "email_key", unique=True),
         _active_index("ix_customer_active_name", "kind", "sort_name", "id"),
@@ -73,7 +74,7 @@ class Customer(CustomerInput, table=True):
         Index("ix_customer_deleted", "deleted_at", sqlite_where=_DELETED, postgresql_where=_DELETED),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)
     footnotes: str | None = Field(default=None, sa_column=Column(Text))
     picture: str | None = Field(default=None, max_length=64)
@@ -95,10 +96,10 @@ APPLIES_TO = {"individual": "Individuals", "institution": "Institutions", "all":
 class CustomField(SQLModel, table=True):
     """One field an admin defined: its label, type, the customers it applies to, and its choices."""
 
-    __tablename__ = "custom_field"
+    __tablename__: ClassVar[str] = "custom_field"
     __table_args__ = (Index("ix_custom_field_order", "position", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     label: str = Field(max_length=80)
     field_type: str = Field(max_length=16)
     applies_to: str = Field(max_length=16)
@@ -116,7 +117,7 @@ class CustomField(SQLModel, table=True):
 class CustomFieldValue(SQLModel, table=True):
     """A customer's value for one custom field, stored in a canonical text form (ISO dates, plain numbers)."""
 
-    __tablename__ = "custom_field_value"
+    __tablename__: ClassVar[str] = "custom_field_value"
     __table_args__ = (Index("ix_custom_field_value_field", "field_id", "customer_id"),)
 
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
@@ -129,7 +130,7 @@ class CustomFieldValue(SQLModel, table=True):
 class CustomerProfile(SQLModel, table=True):
     """Other info about a customer: business number and sales rep (kept apart from the much-read customer row)."""
 
-    __tablename__ = "customer_profile"
+    __tablename__: ClassVar[str] = "customer_profile"
 
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
     business_number: str = Field(default="", max_length=64)
@@ -143,7 +144,7 @@ def _tag_key(context) -> str:
 class CustomerTag(SQLModel, table=True):
     """A free-text tag on a customer, kept as typed; `tag_key` (filled in on insert) is how filters match it."""
 
-    __tablename__ = "customer_tag"
+    __tablename__: ClassVar[str] = "customer_tag"
     __table_args__ = (
         Index("ix_customer_tag_tag", "tag", "customer_id"),
         Index("ix_customer_tag_key", "tag_key", "customer_id"),
@@ -157,16 +158,16 @@ class CustomerTag(SQLModel, table=True):
 class CustomerGroup(SQLModel, table=True):
     """A group admins define (e.g. Wholesale, VIP); customers belong to any number of them."""
 
-    __tablename__ = "customer_group"
+    __tablename__: ClassVar[str] = "customer_group"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
 
 
 class CustomerGroupMember(SQLModel, table=True):
     """A customer's membership of a group."""
 
-    __tablename__ = "customer_group_member"
+    __tablename__: ClassVar[str] = "customer_group_member"
     __table_args__ = (Index("ix_customer_group_member_group", "group_id", "customer_id"),)
 
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))

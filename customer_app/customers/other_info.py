@@ -14,6 +14,9 @@ from customer_app.customers.models import CustomerGroup, CustomerGroupMember, Cu
 from customer_app.errors import NotFoundError, ValidationError
 
 MAX_TAGS = 30
+MAX_TAG = 50  # characters of one tag
+MAX_BUSINESS_NUMBER = 64
+MAX_GROUP_NAME = 80
 TAG_SUGGESTIONS = 200
 
 
@@ -70,10 +73,10 @@ def save_other_info(
     require(actor, "customer.edit")
     errors = {}
     number = clean_text(business_number) or ""
-    if len(number) > 64:
-        errors["business_number"] = "Keep the business number under 64 characters."
-    if len(tags) > MAX_TAGS or any(len(tag) > 50 for tag in tags):
-        errors["tags"] = f"Use at most {MAX_TAGS} tags of up to 50 characters."
+    if len(number) > MAX_BUSINESS_NUMBER:
+        errors["business_number"] = f"Keep the business number under {MAX_BUSINESS_NUMBER} characters."
+    if len(tags) > MAX_TAGS or any(len(tag) > MAX_TAG for tag in tags):
+        errors["tags"] = f"Use at most {MAX_TAGS} tags of up to {MAX_TAG} characters."
     known_groups = set(session.exec(select(CustomerGroup.id)).all())
     if set(group_ids) - known_groups:
         errors["groups"] = "A chosen group no longer exists; reload the page."
@@ -132,8 +135,8 @@ def group_sizes(*, actor: Actor, session: Session) -> dict[int, int]:
 
 def _group_name(name: str, group_id: int | None, session: Session) -> str:
     title = clean_text(name) or ""
-    if not title or len(title) > 80:
-        raise ValidationError({"group": "Give the group a name of up to 80 characters."})
+    if not title or len(title) > MAX_GROUP_NAME:
+        raise ValidationError({"group": f"Give the group a name of up to {MAX_GROUP_NAME} characters."})
     if any(g.name.casefold() == title.casefold() and g.id != group_id for g in _groups(session)):
         raise ValidationError({"group": "There is already a group with this name."})
     return title

@@ -40,7 +40,7 @@ def owns(
     """Declare `table` (it has a `customer_id`) as owned by customers."""
     if "customer_id" not in table.model_fields:
         raise TypeError(f"{table.__name__} has no customer_id")
-    _REGISTRY[table.__tablename__] = OwnedTable(table, on_duplicate, on_merge, personal_data, on_erase)
+    _REGISTRY[str(table.__tablename__)] = OwnedTable(table, on_duplicate, on_merge, personal_data, on_erase)
 
 
 def owned_tables() -> list[OwnedTable]:

@@ -104,7 +104,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if icc and image.mode in ("RGB", "RGBA", "CMYK", "L"):
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+            converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+            if converted is not None:  # None only when converting in place
+                return converted
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile is not worth refusing the picture over; keep the raw pixels
     return image.convert(mode)

@@ -29,6 +29,7 @@ SORT_COLUMNS = {
 }
 DEFAULT_SORT = {"individual": ("name", "asc"), "institution": ("name", "asc"), "trash": ("deleted", "desc")}
 _PHONE_LIKE = re.compile(r"^[+(\d][\d\s().\-/]*$")
+_PHONE_DIGITS = 3  # phone-like input with at least this many digits is searched as digits
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class ListQuery:
 def search_term(raw: str) -> str:
     """The folded form of what was typed; phone-like input becomes its digits."""
     term = " ".join(raw.split())
-    if _PHONE_LIKE.match(term) and sum(ch.isdigit() for ch in term) >= 3:
+    if _PHONE_LIKE.match(term) and sum(ch.isdigit() for ch in term) >= _PHONE_DIGITS:
         return re.sub(r"\D", "", term)
     return fold(term)
 
@@ -93,7 +94,7 @@ def _where(tab: str | None, search: str, listing: ListFilter, session: Session) 
 
 
 def _matches(term: str, dialect: str) -> ColumnElement[bool]:
-    if len(term) < 3:
+    if len(term) < search_plans.TRIGRAM:
         # Too short for a trigram index: match the start of the name, which the name index serves.
         if dialect == "sqlite":
             # A range rather than LIKE, which SQLite cannot serve from an index on a case-sensitive column.

@@ -35,6 +35,7 @@ from customer_app.customers.models import Customer
 CANDIDATE_LIMIT = 5_000  # trigram candidates read and sorted (or counted) directly; ~10 ms
 WALK_LIMIT = 1_000  # rows of the sort index tested when a search has more candidates; ~2 ms
 _REMEMBERED = 64  # values remembered per connection
+TRIGRAM = 3  # the shortest search a trigram index serves; shorter ones match the start of names
 
 # Fixed SQL: only these allow-listed fragments and model column names are ever put into it.
 _TAB_SQL = {
@@ -65,13 +66,13 @@ def planned(term: str, listing: ListFilter) -> bool:
 
     A name prefix (a search under three characters) is left to the planner: it walks the name index.
     """
-    return len(term) >= 3 or (listing.active and not term)
+    return len(term) >= TRIGRAM or (listing.active and not term)
 
 
 def plan_for(term: str, listing: ListFilter) -> Plan:
     """The candidate sources of a search term (already folded) and filters."""
     found, params = customer_filters.sources(listing)
-    if len(term) >= 3:
+    if len(term) >= TRIGRAM:
         fts = Source(
             f"SELECT customer_fts.rowid AS id FROM customer_fts WHERE {_MATCH}",
             "instr(customer.search_text, :term) > 0",

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 from customer_app.core import normalize
 from customer_app.core.columns import utcnow
@@ -33,7 +34,7 @@ def validate_customer(
     kind = str(raw.get("kind") or CustomerKind.INDIVIDUAL)
     if kind not in CustomerKind.__members__.values():
         raise ValidationError({"kind": "Choose Individual or Institution."})
-    values: dict[str, object] = {"kind": kind}
+    values: dict[str, Any] = {"kind": kind}
 
     def take(field: str, convert: Callable[[str], object] | None = None) -> None:
         text = normalize.clean_text(raw.get(field)) if field != "footnotes" else _multiline(raw.get(field))

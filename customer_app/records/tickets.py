@@ -11,6 +11,8 @@ from customer_app.errors import NotFoundError, ValidationError
 from customer_app.records.models import TICKET_PRIORITIES, TICKET_STATUSES, Ticket, TicketStatusChange
 
 TICKETS_SHOWN = 200
+MAX_SUBJECT = 200
+MAX_DESCRIPTION = 10_000
 
 
 def _checked(subject: str, description: str, priority: str, status: str) -> tuple[str, str]:
@@ -18,11 +20,11 @@ def _checked(subject: str, description: str, priority: str, status: str) -> tupl
     title = clean_text(subject) or ""
     if not title:
         errors["subject"] = "Give the ticket a subject."
-    elif len(title) > 200:
-        errors["subject"] = "Keep the subject under 200 characters."
+    elif len(title) > MAX_SUBJECT:
+        errors["subject"] = f"Keep the subject under {MAX_SUBJECT} characters."
     text = (description or "").strip()
-    if len(text) > 10_000:
-        errors["description"] = "Keep the description under 10,000 characters."
+    if len(text) > MAX_DESCRIPTION:
+        errors["description"] = f"Keep the description under {MAX_DESCRIPTION:,} characters."
     if priority not in TICKET_PRIORITIES:
         errors["priority"] = "Choose a priority from the list."
     if status not in TICKET_STATUSES:

@@ -12,6 +12,7 @@ from customer_app.transfer.columns import checked_columns, custom_columns
 from customer_app.transfer.export import FORMATS
 from customer_app.transfer.models import ExportConfig
 
+MAX_NAME = 100
 SCOPES = {"view": "Current tab, search and filters", "selected": "Selected rows", "all": "Everything (not in Trash)"}
 
 
@@ -29,8 +30,8 @@ def save_config(
     title = clean_text(name)
     if not title:
         raise ValidationError({"config_name": "Give the configuration a name."})
-    if len(title) > 100:
-        raise ValidationError({"config_name": "Keep the name under 100 characters."})
+    if len(title) > MAX_NAME:
+        raise ValidationError({"config_name": f"Keep the name under {MAX_NAME} characters."})
     if file_format not in FORMATS or scope not in SCOPES:
         raise ValidationError({"config_name": "Choose a format and a scope."})
     keys = [column.key for column in checked_columns(columns, custom_columns(actor=actor, session=session))]

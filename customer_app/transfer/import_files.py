@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -117,7 +118,7 @@ _EXCEL_VALUES = (str, int, float, Decimal, date, time, timedelta)  # bool is an 
 def sample_xlsx(custom: Sequence[CustomField] = ()) -> bytes:
     """The sample workbook: a Customers sheet (the `custom` fields' columns last, empty) and an Instructions sheet."""
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the active one of a new workbook
     sheet.title = "Customers"
     _fill_customers(sheet, custom)
     _fill_instructions(workbook.create_sheet("Instructions"), custom)
@@ -267,7 +268,7 @@ def _report_value(sheet, value: object) -> object:
     return value
 
 
-def _bold_cell(sheet, value: object) -> Cell:
+def _bold_cell(sheet, value: Any) -> Cell:
     cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value)
     cell.font = _BOLD
     return cell

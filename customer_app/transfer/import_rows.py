@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Row
+from sqlalchemy import Row, inspect
 from sqlmodel import Session, col, select
 
 from customer_app.core import normalize
@@ -23,6 +23,7 @@ NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged"
 STATUSES = (NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED)
 FIELDS = tuple(CustomerInput.model_fields)
 _PHONES = ("phone", "mobile", "fax")
+_EXCEL_LAST_DAY = 2_958_465  # 9999-12-31, the last date Excel can show
 _EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (it counts a 29 February 1900 that never was)
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,2}")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
@@ -79,7 +80,7 @@ def cell_text(name: str, value: object) -> str | None:
     """A cell as the text a person meant: dates, numbers-as-text, exported apostrophes and stray spaces handled."""
     if value is None or value == "":
         return None
-    if value.__class__ is str:  # most cells: skip the type checks below
+    if type(value) is str:  # most cells: skip the type checks below
         return _text(name, value)
     if isinstance(value, datetime | date):
         day = value.date() if isinstance(value, datetime) else value
@@ -87,7 +88,7 @@ def cell_text(name: str, value: object) -> str | None:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, int | float):
-        if name == "date_of_birth" and 0 < value < 2958466:
+        if name == "date_of_birth" and 0 < value <= _EXCEL_LAST_DAY:
             return (_EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # a phone or ID typed into a number cell: 4155550123.0 → 4155550123
@@ -139,7 +140,9 @@ def _plain_digits(text: str) -> str:
 
 def _iso_date(text: str) -> str:
     try:
-        return date.fromisoformat(text[:10]).isoformat() if len(text) == 10 or text[10:11] in " T" else text
+        return (
+            date.fromisoformat(text[:10]).isoformat() if len(text) == len("yyyy-mm-dd") or text[10:11] in " T" else text
+        )
     except ValueError:
         pass
     for pattern in _DATE_FORMATS:
@@ -173,7 +176,7 @@ def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, sessio
         custom_field_values.stored_values(matched, list(mapped), session=session),
     )
     return [
-        _classify_one(line, raw, key, problem, plan, seen, existing, owners, custom)
+        _classify_one(line, raw, key, problem, plan=plan, seen=seen, existing=existing, owners=owners, custom=custom)
         for line, raw, key, problem in prepared
     ]
 
@@ -202,12 +205,12 @@ def _prepare(line: int, cells: list, plan: Plan, mapped: dict[int, CustomField])
         return line, raw, None, ""
     try:
         if plan.match_on == "id":
-            key = int(value)
+            key = int(str(value))
             raw["id"] = key
         elif plan.match_on == "email":
-            key = normalize.email_key(normalize.normalize_email(value))
+            key = normalize.email_key(normalize.normalize_email(str(value)))
         else:
-            key = normalize.normalize_vat(value)
+            key = normalize.normalize_vat(str(value))
     except ValueError as exc:
         return line, raw, None, str(exc) if plan.match_on != "id" else "A customer ID is a whole number."
     return line, raw, key, ""
@@ -222,7 +225,7 @@ def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Ro
     if not keys:
         return {}
     attribute = {"id": "id", "email": "email_key", "vat_number": "vat_number"}[match_on]
-    table = Customer.__table__.c
+    table = inspect(Customer).local_table.c
     found = session.connection().execute(
         select(*(table[name] for name in _MATCH_COLUMNS)).where(table[attribute].in_(keys), table.deleted_at.is_(None))
     )
@@ -243,24 +246,14 @@ def _email_owners(prepared: list, session: Session) -> dict[str, int]:
             col(Customer.email_key).in_(list(emails)), col(Customer.deleted_at).is_(None)
         )
     ).all()
-    return dict(rows)
+    return {key: customer_id for key, customer_id in rows if key is not None}
 
 
-def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, owners, custom: Custom) -> Outcome:
-    label = MATCH_KEYS[plan.match_on]
-    if problem:
-        return Outcome(line, ERROR, {plan.match_on: problem})
-    if key is not None:
-        if key in seen.keys:
-            return Outcome(line, DUPLICATE, {"": f"Same {label} as line {seen.keys[key]}; only the first is imported."})
-        seen.keys[key] = line
+def _classify_one(line, raw, key, problem, *, plan: Plan, seen: Seen, existing, owners, custom: Custom) -> Outcome:
     current = existing.get(key) if key is not None else None
-    if current is None and plan.match_on == "id" and key is not None:
-        return Outcome(line, ERROR, {"id": f"No customer has the ID {key} (it may be in Trash)."})
-    if current is None and plan.mode == "update":
-        return Outcome(line, SKIPPED, {"": f"No customer has this {label}; update only creates nobody."})
-    if current is not None and plan.mode == "create":
-        return Outcome(line, SKIPPED, {"": f"A customer with this {label} exists; create only leaves it as it is."})
+    decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen)
+    if decided is not None:
+        return decided
     stored = _stored(current) if current is not None else {}
     typed, typed_custom = raw, {}
     if custom.mapped:  # custom field values are keyed by field id
@@ -286,21 +279,17 @@ def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, own
         errors = exc.errors
     kind = values.kind if values is not None else str(merged.get("kind") or "")
     checked, problems = _custom_values(typed_custom, custom, kind, new=current is None)
-    if errors or problems:
+    if errors or problems or values is None:
         labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in (*custom.mapped.values(), *custom.required)}
         return Outcome(line, ERROR, errors | problems, labels=labels)
     email = normalize.email_key(values.email) if values.email else None
-    if email is not None:
-        owner = owners.get(email)
-        if owner is not None and owner != (current.id if current is not None else None):
-            return Outcome(line, ERROR, {"email": EMAIL_TAKEN})
-        if email in seen.emails and plan.match_on != "email":
-            return Outcome(line, DUPLICATE, {"email": f"Same e-mail as line {seen.emails[email]}."})
-        seen.emails[email] = line
+    refused = _refused_email(line, email, current=current, plan=plan, seen=seen, owners=owners)
+    if refused is not None:
+        return refused
     if current is None:
         return Outcome(line, NEW, values=values, custom=checked)
     after = values.model_dump()
-    changed = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
+    changed: dict[str, object] = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
     custom_before = {fid: custom.stored.get((current.id, fid), "") for fid in checked}
     custom_changed = {fid: value for fid, value in checked.items() if value != custom_before[fid]}
     status = UPDATE if changed or custom_changed else UNCHANGED
@@ -311,6 +300,37 @@ def _classify_one(line, raw, key, problem, plan: Plan, seen: Seen, existing, own
         f"{CUSTOM_PREFIX}{fid}": custom_before[fid] for fid in custom_changed
     }
     return outcome
+
+
+def _decided_by_key(line, key, problem, *, current, plan: Plan, seen: Seen) -> Outcome | None:
+    """The outcome the match key alone decides (a bad or repeated key, or a mode that leaves the row alone), if any."""
+    label = MATCH_KEYS[plan.match_on]
+    if problem:
+        return Outcome(line, ERROR, {plan.match_on: problem})
+    if key is not None:
+        if key in seen.keys:
+            return Outcome(line, DUPLICATE, {"": f"Same {label} as line {seen.keys[key]}; only the first is imported."})
+        seen.keys[key] = line
+    if current is None and plan.match_on == "id" and key is not None:
+        return Outcome(line, ERROR, {"id": f"No customer has the ID {key} (it may be in Trash)."})
+    if current is None and plan.mode == "update":
+        return Outcome(line, SKIPPED, {"": f"No customer has this {label}; update only creates nobody."})
+    if current is not None and plan.mode == "create":
+        return Outcome(line, SKIPPED, {"": f"A customer with this {label} exists; create only leaves it as it is."})
+    return None
+
+
+def _refused_email(line, email: str | None, *, current, plan: Plan, seen: Seen, owners) -> Outcome | None:
+    """An error when another customer, or an earlier line, already has the row's e-mail; else the e-mail is noted."""
+    if email is None:
+        return None
+    owner = owners.get(email)
+    if owner is not None and owner != (current.id if current is not None else None):
+        return Outcome(line, ERROR, {"email": EMAIL_TAKEN})
+    if email in seen.emails and plan.match_on != "email":
+        return Outcome(line, DUPLICATE, {"email": f"Same e-mail as line {seen.emails[email]}."})
+    seen.emails[email] = line
+    return None
 
 
 def _custom_values(

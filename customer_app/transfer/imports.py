@@ -15,7 +15,7 @@ from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import custom_field_values, search_index
 from customer_app.customers.customers import derived_fields
-from customer_app.customers.models import Customer
+from customer_app.customers.models import Customer, CustomerInput
 from customer_app.errors import ImportFileError, NotFoundError, ValidationError
 from customer_app.settings import settings
 from customer_app.transfer import import_files
@@ -99,7 +99,7 @@ def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -
         raise ValidationError({"mapping": "The mapping does not fit this file's columns; upload it again."})
     if plan.mode not in MODES:
         raise ValidationError({"mode": "Choose create only, update only, or create and update."})
-    counts = dict.fromkeys(STATUSES, 0)
+    counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
     shown: list[Outcome] = []
     problems: list[tuple[list, str]] = []
     seen = Seen()
@@ -158,7 +158,7 @@ def run_import(
                     session, job, "cancelled", f"Cancelled after {job.done_rows:,} of {job.total_rows:,} rows."
                 )
             rows = table.rows[start : start + CHUNK]
-            _import_chunk(rows, plan, seen, job, actor, session)
+            _import_chunk(rows, plan, seen, job, actor=actor, session=session)
             job.done_rows = start + len(rows)
             session.add(job)
             session.commit()
@@ -175,7 +175,7 @@ def run_import(
         return _finish(session, job, "done", "")
 
 
-def _import_chunk(rows, plan: Plan, seen: Seen, job: ImportJob, actor: Actor, session: Session) -> None:
+def _import_chunk(rows, plan: Plan, seen: Seen, job: ImportJob, *, actor: Actor, session: Session) -> None:
     before = Seen(dict(seen.keys), dict(seen.emails))
     outcomes = classify(rows, plan, seen, session=session)
     try:
@@ -187,6 +187,13 @@ def _import_chunk(rows, plan: Plan, seen: Seen, job: ImportJob, actor: Actor, se
         _write(classify(rows, plan, seen, session=session), job, actor, session)
 
 
+def _values(outcome: Outcome) -> CustomerInput:
+    """The validated customer of a new or updated row (classify gives every such row its values)."""
+    if outcome.values is None:
+        raise ValueError(f"Line {outcome.line} has no values to write.")
+    return outcome.values
+
+
 def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Session) -> None:
     now = utcnow()
     created = [o for o in outcomes if o.status == NEW]
@@ -194,11 +201,13 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
     custom_values: dict[tuple[int, int], str] = {}
     if created:
         rows = [
-            o.values.model_dump() | derived_fields(o.values) | {"created_at": now, "updated_at": now, "version": 1}
-            for o in created
+            values.model_dump() | derived_fields(values) | {"created_at": now, "updated_at": now, "version": 1}
+            for values in map(_values, created)
         ]
         # In the rows' order, so each new id meets its row's custom field values.
-        statement = insert(Customer).returning(Customer.id, Customer.display_name, sort_by_parameter_order=True)
+        statement = insert(Customer).returning(
+            col(Customer.id), col(Customer.display_name), sort_by_parameter_order=True
+        )
         with search_index.indexed_in_bulk(session.connection()) as indexed:
             made = session.connection().execute(statement, rows).all()  # Core: the ORM's bulk path is far slower
             indexed.extend(row_id for row_id, _name in made)
@@ -217,9 +226,9 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
         )
     updated = []
     for outcome in outcomes:
-        if outcome.status != UPDATE:
+        if outcome.status != UPDATE or outcome.customer_id is None:  # an update always names its customer
             continue
-        fields = outcome.values.model_dump() | derived_fields(outcome.values)
+        fields = _values(outcome).model_dump() | derived_fields(_values(outcome))
         statement = (
             update(Customer)
             .where(col(Customer.id) == outcome.customer_id, col(Customer.version) == outcome.version)

@@ -1,5 +1,7 @@
 """Paging for the admin tables: the page shown, its size, the total, and jumping to a page."""
 
+from typing import TYPE_CHECKING, Any
+
 import reflex as rx
 
 from customer_app.ui.paging import page_count, page_number, range_text
@@ -11,6 +13,11 @@ class PagedMixin(rx.State, mixin=True):
     page: int = 1
     page_size: int = 25
     total: int = 0
+
+    if TYPE_CHECKING:  # declared for the type checker only: a stub here would hide the page state's own
+
+        async def _load(self) -> Any:
+            """Read what the page shows again; the page state defines it."""
 
     @rx.var
     def page_count(self) -> int:

@@ -3,6 +3,7 @@
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def app_url() -> str:
+def app_url() -> Iterator[str]:
     """The app, migrated and running for the whole test session."""
     migrate(make_engine(os.environ["REFLEX_DB_URL"]))
     with AppHarness.create(root=ROOT) as harness:
@@ -57,7 +58,7 @@ def app_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Browser:
+def browser() -> Iterator[Browser]:
     """One headless Chromium from the system's packages."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if not executable:

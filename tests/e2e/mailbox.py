@@ -52,7 +52,9 @@ class Mailbox:
     @staticmethod
     def link(message: Message, path: str) -> str:
         """The path of the first link in the message that goes to `path` (e.g. "/reset/")."""
-        body = message.get_payload(decode=True).decode()
+        payload = message.get_payload(decode=True)
+        assert isinstance(payload, bytes), "a single-part message"
+        body = payload.decode()
         match = re.search(rf"https?://[^\s/]+({re.escape(path)}[\w-]+)", body)
         assert match, f"no {path} link in: {body}"
         return match.group(1)

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import MAILBOX
+from tests.e2e.conftest import MAILBOX, open_customers
 from tests.e2e.helpers import create_individual, dialog, rows, search
 
 ADMIN_EMAIL = "ada@first-run.example"
@@ -89,8 +89,6 @@ def test_password_reset_through_the_local_smtp_server(browser: Browser, app_url:
 
 
 def test_read_only_staff_see_customers_but_no_way_to_change_them(browser: Browser, app_url: str):
-    from tests.e2e.conftest import open_customers
-
     page = open_customers(browser, app_url, role="read_only")
     expect(page.get_by_text("Read-only")).to_be_visible()
     expect(page.get_by_role("button", name="New Customer")).to_have_count(0)

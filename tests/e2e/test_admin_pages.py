@@ -5,12 +5,12 @@ import re
 from playwright.sync_api import Browser, expect
 
 from customer_app.core.db import session_scope
-from customer_app.core.permissions import Actor
+from customer_app.core.permissions import Actor, Role
 from customer_app.records.notes import add_note
 from tests.e2e.conftest import signed_in_context
 from tests.e2e.test_customer_detail import make_customer
 
-SETUP = Actor(id=0, email="audit.setup@example.com", name="Setup", role="admin")
+SETUP = Actor(id=0, email="audit.setup@example.com", name="Setup", role=Role.ADMIN)
 
 
 def test_the_audit_log_filters_by_action_and_pages_through_events(browser: Browser, app_url: str):

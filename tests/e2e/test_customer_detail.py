@@ -6,7 +6,7 @@ from playwright.sync_api import Browser, expect
 from sqlmodel import select
 
 from customer_app.core.db import session_scope
-from customer_app.core.permissions import Actor
+from customer_app.core.permissions import Actor, Role
 from customer_app.customers.customers import create_customer
 from customer_app.customers.validation import validate_customer
 from customer_app.records.models import Activity
@@ -19,7 +19,7 @@ SCRIPT = "<script>window.__noteRan = true</script><b>not bold</b>"
 def make_customer(first: str, last: str) -> int:
     raw = {"first_name": first, "last_name": last, "email": f"{first}.{last}@detail.example".lower()}
     with session_scope() as session:
-        actor = Actor(id=0, email="setup@example.com", name="Setup", role="admin")
+        actor = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
         return create_customer(validate_customer(raw, phone_region="US"), actor=actor, session=session).id
 
 

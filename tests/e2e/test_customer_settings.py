@@ -3,13 +3,13 @@
 from playwright.sync_api import Browser, expect
 
 from customer_app.core.db import session_scope
-from customer_app.core.permissions import Actor
+from customer_app.core.permissions import Actor, Role
 from customer_app.customers.custom_fields import FieldDefinition, add_field, remove_field
 from tests.e2e.conftest import open_customers, signed_in_context
 from tests.e2e.helpers import rows, search
 from tests.e2e.test_customer_detail import make_customer
 
-SETUP = Actor(id=0, email="setup@example.com", name="Setup", role="admin")
+SETUP = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
 
 
 def test_custom_fields_are_defined_then_filled_in_checked_by_type(browser: Browser, app_url: str):

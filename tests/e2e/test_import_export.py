@@ -47,7 +47,8 @@ def test_sample_upload_map_preview_commit_see_undo(browser: Browser, app_url: st
     expect(outcome).to_contain_text("2 created")
     with session_scope() as session:
         ada = session.exec(select(Customer).where(Customer.last_name == "Lovelace")).one()
-        assert ada.position is None and ada.first_name == "Ada"
+        assert ada.position is None
+        assert ada.first_name == "Ada"
 
     page.get_by_role("link", name="See customers").click()
     search(page, "lovelace")
@@ -89,7 +90,8 @@ def test_export_the_current_view_and_reimport_it_with_zero_changes(browser: Brow
     exported = tmp_path / "export.csv"
     download.value.save_as(exported)
     table = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
-    assert table[0][0] == "Customer ID" and len(table) == 3
+    assert table[0][0] == "Customer ID"
+    assert len(table) == 3
     assert "'=Chef" in table[1] or "'=Chef" in table[2]  # neutralised against formula injection
 
     page.goto(f"{app_url}/customers/import")

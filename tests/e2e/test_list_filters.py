@@ -5,14 +5,14 @@ import re
 from playwright.sync_api import Browser, expect
 
 from customer_app.core.db import session_scope
-from customer_app.core.permissions import Actor
+from customer_app.core.permissions import Actor, Role
 from customer_app.customers.customers import create_customer
 from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.customers.validation import validate_customer
 from tests.e2e.conftest import open_customers
 from tests.e2e.helpers import rows, search
 
-SEEDER = Actor(id=0, email="seed@e2e.example", name="Seed", role="admin")
+SEEDER = Actor(id=0, email="seed@e2e.example", name="Seed", role=Role.ADMIN)
 GROUP = "Partners E2E"
 
 

@@ -237,7 +237,7 @@ def new_tab(app_db, session_token) -> Callable[..., State]:
     """One browser tab's state tree, as Reflex builds it for a client: signed in as `user`, or with `token`."""
 
     def tab(user: StaffUser | None = None, *, token: str = "") -> State:
-        root = State(_reflex_internal_init=True)
+        root = State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue] (how Reflex builds one)
         root.get_substate(AuthState._get_substate_path()).auth_token = session_token(user) if user else token
         return root
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, make_url, text
 
@@ -25,8 +26,6 @@ def sqlite_engine_at(path: Path) -> Engine:
 
 def require_postgres() -> None:
     """Skip when PostgreSQL is unreachable, or fail when REQUIRE_SERVICES=1 says it must be there."""
-    import psycopg
-
     conninfo = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
     try:
         psycopg.connect(conninfo, connect_timeout=3).close()

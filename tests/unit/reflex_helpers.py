@@ -22,4 +22,4 @@ def redirect_target(spec) -> str | None:
     """Where a returned event sends the browser, or None if it is not a redirect."""
     if getattr(getattr(spec, "handler", None), "fn", None) is None or spec.handler.fn.__qualname__ != "_redirect":
         return None
-    return dict((name._js_expr, value) for name, value in spec.args)["path"]._var_value
+    return {name._js_expr: value for name, value in spec.args}["path"]._var_value

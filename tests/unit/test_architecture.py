@@ -48,7 +48,8 @@ def imports_in(tree: ast.AST, package: str, modules: set[str]) -> set[str]:
             names = [f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in modules] or [base]
         else:
             continue
-        for name in names:
+        for named in names:
+            name = named
             while name and name not in modules:  # `import a.b.name` and `from a.b import name` import a.b
                 name = name.rpartition(".")[0]
             found |= {name} if name else set()

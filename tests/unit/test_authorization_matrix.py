@@ -11,13 +11,13 @@ services' database behaviour is tested on both backends elsewhere.
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import reflex as rx
 from PIL import Image
 from reflex.state import State
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from customer_app.access import auth, staff_accounts
 from customer_app.access.models import StaffUser
@@ -74,10 +74,10 @@ def world(session, admin_user, staff_user, reader_user, make_user, admin) -> Wor
 def snapshot(session: Session) -> tuple:
     """Everything a caller could change: customers, accounts, mail and the audit trail."""
     session.expire_all()
-    rows = session.exec(select(Customer).order_by(Customer.id)).all()
+    rows = session.exec(select(Customer).order_by(col(Customer.id))).all()
     return (
         [(c.id, c.display_name, c.version, c.deleted_at is None, c.picture) for c in rows],
-        [(u.id, u.role, u.active) for u in session.exec(select(StaffUser).order_by(StaffUser.id))],
+        [(u.id, u.role, u.active) for u in session.exec(select(StaffUser).order_by(col(StaffUser.id)))],
         len(session.exec(select(OutboxMessage)).all()),
         len(session.exec(select(AuditEvent)).all()),
     )
@@ -197,11 +197,11 @@ class Tab:
 
     @property
     def page(self) -> CustomerListState:
-        return self.root.get_substate(CustomerListState._get_substate_path())
+        return cast(CustomerListState, self.root.get_substate(CustomerListState._get_substate_path()))
 
     @property
     def form(self) -> CustomerFormState:
-        return self.root.get_substate(CustomerFormState._get_substate_path())
+        return cast(CustomerFormState, self.root.get_substate(CustomerFormState._get_substate_path()))
 
 
 @pytest.fixture
@@ -393,7 +393,8 @@ def test_signed_out_clients_read_no_rows(world, tab_for, read, caller):
 def test_read_only_staff_read_rows(world, tab_for, read):
     page = tab_for("read_only").page
     run(READS[read](page))
-    assert page.rows and page.counts["individual"] + page.counts["trash"] >= 1
+    assert page.rows
+    assert page.counts["individual"] + page.counts["trash"] >= 1
 
 
 def test_a_tab_whose_session_ends_loses_its_rows_at_the_next_read(world, tab_for, session):
@@ -404,4 +405,5 @@ def test_a_tab_whose_session_ends_loses_its_rows_at_the_next_read(world, tab_for
     auth.end_all_sessions(world.users["staff"].id, session=session)
     session.commit()
     assert redirect_target(run(tab.page.set_search("ann"))).startswith("/login")
-    assert tab.page.rows == [] and tab.page.selected == []
+    assert tab.page.rows == []
+    assert tab.page.selected == []

@@ -107,10 +107,8 @@ def is_event(state: type, name: str) -> bool:
     attribute = inspect.getattr_static(state, name)
     served = isinstance(attribute, EventHandler) or (state._mixin and inspect.isfunction(attribute))
     marked = any(
-        isinstance(d, ast.Attribute | ast.Name)
-        and ast.unparse(d) in ("rx.event", "event")
-        or isinstance(d, ast.Call)
-        and ast.unparse(d.func) in ("rx.event", "event")
+        (isinstance(d, ast.Attribute | ast.Name) and ast.unparse(d) in ("rx.event", "event"))
+        or (isinstance(d, ast.Call) and ast.unparse(d.func) in ("rx.event", "event"))
         for d in syntax(function_of(attribute)).decorator_list
     )
     return served and marked

@@ -14,6 +14,7 @@ from customer_app.records.models import ACTIVITY_KINDS, ACTIVITY_STATUSES, Activ
 from customer_app.records.state.record_tab import RecordTabMixin
 from customer_app.ui.parsing import parse_ids
 
+_ZONE_NAME_LIMIT = 64  # IANA zone names are far shorter; anything longer is not one
 FORM_FIELDS = ("kind", "title", "starts_at", "duration_minutes", "location", "participants", "status")
 
 
@@ -37,7 +38,7 @@ class ActivityRow:
 def zone_named(name: str) -> tzinfo:
     """The IANA time zone a browser reported, or UTC when it is unknown (clients can send anything)."""
     try:
-        return ZoneInfo(name) if name and len(name) < 64 else UTC
+        return ZoneInfo(name) if name and len(name) < _ZONE_NAME_LIMIT else UTC
     except (KeyError, ValueError, OSError):  # unknown (ZoneInfoNotFoundError is a KeyError) or malformed
         return UTC
 

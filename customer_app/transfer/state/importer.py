@@ -18,6 +18,7 @@ from customer_app.transfer.models import ImportJob
 from customer_app.transfer.state.import_upload import IMPORT, ImportUploadMixin
 
 POLL_SECONDS = 0.4
+MINUTE = 60  # seconds; shorter waits are told in seconds
 STATUS_LABELS = {
     "new": "New",
     "update": "Update",
@@ -216,6 +217,6 @@ def _preview_row(outcome: Outcome) -> dict[str, str]:
 
 
 def _duration(seconds: float) -> str:
-    if seconds < 60:
+    if seconds < MINUTE:
         return f"{max(1, round(seconds))} s"
-    return f"{round(seconds / 60)} min"
+    return f"{round(seconds / MINUTE)} min"

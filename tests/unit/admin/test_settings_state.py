@@ -26,9 +26,11 @@ def test_an_admin_adds_a_field_and_mistakes_stay_in_the_pop_up(new_tab, admin_us
     state.open_new()
     state.set_field_type("choice")
     run(state.save(NEW_FIELD | {"label": "Tier", "field_type": "choice", "options": "Gold"}))
-    assert state.form_open and state.errors == {"options": "List between 2 and 50 choices, one per line."}
+    assert state.form_open
+    assert state.errors == {"options": "List between 2 and 50 choices, one per line."}
     result = run(state.save(NEW_FIELD | {"label": "Tier", "field_type": "choice", "options": "Gold\nSilver"}))
-    assert toast(result) == ("success", "Field “Tier” saved.") and not state.form_open
+    assert toast(result) == ("success", "Field “Tier” saved.")
+    assert not state.form_open
     assert [(r.label, r.type_label, r.choices, r.first, r.last) for r in state.rows] == [
         ("Tier", "Single choice", "Gold, Silver", True, True)
     ]
@@ -49,7 +51,8 @@ def test_a_field_in_use_is_changed_without_its_type_and_removed_after_confirming
     state.ask_remove(str(seats))
     assert state.confirm.label == "Seats booked"
     assert toast(run(state.remove())) == ("success", "Field “Seats booked” removed.")
-    assert state.rows == [] and state.confirm.id == ""
+    assert state.rows == []
+    assert state.confirm.id == ""
 
 
 def test_staff_are_shown_no_settings_and_cannot_change_them(new_tab, staff_user):
@@ -64,10 +67,12 @@ def test_groups_are_added_renamed_and_removed(new_tab, admin_user):
     state = new_tab(admin_user).get_substate(GroupsAdminState._get_substate_path())
     run(state.add({"group_name": "VIP"}))
     run(state.add({"group_name": "vip"}))
-    assert state.errors == {"group": "There is already a group with this name."} and state.add_key == 1
+    assert state.errors == {"group": "There is already a group with this name."}
+    assert state.add_key == 1
     state.open_rename(state.rows[0].id)
     run(state.rename({"name": "Very important"}))
-    assert [r.name for r in state.rows] == ["Very important"] and state.renaming.id == ""
+    assert [r.name for r in state.rows] == ["Very important"]
+    assert state.renaming.id == ""
     state.ask_remove(state.rows[0].id)
     run(state.remove())
     assert state.rows == []
@@ -115,7 +120,8 @@ def test_the_customer_pop_up_asks_for_the_custom_fields_of_the_kind_it_shows(new
     }
     assert form.open
     result = run(form.save({"name": "Acme", f"cf-{tier_id}": "gold", f"cf-{seats_id}": "12"}))
-    assert toast(result) == ("success", "Customer created.") and not form.open
+    assert toast(result) == ("success", "Customer created.")
+    assert not form.open
     with session_scope() as session:
         acme = session.exec(select(Customer).where(Customer.display_name == "Acme")).one()
         values = [(f.label, v) for f, v in custom_field_values.customer_values(acme.id, actor=admin, session=session)]

@@ -1,8 +1,12 @@
 """The change-notice hub: writes wake other pages once, reads wake nobody, closed pages leave nothing behind."""
 
 import asyncio
+import os
 
-from customer_app.core.live import LiveHub
+import pytest
+import redis
+
+from customer_app.core.live import CHANNEL, LiveHub
 
 
 async def _open_page(
@@ -116,11 +120,6 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def _redis_or_skip() -> None:
-    import os
-
-    import pytest
-    import redis
-
     try:
         redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError:
@@ -130,8 +129,6 @@ def _redis_or_skip() -> None:
 
 
 async def _until_subscribed(hub: LiveHub) -> None:
-    from customer_app.core.live import CHANNEL
-
     for _ in range(200):
         if (await hub._client().pubsub_numsub(CHANNEL))[0][1] > 0:
             return

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 import pytest
 import trustme
 from aiosmtpd.controller import Controller
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from customer_app.access import staff_accounts
 from customer_app.core import mail
@@ -75,7 +75,7 @@ def smtp_url(smtp_server, mailbox) -> str:
 
 def outbox(session: Session) -> list[OutboxMessage]:
     session.expire_all()
-    return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+    return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
 
 
 def test_message_is_delivered_through_smtp_and_recorded_as_sent(session, mailbox, smtp_url):
@@ -135,7 +135,8 @@ def test_recipient_refused_by_the_server_marks_the_message_failed(session, mailb
     send_mail("nobody@refused.example", "Hello", "Body\n", session=session, smtp_url=smtp_url)
     session.commit()
     [stored] = outbox(session)
-    assert stored.status == "failed" and "No such user" in stored.error
+    assert stored.status == "failed"
+    assert "No such user" in stored.error
     assert mailbox.messages == []
 
 
@@ -204,7 +205,8 @@ def test_a_server_whose_certificate_nobody_trusts_gets_no_mail(session, tls_serv
     url, box = tls_server
     _trusting(monkeypatch, None)
     record = send_mail("zoe@example.com", "Hello", "Secret link", session=session, smtp_url=url)
-    assert record.status == "failed" and "certificate verify failed" in record.error
+    assert record.status == "failed"
+    assert "certificate verify failed" in record.error
     assert box.messages == []
 
 
@@ -231,5 +233,6 @@ def test_a_trusted_certificate_for_another_host_is_refused(session, authority, t
         )
     finally:
         controller.stop()
-    assert record.status == "failed" and "certificate verify failed" in record.error
+    assert record.status == "failed"
+    assert "certificate verify failed" in record.error
     assert box.messages == []

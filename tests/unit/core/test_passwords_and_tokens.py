@@ -30,7 +30,8 @@ def test_production_hash_is_argon2id_with_the_recommended_parameters(production_
 
 def test_hash_is_argon2id_salted_and_never_the_password():
     first, second = hash_password(PASSWORD), hash_password(PASSWORD)
-    assert first.startswith("$argon2id$") and second.startswith("$argon2id$")
+    assert first.startswith("$argon2id$")
+    assert second.startswith("$argon2id$")
     assert first != second  # a fresh salt each time
     assert PASSWORD not in first
 
@@ -172,7 +173,7 @@ def test_token_of_another_kind_of_account_is_refused(session, issued, staff_user
 def test_link_of_a_deactivated_account_is_refused(session, issued, staff_user):
     staff_user.active = False
     session.commit()
-    with pytest.raises(CustomerAppError, match="This account is not active."):
+    with pytest.raises(CustomerAppError, match=r"This account is not active\."):
         staff_accounts.set_password_with_token(issued, "reset", "a long new passphrase 42", session=session)
 
 

@@ -62,8 +62,10 @@ def test_opening_the_page_reads_the_header_and_the_overview_only(root, ada):
     assert (page.tags, page.groups) == ("vip", [])
     assert (overview.tickets["all"], overview.notes, overview.contacts) == (1, 1, 1)
     assert [row.action for row in overview.history][-1] == "Created"
-    assert part(root, CustomerTicketsState).rows == [] and part(root, CustomerNotesState).rows == []
-    assert part(root, CustomerContactsState).emails == [] and part(root, CustomerOtherInfoState).customer_id == 0
+    assert part(root, CustomerTicketsState).rows == []
+    assert part(root, CustomerNotesState).rows == []
+    assert part(root, CustomerContactsState).emails == []
+    assert part(root, CustomerOtherInfoState).customer_id == 0
 
 
 def test_switching_tab_reads_that_tab_and_writes_the_address(root, ada):
@@ -78,7 +80,8 @@ def test_switching_tab_reads_that_tab_and_writes_the_address(root, ada):
 def test_a_shared_link_to_a_tab_reads_that_tab_and_not_the_overview(root, ada):
     page = opened(root, f"/customers/{ada.id}?tab=tickets")
     run(page.on_load())
-    assert page.tab == "tickets" and page.header["name"] == "Ada Lovelace"
+    assert page.tab == "tickets"
+    assert page.header["name"] == "Ada Lovelace"
     assert [row.subject for row in part(root, CustomerTicketsState).rows] == ["Invoice"]
     assert part(root, CustomerOverviewState).history == []
 
@@ -86,7 +89,8 @@ def test_a_shared_link_to_a_tab_reads_that_tab_and_not_the_overview(root, ada):
 def test_an_unknown_tab_in_the_link_opens_the_overview(root, ada):
     page = opened(root, f"/customers/{ada.id}?tab=<script>")
     run(page.on_load())
-    assert page.tab == "overview" and part(root, CustomerOverviewState).notes == 1
+    assert page.tab == "overview"
+    assert part(root, CustomerOverviewState).notes == 1
 
 
 def test_a_change_notice_rereads_the_header_and_the_shown_tab_only(root, ada, session, admin):
@@ -100,7 +104,8 @@ def test_a_change_notice_rereads_the_header_and_the_shown_tab_only(root, ada, se
     run(page._load())  # what the page does when the hub wakes it
     assert page.header["name"] == "Ada King"
     assert [row.subject for row in part(root, CustomerTicketsState).rows] == ["Refund", "Invoice"]
-    assert part(root, CustomerNotesState).rows == [] and part(root, CustomerOverviewState).history == []
+    assert part(root, CustomerNotesState).rows == []
+    assert part(root, CustomerOverviewState).history == []
 
 
 def test_every_tab_of_the_registry_can_be_shown(root, ada):
@@ -108,7 +113,8 @@ def test_every_tab_of_the_registry_can_be_shown(root, ada):
     run(page.on_load())
     for tab in TABS:
         run(page.set_tab(tab.key))
-        assert page.tab == tab.key and part(root, tab.state).customer_id == ada.id
+        assert page.tab == tab.key
+        assert part(root, tab.state).customer_id == ada.id
 
 
 def test_only_known_tabs_are_accepted(root, ada):
@@ -122,14 +128,17 @@ def test_only_known_tabs_are_accepted(root, ada):
 def test_a_missing_or_trashed_customer_is_reported_not_raised(root):
     page = opened(root, "/customers/987654")
     run(page.on_load())
-    assert page.status == "missing" and page.header == {}
+    assert page.status == "missing"
+    assert page.header == {}
 
 
 def test_a_signed_out_tab_is_sent_to_sign_in_and_reads_nothing(new_tab, ada):
     root = new_tab(None, token="stale")
     page = opened(root, f"/customers/{ada.id}")
     assert redirect_target(run(page.on_load())).startswith("/login")
-    assert page.status == "missing" and page.header == {} and part(root, CustomerOverviewState).facts == []
+    assert page.status == "missing"
+    assert page.header == {}
+    assert part(root, CustomerOverviewState).facts == []
 
 
 def test_key_facts_include_filled_custom_fields(root, admin, add):
@@ -141,7 +150,8 @@ def test_key_facts_include_filled_custom_fields(root, admin, add):
         custom_field_values.save_values(ada.id, {seats.id: "12"}, actor=admin, session=session)
     run(opened(root, f"/customers/{ada.id}").on_load())
     facts = part(root, CustomerOverviewState).facts
-    assert ["Company", "Analytical Engines"] in facts and ["Seats", "12"] in facts
+    assert ["Company", "Analytical Engines"] in facts
+    assert ["Seats", "12"] in facts
     assert all(label != "Nickname" for label, _ in facts)
 
 

@@ -68,7 +68,7 @@ def test_numbers_are_read_the_way_people_type_them(typed, stored):
 
 @pytest.mark.parametrize("typed", ["12a", "1.234,5", "1,23,4", "1e5", "--1", "1234567890123456", "NaN", "Infinity"])
 def test_a_bad_number_says_what_to_type(typed):
-    with pytest.raises(ValueError, match="number|digits"):
+    with pytest.raises(ValueError, match=r"number|digits"):
         clean_value(CustomField(label="Seats", field_type="number", applies_to="all"), typed)
 
 

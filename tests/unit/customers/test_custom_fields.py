@@ -97,7 +97,7 @@ def test_removing_a_field_removes_its_values(session, admin, staff, add, field):
 
 
 def test_fields_are_moved_up_and_down(session, admin, field):
-    a, b, c = (field(label) for label in ("A", "B", "C"))
+    a, _, c = (field(label) for label in ("A", "B", "C"))
     move_field(c.id, -1, actor=admin, session=session)
     move_field(a.id, -1, actor=admin, session=session)  # already first: stays
     assert [f.label for f in list_fields(actor=admin, session=session)] == ["A", "C", "B"]

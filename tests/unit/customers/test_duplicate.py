@@ -16,7 +16,8 @@ def test_a_duplicate_copies_everything_but_the_email_and_picture(session, staff,
     session.commit()
     assert copy.id != original.id
     assert (copy.first_name, copy.last_name, copy.phone, copy.position) == ("Ada", "Lovelace", "+14155550100", "CEO")
-    assert copy.email is None and copy.picture is None
+    assert copy.email is None
+    assert copy.picture is None
 
 
 def test_a_duplicate_keeps_other_info_custom_fields_and_switches_but_not_notes(

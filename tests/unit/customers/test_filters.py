@@ -118,7 +118,8 @@ def test_filtered_pages_keep_the_sort_and_page(session, book, add, sort):
             ListQuery(sort=sort, page=page, group_id=vip.id).checked(SIZES), actor=READER, session=session
         )
     ]
-    assert pages == expected and len(pages) == 32
+    assert pages == expected
+    assert len(pages) == 32
 
 
 def test_previous_and_next_walk_only_the_filtered_customers(session, book):
@@ -146,7 +147,8 @@ def test_remove_all_trashes_exactly_the_filtered_customers(session, admin, book)
     assert names(session) == ["Cyd Cole", "Dee Dunn"]
     assert names(session, tab="institution") == ["Acme Annex"]  # another tab: untouched
     moved = customers.trash_matching("individual", "", tag="wholesale", actor=admin, session=session)
-    assert moved == 1 and names(session) == ["Dee Dunn"]
+    assert moved == 1
+    assert names(session) == ["Dee Dunn"]
 
 
 def test_counts_follow_tag_changes(session, book):
@@ -217,10 +219,12 @@ def test_filtered_pages_match_the_plain_plan(session, crowd, monkeypatch, sort, 
 
 def test_a_broad_filter_is_counted_up_to_a_bound_and_says_so(session, crowd, monkeypatch):
     exact_counts, exact = count_tabs("", group_id=crowd.id, actor=READER, session=session)
-    assert exact and exact_counts == {"individual": 20, "institution": 5, "trash": 0}
+    assert exact
+    assert exact_counts == {"individual": 20, "institution": 5, "trash": 0}
     monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 10)
     bounded, exact = count_tabs("", group_id=crowd.id, actor=READER, session=session)
-    assert not exact and sum(bounded.values()) == 10
+    assert not exact
+    assert sum(bounded.values()) == 10
     assert all(bounded[tab] <= exact_counts[tab] for tab in bounded)
 
 

@@ -39,7 +39,7 @@ def stored(engine: Engine, tab: str = "individual") -> list[Customer]:
     """Customers of a tab as the database has them now, by name."""
     with Session(engine) as session:
         rows = session.exec(select(Customer).order_by(Customer.sort_name)).all()
-    return [c for c in rows if (tab == "trash") == (c.deleted_at is not None) and (tab == "trash" or c.kind == tab)]
+    return [c for c in rows if (tab == "trash") == (c.deleted_at is not None) and (tab in ("trash", c.kind))]
 
 
 def names(rows: list[dict[str, str]]) -> list[str]:
@@ -89,7 +89,9 @@ def test_valid_save_creates_the_customer_closes_the_popup_and_refreshes_the_list
         form.save({"first_name": "Ann", "last_name": "Lee", "email": "Ann@Example.com", "phone": "202 555 0143"})
     )
     assert toast(result) == ("success", "Customer created.")
-    assert not form.open and form.errors == {} and form.values == {}
+    assert not form.open
+    assert form.errors == {}
+    assert form.values == {}
     [customer] = stored(app_db)
     assert (customer.display_name, customer.email, customer.phone) == ("Ann Lee", "Ann@example.com", "+12025550143")
     assert names(page.rows) == ["Ann Lee"]
@@ -126,7 +128,9 @@ def test_save_with_an_email_already_used_shows_it_on_the_email_field(form, add, 
 def test_edit_opens_with_the_stored_values(form, add):
     customer = add(first_name="Ann", last_name="Lee", date_of_birth="1990-04-23", phone="202-555-0143")
     run(form.open_edit(str(customer.id)))
-    assert form.open and form.customer_id == customer.id and form.version == 1
+    assert form.open
+    assert form.customer_id == customer.id
+    assert form.version == 1
     assert form.values["first_name"] == "Ann"
     assert form.values["date_of_birth"] == "1990-04-23"
     assert form.values["phone"] == "+1 202-555-0143"  # shown as people write it; stored as E.164
@@ -138,7 +142,8 @@ def test_edit_of_a_customer_that_is_gone_says_so_and_stays_closed(form, add, ses
     customers.trash_customers([customer.id], actor=admin, session=session)
     session.commit()
     kind, message = toast(run(form.open_edit(str(customer.id))))
-    assert kind == "error" and "does not exist" in message
+    assert kind == "error"
+    assert "does not exist" in message
     assert not form.open
 
 
@@ -165,7 +170,9 @@ def test_stale_edit_reports_a_conflict_and_does_not_overwrite(form, add, session
     )
     session.commit()
     run(form.save({**form.values, "first_name": "Mine"}))
-    assert form.conflict and form.open and form.errors == {}
+    assert form.conflict
+    assert form.open
+    assert form.errors == {}
     [row] = stored(app_db)
     assert (row.display_name, row.version) == ("Other Person", 2)
 
@@ -194,7 +201,9 @@ def test_cancel_writes_nothing(form, add, app_db):
     customer = add(first_name="Ann", last_name="Lee")
     run(form.open_edit(str(customer.id)))
     form.cancel()
-    assert not form.open and form.customer_id == 0 and form.values == {}
+    assert not form.open
+    assert form.customer_id == 0
+    assert form.values == {}
     run(form.open_new())
     form.set_open(False)  # Escape or a click on the overlay
     assert not form.open
@@ -206,7 +215,8 @@ def test_cancel_discards_a_picture_uploaded_for_the_draft(form, app_db):
     run(form.open_new())
     before = stored_picture_files()
     run(form.upload_picture([rx.UploadFile(file=io.BytesIO(png()))]))
-    assert form.picture and form.picture_error == ""
+    assert form.picture
+    assert form.picture_error == ""
     assert stored_picture_files() - before == {picture_filename(form.picture, 512), picture_filename(form.picture, 64)}
     form.cancel()
     assert stored_picture_files() == before
@@ -235,7 +245,8 @@ def test_upload_of_something_that_is_not_a_picture_is_refused(form):
 def test_loading_the_page_shows_the_first_page_and_every_tab_count(page, crowd):
     run(page.on_load())
     assert page.loaded
-    assert len(page.rows) == 25 and page.rows[0]["name"] == "Person 01"
+    assert len(page.rows) == 25
+    assert page.rows[0]["name"] == "Person 01"
     assert page.counts == {"individual": 30, "institution": 1, "trash": 0}
     assert (page.page_count, page.range_label) == (2, "1–25 of 30")
 
@@ -283,7 +294,8 @@ def test_going_to_a_page_shows_its_rows_and_is_clamped_to_existing_pages(page, c
     run(page.go_to_page(99))
     assert page.page == 2
     run(page.go_to_page(0))
-    assert page.page == 1 and page.rows[0]["name"] == "Person 01"
+    assert page.page == 1
+    assert page.rows[0]["name"] == "Person 01"
 
 
 def test_switching_tabs_shows_that_tabs_rows_and_trash_sorts_newest_first(page, crowd):
@@ -299,10 +311,12 @@ def test_switching_tabs_shows_that_tabs_rows_and_trash_sorts_newest_first(page, 
 def test_select_all_selects_exactly_the_rows_on_the_page_and_toggles_off(page, crowd):
     run(page.on_load())
     page.toggle_page_selected()
-    assert page.selected == [row["id"] for row in page.rows] and len(page.selected) == 25
+    assert page.selected == [row["id"] for row in page.rows]
+    assert len(page.selected) == 25
     assert page.all_on_page_selected
     page.toggle_selected(page.rows[0]["id"])
-    assert not page.all_on_page_selected and len(page.selected) == 24
+    assert not page.all_on_page_selected
+    assert len(page.selected) == 24
     page.toggle_page_selected()
     assert len(page.selected) == 25
     page.toggle_page_selected()
@@ -314,16 +328,19 @@ def test_remove_all_trashes_exactly_the_customers_matching_the_search(page, crow
     run(page.set_search("acme"))
     kind, message = toast(run(page.remove_all()))
     assert (kind, message) == ("success", "10 customer(s) moved to Trash.")
-    assert {c.company_name for c in stored(app_db, "trash")} == {"Acme"} and len(stored(app_db, "trash")) == 10
+    assert {c.company_name for c in stored(app_db, "trash")} == {"Acme"}
+    assert len(stored(app_db, "trash")) == 10
     assert len(stored(app_db, "individual")) == 20
     assert [c.name for c in stored(app_db, "institution")] == ["Acme Inc"]  # other tab untouched
-    assert page.rows == [] and page.counts["trash"] == 10
+    assert page.rows == []
+    assert page.counts["trash"] == 10
 
 
 def test_remove_all_without_a_search_trashes_the_whole_tab_beyond_the_page(page, crowd, app_db):
     run(page.on_load())
     run(page.remove_all())
-    assert stored(app_db, "individual") == [] and len(stored(app_db, "trash")) == 30
+    assert stored(app_db, "individual") == []
+    assert len(stored(app_db, "trash")) == 30
     assert len(stored(app_db, "institution")) == 1
 
 
@@ -351,11 +368,13 @@ def test_removing_selected_rows_moves_them_to_trash_and_purges_them_from_trash(p
     page.toggle_selected(page.rows[0]["id"])
     page.toggle_selected(page.rows[1]["id"])
     assert toast(run(page.remove_selected())) == ("success", "2 customer(s) moved to Trash.")
-    assert page.selected == [] and page.counts["trash"] == 2
+    assert page.selected == []
+    assert page.counts["trash"] == 2
     run(page.set_tab("trash"))
     page.toggle_page_selected()
     assert toast(run(page.remove_selected())) == ("success", "2 customer(s) deleted permanently.")
-    assert stored(app_db, "trash") == [] and len(stored(app_db, "individual")) == 28
+    assert stored(app_db, "trash") == []
+    assert len(stored(app_db, "individual")) == 28
 
 
 def test_confirmed_delete_of_one_row_moves_it_to_trash(page, crowd, app_db):
@@ -364,7 +383,8 @@ def test_confirmed_delete_of_one_row_moves_it_to_trash(page, crowd, app_db):
     page.ask_delete(first["id"], first["name"])
     assert page.confirm_name == "Person 01"
     assert toast(run(page.confirm_delete())) == ("success", "Customer moved to Trash.")
-    assert page.confirm_id == "" and page.rows[0]["name"] == "Person 02"
+    assert page.confirm_id == ""
+    assert page.rows[0]["name"] == "Person 02"
     assert [c.display_name for c in stored(app_db, "trash")] == ["Person 01"]
 
 
@@ -382,7 +402,8 @@ def test_emptying_the_last_page_moves_back_a_page(page, crowd):
     for row in list(page.rows):
         page.toggle_selected(row["id"])
     run(page.remove_selected())
-    assert page.page == 1 and len(page.rows) == 25
+    assert page.page == 1
+    assert len(page.rows) == 25
 
 
 def test_restore_brings_customers_back(page, crowd, session, app_db, admin):
@@ -393,7 +414,8 @@ def test_restore_brings_customers_back(page, crowd, session, app_db, admin):
     run(page.set_tab("trash"))
     page.toggle_page_selected()
     assert toast(run(page.restore_selected())) == ("success", "2 customer(s) restored.")
-    assert page.rows == [] and page.counts["individual"] == 30
+    assert page.rows == []
+    assert page.counts["individual"] == 30
 
 
 def test_restore_refused_for_a_taken_email_says_why_and_changes_nothing(page, add, session, app_db, admin):
@@ -404,5 +426,6 @@ def test_restore_refused_for_a_taken_email_says_why_and_changes_nothing(page, ad
     run(page.on_load())
     run(page.set_tab("trash"))
     kind, message = toast(run(page.restore([str(old.id)])))
-    assert kind == "error" and message.startswith("Old cannot be restored")
+    assert kind == "error"
+    assert message.startswith("Old cannot be restored")
     assert [c.display_name for c in stored(app_db, "trash")] == ["Old"]

@@ -1,6 +1,7 @@
 """The customers page's group and tag filters, driven through its event handlers by a signed-in staff member."""
 
 import json
+from typing import cast
 from urllib.parse import parse_qs
 
 import pytest
@@ -20,7 +21,7 @@ def opened(root: State, address: str = "/customers") -> CustomerListState:
     root.router = RouterData(
         session=SessionData(client_token="tab-1"), url=ReflexURL(f"http://localhost:3000{address}")
     )
-    return root.get_substate(CustomerListState._get_substate_path())
+    return cast(CustomerListState, root.get_substate(CustomerListState._get_substate_path()))
 
 
 def written_address(result) -> dict[str, list[str]]:
@@ -73,11 +74,13 @@ def test_choosing_a_group_filters_from_the_first_page_and_writes_the_address(roo
     run(page.on_load())
     page.selected, page.page = [str(book["Cyd"])], 2
     result = run(page.set_group(str(book["vip"])))
-    assert names(page) == ["Ann Lee", "Bob Lee"] and page.counts["individual"] == 2
+    assert names(page) == ["Ann Lee", "Bob Lee"]
+    assert page.counts["individual"] == 2
     assert (page.page, page.selected) == (1, [])
     assert written_address(result) == {"group": [str(book["vip"])]}
     run(page.set_group("999999"))  # not a group (any client can send anything): every group
-    assert page.group == "" and len(page.rows) == 4
+    assert page.group == ""
+    assert len(page.rows) == 4
 
 
 def test_a_tag_in_use_filters_as_it_is_typed_and_any_other_on_enter(root, book):
@@ -86,7 +89,9 @@ def test_a_tag_in_use_filters_as_it_is_typed_and_any_other_on_enter(root, book):
     run(page.load_tag_options())
     assert sorted(page.tag_options) == ["WHOLESALE", "Wholesale", "retail"]
     run(page.type_tag("whol"))  # not a tag yet: the list stays as it is
-    assert page.tag == "" and len(page.rows) == 4 and page.tag_text == "whol"
+    assert page.tag == ""
+    assert len(page.rows) == 4
+    assert page.tag_text == "whol"
     result = run(page.type_tag("wholesale"))
     assert names(page) == ["Ann Lee", "Cyd Lee"]
     assert page.filter_summary == "tag “wholesale”"
@@ -100,13 +105,16 @@ def test_chips_remove_one_filter_and_clear_filters_removes_both(root, book):
     run(page.on_load())
     assert page.filter_summary == "group “VIP”, tag “WHOLESALE”"
     run(page.clear_tag())
-    assert names(page) == ["Ann Lee", "Bob Lee"] and page.tag_text == ""
+    assert names(page) == ["Ann Lee", "Bob Lee"]
+    assert page.tag_text == ""
     run(page.submit_tag({"tag": "retail"}))
     assert names(page) == ["Bob Lee"]
     run(page.clear_group())
-    assert names(page) == ["Bob Lee"] and page.group == ""
+    assert names(page) == ["Bob Lee"]
+    assert page.group == ""
     result = run(page.clear_filters())
-    assert len(page.rows) == 4 and not page.filtered
+    assert len(page.rows) == 4
+    assert not page.filtered
     assert written_address(result) == {}
 
 
@@ -122,7 +130,8 @@ def test_filters_stay_on_when_the_page_is_opened_again_without_them_in_the_addre
 def test_an_address_naming_a_removed_group_shows_everyone(root, book):
     page = opened(root, "/customers?group=424242")
     result = run(page.on_load())
-    assert page.group == "" and len(page.rows) == 4
+    assert page.group == ""
+    assert len(page.rows) == 4
     assert written_address(result) == {}
 
 
@@ -130,7 +139,8 @@ def test_remove_all_trashes_only_the_filtered_customers(root, book, app_db):
     page = opened(root, f"/customers?group={book['vip']}")
     run(page.on_load())
     assert toast(run(page.remove_all())) == ("success", "2 customer(s) moved to Trash.")
-    assert page.rows == [] and page.counts == {"individual": 0, "institution": 0, "trash": 2}
+    assert page.rows == []
+    assert page.counts == {"individual": 0, "institution": 0, "trash": 2}
     run(page.clear_filters())
     assert names(page) == ["Cyd Lee", "Dee Lee"]
 

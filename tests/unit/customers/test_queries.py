@@ -484,4 +484,5 @@ def test_stepping_with_previous_and_next_visits_the_list_in_its_order(session, a
     back, current = [listed[-1]], listed[-1]
     while (current := neighbours(query, by_id[current], actor=READER, session=session)[0]) is not None:
         back.append(current)
-    assert walked == listed and back == listed[::-1]
+    assert walked == listed
+    assert back == listed[::-1]

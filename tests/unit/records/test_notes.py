@@ -53,7 +53,8 @@ def test_a_note_is_deleted_once_and_audited_with_its_text(session, staff, add):
     session.commit()
     assert list_notes(ada.id, actor=staff, session=session) == []
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "note_delete")).one()
-    assert event.entity_id == ada.id and "Wrong customer" in event.changes
+    assert event.entity_id == ada.id
+    assert "Wrong customer" in event.changes
     with pytest.raises(NotFoundError, match="already deleted"):
         delete_note(note.id, actor=staff, session=session)
 

@@ -15,13 +15,15 @@ def test_staff_add_a_note_and_see_it_with_the_form_cleared(new_tab, staff_user, 
     state = notes_tab(new_tab, staff_user, ada.id)
     assert run(state.add_note({"note": "  Likes <b>tea</b>  "})) is None
     assert [(n.body, n.author) for n in state.rows] == [("Likes <b>tea</b>", "Sam Staff")]
-    assert state.errors == {} and state.form_key == 1
+    assert state.errors == {}
+    assert state.form_key == 1
 
 
 def test_an_empty_note_shows_why_and_keeps_nothing(new_tab, staff_user, add):
     state = notes_tab(new_tab, staff_user, add(first_name="Ada").id)
     run(state.add_note({"note": "   "}))
-    assert state.errors == {"note": "Write something before sending."} and state.rows == []
+    assert state.errors == {"note": "Write something before sending."}
+    assert state.rows == []
     assert state.form_key == 0  # what was typed stays in the box
 
 
@@ -43,6 +45,7 @@ def test_a_note_is_deleted_after_the_confirmation(new_tab, staff_user, add):
     run(state.add_note({"note": "Gone soon"}))
     state.ask_delete(state.rows[0].id)
     assert toast(run(state.delete())) == ("success", "Note deleted.")
-    assert state.rows == [] and state.confirm_id == ""
+    assert state.rows == []
+    assert state.confirm_id == ""
     state.ask_delete("999999")  # deleted meanwhile by someone else
     assert toast(run(state.delete())) == ("error", "This note was already deleted.")

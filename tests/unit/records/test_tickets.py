@@ -24,7 +24,8 @@ def test_a_ticket_keeps_each_status_change_with_who_made_it(session, staff, admi
         ("in_progress", "solved", "Ada Admin"),
     ]
     actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.entity_id == ada.id))]
-    assert actions.count("ticket_update") == 2 and "ticket_add" in actions
+    assert actions.count("ticket_update") == 2
+    assert "ticket_add" in actions
 
 
 def test_editing_without_a_new_status_adds_no_history(session, staff, add):

@@ -16,7 +16,8 @@ def test_a_ticket_is_opened_from_the_tab_and_errors_stay_in_the_pop_up(new_tab, 
     state = tickets(new_tab, staff_user, ada.id)
     state.open_new()
     run(state.save({"subject": " ", "description": "", "priority": "normal"}))
-    assert state.form_open and state.errors == {"subject": "Give the ticket a subject."}
+    assert state.form_open
+    assert state.errors == {"subject": "Give the ticket a subject."}
     run(state.save({"subject": "Invoice", "description": "", "priority": "urgent"}))
     assert not state.form_open
     assert [(r.subject, r.priority_label, r.status_label) for r in state.rows] == [("Invoice", "Urgent", "New")]
@@ -25,7 +26,8 @@ def test_a_ticket_is_opened_from_the_tab_and_errors_stay_in_the_pop_up(new_tab, 
 def test_read_only_staff_cannot_open_tickets(new_tab, reader_user, add):
     state = tickets(new_tab, reader_user, add(first_name="Ada").id)
     result = run(state.save({"subject": "Sneaky", "description": "", "priority": "normal"}))
-    assert toast(result)[0] == "error" and state.rows == []
+    assert toast(result)[0] == "error"
+    assert state.rows == []
 
 
 def test_the_status_filter_reads_the_tickets_again(new_tab, reader_user, session, staff, add):
@@ -38,7 +40,8 @@ def test_the_status_filter_reads_the_tickets_again(new_tab, reader_user, session
     assert run(state.set_status_filter("solved")) is None
     assert [r.subject for r in state.rows] == ["First"]
     run(state.set_status_filter("<anything>"))
-    assert state.status_filter == "all" and [r.subject for r in state.rows] == ["Second", "First"]
+    assert state.status_filter == "all"
+    assert [r.subject for r in state.rows] == ["Second", "First"]
 
 
 def test_a_signed_out_tab_is_sent_to_sign_in_when_filtering(new_tab, add):

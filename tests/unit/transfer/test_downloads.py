@@ -1,5 +1,6 @@
 """Download links: the holder of a fresh link gets the private file; anyone else, or anything stale, gets a 404."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def folders(tmp_path, monkeypatch) -> dict[str, Path]:
 
 
 @pytest.fixture
-def client(app_db) -> TestClient:
+def client(app_db) -> Iterator[TestClient]:
     """A browser talking to the download route, which reads the test database."""
     with TestClient(api) as client:
         yield client
@@ -70,7 +71,8 @@ def test_an_import_report_in_the_import_folder_downloads_too(client, admin, sess
     report = folders["imports"] / "report.xlsx"
     report.write_bytes(b"PK\x03\x04 report")
     response = client.get(link_to(report, admin, session, "import-errors.xlsx"))
-    assert response.status_code == 200 and response.content == b"PK\x03\x04 report"
+    assert response.status_code == 200
+    assert response.content == b"PK\x03\x04 report"
     assert 'filename="import-errors.xlsx"' in response.headers["content-disposition"]
 
 

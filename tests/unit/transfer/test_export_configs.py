@@ -39,7 +39,8 @@ def names(session, actor) -> list[str]:
 def test_a_saved_configuration_keeps_format_scope_and_column_order(session, admin):
     config = saved(session, admin, "  Mailing   list ", "xlsx", "view", ["email", "first_name", "phone"])
     (stored,) = list_configs(actor=admin, session=session)
-    assert stored.id == config.id and stored.name == "Mailing list"
+    assert stored.id == config.id
+    assert stored.name == "Mailing list"
     assert (stored.file_format, stored.scope) == ("xlsx", "view")
     assert json.loads(stored.columns) == ["id", "email", "first_name", "phone"]
 
@@ -139,18 +140,23 @@ def people(add) -> list:
 def test_an_export_is_written_into_the_export_folder_under_an_unguessable_name(session, admin, people, export_dir):
     path, count = write_export(ExportScope(), ["email", "last_name"], "csv", actor=admin, session=session)
     assert count == 7
-    assert path.parent == export_dir and path.suffix == ".csv"
-    assert len(path.stem) >= 24 and path.stem not in {"customers", "export"}
+    assert path.parent == export_dir
+    assert path.suffix == ".csv"
+    assert len(path.stem) >= 24
+    assert path.stem not in {"customers", "export"}
     table = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     assert table[0] == ["Customer ID", "Email", "Last name"]
     assert sorted(row[1] for row in table[1:]) == sorted(p.email for p in people)
     again, _ = write_export(ExportScope(), ["email"], "csv", actor=admin, session=session)
-    assert again != path and path.exists()  # two exports never overwrite each other
+    assert again != path
+    assert path.exists()
 
 
 def test_an_xlsx_export_holds_the_same_rows(session, admin, people, export_dir):
     path, count = write_export(ExportScope(ids=(people[2].id,)), ["email"], "xlsx", actor=admin, session=session)
-    assert count == 1 and path.parent == export_dir and path.suffix == ".xlsx"
+    assert count == 1
+    assert path.parent == export_dir
+    assert path.suffix == ".xlsx"
     sheet = load_workbook(path, read_only=True)["Customers"]
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
         ["Customer ID", "Email"],
@@ -162,7 +168,8 @@ def test_progress_hears_the_rows_written_every_chunk(session, admin, people, mon
     monkeypatch.setattr(export, "CHUNK", 3)
     heard = []
     _, count = write_export(ExportScope(), ["email"], "xlsx", actor=admin, session=session, progress=heard.append)
-    assert count == 7 and heard == [3, 6]
+    assert count == 7
+    assert heard == [3, 6]
 
 
 def test_an_unknown_format_is_refused_and_writes_nothing(session, admin, people, export_dir):
@@ -208,9 +215,11 @@ def test_an_export_for_download_links_its_file_and_reports_progress_against_the_
     url, count = export_for_download(
         ExportScope(), ["email"], "csv", actor=admin, session=session, progress=lambda *seen: heard.append(seen)
     )
-    assert count == 7 and heard == [(0, 7), (3, 7), (6, 7)]
+    assert count == 7
+    assert heard == [(0, 7), (3, 7), (6, 7)]
     (link,) = session.exec(select(DownloadLink)).all()
-    assert url.startswith(PREFIX) and link.download_name == "customers.csv"
+    assert url.startswith(PREFIX)
+    assert link.download_name == "customers.csv"
     assert Path(link.path).parent == export_dir.resolve()
 
 

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import cast
 
 import pytest
 from reflex.istate.manager.memory import StateManagerMemory
@@ -43,11 +44,11 @@ def tab(new_tab, user) -> State:
 
 
 def exporter(root: State) -> ExportState:
-    return root.get_substate(ExportState._get_substate_path())
+    return cast(ExportState, root.get_substate(ExportState._get_substate_path()))
 
 
 def listing(root: State) -> CustomerListState:
-    return root.get_substate(CustomerListState._get_substate_path())
+    return cast(CustomerListState, root.get_substate(CustomerListState._get_substate_path()))
 
 
 @pytest.fixture
@@ -81,7 +82,9 @@ def test_an_admin_opens_the_pop_up_with_the_saved_configurations_by_name(state, 
     save_as(session, admin, "Weekly")
     save_as(session, admin, "Accounts")
     assert run(state.open_dialog()) is None
-    assert state.open and state.error == "" and state.download_url == ""
+    assert state.open
+    assert state.error == ""
+    assert state.download_url == ""
     assert [c["name"] for c in state.configs] == ["Accounts", "Weekly"]
 
 
@@ -90,7 +93,8 @@ def test_others_get_a_refusal_and_the_pop_up_stays_closed(role, new_tab, make_us
     save_as(session, admin, "Weekly")
     state = exporter(tab(new_tab, make_user(role)))
     assert toast(run(state.open_dialog())) == ("error", NOT_ALLOWED)
-    assert not state.open and state.configs == []
+    assert not state.open
+    assert state.configs == []
 
 
 def test_a_signed_out_tab_is_sent_to_sign_in(new_tab, app_db):
@@ -103,18 +107,21 @@ def test_a_signed_out_tab_is_sent_to_sign_in(new_tab, app_db):
 
 
 def test_every_column_but_the_customer_id_is_offered_and_on_at_first(state):
-    assert keys(state) == CHOOSABLE and chosen(state) == CHOOSABLE
+    assert keys(state) == CHOOSABLE
+    assert chosen(state) == CHOOSABLE
     assert "id" not in keys(state)  # always written first; nothing to choose
     assert state.columns[0] == {"key": "kind", "label": "Kind", "on": "yes"}
 
 
 def test_toggling_a_column_turns_it_off_and_on_in_place(state):
     state.toggle_column("email")
-    assert "email" not in chosen(state) and keys(state) == CHOOSABLE
+    assert "email" not in chosen(state)
+    assert keys(state) == CHOOSABLE
     state.toggle_column("email")
     assert "email" in chosen(state)
     state.toggle_column("no_such_column")
-    assert keys(state) == CHOOSABLE and chosen(state) == CHOOSABLE
+    assert keys(state) == CHOOSABLE
+    assert chosen(state) == CHOOSABLE
 
 
 def test_moving_a_column_changes_the_file_order(state):
@@ -154,7 +161,8 @@ def test_a_saved_configuration_restores_format_scope_and_columns(state, session)
     state.move_column("phone", -1)
     state.set_config_name("Phone list")
     assert toast(run(state.save_config())) == ("success", "Saved the export configuration “Phone list”.")
-    assert state.error == "" and [c["name"] for c in state.configs] == ["Phone list"]
+    assert state.error == ""
+    assert [c["name"] for c in state.configs] == ["Phone list"]
     saved = session.exec(select(ExportConfig)).one()
     assert json.loads(saved.columns) == ["id", "last_name", "phone", "email"]
 
@@ -186,7 +194,8 @@ def test_a_configuration_without_a_name_is_refused_in_the_pop_up(state, session)
     state.set_config_name("   ")
     assert run(state.save_config()) is None
     assert state.error == "Give the configuration a name."
-    assert state.configs == [] and session.exec(select(ExportConfig)).all() == []
+    assert state.configs == []
+    assert session.exec(select(ExportConfig)).all() == []
 
 
 def test_a_deleted_configuration_leaves_the_list(state, session, admin):
@@ -309,9 +318,11 @@ def test_an_export_shows_progress_then_offers_the_file(root, state, people, expo
     assert "export-download" in str(result.args)  # the browser is told to start the download
     assert sent[0]["running_rx_state_"] is True
     assert sent[-1]["running_rx_state_"] is False
-    assert not state.running and state.error == ""
+    assert not state.running
+    assert state.error == ""
     assert state.done_rows == state.total_rows == 1
-    assert state.download_label.startswith("Download 1 ") and state.download_label.endswith("(.csv)")
+    assert state.download_label.startswith("Download 1 ")
+    assert state.download_label.endswith("(.csv)")
     assert sent[-1]["download_url_rx_state_"] == state.download_url
     assert download(state.download_url) == [
         ["Customer ID", "First name", "Email"],
@@ -325,7 +336,7 @@ def test_an_export_of_selected_rows_holds_only_those(root, state, people):
     run(state.open_dialog())
     state.set_scope("selected")
     state.set_format("csv")
-    _, sent = in_background(root, "start_export")
+    _, _sent = in_background(root, "start_export")
     table = download(state.download_url)
     assert sorted(row[0] for row in table[1:]) == sorted([str(people["bob"].id), str(people["acme"].id)])
     assert state.download_label.startswith("Download 2 customers")
@@ -336,7 +347,8 @@ def test_others_cannot_start_an_export(role, new_tab, make_user, people, export_
     root = tab(new_tab, make_user(role))
     result, sent = in_background(root, "start_export")
     assert toast(result) == ("error", NOT_ALLOWED)
-    assert not exporter(root).running and exporter(root).download_url == ""
+    assert not exporter(root).running
+    assert exporter(root).download_url == ""
     assert all(not delta.get("running_rx_state_") for delta in sent)
     assert not export_dir.exists() or list(export_dir.iterdir()) == []
 
@@ -359,7 +371,8 @@ def test_custom_fields_are_offered_off_and_a_configuration_can_keep_them(state, 
     session.commit()
     run(state.open_dialog())
     key = f"custom_{tier.id}"
-    assert state.columns[-1] == {"key": key, "label": "Tier", "on": ""} and chosen(state) == CHOOSABLE
+    assert state.columns[-1] == {"key": key, "label": "Tier", "on": ""}
+    assert chosen(state) == CHOOSABLE
     state.toggle_column(key)
     state.set_config_name("With tier")
     run(state.save_config())

@@ -137,12 +137,13 @@ def test_the_sample_files_carry_a_column_per_custom_field_with_its_rules(session
     assert "a number like 1234.56" in instructions["Seats"][1]
     tier_letter = get_column_letter(len(headers) - 2)
     lists = [v for v in workbook["Customers"].data_validations.dataValidation if tier_letter in str(v.sqref)]
-    assert lists and lists[0].formula1 == '"Gold,Silver"'
+    assert lists
+    assert lists[0].formula1 == '"Gold,Silver"'
     assert import_files.sample_csv(custom).decode("utf-8-sig").splitlines()[0].endswith(",Tier,Seats,Renewal")
 
 
 def test_the_sample_workbook_with_custom_fields_imports_as_it_says(session, admin, fields):
-    job, preview = previewed(
+    _, preview = previewed(
         session, admin, import_files.sample_xlsx(custom_fields.list_fields(actor=admin, session=session)), "s.xlsx"
     )
     assert {k: v for k, v in preview.counts.items() if v} == {"new": 2}

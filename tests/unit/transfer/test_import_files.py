@@ -71,13 +71,15 @@ def test_the_sample_examples_pass_validation(sample, row):
 def test_sample_phones_are_text_cells_that_keep_their_plus(sample):
     sheet = load_workbook(io.BytesIO(sample))["Customers"]
     phone = sheet[f"{column_letter('Phone')}2"]
-    assert phone.data_type == "s" and phone.value == "+44 20 7946 0958"
+    assert phone.data_type == "s"
+    assert phone.value == "+44 20 7946 0958"
     assert phone.number_format == "@"  # what someone types there later stays text too
 
 
 def test_the_sample_date_of_birth_is_a_real_date_shown_as_iso(sample):
     cell = load_workbook(io.BytesIO(sample))["Customers"][f"{column_letter('Date of birth')}2"]
-    assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+    assert cell.is_date
+    assert cell.number_format == "yyyy-mm-dd"
     assert isinstance(calamine_rows(sample, "Customers")[1][HEADERS.index("Date of birth")], date)
 
 
@@ -87,7 +89,9 @@ def test_kind_gender_and_ownership_type_columns_offer_drop_downs_that_refuse_oth
     for header, options in (("Kind", ("Individual", "Institution")), ("Gender", GENDERS)):
         letter = column_letter(header)
         validation = found.pop(f"{letter}2:{letter}10000")
-        assert validation.type == "list" and validation.showErrorMessage and validation.error
+        assert validation.type == "list"
+        assert validation.showErrorMessage
+        assert validation.error
         assert validation.formula1 == '"' + ",".join(options) + '"'
     letter = column_letter("Ownership type")
     assert found.pop(f"{letter}2:{letter}10000").formula1 == '"' + ",".join(OWNERSHIP_TYPES) + '"'
@@ -99,7 +103,8 @@ def test_a_list_too_long_for_excel_moves_to_a_hidden_lists_sheet(monkeypatch):
     monkeypatch.setitem(import_files._CHOICES, "gender", many)
     workbook = load_workbook(io.BytesIO(sample_xlsx()))
     assert workbook.sheetnames == ["Customers", "Instructions", "Lists"]
-    assert workbook.active.title == "Customers" and workbook["Lists"].sheet_state == "hidden"
+    assert workbook.active.title == "Customers"
+    assert workbook["Lists"].sheet_state == "hidden"
     letter = column_letter("Gender")
     validation = next(v for v in workbook["Customers"].data_validations.dataValidation if letter in str(v.sqref))
     assert validation.formula1 == "'Lists'!$A$1:$A$20"
@@ -110,11 +115,13 @@ def test_instructions_describe_every_column_including_the_customer_id(sample):
     rows = calamine_rows(sample, "Instructions")
     assert rows[0][0] == "How to import customers"
     text = " ".join(str(row[0]) for row in rows[1:8])
-    assert "header" in text and "Customer ID" in text and "unchanged" in text
+    assert "header" in text
+    assert "Customer ID" in text
+    assert "unchanged" in text
     table = rows[[row[:4] for row in rows].index(["Column", "Required", "Description", "Example"]) + 1 :]
     assert [row[0] for row in table] == [*HEADERS, "Customer ID"]
     assert all(row[2] == FIELD_HELP[key] for row, key in zip(table, (*IMPORT_FIELDS, "id"), strict=True))
-    assert dict((row[0], row[1]) for row in table)["Name"] == "Institution: yes"
+    assert {row[0]: row[1] for row in table}["Name"] == "Institution: yes"
 
 
 def test_field_help_is_one_sentence_for_every_importable_field_and_the_customer_id():
@@ -159,12 +166,14 @@ def test_formula_like_text_in_the_error_report_stays_text(tmp_path):
     cells = [*sheet[1], *sheet[2]]
     assert [c.value for c in cells] == ["=Header", "Phone", "Error", "=1+1", "+44 20 7946 0958", "@bad"]
     assert all(c.data_type == "s" for c in cells)
-    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
 
 
 def test_an_error_report_without_rows_is_just_the_header(tmp_path):
     count, back = report(tmp_path, ["Email"], [])
-    assert count == 0 and back == [["Email", "Error"]]
+    assert count == 0
+    assert back == [["Email", "Error"]]
 
 
 def test_the_error_stays_under_its_header_when_a_row_is_short_or_long(tmp_path):

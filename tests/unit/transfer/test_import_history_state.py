@@ -40,9 +40,11 @@ def test_an_admin_sees_the_newest_imports_first(new_tab, admin_user, admin, sess
     jobs = [upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")])) for _ in range(3)]
     state = history(new_tab, admin_user)
     assert run(state.on_load()) is None
-    assert state.access == "ok" and state.range_label == "1–3 of 3"
+    assert state.access == "ok"
+    assert state.range_label == "1–3 of 3"
     assert [row.id for row in state.rows] == [str(job.id) for job in reversed(jobs)]
-    assert state.rows[0].status_label == "Not started" and not state.rows[0].can_undo
+    assert state.rows[0].status_label == "Not started"
+    assert not state.rows[0].can_undo
 
 
 @pytest.mark.parametrize("role", ["staff", "read_only"])
@@ -54,7 +56,8 @@ def test_others_see_no_imports_and_cannot_undo(role, new_tab, make_user, admin, 
     assert toast(run(state.ask_undo(str(job.id)))) == ("error", NOT_ALLOWED)
     state.undo_id = job.id  # as a tampered client could leave it
     assert toast(run(state.undo(True))) == ("error", NOT_ALLOWED)
-    assert not state.undo_open and session.exec(select(Customer)).one().display_name == "Ada Lovelace"
+    assert not state.undo_open
+    assert session.exec(select(Customer)).one().display_name == "Ada Lovelace"
 
 
 def test_undo_lists_later_changes_first_and_leaves_them_alone(new_tab, admin_user, admin, session, engine):
@@ -69,12 +72,15 @@ def test_undo_lists_later_changes_first_and_leaves_them_alone(new_tab, admin_use
     run(state.on_load())
     assert state.rows[0].can_undo
     run(state.ask_undo(str(job.id)))
-    assert state.undo_open and state.conflict_count == 1
+    assert state.undo_open
+    assert state.conflict_count == 1
     assert state.conflicts == ["Ada King: (edited after the import)"]
     success, refresh = run(state.undo(False))
     assert toast(success) == ("success", "Import undone: 1 removed, 0 restored, 1 left alone.")
     assert refresh is ImportState.refresh_job  # the import page shows the job as undone too
-    assert not state.undo_open and state.rows[0].status == "undone" and not state.rows[0].can_undo
+    assert not state.undo_open
+    assert state.rows[0].status == "undone"
+    assert not state.rows[0].can_undo
     session.expire_all()
     assert [c.display_name for c in session.exec(select(Customer))] == ["Ada King"]
 
@@ -82,7 +88,8 @@ def test_undo_lists_later_changes_first_and_leaves_them_alone(new_tab, admin_use
 def test_a_malformed_job_id_opens_no_undo(new_tab, admin_user):
     state = history(new_tab, admin_user)
     run(state.ask_undo("1 OR 1=1"))
-    assert not state.undo_open and state.undo_id == 0
+    assert not state.undo_open
+    assert state.undo_id == 0
 
 
 def test_imports_come_a_page_at_a_time_of_a_size_the_page_offers(new_tab, admin_user, admin, session):
@@ -92,7 +99,8 @@ def test_imports_come_a_page_at_a_time_of_a_size_the_page_offers(new_tab, admin_
     state = history(new_tab, admin_user)
     state.page_size = 1_000_000  # as a tampered client could set it
     run(state.on_load())
-    assert state.page_size == smallest and len(state.rows) == smallest
+    assert state.page_size == smallest
+    assert len(state.rows) == smallest
     run(state.go_to_page(2))
     assert [row.id for row in state.rows] == [str(jobs[0].id)]
     assert state.range_label == f"{smallest + 1}–{smallest + 1} of {smallest + 1}"

@@ -131,7 +131,8 @@ def test_rows_are_classified_new_update_unchanged_error_and_duplicate(session, a
         ],
     )
     assert [o.status for o in result] == [NEW, UNCHANGED, UPDATE, ERROR, DUPLICATE, ERROR]
-    assert result[2].before == {"last_name": "Turing"} and result[2].after == {"last_name": "Mathison"}
+    assert result[2].before == {"last_name": "Turing"}
+    assert result[2].after == {"last_name": "Mathison"}
     assert result[3].messages == {"email": "Enter a valid e-mail address, like name@example.com."}
     assert "line 2" in result[4].message
     assert result[5].messages == {"last_name": "Enter a first or last name."}
@@ -167,7 +168,8 @@ def test_rows_match_on_customer_id_or_vat_number(session, add):
     by_vat = outcomes(
         session, [("DE 136 695 976", "Acme Holdings")], mapping=["vat_number", "name"], match_on="vat_number"
     )
-    assert by_vat[0].status == UPDATE and by_vat[0].customer_id == acme.id
+    assert by_vat[0].status == UPDATE
+    assert by_vat[0].customer_id == acme.id
 
 
 def test_a_new_row_may_not_take_another_customers_email(session, add):
@@ -178,12 +180,14 @@ def test_a_new_row_may_not_take_another_customers_email(session, add):
         mapping=["first_name", "last_name", "email", "vat_number"],
         match_on="vat_number",
     )
-    assert result.status == ERROR and "already uses this e-mail" in result.message
+    assert result.status == ERROR
+    assert "already uses this e-mail" in result.message
 
 
 def test_institution_is_inferred_when_only_a_name_is_given(session):
     (result,) = outcomes(session, [("Acme Ltd", "acme@example.com")], mapping=["name", "email"])
-    assert result.status == NEW and result.values.kind == "institution"
+    assert result.status == NEW
+    assert result.values.kind == "institution"
 
 
 def test_classifying_writes_nothing(session):

@@ -34,7 +34,8 @@ def test_the_sample_file_has_a_column_for_each_custom_field(file_format, session
         headers = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     else:
         headers = [cell.value for cell in next(load_workbook(io.BytesIO(data))["Customers"].iter_rows())]
-    assert headers[0] == "Kind" and headers[-1] == "Tier"
+    assert headers[0] == "Kind"
+    assert headers[-1] == "Tier"
 
 
 def test_the_columns_of_the_chosen_sheet_come_with_samples_and_a_suggested_mapping(session, admin, tmp_path):
@@ -68,13 +69,16 @@ def test_the_preview_links_the_rows_to_fix_only_when_there_are_some(session, adm
     plan = Plan(["first_name", "last_name", "email", "phone"])
     clean = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
     found, link = import_uploads.preview(clean.id, plan, actor=admin, session=session)
-    assert found.counts["new"] == 1 and link == ""
+    assert found.counts["new"] == 1
+    assert link == ""
     broken = upload(session, admin, csv_bytes([("Bad", "Phone", "bad@example.com", "12")]))
     found, link = import_uploads.preview(broken.id, plan, actor=admin, session=session)
     session.commit()
-    assert found.counts["error"] == 1 and link.startswith("/api/download/")
+    assert found.counts["error"] == 1
+    assert link.startswith("/api/download/")
     stored = session.exec(select(DownloadLink)).one()
-    assert stored.download_name == "rows-to-fix-people.csv.xlsx" and stored.path.endswith(".errors.xlsx")
+    assert stored.download_name == "rows-to-fix-people.csv.xlsx"
+    assert stored.path.endswith(".errors.xlsx")
 
 
 @pytest.mark.parametrize("caller", ["staff", "reader", "signed out"])

@@ -115,14 +115,18 @@ def test_bad_files_get_a_clear_message_and_change_nothing(
 def test_the_sample_goes_from_upload_to_preview_in_the_page(new_tab, admin_user, session):
     state = import_state(new_tab, admin_user)
     upload(state, "customers-sample.xlsx", import_files.sample_xlsx())
-    assert state.step == "sheet" and state.sheets == ["Customers", "Instructions"]
+    assert state.step == "sheet"
+    assert state.sheets == ["Customers", "Instructions"]
     drive(state.choose_sheet("Customers"))
-    assert state.step == "map" and state.headers[:3] == ["Kind", "First name", "Last name"]
+    assert state.step == "map"
+    assert state.headers[:3] == ["Kind", "First name", "Last name"]
     assert state.mapping[:3] == ["kind", "first_name", "last_name"]
     state.set_field("1", "skip")
     state.set_field("2", "skip")  # now the individual has no name at all
     drive(state.preview())
-    assert state.step == "preview" and state.counts["new"] == 1 and state.counts["error"] == 1
+    assert state.step == "preview"
+    assert state.counts["new"] == 1
+    assert state.counts["error"] == 1
     assert "Enter a first or last name" in state.preview_rows[0]["message"]
     assert state.report_url.startswith("/api/download/")
     assert session.exec(select(func.count()).select_from(Customer)).one() == 0

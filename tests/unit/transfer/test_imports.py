@@ -6,7 +6,7 @@ import json
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import select
+from sqlmodel import col, select
 
 from customer_app.core.models import AuditEvent
 from customer_app.customers import customers, search_index
@@ -63,14 +63,14 @@ def commit(session, engine, actor, job):
 
 
 def names(session):
-    return sorted(c.display_name for c in session.exec(select(Customer).where(Customer.deleted_at.is_(None))))
+    return sorted(c.display_name for c in session.exec(select(Customer).where(col(Customer.deleted_at).is_(None))))
 
 
 def test_uploads_are_kept_privately_and_refused_when_too_big_or_of_the_wrong_type(session, admin, private_folders):
     job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
     assert imports.upload_path(job).parent == private_folders / "imports"
     assert imports.upload_path(job).read_bytes().startswith(b"First name")
-    with pytest.raises(ImportFileError, match="Choose an .xlsx"):
+    with pytest.raises(ImportFileError, match=r"Choose an \.xlsx"):
         upload(session, admin, b"MZ\x90\x00", "setup.exe")
     with pytest.raises(ImportFileError, match="larger than 50 MB"):
         import_uploads.store_upload(iter(lambda: b"x" * (1 << 20), b""), "huge.csv", actor=admin, session=session)
@@ -100,7 +100,8 @@ def test_preview_counts_every_row_writes_nothing_and_reports_the_rows_to_fix(ses
     rows = list(report.active.iter_rows(values_only=True))
     assert rows[0] == (*HEADERS, "Error")
     assert [r[:2] for r in rows[1:]] == [("Bad", "Phone"), ("Grace", "Twice")]
-    assert "Phone" in rows[1][-1] and "line 2" in rows[2][-1]
+    assert "Phone" in str(rows[1][-1])
+    assert "line 2" in str(rows[2][-1])
 
 
 def test_commit_writes_in_chunks_with_progress_and_deletes_the_file(session, engine, admin, add, monkeypatch):
@@ -112,8 +113,10 @@ def test_commit_writes_in_chunks_with_progress_and_deletes_the_file(session, eng
     done, seen = commit(session, engine, admin, job)
     assert (done.status, done.created_count, done.updated_count) == ("done", 5, 1)
     assert seen == [2, 4, 6]
-    assert "Alan Mathison" in names(session) and len(names(session)) == 6
-    assert not uploaded.exists() and done.stored_as == ""
+    assert "Alan Mathison" in names(session)
+    assert len(names(session)) == 6
+    assert not uploaded.exists()
+    assert done.stored_as == ""
 
 
 def test_reimporting_the_same_file_creates_no_duplicates(session, engine, admin):
@@ -121,7 +124,8 @@ def test_reimporting_the_same_file_creates_no_duplicates(session, engine, admin)
     job, _ = previewed(session, admin, data)
     commit(session, engine, admin, job)
     again, preview = previewed(session, admin, data)
-    assert preview.counts["unchanged"] == 1 and preview.counts["new"] == 0
+    assert preview.counts["unchanged"] == 1
+    assert preview.counts["new"] == 0
     done, _ = commit(session, engine, admin, again)
     assert (done.created_count, done.unchanged_count) == (0, 1)
     assert names(session) == ["Ada Lovelace"]
@@ -140,7 +144,8 @@ def test_cancel_stops_between_chunks_and_what_was_imported_can_be_undone(session
     imports.start_import(job.id, actor=admin, session=session)
     session.commit()
     done = imports.run_import(job.id, actor=admin, engine=engine, progress=cancel_after_first_chunk)
-    assert done.status == "cancelled" and "2 of 6" in done.message
+    assert done.status == "cancelled"
+    assert "2 of 6" in done.message
     session.expire_all()
     assert len(names(session)) == 2
     import_undo.undo_import(job.id, actor=admin, session=session)
@@ -151,8 +156,11 @@ def test_cancel_stops_between_chunks_and_what_was_imported_can_be_undone(session
 def test_undo_reverts_creates_and_updates_and_leaves_later_changes_alone(session, engine, admin, add):
     alan = add(first_name="Alan", last_name="Turing", email="alan@example.com", position="Mathematician")
     data = csv_bytes(
-        [("Grace", "Hopper", "grace@example.com", ""), ("Ada", "Lovelace", "ada@example.com", "")]
-        + [("Alan", "Mathison", "alan@example.com", "")]
+        [
+            ("Grace", "Hopper", "grace@example.com", ""),
+            ("Ada", "Lovelace", "ada@example.com", ""),
+            ("Alan", "Mathison", "alan@example.com", ""),
+        ]
     )
     job, _ = previewed(session, admin, data)
     commit(session, engine, admin, job)
@@ -194,7 +202,8 @@ def test_undo_can_overwrite_later_changes_when_asked(session, engine, admin, add
 
 def test_the_sample_workbook_imports_cleanly(session, engine, admin):
     job, preview = previewed(session, admin, import_files.sample_xlsx(), "customers-sample.xlsx")
-    assert preview.counts["new"] == 2 and preview.counts["error"] == 0
+    assert preview.counts["new"] == 2
+    assert preview.counts["error"] == 0
     done, _ = commit(session, engine, admin, job)
     assert done.created_count == 2
     kinds = sorted(c.kind for c in session.exec(select(Customer)))
@@ -233,7 +242,9 @@ def test_the_import_and_its_undo_are_in_the_audit_trail(session, engine, admin):
     commit(session, engine, admin, job)
     import_undo.undo_import(job.id, actor=admin, session=session)
     session.commit()
-    events = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "import").order_by(AuditEvent.id)).all()
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.entity_type == "import").order_by(col(AuditEvent.id))
+    ).all()
     assert [(e.action, e.summary) for e in events] == [
         ("import", "Imported people.csv: 1 created"),
         ("undo_import", "Undid the import of people.csv: 1 removed, 0 restored"),
