@@ -66,3 +66,12 @@ def spelled_paths(source: str) -> list[str]:
 
 def test_the_path_check_notices_a_spelled_path():
     assert spelled_paths('x = rx.redirect("/customers/" + y)\nz = "/styles.css"') == ["/customers/"]
+
+
+def test_no_module_spells_a_page_address():
+    offenders = {
+        str(path.relative_to(ROOT)): found
+        for path in sorted(ROOT.rglob("*.py"))
+        if path.name != "routes.py" and (found := spelled_paths(path.read_text()))
+    }
+    assert offenders == {}

@@ -11,8 +11,6 @@ from customer_app.core.db import session_scope
 from customer_app.core.permissions import ROLE_LABELS, Actor, Role, require
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
 
-LOGIN = routes.LOGIN
-
 
 class AuthState(rx.State):
     """The browser's session token and the signed-in staff member's name and role, for display."""
@@ -49,7 +47,7 @@ class AuthState(rx.State):
     def _login_redirect(self) -> rx.event.EventSpec:
         """Send the browser to sign in, and back here afterwards."""
         here = self.router.url.path or "/"
-        return rx.redirect(f"{LOGIN}?next={here}" if here != LOGIN else LOGIN)
+        return rx.redirect(routes.login(here))
 
     @rx.event
     def sign_out(self):
@@ -57,7 +55,7 @@ class AuthState(rx.State):
         with session_scope() as session:
             auth.sign_out(self.auth_token, session=session)
         self.auth_token, self.user_name, self.user_email, self.role = "", "", "", ""
-        return rx.redirect(LOGIN)
+        return rx.redirect(routes.LOGIN)
 
 
 async def actor_for(state: rx.State, permission: str) -> Actor:

@@ -4,12 +4,13 @@ import re
 
 import reflex as rx
 
+from customer_app import routes
 from customer_app.access import auth, staff_accounts
 from customer_app.access.state.auth import AuthState
 from customer_app.core.db import session_scope
 from customer_app.errors import CustomerAppError, SignInError, ValidationError
 
-HOME = "/customers"
+HOME = routes.CUSTOMERS
 
 
 _LOCAL_PATH = re.compile(r"/(?![/\\])[\w\-./?=&%]*")
@@ -38,7 +39,7 @@ class SignInState(rx.State):
         self._clear()
         with session_scope() as session:
             if not staff_accounts.has_staff(session=session):
-                return rx.redirect("/setup")
+                return rx.redirect(routes.SETUP)
         auth_state = await self.get_state(AuthState)
         if auth_state._resolve():
             return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME)))
@@ -70,7 +71,7 @@ class SignInState(rx.State):
         self._clear()
         with session_scope() as session:
             if staff_accounts.has_staff(session=session):
-                return rx.redirect("/login")
+                return rx.redirect(routes.LOGIN)
         return None
 
     @rx.event
@@ -104,7 +105,7 @@ class SignInState(rx.State):
     def on_link_load(self):
         """Greet the owner of a reset or invitation link, or say it no longer works."""
         self._clear()
-        purpose = "invite" if self.router.url.path.startswith("/invite") else "reset"
+        purpose = routes.link_purpose(self.router.url.path)
         with session_scope() as session:
             user = staff_accounts.link_owner(self.router.page.params.get("token", ""), purpose, session=session)
         self.link_valid, self.link_name = user is not None, user.name if user else ""
@@ -116,7 +117,7 @@ class SignInState(rx.State):
         if form.get("password") != form.get("confirm"):
             self.errors = {"confirm": "The two passwords differ."}
             return None
-        purpose = "invite" if self.router.url.path.startswith("/invite") else "reset"
+        purpose = routes.link_purpose(self.router.url.path)
         token = self.router.page.params.get("token", "")
         return await self._start(
             lambda session: staff_accounts.set_password_with_token(

@@ -120,7 +120,7 @@ class CustomerDetailState(rx.State):
             return event
         await announce_customer(self)
         return [
-            rx.redirect(f"/customers/{copies[0]}"),
+            rx.redirect(routes.customer(copies[0])),
             CustomerFormState.open_edit(str(copies[0])),
             rx.toast.success("Duplicate created: give it its own e-mail and save."),
         ]

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from customer_app import routes
 from customer_app.access.state.auth import AuthState
 from customer_app.customer_page.state.page import CustomerDetailState as S
 from customer_app.customers.state.customer_form import CustomerFormState
@@ -83,7 +84,7 @@ def _step(icon: str, label: str, target: rx.Var, element_id: str) -> rx.Componen
         target != "",
         rx.link(
             rx.icon(icon, size=18),
-            href="/customers/" + target,
+            href=routes.customer(target),
             id=element_id,
             aria_label=label,
             title=label,
