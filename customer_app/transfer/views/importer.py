@@ -5,27 +5,11 @@ import reflex as rx
 from customer_app import routes
 from customer_app.transfer.import_mapping import MATCH_KEYS
 from customer_app.transfer.imports import MODES
-from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState as S
+from customer_app.transfer.views.import_outcome import finished_step, import_error, preview_step, running_step
 from customer_app.transfer.views.undo_dialog import undo_dialog
-from customer_app.ui.backend_url import download_link
 
 UPLOAD_ID = "import-file"
-_TONES = {
-    "new": "green",
-    "update": "blue",
-    "unchanged": "gray",
-    "error": "red",
-    "duplicate": "orange",
-    "skipped": "gray",
-}
-
-
-def _error() -> rx.Component:
-    return rx.cond(
-        S.error != "",
-        rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert", width="100%"),
-    )
 
 
 def _native_select(options: list[tuple[str, str]], *, value, on_change, select_id: str, label: str) -> rx.Component:
@@ -80,7 +64,7 @@ def _upload_step() -> rx.Component:
             on_drop=S.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
             class_name="dropzone import-dropzone",
         ),
-        _error(),
+        import_error(),
         spacing="4",
         width="100%",
     )
@@ -94,7 +78,7 @@ def _sheet_step() -> rx.Component:
             wrap="wrap",
             spacing="2",
         ),
-        _error(),
+        import_error(),
         rx.button("Start over", variant="soft", color_scheme="gray", on_click=S.reset_flow),
         spacing="3",
         width="100%",
@@ -155,154 +139,13 @@ def _mapping_step() -> rx.Component:
             spacing="5",
             wrap="wrap",
         ),
-        _error(),
+        import_error(),
         rx.hstack(
             rx.button(rx.icon("eye", size=16), "Preview", on_click=S.preview, loading=S.busy),
             rx.button("Start over", variant="soft", color_scheme="gray", on_click=S.reset_flow),
             spacing="3",
         ),
         spacing="4",
-        width="100%",
-    )
-
-
-def _preview_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(row["line"]),
-        rx.table.cell(
-            rx.match(
-                row["status"],
-                *[
-                    (status, rx.badge(row["label"], color_scheme=tone, variant="soft"))
-                    for status, tone in _TONES.items()
-                ],
-                rx.badge(row["label"]),
-            )
-        ),
-        rx.table.cell(rx.text(row["name"], class_name="truncate-cell", title=row["name"])),
-        rx.table.cell(rx.text(row["message"], size="2", class_name="wrap-anywhere")),
-    )
-
-
-def _preview_step() -> rx.Component:
-    return rx.vstack(
-        rx.text(S.total.to_string() + " rows read from " + S.file_name + ". Nothing has been written yet."),
-        rx.hstack(
-            rx.foreach(
-                S.count_badges,
-                lambda badge: rx.match(
-                    badge["status"],
-                    *[(s, rx.badge(badge["label"], color_scheme=tone, size="2")) for s, tone in _TONES.items()],
-                    rx.badge(badge["label"], size="2"),
-                ),
-            ),
-            wrap="wrap",
-            spacing="2",
-            aria_label="Preview totals",
-        ),
-        rx.cond(
-            S.report_url != "",
-            download_link("Download the rows to fix (.xlsx)", S.report_url, link_id="error-report"),
-        ),
-        rx.cond(
-            S.preview_rows.length() > 0,
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Line"),
-                        rx.table.column_header_cell("Status"),
-                        rx.table.column_header_cell("Customer"),
-                        rx.table.column_header_cell("Details"),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.preview_rows, _preview_row)),
-                width="100%",
-                variant="surface",
-                aria_label="Preview rows",
-            ),
-            rx.text(
-                "Every row matches a customer exactly as stored: importing would change nothing.", class_name="muted"
-            ),
-        ),
-        _error(),
-        rx.hstack(
-            rx.button(
-                rx.icon("upload", size=16),
-                "Import " + S.to_write.to_string() + " customers",
-                on_click=S.commit,
-                disabled=S.to_write == 0,
-            ),
-            rx.button("Back to mapping", variant="soft", on_click=S.back_to_mapping),
-            rx.button("Start over", variant="soft", color_scheme="gray", on_click=S.reset_flow),
-            spacing="3",
-            wrap="wrap",
-        ),
-        spacing="4",
-        width="100%",
-    )
-
-
-def _running_step() -> rx.Component:
-    return rx.vstack(
-        rx.text("Importing " + S.file_name + "…", weight="medium"),
-        rx.progress(value=S.percent, max=100, width="100%", aria_label="Import progress"),
-        rx.text(S.progress_label, size="2", class_name="muted", data_testid="import-progress"),
-        rx.text(
-            "You can keep working elsewhere; the import goes on and this page catches up when you return.", size="2"
-        ),
-        rx.button(
-            "Cancel import",
-            color_scheme="red",
-            variant="soft",
-            on_click=S.cancel,
-            disabled=S.status == "cancelling",
-        ),
-        spacing="3",
-        width="100%",
-    )
-
-
-def _finished_step() -> rx.Component:
-    tone = rx.match(S.status, ("done", "green"), ("undone", "gray"), ("cancelled", "orange"), "red")
-    return rx.vstack(
-        rx.callout(
-            rx.vstack(
-                rx.text(
-                    rx.match(
-                        S.status,
-                        ("done", "Import finished"),
-                        ("undone", "Import undone"),
-                        ("cancelled", "Import cancelled"),
-                        "Import failed",
-                    ),
-                    weight="bold",
-                ),
-                rx.text(S.summary),
-                rx.cond(S.message != "", rx.text(S.message, size="2")),
-                spacing="1",
-            ),
-            icon="info",
-            color_scheme=tone,
-            width="100%",
-            data_testid="import-outcome",
-        ),
-        rx.hstack(
-            rx.link(rx.button(rx.icon("users", size=16), "See customers"), href=routes.CUSTOMERS),
-            rx.cond(
-                (S.status == "done") | (S.status == "cancelled"),
-                rx.button(
-                    rx.icon("undo-2", size=16),
-                    "Undo import",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=ImportHistoryState.ask_undo(S.job_id.to_string()),
-                ),
-            ),
-            rx.button("Import another file", variant="soft", color_scheme="gray", on_click=S.reset_flow),
-            spacing="3",
-            wrap="wrap",
-        ),
-        spacing="3",
         width="100%",
     )
 
@@ -316,9 +159,9 @@ def importer() -> rx.Component:
                 S.step,
                 ("sheet", _sheet_step()),
                 ("map", _mapping_step()),
-                ("preview", _preview_step()),
-                ("running", _running_step()),
-                ("finished", _finished_step()),
+                ("preview", preview_step()),
+                ("running", running_step()),
+                ("finished", finished_step()),
                 _upload_step(),
             ),
             width="100%",

@@ -8,6 +8,7 @@ from sqlmodel import select
 from customer_app.core.normalize import normalize_phone
 from customer_app.customers.models import Customer
 from customer_app.errors import ValidationError
+from customer_app.transfer.import_cells import cell_text, phone_text
 from customer_app.transfer.import_mapping import (
     auto_map,
     check_mapping,
@@ -24,9 +25,7 @@ from customer_app.transfer.import_rows import (
     UPDATE,
     Plan,
     Seen,
-    cell_text,
     classify,
-    phone_text,
 )
 
 MAPPING = ["first_name", "last_name", "email", "phone"]
