@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 import reflex as rx
 
+from customer_app.settings import settings
 from customer_app.ui.paging import page_count, page_number, range_text
 
 
@@ -11,7 +12,7 @@ class PagedMixin(rx.State, mixin=True):
     """A table shown a page at a time; the state using it reads the page in `_load`."""
 
     page: int = 1
-    page_size: int = 25
+    page_size: int = settings.page_sizes[0]
     total: int = 0
 
     if TYPE_CHECKING:  # declared for the type checker only: a stub here would hide the page state's own
@@ -34,3 +35,9 @@ class PagedMixin(rx.State, mixin=True):
         """Jump to a page, clamped to the pages that exist."""
         self.page = page_number(page, self.page_count)
         return await self._load()
+
+    def _checked_size(self) -> int:
+        """The page size, put back to the first allowed one when a client set another (clients can set any var)."""
+        if self.page_size not in settings.page_sizes:
+            self.page_size = settings.page_sizes[0]
+        return self.page_size

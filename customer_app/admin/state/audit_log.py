@@ -34,8 +34,7 @@ class AuditLogState(PagedMixin, rx.State):
         if actor is None:
             self.rows, self.total, self.access = [], 0, DENIED
             return refused
-        if self.page_size not in settings.page_sizes:
-            self.page_size = settings.page_sizes[0]
+        self._checked_size()
         filters = {"who": self.who, "action": self.action, "since": day(self.since), "until": day(self.until)}
         try:
             with session_scope() as session:
@@ -92,5 +91,5 @@ class AuditLogState(PagedMixin, rx.State):
     @rx.event
     async def set_page_size(self, size: str):
         """Show 25, 50 or 100 events per page."""
-        self.page_size, self.page = (parse_ids(size) or [25])[0], 1
+        self.page_size, self.page = (parse_ids(size) or [settings.page_sizes[0]])[0], 1
         return await self._load()

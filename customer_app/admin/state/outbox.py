@@ -55,6 +55,7 @@ class OutboxState(PagedMixin, rx.State):
         if actor is None:
             self.rows, self.total, self.access = [], 0, DENIED
             return refused
+        self._checked_size()
         with session_scope() as session:
             messages, total = list_outbox(actor=actor, session=session, page=self.page, page_size=self.page_size)
             if not messages and total and self.page > 1:  # the page asked for is past the end

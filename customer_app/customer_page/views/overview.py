@@ -3,8 +3,8 @@
 import reflex as rx
 
 from customer_app.customer_page.state.overview import CustomerOverviewState as V
+from customer_app.customers.views.customer_history import history_event
 from customer_app.records.state.tickets import CustomerTicketsState as T
-from customer_app.ui.change_list import change_list
 
 
 def _fact(fact: rx.Var) -> rx.Component:
@@ -13,21 +13,6 @@ def _fact(fact: rx.Var) -> rx.Component:
 
 def _count(value: rx.Var, label: str) -> rx.Component:
     return rx.badge(value.to_string() + " " + label, variant="soft", color_scheme="gray")
-
-
-def _history_event(row: rx.Var) -> rx.Component:
-    return rx.el.li(
-        rx.hstack(
-            rx.text(row.when, size="1", class_name="muted nowrap"),
-            rx.text(row.who, size="1", weight="medium"),
-            rx.badge(row.action, variant="soft", color_scheme="gray", size="1"),
-            spacing="2",
-            align="center",
-            wrap="wrap",
-        ),
-        rx.cond(row.changes.length() > 0, change_list(row.changes), rx.text(row.what, size="1", class_name="muted")),
-        class_name="history-event",
-    )
 
 
 def _facts() -> rx.Component:
@@ -62,7 +47,7 @@ def overview_tab() -> rx.Component:
             rx.heading("Recent history", size="3", margin_bottom="8px"),
             rx.cond(
                 V.history.length() > 0,
-                rx.el.ol(rx.foreach(V.history, _history_event), class_name="history-list"),
+                rx.el.ol(rx.foreach(V.history, history_event), class_name="history-list"),
                 rx.text("Nothing recorded yet.", class_name="muted"),
             ),
             flex="1",

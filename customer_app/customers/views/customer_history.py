@@ -7,7 +7,8 @@ from customer_app.customers.state.customer_history import CustomerHistoryState a
 from customer_app.ui.change_list import change_list
 
 
-def _event(row: rx.Var) -> rx.Component:
+def history_event(row: rx.Var) -> rx.Component:
+    """One audit event of a customer: when, who, what, and each changed field (the pop-up and the Overview)."""
     return rx.el.li(
         rx.hstack(
             rx.text(row.when, size="1", class_name="muted nowrap"),
@@ -27,7 +28,7 @@ def _events() -> rx.Component:
         H.customer_id == F.customer_id,
         rx.cond(
             H.rows.length() > 0,
-            rx.el.ol(rx.foreach(H.rows, _event), class_name="history-list", aria_label="Changes, newest first"),
+            rx.el.ol(rx.foreach(H.rows, history_event), class_name="history-list", aria_label="Changes, newest first"),
             rx.text("Nothing recorded for this customer yet.", size="2", class_name="muted"),
         ),
         rx.hstack(rx.spinner(size="1"), rx.text("Loading history…", size="2", class_name="muted"), align="center"),

@@ -9,7 +9,6 @@ from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.errors import CustomerAppError
-from customer_app.settings import settings
 from customer_app.transfer import import_undo, imports
 from customer_app.transfer.models import ImportJob
 from customer_app.transfer.state.importer import ImportState
@@ -78,8 +77,7 @@ class ImportHistoryState(PagedMixin, rx.State):
         if actor is None:
             self.rows, self.total, self.access = [], 0, DENIED
             return refused
-        if self.page_size not in settings.page_sizes:  # clients can set any var
-            self.page_size = settings.page_sizes[0]
+        self._checked_size()
         with session_scope() as session:
             jobs, self.total = imports.import_history(
                 actor=actor, session=session, page=self.page, page_size=self.page_size
