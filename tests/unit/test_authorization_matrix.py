@@ -245,8 +245,7 @@ def nothing(tab: Tab, w: World) -> None:
 def in_trash_tab(*selected: Callable[[World], int]) -> Callable[[Tab, World], None]:
     def arrange(tab: Tab, w: World) -> None:
         tab.page.tab = "trash"
-        for pick in selected:
-            tab.page.toggle_selected(str(pick(w)))
+        tab.page.selected = [str(pick(w)) for pick in selected]  # as any client can set it (setvar)
 
     return arrange
 
@@ -275,7 +274,7 @@ HANDLERS = {
         lambda s, t, w: customer(s, w.trashed) is None,
     ),
     "CustomerListState.remove_selected": Handler(
-        lambda t, w: t.page.toggle_selected(str(w.active)),
+        lambda t, w: setattr(t.page, "selected", [str(w.active)]),
         lambda t, w: t.page.remove_selected(),
         lambda s, t, w: customer(s, w.active).deleted_at is not None,
     ),

@@ -121,6 +121,8 @@ class CustomerListState(ListFiltersMixin, rx.State):
         """Refresh this page whenever someone else changes customers, until the page goes away."""
         async with self:
             token = self.router.session.client_token
+            if await self._viewer() is None:  # anyone can call this event: nobody signed in subscribes to nothing
+                return
         async with hub.subscribe(token) as subscriber:
             while hub.is_current(subscriber):
                 await subscriber.wake.wait()
@@ -191,10 +193,11 @@ class CustomerListState(ListFiltersMixin, rx.State):
 
     @rx.event
     def toggle_selected(self, row_id: str):
-        """Select or unselect one row."""
-        self.selected = (
-            [i for i in self.selected if i != row_id] if row_id in self.selected else [*self.selected, row_id]
-        )
+        """Select or unselect one row of the page shown (only those: a client could send any number of ids)."""
+        if row_id in self.selected:
+            self.selected = [i for i in self.selected if i != row_id]
+        elif any(row["id"] == row_id for row in self.rows):
+            self.selected = [*self.selected, row_id]
 
     @rx.event
     def toggle_page_selected(self):

@@ -429,3 +429,12 @@ def test_restore_refused_for_a_taken_email_says_why_and_changes_nothing(page, ad
     assert kind == "error"
     assert message.startswith("Old cannot be restored")
     assert [c.display_name for c in stored(app_db, "trash")] == ["Old"]
+
+
+def test_only_rows_of_the_page_shown_can_be_selected(page, add):
+    ann = add(first_name="Ann", last_name="Shown")
+    run(page.on_load())
+    for forged in ("999999", "x" * 10_000, "-1"):
+        page.toggle_selected(forged)
+    page.toggle_selected(str(ann.id))
+    assert page.selected == [str(ann.id)]
