@@ -5,7 +5,7 @@ on its own when it is switched to."""
 import reflex as rx
 
 from customer_app import routes
-from customer_app.access.state.auth import act_as
+from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.live import announce_customer, customer_page_key, hub
 from customer_app.core.normalize import format_phone
 from customer_app.customer_page.queries import header_labels
@@ -91,6 +91,9 @@ class CustomerDetailState(rx.State):
         until the page goes away."""
         async with self:
             token, customer_id = self.router.session.client_token, self.customer_id
+            viewer, _ = await actor_or_refusal(self, "customer.view")
+        if viewer is None:  # anyone can call this event: nobody signed in subscribes to nothing
+            return
         async with hub.subscribe(customer_page_key(token), customer_id) as subscriber:
             while hub.is_current(subscriber):
                 await subscriber.wake.wait()
