@@ -50,12 +50,23 @@ class AuthState(rx.State):
         return rx.redirect(routes.login(here))
 
     @rx.event
-    def sign_out(self):
-        """End this browser's session and go to the sign-in page."""
+    async def sign_out(self):
+        """End this browser's session, forget what the tab showed and go to the sign-in page."""
         with session_scope() as session:
             auth.sign_out(self.auth_token, session=session)
-        self.auth_token, self.user_name, self.user_email, self.role = "", "", "", ""
+        await _forget_the_tab(self)
         return rx.redirect(routes.LOGIN)
+
+
+async def _forget_the_tab(state: rx.State) -> None:
+    """Every state of the tab back to its defaults (the token too): whoever uses the browser next sees nothing of the
+    last person's import rows, download links, selections or drafts."""
+    todo = list(rx.State.get_substates())
+    while todo:  # load them all first: with Redis or on disk a state the tab has not used yet is not in memory
+        cls = todo.pop()
+        await state.get_state(cls)
+        todo += cls.get_substates()
+    state._get_root_state().reset()
 
 
 async def actor_for(state: rx.State, permission: str) -> Actor:
