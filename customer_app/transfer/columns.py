@@ -13,7 +13,9 @@ from customer_app.customers.models import APPLIES_TO, Customer, CustomField, Cus
 from customer_app.errors import ValidationError
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_STARTS = frozenset("=+-@\t\r")
+# What spreadsheet programs may read as the start of a formula, the fullwidth forms (typed with some input
+# methods) included.
+_FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,11 @@ CUSTOM_PREFIX = "custom_"  # then the custom field's id
 def is_risky(value: object) -> bool:
     """Whether a spreadsheet program could take this text for a formula (CSV/formula injection)."""
     return value.__class__ is str and value[:1] in _FORMULA_STARTS
+
+
+def csv_text(value: str) -> str:
+    """Text for a CSV cell: quote-prefixed when a spreadsheet program could take it for a formula."""
+    return "'" + value if is_risky(value) else value
 
 
 def custom_headers(fields: Sequence[CustomField]) -> dict[int, str]:

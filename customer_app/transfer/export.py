@@ -16,7 +16,7 @@ from customer_app.customers.models import Customer
 from customer_app.customers.queries import tab_filter
 from customer_app.errors import ValidationError
 from customer_app.settings import settings
-from customer_app.transfer.columns import Column, checked_columns, custom_columns, is_risky
+from customer_app.transfer.columns import Column, checked_columns, csv_text, custom_columns, is_risky
 from customer_app.transfer.downloads import create_link
 
 CHUNK = 2000  # rows read per query: a million-row export never holds more than this in memory
@@ -82,7 +82,7 @@ def write_csv(path: Path, columns: list[Column], rows: Iterable[tuple]) -> int:
     count = 0
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow([c.header for c in columns])
+        writer.writerow([csv_text(c.header) for c in columns])  # headers are custom field labels too
         for row in rows:
             writer.writerow(row)
             count += 1
@@ -93,7 +93,7 @@ def write_xlsx(path: Path, columns: list[Column], rows: Iterable[list]) -> int:
     """Write an xlsx workbook in openpyxl's streaming mode; returns the row count."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Customers")
-    sheet.append([c.header for c in columns])
+    sheet.append([text_cell(sheet, c.header) if is_risky(c.header) else c.header for c in columns])
     text = [i for i, c in enumerate(columns) if c.is_text]
     times = [i for i, c in enumerate(columns) if c.key == "created_at"]
     count = 0

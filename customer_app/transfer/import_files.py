@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from customer_app.customers.models import APPLIES_TO, GENDERS, OWNERSHIP_TYPES, CustomField
 from customer_app.customers.validation import MAX_AGE_YEARS
-from customer_app.transfer.columns import COLUMNS, custom_headers, is_risky
+from customer_app.transfer.columns import COLUMNS, csv_text, custom_headers, is_risky
 from customer_app.transfer.export import text_cell
 
 IMPORT_FIELDS: tuple[str, ...] = (
@@ -129,6 +129,7 @@ def sample_xlsx(custom: Sequence[CustomField] = ()) -> bytes:
         if field.field_type in ("choice", "yes_no"):
             options = tuple(field.choices) if field.field_type == "choice" else ("Yes", "No")
             _add_choice(workbook, sheet, get_column_letter(column), field.label, options)
+    _as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -138,7 +139,7 @@ def sample_csv(custom: Sequence[CustomField] = ()) -> bytes:
     """The same header and example rows as UTF-8 CSV with a BOM."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(_headers(custom))
+    writer.writerow([csv_text(header) for header in _headers(custom)])
     for example in _EXAMPLES:
         writer.writerow([*(_example_text(example.get(key)) for key in IMPORT_FIELDS), *("" for _ in custom)])
     # The BOM is how spreadsheet programs learn the file is UTF-8.
@@ -161,6 +162,15 @@ def write_error_report(path: Path, headers: list[str], rows: Iterable[tuple[list
         count += 1
     workbook.save(path)
     return count
+
+
+def _as_text(workbook) -> None:
+    """Every cell that could read as a formula (a custom field labelled "=HYPERLINK(...)", a choice "+1") is text."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if is_risky(cell.value):
+                    cell.data_type, cell.quotePrefix = "s", True
 
 
 def _headers(custom: Sequence[CustomField] = ()) -> list[str]:

@@ -123,3 +123,31 @@ def test_custom_fields_can_be_exported_as_columns_headed_by_their_labels(session
     assert as_csv[book["ann"].id][3] == "'-3"  # a leading minus is a formula start in CSV; re-import drops the quote
     with pytest.raises(ValidationError, match="custom_"):
         checked_columns(keys)  # without the custom columns on offer
+
+
+@pytest.mark.parametrize("start", ["=", "＝", "＋", "－", "＠"])
+def test_fullwidth_formula_signs_are_neutralised_like_ascii_ones(session, admin, add, tmp_path, start):
+    sneaky = add(first_name=f"{start}HYPERLINK(1)", last_name="Wide")
+    session.commit()
+    columns = checked_columns(["first_name"])
+    path = tmp_path / "out.csv"
+    export.write_csv(path, columns, export_rows(ExportScope(), columns, actor=admin, session=session, for_csv=True))
+    table = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r[1] for r in table if r[0] == str(sneaky.id)] == [f"'{start}HYPERLINK(1)"]
+
+
+def test_a_custom_field_labelled_like_a_formula_heads_its_column_as_text(session, admin, book, tmp_path):
+    label = '=HYPERLINK("http://evil.example","Tier")'
+    custom_fields.add_field(custom_fields.FieldDefinition(label), actor=admin, session=session)
+    session.commit()
+    columns = checked_columns(
+        ["first_name", *custom_columns(actor=admin, session=session)], custom_columns(actor=admin, session=session)
+    )
+    csv_path, xlsx_path = tmp_path / "out.csv", tmp_path / "out.xlsx"
+    export.write_csv(csv_path, columns, [])
+    export.write_xlsx(xlsx_path, columns, [])
+    assert next(csv.reader(csv_path.read_text(encoding="utf-8-sig").splitlines()))[-1] == "'" + label
+    header = next(load_workbook(xlsx_path)["Customers"].iter_rows(max_row=1))[-1]
+    assert header.value == label
+    assert header.data_type == "s"
+    assert header.quotePrefix

@@ -1,5 +1,6 @@
 """Custom fields in imports: mapped from their labels, checked by type and kind, written, re-imported, undone."""
 
+import csv
 import io
 from datetime import date
 
@@ -147,3 +148,23 @@ def test_the_sample_workbook_with_custom_fields_imports_as_it_says(session, admi
         session, admin, import_files.sample_xlsx(custom_fields.list_fields(actor=admin, session=session)), "s.xlsx"
     )
     assert {k: v for k, v in preview.counts.items() if v} == {"new": 2}
+
+
+def test_sample_files_keep_formula_like_labels_and_choices_as_text(session, admin):
+    label = '=HYPERLINK("http://evil.example","Tier")'
+    choices = "+1 cmd\n@SUM(A1)\nplain, with a comma"  # the comma sends the choices to the hidden Lists sheet
+    add_field(FieldDefinition(label, "choice", options=choices), actor=admin, session=session)
+    session.commit()
+    custom = custom_fields.list_fields(actor=admin, session=session)
+    workbook = load_workbook(io.BytesIO(import_files.sample_xlsx(custom)))
+    risky = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value[:1] in "=+@"
+    ]
+    assert {cell.value for cell in risky} >= {label, "+1 cmd", "@SUM(A1)"}
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in risky)
+    header = next(csv.reader(import_files.sample_csv(custom).decode("utf-8-sig").splitlines()))
+    assert header[-1] == "'" + label
