@@ -1,5 +1,7 @@
 """The create/edit pop-up: which customer, its values, field errors, picture and conflicts."""
 
+import asyncio
+
 import reflex as rx
 from sqlmodel import Session
 
@@ -137,7 +139,9 @@ class CustomerFormState(rx.State):
         for file in files[:1]:
             data = await file.read(settings.picture_max_bytes + 1)
             try:
-                key = pictures.store_picture(
+                # Decoding and resizing up to 50 megapixels takes a while: in a thread, other tabs keep going.
+                key = await asyncio.to_thread(
+                    pictures.store_picture,
                     data,
                     directory=settings.picture_dir,
                     max_bytes=settings.picture_max_bytes,

@@ -1,6 +1,7 @@
 """The customers page and the customer pop-up, driven through their event handlers by a signed-in staff member."""
 
 import io
+import threading
 
 import pytest
 import reflex as rx
@@ -9,7 +10,7 @@ from reflex.state import State
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from customer_app.customers import customers
+from customer_app.customers import customers, pictures
 from customer_app.customers.models import Customer
 from customer_app.customers.pictures import picture_filename
 from customer_app.customers.state.customer_form import CustomerFormState
@@ -438,3 +439,19 @@ def test_only_rows_of_the_page_shown_can_be_selected(page, add):
         page.toggle_selected(forged)
     page.toggle_selected(str(ann.id))
     assert page.selected == [str(ann.id)]
+
+
+def test_a_picture_is_decoded_off_the_event_loop(form, monkeypatch):
+    decoded_on = []
+    real = pictures.store_picture
+
+    def watched(*args, **kwargs):
+        decoded_on.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pictures, "store_picture", watched)
+    form.open = True
+    run(form.upload_picture([rx.UploadFile(file=io.BytesIO(png()))]))
+    assert form.picture
+    assert decoded_on
+    assert decoded_on[0] is not threading.main_thread()  # the event loop's thread stays free for other tabs
