@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import cast
 
 EMAIL = "bench@example.com"
 Reload = Callable[[object], Awaitable[object]]  # a way for the page state to take a change notice
@@ -53,11 +54,11 @@ def _page(token: str, customer_id: int, tab: str):
     from customer_app.access.state.auth import AuthState
     from customer_app.customer_page.state.page import CustomerDetailState
 
-    root = State(_reflex_internal_init=True)
+    root = State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue] (how Reflex builds one)
     root.get_substate(AuthState._get_substate_path()).auth_token = token
     address = f"http://localhost:3000/customers/{customer_id}?tab={tab}"
     root.router = RouterData(session=SessionData(client_token="bench"), url=ReflexURL(address))
-    return root.get_substate(CustomerDetailState._get_substate_path())
+    return cast(CustomerDetailState, root.get_substate(CustomerDetailState._get_substate_path()))
 
 
 async def _reload(page, reload: Reload, engine) -> tuple[int, float]:

@@ -42,7 +42,7 @@ from sqlmodel import Session
 
 from customer_app.audit.queries import customer_history
 from customer_app.core.db import make_engine
-from customer_app.core.permissions import Actor
+from customer_app.core.permissions import Actor, Role
 from customer_app.customer_page.queries import header_labels, overview_counts
 from customer_app.customer_page.state.tabs import TABS
 from customer_app.customers import custom_field_values, other_info
@@ -62,7 +62,7 @@ from customer_app.settings import settings
 COUNT = 1_000_000
 EVERY = 10  # every tenth customer carries tags, a group and custom field values
 TAGS = 300
-ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role="admin")
+ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role=Role.ADMIN)
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 3  # processes per checkout when comparing with --before
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # Run from a checkout without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -46,6 +47,8 @@ def _load_queries():
     path = os.environ.get("BENCH_QUERIES")
     if path:
         spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise SystemExit(f"BENCH_QUERIES: {path} is not a Python file")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
@@ -254,7 +257,7 @@ class Bench:
         *,
         target: bool,
         after_write: bool = False,
-        check: Callable[[object, object], bool] | None = None,
+        check: Callable[[Any, Any], bool] | None = None,
     ) -> None:
         """Time `service` (a fresh session per call, like the page) and `bare`, alternating; print as it goes."""
 

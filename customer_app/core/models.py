@@ -1,6 +1,7 @@
 """Tables the core services write: the audit trail, the outbox and one-time link tokens."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
@@ -12,10 +13,10 @@ class OneTimeToken(SQLModel, table=True):
     """A single-use, expiring link token (password reset, invitation) for any kind of account; only its hash is
     stored. `subject_type` says which table `subject_id` points into ("staff" today; portal accounts next)."""
 
-    __tablename__ = "one_time_token"
+    __tablename__: ClassVar[str] = "one_time_token"
     __table_args__ = (Index("ix_one_time_token_subject", "subject_type", "subject_id", "purpose", "created_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     purpose: str = Field(max_length=16)  # "reset" or "invite"
     subject_type: str = Field(max_length=16)
@@ -28,7 +29,7 @@ class OneTimeToken(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """One thing that happened: who, when, what, and each changed field from → to. Append-only."""
 
-    __tablename__ = "audit_event"
+    __tablename__: ClassVar[str] = "audit_event"
     __table_args__ = (
         Index("ix_audit_event_at", "at", "id"),
         Index("ix_audit_event_entity", "entity_type", "entity_id", "at"),
@@ -36,7 +37,7 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_event_action", "action", "at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     actor_id: int | None = Field(default=None)
     actor_email: str = Field(default="", max_length=254)  # kept even if the account goes away
@@ -51,10 +52,10 @@ class AuditEvent(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """An e-mail: delivered by SMTP when configured, otherwise kept here for admins to read."""
 
-    __tablename__ = "outbox_message"
+    __tablename__: ClassVar[str] = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_created", "created_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     to: str = Field(max_length=254)
     subject: str = Field(max_length=300)
     body: str = Field(sa_column=Column(Text, nullable=False))

@@ -8,7 +8,7 @@ import pickle
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from customer_app.core.sheet_rules import (
@@ -41,7 +41,7 @@ class _CellUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
 
 
-def workbook_messages(path: Path, mode: str, sheet: str | None) -> Iterator:
+def workbook_messages(path: Path, mode: str, sheet: str | None) -> Generator:
     """Run the reader child on a workbook and yield what it sends: sheet names, or a sheet name then row batches."""
     request = {
         "mode": mode,
@@ -57,6 +57,8 @@ def workbook_messages(path: Path, mode: str, sheet: str | None) -> Iterator:
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
     )
     try:
+        if child.stdout is None:  # never: stdout=PIPE gives a pipe
+            raise RuntimeError("the spreadsheet reader has no output pipe")
         while True:
             try:
                 kind, payload = _CellUnpickler(child.stdout).load()
@@ -72,7 +74,8 @@ def workbook_messages(path: Path, mode: str, sheet: str | None) -> Iterator:
         _log.warning("spreadsheet reader exited with %s on %s", code, path.name)
         raise ImportFileError(TOO_BIG_TO_READ if code < 0 else DAMAGED)
     finally:
-        child.stdout.close()
+        if child.stdout is not None:
+            child.stdout.close()
         child.kill()
         child.wait()
 

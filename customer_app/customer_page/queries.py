@@ -69,7 +69,7 @@ def header_labels(customer_id: int, *, actor: Actor, session: Session) -> Header
     """A customer's groups and tags, each in name order."""
     require(actor, "customer.view")
     labels = HeaderLabels()
-    for kind, label in session.exec(_LABELS, params={"customer_id": customer_id}):
+    for kind, label in session.execute(_LABELS, params={"customer_id": customer_id}):
         (labels.groups if kind == "group" else labels.tags).append(label)
     return labels
 

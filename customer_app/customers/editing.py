@@ -54,6 +54,6 @@ def _checked(
         custom_field_values.check_values(kind, custom_raw, actor=actor, session=session)
     except ValidationError as exc:
         errors |= exc.errors
-    if errors:
+    if errors or data is None:  # data is None only when validate_customer refused the form
         raise ValidationError(errors)
     return data

@@ -115,7 +115,7 @@ def save_other_info(
 def tag_suggestions(*, actor: Actor, session: Session) -> list[str]:
     """Tags already in use, most used first (for autocomplete)."""
     require(actor, "customer.view")
-    used = func.count(CustomerTag.customer_id)
+    used = func.count(col(CustomerTag.customer_id))
     query = select(CustomerTag.tag).group_by(col(CustomerTag.tag)).order_by(used.desc(), col(CustomerTag.tag))
     return list(session.exec(query.limit(TAG_SUGGESTIONS)).all())
 

@@ -81,6 +81,7 @@ def tab_filter(
 
 
 def _where(tab: str | None, search: str, listing: ListFilter, session: Session) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]]
     if tab is None:  # every tab
         conditions = []
     elif tab == "trash":
@@ -156,7 +157,8 @@ def neighbours(
             found = first(key.is_(None), ident > customer.id if up else ident < customer.id, descending=not up)
             spills = up == nulls_low  # past the last empty value into the valued ones
         else:
-            here = tuple_(literal(value, key.type), literal(customer.id))
+            # col() is typed as Mapped, which hides the column type the literal must share with the sort key.
+            here = tuple_(literal(value, key.type), literal(customer.id))  # pyright: ignore[reportAttributeAccessIssue]
             found = first(tuple_(key, ident) > here if up else tuple_(key, ident) < here, descending=not up)
             spills = up != nulls_low  # past the last value into the empty ones
         if found is not None or not spills:

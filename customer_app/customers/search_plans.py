@@ -132,7 +132,7 @@ def planned_counts(session: Session, plan: Plan, bound: int | None = None) -> tu
         f"FROM ({driver.ids}{'' if exact else ' LIMIT :bound'}) AS hit CROSS JOIN customer ON customer.id = hit.id "
         f"WHERE {plan.others(driver)} GROUP BY 1"
     )
-    found = dict(session.exec(text(sql), params=dict(plan.params) | {"bound": bound}).all()) if candidates else {}
+    found = dict(session.execute(text(sql), params=dict(plan.params) | {"bound": bound}).all()) if candidates else {}
     return {tab: found.get(tab, 0) for tab in _TAB_SQL}, exact
 
 
@@ -147,7 +147,7 @@ def tab_sizes(session: Session) -> dict[str, int]:
         f"(SELECT count(*) FROM customer WHERE {_TAB_SQL['trash']}), "
         f"(SELECT count(*) FROM customer WHERE {_TAB_SQL['institution']})"
     )
-    everyone, trash, institutions = session.exec(text(sql)).one()
+    everyone, trash, institutions = session.execute(text(sql)).one()
     return {"individual": everyone - trash - institutions, "institution": institutions, "trash": trash}
 
 
@@ -158,9 +158,11 @@ def remembered(session: Session, key: tuple, compute: Callable[[], T]) -> T:
     remembered inside a transaction that has written (it could still roll back).
     """
     connection = session.connection().connection
+    if connection.dbapi_connection is None:  # never: the session has just checked the connection out
+        raise RuntimeError("the session's database connection is closed")
     if connection.dbapi_connection.in_transaction:
         return compute()
-    stamp = tuple(session.exec(text("SELECT data_version, total_changes() FROM pragma_data_version")).one())
+    stamp = tuple(session.execute(text("SELECT data_version, total_changes() FROM pragma_data_version")).one())
     memory = connection.info.setdefault("customer_queries", {})
     if memory.get("stamp") != stamp or len(memory) > _REMEMBERED:
         memory.clear()
@@ -199,8 +201,8 @@ def _driver(session: Session, plan: Plan) -> tuple[Source, int]:
 
 
 def _customers(session: Session, sql: str, **params: object) -> list[Customer]:
-    return list(session.exec(select(Customer).from_statement(text(sql)), params=params).scalars().all())
+    return list(session.execute(select(Customer).from_statement(text(sql)), params=params).scalars().all())
 
 
 def _scalar(session: Session, sql: str, **params: object) -> int:
-    return session.exec(text(sql), params=params).scalar_one()
+    return session.execute(text(sql), params=params).scalar_one()

@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import DateTime, case, func, type_coerce
 from sqlmodel import Session, col, select
@@ -24,7 +25,7 @@ class Column:
 
     key: str
     header: str
-    expression: object
+    expression: Any  # a column or SQL expression, typed by SQLAlchemy per column
 
     @property
     def is_text(self) -> bool:
@@ -76,7 +77,7 @@ CUSTOM_PREFIX = "custom_"  # then the custom field's id
 
 def is_risky(value: object) -> bool:
     """Whether a spreadsheet program could take this text for a formula (CSV/formula injection)."""
-    return value.__class__ is str and value[:1] in _FORMULA_STARTS
+    return type(value) is str and value[:1] in _FORMULA_STARTS
 
 
 def csv_text(value: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from sqlmodel import Session, col, func, select
 
 from customer_app.core.permissions import Actor, require
@@ -110,7 +111,7 @@ def write_xlsx(path: Path, columns: list[Column], rows: Iterable[list]) -> int:
     return count
 
 
-def text_cell(sheet, value: str) -> WriteOnlyCell:
+def text_cell(sheet, value: str) -> Cell:
     """A cell that is text whatever it starts with: stored as a string and quote-prefixed, never a formula."""
     cell = WriteOnlyCell(sheet, value)
     cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula

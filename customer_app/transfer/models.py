@@ -1,6 +1,7 @@
 """Spreadsheet imports (their jobs, recorded changes and remembered mappings) and saved export configurations."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
@@ -16,10 +17,10 @@ def _json() -> Column:
 class ImportJob(SQLModel, table=True):
     """One uploaded file on its way in: its settings, progress, counts and outcome."""
 
-    __tablename__ = "import_job"
+    __tablename__: ClassVar[str] = "import_job"
     __table_args__ = (Index("ix_import_job_created", "created_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     created_by: int | None = Field(default=None)
     created_by_name: str = Field(default="", max_length=200)  # kept even if the account goes away
@@ -47,10 +48,10 @@ class ImportJob(SQLModel, table=True):
 class ImportChange(SQLModel, table=True):
     """What an import did to one customer, so it can be undone: created, or fields changed from → to."""
 
-    __tablename__ = "import_change"
+    __tablename__: ClassVar[str] = "import_change"
     __table_args__ = (Index("ix_import_change_job", "job_id", "id"), Index("ix_import_change_customer", "customer_id"))
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     job_id: int = Field(foreign_key="import_job.id")
     # A purged customer takes its import records along: nothing is left to undo for it.
     customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), nullable=False))
@@ -62,9 +63,9 @@ class ImportChange(SQLModel, table=True):
 class ImportMapping(SQLModel, table=True):
     """The column mapping last used for a file with these headers, offered again next time."""
 
-    __tablename__ = "import_mapping"
+    __tablename__: ClassVar[str] = "import_mapping"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     headers_key: str = Field(max_length=64, unique=True)  # a hash of the normalised headers
     mapping: str = Field(default="[]", sa_column=_json())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
@@ -73,9 +74,9 @@ class ImportMapping(SQLModel, table=True):
 class ExportConfig(SQLModel, table=True):
     """A named, reusable export choice: format, scope and columns in order."""
 
-    __tablename__ = "export_config"
+    __tablename__: ClassVar[str] = "export_config"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
     file_format: str = Field(default="xlsx", max_length=8)
     scope: str = Field(default="view", max_length=16)  # view, selected, all
@@ -87,9 +88,9 @@ class ExportConfig(SQLModel, table=True):
 class DownloadLink(SQLModel, table=True):
     """A short-lived link to one private file (an export or an error report); only the token's hash is kept."""
 
-    __tablename__ = "download_link"
+    __tablename__: ClassVar[str] = "download_link"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int
     path: str = Field(max_length=500)

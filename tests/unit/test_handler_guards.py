@@ -99,7 +99,9 @@ def function_of(attribute: object) -> Callable | None:
 
 
 def syntax(function: Callable) -> ast.FunctionDef | ast.AsyncFunctionDef:
-    return ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+    node = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+    assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    return node
 
 
 def is_event(state: type, name: str) -> bool:

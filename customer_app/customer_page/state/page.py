@@ -2,6 +2,8 @@
 the address. Only the tab being shown is read: with the header when the page opens or someone changes the customer,
 on its own when it is switched to."""
 
+from typing import cast
+
 import reflex as rx
 
 from customer_app import routes
@@ -9,7 +11,7 @@ from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.live import announce_customer, customer_page_key, hub
 from customer_app.core.normalize import format_phone
 from customer_app.customer_page.queries import header_labels
-from customer_app.customer_page.state.tabs import BY_KEY, FIRST
+from customer_app.customer_page.state.tabs import BY_KEY, FIRST, TabLoader
 from customer_app.customers import customers
 from customer_app.customers import duplicate as customer_copy
 from customer_app.customers.customers import get_customer
@@ -58,7 +60,8 @@ class CustomerDetailState(rx.State):
 
     async def _read(self, tab_states: tuple[type[rx.State], ...], *, with_header: bool):
         """Read the customer's header (when asked) and the given tabs, as the signed-in viewer."""
-        states = [await self.get_state(cls) for cls in tab_states]
+        # Every tab state is a TabLoader; get_state is typed to return only the class it was given.
+        states = [cast(TabLoader, await self.get_state(cls)) for cls in tab_states]
         listing = await self.get_state(CustomerListState) if with_header else None
 
         def read(actor, session) -> None:

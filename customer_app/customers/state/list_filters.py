@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -42,6 +43,11 @@ class ListFiltersMixin(rx.State, mixin=True):
     tag_text: str = ""  # what the tag box holds; applied on Enter, or as soon as it names a tag in use
     groups: list[dict[str, str]] = []  # every group's id and name, for the drop-down
     tag_options: list[str] = []  # tags in use, suggested in the tag box (read when it is first focused)
+
+    if TYPE_CHECKING:  # declared for the type checker only: a stub here would hide the page state's own
+
+        async def _load(self) -> Any:
+            """Read what the page shows again; the page state defines it."""
 
     @rx.var
     def group_name(self) -> str:
