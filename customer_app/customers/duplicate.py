@@ -1,6 +1,6 @@
 """Create Duplicate: a new customer with another's details and other info, but none of what must stay unique."""
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import create_customer, get_customer
@@ -21,8 +21,7 @@ def duplicate_customer(customer_id: int, *, actor: Actor, session: Session) -> C
     copy = create_customer(data, actor=actor, session=session)
     for owned in owned_tables():
         if owned.on_duplicate is not None:
-            owner = owned.table.customer_id  # pyright: ignore[reportAttributeAccessIssue] (`owns` checks it is there)
-            rows = session.exec(select(owned.table).where(col(owner) == original.id)).all()
+            rows = session.exec(select(owned.table).where(owned.of(original.id))).all()
             session.add_all(new for row in rows if (new := owned.on_duplicate(row, copy.id)) is not None)
     session.flush()
     return copy

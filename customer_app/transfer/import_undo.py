@@ -1,22 +1,27 @@
-"""Undo an import: remove the customers it created and put back the fields it changed, minding later edits."""
+"""Undo an import: move the customers it created to Trash and put back the fields it changed, minding later work."""
 
 import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
+from customer_app.core.models import AuditEvent
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import custom_field_values, custom_fields
-from customer_app.customers.customers import derived_fields
-from customer_app.customers.models import Customer, CustomerInput
+from customer_app.customers.customers import derived_fields, trash_customers
+from customer_app.customers.models import Customer, CustomerInput, CustomFieldValue
+from customer_app.customers.ownership import owned_tables
 from customer_app.errors import ValidationError
 from customer_app.transfer.columns import CUSTOM_PREFIX
 from customer_app.transfer.imports import CHUNK, get_job
 from customer_app.transfer.models import ImportChange
+
+# Rows an import writes itself for the customers it creates: their presence says nothing about later work.
+_WRITTEN_BY_IMPORTS = (CustomFieldValue, ImportChange)
 
 
 @dataclass
@@ -32,7 +37,7 @@ class UndoConflict:
 class UndoResult:
     """What an undo did."""
 
-    removed: int = 0
+    removed: int = 0  # created by the import, now in Trash (restorable from there)
     restored: int = 0
     left_alone: int = 0
 
@@ -64,7 +69,7 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
             result.left_alone += 1
             continue
         if change.action == "create":
-            removed.append((customer.id, f"Removed {customer.display_name} (undo of import #{job.id})"))
+            removed.append(customer.id)
             continue
         recorded = json.loads(change.before)
         before = {
@@ -90,12 +95,9 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
             changes=audit.field_changes(_input_fields(customer), _input_fields(customer) | before),
         )
         result.restored += 1
-    if removed:
-        ids = [row_id for row_id, _ in removed]
-        for start in range(0, len(ids), CHUNK):
-            session.execute(delete(Customer).where(col(Customer.id).in_(ids[start : start + CHUNK])))
-        audit.record_many(session, actor=actor, action="purge", entity_type="customer", summaries=removed)
-        result.removed = len(removed)
+    # Trash, never DELETE: whatever the undo takes away can be restored, with everything hanging off it.
+    for start in range(0, len(removed), CHUNK):
+        result.removed += trash_customers(removed[start : start + CHUNK], actor=actor, session=session)
     session.expire_all()
     audit.record(
         session,
@@ -103,10 +105,12 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
         action="undo_import",
         entity_type="import",
         entity_id=job.id,
-        summary=f"Undid the import of {job.file_name}: {result.removed:,} removed, {result.restored:,} restored",
+        summary=f"Undid the import of {job.file_name}: {result.removed:,} moved to Trash, {result.restored:,} restored",
     )
     job.status, job.undone_at = "undone", utcnow()
-    job.message = f"Undone: {result.removed:,} removed, {result.restored:,} restored, {result.left_alone:,} left alone."
+    job.message = (
+        f"Undone: {result.removed:,} moved to Trash, {result.restored:,} restored, {result.left_alone:,} left alone."
+    )
     session.add(job)
     return result
 
@@ -124,7 +128,7 @@ def _changed_customers(job_id: int, session: Session):
 
 def _conflicting_fields(change: ImportChange, customer: Customer, session: Session) -> list[str]:
     if change.action == "create":
-        return ["(edited after the import)"] if customer.version != 1 else []
+        return ["(worked on after the import)"] if customer.version != 1 or _worked_on(customer.id, session) else []
     after = json.loads(change.after)
     custom = _custom_keys(after)
     now = custom_field_values.stored_values([customer.id], list(custom.values()), session=session)
@@ -134,6 +138,24 @@ def _conflicting_fields(change: ImportChange, customer: Customer, session: Sessi
         if (now.get((customer.id, custom[name]), "") if name in custom else _as_json(getattr(customer, name)))
         != (value if name in custom else json.dumps(value))
     ]
+
+
+def _worked_on(customer_id: int, session: Session) -> bool:
+    """Whether anyone did anything with a customer the import created: a note, a ticket, an address, a tag, a custom
+    value... (none of those bump the customer's version). Every such write is in the audit trail, and every row
+    hanging off the customer is in a table the ownership registry knows."""
+    done = select(AuditEvent.id).where(
+        col(AuditEvent.entity_type) == "customer",
+        col(AuditEvent.entity_id) == customer_id,
+        col(AuditEvent.action) != "create",
+    )
+    if session.exec(done.limit(1)).first() is not None:
+        return True
+    return any(
+        session.exec(select(owned.table).where(owned.of(customer_id)).limit(1)).first() is not None
+        for owned in owned_tables()
+        if owned.table not in _WRITTEN_BY_IMPORTS
+    )
 
 
 def _custom_keys(recorded: dict[str, object]) -> dict[str, int]:

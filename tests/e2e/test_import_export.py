@@ -59,7 +59,7 @@ def test_sample_upload_map_preview_commit_see_undo(browser: Browser, app_url: st
     expect(history).to_contain_text("2 created")
     history.get_by_role("button", name="Undo").click()
     page.get_by_role("alertdialog").get_by_role("button", name="Undo import").click()
-    expect(page.get_by_text("Import undone: 2 removed")).to_be_visible()
+    expect(page.get_by_text("Import undone: 2 moved to Trash")).to_be_visible()
     expect(history).to_contain_text("Undone")
 
     page.goto(f"{app_url}/customers")

@@ -133,6 +133,6 @@ class ImportHistoryState(PagedMixin, rx.State):
         await self._load()
         left = f", {result.left_alone:,} left alone" if result.left_alone else ""
         return [
-            rx.toast.success(f"Import undone: {result.removed:,} removed, {result.restored:,} restored{left}."),
+            rx.toast.success(f"Import undone: {result.removed:,} moved to Trash, {result.restored:,} restored{left}."),
             ImportState.refresh_job,
         ]

@@ -22,7 +22,10 @@ def undo_dialog() -> rx.Component:
         open_=S.undo_open,
         title="Undo this import?",
         body=rx.vstack(
-            rx.text("Customers the import created are removed; fields it changed get their previous values."),
+            rx.text(
+                "Customers the import created move to Trash (they can be restored from there); "
+                "fields it changed get their previous values."
+            ),
             rx.cond(S.conflict_count > 0, conflicts),
             spacing="3",
         ),

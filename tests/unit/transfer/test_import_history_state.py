@@ -74,15 +74,16 @@ def test_undo_lists_later_changes_first_and_leaves_them_alone(new_tab, admin_use
     run(state.ask_undo(str(job.id)))
     assert state.undo_open
     assert state.conflict_count == 1
-    assert state.conflicts == ["Ada King: (edited after the import)"]
+    assert state.conflicts == ["Ada King: (worked on after the import)"]
     success, refresh = run(state.undo(False))
-    assert toast(success) == ("success", "Import undone: 1 removed, 0 restored, 1 left alone.")
+    assert toast(success) == ("success", "Import undone: 1 moved to Trash, 0 restored, 1 left alone.")
     assert refresh is ImportState.refresh_job  # the import page shows the job as undone too
     assert not state.undo_open
     assert state.rows[0].status == "undone"
     assert not state.rows[0].can_undo
     session.expire_all()
-    assert [c.display_name for c in session.exec(select(Customer))] == ["Ada King"]
+    in_trash = {c.display_name: c.deleted_at is not None for c in session.exec(select(Customer))}
+    assert in_trash == {"Ada King": False, "Alan Turing": True}  # undo moves to Trash: nothing is deleted
 
 
 def test_a_malformed_job_id_opens_no_undo(new_tab, admin_user):

@@ -247,7 +247,7 @@ def test_the_import_and_its_undo_are_in_the_audit_trail(session, engine, admin):
     ).all()
     assert [(e.action, e.summary) for e in events] == [
         ("import", "Imported people.csv: 1 created"),
-        ("undo_import", "Undid the import of people.csv: 1 removed, 0 restored"),
+        ("undo_import", "Undid the import of people.csv: 1 moved to Trash, 0 restored"),
     ]
     created = session.exec(select(AuditEvent).where(AuditEvent.action == "create")).one()
     assert created.summary == f"Created Ada Lovelace (import #{job.id})"
