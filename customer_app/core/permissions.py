@@ -19,6 +19,7 @@ ROLE_LABELS: dict[str, str] = {Role.ADMIN: "Admin", Role.STAFF: "Staff", Role.RE
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "customer.view": frozenset({Role.ADMIN, Role.STAFF, Role.READ_ONLY}),
     "customer.edit": frozenset({Role.ADMIN, Role.STAFF}),
+    "customer.purge": frozenset({Role.ADMIN}),  # deleting from Trash for good: there is no way back
     "customer.import": frozenset({Role.ADMIN}),
     "customer.export": frozenset({Role.ADMIN}),
     "staff.manage": frozenset({Role.ADMIN}),

@@ -171,8 +171,8 @@ def restore_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> 
 
 
 def purge_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> int:
-    """Delete customers from Trash for good, with their pictures."""
-    require(actor, "customer.edit")
+    """Delete customers from Trash for good, with their pictures (admins only: nothing brings them back)."""
+    require(actor, "customer.purge")
     doomed = session.exec(
         select(Customer).where(col(Customer.id).in_(list(ids)), col(Customer.deleted_at).is_not(None))
     ).all()

@@ -55,12 +55,15 @@ def selection_bar() -> rx.Component:
                     rx.button(
                         rx.icon("undo-2", size=16), "Restore selected", variant="soft", on_click=S.restore_selected
                     ),
-                    rx.button(
-                        rx.icon("trash-2", size=16),
-                        "Delete selected permanently",
-                        color_scheme="red",
-                        variant="soft",
-                        on_click=S.ask_purge_selected,
+                    rx.cond(  # only admins delete for good: nothing brings a purged customer back
+                        AuthState.is_admin,
+                        rx.button(
+                            rx.icon("trash-2", size=16),
+                            "Delete selected permanently",
+                            color_scheme="red",
+                            variant="soft",
+                            on_click=S.ask_purge_selected,
+                        ),
                     ),
                 ),
                 rx.button(

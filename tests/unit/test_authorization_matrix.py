@@ -157,7 +157,7 @@ SERVICE_MATRIX = {
     "trash_customers": EDITORS,
     "trash_matching": EDITORS,
     "restore_customers": EDITORS,
-    "purge_customers": EDITORS,
+    "purge_customers": ADMIN_ONLY,
     "invite": ADMIN_ONLY,
     "change_role": ADMIN_ONLY,
     "set_active": ADMIN_ONLY,
@@ -327,9 +327,9 @@ HANDLERS = {
 HANDLER_MATRIX = {
     # event handler                                          allowed roles
     "CustomerListState.confirm_delete": EDITORS,
-    "CustomerListState.confirm_delete (purge in Trash)": EDITORS,
+    "CustomerListState.confirm_delete (purge in Trash)": ADMIN_ONLY,
     "CustomerListState.remove_selected": EDITORS,
-    "CustomerListState.remove_selected (purge in Trash)": EDITORS,
+    "CustomerListState.remove_selected (purge in Trash)": ADMIN_ONLY,
     "CustomerListState.remove_all": EDITORS,
     "CustomerListState.restore": EDITORS,
     "CustomerListState.restore_selected": EDITORS,

@@ -57,13 +57,16 @@ def _actions(row: rx.Var) -> rx.Component:
                     title="Restore",
                     on_click=S.restore([row["id"]]),
                 ),
-                rx.icon_button(
-                    rx.icon("trash-2", size=16),
-                    variant="ghost",
-                    color_scheme="red",
-                    aria_label="Delete permanently",
-                    title="Delete permanently",
-                    on_click=S.ask_delete(row["id"], row["name"]),
+                rx.cond(
+                    AuthState.is_admin,
+                    rx.icon_button(
+                        rx.icon("trash-2", size=16),
+                        variant="ghost",
+                        color_scheme="red",
+                        aria_label="Delete permanently",
+                        title="Delete permanently",
+                        on_click=S.ask_delete(row["id"], row["name"]),
+                    ),
                 ),
                 spacing="1",
             ),

@@ -364,7 +364,9 @@ def test_remove_all_in_trash_answers_nothing(page, three_in_trash):
     assert run(page.remove_all()) is None
 
 
-def test_removing_selected_rows_moves_them_to_trash_and_purges_them_from_trash(page, crowd, app_db):
+def test_removing_selected_rows_moves_them_to_trash_and_only_admins_purge_them(
+    page, crowd, app_db, new_tab, admin_user
+):
     run(page.on_load())
     page.toggle_selected(page.rows[0]["id"])
     page.toggle_selected(page.rows[1]["id"])
@@ -373,7 +375,13 @@ def test_removing_selected_rows_moves_them_to_trash_and_purges_them_from_trash(p
     assert page.counts["trash"] == 2
     run(page.set_tab("trash"))
     page.toggle_page_selected()
-    assert toast(run(page.remove_selected())) == ("success", "2 customer(s) deleted permanently.")
+    refused = toast(run(page.remove_selected()))  # staff: Trash is as far as they go
+    assert refused == ("error", "Your role does not allow this. Ask an admin if you need it.")
+    assert len(stored(app_db, "trash")) == 2
+    admins = new_tab(admin_user).get_substate(CustomerListState._get_substate_path())
+    run(admins.set_tab("trash"))
+    admins.toggle_page_selected()
+    assert toast(run(admins.remove_selected())) == ("success", "2 customer(s) deleted permanently.")
     assert stored(app_db, "trash") == []
     assert len(stored(app_db, "individual")) == 28
 
