@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app import routes
+from customer_app import housekeeping, routes
 from customer_app.access.state.sign_in import SignInState
 from customer_app.access.views.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.admin.state.audit_log import AuditLogState
@@ -19,6 +19,7 @@ from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState
 
 app = rx.App(stylesheets=["/styles.css"], api_transformer=api)
+app.register_lifespan_task(housekeeping.run)
 
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),

@@ -1,6 +1,7 @@
 """Create, update, soft-delete, restore and purge customers."""
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -9,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
+from customer_app.core.db import after_commit
 from customer_app.core.normalize import email_key, fold
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import pictures
@@ -82,8 +84,8 @@ def update_customer(
     if _write(session, statement).rowcount != 1:  # a concurrent save won the race between our read and write
         raise ConflictError("This customer was changed by someone else.")
     session.expire(current)
-    if old_picture and old_picture != picture:
-        pictures.delete_picture(old_picture, directory=settings.picture_dir)
+    if old_picture and old_picture != picture:  # the old files go only once the new reference is committed
+        after_commit(session, lambda: pictures.delete_picture(old_picture, directory=settings.picture_dir))
     updated = get_customer(customer_id, actor=actor, session=session)
     audit.record(
         session,
@@ -187,10 +189,30 @@ def purge_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> in
         )
         session.delete(customer)
     _flush(session)
-    for customer in doomed:
-        if customer.picture:
-            pictures.delete_picture(customer.picture, directory=settings.picture_dir)
+    for key in [customer.picture for customer in doomed if customer.picture]:
+        after_commit(session, lambda key=key: pictures.delete_picture(key, directory=settings.picture_dir))
     return len(doomed)
+
+
+DRAFT_PICTURES_KEPT = timedelta(days=1)  # a picture chosen in a pop-up nobody saved is gone a day later
+
+
+def sweep_pictures(*, session: Session, now: datetime | None = None) -> int:
+    """Delete stored pictures no customer uses (from pop-ups closed without saving); returns how many went.
+
+    They are served publicly under their unguessable names, so they must not stay forever. Pictures younger than
+    a day are left alone: someone may still be about to save them.
+    """
+    cutoff = (now or utcnow()) - DRAFT_PICTURES_KEPT
+    candidates = sorted(pictures.stored_keys(settings.picture_dir, older_than=cutoff.timestamp()))
+    used: set[str | None] = set()
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
+        used |= set(session.exec(select(Customer.picture).where(col(Customer.picture).in_(chunk))).all())
+    orphans = [key for key in candidates if key not in used]
+    for key in orphans:
+        pictures.delete_picture(key, directory=settings.picture_dir)
+    return len(orphans)
 
 
 def _ensure_email_free(session: Session, key: str | None, *, exclude_id: int | None) -> None:

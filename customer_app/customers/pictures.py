@@ -149,3 +149,13 @@ def _size_label(n_bytes: int) -> str:
     """Human size for a limit, e.g. 10485760 -> '10 MB'."""
     unit, scale = ("MB", 1024 * 1024) if n_bytes >= 1024 * 1024 else ("KB", 1024)
     return f"{round(n_bytes / scale, 1):g} {unit}"
+
+
+def stored_keys(directory: Path, *, older_than: float) -> set[str]:
+    """Keys of the pictures in `directory` whose files were written before `older_than` (a Unix time)."""
+    keys = set()
+    for path in directory.glob("*.webp") if directory.exists() else ():
+        key = path.name.rsplit("_", 1)[0]
+        if _KEY_PATTERN.fullmatch(key) and path.stat().st_mtime < older_than:
+            keys.add(key)
+    return keys
