@@ -5,17 +5,19 @@ import logging
 
 from customer_app.core.db import session_scope
 from customer_app.customers.customers import sweep_pictures
+from customer_app.transfer.export import delete_old_exports
 
 EVERY_SECONDS = 3600
 log = logging.getLogger(__name__)
 
 
 def sweep_once() -> None:
-    """One round: pictures of pop-ups nobody saved."""
+    """One round: pictures of pop-ups nobody saved, and exports whose download links have expired."""
     with session_scope() as session:
-        gone = sweep_pictures(session=session)
-    if gone:
-        log.info("Deleted %s unused picture(s)", gone)
+        pictures = sweep_pictures(session=session)
+    exports = delete_old_exports()
+    if pictures or exports:
+        log.info("Deleted %s unused picture(s) and %s old export(s)", pictures, exports)
 
 
 async def run() -> None:

@@ -143,7 +143,7 @@ def write_export(
     rows = export_rows(scope, columns, actor=actor, session=session, for_csv=file_format == "csv")
     folder = settings.export_dir
     folder.mkdir(parents=True, exist_ok=True)
-    _delete_old_exports(folder)
+    delete_old_exports()
     path = folder / f"{secrets.token_urlsafe(18)}.{file_format}"
     try:
         return path, WRITERS[file_format](path, columns, _counted(rows, progress))
@@ -180,9 +180,14 @@ def _counted(rows: Iterable[tuple], progress: Callable[[int], None] | None) -> I
         yield row
 
 
-def _delete_old_exports(folder: Path) -> None:
-    """Exports are downloaded within minutes; a day-old one is only a copy of customer data lying around."""
-    cutoff = time.time() - 24 * 3600
-    for old in folder.iterdir():
+EXPORTS_KEPT = 3600  # seconds; a download link lives 15 minutes, after that the file is only customer data lying around
+
+
+def delete_old_exports() -> int:
+    """Delete finished exports older than EXPORTS_KEPT (run on every export and by the hourly housekeeping)."""
+    folder, cutoff, gone = settings.export_dir, time.time() - EXPORTS_KEPT, 0
+    for old in folder.iterdir() if folder.exists() else ():
         if old.is_file() and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
+            gone += 1
+    return gone
