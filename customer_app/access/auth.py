@@ -35,7 +35,8 @@ def sign_in(email: str, password: str, *, address: str, remember: bool, session:
     _refuse_if_throttled(key, address, session)
     user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
     # Verify against a dummy hash for unknown accounts so timing does not reveal who has one.
-    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    # Accounts without a password (invited, not yet accepted) take the same path and time as unknown ones.
+    valid = verify_password((user.password_hash if user else None) or _DUMMY_HASH, password)
     if user is None or not user.active or not valid:
         _failed(key, address, user, session)
         raise SignInError(WRONG)

@@ -2,11 +2,13 @@
 
 import smtplib
 import ssl
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from email.message import EmailMessage
 from urllib.parse import unquote, urlparse
 
 from sqlmodel import Session
 
+from customer_app.core.db import after_commit
 from customer_app.core.models import OutboxMessage
 from customer_app.settings import settings
 
@@ -20,24 +22,59 @@ def send_mail(
     smtp_url: str | None = None,
     redact: tuple[str, ...] = (),
 ) -> OutboxMessage:
-    """Deliver a plain-text message (or keep it in the outbox); every message is recorded with its status.
+    """Record a plain-text message; with SMTP it is delivered once the transaction commits, without it it stays in
+    the outbox. Either way the caller never waits for a mail server.
 
-    Secrets in `redact` (sign-in links) are removed from the stored copy once delivered; without SMTP the
-    outbox is the only way to the recipient, so there they stay for an admin to pass on.
+    Delivery runs on a thread of its own after the commit: a slow or unreachable server holds up neither the event
+    loop nor the transaction, and a rolled-back change sends nothing. Secrets in `redact` (sign-in links) are
+    removed from the stored copy once delivered; without SMTP the outbox is the only way to the recipient, so
+    there they stay for an admin to pass on.
     """
-    record = OutboxMessage(to=to, subject=subject, body=body)
     url = smtp_url if smtp_url is not None else settings.smtp_url
+    record = OutboxMessage(to=to, subject=subject, body=body, status="queued" if url else "outbox")
+    session.add(record)
+    session.flush()
     if url:
+        message_id, engine = record.id, session.get_bind()
+        after_commit(
+            session, lambda: _pending.append(_sender().submit(_deliver_stored, engine, message_id, url, redact))
+        )
+    return record
+
+
+def wait_for_deliveries(timeout: float = 30) -> None:
+    """Return once every delivery handed over so far has finished (for tests, and before a worker stops)."""
+    done, _ = wait(list(_pending), timeout=timeout)
+    for future in done:
+        _pending.remove(future)
+
+
+_pending: list[Future] = []
+_threads: ThreadPoolExecutor | None = None
+
+
+def _sender() -> ThreadPoolExecutor:
+    global _threads  # noqa: PLW0603  (made on first use, so each forked worker has its own)
+    if _threads is None:
+        _threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail")
+    return _threads
+
+
+def _deliver_stored(engine, message_id: int, url: str, redact: tuple[str, ...]) -> None:
+    """Send one recorded message and record how it went."""
+    with Session(engine) as session:
+        record = session.get(OutboxMessage, message_id)
+        if record is None or record.status != "queued":
+            return
         try:
-            _deliver(url, to, subject, body)
+            _deliver(url, record.to, record.subject, record.body)
             record.status = "sent"
             for secret in redact:
                 record.body = record.body.replace(secret, "[link removed after delivery]")
         except (OSError, smtplib.SMTPException) as exc:
             record.status, record.error = "failed", str(exc)[:500]
-    session.add(record)
-    session.flush()
-    return record
+        session.add(record)
+        session.commit()
 
 
 def _tls_context() -> ssl.SSLContext:

@@ -60,5 +60,5 @@ class OutboxMessage(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
-    status: str = Field(default="outbox", max_length=16)  # outbox, sent, failed
+    status: str = Field(default="outbox", max_length=16)  # outbox (no SMTP), queued (until delivered), sent, failed
     error: str = Field(default="", max_length=500)

@@ -13,7 +13,7 @@ from customer_app.ui.formatting import when
 from customer_app.ui.paged_state import PagedMixin
 from customer_app.ui.paging import page_count
 
-STATUS_LABELS = {"outbox": "Not sent (no mail server)", "sent": "Sent", "failed": "Failed"}
+STATUS_LABELS = {"outbox": "Not sent (no mail server)", "queued": "Sending", "sent": "Sent", "failed": "Failed"}
 
 
 @dataclass

@@ -11,6 +11,7 @@ def _status(row: rx.Var) -> rx.Component:
         row.status,
         ("sent", rx.badge(row.status_label, color_scheme="green", variant="soft")),
         ("failed", rx.badge(row.status_label, color_scheme="red", variant="soft")),
+        ("queued", rx.badge(row.status_label, color_scheme="blue", variant="soft")),
         rx.badge(row.status_label, color_scheme="gray", variant="soft"),
     )
 

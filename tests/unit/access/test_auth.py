@@ -159,6 +159,16 @@ def test_successful_sign_in_is_recorded_with_its_address(session, staff_user):
     )
 
 
+def test_an_invited_account_without_a_password_is_checked_like_an_unknown_one(session, make_user, monkeypatch):
+    make_user("staff", email="invited@example.com", password=False)  # has not chosen a password yet
+    checked: list[str] = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda hashed, given: checked.append(hashed) or real(hashed, given))
+    refused(session, "invited@example.com", "a guess")
+    refused(session, "nobody@example.com", "a guess")
+    assert checked == [auth._DUMMY_HASH, auth._DUMMY_HASH]  # the same argon2 work, so the same time
+
+
 def test_wrong_password_and_unknown_email_get_the_same_message(session, make_user):
     make_user("staff", email=SAM)
     make_user("staff", email="gone@example.com", active=False)

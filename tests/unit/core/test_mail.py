@@ -87,6 +87,7 @@ def test_message_is_delivered_through_smtp_and_recorded_as_sent(session, mailbox
         smtp_url=smtp_url,
     )
     session.commit()
+    mail.wait_for_deliveries()  # delivery runs after the commit, on a thread of its own
     [message] = mailbox.messages
     assert message["To"] == "zoe@example.com"
     assert message["From"] == settings.mail_from
@@ -102,6 +103,15 @@ def test_message_is_delivered_through_smtp_and_recorded_as_sent(session, mailbox
         "",
     )
     assert stored.body == "Hello Zoë,\n\nA line with ümlauts.\n"
+
+
+def test_a_message_waits_for_the_commit_and_a_rolled_back_change_sends_nothing(session, mailbox, smtp_url):
+    record = send_mail("zoe@example.com", "Hello", "Body\n", session=session, smtp_url=smtp_url)
+    assert record.status == "queued"  # the caller never waits for the mail server
+    session.rollback()
+    mail.wait_for_deliveries()
+    assert mailbox.messages == []
+    assert outbox(session) == []
 
 
 def test_without_an_smtp_server_the_message_stays_in_the_outbox(session, mailbox):
@@ -124,6 +134,7 @@ def test_unreachable_smtp_server_marks_the_message_failed_without_raising(sessio
         "zoe@example.com", "Hello", "Body\n", session=session, smtp_url=f"smtp://127.0.0.1:{free_port()}"
     )  # nothing listens there
     session.commit()
+    mail.wait_for_deliveries()  # delivery runs after the commit, on a thread of its own
     [stored] = outbox(session)
     assert stored.id == record.id
     assert stored.status == "failed"
@@ -134,6 +145,7 @@ def test_unreachable_smtp_server_marks_the_message_failed_without_raising(sessio
 def test_recipient_refused_by_the_server_marks_the_message_failed(session, mailbox, smtp_url):
     send_mail("nobody@refused.example", "Hello", "Body\n", session=session, smtp_url=smtp_url)
     session.commit()
+    mail.wait_for_deliveries()  # delivery runs after the commit, on a thread of its own
     [stored] = outbox(session)
     assert stored.status == "failed"
     assert "No such user" in stored.error
@@ -144,6 +156,7 @@ def test_password_reset_flow_through_smtp(session, staff_user, mailbox, smtp_url
     monkeypatch.setattr(mail, "settings", dataclasses.replace(settings, smtp_url=smtp_url))
     staff_accounts.request_password_reset("sam@example.com", session=session)
     session.commit()
+    mail.wait_for_deliveries()  # delivery runs after the commit, on a thread of its own
     [message] = mailbox.messages
     assert (message["To"], message["Subject"]) == ("sam@example.com", "Reset your password")
     [token] = re.findall(rf"{re.escape(settings.public_url)}/reset/(\S+)", message.get_content())
@@ -159,6 +172,7 @@ def test_a_delivered_reset_link_is_not_kept_in_the_database(session, staff_user,
     monkeypatch.setattr(mail, "settings", dataclasses.replace(settings, smtp_url=smtp_url))
     staff_accounts.request_password_reset("sam@example.com", session=session)
     session.commit()
+    mail.wait_for_deliveries()  # delivery runs after the commit, on a thread of its own
     [token] = re.findall(r"/reset/(\S+)", mailbox.messages[0].get_content())
     [stored] = outbox(session)
     assert stored.status == "sent"
@@ -197,6 +211,14 @@ def tls_server(request, authority) -> Iterator[tuple[str, Mailbox]]:
         controller.stop()
 
 
+def delivered(session: Session, body: str, url: str) -> OutboxMessage:
+    """Send a message, commit, wait for the delivery and return the message as stored afterwards."""
+    send_mail("zoe@example.com", "Hello", body, session=session, smtp_url=url)
+    session.commit()
+    mail.wait_for_deliveries()
+    return outbox(session)[-1]
+
+
 def _trusting(monkeypatch, ca_file: str | None) -> None:
     monkeypatch.setattr(mail, "settings", dataclasses.replace(settings, smtp_ca_file=ca_file))
 
@@ -204,7 +226,7 @@ def _trusting(monkeypatch, ca_file: str | None) -> None:
 def test_a_server_whose_certificate_nobody_trusts_gets_no_mail(session, tls_server, monkeypatch):
     url, box = tls_server
     _trusting(monkeypatch, None)
-    record = send_mail("zoe@example.com", "Hello", "Secret link", session=session, smtp_url=url)
+    record = delivered(session, "Secret link", url)
     assert record.status == "failed"
     assert "certificate verify failed" in record.error
     assert box.messages == []
@@ -217,7 +239,7 @@ def test_a_server_signed_by_an_authority_the_admin_trusts_gets_the_mail(
     ca_file = tmp_path / "company-ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
     _trusting(monkeypatch, str(ca_file))
-    record = send_mail("zoe@example.com", "Hello", "Welcome", session=session, smtp_url=url)
+    record = delivered(session, "Welcome", url)
     assert record.status == "sent"
     assert [m["Subject"] for m in box.messages] == ["Hello"]
 
@@ -228,9 +250,7 @@ def test_a_trusted_certificate_for_another_host_is_refused(session, authority, t
     authority.cert_pem.write_to_path(str(ca_file))
     _trusting(monkeypatch, str(ca_file))
     try:
-        record = send_mail(
-            "zoe@example.com", "Hello", "Secret link", session=session, smtp_url=f"smtps://127.0.0.1:{controller.port}"
-        )
+        record = delivered(session, "Secret link", f"smtps://127.0.0.1:{controller.port}")
     finally:
         controller.stop()
     assert record.status == "failed"
