@@ -17,8 +17,9 @@ from customer_app.pages.admin import audit_page, import_page, imports_page, outb
 from customer_app.pages.customers import customer_page, customers_page
 from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState
+from customer_app.upload_limit import refuse_large_uploads
 
-app = rx.App(stylesheets=["/styles.css"], api_transformer=api)
+app = rx.App(stylesheets=["/styles.css"], api_transformer=[api, refuse_large_uploads])
 app.register_lifespan_task(housekeeping.run)
 
 PAGES = (

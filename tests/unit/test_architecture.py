@@ -81,8 +81,15 @@ LAYERS = [
 ]
 RANK = {package: rank for rank, layer in enumerate(LAYERS) for package in layer}
 LEAVES = {"customer_app", "customer_app.settings", "customer_app.errors", "customer_app.routes"}
-# Above every layer: the app, its API routes, and schema.py (it lists every package's tables for alembic).
-APP = {"customer_app.customer_app", "customer_app.api", "customer_app.schema", "customer_app.housekeeping"}
+# Above every layer: the app, its API routes and the pieces it wires in (upload limit, housekeeping), and
+# schema.py (it lists every package's tables for alembic).
+APP = {
+    "customer_app.customer_app",
+    "customer_app.api",
+    "customer_app.schema",
+    "customer_app.housekeeping",
+    "customer_app.upload_limit",
+}
 # Inside a package: views -> state -> services and models, never back.
 BACKWARD = {("state", "view"), ("service", "state"), ("service", "view")}
 
