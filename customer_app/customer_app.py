@@ -15,11 +15,12 @@ from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, settings_page, staff_page
 from customer_app.pages.customers import customer_page, customers_page
+from customer_app.security_headers import add_security_headers
 from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState
 from customer_app.upload_limit import refuse_large_uploads
 
-app = rx.App(stylesheets=["/styles.css"], api_transformer=[api, refuse_large_uploads])
+app = rx.App(stylesheets=["/styles.css"], api_transformer=[api, refuse_large_uploads, add_security_headers])
 app.register_lifespan_task(housekeeping.run)
 
 PAGES = (

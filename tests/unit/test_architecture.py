@@ -89,6 +89,7 @@ APP = {
     "customer_app.schema",
     "customer_app.housekeeping",
     "customer_app.upload_limit",
+    "customer_app.security_headers",
 }
 # Inside a package: views -> state -> services and models, never back.
 BACKWARD = {("state", "view"), ("service", "state"), ("service", "view")}

@@ -1,0 +1,31 @@
+"""Every HTTP answer forbids framing and sniffing and keeps the referrer on the site."""
+
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from customer_app.security_headers import HEADERS, add_security_headers
+
+
+async def page(request) -> PlainTextResponse:
+    return PlainTextResponse("a page")
+
+
+async def download(request) -> PlainTextResponse:
+    return PlainTextResponse("a file", headers={"Referrer-Policy": "no-referrer"})
+
+
+client = TestClient(add_security_headers(Starlette(routes=[Route("/", page), Route("/file", download)])))
+
+
+def test_every_answer_carries_the_security_headers():
+    answer = client.get("/")
+    assert {name: answer.headers[name] for name in HEADERS} == HEADERS
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+
+
+def test_a_header_a_response_set_itself_is_kept_once():
+    answer = client.get("/file")
+    assert answer.headers.get_list("referrer-policy") == ["no-referrer"]
+    assert answer.headers["x-frame-options"] == "DENY"
