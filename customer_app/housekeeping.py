@@ -3,6 +3,7 @@
 import asyncio
 import logging
 
+from customer_app.core import mail
 from customer_app.core.db import session_scope
 from customer_app.customers.customers import sweep_pictures
 from customer_app.transfer.export import delete_old_exports
@@ -12,12 +13,14 @@ log = logging.getLogger(__name__)
 
 
 def sweep_once() -> None:
-    """One round: pictures of pop-ups nobody saved, and exports whose download links have expired."""
+    """One round: pictures of pop-ups nobody saved, exports whose download links have expired, and mail a stopped
+    worker left undelivered."""
     with session_scope() as session:
         pictures = sweep_pictures(session=session)
+        resent = mail.resend_stuck(session=session)
     exports = delete_old_exports()
-    if pictures or exports:
-        log.info("Deleted %s unused picture(s) and %s old export(s)", pictures, exports)
+    if pictures or exports or resent:
+        log.info("Deleted %s unused picture(s) and %s old export(s); resent %s e-mail(s)", pictures, exports, resent)
 
 
 async def run() -> None:

@@ -3,11 +3,13 @@
 import smtplib
 import ssl
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from datetime import timedelta
 from email.message import EmailMessage
 from urllib.parse import unquote, urlparse
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from customer_app.core.columns import utcnow
 from customer_app.core.db import after_commit
 from customer_app.core.models import OutboxMessage
 from customer_app.settings import settings
@@ -40,6 +42,28 @@ def send_mail(
             session, lambda: _pending.append(_sender().submit(_deliver_stored, engine, message_id, url, redact))
         )
     return record
+
+
+STUCK_AFTER = timedelta(minutes=10)  # a delivery takes seconds; a message queued this long lost its worker
+
+
+def resend_stuck(*, session: Session, smtp_url: str | None = None) -> int:
+    """Hand over again messages still queued long after their commit (the worker that held them stopped).
+
+    Returns how many. What was to be removed from the stored copy is not known any more: those links stay in
+    the outbox, where they are single-use and expire anyway.
+    """
+    url = smtp_url if smtp_url is not None else settings.smtp_url
+    if not url:
+        return 0
+    stuck = session.exec(
+        select(OutboxMessage.id).where(
+            col(OutboxMessage.status) == "queued", col(OutboxMessage.created_at) < utcnow() - STUCK_AFTER
+        )
+    ).all()
+    engine = session.get_bind()
+    _pending.extend(_sender().submit(_deliver_stored, engine, message_id, url, ()) for message_id in stuck)
+    return len(stuck)
 
 
 def wait_for_deliveries(timeout: float = 30) -> None:

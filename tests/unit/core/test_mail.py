@@ -256,3 +256,15 @@ def test_a_trusted_certificate_for_another_host_is_refused(session, authority, t
     assert record.status == "failed"
     assert "certificate verify failed" in record.error
     assert box.messages == []
+
+
+def test_a_message_a_stopped_worker_left_queued_is_sent_by_the_next_round(session, mailbox, smtp_url):
+    stuck = OutboxMessage(to="zoe@example.com", subject="Welcome", body="Hello\n", status="queued")
+    stuck.created_at -= mail.STUCK_AFTER * 2  # committed long ago; its worker stopped before delivering
+    recent = OutboxMessage(to="sam@example.com", subject="Just now", body="Hello\n", status="queued")
+    session.add_all([stuck, recent])
+    session.commit()
+    assert mail.resend_stuck(session=session, smtp_url=smtp_url) == 1
+    mail.wait_for_deliveries()
+    assert [m["Subject"] for m in mailbox.messages] == ["Welcome"]
+    assert [m.status for m in outbox(session)] == ["sent", "queued"]  # the recent one is still on its way
