@@ -21,7 +21,7 @@ def duplicate_customer(customer_id: int, *, actor: Actor, session: Session) -> C
     copy = create_customer(data, actor=actor, session=session)
     for owned in owned_tables():
         if owned.on_duplicate is not None:
-            rows = session.exec(select(owned.table).where(owned.of(original.id))).all()
+            rows = session.exec(select(owned.table).where(owned.customer_column == original.id)).all()
             session.add_all(new for row in rows if (new := owned.on_duplicate(row, copy.id)) is not None)
     session.flush()
     return copy

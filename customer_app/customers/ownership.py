@@ -25,9 +25,10 @@ class OwnedTable:
     personal_data: bool  # part of what a personal-data export gives the customer
     on_erase: Literal["delete", "keep"]  # erasure deletes the rows, or keeps them (e.g. what the law says to keep)
 
-    def of(self, customer_id: int):
-        """The condition selecting this table's rows of one customer (`owns` made sure the column is there)."""
-        return getattr(self.table, "customer_id") == customer_id  # noqa: B009 (the model is only known at run time)
+    @property
+    def customer_column(self):
+        """The table's `customer_id` column (`owns` made sure it is there)."""
+        return getattr(self.table, "customer_id")  # noqa: B009 (the model is only known at run time)
 
 
 _REGISTRY: dict[str, OwnedTable] = {}
