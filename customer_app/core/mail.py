@@ -38,9 +38,7 @@ def send_mail(
     session.flush()
     if url:
         message_id, engine = record.id, session.get_bind()
-        after_commit(
-            session, lambda: _pending.append(_sender().submit(_deliver_stored, engine, message_id, url, redact))
-        )
+        after_commit(session, lambda: _hand_over(engine, message_id, url, redact))
     return record
 
 
@@ -61,19 +59,17 @@ def resend_stuck(*, session: Session, smtp_url: str | None = None) -> int:
             col(OutboxMessage.status) == "queued", col(OutboxMessage.created_at) < utcnow() - STUCK_AFTER
         )
     ).all()
-    engine = session.get_bind()
-    _pending.extend(_sender().submit(_deliver_stored, engine, message_id, url, ()) for message_id in stuck)
+    for message_id in stuck:
+        _hand_over(session.get_bind(), message_id, url, ())
     return len(stuck)
 
 
 def wait_for_deliveries(timeout: float = 30) -> None:
     """Return once every delivery handed over so far has finished (for tests, and before a worker stops)."""
-    done, _ = wait(list(_pending), timeout=timeout)
-    for future in done:
-        _pending.remove(future)
+    wait(list(_pending), timeout=timeout)
 
 
-_pending: list[Future] = []
+_pending: set[Future] = set()  # deliveries under way; each leaves the set when it is done
 _threads: ThreadPoolExecutor | None = None
 
 
@@ -82,6 +78,13 @@ def _sender() -> ThreadPoolExecutor:
     if _threads is None:
         _threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail")
     return _threads
+
+
+def _hand_over(engine, message_id: int, url: str, redact: tuple[str, ...]) -> None:
+    """Give one recorded message to the sending threads."""
+    future = _sender().submit(_deliver_stored, engine, message_id, url, redact)
+    _pending.add(future)
+    future.add_done_callback(_pending.discard)
 
 
 def _deliver_stored(engine, message_id: int, url: str, redact: tuple[str, ...]) -> None:
