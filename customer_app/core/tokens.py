@@ -3,8 +3,9 @@ subject (a kind of account and its id); the package that owns the accounts turns
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
 from customer_app.core.columns import utcnow
@@ -89,15 +90,13 @@ def peek_one_time(raw: str, purpose: str, subject_type: str, *, session: Session
     return token.subject_id
 
 
-def issued_since(subject_type: str, subject_id: int, purpose: str, since, *, session: Session) -> int:
+def issued_since(subject_type: str, subject_id: int, purpose: str, since: datetime, *, session: Session) -> int:
     """How many link tokens of this purpose the subject was given since `since` (for rate limits)."""
-    return len(
-        session.exec(
-            select(OneTimeToken.id).where(
-                col(OneTimeToken.subject_type) == subject_type,
-                col(OneTimeToken.subject_id) == subject_id,
-                col(OneTimeToken.purpose) == purpose,
-                col(OneTimeToken.created_at) >= since,
-            )
-        ).all()
-    )
+    return session.exec(
+        select(func.count()).where(
+            col(OneTimeToken.subject_type) == subject_type,
+            col(OneTimeToken.subject_id) == subject_id,
+            col(OneTimeToken.purpose) == purpose,
+            col(OneTimeToken.created_at) >= since,
+        )
+    ).one()
