@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
-from customer_app.core.models import AuditEvent, OneTimeToken, OutboxMessage
+from customer_app.core.models import AuditEvent, BackgroundJob, OneTimeToken, OutboxMessage
 from customer_app.core.permissions import Role
 from customer_app.customers.models import (
     Customer,
@@ -31,6 +31,7 @@ from customer_app.transfer.models import DownloadLink, ExportConfig, ImportChang
 __all__ = [
     "Activity",
     "AuditEvent",
+    "BackgroundJob",
     "ContactPerson",
     "CustomField",
     "CustomFieldValue",

@@ -62,3 +62,27 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     status: str = Field(default="outbox", max_length=16)  # outbox (no SMTP), queued (until delivered), sent, failed
     error: str = Field(default="", max_length=500)
+
+
+class BackgroundJob(SQLModel, table=True):
+    """Long work any worker may run: a lease says who runs it now, and a lease nobody renews is taken over."""
+
+    __tablename__: ClassVar[str] = "background_job"
+    __table_args__ = (Index("ix_background_job_pending", "status", "lease_until", "id"),)
+
+    id: int = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # which registered runner does the work: "import", "import_undo", "export"
+    subject_id: int | None = Field(default=None)  # the row the work is about (an import job, say)
+    params: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON
+    actor: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON: who asked, as they were then
+    status: str = Field(default="queued", max_length=16)  # queued → running → done / failed
+    attempts: int = Field(default=0)  # runs started; a run that never ended counts as well
+    lease_owner: str = Field(default="", max_length=100)
+    lease_until: datetime | None = Field(default=None, sa_column=utc_column(True))
+    heartbeat_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+    done: int = Field(default=0)
+    total: int = Field(default=0)
+    result: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON the work hands back
+    message: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(True))

@@ -18,7 +18,7 @@ from customer_app.customers.ownership import owned_tables
 from customer_app.errors import ValidationError
 from customer_app.transfer.columns import CUSTOM_PREFIX
 from customer_app.transfer.imports import CHUNK, get_job
-from customer_app.transfer.models import ImportChange
+from customer_app.transfer.models import ImportChange, ImportJob
 
 # Rows an import writes itself for the customers it creates: their presence says nothing about later work.
 _WRITTEN_BY_IMPORTS = (CustomFieldValue, ImportChange)
@@ -55,15 +55,24 @@ def undo_conflicts(job_id: int, *, actor: Actor, session: Session) -> list[UndoC
     return conflicts
 
 
+UNDOABLE = ("done", "cancelled", "failed")  # a failed import keeps what it committed before it stopped
+
+
+def check_undoable(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
+    """The job, if it ended and was not undone yet; ValidationError otherwise."""
+    require(actor, "customer.import")
+    job = get_job(job_id, actor=actor, session=session)
+    if job.status not in UNDOABLE or job.undone_at is not None:
+        raise ValidationError({"undo": "Only a finished import can be undone, once."})
+    return job
+
+
 def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool = False) -> UndoResult:
     """Remove the customers an import created and put back the fields it changed.
 
     Customers changed by someone after the import are left alone unless `overwrite` is given.
     """
-    require(actor, "customer.import")
-    job = get_job(job_id, actor=actor, session=session)
-    if job.status not in ("done", "cancelled") or job.undone_at is not None:
-        raise ValidationError({"undo": "Only a finished import can be undone, once."})
+    job = check_undoable(job_id, actor=actor, session=session)
     result, removed, worked_on = UndoResult(), [], _worked_on(job_id, session)
     for change, customer in _changed_customers(job_id, session):
         if _conflicting_fields(change, customer, session, worked_on) and not overwrite:

@@ -141,26 +141,38 @@ def start_import(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
 
 
 def run_import(
-    job_id: int, *, actor: Actor, engine: Engine, progress: Callable[[ImportJob], None] | None = None
+    job_id: int,
+    *,
+    actor: Actor,
+    engine: Engine,
+    progress: Callable[[ImportJob], None] | None = None,
+    fence: Callable[[Session], None] | None = None,
 ) -> ImportJob:
-    """Import a started job a chunk per transaction; stops between chunks when cancelled. Returns the final job."""
+    """Import a started job a chunk per transaction, from where an earlier run stopped; stops between chunks when
+    cancelled. `fence` runs inside each chunk's transaction and raises when the job is no longer this run's, so
+    two runs never write the same chunk. Returns the final job."""
     with Session(engine, expire_on_commit=False) as session:
         job = _job(job_id, session)
+        if job.status not in ACTIVE:
+            return job
         try:
             table = read_job_table(job)
         except ImportFileError as exc:
-            return _finish(session, job, "failed", str(exc))
+            return _finish(session, job, "failed", str(exc), fence)
         plan, seen = plan_of(job), Seen()
-        for start in range(0, len(table.rows), CHUNK):
+        if job.done_rows:  # a run that died: what it committed stays; the rows it read are seen again, not written
+            classify(table.rows[: job.done_rows], plan, seen, session=session)
+        for start in range(job.done_rows, len(table.rows), CHUNK):
             session.refresh(job)
             if job.status == "cancelling":
-                return _finish(
-                    session, job, "cancelled", f"Cancelled after {job.done_rows:,} of {job.total_rows:,} rows."
-                )
+                message = f"Cancelled after {job.done_rows:,} of {job.total_rows:,} rows."
+                return _finish(session, job, "cancelled", message, fence)
             rows = table.rows[start : start + CHUNK]
             _import_chunk(rows, plan, seen, job, actor=actor, session=session)
             job.done_rows = start + len(rows)
             session.add(job)
+            if fence is not None:
+                fence(session)
             session.commit()
             if progress is not None:
                 progress(job)
@@ -172,7 +184,7 @@ def run_import(
             entity_id=job.id,
             summary=f"Imported {job.file_name}: {summary(job)}",
         )
-        return _finish(session, job, "done", "")
+        return _finish(session, job, "done", "", fence)
 
 
 def _import_chunk(rows, plan: Plan, seen: Seen, job: ImportJob, *, actor: Actor, session: Session) -> None:
@@ -257,11 +269,17 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
         setattr(job, counter, getattr(job, counter) + 1)
 
 
-def _finish(session: Session, job: ImportJob, status: str, message: str) -> ImportJob:
-    job.status, job.message, job.finished_at = status, message[:500], utcnow()
-    discard_files(job)
+def _finish(
+    session: Session, job: ImportJob, status: str, message: str, fence: Callable[[Session], None] | None = None
+) -> ImportJob:
+    files = (upload_path(job), report_path(job)) if job.stored_as else ()
+    job.status, job.message, job.finished_at, job.stored_as = status, message[:500], utcnow(), ""
     session.add(job)
+    if fence is not None:
+        fence(session)
     session.commit()
+    for path in files:  # after the commit: a run that lost its job leaves the file to the run that took it over
+        path.unlink(missing_ok=True)
     return job
 
 
@@ -279,9 +297,11 @@ def _running_jobs():
 
 
 def fail_job(job_id: int, message: str, *, session: Session) -> None:
-    """End a job that crashed, so it neither blocks later imports nor keeps its files."""
+    """End a job that could not finish, so it neither blocks later imports nor keeps its files; what it committed
+    stays, and can be undone."""
     job = _job(job_id, session)
-    _finish(session, job, "failed", message)
+    if job.status in (*ACTIVE, "uploaded"):
+        _finish(session, job, "failed", message)
 
 
 def summary(job: ImportJob) -> str:

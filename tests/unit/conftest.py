@@ -67,6 +67,7 @@ TABLES = (
     "customer_note",
     "import_change",
     "import_job",
+    "background_job",
     "import_mapping",
     "export_config",
     "download_link",

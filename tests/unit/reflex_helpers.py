@@ -12,6 +12,11 @@ def run(result):
     return asyncio.run(result) if asyncio.iscoroutine(result) else result
 
 
+def run_background(state, name: str):
+    """Run a background handler to completion on a state that is not a proxy (where `async with self` does nothing)."""
+    return asyncio.run(type(state).event_handlers[name].fn(state))
+
+
 def toast(spec) -> tuple[str, str]:
     """The kind and message of a toast an event handler returned."""
     kind, message = _TOAST.search(str(spec.args[0][1])).groups()

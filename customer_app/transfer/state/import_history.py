@@ -1,15 +1,19 @@
 """Import history: who imported what and when, with the outcome, and undo with a look at later changes first."""
 
+import asyncio
+import json
 from dataclasses import dataclass
 
 import reflex as rx
 
 from customer_app.access.state.auth import actor_or_refusal
 from customer_app.audit.rows import ALLOWED, DENIED
+from customer_app.core import jobs
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
+from customer_app.core.models import BackgroundJob
 from customer_app.errors import CustomerAppError
-from customer_app.transfer import import_undo, imports
+from customer_app.transfer import import_jobs, import_undo, imports
 from customer_app.transfer.models import ImportJob
 from customer_app.transfer.state.importer import ImportState
 from customer_app.ui.formatting import when
@@ -18,6 +22,7 @@ from customer_app.ui.parsing import parse_ids
 
 IMPORT = "customer.import"
 CONFLICTS_SHOWN = 20
+POLL_SECONDS = 0.3
 STATUS_LABELS = {
     "uploaded": "Not started",
     "running": "Running",
@@ -57,7 +62,9 @@ def import_row(job: ImportJob) -> ImportRow:
         status=job.status,
         status_label=STATUS_LABELS.get(job.status, job.status),
         message=job.message,
-        can_undo=job.status in ("done", "cancelled") and job.undone_at is None,
+        can_undo=job.status in import_undo.UNDOABLE
+        and job.undone_at is None
+        and (job.status != "failed" or job.done_rows > 0),
     )
 
 
@@ -71,6 +78,7 @@ class ImportHistoryState(PagedMixin, rx.State):
     undo_busy: bool = False
     conflicts: list[str] = []
     conflict_count: int = 0
+    _undo_job: int = 0  # the queued undo this tab waits for
 
     async def _load(self):
         actor, refused = await actor_or_refusal(self, IMPORT)
@@ -115,24 +123,46 @@ class ImportHistoryState(PagedMixin, rx.State):
 
     @rx.event
     async def undo(self, overwrite: bool):
-        """Undo the import; customers changed since are left alone unless `overwrite`."""
+        """Queue the undo; customers changed since are left alone unless `overwrite`. The dialog shows it working."""
         actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:
             return refused
         try:
-            self.undo_busy = True
             with session_scope() as session:
-                result = import_undo.undo_import(self.undo_id, actor=actor, session=session, overwrite=overwrite)
+                queued = import_jobs.start_undo(self.undo_id, actor=actor, session=session, overwrite=overwrite)
         except CustomerAppError as exc:
             self.undo_open = False
             return rx.toast.error("; ".join(getattr(exc, "errors", {}).values()) or str(exc))
-        finally:
-            self.undo_busy = False
-        self.undo_open = False
+        self.undo_busy, self._undo_job = True, queued.id
+        return ImportHistoryState.follow_undo
+
+    @rx.event(background=True)
+    async def follow_undo(self):
+        """Wait for the queued undo to end (a worker runs it, even if this page goes away), then say what it did."""
+        async with self:
+            actor, refused = await actor_or_refusal(self, IMPORT)
+            job_id = self._undo_job
+        if actor is None or not job_id:
+            return refused
+        while (job := _background_job(job_id)) is not None and job.status not in jobs.ENDED:
+            await asyncio.sleep(POLL_SECONDS)
+        async with self:
+            self.undo_busy = self.undo_open = False
+            self._undo_job = 0
+            await self._load()
         await hub.announce(self.router.session.client_token)
-        await self._load()
-        left = f", {result.left_alone:,} left alone" if result.left_alone else ""
+        if job is None or job.status != "done":
+            return rx.toast.error(job.message if job is not None else "The undo was lost; try again.")
+        result = json.loads(job.result)
+        left = f", {result['left_alone']:,} left alone" if result["left_alone"] else ""
         return [
-            rx.toast.success(f"Import undone: {result.removed:,} moved to Trash, {result.restored:,} restored{left}."),
+            rx.toast.success(
+                f"Import undone: {result['removed']:,} moved to Trash, {result['restored']:,} restored{left}."
+            ),
             ImportState.refresh_job,
         ]
+
+
+def _background_job(job_id: int) -> BackgroundJob | None:
+    with session_scope() as session:
+        return jobs.get(job_id, session=session)

@@ -12,7 +12,7 @@ from customer_app.core.permissions import Actor
 from customer_app.customers.customers import derived_fields
 from customer_app.errors import CustomerAppError, NotFoundError
 from customer_app.settings import settings
-from customer_app.transfer import import_runner, import_uploads, imports
+from customer_app.transfer import import_jobs, import_uploads, imports
 from customer_app.transfer.import_rows import STATUSES, Outcome, Plan
 from customer_app.transfer.models import ImportJob
 from customer_app.transfer.state.import_upload import IMPORT, ImportUploadMixin
@@ -123,11 +123,10 @@ class ImportState(ImportUploadMixin, rx.State):
             return refused
         try:
             with session_scope() as session:
-                job = imports.start_import(self.job_id, actor=actor, session=session)
+                job = import_jobs.start(self.job_id, actor=actor, session=session)
         except CustomerAppError as exc:
             self.error = "; ".join(getattr(exc, "errors", {}).values()) or str(exc)
             return None
-        import_runner.launch(job.id, actor=actor)
         self._show_job(job)
         return ImportState.follow_job
 
@@ -170,7 +169,7 @@ class ImportState(ImportUploadMixin, rx.State):
 
     @rx.event(background=True)
     async def follow_job(self):
-        """Show the running job's progress until it ends (the work itself runs on its own thread)."""
+        """Show the running job's progress until it ends (a job worker, in this process or another, does the work)."""
         async with self:
             actor, refused = await actor_or_refusal(self, IMPORT)
         if actor is None:

@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel import select
 
+from customer_app.core import jobs
 from customer_app.customers import customers
 from customer_app.customers.models import Customer
 from customer_app.customers.validation import validate_customer
@@ -11,7 +12,7 @@ from customer_app.transfer import imports
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState
-from tests.unit.reflex_helpers import run, toast
+from tests.unit.reflex_helpers import run, run_background, toast
 from tests.unit.transfer.test_imports import commit, csv_bytes, upload
 
 NOT_ALLOWED = "Your role does not allow this. Ask an admin if you need it."
@@ -75,7 +76,11 @@ def test_undo_lists_later_changes_first_and_leaves_them_alone(new_tab, admin_use
     assert state.undo_open
     assert state.conflict_count == 1
     assert state.conflicts == ["Ada King: (worked on after the import)"]
-    success, refresh = run(state.undo(False))
+    assert run(state.undo(False)) is ImportHistoryState.follow_undo  # queued: a job worker does it
+    assert state.undo_busy
+    assert state.undo_open
+    assert jobs.work_once("worker", engine=engine)
+    success, refresh = run_background(state, "follow_undo")
     assert toast(success) == ("success", "Import undone: 1 moved to Trash, 0 restored, 1 left alone.")
     assert refresh is ImportState.refresh_job  # the import page shows the job as undone too
     assert not state.undo_open

@@ -1,18 +1,16 @@
 """An import before it writes customers: the sample files, the sheets and columns of an upload, a refused file,
 the preview's report link, and the thread that runs a started import."""
 
-import asyncio
 import csv
 import io
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import func, select
+from sqlmodel import select
 
 from customer_app.customers.custom_fields import FieldDefinition, add_field
-from customer_app.customers.models import Customer
 from customer_app.errors import PermissionDenied
-from customer_app.transfer import import_runner, import_uploads, imports
+from customer_app.transfer import import_uploads, imports
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import DownloadLink, ImportJob
 from tests.unit.spreadsheet_files import workbook
@@ -97,45 +95,3 @@ def test_only_admins_reach_any_step_before_the_import(caller, request, session, 
             step()
         session.rollback()
         assert session.get(ImportJob, job.id).status == "uploaded", name
-
-
-def test_a_launched_import_runs_to_the_end_on_its_own_thread(session, app_db, admin):
-    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
-    imports.preview_import(job.id, Plan(["first_name", "last_name", "email", ""]), actor=admin, session=session)
-    imports.start_import(job.id, actor=admin, session=session)
-    session.commit()
-    assert asyncio.run(launched(job.id, admin, session)) == "done"
-    assert session.exec(select(func.count()).select_from(Customer)).one() == 1
-
-
-def test_an_import_that_crashes_ends_as_failed_and_blocks_no_later_import(session, app_db, admin, monkeypatch):
-    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
-    imports.preview_import(job.id, Plan(["first_name", "last_name", "email", ""]), actor=admin, session=session)
-    imports.start_import(job.id, actor=admin, session=session)
-    session.commit()
-
-    def crash(*_args, **_kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(imports, "run_import", crash)
-    monkeypatch.setattr("threading.excepthook", lambda _args: None)  # the thread re-raises for the log
-    assert asyncio.run(launched(job.id, admin, session)) == "failed"
-    assert session.get(ImportJob, job.id).message == "The import stopped: disk full"
-    assert imports.running_job(actor=admin, session=session) is None
-
-
-def test_only_admins_launch_an_import(session, staff):
-    with pytest.raises(PermissionDenied):
-        asyncio.run(launched(1, staff, session))
-
-
-async def launched(job_id: int, actor, session) -> str:
-    """Launch the import from a running event loop and wait for its job to end; returns its final status."""
-    import_runner.launch(job_id, actor=actor)
-    for _ in range(200):
-        await asyncio.sleep(0.05)
-        session.expire_all()
-        job = session.get(ImportJob, job_id)
-        if job.status not in imports.ACTIVE:
-            return job.status
-    raise AssertionError("the import did not end")

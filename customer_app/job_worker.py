@@ -1,0 +1,26 @@
+"""The durable job runner's worker in this backend process: a thread that runs queued jobs for as long as it lives."""
+
+import asyncio
+import threading
+
+from customer_app.core import db, jobs
+from customer_app.core.live import hub
+from customer_app.transfer import import_jobs  # noqa: F401  (registers the import kinds of work)
+
+
+async def run() -> None:
+    """Run jobs on a thread of their own until the backend stops; what they write is announced to open pages."""
+    loop, stop = asyncio.get_running_loop(), threading.Event()
+
+    def announce(topic: str) -> None:
+        asyncio.run_coroutine_threadsafe(hub.announce(topic), loop)
+
+    worker = threading.Thread(
+        target=jobs.serve, args=(stop,), kwargs={"engine": db.engine, "announce": announce}, daemon=True, name="jobs"
+    )
+    worker.start()
+    try:
+        await asyncio.Event().wait()  # until the lifespan is cancelled at shutdown
+    finally:
+        stop.set()
+        jobs.wake()
