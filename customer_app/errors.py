@@ -35,3 +35,7 @@ class SignInError(CustomerAppError):
 
 class ImportFileError(CustomerAppError):
     """An uploaded spreadsheet cannot be read or used; the message says why and what to do."""
+
+
+DATABASE_UNREACHABLE = "The database could not be reached, so nothing was saved. Try again in a moment."
+UNEXPECTED = "Something went wrong and nothing was changed. Try again; if it happens again, tell an admin."

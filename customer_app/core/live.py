@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from customer_app.settings import settings
 
 CHANNEL = "customer-workspace:customers-changed"
+RECONNECT_SECONDS = 1.0
 REFRESH_SLOTS = 8  # refreshes running at once per worker; more only queue on the database
 log = logging.getLogger(__name__)
 
@@ -103,10 +104,14 @@ class LiveHub:
             self._listener = asyncio.get_running_loop().create_task(self._listen())
 
     async def _listen(self) -> None:
+        lost = False
         while True:
             try:
                 pubsub = self._client().pubsub()
                 await pubsub.subscribe(CHANNEL)
+                if lost:  # notices sent while Redis was away never arrive: every open page reads afresh once
+                    lost = False
+                    self.deliver("")
                 async for message in pubsub.listen():
                     if message.get("type") == "message":
                         notice = json.loads(message["data"])
@@ -115,7 +120,8 @@ class LiveHub:
                 raise
             except Exception:
                 log.exception("Change-notice listener lost Redis; retrying")
-                await asyncio.sleep(1)
+                lost = True
+                await asyncio.sleep(RECONNECT_SECONDS)
 
 
 hub = LiveHub(settings.redis_url)

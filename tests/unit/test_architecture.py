@@ -88,6 +88,7 @@ APP = {
     "customer_app.api",
     "customer_app.schema",
     "customer_app.housekeeping",
+    "customer_app.failures",
     "customer_app.job_worker",
     "customer_app.upload_limit",
     "customer_app.security_headers",

@@ -1,15 +1,19 @@
 """Who is signed in to this browser tab: the session token in browser storage, checked on every event."""
 
+import logging
 from collections.abc import Callable
 
 import reflex as rx
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from customer_app import routes
 from customer_app.access import auth
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import ROLE_LABELS, Actor, Role, require
-from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.errors import DATABASE_UNREACHABLE, CustomerAppError, PermissionDenied, ValidationError
+
+log = logging.getLogger(__name__)
 
 
 class AuthState(rx.State):
@@ -112,6 +116,9 @@ async def act_as(
         return False, None
     except CustomerAppError as exc:
         return False, rx.toast.error(str(exc))
+    except (OperationalError, InterfaceError):  # the connection went mid-way: its transaction rolled back whole
+        log.exception("The database could not be reached (%s)", permission)
+        return False, rx.toast.error(DATABASE_UNREACHABLE)
     if errors is not None:
         setattr(state, errors, {})
     return True, None
