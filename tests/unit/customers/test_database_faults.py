@@ -1,4 +1,4 @@
-"""The database connection dropped in the middle of a save: a clear message, nothing half-written, the next save works."""
+"""The database connection dropped mid-save: a clear message, nothing half-written, and the next save works."""
 
 import pytest
 from sqlalchemy import event, text
@@ -51,7 +51,8 @@ def test_a_connection_killed_mid_save_loses_the_save_whole_and_says_so(form, app
         killer.dispose()
     assert killed, "the save never reached its audit entry"
     assert toast(result) == ("error", DATABASE_UNREACHABLE)
-    assert form.open and form.values["email"] == ANN["email"]  # what was typed is still there to save again
+    assert form.open
+    assert form.values["email"] == ANN["email"]
     assert counts(app_db) == before  # neither the customer nor its audit entry
     assert toast(run(form.save(ANN))) == ("success", "Customer created.")  # a fresh connection: saving works again
     assert counts(app_db)[0] == before[0] + 1
