@@ -5,7 +5,7 @@ import threading
 
 from customer_app.core import db, jobs
 from customer_app.core.live import hub
-from customer_app.transfer import import_jobs  # noqa: F401  (registers the import kinds of work)
+from customer_app.transfer import export_jobs, import_jobs  # noqa: F401  (they register their kinds of work)
 
 
 async def run() -> None:

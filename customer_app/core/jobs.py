@@ -116,6 +116,16 @@ def get(job_id: int, *, session: Session) -> BackgroundJob | None:
     return session.get(BackgroundJob, job_id, populate_existing=True)
 
 
+def result_of(job: BackgroundJob) -> dict[str, Any]:
+    """What a finished job handed back."""
+    return json.loads(job.result or "{}")
+
+
+def actor_of(job: BackgroundJob) -> Actor:
+    """Who asked for the job."""
+    return _actor_of(job.actor)
+
+
 def owner_name() -> str:
     """A name for this worker no other worker has, saying where it runs."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

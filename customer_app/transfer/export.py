@@ -18,7 +18,6 @@ from customer_app.customers.queries import tab_filter
 from customer_app.errors import ValidationError
 from customer_app.settings import settings
 from customer_app.transfer.columns import Column, checked_columns, csv_text, custom_columns, is_risky
-from customer_app.transfer.downloads import create_link
 
 CHUNK = 2000  # rows read per query: a million-row export never holds more than this in memory
 
@@ -150,27 +149,6 @@ def write_export(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-
-
-def export_for_download(
-    scope: ExportScope,
-    keys: Iterable[str],
-    file_format: str,
-    *,
-    actor: Actor,
-    session: Session,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[str, int]:
-    """Write an export (`write_export`) and a short-lived link to it; returns the link and the row count.
-
-    `progress` hears the rows written so far and how many there will be: once before the first, then every chunk.
-    """
-    total = count_rows(scope, actor=actor, session=session)
-    if progress is not None:
-        progress(0, total)
-    heard = None if progress is None else lambda rows: progress(rows, total)
-    path, count = write_export(scope, keys, file_format, actor=actor, session=session, progress=heard)
-    return create_link(path, f"customers.{file_format}", actor=actor, session=session), count
 
 
 def _counted(rows: Iterable[tuple], progress: Callable[[int], None] | None) -> Iterator[tuple]:

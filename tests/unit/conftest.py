@@ -11,6 +11,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from customer_app.access.models import StaffUser  # noqa: E402
 from customer_app.access.state.auth import AuthState  # noqa: E402
 from customer_app.core import (  # noqa: E402
     db,
+    jobs,
     passwords,
 )
 from customer_app.core.normalize import email_key  # noqa: E402
@@ -219,6 +221,18 @@ def app_db(engine: Engine, monkeypatch) -> Engine:
     """The app's `db.session_scope` pointed at the test database."""
     monkeypatch.setattr(db, "engine", lambda: engine)
     return engine
+
+
+@pytest.fixture
+def job_worker(app_db: Engine) -> Iterator[None]:
+    """A job worker on a thread of its own against the test database, as the app runs one in each process."""
+    stop = threading.Event()
+    worker = threading.Thread(target=jobs.serve, args=(stop,), kwargs={"engine": lambda: app_db}, daemon=True)
+    worker.start()
+    yield
+    stop.set()
+    jobs.wake()
+    worker.join()
 
 
 @pytest.fixture

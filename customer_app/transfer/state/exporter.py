@@ -8,12 +8,15 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app.access.state.auth import actor_or_refusal
+from customer_app.core import jobs
 from customer_app.core.db import session_scope
+from customer_app.core.models import BackgroundJob
 from customer_app.core.permissions import Actor
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.errors import CustomerAppError
-from customer_app.transfer import export, export_configs
+from customer_app.transfer import export, export_configs, export_jobs
 from customer_app.transfer.columns import COLUMNS, DEFAULT_COLUMNS, custom_columns
+from customer_app.transfer.downloads import create_link
 from customer_app.transfer.export import ExportScope
 from customer_app.ui.parsing import parse_ids
 
@@ -179,7 +182,7 @@ class ExportState(rx.State):
 
     @rx.event(background=True)
     async def start_export(self):
-        """Write the file in the background, showing progress, then offer it for download."""
+        """Queue the export, show its progress while a job worker writes it, then offer it for download."""
         async with self:
             actor, refused = await actor_or_refusal(self, EXPORT)
             if actor is None:
@@ -191,42 +194,35 @@ class ExportState(rx.State):
                 "selected": ExportScope(ids=tuple(parse_ids(listing.selected)) or (0,)),
                 "all": ExportScope(),
             }[self.scope]
-            keys, file_format = self._chosen(), self.file_format
-            self.running, self.error, self.done_rows, self.download_url = True, "", 0, ""
-        progress = {"rows": 0}
-        work = asyncio.create_task(asyncio.to_thread(_export, scope, keys, file_format, actor, progress))
-        try:
-            while not work.done():
-                await asyncio.wait({work}, timeout=POLL_SECONDS)
-                async with self:
-                    self.done_rows, self.total_rows = progress["rows"], progress.get("total", 0)
-            url, count = work.result()
-        except CustomerAppError as exc:
-            async with self:
-                self.running = False
+            try:
+                with session_scope() as session:
+                    queued = export_jobs.start(scope, self._chosen(), self.file_format, actor=actor, session=session)
+            except CustomerAppError as exc:
                 self.error = "; ".join(getattr(exc, "errors", {}).values()) or str(exc)
-            return None
-        except Exception:
-            log.exception("Export failed")
+                return None
+            file_format = self.file_format
+            self.running, self.error, self.done_rows, self.download_url = True, "", 0, ""
+        while (job := _background_job(queued.id)) is not None and job.status not in jobs.ENDED:
             async with self:
-                self.running, self.error = False, "The export failed. Try again; if it fails again, tell an admin."
-            return None
+                self.done_rows, self.total_rows = job.done, job.total
+            await asyncio.sleep(POLL_SECONDS)
+        written = export_jobs.written_file(job, actor=actor) if job is not None else None
         async with self:
-            self.running, self.done_rows, self.total_rows = False, count, count
+            self.running = False
+            if written is None:
+                log.error("Export job %s failed: %s", queued.id, job.message if job is not None else "lost")
+                self.error = "The export failed. Try again; if it fails again, tell an admin."
+                return None
+            path, count = written
+            with session_scope() as session:
+                self.download_url = create_link(path, f"customers.{file_format}", actor=actor, session=session)
+            self.done_rows = self.total_rows = count
             noun = "customer" if count == 1 else "customers"
-            self.download_url, self.download_label = url, f"Download {count:,} {noun} (.{file_format})"
+            self.download_label = f"Download {count:,} {noun} (.{file_format})"
         # Start the download at once; the link stays in the pop-up in case the browser blocks it.
         return rx.call_script("document.getElementById('export-download')?.click()")
 
 
-def _export(scope: ExportScope, keys: list[str], file_format: str, actor: Actor, progress: dict) -> tuple[str, int]:
-    """The export and its download link, written on a worker thread; `progress` is read by the polling event."""
+def _background_job(job_id: int) -> BackgroundJob | None:
     with session_scope() as session:
-        return export.export_for_download(
-            scope,
-            keys,
-            file_format,
-            actor=actor,
-            session=session,
-            progress=lambda rows, total: progress.update(rows=rows, total=total),
-        )
+        return jobs.get(job_id, session=session)

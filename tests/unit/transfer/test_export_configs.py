@@ -8,12 +8,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from customer_app.access import auth
+from customer_app.core import jobs
+from customer_app.core.models import BackgroundJob
 from customer_app.errors import PermissionDenied, ValidationError
-from customer_app.transfer import export
-from customer_app.transfer.downloads import PREFIX
-from customer_app.transfer.export import ExportScope, count_rows, export_for_download, write_export
+from customer_app.transfer import export, export_jobs
+from customer_app.transfer.export import ExportScope, count_rows, write_export
 from customer_app.transfer.export_configs import SCOPES, delete_config, list_configs, save_config
-from customer_app.transfer.models import DownloadLink, ExportConfig
+from customer_app.transfer.models import ExportConfig
 
 
 @pytest.fixture(autouse=True)
@@ -207,26 +209,35 @@ def test_count_rows_counts_only_the_chosen_rows(session, admin, people):
         count_rows(ExportScope(), actor=None, session=session)
 
 
-def test_an_export_for_download_links_its_file_and_reports_progress_against_the_total(
-    session, admin, people, export_dir, monkeypatch
+def test_an_export_job_writes_its_file_for_the_person_who_asked_only(
+    session, engine, admin, admin_user, make_user, people, export_dir, monkeypatch
 ):
     monkeypatch.setattr(export, "CHUNK", 3)
-    heard = []
-    url, count = export_for_download(
-        ExportScope(), ["email"], "csv", actor=admin, session=session, progress=lambda *seen: heard.append(seen)
-    )
+    queued = export_jobs.start(ExportScope(), ["email"], "csv", actor=admin, session=session)
+    session.commit()
+    assert jobs.work_once("worker", engine=engine)
+    session.expire_all()
+    job = session.get(BackgroundJob, queued.id)
+    assert (job.status, job.done, job.total) == ("done", 7, 7)
+    written = export_jobs.written_file(job, actor=admin)
+    assert written is not None
+    path, count = written
     assert count == 7
-    assert heard == [(0, 7), (3, 7), (6, 7)]
-    (link,) = session.exec(select(DownloadLink)).all()
-    assert url.startswith(PREFIX)
-    assert link.download_name == "customers.csv"
-    assert Path(link.path).parent == export_dir.resolve()
+    assert path.parent == export_dir
+    assert len(path.read_text(encoding="utf-8-sig").splitlines()) == 8  # the header and seven customers
+    other_admin = auth.actor_of(make_user("admin", email="other@example.com"))
+    assert export_jobs.written_file(job, actor=other_admin) is None  # nobody else gets a link to it
 
 
 @pytest.mark.parametrize("caller", ["staff", "reader", "signed out"])
-def test_others_get_no_export_for_download_and_no_link(caller, request, session, people, export_dir):
+def test_others_cannot_queue_an_export(caller, request, session, people, export_dir):
     actor = None if caller == "signed out" else request.getfixturevalue(caller)
     with pytest.raises(PermissionDenied):
-        export_for_download(ExportScope(), ["email"], "csv", actor=actor, session=session)
-    assert session.exec(select(DownloadLink)).all() == []
-    assert not export_dir.exists() or list(export_dir.iterdir()) == []
+        export_jobs.start(ExportScope(), ["email"], "csv", actor=actor, session=session)
+    assert session.exec(select(BackgroundJob)).all() == []
+
+
+def test_an_unknown_format_is_refused_before_anything_is_queued(session, admin):
+    with pytest.raises(ValidationError):
+        export_jobs.start(ExportScope(), ["email"], "pdf", actor=admin, session=session)
+    assert session.exec(select(BackgroundJob)).all() == []

@@ -20,7 +20,7 @@ from customer_app.api import api
 from customer_app.customers import custom_fields
 from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.customers.state.customer_list import CustomerListState
-from customer_app.transfer import export_configs
+from customer_app.transfer import export, export_configs
 from customer_app.transfer.models import ExportConfig
 from customer_app.transfer.state.exporter import CHOOSABLE, ExportState
 from tests.unit.reflex_helpers import redirect_target, run, toast
@@ -263,6 +263,11 @@ def test_a_saved_selected_scope_falls_back_to_the_view_without_a_selection(root,
 # --- running an export (a background event) -----------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def worker(job_worker) -> None:
+    """Exports are written by a job worker, as in the app."""
+
+
 def in_background(root: State, handler: str):
     """Run a background handler as Reflex does: on a StateProxy of the tab's state, held by a state manager.
 
@@ -340,6 +345,18 @@ def test_an_export_of_selected_rows_holds_only_those(root, state, people):
     table = download(state.download_url)
     assert sorted(row[0] for row in table[1:]) == sorted([str(people["bob"].id), str(people["acme"].id)])
     assert state.download_label.startswith("Download 2 customers")
+
+
+def test_an_export_that_fails_in_its_worker_says_so_and_offers_no_file(root, state, people, monkeypatch):
+    def full_disk(*_args, **_kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(export, "write_export", full_disk)
+    result, _sent = in_background(root, "start_export")
+    assert result is None
+    assert not state.running
+    assert state.error == "The export failed. Try again; if it fails again, tell an admin."
+    assert state.download_url == ""
 
 
 @pytest.mark.parametrize("role", ["staff", "read_only"])
