@@ -44,6 +44,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('background_job', schema=None) as batch_op:
         batch_op.create_index('ix_background_job_pending', ['status', 'lease_until', 'id'], unique=False)
+    # Imports the old thread runner left running belong to no job: nothing would ever finish them, and they would
+    # block every later import. What they committed stays, and can be undone.
+    op.execute(
+        "UPDATE import_job SET status = 'failed', "
+        "message = 'Stopped when the workspace was upgraded; what it imported can be undone.' "
+        "WHERE status IN ('running', 'cancelling')"
+    )
 
 
 def downgrade() -> None:

@@ -9,6 +9,7 @@ from customer_app.core.db import make_engine
 from customer_app.core.migrations import migrate
 
 BEFORE_AUTOINCREMENT = "a3c91e5d7b20"
+BEFORE_JOBS = "c7e2f4a81d36"
 
 
 def _count(engine: Engine, table: str) -> int:
@@ -67,5 +68,28 @@ def test_rebuilding_tables_for_autoincrement_keeps_every_row_and_the_search_inde
         with engine.begin() as connection:  # foreign keys are on again for the app: a purge takes the notes along
             connection.execute(text("DELETE FROM customer WHERE id = :id"), {"id": customer})
         assert _count(engine, "customer_note") == 0
+    finally:
+        engine.dispose()
+
+
+def test_imports_the_old_runner_left_running_are_failed_so_they_block_nothing(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'mid-import.db'}")
+    try:
+        migrate(engine, BEFORE_JOBS)
+        with engine.begin() as connection:
+            for status in ("running", "cancelling", "done"):
+                connection.execute(
+                    text(
+                        "INSERT INTO import_job (created_at, created_by_name, file_name, stored_as, sheet, mode, "
+                        "match_on, mapping, status, total_rows, done_rows, created_count, updated_count, "
+                        "unchanged_count, skipped_count, error_count, message) VALUES (:now, 'Ada', 'a.csv', '', '', "
+                        "'both', 'email', '[]', :status, 10, 5, 5, 0, 0, 0, 0, '')"
+                    ),
+                    {"now": utcnow(), "status": status},
+                )
+        migrate(engine)
+        with engine.connect() as connection:
+            statuses = connection.execute(text("SELECT status FROM import_job ORDER BY id")).scalars().all()
+        assert statuses == ["failed", "failed", "done"]
     finally:
         engine.dispose()
