@@ -58,6 +58,11 @@ def undo_conflicts(job_id: int, *, actor: Actor, session: Session) -> list[UndoC
 UNDOABLE = ("done", "cancelled", "failed")  # a failed import keeps what it committed before it stopped
 
 
+def can_undo(job: ImportJob) -> bool:
+    """Whether undo is worth offering: the job ended, wrote something (a failed one may not have), and was not undone."""
+    return job.status in UNDOABLE and job.undone_at is None and (job.status != "failed" or job.done_rows > 0)
+
+
 def check_undoable(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
     """The job, if it ended and was not undone yet; ValidationError otherwise."""
     require(actor, "customer.import")

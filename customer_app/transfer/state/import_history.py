@@ -62,9 +62,7 @@ def import_row(job: ImportJob) -> ImportRow:
         status=job.status,
         status_label=STATUS_LABELS.get(job.status, job.status),
         message=job.message,
-        can_undo=job.status in import_undo.UNDOABLE
-        and job.undone_at is None
-        and (job.status != "failed" or job.done_rows > 0),
+        can_undo=import_undo.can_undo(job),
     )
 
 

@@ -151,7 +151,8 @@ def finished_step() -> rx.Component:
         rx.hstack(
             rx.link(rx.button(rx.icon("users", size=16), "See customers"), href=routes.CUSTOMERS),
             rx.cond(
-                (S.status == "done") | (S.status == "cancelled"),
+                # A failed import keeps the chunks it committed before it stopped: those can be undone too.
+                (S.status == "done") | (S.status == "cancelled") | ((S.status == "failed") & (S.done > 0)),
                 rx.button(
                     rx.icon("undo-2", size=16),
                     "Undo import",
