@@ -59,7 +59,7 @@ UNDOABLE = ("done", "cancelled", "failed")  # a failed import keeps what it comm
 
 
 def can_undo(job: ImportJob) -> bool:
-    """Whether undo is worth offering: the job ended, wrote something (a failed one may not have), and was not undone."""
+    """Whether to offer undo: the job ended, wrote something (a failed one may not have), and was not undone."""
     return job.status in UNDOABLE and job.undone_at is None and (job.status != "failed" or job.done_rows > 0)
 
 
