@@ -77,6 +77,7 @@ TABLES = (
     "outbox_message",
     "staff_user",
     "customer",
+    "trash_batch",
 )
 
 
