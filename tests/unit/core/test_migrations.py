@@ -127,7 +127,8 @@ def _check_trash_is_grouped(engine: Engine) -> None:
         assert {batch_of[i] for i in made["ann"]} == {removals[0].id}
         assert batch_of[made["active"][0]] is None
         lone = session.get(TrashBatch, batch_of[made["gone"][0]])
-        assert lone is not None and (lone.moved, lone.actor_name, lone.actor_id) == (1, "gone@example.com", 999)
+        assert lone is not None
+        assert (lone.moved, lone.actor_name, lone.actor_id) == (1, "gone@example.com", 999)
         assert trash_batches.restore_batch(removals[0].id, actor=staff, session=session).restored == 3
         session.commit()
 
