@@ -18,7 +18,8 @@ def _removal(removal: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.icon("history", size=18, opacity="0.6", flex_shrink="0"),
         rx.box(
-            rx.text(removal["summary"], weight="medium", size="2", class_name="truncate", title=removal["summary"]),
+            # Who did it matters most: the summary wraps (to two lines at most) where the details are cut.
+            rx.text(removal["summary"], weight="medium", size="2", class_name="clamp-2", title=removal["summary"]),
             rx.cond(details != "", rx.text(details, class_name="muted truncate", title=details)),
             min_width="0",
             flex="1",
