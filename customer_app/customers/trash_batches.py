@@ -88,14 +88,15 @@ def restore_batch(batch_id: int, *, actor: Actor, session: Session) -> BatchRest
         raise ConflictError("Someone changed these customers at the same time. Please try again.") from exc
     session.expire_all()  # loaded customers must not keep showing themselves in Trash
     kept = session.exec(select(func.count()).where(col(Customer.trash_batch_id) == batch_id)).one()
-    audit.record_many(
-        session,
-        actor=actor,
-        action="restore",
-        entity_type="customer",
-        summaries=((row_id, f"Restored {name}") for row_id, name in back),
-    )
     result = BatchRestore(len(back), max(batch.moved - len(back) - kept, 0), kept)
+    _audit(session, actor, batch, back, result)
+    return result
+
+
+def _audit(session: Session, actor: Actor, batch: TrashBatch, back, result: BatchRestore) -> None:
+    """One "restore" per customer, as restoring one by one records, and one for the removal as a whole."""
+    summaries = ((row_id, f"Restored {name}") for row_id, name in back)
+    audit.record_many(session, actor=actor, action="restore", entity_type="customer", summaries=summaries)
     audit.record(
         session,
         actor=actor,
@@ -104,7 +105,6 @@ def restore_batch(batch_id: int, *, actor: Actor, session: Session) -> BatchRest
         entity_id=batch.id,
         summary=f"Restored {result.restored:,} of {batch.moved:,} customers {describe(batch)}",
     )
-    return result
 
 
 def describe(batch: TrashBatch | Removal) -> str:
