@@ -15,6 +15,7 @@ from customer_app.customers.models import (
     CustomerTag,
     CustomField,
     CustomFieldValue,
+    TrashBatch,
 )
 from customer_app.records.models import (
     Activity,
@@ -59,6 +60,7 @@ __all__ = [
     "StaffUser",
     "Ticket",
     "TicketStatusChange",
+    "TrashBatch",
 ]
 
 

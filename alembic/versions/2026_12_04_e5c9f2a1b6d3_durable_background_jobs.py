@@ -1,7 +1,7 @@
 """durable background jobs
 
 Revision ID: e5c9f2a1b6d3
-Revises: c7e2f4a81d36
+Revises: d4b8e1f09a52
 Create Date: 2026-12-04 14:20:00
 
 Long work (imports, their undo) becomes a row any worker can run, held by a lease its runner renews; a worker that
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'e5c9f2a1b6d3'
-down_revision: str | None = 'c7e2f4a81d36'
+down_revision: str | None = 'd4b8e1f09a52'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

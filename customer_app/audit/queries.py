@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "delete": "Moved to Trash",
     "restore": "Restored",
     "purge": "Deleted permanently",
+    "restore_batch": "Restored a removal",
     "sign_in": "Signed in",
     "sign_in_failed": "Sign-in failed",
     "lockout": "Locked out",
@@ -51,7 +52,7 @@ ACTION_LABELS = {
     "undo_import": "Undid an import",
 }
 ACTIONS = tuple(ACTION_LABELS)
-ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field")
+ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field", "trash_batch")
 FIELD_LABELS = {
     "kind": "Type",
     "first_name": "First name",

@@ -24,6 +24,7 @@ _HIDDEN_FIELDS = {
     "version",
     "created_at",
     "id",
+    "trash_batch_id",
 }
 
 

@@ -14,8 +14,9 @@ from customer_app.core.db import after_commit
 from customer_app.core.normalize import email_key, fold
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import pictures
-from customer_app.customers.models import Customer, CustomerInput, CustomerKind
+from customer_app.customers.models import Customer, CustomerInput, CustomerKind, TrashBatch
 from customer_app.customers.queries import tab_filter
+from customer_app.customers.trash_batches import open_batch
 from customer_app.errors import ConflictError, NotFoundError, ValidationError
 from customer_app.settings import settings
 
@@ -109,31 +110,41 @@ def get_customer(customer_id: int, *, actor: Actor, session: Session, in_trash: 
     return customer
 
 
-def trash_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> int:
-    """Move the given active customers to Trash; returns how many moved."""
-    return _trash_where(session, actor, col(Customer.id).in_(list(ids)))
+def trash_customers(ids: Iterable[int], *, actor: Actor, session: Session, batch: TrashBatch | None = None) -> int:
+    """Move the given active customers to Trash as one removal (`batch`, or a new one); returns how many moved."""
+    return _trash_where(session, actor, batch, col(Customer.id).in_(list(ids)))
 
 
 def trash_matching(
-    tab: str, search: str, *, actor: Actor, session: Session, group_id: int | None = None, tag: str = ""
+    tab: str,
+    search: str,
+    *,
+    actor: Actor,
+    session: Session,
+    group_id: int | None = None,
+    tag: str = "",
+    batch: TrashBatch | None = None,
 ) -> int:
     """Move every customer a tab shows for a search and filters to Trash ("Remove all"), in one statement."""
     if tab == "trash":
         return 0
-    return _trash_where(session, actor, *tab_filter(tab, search, session, group_id=group_id, tag=tag))
+    return _trash_where(session, actor, batch, *tab_filter(tab, search, session, group_id=group_id, tag=tag))
 
 
-def _trash_where(session: Session, actor: Actor, *conditions) -> int:
+def _trash_where(session: Session, actor: Actor, batch: TrashBatch | None, *conditions) -> int:
     require(actor, "customer.edit")
+    batch = batch or open_batch(actor=actor, session=session)
     now = utcnow()
     statement = (
         update(Customer)
         .where(*conditions, col(Customer.deleted_at).is_(None))
-        .values(deleted_at=now, updated_at=now, version=Customer.version + 1)
+        .values(deleted_at=now, updated_at=now, version=Customer.version + 1, trash_batch_id=batch.id)
         .returning(col(Customer.id), col(Customer.display_name))
         .execution_options(synchronize_session=False)
     )
     moved = session.execute(statement).all()
+    counted = TrashBatch.moved + len(moved)  # in SQL: a caller may trash in chunks into one batch
+    session.execute(update(TrashBatch).where(col(TrashBatch.id) == batch.id).values(moved=counted))
     session.expire_all()  # loaded customers must not keep showing themselves as active
     audit.record_many(
         session,
@@ -156,7 +167,7 @@ def restore_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> 
             _ensure_email_free(session, customer.email_key, exclude_id=customer.id)
         except ValidationError as exc:
             raise ValidationError({"email": f"{customer.display_name} cannot be restored: {EMAIL_TAKEN}"}) from exc
-        customer.deleted_at = None
+        customer.deleted_at, customer.trash_batch_id = None, None  # it has left its removal
         customer.updated_at = utcnow()
         customer.version += 1
         restored += 1

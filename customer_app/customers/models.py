@@ -33,6 +33,7 @@ OWNERSHIP_TYPES = (
 
 _ACTIVE = text("deleted_at IS NULL")
 _DELETED = text("deleted_at IS NOT NULL")
+_IN_BATCH = text("trash_batch_id IS NOT NULL")
 
 
 def _active_index(name: str, *columns: str, unique: bool = False) -> Index:
@@ -72,6 +73,7 @@ class Customer(CustomerInput, table=True):
         _active_index("ix_customer_active_phone", "kind", "phone", "id"),
         _active_index("ix_customer_active_company", "kind", "company_key", "id"),
         Index("ix_customer_deleted", "deleted_at", sqlite_where=_DELETED, postgresql_where=_DELETED),
+        Index("ix_customer_trash_batch", "trash_batch_id", sqlite_where=_IN_BATCH, postgresql_where=_IN_BATCH),
     )
 
     id: int = Field(default=None, primary_key=True)
@@ -86,7 +88,24 @@ class Customer(CustomerInput, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(False))
     deleted_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+    # The Trash action that moved it there (None when active): Restore all brings a whole removal back.
+    trash_batch_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("trash_batch.id"), nullable=True)
+    )
     version: int = Field(default=1)
+
+
+class TrashBatch(SQLModel, table=True):
+    """One Trash action, single or bulk: who moved how many customers to Trash, when, and why (an import's undo)."""
+
+    __tablename__: ClassVar[str] = "trash_batch"
+
+    id: int = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    actor_id: int | None = Field(default=None)  # like the audit trail's: kept even if the account goes away
+    actor_name: str = Field(default="", max_length=254)
+    label: str = Field(default="", max_length=300)  # e.g. "Undo of import #12 (customers.xlsx)"
+    moved: int = Field(default=0)  # how many it moved; those still in Trash are counted from the customers
 
 
 FIELD_TYPES = {"text": "Text", "number": "Number", "date": "Date", "choice": "Single choice", "yes_no": "Yes / no"}

@@ -1,8 +1,9 @@
-"""Turn customers into the small dicts a table row shows; ids and page numbers sent by the browser."""
+"""Turn customers, and Trash's removals, into the small dicts of text the page shows."""
 
 from customer_app.core.normalize import format_phone
 from customer_app.customers.models import Customer
 from customer_app.customers.pictures import picture_filename
+from customer_app.customers.trash_batches import Removal, describe
 
 
 def initials(name: str) -> str:
@@ -25,4 +26,16 @@ def customer_row(customer: Customer) -> dict[str, str]:
         "created": customer.created_at.strftime("%Y-%m-%d"),
         "deleted": customer.deleted_at.strftime("%Y-%m-%d %H:%M") if customer.deleted_at else "",
         "kind": "Individual" if customer.kind == "individual" else "Institution",
+    }
+
+
+def removal_row(removal: Removal) -> dict[str, str]:
+    """One line of Trash's recent removals, e.g. "1,204 customers removed on 2026-12-04 at 14:02 by Ann Smith"."""
+    left = "" if removal.in_trash == removal.moved else f"{removal.in_trash:,} still in Trash"
+    return {
+        "id": str(removal.id),
+        "summary": f"{removal.moved:,} customers {describe(removal)}",
+        "left": left,
+        "label": removal.label,
+        "count": f"{removal.in_trash:,}",
     }

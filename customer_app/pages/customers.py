@@ -9,6 +9,7 @@ from customer_app.customers.views.customer_dialog import customer_dialog
 from customer_app.customers.views.customer_table import customer_table
 from customer_app.customers.views.delete_dialogs import bulk_delete_dialog, purge_selected_dialog, row_delete_dialog
 from customer_app.customers.views.pagination import pagination
+from customer_app.customers.views.removals import recent_removals, restore_removal_dialog
 from customer_app.pages.customers_toolbar import customer_toolbar
 from customer_app.pages.shell import layout
 from customer_app.transfer.views.export_dialog import export_dialog
@@ -28,12 +29,14 @@ def customers_page() -> rx.Component:
         "Customers",
         rx.vstack(
             customer_toolbar(),
+            recent_removals(),
             customer_table(),
             pagination(),
             customer_dialog(),
             row_delete_dialog(),
             bulk_delete_dialog(),
             purge_selected_dialog(),
+            restore_removal_dialog(),
             export_dialog(),
             width="100%",
             spacing="3",

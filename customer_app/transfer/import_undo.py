@@ -15,6 +15,7 @@ from customer_app.customers import custom_field_values, custom_fields
 from customer_app.customers.customers import derived_fields, trash_customers
 from customer_app.customers.models import Customer, CustomerInput, CustomFieldValue
 from customer_app.customers.ownership import owned_tables
+from customer_app.customers.trash_batches import open_batch
 from customer_app.errors import ValidationError
 from customer_app.transfer.columns import CUSTOM_PREFIX
 from customer_app.transfer.imports import CHUNK, get_job
@@ -110,9 +111,12 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
             changes=audit.field_changes(_input_fields(customer), _input_fields(customer) | before),
         )
         result.restored += 1
-    # Trash, never DELETE: whatever the undo takes away can be restored, with everything hanging off it.
+    # Trash, never DELETE: whatever the undo takes away can be restored, with everything hanging off it, all at once
+    # from the one removal it makes.
+    label = f"Undo of import #{job.id} ({job.file_name})"
+    batch = open_batch(actor=actor, session=session, label=label) if removed else None
     for start in range(0, len(removed), CHUNK):
-        result.removed += trash_customers(removed[start : start + CHUNK], actor=actor, session=session)
+        result.removed += trash_customers(removed[start : start + CHUNK], actor=actor, session=session, batch=batch)
     session.expire_all()
     audit.record(
         session,

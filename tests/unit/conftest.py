@@ -80,6 +80,7 @@ TABLES = (
     "outbox_message",
     "staff_user",
     "customer",
+    "trash_batch",
 )
 
 

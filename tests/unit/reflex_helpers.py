@@ -4,7 +4,8 @@ import asyncio
 import json
 import re
 
-_TOAST = re.compile(r'\["(\w+)"\]\((".*")\)\)\)$')
+_TOAST = re.compile(r'\["(\w+)"\]\(("(?:[^"\\]|\\.)*")')  # toast["kind"]("message", {options})
+_UNDO = re.compile(r'\["label"\] : "Undo", \["onClick"\] : .*?ReflexEvent\("[^"]*\.(\w+)", \{removal_id:"(\d+)"\}\)')
 
 
 def run(result):
@@ -21,6 +22,12 @@ def toast(spec) -> tuple[str, str]:
     """The kind and message of a toast an event handler returned."""
     kind, message = _TOAST.search(str(spec.args[0][1])).groups()
     return kind, json.loads(message)
+
+
+def toast_undo(spec) -> tuple[str, str] | None:
+    """The handler and removal an Undo button on a toast sends, e.g. ("undo_trash", "12"); None without one."""
+    found = _UNDO.search(str(spec.args[0][1]))
+    return (found[1], found[2]) if found else None
 
 
 def redirect_target(spec) -> str | None:

@@ -25,7 +25,7 @@ from customer_app.access import auth, staff_accounts
 from customer_app.access.models import StaffUser
 from customer_app.core.models import AuditEvent, OutboxMessage
 from customer_app.core.permissions import Actor
-from customer_app.customers import customers
+from customer_app.customers import customers, trash_batches
 from customer_app.customers.models import Customer
 from customer_app.customers.state.customer_form import CustomerFormState
 from customer_app.customers.state.customer_list import CustomerListState
@@ -37,6 +37,7 @@ from tests.unit.reflex_helpers import redirect_target, run, toast
 
 ADMIN_ONLY = frozenset({"admin"})
 EDITORS = frozenset({"admin", "staff"})
+READERS = frozenset({"admin", "staff", "read_only"})
 NOBODY = ("no token", "ended session", "deactivated")  # three ways of not being signed in
 SIGNED_IN = ("admin", "staff", "read_only")
 
@@ -54,6 +55,7 @@ class World:
     users: dict[str, StaffUser]
     active: int  # "Ann Active"
     trashed: int  # "Tom Trashed", in Trash
+    removal: int  # the Trash action that put Tom there
     colleague: StaffUser  # a staff member the admin operations act on
 
     def actor(self, role: str) -> Actor | None:
@@ -70,7 +72,8 @@ def world(session, admin_user, staff_user, reader_user, make_user, admin) -> Wor
     customers.trash_customers([trashed.id], actor=admin, session=session)
     session.commit()
     colleague = make_user("staff", email="cole@example.com", name="Cole League")
-    return World({"admin": admin_user, "staff": staff_user, "read_only": reader_user}, active.id, trashed.id, colleague)
+    users = {"admin": admin_user, "staff": staff_user, "read_only": reader_user}
+    return World(users, active.id, trashed.id, trashed.trash_batch_id, colleague)
 
 
 def snapshot(session: Session) -> tuple:
@@ -132,6 +135,14 @@ SERVICE_CALLS: dict[str, tuple[Call, Effect]] = {
         lambda s, a, w: customers.purge_customers([w.trashed], actor=a, session=s),
         lambda s, w, _: customer(s, w.trashed) is None,
     ),
+    "restore_batch": (
+        lambda s, a, w: trash_batches.restore_batch(w.removal, actor=a, session=s),
+        lambda s, w, _: customer(s, w.trashed).deleted_at is None,
+    ),
+    "recent_removals": (
+        lambda s, a, w: trash_batches.recent_removals(actor=a, session=s),
+        lambda s, w, result: result == [],  # Tom's removal is a single one: a row, not a group
+    ),
     "invite": (
         lambda s, a, w: staff_accounts.invite("ivy@example.com", "Ivy New", "staff", actor=a, session=s),
         lambda s, w, _: s.exec(select(StaffUser).where(StaffUser.email == "ivy@example.com")).first() is not None,
@@ -158,6 +169,8 @@ SERVICE_MATRIX = {
     "trash_matching": EDITORS,
     "restore_customers": EDITORS,
     "purge_customers": ADMIN_ONLY,
+    "restore_batch": EDITORS,
+    "recent_removals": READERS,
     "invite": ADMIN_ONLY,
     "change_role": ADMIN_ONLY,
     "set_active": ADMIN_ONLY,
@@ -296,6 +309,16 @@ HANDLERS = {
         lambda t, w: t.page.restore_selected(),
         lambda s, t, w: customer(s, w.trashed).deleted_at is None,
     ),
+    "CustomerListState.undo_trash": Handler(
+        nothing,
+        lambda t, w: t.page.undo_trash(str(w.removal)),
+        lambda s, t, w: customer(s, w.trashed).deleted_at is None,
+    ),
+    "CustomerListState.restore_removal_confirmed": Handler(
+        lambda t, w: (in_trash_tab()(t, w), setattr(t.page, "restore_id", str(w.removal))),
+        lambda t, w: t.page.restore_removal_confirmed(),
+        lambda s, t, w: customer(s, w.trashed).deleted_at is None,
+    ),
     "CustomerFormState.open_new": Handler(nothing, lambda t, w: t.form.open_new(), lambda s, t, w: t.form.open),
     "CustomerFormState.open_edit": Handler(
         nothing,
@@ -333,6 +356,8 @@ HANDLER_MATRIX = {
     "CustomerListState.remove_all": EDITORS,
     "CustomerListState.restore": EDITORS,
     "CustomerListState.restore_selected": EDITORS,
+    "CustomerListState.undo_trash": EDITORS,
+    "CustomerListState.restore_removal_confirmed": EDITORS,
     "CustomerFormState.open_new": EDITORS,
     "CustomerFormState.open_edit": EDITORS,
     "CustomerFormState.save (new)": EDITORS,

@@ -54,6 +54,8 @@ UNCHECKED = {
         "CustomerListState.set_confirm_open",
         "CustomerListState.open_bulk",
         "CustomerListState.ask_purge_selected",
+        "CustomerListState.ask_restore_removal",
+        "CustomerListState.set_restore_open",
         "CustomerFormState.set_kind",
         "CustomerFormState.set_open",
         "CustomerFormState.cancel",

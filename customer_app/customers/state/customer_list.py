@@ -1,29 +1,38 @@
 """The customers page: tab, search, group and tag filters, sort, page, selection and delete/restore dialogs."""
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
 from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
-from customer_app.customers import customers
+from customer_app.customers import customers, trash_batches
 from customer_app.customers.queries import TABS, ListQuery, count_tabs, list_customers
-from customer_app.customers.rows import customer_row
+from customer_app.customers.rows import customer_row, removal_row
 from customer_app.customers.state.list_filters import ListFiltersMixin, group_id, write_address
+from customer_app.customers.state.removals import RemovalsMixin
 from customer_app.settings import settings
 from customer_app.ui.paging import page_count, page_number, range_text
 from customer_app.ui.parsing import parse_ids
 
+Rows = list[dict[str, str]]
 
-def fetch_page(query: ListQuery, actor: Actor) -> tuple[list[dict[str, str]], dict[str, int], bool]:
-    """Rows of one page, the count of every tab for the query's search and filters, and whether they are exact."""
+
+def fetch_page(query: ListQuery, actor: Actor) -> tuple[Rows, dict[str, int], bool, Rows]:
+    """Rows of one page, the count of every tab for the query's search and filters, whether they are exact, and
+    (in Trash) the recent removals."""
     with session_scope() as session:
         rows = [customer_row(c) for c in list_customers(query, actor=actor, session=session)]
         counts, exact = count_tabs(query.search, group_id=query.group_id, tag=query.tag, actor=actor, session=session)
-    return rows, counts, exact
+        in_trash = query.tab == "trash"
+        removals = trash_batches.recent_removals(actor=actor, session=session) if in_trash else []
+    return rows, counts, exact, [removal_row(r) for r in removals]
 
 
-class CustomerListState(ListFiltersMixin, rx.State):
+class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     """What one viewer of the customers page sees; only the visible page is held."""
 
     tab: str = "individual"
@@ -86,15 +95,16 @@ class CustomerListState(ListFiltersMixin, rx.State):
             return refused
         query = self._query()
         self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
-        self.rows, self.counts, self.counts_exact = fetch_page(query, actor)
+        self.rows, self.counts, self.counts_exact, self.removals = fetch_page(query, actor)
         if self.page > self.page_count:  # the last page emptied under us
             self.page = self.page_count
-            self.rows, self.counts, self.counts_exact = fetch_page(self._query(), actor)
+            self.rows, self.counts, self.counts_exact, self.removals = fetch_page(self._query(), actor)
         self.loaded = True
         return None
 
-    async def _change(self, work, done: str):
-        """Run a customer change as the signed-in actor, then refresh everyone; report the outcome."""
+    async def _change(self, work, done: str, offer: Callable[[], dict[str, Any]] | None = None):
+        """Run a customer change as the signed-in actor, then refresh everyone; report the outcome (with what
+        `offer()` adds to the message, e.g. an Undo button)."""
         counts: list[int] = []
         changed, event = await act_as(
             self, "customer.edit", lambda actor, session: counts.append(work(actor, session)), errors=None
@@ -103,7 +113,9 @@ class CustomerListState(ListFiltersMixin, rx.State):
             return event
         self.selected = []
         await self._changed()
-        return rx.toast.success(done.format(count=counts[0]) if counts[0] else "Nothing to do: it was already done.")
+        if not counts[0]:
+            return rx.toast.success("Nothing to do: it was already done.")
+        return rx.toast.success(done.format(count=counts[0]), **(offer() if offer else {}))
 
     @rx.event
     async def on_load(self):
@@ -134,10 +146,10 @@ class CustomerListState(ListFiltersMixin, rx.State):
                     if viewer is None:  # signed out or deactivated meanwhile
                         return
                     # Pages showing the same query share one answer; each was checked above before it waits for it.
-                    rows, counts, exact = await hub.shared(query, lambda q=query, a=viewer: fetch_page(q, a))
+                    rows, counts, exact, removals = await hub.shared(query, lambda q=query, a=viewer: fetch_page(q, a))
                     async with self:
                         if query == self._query():
-                            self.rows, self.counts, self.counts_exact = rows, counts, exact
+                            self.rows, self.counts, self.counts_exact, self.removals = rows, counts, exact, removals
                             self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
 
     async def _viewer(self) -> Actor | None:
@@ -225,15 +237,18 @@ class CustomerListState(ListFiltersMixin, rx.State):
         """Move the confirmed row to Trash, or delete it for good when in Trash."""
         ids, in_trash = parse_ids(self.confirm_id), self.tab == "trash"
         self.cancel_confirm()
-        return await self._change(
-            lambda actor, session: self._remove(ids, in_trash, actor, session),
-            "Customer deleted permanently." if in_trash else "Customer moved to Trash.",
-        )
+        done = "Customer deleted permanently." if in_trash else "Customer moved to Trash."
+        return await self._remove(ids, in_trash, done)
 
-    @staticmethod
-    def _remove(ids: list[int], in_trash: bool, actor: Actor, session) -> int:
-        remove = customers.purge_customers if in_trash else customers.trash_customers
-        return remove(ids, actor=actor, session=session)
+    async def _remove(self, ids: list[int], in_trash: bool, done: str):
+        if in_trash:
+            return await self._change(
+                lambda actor, session: customers.purge_customers(ids, actor=actor, session=session), done
+            )
+        return await self._trash(
+            lambda actor, session, batch: customers.trash_customers(ids, actor=actor, session=session, batch=batch),
+            done,
+        )
 
     @rx.event
     def open_bulk(self):
@@ -251,9 +266,7 @@ class CustomerListState(ListFiltersMixin, rx.State):
         ids, in_trash = parse_ids(self.selected), self.tab == "trash"
         self.cancel_confirm()
         verb = "deleted permanently" if in_trash else "moved to Trash"
-        return await self._change(
-            lambda actor, session: self._remove(ids, in_trash, actor, session), f"{{count:,}} customer(s) {verb}."
-        )
+        return await self._remove(ids, in_trash, f"{{count:,}} customer(s) {verb}.")
 
     @rx.event
     async def remove_all(self):
@@ -262,9 +275,15 @@ class CustomerListState(ListFiltersMixin, rx.State):
         query = self._query()
         if query.tab == "trash":  # Trash has no "Remove all"
             return None
-        return await self._change(
-            lambda actor, session: customers.trash_matching(
-                query.tab, query.search, group_id=query.group_id, tag=query.tag, actor=actor, session=session
+        return await self._trash(
+            lambda actor, session, batch: customers.trash_matching(
+                query.tab,
+                query.search,
+                group_id=query.group_id,
+                tag=query.tag,
+                actor=actor,
+                session=session,
+                batch=batch,
             ),
             "{count:,} customer(s) moved to Trash.",
         )

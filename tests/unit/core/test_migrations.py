@@ -1,15 +1,21 @@
-"""Migrations that rebuild tables keep every row, on the database people already have."""
+"""Migrations keep every row and what it meant, on the database people already have."""
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import Engine, text
+from sqlmodel import Session, select
 
 from customer_app.core.columns import utcnow
 from customer_app.core.db import make_engine
 from customer_app.core.migrations import migrate
+from customer_app.core.permissions import Actor, Role
+from customer_app.customers import trash_batches
+from customer_app.customers.models import Customer, TrashBatch
+from tests.unit.databases import postgres_schema
 
 BEFORE_AUTOINCREMENT = "a3c91e5d7b20"
-BEFORE_JOBS = "c7e2f4a81d36"
+BEFORE_JOBS = "d4b8e1f09a52"
 
 
 def _count(engine: Engine, table: str) -> int:
@@ -93,3 +99,74 @@ def test_imports_the_old_runner_left_running_are_failed_so_they_block_nothing(tm
         assert statuses == ["failed", "failed", "done"]
     finally:
         engine.dispose()
+
+
+BEFORE_BATCHES = "c7e2f4a81d36"
+
+
+def _trash_the_old_way(engine: Engine) -> dict[str, list[int]]:
+    """Customers moved to Trash before removals were recorded: three at one moment by Ann, one by a gone account."""
+    one_moment, later = utcnow(), utcnow() + timedelta(minutes=5)
+    made: dict[str, list[int]] = {"ann": [], "gone": [], "active": []}
+    with engine.begin() as connection:
+        ann = connection.execute(
+            text(
+                "INSERT INTO staff_user (email, email_key, name, role, active, created_at) "
+                "VALUES ('ann@example.com', 'ann@example.com', 'Ann Smith', 'staff', true, :now) RETURNING id"
+            ),
+            {"now": one_moment},
+        ).scalar_one()
+        for who, deleted_at, actor_id, email in (
+            *[("ann", one_moment, ann, "ann@example.com")] * 3,
+            ("gone", later, 999, "gone@example.com"),
+            ("active", None, None, ""),
+        ):
+            customer = connection.execute(
+                text(
+                    "INSERT INTO customer (kind, display_name, sort_name, search_text, created_at, updated_at, "
+                    "deleted_at, version) VALUES ('individual', 'C', 'c', 'c', :now, :now, :deleted, 2) RETURNING id"
+                ),
+                {"now": one_moment, "deleted": deleted_at},
+            ).scalar_one()
+            made[who].append(customer)
+            if deleted_at is not None:
+                connection.execute(
+                    text(
+                        "INSERT INTO audit_event (at, actor_id, actor_email, action, entity_type, entity_id, summary, "
+                        "changes, address) VALUES (:at, :actor, :email, 'delete', 'customer', :id, '', '{}', '')"
+                    ),
+                    {"at": deleted_at, "actor": actor_id, "email": email, "id": customer},
+                )
+    return made
+
+
+def _check_trash_is_grouped(engine: Engine) -> None:
+    made = _trash_the_old_way(engine)
+    migrate(engine)
+    staff = Actor(id=1, email="sam@example.com", name="Sam", role=Role.STAFF)
+    with Session(engine) as session:
+        batch_of = {c.id: c.trash_batch_id for c in session.exec(select(Customer))}
+        removals = trash_batches.recent_removals(actor=staff, session=session)
+        assert [(r.moved, r.in_trash, r.actor_name) for r in removals] == [(3, 3, "Ann Smith")]  # singles are rows
+        assert {batch_of[i] for i in made["ann"]} == {removals[0].id}
+        assert batch_of[made["active"][0]] is None
+        lone = session.get(TrashBatch, batch_of[made["gone"][0]])
+        assert lone is not None
+        assert (lone.moved, lone.actor_name, lone.actor_id) == (1, "gone@example.com", 999)
+        assert trash_batches.restore_batch(removals[0].id, actor=staff, session=session).restored == 3
+        session.commit()
+
+
+def test_customers_already_in_trash_are_grouped_into_removals_on_sqlite(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'before-batches.db'}")
+    try:
+        migrate(engine, BEFORE_BATCHES)
+        _check_trash_is_grouped(engine)
+    finally:
+        engine.dispose()
+
+
+def test_customers_already_in_trash_are_grouped_into_removals_on_postgresql():
+    with postgres_schema(migrated=False) as engine:
+        migrate(engine, BEFORE_BATCHES)
+        _check_trash_is_grouped(engine)

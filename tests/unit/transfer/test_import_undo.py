@@ -4,6 +4,7 @@ takes away goes to Trash (the undo itself is tested end to end in test_imports).
 import pytest
 from sqlmodel import select
 
+from customer_app.customers import trash_batches
 from customer_app.customers.models import Customer
 from customer_app.customers.other_info import save_other_info
 from customer_app.errors import PermissionDenied
@@ -67,3 +68,17 @@ def test_undo_moves_created_customers_to_trash_with_everything_on_them(session, 
     assert result.removed == 1
     assert session.get(Customer, ada).deleted_at is not None  # in Trash, restorable
     assert session.get(CustomerNote, note.id) is not None
+
+
+def test_what_an_undo_moves_to_trash_is_one_removal_named_after_the_import(session, engine, admin, staff, monkeypatch):
+    monkeypatch.setattr(import_undo, "CHUNK", 2)  # moved to Trash in two chunks, still one removal
+    rows = [(f"Ada{i}", "Lovelace", f"ada{i}@example.com", "") for i in range(3)]
+    job, _ = previewed(session, admin, csv_bytes(rows), name="spring fair.csv")
+    commit(session, engine, admin, job)
+    assert import_undo.undo_import(job.id, actor=admin, session=session).removed == 3
+    session.commit()
+    [removal] = trash_batches.recent_removals(actor=staff, session=session)
+    assert (removal.moved, removal.in_trash, removal.label) == (3, 3, f"Undo of import #{job.id} (spring fair.csv)")
+    assert trash_batches.restore_batch(removal.id, actor=staff, session=session).restored == 3
+    session.commit()
+    assert len(session.exec(select(Customer).where(Customer.deleted_at == None)).all()) == 3  # noqa: E711
