@@ -41,6 +41,7 @@ class ListFiltersMixin(rx.State, mixin=True):
     group: str = ""  # id of the group filter ("" for all groups)
     tag: str = ""  # the tag filter ("" for any tag)
     tag_text: str = ""  # what the tag box holds; applied on Enter, or as soon as it names a tag in use
+    _cleared_text: str = ""  # what the box held when the filters were cleared: a late debounced copy is ignored
     groups: list[dict[str, str]] = []  # every group's id and name, for the drop-down
     tag_options: list[str] = []  # tags in use, suggested in the tag box (read when it is first focused)
 
@@ -99,6 +100,9 @@ class ListFiltersMixin(rx.State, mixin=True):
     @rx.event
     async def type_tag(self, value: str):
         """The tag box changed (debounced): filter at once when it names a tag in use, or was emptied."""
+        stale, self._cleared_text = str(value) == self._cleared_text, ""
+        if stale:  # typed before the filters were cleared, and sent only after: the person already moved on
+            return None
         self.tag_text = str(value)[:100]
         typed = clean_tag(self.tag_text)
         if typed != self.tag and (not typed or typed.casefold() in {t.casefold() for t in self.tag_options}):
@@ -131,11 +135,11 @@ class ListFiltersMixin(rx.State, mixin=True):
     @rx.event
     async def clear_tag(self):
         """Drop the tag filter."""
-        self.tag_text = ""
+        self.tag_text, self._cleared_text = "", self.tag_text
         return await self._filter(self.group, "")
 
     @rx.event
     async def clear_filters(self):
         """Drop the group and tag filters."""
-        self.tag_text = ""
+        self.tag_text, self._cleared_text = "", self.tag_text
         return await self._filter("", "")

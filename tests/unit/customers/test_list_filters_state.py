@@ -118,6 +118,18 @@ def test_chips_remove_one_filter_and_clear_filters_removes_both(root, book):
     assert written_address(result) == {}
 
 
+def test_a_late_copy_of_what_was_typed_before_clear_filters_does_not_come_back(root, book):
+    page = opened(root)
+    run(page.on_load())
+    run(page.submit_tag({"tag": "no-such-tag"}))  # Enter, before the box's delayed change is sent
+    run(page.clear_filters())
+    assert run(page.type_tag("no-such-tag")) is None  # the delayed change arrives after the clear
+    assert (page.tag_text, page.tag, len(page.rows)) == ("", "", 4)
+    run(page.load_tag_options())
+    run(page.type_tag("retail"))  # typing anew works as before
+    assert names(page) == ["Bob Lee"]
+
+
 def test_filters_stay_on_when_the_page_is_opened_again_without_them_in_the_address(root, book):
     page = opened(root, "/customers?tag=retail")
     run(page.on_load())
