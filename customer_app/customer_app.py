@@ -18,9 +18,9 @@ from customer_app.pages.customers import customer_page, customers_page
 from customer_app.security_headers import add_security_headers
 from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState
-from customer_app.upload_limit import refuse_large_uploads
+from customer_app.upload_limit import guard_uploads
 
-app = rx.App(stylesheets=["/styles.css"], api_transformer=[api, refuse_large_uploads, add_security_headers])
+app = rx.App(stylesheets=["/styles.css"], api_transformer=[api, guard_uploads, add_security_headers])
 app.register_lifespan_task(housekeeping.run)
 
 PAGES = (

@@ -301,7 +301,7 @@ def test_every_known_exception_is_a_real_import_that_breaks_a_rule():
 # --- no reflex below the UI ---------------------------------------------------------------------------------
 
 # Where reflex belongs: state/ and views/ folders, ui/, pages/, and the app itself (customer_app.py, api.py).
-UI_MODULES = {"customer_app.customer_app", "customer_app.api"}
+UI_MODULES = {"customer_app.customer_app", "customer_app.api", "customer_app.upload_limit"}  # upload_limit reads states
 
 
 def reflex_free_modules() -> list[str]:
