@@ -37,8 +37,8 @@ def limit() -> int:
 def upload_permissions() -> dict[str, str]:
     """Each upload handler, by the name the browser sends, and the permission the handler itself checks first."""
     return {
-        format_event_handler(ImportState.handle_upload): IMPORT,
-        format_event_handler(CustomerFormState.upload_picture): EDIT,
+        format_event_handler(ImportState.event_handlers["handle_upload"]): IMPORT,
+        format_event_handler(CustomerFormState.event_handlers["upload_picture"]): EDIT,
     }
 
 

@@ -28,8 +28,8 @@ def names(app_url: str) -> dict[str, str]:
     from customer_app.transfer.state.importer import ImportState  # noqa: PLC0415
 
     return {
-        "handle_upload": format_event_handler(ImportState.handle_upload),
-        "upload_picture": format_event_handler(CustomerFormState.upload_picture),
+        "handle_upload": format_event_handler(ImportState.event_handlers["handle_upload"]),
+        "upload_picture": format_event_handler(CustomerFormState.event_handlers["upload_picture"]),
     }
 
 
