@@ -295,7 +295,7 @@ def in_background(root: State, handler: str):
 
 def download(url: str, root: State) -> list[list[str]]:
     """The file behind a link, fetched as the tab's page does: posting the tab's sign-in along."""
-    holder = root.get_substate(AuthState._get_substate_path()).auth_token
+    holder = cast(AuthState, root.get_substate(AuthState._get_substate_path())).auth_token
     with TestClient(api) as client:
         response = client.post(url, data={"session": holder})
     assert response.status_code == 200
