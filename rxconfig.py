@@ -1,8 +1,9 @@
-"""Reflex configuration: the app name, the database and nothing else."""
+"""Reflex configuration: the app name, the database, and which pages may call the backend."""
 
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
+from customer_app.origins import AllowedOrigins
 from customer_app.settings import settings
 
 config = rx.Config(
@@ -13,4 +14,5 @@ config = rx.Config(
     disable_plugins=[SitemapPlugin],
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
     show_built_with_reflex=False,
+    cors_allowed_origins=AllowedOrigins(),  # PUBLIC_URL and the configured frontend, not Reflex's "*"
 )

@@ -1,4 +1,8 @@
-"""HTTP routes beside the Reflex app: downloads of private files, never through the public upload folder."""
+"""HTTP routes beside the Reflex app: downloads of private files, never through the public upload folder.
+
+A download is a form the page posts with the browser's sign-in token: sign-in lives in local storage, which a plain
+link would not carry, and a bare link is a bearer token anyone who saw it could use.
+"""
 
 from urllib.parse import quote
 
@@ -8,25 +12,38 @@ from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
 from customer_app.core import db
-from customer_app.errors import NotFoundError
-from customer_app.transfer.downloads import PREFIX, resolve_link
+from customer_app.errors import NotFoundError, PermissionDenied
+from customer_app.transfer.downloads import HOLDER_FIELD, PREFIX, resolve_link
 
 _PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+FORM_MAX_BYTES = 4096  # the token field and nothing else: a bigger form is not the page's
 
 
-def download(request: Request):
-    """Stream the file behind a download link to its holder."""
+async def download(request: Request):
+    """Stream the file behind a download link to the signed-in person who made it."""
+    holder = await _holder(request)
     try:
         with db.session_scope() as session:
-            path, name = resolve_link(request.path_params["token"], session=session)
+            path, name = resolve_link(request.path_params["token"], holder, session=session)
     except NotFoundError as exc:
         return PlainTextResponse(str(exc), status_code=404, headers=_PRIVATE)
+    except PermissionDenied as exc:
+        return PlainTextResponse(str(exc), status_code=403, headers=_PRIVATE)
     try:
         handle = path.open("rb")  # opened now, so a file deleted a moment later still downloads whole
     except OSError:
         return PlainTextResponse("This file is no longer available. Start the export again.", 404, headers=_PRIVATE)
     headers = _PRIVATE | {"Content-Disposition": _disposition(name)}
     return StreamingResponse(_chunks(handle), media_type=_media_type(name), headers=headers)
+
+
+async def _holder(request: Request) -> str:
+    """The sign-in token the page posted with the download ("" for a plain visit of the link, or anything else)."""
+    length = request.headers.get("content-length", "")
+    if request.method != "POST" or not length.isdigit() or int(length) > FORM_MAX_BYTES:
+        return ""
+    value = (await request.form(max_files=0)).get(HOLDER_FIELD)
+    return value if isinstance(value, str) else ""
 
 
 def _disposition(name: str) -> str:
@@ -48,4 +65,4 @@ def _media_type(name: str) -> str:
     return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-api = Starlette(routes=[Route(PREFIX + "{token}", download)])
+api = Starlette(routes=[Route(PREFIX + "{token}", download, methods=["GET", "POST"])])

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app import failures, housekeeping, job_worker, routes
+from customer_app import failures, housekeeping, job_worker, origins, routes
 from customer_app.access.state.sign_in import SignInState
 from customer_app.access.views.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.admin.state.audit_log import AuditLogState
@@ -18,15 +18,16 @@ from customer_app.pages.customers import customer_page, customers_page
 from customer_app.security_headers import add_security_headers
 from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState
-from customer_app.upload_limit import refuse_large_uploads
+from customer_app.upload_limit import guard_uploads
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    api_transformer=[api, refuse_large_uploads, add_security_headers],
+    api_transformer=[api, guard_uploads, add_security_headers],
     backend_exception_handler=failures.tell_the_user,
 )
 app.register_lifespan_task(housekeeping.run)
 app.register_lifespan_task(job_worker.run)
+origins.guard_websocket(app)
 
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),

@@ -1,14 +1,30 @@
 """Headers every HTTP answer carries (pages, downloads, API): no framing, no sniffing, no referrer to other sites.
 
-The policy restricts what cannot break the app: who may frame it, where forms post, base URLs and plugins.
-Scripts and styles are left to the defaults, because the compiled frontend inlines some of both.
+The Content-Security-Policy lets pages load scripts, styles, pictures, fonts and connections from the workspace's
+own address only. Two allowances are what the built frontend needs (found by loading every page in Chromium with
+the policy on, tests/e2e/test_production_headers.py): inline scripts and styles, because React Router writes its
+start-up scripts into each page and the theme writes style tags and attributes; and eval, because Reflex runs the
+scripts a handler sends (`rx.call_script`) with it. Everything else (fonts, workers, manifests) falls back to 'self'.
 """
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+    )
+)
 HEADERS = {
-    "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",

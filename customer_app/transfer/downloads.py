@@ -1,21 +1,24 @@
-"""Short-lived links to private files: the page gets a token, the download route gives the file to its holder."""
+"""Short-lived links to private files: the page gets a token, the download route gives the file to the person who made
+it, whose browser posts its sign-in with the token (a link copied elsewhere is worth nothing on its own)."""
 
 from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, delete, select
 
-from customer_app.access.auth import actor_of
+from customer_app.access.auth import actor_of, resolve_session
 from customer_app.access.models import StaffUser
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor
 from customer_app.core.tokens import new_token, token_hash
-from customer_app.errors import NotFoundError
+from customer_app.errors import NotFoundError, PermissionDenied
 from customer_app.settings import settings
 from customer_app.transfer.models import DownloadLink
 
 LINK_TTL = timedelta(minutes=15)
 PREFIX = "/api/download/"
+HOLDER_FIELD = "session"  # the form field carrying the browser's sign-in token
+NOT_YOURS = "This download opens only from the workspace page that made it, for the person signed in there."
 
 
 def private_folders() -> tuple[Path, ...]:
@@ -40,8 +43,12 @@ def create_link(path: Path, download_name: str, *, actor: Actor, session: Sessio
     return PREFIX + raw
 
 
-def resolve_link(raw: str, *, session: Session) -> tuple[Path, str]:
-    """The file and name behind a link whose holder may still have it; NotFoundError for anything else."""
+def resolve_link(raw: str, holder: str, *, session: Session) -> tuple[Path, str]:
+    """The file and name behind a link, for the browser signed in (sign-in token `holder`) as the person who made it.
+
+    NotFoundError for a link that is unknown, stale or whose maker may no longer move data; PermissionDenied for
+    anyone else, or no one signed in, presenting it.
+    """
     link = session.exec(select(DownloadLink).where(col(DownloadLink.token_hash) == token_hash(raw))).first()
     gone = NotFoundError("This download link has expired. Start the export again.")
     if link is None or link.expires_at <= utcnow():
@@ -50,6 +57,9 @@ def resolve_link(raw: str, *, session: Session) -> tuple[Path, str]:
     # Links only ever carry exports and import reports: their holder must still be allowed to move data.
     if user is None or not user.active or not actor_of(user).can("customer.export"):
         raise gone
+    presenter = resolve_session(holder, session=session)
+    if presenter is None or presenter.id != user.id:
+        raise PermissionDenied(NOT_YOURS)
     path = Path(link.path)
     if not any(path.is_relative_to(folder) for folder in private_folders()) or not path.is_file():
         raise gone

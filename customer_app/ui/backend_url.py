@@ -19,15 +19,18 @@ def backend_url(path: rx.Var) -> rx.Var:
     return _BACKEND_ORIGIN + path
 
 
-def download_link(label: str, path: rx.Var, *, link_id: str) -> rx.Component:
-    """A download link to a backend path (the browser saves the file under the name the route gives)."""
-    return rx.el.a(
-        rx.hstack(rx.icon("download", size=16), rx.text(label), align="center", spacing="2"),
-        href=backend_url(path),
-        id=link_id,
-        download="",
-        class_name="download-link",
-        # Reflex renders links with the client-side router, which would treat a same-origin download (the
-        # single-port production server) as a page of the app: let the browser fetch it instead.
-        custom_attrs={"reloadDocument": True},
+def download_link(label: str, path: rx.Var, *, holder: rx.Var, link_id: str) -> rx.Component:
+    """A download button for a backend path: it posts the browser's sign-in token `holder` along, because the route
+    gives the file only to the person who made the link (the browser saves it under the name the route gives)."""
+    return rx.el.form(
+        rx.el.input(type="hidden", name="session", value=holder),
+        rx.el.button(
+            rx.hstack(rx.icon("download", size=16), rx.text(label), align="center", spacing="2"),
+            type="submit",
+            id=link_id,
+            class_name="download-link",
+        ),
+        method="post",
+        action=backend_url(path),
+        on_submit=None,  # the browser posts the form itself: the answer is a file, not an event of the page
     )

@@ -92,6 +92,7 @@ APP = {
     "customer_app.job_worker",
     "customer_app.upload_limit",
     "customer_app.security_headers",
+    "customer_app.origins",
 }
 # Inside a package: views -> state -> services and models, never back.
 BACKWARD = {("state", "view"), ("service", "state"), ("service", "view")}
@@ -303,7 +304,15 @@ def test_every_known_exception_is_a_real_import_that_breaks_a_rule():
 # --- no reflex below the UI ---------------------------------------------------------------------------------
 
 # Where reflex belongs: state/ and views/ folders, ui/, pages/, and the app itself (customer_app.py, api.py).
-UI_MODULES = {"customer_app.customer_app", "customer_app.api", "customer_app.failures"}
+# The app, the pieces of it that read Reflex's states (upload_limit) or configuration (origins), and the message
+# shown when an event fails (failures).
+UI_MODULES = {
+    "customer_app.customer_app",
+    "customer_app.api",
+    "customer_app.upload_limit",
+    "customer_app.origins",
+    "customer_app.failures",
+}
 
 
 def reflex_free_modules() -> list[str]:

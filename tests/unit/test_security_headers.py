@@ -22,7 +22,9 @@ client = TestClient(add_security_headers(Starlette(routes=[Route("/", page), Rou
 def test_every_answer_carries_the_security_headers():
     answer = client.get("/")
     assert {name: answer.headers[name] for name in HEADERS} == HEADERS
-    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    policy = answer.headers["content-security-policy"].split("; ")
+    assert {"default-src 'self'", "connect-src 'self'", "img-src 'self'", "frame-ancestors 'none'"} <= set(policy)
+    assert [d for d in policy if d.startswith("script-src")] == ["script-src 'self' 'unsafe-inline' 'unsafe-eval'"]
 
 
 def test_a_header_a_response_set_itself_is_kept_once():

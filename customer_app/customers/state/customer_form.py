@@ -16,6 +16,8 @@ from customer_app.errors import ConflictError, NotFoundError, PictureError
 from customer_app.settings import settings
 from customer_app.ui.parsing import parse_ids
 
+EDIT = "customer.edit"  # also what the upload guard checks before a picture's body is read
+
 FORM_FIELDS = (
     "email",
     "phone",
@@ -133,7 +135,7 @@ class CustomerFormState(rx.State):
     async def upload_picture(self, files: list[rx.UploadFile]):
         """Process a dropped or picked picture and show it as the preview."""
         self.picture_error = ""
-        actor, refused = await actor_or_refusal(self, "customer.edit")
+        actor, refused = await actor_or_refusal(self, EDIT)
         if actor is None:
             return refused
         for file in files[:1]:

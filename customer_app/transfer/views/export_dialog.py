@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from customer_app.access.state.auth import AuthState
 from customer_app.transfer.state.exporter import ExportState as S
 from customer_app.ui.backend_url import download_link
 from customer_app.ui.icon_action import icon_action
@@ -125,7 +126,10 @@ def export_dialog() -> rx.Component:
                     ),
                 ),
                 rx.cond(
-                    S.download_url != "", download_link(S.download_label, S.download_url, link_id="export-download")
+                    S.download_url != "",
+                    download_link(
+                        S.download_label, S.download_url, holder=AuthState.auth_token, link_id="export-download"
+                    ),
                 ),
                 rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert")),
                 rx.flex(

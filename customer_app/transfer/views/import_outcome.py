@@ -3,6 +3,7 @@
 import reflex as rx
 
 from customer_app import routes
+from customer_app.access.state.auth import AuthState
 from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState as S
 from customer_app.ui.backend_url import download_link
@@ -62,7 +63,9 @@ def preview_step() -> rx.Component:
         ),
         rx.cond(
             S.report_url != "",
-            download_link("Download the rows to fix (.xlsx)", S.report_url, link_id="error-report"),
+            download_link(
+                "Download the rows to fix (.xlsx)", S.report_url, holder=AuthState.auth_token, link_id="error-report"
+            ),
         ),
         rx.cond(
             S.preview_rows.length() > 0,
