@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from reflex.state import BaseState, State
 from sqlalchemy import Engine
-from sqlmodel import SQLModel
 
 from customer_app.access.state.auth import AuthState
 from customer_app.core import db
 from customer_app.core.permissions import Role
 from customer_app.settings import settings
+from tests.database_rows import all_rows, changed_tables
 from tests.unit.accounts import ADDRESS
 from tests.unit.handler_calls import (
     TARGET,
@@ -42,13 +42,6 @@ HANDLERS = app_handlers()
 UI_ONLY = {"pop-ups and form fields", "selection"}  # groups of the allow-list that never read or write
 
 
-def _every_row(table) -> str:
-    """SQL reading a table whole, but when a session was last used (using it moves that forward, for the idle limit)."""
-    columns = ", ".join(f'"{column.name}"' for column in table.c if column.name != "last_seen_at")
-    return f"SELECT {columns} FROM {table.name}"
-
-
-EVERY_ROW = {table.name: _every_row(table) for table in SQLModel.metadata.sorted_tables}
 # What the pages for signed-out people and signing out legitimately record about anyone: their own session,
 # failed sign-ins, the audit trail of those, and reset links with their mail.
 BOOKKEEPING = {"staff_session", "sign_in_attempt", "audit_event", "one_time_token", "outbox_message"}
@@ -123,24 +116,10 @@ def tab_text(root: State) -> str:
     return str(tab_values(root))
 
 
-def database(engine: Engine, skip: set[str] = frozenset()) -> dict[str, list]:
-    """Every row of every table (EVERY_ROW), read without compiling anything: there are thousands of cases."""
-    with engine.connect() as connection:
-        return {
-            table: sorted(connection.exec_driver_sql(query).all(), key=repr)
-            for table, query in EVERY_ROW.items()
-            if table not in skip
-        }
-
-
 def files() -> set[Path]:
     """Every file in the folders the app writes: pictures and other uploads, imports, exports."""
     folders = (settings.upload_dir, settings.import_dir, settings.export_dir)
     return {path for folder in folders if folder.exists() for path in folder.rglob("*") if path.is_file()}
-
-
-def changed_tables(before: dict[str, list], after: dict[str, list]) -> list[str]:
-    return [name for name in before if before[name] != after[name]]
 
 
 def leaked(before: str, root: State, answer: Answer) -> list[str]:
@@ -186,7 +165,7 @@ def test_each_caller_gets_what_the_permission_table_grants(worlds, use, handler:
     world, bare = worlds
     engine, root = use(world), browser_tab(world.tokens[caller])
     skip = BOOKKEEPING if handler.unchecked_because and handler.unchecked_because not in UI_ONLY else set()
-    before_db, before_files, before_tab = database(engine, skip), files(), tab_text(root)
+    before_db, before_files, before_tab = all_rows(engine, skip), files(), tab_text(root)
 
     answer = deliver(root, handler, arguments(handler))
 
@@ -198,7 +177,7 @@ def test_each_caller_gets_what_the_permission_table_grants(worlds, use, handler:
     if reveals_nothing(handler, caller):
         if words := leaked(before_tab, root, answer):
             problems.append(f"data sent back: {words}")
-        if tables := changed_tables(before_db, database(engine, skip)):
+        if tables := changed_tables(before_db, all_rows(engine, skip)):
             problems.append(f"database written: {tables}")
         if new_files := files() - before_files:
             problems.append(f"files written: {sorted(p.name for p in new_files)}")
