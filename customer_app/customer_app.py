@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app import housekeeping, routes
+from customer_app import event_check, housekeeping, routes
 from customer_app.access.state.sign_in import SignInState
 from customer_app.access.views.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.admin.state.audit_log import AuditLogState
@@ -22,6 +22,7 @@ from customer_app.upload_limit import refuse_large_uploads
 
 app = rx.App(stylesheets=["/styles.css"], api_transformer=[api, refuse_large_uploads, add_security_headers])
 app.register_lifespan_task(housekeeping.run)
+event_check.install(app)
 
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),
