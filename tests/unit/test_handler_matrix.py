@@ -200,3 +200,28 @@ def test_the_matrix_covers_every_state_and_each_guarded_handler_names_what_it_ne
         "OutboxState.on_load",
     }
     assert allowed_roles(next(h for h in HANDLERS if str(h) == "CustomerListState.on_load")) == set(Role)
+
+
+def lengthened(value: object) -> object:
+    """The same arguments with every text 100,000 characters long."""
+    if isinstance(value, str):
+        return "z" * 100_000
+    if isinstance(value, dict):
+        return {key: lengthened(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [lengthened(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("handler", HANDLERS, ids=str)
+def test_a_tab_nobody_signed_in_to_keeps_no_long_text_it_sent(worlds, use, handler: Handler):
+    world, _ = worlds
+    use(world)
+    root = browser_tab(world.tokens["no session"])
+    before = {key: len(repr(value)) for key, value in tab_values(root).items()}
+
+    deliver(root, handler, {name: lengthened(value) for name, value in arguments(handler).items()})
+
+    after = {key: len(repr(value)) for key, value in tab_values(root).items()}
+    grown = {key.rsplit("___", 1)[-1]: size for key, size in after.items() if size > before.get(key, 0) + 1_000}
+    assert grown == {}, f"{handler} keeps what a client nobody signed in to sent"
