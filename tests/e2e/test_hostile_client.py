@@ -31,7 +31,7 @@ from customer_app.customers.validation import validate_customer
 from customer_app.settings import settings
 from tests.database_rows import all_rows, changed_tables
 from tests.e2e.conftest import open_customers, session_token
-from tests.e2e.helpers import rows
+from tests.e2e.helpers import rows, search
 
 LIST = state_path("customer_app.customers.state.customer_list", "CustomerListState")
 PAGE = state_path("customer_app.customer_page.state.page", "CustomerDetailState")
@@ -285,6 +285,7 @@ def test_a_client_without_a_tab_token_is_ignored_a_huge_message_dropped_and_peop
 
     page = open_customers(browser, app_url)  # the server still serves people
     try:
+        search(page, "Tara Target")
         expect(rows(page).filter(has_text="Tara Target").first).to_be_visible()
     finally:
         page.context.close()
