@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app import failures, housekeeping, job_worker, origins, routes
+from customer_app import event_check, failures, housekeeping, job_worker, origins, routes
 from customer_app.access.state.sign_in import SignInState
 from customer_app.access.views.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.admin.state.audit_log import AuditLogState
@@ -28,6 +28,7 @@ app = rx.App(
 app.register_lifespan_task(housekeeping.run)
 app.register_lifespan_task(job_worker.run)
 origins.guard_websocket(app)
+event_check.install(app)
 
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),

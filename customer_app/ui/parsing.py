@@ -4,6 +4,8 @@ from datetime import date
 
 from customer_app.core.normalize import whole_number
 
+ID_CHARS = 20  # longer than any row id the browser was shown (whole_number takes at most 18 digits)
+
 
 def parse_ids(values: object) -> list[int]:
     """Row ids sent by the browser, keeping only well-formed ones (clients can send anything)."""

@@ -48,13 +48,19 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """The app, migrated and running for the whole test session."""
+def harness() -> Iterator[AppHarness]:
+    """The app, migrated and running for the whole test session (its backend runs in a thread of this process)."""
     migrate(make_engine(os.environ["REFLEX_DB_URL"]))
     with AppHarness.create(root=ROOT) as harness:
-        assert harness.frontend_url
-        yield harness.frontend_url.rstrip("/")
+        yield harness
     shutil.rmtree(_TMP, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def app_url(harness: AppHarness) -> str:
+    """Where a browser opens the app."""
+    assert harness.frontend_url
+    return harness.frontend_url.rstrip("/")
 
 
 @pytest.fixture(scope="session")

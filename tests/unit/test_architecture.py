@@ -81,7 +81,7 @@ LAYERS = [
 ]
 RANK = {package: rank for rank, layer in enumerate(LAYERS) for package in layer}
 LEAVES = {"customer_app", "customer_app.settings", "customer_app.errors", "customer_app.routes"}
-# Above every layer: the app, its API routes and the pieces it wires in (upload limit, housekeeping), and
+# Above every layer: the app, its API routes and the pieces it wires in (upload limit, housekeeping, event check), and
 # schema.py (it lists every package's tables for alembic).
 APP = {
     "customer_app.customer_app",
@@ -93,6 +93,7 @@ APP = {
     "customer_app.upload_limit",
     "customer_app.security_headers",
     "customer_app.origins",
+    "customer_app.event_check",
 }
 # Inside a package: views -> state -> services and models, never back.
 BACKWARD = {("state", "view"), ("service", "state"), ("service", "view")}
@@ -303,14 +304,15 @@ def test_every_known_exception_is_a_real_import_that_breaks_a_rule():
 
 # --- no reflex below the UI ---------------------------------------------------------------------------------
 
-# Where reflex belongs: state/ and views/ folders, ui/, pages/, and the app itself (customer_app.py, api.py).
-# The app, the pieces of it that read Reflex's states (upload_limit) or configuration (origins), and the message
-# shown when an event fails (failures).
+# Where reflex belongs: state/ and views/ folders, ui/, pages/, and the app itself (customer_app.py, api.py), the
+# pieces of it that read Reflex's states (upload_limit) or configuration (origins), the check of the events Reflex
+# hands the app (event_check), and the message shown when an event fails (failures).
 UI_MODULES = {
     "customer_app.customer_app",
     "customer_app.api",
     "customer_app.upload_limit",
     "customer_app.origins",
+    "customer_app.event_check",
     "customer_app.failures",
 }
 

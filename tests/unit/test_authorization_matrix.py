@@ -1,6 +1,7 @@
 """Who may do what, by behaviour: the customer and staff services and the customers page handlers, each called by
-every kind of caller. (tests/unit/test_handler_guards.py checks that every handler of every state asks who is
-calling; the per-package tests check each feature's refusals.)
+every kind of caller, with what each allowed call really changes. (tests/unit/test_handler_guards.py checks that every
+handler of every state asks who is calling; tests/unit/test_handler_matrix.py calls every handler of every state as
+every kind of caller; the per-package tests check each feature's refusals.)
 
 Read each matrix as a table: the operation, then the roles allowed to do it. Every other caller is refused:
 services raise PermissionDenied; event handlers change nothing and answer with the sign-in page (nobody signed

@@ -41,8 +41,9 @@ class AuthState(rx.State):
 
     def _resolve(self) -> Actor | None:
         """The staff member behind this tab's token right now (sessions can end at any moment)."""
+        token = self.auth_token if isinstance(self.auth_token, str) else ""  # browser storage: clients send anything
         with session_scope() as session:
-            user = auth.resolve_session(self.auth_token, session=session)
+            user = auth.resolve_session(token, session=session)
             actor = auth.actor_of(user, self.router.session.client_ip) if user else None
         self.user_name, self.user_email = (actor.name, actor.email) if actor else ("", "")
         self.role = actor.role.value if actor else ""

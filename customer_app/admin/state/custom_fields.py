@@ -99,7 +99,8 @@ class CustomFieldsAdminState(rx.State):
 
     @rx.event
     def set_field_type(self, field_type: str):
-        self.field_type = field_type
+        if field_type in FIELD_TYPES:  # clients can send anything
+            self.field_type = field_type
 
     @rx.event
     async def save(self, form: dict):

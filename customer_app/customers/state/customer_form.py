@@ -165,11 +165,11 @@ class CustomerFormState(rx.State):
     async def save(self, form_data: dict):
         """Validate everything, then create or update; show field errors or a conflict otherwise."""
         raw = {field: form_data.get(field, "") for field in FORM_FIELDS} | {"kind": self.kind}
-        self.values = {k: str(v) for k, v in raw.items() if k != "kind"}
         typed = typed_values(form_data)
         saved: list[int] = []
 
         def work(actor: Actor, session: Session) -> None:
+            self.values = {k: str(v) for k, v in raw.items() if k != "kind"}  # shown again; only if allowed to save
             try:
                 customer = editing.save_customer(
                     raw,

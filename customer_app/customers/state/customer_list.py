@@ -10,13 +10,15 @@ from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
 from customer_app.customers import customers, trash_batches
-from customer_app.customers.queries import TABS, ListQuery, count_tabs, list_customers
+from customer_app.customers.queries import SORT_COLUMNS, TABS, ListQuery, count_tabs, list_customers
 from customer_app.customers.rows import customer_row, removal_row
 from customer_app.customers.state.list_filters import ListFiltersMixin, group_id, write_address
 from customer_app.customers.state.removals import RemovalsMixin
 from customer_app.settings import settings
 from customer_app.ui.paging import page_count, page_number, range_text
-from customer_app.ui.parsing import parse_ids
+from customer_app.ui.parsing import ID_CHARS, parse_ids
+
+NAME_CHARS = 300  # a customer's display name is at most this long
 
 Rows = list[dict[str, str]]
 
@@ -184,6 +186,8 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     @rx.event
     async def toggle_sort(self, key: str):
         """Sort by a column; a second click reverses the order."""
+        if key not in SORT_COLUMNS:  # clients can send anything
+            return None
         if self.sort == key:
             self.direction = "desc" if self.direction == "asc" else "asc"
         else:
@@ -219,7 +223,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     @rx.event
     def ask_delete(self, row_id: str, name: str):
         """Open the confirmation for one row (delete, or purge in Trash)."""
-        self.confirm_id, self.confirm_name = row_id, name
+        self.confirm_id, self.confirm_name = row_id[:ID_CHARS], name[:NAME_CHARS]  # clients can send any length
 
     @rx.event
     def cancel_confirm(self):

@@ -110,13 +110,16 @@ class CustomerActivitiesState(RecordTabMixin, rx.State):
     @rx.event
     async def save(self, form: dict):
         """Plan or change the activity; field errors stay in the pop-up."""
-        self.values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
+        values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
         zone = zone_named(self.time_zone)
-        done, event = await self._write(
-            lambda actor, session: activities.save_activity(
-                self.customer_id, self.values, actor=actor, session=session, activity_id=self.editing_id, zone=zone
+
+        def work(actor, session):
+            self.values = values  # what the pop-up shows again; kept only for someone allowed to save
+            activities.save_activity(
+                self.customer_id, values, actor=actor, session=session, activity_id=self.editing_id, zone=zone
             )
-        )
+
+        done, event = await self._write(work)
         if not done:
             return event
         self.form_open = False

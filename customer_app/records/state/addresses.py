@@ -51,12 +51,13 @@ class CustomerAddressesState(RecordTabMixin, rx.State):
     @rx.event
     async def save(self, form: dict):
         """Add or change the address; field errors stay in the pop-up."""
-        self.values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
-        done, event = await self._write(
-            lambda actor, session: addresses.save_address(
-                self.customer_id, self.values, actor=actor, session=session, address_id=self.editing_id
-            )
-        )
+        values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
+
+        def work(actor, session):
+            self.values = values  # what the pop-up shows again; kept only for someone allowed to save
+            addresses.save_address(self.customer_id, values, actor=actor, session=session, address_id=self.editing_id)
+
+        done, event = await self._write(work)
         self.form_open = self.form_open and not done
         return event
 

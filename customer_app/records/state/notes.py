@@ -11,7 +11,7 @@ from customer_app.records import notes
 from customer_app.records.models import CustomerNote
 from customer_app.records.state.record_tab import CustomerTabMixin
 from customer_app.ui.formatting import when
-from customer_app.ui.parsing import parse_ids
+from customer_app.ui.parsing import ID_CHARS, parse_ids
 
 
 @dataclass
@@ -51,7 +51,7 @@ class CustomerNotesState(CustomerTabMixin, rx.State):
 
     @rx.event
     def ask_delete(self, note_id: str):
-        self.confirm_id = note_id
+        self.confirm_id = note_id[:ID_CHARS]  # clients can send any length
 
     @rx.event
     def set_confirm_open(self, is_open: bool):

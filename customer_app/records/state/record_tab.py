@@ -17,6 +17,7 @@ from customer_app.core.live import announce_customer
 from customer_app.core.permissions import Actor
 from customer_app.customers.customers import get_customer
 from customer_app.customers.models import Customer
+from customer_app.ui.parsing import ID_CHARS
 
 
 class CustomerTabMixin(rx.State, mixin=True):
@@ -73,7 +74,7 @@ class RecordTabMixin(CustomerTabMixin, mixin=True):
 
     @rx.event
     def ask_delete(self, record_id: str):
-        self.confirm_id = record_id
+        self.confirm_id = record_id[:ID_CHARS]  # clients can send any length
 
     @rx.event
     def set_confirm_open(self, is_open: bool):

@@ -87,9 +87,9 @@ class CustomerTicketsState(RecordTabMixin, rx.State):
     async def save(self, form: dict):
         """Open or update the ticket; field errors stay in the pop-up."""
         values = {name: str(form.get(name, "")) for name in ("subject", "description", "priority", "status")}
-        self.values = values
 
         def work(actor, session):
+            self.values = values  # what the pop-up shows again; kept only for someone allowed to save
             if self.editing_id:
                 tickets.update_ticket(self.editing_id, **values, actor=actor, session=session)
             else:

@@ -130,7 +130,7 @@ class ExportState(rx.State):
 
     @rx.event
     def set_config_name(self, value: str):
-        self.config_name = value
+        self.config_name = value[:100]  # the longest name a configuration keeps; clients can send any length
 
     @rx.event
     async def save_config(self):

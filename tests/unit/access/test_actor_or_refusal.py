@@ -27,3 +27,13 @@ def test_a_signed_out_tab_is_sent_to_sign_in(new_tab):
     actor, refused = run(actor_or_refusal(state, "customer.import"))
     assert actor is None
     assert redirect_target(refused).startswith("/login")
+
+
+@pytest.mark.parametrize("token", [12345, {"token": ["not", "text"]}, None])
+def test_a_session_token_that_is_not_text_is_a_tab_nobody_signed_in_to(token, new_tab):
+    # Browser storage arrives as the client sends it, whatever the var's annotation says.
+    state = auth_state(new_tab(None))
+    state.auth_token = token
+    actor, refused = run(actor_or_refusal(state, "customer.view"))
+    assert actor is None
+    assert redirect_target(refused).startswith("/login")
