@@ -33,6 +33,7 @@ FORM_FIELDS = (
     "name",
     "ownership_type",
 )
+FORM_LOST = "Nothing was saved: this form was reset on the server (by a restart, for example). Open it again."
 
 
 def form_values(customer: Customer) -> dict[str, str]:
@@ -162,6 +163,10 @@ class CustomerFormState(rx.State):
     @rx.event
     async def save(self, form_data: dict):
         """Validate everything, then create or update; show field errors or a conflict otherwise."""
+        if not self.open:
+            # The server lost this tab's pop-up (Redis restarted empty, or dropped the entry): which customer and which
+            # version it showed went with it, and saving now would turn an edit into a second customer.
+            return rx.toast.error(FORM_LOST)
         raw = {field: form_data.get(field, "") for field in FORM_FIELDS} | {"kind": self.kind}
         self.values = {k: str(v) for k, v in raw.items() if k != "kind"}
         typed = typed_values(form_data)
