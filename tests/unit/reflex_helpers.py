@@ -4,7 +4,7 @@ import asyncio
 import json
 import re
 
-_TOAST = re.compile(r'\["(\w+)"\]\((".*")\)\)\)$')
+_TOAST = re.compile(r'\["(\w+)"\]\(("(?:[^"\\]|\\.)*")(?:, .*)?\)\)\)$')  # the message, then any options
 
 
 def run(result):

@@ -98,7 +98,7 @@ async def viewer_gone(state: rx.State):
         return None
     if auth_state.auth_token:  # the session ended: signed out elsewhere, expired or deactivated
         return auth_state._login_redirect()
-    return [rx.toast.warning(STATE_LOST), rx.remove_local_storage(RESYNC_KEY)]
+    return [rx.toast.warning(STATE_LOST, duration=10_000), rx.remove_local_storage(RESYNC_KEY)]  # time to read it
 
 
 async def actor_or_refusal(state: rx.State, permission: str) -> tuple[Actor | None, object]:
