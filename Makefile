@@ -50,8 +50,9 @@ demo: migrate  ## load N demo customers (make demo N=1000000)
 unit: install-dev
 	$(PY) -m pytest tests/unit -q
 
-e2e: install-dev
+e2e: install-dev  ## browser tests; then, in a run of their own, on Reflex's Redis state manager with a redis-server of their own
 	$(PY) -m pytest tests/e2e -q -x
+	$(PY) -m pytest tests/e2e_redis -q -x
 
 test: unit e2e  ## unit tests, then end-to-end tests in headless Chromium (a separate run)
 

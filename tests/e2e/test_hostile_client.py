@@ -30,7 +30,7 @@ from customer_app.customers.customers import create_customer
 from customer_app.customers.validation import validate_customer
 from customer_app.settings import settings
 from tests.database_rows import all_rows, changed_tables
-from tests.e2e.conftest import open_customers, session_token
+from tests.e2e.browsing import open_customers, session_token
 from tests.e2e.helpers import rows, search
 
 LIST = state_path("customer_app.customers.state.customer_list", "CustomerListState")

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from customer_app.core.db import make_engine
 from customer_app.core.migrations import migrate
 from customer_app.security_headers import CONTENT_SECURITY_POLICY
-from tests.e2e.conftest import session_token
+from tests.e2e.browsing import session_token
 from tests.e2e.helpers import jpeg_bytes
 from tests.e2e.test_customer_detail import make_customer
 

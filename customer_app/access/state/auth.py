@@ -14,6 +14,8 @@ from customer_app.core.permissions import ROLE_LABELS, Actor, Role, require
 from customer_app.errors import DATABASE_UNREACHABLE, CustomerAppError, PermissionDenied, ValidationError
 
 log = logging.getLogger(__name__)
+STATE_LOST = "The server restarted and this page was read afresh: anything not yet saved is lost."
+RESYNC_KEY = "customer_workspace_resync"  # never written: removing it makes the browser send its stored values again
 
 
 class AuthState(rx.State):
@@ -86,6 +88,18 @@ async def refusal(state: rx.State, error: PermissionDenied):
     if not auth_state.role:
         return auth_state._login_redirect()
     return rx.toast.error(str(error))
+
+
+async def viewer_gone(state: rx.State):
+    """For an open page's live task, right after it asked who views the tab: nothing while someone does; otherwise
+    the sign-in page, or, when the server lost the tab's whole state (Redis restarted empty: the session token went
+    with it, the browser still holds it), the page read afresh in place with a word about unsaved work."""
+    auth_state = await state.get_state(AuthState)
+    if auth_state.role:
+        return None
+    if auth_state.auth_token:  # the session ended: signed out elsewhere, expired or deactivated
+        return auth_state._login_redirect()
+    return [rx.toast.warning(STATE_LOST, duration=10_000), rx.remove_local_storage(RESYNC_KEY)]  # time to read it
 
 
 async def actor_or_refusal(state: rx.State, permission: str) -> tuple[Actor | None, object]:

@@ -7,7 +7,7 @@ from typing import cast
 import reflex as rx
 
 from customer_app import routes
-from customer_app.access.state.auth import act_as, actor_or_refusal
+from customer_app.access.state.auth import act_as, actor_or_refusal, viewer_gone
 from customer_app.core.live import announce_customer, customer_page_key, hub
 from customer_app.core.normalize import format_phone
 from customer_app.customer_page.queries import header_labels
@@ -96,13 +96,17 @@ class CustomerDetailState(rx.State):
             token, customer_id = self.router.session.client_token, self.customer_id
             viewer, _ = await actor_or_refusal(self, "customer.view")
         if viewer is None:  # anyone can call this event: nobody signed in subscribes to nothing
-            return
+            return None
         async with hub.subscribe(customer_page_key(token), customer_id) as subscriber:
             while hub.is_current(subscriber):
                 await subscriber.wake.wait()
                 subscriber.wake.clear()
                 async with hub.slots(), self:
                     await self._load()
+                    gone = await viewer_gone(self)
+                if gone:  # signed out meanwhile, or the server lost this tab's state
+                    return gone
+        return None
 
     @rx.event
     async def set_tab(self, tab: str):

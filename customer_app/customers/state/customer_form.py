@@ -12,7 +12,7 @@ from customer_app.customers import custom_field_values, customers, editing, pict
 from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import FieldInput, field_input, typed_values
 from customer_app.customers.state.customer_list import CustomerListState
-from customer_app.errors import ConflictError, NotFoundError, PictureError
+from customer_app.errors import ConflictError, CustomerAppError, NotFoundError, PictureError
 from customer_app.settings import settings
 from customer_app.ui.parsing import parse_ids
 
@@ -35,6 +35,7 @@ FORM_FIELDS = (
     "name",
     "ownership_type",
 )
+FORM_LOST = "Nothing was saved: this form was reset on the server (by a restart, for example). Open it again."
 
 
 def form_values(customer: Customer) -> dict[str, str]:
@@ -169,6 +170,10 @@ class CustomerFormState(rx.State):
         saved: list[int] = []
 
         def work(actor: Actor, session: Session) -> None:
+            if not self.open:
+                # The server lost this tab's pop-up (Redis restarted empty, or dropped the entry): which customer and
+                # which version it showed went with it, and saving now would turn an edit into a second customer.
+                raise CustomerAppError(FORM_LOST)
             self.values = {k: str(v) for k, v in raw.items() if k != "kind"}  # shown again; only if allowed to save
             try:
                 customer = editing.save_customer(

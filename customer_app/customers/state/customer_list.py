@@ -5,7 +5,7 @@ from typing import Any
 
 import reflex as rx
 
-from customer_app.access.state.auth import act_as, actor_or_refusal
+from customer_app.access.state.auth import act_as, actor_or_refusal, viewer_gone
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
@@ -136,7 +136,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         async with self:
             token = self.router.session.client_token
             if await self._viewer() is None:  # anyone can call this event: nobody signed in subscribes to nothing
-                return
+                return None
         async with hub.subscribe(token) as subscriber:
             while hub.is_current(subscriber):
                 await subscriber.wake.wait()
@@ -145,14 +145,16 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
                     async with self:
                         query = self._query()
                         viewer = await self._viewer()
-                    if viewer is None:  # signed out or deactivated meanwhile
-                        return
+                        gone = None if viewer else await viewer_gone(self)
+                    if viewer is None:  # signed out meanwhile, or the server lost this tab's state
+                        return gone
                     # Pages showing the same query share one answer; each was checked above before it waits for it.
                     rows, counts, exact, removals = await hub.shared(query, lambda q=query, a=viewer: fetch_page(q, a))
                     async with self:
                         if query == self._query():
                             self.rows, self.counts, self.counts_exact, self.removals = rows, counts, exact, removals
                             self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
+        return None
 
     async def _viewer(self) -> Actor | None:
         actor, _ = await actor_or_refusal(self, "customer.view")

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from customer_app.customers import customers, pictures
 from customer_app.customers.models import Customer
 from customer_app.customers.pictures import picture_filename
-from customer_app.customers.state.customer_form import CustomerFormState
+from customer_app.customers.state.customer_form import FORM_LOST, CustomerFormState
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.customers.validation import validate_customer
 from customer_app.settings import settings
@@ -157,6 +157,15 @@ def test_saving_an_edit_updates_the_customer(form, page, add, app_db):
     [row] = stored(app_db)
     assert (row.display_name, row.version) == ("Anna Lee", 2)
     assert names(page.rows) == ["Anna Lee"]
+
+
+def test_saving_a_pop_up_the_server_no_longer_holds_writes_nothing_and_says_so(form, add, app_db):
+    """Redis lost the tab's pop-up (restarted empty, or dropped its entry) while the browser still shows it: which
+    customer and version it was editing went with it, and the edit must not become a second customer."""
+    customer = add(first_name="Ann", last_name="Lee")
+    result = run(form.save({"first_name": "Ann", "last_name": "Changed", "email": "ann.changed@example.com"}))
+    assert toast(result) == ("error", FORM_LOST)
+    assert [(c.id, c.display_name, c.version) for c in stored(app_db)] == [(customer.id, "Ann Lee", 1)]
 
 
 def test_stale_edit_reports_a_conflict_and_does_not_overwrite(form, add, session, app_db, admin):
