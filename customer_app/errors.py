@@ -39,3 +39,4 @@ class ImportFileError(CustomerAppError):
 
 DATABASE_UNREACHABLE = "The database could not be reached, so nothing was saved. Try again in a moment."
 UNEXPECTED = "Something went wrong and nothing was changed. Try again; if it happens again, tell an admin."
+FORM_LOST = "Nothing was saved: this form was reset on the server (by a restart, for example). Open it again."

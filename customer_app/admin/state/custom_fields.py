@@ -10,6 +10,7 @@ from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.customers import custom_fields
 from customer_app.customers.models import APPLIES_TO, FIELD_TYPES, CustomField
+from customer_app.errors import FORM_LOST, CustomerAppError
 from customer_app.ui.parsing import parse_ids
 
 
@@ -115,6 +116,10 @@ class CustomFieldsAdminState(rx.State):
         field_id = (parse_ids(self.editing.id) or [None])[0]
 
         def work(actor, session):
+            if not self.form_open:
+                # The server lost this pop-up (Redis restarted empty, or dropped its entry): an edit would become a
+                # second field, since which field was being edited went with it.
+                raise CustomerAppError(FORM_LOST)
             if field_id is None:
                 custom_fields.add_field(definition, actor=actor, session=session)
             else:

@@ -12,7 +12,7 @@ from customer_app.customers import custom_field_values, customers, editing, pict
 from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import FieldInput, field_input, typed_values
 from customer_app.customers.state.customer_list import CustomerListState
-from customer_app.errors import ConflictError, CustomerAppError, NotFoundError, PictureError
+from customer_app.errors import FORM_LOST, ConflictError, CustomerAppError, NotFoundError, PictureError
 from customer_app.settings import settings
 from customer_app.ui.parsing import parse_ids
 
@@ -35,7 +35,6 @@ FORM_FIELDS = (
     "name",
     "ownership_type",
 )
-FORM_LOST = "Nothing was saved: this form was reset on the server (by a restart, for example). Open it again."
 
 
 def form_values(customer: Customer) -> dict[str, str]:

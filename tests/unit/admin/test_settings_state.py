@@ -9,6 +9,7 @@ from customer_app.customers import custom_field_values, custom_fields
 from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import CustomerCustomFieldsState
 from customer_app.customers.state.customer_form import CustomerFormState
+from customer_app.errors import FORM_LOST
 from tests.unit.reflex_helpers import run, toast
 
 NEW_FIELD = {"label": "Seats", "field_type": "number", "applies_to": "all", "options": ""}
@@ -38,6 +39,7 @@ def test_an_admin_adds_a_field_and_mistakes_stay_in_the_pop_up(new_tab, admin_us
 
 def test_a_field_in_use_is_changed_without_its_type_and_removed_after_confirming(new_tab, admin_user, admin, add):
     state = settings(new_tab, admin_user)
+    state.open_new()
     run(state.save(NEW_FIELD))
     seats = int(state.rows[0].id)
     with session_scope() as session:
@@ -53,6 +55,15 @@ def test_a_field_in_use_is_changed_without_its_type_and_removed_after_confirming
     assert toast(run(state.remove())) == ("success", "Field “Seats booked” removed.")
     assert state.rows == []
     assert state.confirm.id == ""
+
+
+def test_an_edit_the_server_no_longer_holds_adds_no_second_field(new_tab, admin_user):
+    state = settings(new_tab, admin_user)
+    state.open_new()
+    run(state.save(NEW_FIELD))
+    lost = settings(new_tab, admin_user)  # the same tab after Redis lost its state: no pop-up, no field being edited
+    assert toast(run(lost.save(NEW_FIELD | {"label": "Seats booked"}))) == ("error", FORM_LOST)
+    assert [row.label for row in lost.rows] == ["Seats"]
 
 
 def test_staff_are_shown_no_settings_and_cannot_change_them(new_tab, staff_user):
