@@ -153,7 +153,7 @@ def validate_floor(file: Path) -> float:
 
     def work() -> None:
         for line, cells in spreadsheet.read_table(file).rows:
-            validate_customer(_prepare(line, cells, plan, {})[1], phone_region="US")
+            validate_customer(_prepare(line, cells, plan, {}, "US")[1], phone_region="US")
 
     return timed(work)
 

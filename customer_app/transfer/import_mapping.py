@@ -82,6 +82,13 @@ _SYNONYMS = {
 }
 _BY_WORD = {word: field for field, words in _SYNONYMS.items() for word in words}
 
+# Import-only target: the row's country, read to understand its national phone numbers; never stored (a customer
+# has no country field). The import reads it as `customer_app.core.countries` does.
+COUNTRY = "country"
+LABELS[COUNTRY] = "Country (used to read phone numbers)"
+_COUNTRY_WORDS = ("country", "countryname", "countrycode", "countryregion", "land", "pays", "pais", "nation")
+_BY_WORD.update(dict.fromkeys(_COUNTRY_WORDS, COUNTRY))
+
 
 def header_key(header: str) -> str:
     """A header without case, accents, spaces or punctuation: "E-Mail " and "e mail" become "email"."""

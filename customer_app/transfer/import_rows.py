@@ -14,7 +14,8 @@ from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
 from customer_app.transfer.columns import CUSTOM_PREFIX
 from customer_app.transfer.import_cells import PHONES, cell_text, phone_text
-from customer_app.transfer.import_mapping import LABELS, MATCH_KEYS, SKIP
+from customer_app.transfer.import_mapping import COUNTRY, LABELS, MATCH_KEYS, SKIP
+from customer_app.transfer.import_regions import RowRegion, explained, row_region
 
 NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged", "error", "duplicate", "skipped"
 STATUSES = (NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED)
@@ -28,7 +29,7 @@ class Plan:
     mapping: Sequence[str]
     mode: str = "both"  # create, update, both
     match_on: str = "email"  # email, vat_number, id
-    phone_region: str = "US"
+    phone_region: str = "US"  # national numbers of rows without a (known) country are read in this region
 
 
 @dataclass
@@ -75,7 +76,10 @@ def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, sessio
     """What importing each row would do, reading the customers they match in a few queries."""
     every = custom_fields.defined_fields(session=session)
     mapped = {f.id: f for f in every if f"{CUSTOM_PREFIX}{f.id}" in plan.mapping}
-    prepared = [_prepare(line, cells, plan, mapped) for line, cells in rows]
+    regions = [row_region(cells, plan.mapping, plan.phone_region) for _line, cells in rows]
+    prepared = [
+        _prepare(line, cells, plan, mapped, where.region) for (line, cells), where in zip(rows, regions, strict=True)
+    ]
     existing = _matches(prepared, plan.match_on, session)
     owners = _email_owners(prepared, session)
     matched = [customer.id for customer in existing.values()]
@@ -85,19 +89,23 @@ def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, sessio
         custom_field_values.stored_values(matched, list(mapped), session=session),
     )
     return [
-        _classify_one(line, raw, key, problem, plan=plan, seen=seen, existing=existing, owners=owners, custom=custom)
-        for line, raw, key, problem in prepared
+        _classify_one(
+            line, raw, key, problem, plan=plan, seen=seen, existing=existing, owners=owners, custom=custom, where=where
+        )
+        for (line, raw, key, problem), where in zip(prepared, regions, strict=True)
     ]
 
 
-def _prepare(line: int, cells: list, plan: Plan, mapped: dict[int, CustomField]) -> tuple[int, dict, object, str]:
+def _prepare(
+    line: int, cells: list, plan: Plan, mapped: dict[int, CustomField], region: str
+) -> tuple[int, dict, object, str]:
     """The row's raw values by field and its match key (None when empty), or a problem with the key.
 
     Custom field values are keyed by field id (int); the customer's own fields by name.
     """
     raw: dict[str | int, object] = {}
     for name, value in zip(plan.mapping, cells, strict=False):
-        if name == SKIP:
+        if name in (SKIP, COUNTRY):  # the country only decides how the row's phone numbers are read
             continue
         if name.startswith(CUSTOM_PREFIX):
             found = mapped.get(int(name.removeprefix(CUSTOM_PREFIX)))
@@ -108,7 +116,7 @@ def _prepare(line: int, cells: list, plan: Plan, mapped: dict[int, CustomField])
         text = cell_text(name, value)
         if text is None:
             continue
-        raw[name] = phone_text(value, text, plan.phone_region) if name in PHONES and value != text else text
+        raw[name] = phone_text(value, text, region) if name in PHONES and value != text else text
     value = raw.get(plan.match_on)
     if value is None:
         return line, raw, None, ""
@@ -158,7 +166,9 @@ def _email_owners(prepared: list, session: Session) -> dict[str, int]:
     return {key: customer_id for key, customer_id in rows if key is not None}
 
 
-def _classify_one(line, raw, key, problem, *, plan: Plan, seen: Seen, existing, owners, custom: Custom) -> Outcome:
+def _classify_one(
+    line, raw, key, problem, *, plan: Plan, seen: Seen, existing, owners, custom: Custom, where: RowRegion
+) -> Outcome:
     current = existing.get(key) if key is not None else None
     decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen)
     if decided is not None:
@@ -183,9 +193,9 @@ def _classify_one(line, raw, key, problem, *, plan: Plan, seen: Seen, existing, 
         )
     errors, values = {}, None
     try:
-        values = validate_customer(merged, phone_region=plan.phone_region, known=stored)
+        values = validate_customer(merged, phone_region=where.region, known=stored)
     except ValidationError as exc:
-        errors = exc.errors
+        errors = explained(exc.errors, merged, where)
     kind = values.kind if values is not None else str(merged.get("kind") or "")
     checked, problems = _custom_values(typed_custom, custom, kind, new=current is None)
     if errors or problems or values is None:
