@@ -9,8 +9,7 @@ from sqlmodel import select
 from customer_app.access.state.auth import STATE_LOST
 from customer_app.core.db import session_scope
 from customer_app.customers.models import Customer
-from customer_app.errors import FORM_LOST
-from customer_app.errors import UNEXPECTED
+from customer_app.errors import FORM_LOST, UNEXPECTED
 from tests.e2e.browsing import open_customers, signed_in_context
 from tests.e2e.helpers import create_individual, dialog, rows, search
 from tests.redis_server import RedisServer

@@ -14,9 +14,9 @@ from customer_app.customers import customers, pictures
 from customer_app.customers.models import Customer
 from customer_app.customers.pictures import picture_filename
 from customer_app.customers.state.customer_form import CustomerFormState
-from customer_app.errors import FORM_LOST
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.customers.validation import validate_customer
+from customer_app.errors import FORM_LOST
 from customer_app.settings import settings
 from tests.unit.reflex_helpers import run, toast
 
