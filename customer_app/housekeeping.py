@@ -3,7 +3,7 @@
 import asyncio
 import logging
 
-from customer_app.core import mail
+from customer_app.core import jobs, mail
 from customer_app.core.db import session_scope
 from customer_app.customers.customers import sweep_pictures
 from customer_app.transfer.export import delete_old_exports
@@ -13,11 +13,12 @@ log = logging.getLogger(__name__)
 
 
 def sweep_once() -> None:
-    """One round: pictures of pop-ups nobody saved, exports whose download links have expired, and mail a stopped
-    worker left undelivered."""
+    """One round: pictures of pop-ups nobody saved, exports whose download links have expired, mail a stopped worker
+    left undelivered, and jobs that ended a month ago."""
     with session_scope() as session:
         pictures = sweep_pictures(session=session)
         resent = mail.resend_stuck(session=session)
+        jobs.forget_ended(session=session)
     exports = delete_old_exports()
     if pictures or exports or resent:
         log.info("Deleted %s unused picture(s) and %s old export(s); resent %s e-mail(s)", pictures, exports, resent)

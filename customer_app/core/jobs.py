@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, update
+from sqlalchemy import Engine, and_, delete, or_, update
 from sqlmodel import Session, col, select
 
 from customer_app.core.columns import utcnow
@@ -26,6 +26,7 @@ from customer_app.core.models import BackgroundJob
 from customer_app.core.permissions import Actor, Role
 
 LEASE = timedelta(seconds=30)
+KEPT = timedelta(days=30)  # ended jobs are kept this long, for whoever asks what happened to one
 MAX_ATTEMPTS = 3  # runs a job may start; a job whose worker died this often is failed, not tried forever
 IDLE_SECONDS = 2.0  # how often an idle worker looks for work other processes queued (its own wake it at once)
 ENDED = ("done", "failed")
@@ -124,6 +125,15 @@ def result_of(job: BackgroundJob) -> dict[str, Any]:
 def actor_of(job: BackgroundJob) -> Actor:
     """Who asked for the job."""
     return _actor_of(job.actor)
+
+
+def forget_ended(*, session: Session, kept: timedelta = KEPT) -> int:
+    """Delete jobs that ended longer than `kept` ago (their outcome lives on where it matters: the import's row, the
+    audit trail); returns how many."""
+    ended = delete(BackgroundJob).where(
+        col(BackgroundJob.status).in_(ENDED), col(BackgroundJob.finished_at) < utcnow() - kept
+    )
+    return session.connection().execute(ended).rowcount
 
 
 def owner_name() -> str:

@@ -2,8 +2,14 @@
 
 import os
 import time
+from datetime import timedelta
+
+from sqlmodel import Session, select
 
 from customer_app import housekeeping
+from customer_app.core import jobs
+from customer_app.core.columns import utcnow
+from customer_app.core.models import BackgroundJob
 from customer_app.transfer import export
 
 
@@ -23,3 +29,19 @@ def test_a_round_with_nothing_to_do_changes_nothing(app_db, tmp_path, monkeypatc
     monkeypatch.setenv("EXPORT_DIR", str(tmp_path / "never-made"))
     housekeeping.sweep_once()
     assert not (tmp_path / "never-made").exists()
+
+
+def test_jobs_that_ended_a_month_ago_are_forgotten_and_the_rest_kept(app_db):
+    with Session(app_db) as session:
+        old, recent, running = (
+            BackgroundJob(kind="export", status="done", finished_at=utcnow() - jobs.KEPT - timedelta(hours=1)),
+            BackgroundJob(kind="export", status="failed", finished_at=utcnow() - timedelta(days=1)),
+            BackgroundJob(kind="import", status="running"),
+        )
+        session.add_all([old, recent, running])
+        session.commit()
+        old_id = old.id
+    housekeeping.sweep_once()
+    with Session(app_db) as session:
+        assert session.get(BackgroundJob, old_id) is None
+        assert len(session.exec(select(BackgroundJob)).all()) == 2
