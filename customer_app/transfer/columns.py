@@ -47,7 +47,7 @@ class Column:
 
 _KIND_LABEL = case((col(Customer.kind) == "individual", "Individual"), else_="Institution")
 _HEADERS = {
-    "id": "Customer ID",
+    "id": "Workspace customer ID",  # whose ID it is: other systems export theirs as "Customer ID"
     "kind": "Kind",
     "first_name": "First name",
     "last_name": "Last name",

@@ -2,97 +2,29 @@
 
 import hashlib
 import json
-import re
 
 from sqlmodel import Session, col, select
 
 from customer_app.core.columns import utcnow
-from customer_app.core.normalize import fold
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import custom_fields
 from customer_app.errors import ValidationError
 from customer_app.transfer.columns import COLUMNS, CUSTOM_PREFIX, custom_headers
+from customer_app.transfer.header_words import (
+    COMPANY_WORDS,
+    CUSTOM_CONCEPTS,
+    NAME_WORDS,
+    PERSON_FIELDS,
+    PERSON_PREFIXES,
+    SYNONYMS,
+    header_key,
+)
 from customer_app.transfer.models import ImportMapping
 
 SKIP = ""  # "Do not import"
 FIELDS = ("id", *(key for key in COLUMNS if key not in ("id", "created_at")))
 LABELS = {key: COLUMNS[key].header for key in FIELDS}
-MATCH_KEYS = {"email": "Email", "vat_number": "VAT number", "id": "Customer ID"}
-
-# Header words people use for each field, written in their normalised form (see `header_key`).
-_SYNONYMS = {
-    "id": ["customerid", "id", "clientid", "customerno", "customernumber", "customer"],
-    "kind": ["kind", "type", "customertype", "customerkind", "individualorinstitution"],
-    "first_name": ["firstname", "givenname", "forename", "first", "prenom", "vorname"],
-    "last_name": ["lastname", "surname", "familyname", "last", "nom", "nachname", "apellido", "apellidos"],
-    "name": ["name", "institution", "institutionname", "organisationname", "organizationname", "legalname"],
-    "email": ["email", "mail", "emailaddress", "mailaddress", "courriel", "emailadresse", "correo"],
-    "phone": [
-        "phone",
-        "tel",
-        "telephone",
-        "phonenumber",
-        "telephonenumber",
-        "landline",
-        "workphone",
-        "telefon",
-        "telefono",
-    ],
-    "mobile": ["mobile", "mobilephone", "cell", "cellphone", "mobilenumber", "gsm", "handy", "mobil", "portable"],
-    "fax": ["fax", "faxnumber", "telefax"],
-    "company_name": [
-        "companyname",
-        "company",
-        "organisation",
-        "organization",
-        "employer",
-        "firm",
-        "firma",
-        "unternehmen",
-        "societe",
-        "entreprise",
-        "empresa",
-    ],
-    "website": ["website", "web", "url", "homepage", "site", "webseite", "siteweb"],
-    "vat_number": ["vatnumber", "vat", "vatid", "taxid", "taxnumber", "vatno", "ustid", "ustidnr", "tva", "nif"],
-    "position": ["position", "jobtitle", "title", "role", "function", "funktion", "poste", "cargo"],
-    "date_of_birth": [
-        "dateofbirth",
-        "dob",
-        "birthday",
-        "birthdate",
-        "born",
-        "geburtstag",
-        "geburtsdatum",
-        "datedenaissance",
-    ],
-    "gender": ["gender", "sex", "geschlecht", "sexe", "genero"],
-    "ownership_type": ["ownershiptype", "ownership", "legalform", "companytype"],
-    "footnotes": [
-        "footnotes",
-        "notes",
-        "note",
-        "comments",
-        "comment",
-        "remarks",
-        "notizen",
-        "bemerkungen",
-        "remarques",
-    ],
-}
-_BY_WORD = {word: field for field, words in _SYNONYMS.items() for word in words}
-
-# Import-only target: the row's country, read to understand its national phone numbers; never stored (a customer
-# has no country field). The import reads it as `customer_app.core.countries` does.
-COUNTRY = "country"
-LABELS[COUNTRY] = "Country (used to read phone numbers)"
-_COUNTRY_WORDS = ("country", "countryname", "countrycode", "countryregion", "land", "pays", "pais", "nation")
-_BY_WORD.update(dict.fromkeys(_COUNTRY_WORDS, COUNTRY))
-
-
-def header_key(header: str) -> str:
-    """A header without case, accents, spaces or punctuation: "E-Mail " and "e mail" become "email"."""
-    return re.sub(r"[^0-9a-z]", "", fold(str(header or "")))
+MATCH_KEYS = {"email": "Email", "vat_number": "VAT number", "id": LABELS["id"]}
 
 
 def targets(*, actor: Actor, session: Session) -> dict[str, str]:
@@ -105,17 +37,60 @@ def targets(*, actor: Actor, session: Session) -> dict[str, str]:
 def auto_map(headers: list[str], custom: dict[str, str] | None = None) -> list[str]:
     """The field each column most likely holds (SKIP when unsure); a field is given to one column at most.
 
-    `custom` maps custom field keys to their labels: a header naming a custom field fills it.
+    `custom` maps custom field keys to their labels: a header naming a custom field fills it. A company column
+    fills the institution's name when the file names no people, else the people's employer.
     """
-    by_word = _BY_WORD | {header_key(label): key for key, label in (custom or {}).items()}
+    by_word = _BY_WORD | _custom_words(custom or {})
+    keys = [header_key(header) for header in headers]
+    guesses = [by_word.get(key) or _person_field(key, by_word) or _NAME_KIND.get(key, SKIP) for key in keys]
+    names_people = bool({"first_name", "last_name"} & set(guesses))
+    if not names_people and _COMPANY in guesses and _NAME not in guesses:
+        guesses[guesses.index(_COMPANY)] = "name"  # a list of companies: the first company column names each one
     mapping, used = [], set()
-    for header in headers:
-        field = by_word.get(header_key(header), SKIP)
+    for guess in guesses:
+        field = {_NAME: "name", _COMPANY: "company_name"}.get(guess, guess)
         if field in used:
             field = SKIP
         used.add(field)
         mapping.append(field)
     return mapping
+
+
+_NAME, _COMPANY = "<name>", "<company>"  # a name or company column, decided once every column is known
+_NAME_KIND = dict.fromkeys(NAME_WORDS, _NAME) | dict.fromkeys(COMPANY_WORDS, _COMPANY)
+_BY_WORD = {word: field for field, words in SYNONYMS.items() for word in words}
+
+# Import-only target: the row's country, read to understand its national phone numbers; never stored (a customer
+# has no country field). The import reads it as `customer_app.core.countries` does.
+COUNTRY = "country"
+LABELS[COUNTRY] = "Country (used to read phone numbers)"
+_COUNTRY_WORDS = ("country", "countryname", "countrycode", "countryregion", "land", "pays", "pais", "nation")
+_BY_WORD.update(dict.fromkeys(_COUNTRY_WORDS, COUNTRY))
+
+
+def _person_field(key: str, by_word: dict[str, str]) -> str:
+    """The contact person's field a prefixed header names ("contactfirstname": first_name), else ""."""
+    for prefix in PERSON_PREFIXES:
+        if key.startswith(prefix) and by_word.get(key[len(prefix) :]) in PERSON_FIELDS:
+            return by_word[key[len(prefix) :]]
+    return ""
+
+
+def _custom_words(custom: dict[str, str]) -> dict[str, str]:
+    """Each custom field's label, and the synonyms of a label that names a common field ("Anrede": "Salutation")."""
+    words = {}
+    for key, label in custom.items():
+        own = header_key(label)
+        words[own] = key
+        for concept in CUSTOM_CONCEPTS:
+            if own in concept:
+                words |= {word: key for word in concept if word not in words}
+    return words
+
+
+def match_key(mapping: list[str]) -> str:
+    """The surest match key the mapping allows: this workspace's customer ID, else e-mail, else VAT number."""
+    return next((key for key in ("id", "email", "vat_number") if key in mapping), "email")
 
 
 def headers_key(headers: list[str]) -> str:

@@ -12,13 +12,14 @@ from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import custom_fields
 from customer_app.settings import settings
-from customer_app.transfer import import_files, imports
+from customer_app.transfer import import_files, import_ids, imports
 from customer_app.transfer.downloads import create_link
 from customer_app.transfer.import_mapping import suggested_mapping, targets
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import ImportJob
 
 SAMPLE_VALUES = 3  # values shown per column on the mapping step
+SAMPLE_ROWS = 50  # rows they are looked for in, so a column mostly left blank still shows what it holds
 SAMPLE_NAMES = {"csv": "customers-sample.csv", "xlsx": "customers-sample.xlsx"}
 
 
@@ -31,6 +32,7 @@ class SheetColumns:
     mapping: list[str]
     remembered: bool  # the mapping was chosen for a file like this before
     targets: dict[str, str]
+    notice: str = ""  # why a column was left unmapped (another system's customer IDs)
 
 
 def sample_file(file_format: str, *, actor: Actor, session: Session) -> tuple[bytes, str]:
@@ -100,17 +102,19 @@ def read_columns(job_id: int, sheet: str, *, actor: Actor, session: Session) -> 
     table = imports.read_job_table(job)  # before the job is written: no write lock while the file is read
     session.add(job)
     mapping, remembered = suggested_mapping(table.headers, actor=actor, session=session)
+    mapping, notice = import_ids.drop_foreign_ids(table.headers, mapping, table.rows, session=session)
     known = targets(actor=actor, session=session)
-    return SheetColumns(table.headers, _samples(table), mapping, remembered, known)
+    return SheetColumns(table.headers, _samples(table), mapping, remembered, known, notice)
 
 
 def _samples(table: spreadsheet.Table) -> list[str]:
-    """The first few values of each column, as one line each."""
-    first = table.rows[:SAMPLE_VALUES]
-    return [
-        ", ".join(str(cells[i]) for _line, cells in first if cells[i] not in (None, ""))
-        for i in range(len(table.headers))
-    ]
+    """The first few values of each column (blank cells passed over), as one line each."""
+    first = table.rows[:SAMPLE_ROWS]
+    found = []
+    for i in range(len(table.headers)):
+        values = [cells[i] for _line, cells in first if i < len(cells) and cells[i] not in (None, "")]
+        found.append(", ".join(str(value) for value in values[:SAMPLE_VALUES]))
+    return found
 
 
 def fail_upload(job_id: int, message: str, *, actor: Actor, session: Session) -> None:

@@ -33,7 +33,7 @@ def test_an_export_downloads_for_its_maker_and_nobody_else(browser: Browser, app
     with page.expect_download() as download:
         dialog.get_by_role("button", name="Export").click()
     download.value.save_as(tmp_path / "first.csv")
-    assert (tmp_path / "first.csv").read_text(encoding="utf-8-sig").startswith("Customer ID")
+    assert (tmp_path / "first.csv").read_text(encoding="utf-8-sig").startswith("Workspace customer ID")
 
     assert_refused_elsewhere(browser, address_of(page, "export-download"))
     with page.expect_download() as again:  # the maker can still use it

@@ -90,7 +90,7 @@ def test_export_the_current_view_and_reimport_it_with_zero_changes(browser: Brow
     exported = tmp_path / "export.csv"
     download.value.save_as(exported)
     table = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
-    assert table[0][0] == "Customer ID"
+    assert table[0][0] == "Workspace customer ID"
     assert len(table) == 3
     assert "'=Chef" in table[1] or "'=Chef" in table[2]  # neutralised against formula injection
 
@@ -109,4 +109,31 @@ def test_a_file_that_is_not_a_spreadsheet_gets_a_clear_message(browser: Browser,
     garbage.write_bytes(bytes(range(256)) * 64)
     page.locator("input[type=file]").set_input_files(garbage)
     expect(page.get_by_role("alert")).to_contain_text("does not look like CSV text")
+    page.context.close()
+
+
+def test_another_systems_customer_ids_are_left_out_and_the_mapping_shows_sample_values(
+    browser: Browser, app_url: str, tmp_path
+):
+    page = open_import(browser, app_url)
+    data = "Contact ID,Display Name,First Name,Last Name,EmailID,Designation,Department\n"
+    data += "460000000026049,Grace Hopper,Grace,Hopper,grace.zoho@example.com,Rear Admiral,\n"
+    data += "460000000026051,Katherine Johnson,Katherine,Johnson,katherine.zoho@example.com,,Flight Research\n"
+    data += "460000000026053,Dorothy Vaughan,Dorothy,Vaughan,dorothy.zoho@example.com,Supervisor,\n"
+    data += "460000000026055,Mary Jackson,Mary,Jackson,mary.zoho@example.com,Engineer,\n"
+    source = tmp_path / "zoho-contacts.csv"
+    source.write_text(data, encoding="utf-8")
+    upload(page, source)
+    expect(page.locator("#import-notice")).to_contain_text(
+        "The values in “Contact ID” are not this workspace's customer IDs; matching on e-mail instead."
+    )
+    expect(page.locator("#map-0")).to_have_value("skip")
+    expect(page.get_by_label("EmailID")).to_have_value("email")
+    expect(page.get_by_label("Match existing customers on")).to_have_value("email")
+    designation = page.get_by_role("row").filter(has_text="Designation")
+    expect(designation).to_contain_text("Rear Admiral, Supervisor, Engineer")  # three values, blanks passed over
+    page.get_by_role("button", name="Preview").click()
+    totals = page.get_by_label("Preview totals")
+    expect(totals).to_contain_text("New: 4")
+    expect(totals).not_to_contain_text("Error")
     page.context.close()

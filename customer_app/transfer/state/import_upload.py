@@ -10,7 +10,7 @@ from customer_app.core.normalize import whole_number
 from customer_app.core.permissions import Actor
 from customer_app.errors import CustomerAppError
 from customer_app.transfer import import_uploads, imports
-from customer_app.transfer.import_mapping import LABELS, MATCH_KEYS, SKIP
+from customer_app.transfer.import_mapping import LABELS, MATCH_KEYS, SKIP, match_key
 
 IMPORT = "customer.import"
 MIME_TYPES = {"csv": "text/csv"}  # xlsx: the browser's guess from the file name
@@ -38,6 +38,7 @@ class ImportUploadMixin(rx.State, mixin=True):
     remembered: bool = False
     mode: str = "both"
     match_on: str = "email"
+    notice: str = ""  # why a column was left unmapped (another system's customer IDs)
     error: str = ""
     busy: bool = False
 
@@ -54,6 +55,7 @@ class ImportUploadMixin(rx.State, mixin=True):
         self.job_id, self.file_name, self.sheet, self.remembered = 0, "", "", False
         self.sheets, self.headers, self.samples, self.mapping = [], [], [], []
         self.step, self.error, self.mode, self.match_on = "upload", "", "both", "email"
+        self.notice = ""
 
     @rx.event
     def reset_flow(self):
@@ -115,8 +117,8 @@ class ImportUploadMixin(rx.State, mixin=True):
         found = await asyncio.to_thread(_read_columns, self.job_id, self.sheet, actor)
         self.headers, self.samples, self.mapping = found.headers, found.samples, found.mapping
         self.remembered, self.field_options = found.remembered, options_for(found.targets)
-        if "id" in self.mapping:
-            self.match_on = "id"  # an export coming back: its customer ID is the surest match
+        self.notice = found.notice
+        self.match_on = match_key(self.mapping)  # an export coming back matches on our customer ID, the surest
         self.step = "map"
 
     @rx.event
@@ -146,6 +148,8 @@ class ImportUploadMixin(rx.State, mixin=True):
         mapping = list(self.mapping)
         mapping[position] = SKIP if field == "skip" else str(field)[:100]
         self.mapping, self.error = mapping, ""
+        if mapping[position] == "id" or self.match_on not in mapping:
+            self.match_on = match_key(mapping)  # follow the ID column; never match on a column no longer mapped
 
     @rx.event
     def set_mode(self, mode: str):

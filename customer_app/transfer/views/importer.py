@@ -113,6 +113,10 @@ def _mapping_step() -> rx.Component:
             spacing="2",
             wrap="wrap",
         ),
+        rx.cond(
+            S.notice != "",
+            rx.callout(S.notice, icon="info", color_scheme="blue", size="1", id="import-notice", width="100%"),
+        ),
         rx.table.root(
             rx.table.header(
                 rx.table.row(

@@ -35,7 +35,7 @@ def rows(session, admin, scope=EVERYONE, keys=("first_name", "last_name", "email
 
 def test_the_customer_id_comes_first_and_columns_follow_the_chosen_order(session, admin, book):
     columns = checked_columns(["email", "first_name", "id"])
-    assert [c.header for c in columns] == ["Customer ID", "Email", "First name"]
+    assert [c.header for c in columns] == ["Workspace customer ID", "Email", "First name"]
 
 
 def test_unknown_columns_are_refused_with_their_names(session, admin):
@@ -77,7 +77,7 @@ def test_csv_neutralises_formula_cells_and_keeps_the_rest(session, admin, book, 
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheet programs read the accents right
     table = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
-    assert table[0] == ["Customer ID", "First name", "Last name", "Phone", "Position", "Date of birth"]
+    assert table[0] == ["Workspace customer ID", "First name", "Last name", "Phone", "Position", "Date of birth"]
     risky = next(r for r in table if r[0] == str(book["risky"].id))
     assert risky[1:3] == ['\'=HYPERLINK("http://evil.example")', "'@SUM(A1)"]
     assert risky[4] == "'-2+3"
@@ -114,7 +114,7 @@ def test_custom_fields_can_be_exported_as_columns_headed_by_their_labels(session
     keys = ["first_name", f"custom_{tier.id}", f"custom_{email.id}", f"custom_{seats.id}"]
     columns = checked_columns(keys, custom)
     assert [c.header for c in columns] == [
-        "Customer ID",
+        "Workspace customer ID",
         "First name",
         "Tier",
         "Email (custom field)",

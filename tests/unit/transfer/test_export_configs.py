@@ -147,7 +147,7 @@ def test_an_export_is_written_into_the_export_folder_under_an_unguessable_name(s
     assert len(path.stem) >= 24
     assert path.stem not in {"customers", "export"}
     table = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
-    assert table[0] == ["Customer ID", "Email", "Last name"]
+    assert table[0] == ["Workspace customer ID", "Email", "Last name"]
     assert sorted(row[1] for row in table[1:]) == sorted(p.email for p in people)
     again, _ = write_export(ExportScope(), ["email"], "csv", actor=admin, session=session)
     assert again != path
@@ -161,7 +161,7 @@ def test_an_xlsx_export_holds_the_same_rows(session, admin, people, export_dir):
     assert path.suffix == ".xlsx"
     sheet = load_workbook(path, read_only=True)["Customers"]
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
-        ["Customer ID", "Email"],
+        ["Workspace customer ID", "Email"],
         [people[2].id, people[2].email],
     ]
 

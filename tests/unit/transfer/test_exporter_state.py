@@ -333,7 +333,7 @@ def test_an_export_shows_progress_then_offers_the_file(root, state, people, expo
     assert state.download_label.endswith("(.csv)")
     assert sent[-1]["download_url_rx_state_"] == state.download_url
     assert download(state.download_url, root) == [
-        ["Customer ID", "First name", "Email"],
+        ["Workspace customer ID", "First name", "Email"],
         [str(people["ann"].id), "Ann", "ann@example.com"],
     ]
     assert [p.parent for p in export_dir.iterdir()] == [export_dir]

@@ -119,7 +119,7 @@ def test_instructions_describe_every_column_including_the_customer_id(sample):
     assert "Customer ID" in text
     assert "unchanged" in text
     table = rows[[row[:4] for row in rows].index(["Column", "Required", "Description", "Example"]) + 1 :]
-    assert [row[0] for row in table] == [*HEADERS, "Customer ID"]
+    assert [row[0] for row in table] == [*HEADERS, "Workspace customer ID"]
     assert all(row[2] == FIELD_HELP[key] for row, key in zip(table, (*IMPORT_FIELDS, "id"), strict=True))
     assert {row[0]: row[1] for row in table}["Name"] == "Institution: yes"
 

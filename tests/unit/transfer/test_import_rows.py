@@ -43,7 +43,7 @@ def outcomes(session, rows, **plan):
         (" Mail ", "email"),
         ("Surname", "last_name"),
         ("Family name", "last_name"),
-        ("Organisation", "company_name"),
+        ("Organisation", "name"),  # a list of companies: see test_import_headers
         ("Tel.", "phone"),
         ("Telephone", "phone"),
         ("DOB", "date_of_birth"),

@@ -36,16 +36,18 @@ def test_the_sample_file_has_a_column_for_each_custom_field(file_format, session
     assert headers[-1] == "Tier"
 
 
-def test_the_columns_of_the_chosen_sheet_come_with_samples_and_a_suggested_mapping(session, admin, tmp_path):
+def test_the_columns_of_the_chosen_sheet_come_with_three_samples_and_a_suggested_mapping(session, admin, tmp_path):
     rows = [["Name", "Email", "Notes"], ["Acme", "a@example.com", ""], ["Beta", "b@example.com", "x"]]
-    rows += [["Gamma", "c@example.com", ""], ["Delta", "d@example.com", "never sampled"]]
+    rows += [["Gamma", "c@example.com", ""], ["Delta", "d@example.com", "y"], ["Eve", "e@example.com", "z"]]
+    rows += [["Fay", "f@example.com", "never sampled"]]
     book = workbook(tmp_path / "two.xlsx", {"Other": [["Nothing"], ["here"]], "Customers": rows})
     job = upload(session, admin, book.read_bytes(), "two.xlsx")
     assert import_uploads.sheet_names(job.id, actor=admin, session=session) == ["Other", "Customers"]
     found = import_uploads.read_columns(job.id, "Customers", actor=admin, session=session)
     session.commit()
     assert found.headers == ["Name", "Email", "Notes"]
-    assert found.samples == ["Acme, Beta, Gamma", "a@example.com, b@example.com, c@example.com", "x"]
+    # three values per column, blank cells passed over
+    assert found.samples == ["Acme, Beta, Gamma", "a@example.com, b@example.com, c@example.com", "x, y, z"]
     assert (found.mapping, found.remembered) == (["name", "email", "footnotes"], False)
     assert found.targets["email"] == "Email"
     session.expire_all()

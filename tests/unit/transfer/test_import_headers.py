@@ -1,0 +1,176 @@
+"""Columns of files other programs export map to the right fields: Zoho, QuickBooks, Xero, Wave, Invoice Ninja, a
+German Excel list, and headers in English, German, French and Spanish."""
+
+import pytest
+
+from customer_app.transfer.import_mapping import COUNTRY, auto_map
+
+
+def mapped(headers: list[str], custom: dict[str, str] | None = None) -> dict[str, str]:
+    """Each mapped column's header and field (columns left unmapped are left out, and so is the country column, read
+    for phone numbers: test_import_countries has it)."""
+    pairs = zip(headers, auto_map(headers, custom), strict=True)
+    return {header: field for header, field in pairs if field not in ("", COUNTRY)}
+
+
+def test_zoho_books_contacts():
+    headers = [
+        "Created Time", "Last Modified Time", "Display Name", "Company Name", "Salutation", "First Name",
+        "Last Name", "Phone", "Currency Code", "Notes", "Website", "Status", "Contact ID", "Contact Type",
+        "Customer Sub Type", "Billing Address", "Billing City", "Billing Country", "EmailID", "MobilePhone",
+        "Department", "Designation", "Tax ID",
+    ]  # fmt: skip
+    assert mapped(headers) == {
+        "Display Name": "name",
+        "Company Name": "company_name",
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Phone": "phone",
+        "Notes": "footnotes",
+        "Website": "website",
+        "Contact ID": "id",  # kept only if its values are this workspace's ids (test_import_ids)
+        "Customer Sub Type": "kind",
+        "EmailID": "email",
+        "MobilePhone": "mobile",
+        "Designation": "position",
+        "Tax ID": "vat_number",
+    }
+
+
+def test_quickbooks_customer_list_names_companies():
+    headers = [
+        "Customer", "Company name", "Street address", "City", "State", "Country", "Zip", "Phone", "Email",
+        "Attachments", "Open balance", "Notes",
+    ]  # fmt: skip
+    assert mapped(headers) == {
+        "Customer": "name",
+        "Company name": "company_name",
+        "Phone": "phone",
+        "Email": "email",
+        "Notes": "footnotes",
+    }
+
+
+def test_xero_contacts():
+    headers = [
+        "*ContactName", "AccountNumber", "EmailAddress", "FirstName", "LastName", "POAttentionTo",
+        "POAddressLine1", "POCity", "POPostalCode", "POCountry", "PhoneNumber", "FaxNumber", "MobileNumber",
+        "DDINumber", "SkypeName", "TaxNumber", "Website",
+    ]  # fmt: skip
+    assert mapped(headers) == {
+        "*ContactName": "name",
+        "EmailAddress": "email",
+        "FirstName": "first_name",
+        "LastName": "last_name",
+        "PhoneNumber": "phone",
+        "FaxNumber": "fax",
+        "MobileNumber": "mobile",
+        "TaxNumber": "vat_number",
+        "Website": "website",
+    }
+
+
+def test_wave_customers():
+    headers = [
+        "customer_name", "email", "contact_first_name", "contact_last_name", "phone", "fax", "mobile", "toll_free",
+        "website", "country", "province/state", "address_line_1", "city", "postal_code/zip_code", "account_number",
+        "currency",
+    ]  # fmt: skip
+    assert mapped(headers) == {
+        "customer_name": "name",
+        "email": "email",
+        "contact_first_name": "first_name",
+        "contact_last_name": "last_name",
+        "phone": "phone",
+        "fax": "fax",
+        "mobile": "mobile",
+        "website": "website",
+    }
+
+
+def test_invoice_ninja_clients():
+    headers = [
+        "Client Name", "Contact First Name", "Contact Last Name", "Contact Email", "Contact Phone", "ID Number",
+        "VAT Number", "Website", "Phone", "Address 1", "City", "Postal Code", "Country", "Private Notes",
+        "Public Notes",
+    ]  # fmt: skip
+    assert mapped(headers) == {
+        "Client Name": "name",
+        "Contact First Name": "first_name",
+        "Contact Last Name": "last_name",
+        "Contact Email": "email",
+        "Contact Phone": "phone",
+        "VAT Number": "vat_number",
+        "Website": "website",
+        "Private Notes": "footnotes",
+    }
+
+
+def test_a_german_excel_list_of_people_keeps_the_firm_as_their_employer():
+    headers = ["Firma", "Anrede", "Vorname", "Nachname", "E-Mail", "Telefon", "Straße", "PLZ", "Ort", "Land"]
+    assert mapped(headers) == {
+        "Firma": "company_name",
+        "Vorname": "first_name",
+        "Nachname": "last_name",
+        "E-Mail": "email",
+        "Telefon": "phone",
+    }
+
+
+@pytest.mark.parametrize("company", ["Firma", "Société", "Empresa", "Company Name", "Organisation"])
+def test_a_list_of_companies_without_people_fills_the_institution_name(company):
+    assert auto_map([company, "E-Mail", "USt-IdNr."]) == ["name", "email", "vat_number"]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("EmailID", "email"),
+        ("Email Address", "email"),
+        ("E-Mail-Adresse", "email"),
+        ("Courriel", "email"),
+        ("Correo electrónico", "email"),
+        ("Vorname", "first_name"),
+        ("Nachname", "last_name"),
+        ("Prénom", "first_name"),
+        ("Nom", "last_name"),
+        ("Nombre", "first_name"),
+        ("Apellidos", "last_name"),
+        ("contact_first_name", "first_name"),
+        ("Designation", "position"),
+        ("Job title", "position"),
+        ("Funktion", "position"),
+        ("Poste", "position"),
+        ("Cargo", "position"),
+        ("Mobile Phone", "mobile"),
+        ("Handy", "mobile"),
+        ("Móvil", "mobile"),
+        ("Telefon", "phone"),
+        ("Téléphone", "phone"),
+        ("Teléfono", "phone"),
+        ("Webseite", "website"),
+        ("Site web", "website"),
+        ("Sitio web", "website"),
+        ("USt-IdNr.", "vat_number"),
+        ("TVA", "vat_number"),
+        ("NIF", "vat_number"),
+        ("Bemerkungen", "footnotes"),
+        ("Remarques", "footnotes"),
+        ("Notas", "footnotes"),
+        ("Workspace customer ID", "id"),
+        ("WORKSPACE_CUSTOMER_ID", "id"),
+        # No such field: left for the admin to choose
+        ("Salutation", ""),
+        ("Anrede", ""),
+        ("Abteilung", ""),
+        ("Contact Type", ""),
+    ],
+)
+def test_synonyms_in_four_languages_ignoring_case_accents_and_punctuation(header, field):
+    assert auto_map([header]) == [field]
+
+
+def test_a_custom_field_for_a_common_column_takes_its_synonyms():
+    custom = {"custom_7": "Anrede", "custom_8": "Department"}
+    headers = ["Salutation", "Civilité", "Abteilung", "Vorname"]
+    assert auto_map(headers, custom) == ["custom_7", "", "custom_8", "first_name"]
