@@ -3,8 +3,11 @@
 import os
 import time
 
+from sqlmodel import Session
+
 from customer_app import housekeeping
-from customer_app.transfer import export
+from customer_app.transfer import export, import_uploads, imports
+from customer_app.transfer.models import ImportJob
 
 
 def test_exports_whose_links_have_expired_are_deleted_on_the_timer(app_db, tmp_path, monkeypatch):
@@ -23,3 +26,20 @@ def test_a_round_with_nothing_to_do_changes_nothing(app_db, tmp_path, monkeypatc
     monkeypatch.setenv("EXPORT_DIR", str(tmp_path / "never-made"))
     housekeeping.sweep_once()
     assert not (tmp_path / "never-made").exists()
+
+
+def test_uploads_nobody_imported_within_a_day_are_deleted_on_the_timer(app_db, admin, tmp_path, monkeypatch):
+    monkeypatch.setenv("IMPORT_DIR", str(tmp_path / "imports"))
+    monkeypatch.setenv("EXPORT_DIR", str(tmp_path / "exports"))
+    with Session(app_db, expire_on_commit=False) as session:
+        old = import_uploads.store_upload(
+            [b"Name,Email\nAda,ada@example.com\n"], "old.csv", actor=admin, session=session
+        )
+        old.created_at -= imports.ABANDONED_AFTER
+        session.commit()
+    old_file = imports.upload_path(old)
+    assert old_file.exists()
+    housekeeping.sweep_once()
+    assert not old_file.exists()
+    with Session(app_db) as session:
+        assert session.get(ImportJob, old.id).status == "cancelled"
