@@ -105,8 +105,9 @@ def _mapping_row(column: rx.Var) -> rx.Component:
 def _header_row_choice() -> rx.Component:
     """Where the column names were found, and a way to name another of the first rows (a title sits above them)."""
     return rx.hstack(
-        rx.text("The header is on row " + S.header_line.to_string(), size="2"),
-        rx.el.label("Header row", html_for="import-header-row", class_name="field-label"),
+        rx.text("The header is on row " + S.header_line.to_string() + ".", size="2", weight="medium"),
+        # Files other systems export may start with a title; the admin can name the row the names are on.
+        rx.el.label("Header row", html_for="import-header-row", class_name="field-label muted"),
         rx.el.select(
             rx.foreach(S.header_rows, lambda row: rx.el.option(row["label"], value=row["value"])),
             id="import-header-row",
