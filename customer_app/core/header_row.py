@@ -19,9 +19,12 @@ _VALUE_TYPES = (int, float, date, time, timedelta)  # bool is an int, datetime a
 def header_index(rows: list[list]) -> int:
     """The index among `rows` (a sheet's first non-empty rows) of the first one that looks like a header followed
     by data; the first row when none does (a file without a header reads as before)."""
+    above = 0  # the most cells filled in a row above: titles and section lines are narrower than the header
     for index, cells in enumerate(rows[:-1]):
-        if _looks_like_header(cells, rows[index + 1 :]):
+        filled = _filled(cells)
+        if filled > above and _looks_like_header(cells, rows[index + 1 :]):
             return index
+        above = max(above, filled)
     return 0
 
 
@@ -42,8 +45,11 @@ def _looks_like_header(cells: list, following: list[list]) -> bool:
     if values > _VALUE_SHARE * len(filled):
         return False
     # A short line above a wide table ("Report, Customers") is preamble: the header spans most of the table.
-    widest = max(sum(1 for cell in row if not is_blank(cell)) for row in following)
-    return 2 * len(filled) >= widest
+    return 2 * len(filled) >= max(map(_filled, following))
+
+
+def _filled(cells: list) -> int:
+    return sum(1 for cell in cells if not is_blank(cell))
 
 
 def _is_value(cell: object) -> bool:

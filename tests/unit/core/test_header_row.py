@@ -85,7 +85,10 @@ def test_a_header_row_that_is_not_one_of_the_first_rows_is_refused(tmp_path, lin
         # A column named after a year is still a header when the other names are words.
         ([["Name", "City", "Country", "2024"], ["Ada", "London", "UK", "12"]], 0),
         # Repeated cells are decoration or data.
-        ([["x", "x", "x"], ["Name", "City", "Country"], ["Ada", "London", "UK"]], 1),
+        ([["Customers", "Customers"], ["Name", "City", "Country"], ["Ada", "London", "UK"]], 1),
+        # A first row that is not header-like but as wide as the rows below is the header all the same: a data
+        # row of plain words under it is never taken for the header.
+        ([["Name", "2024"], ["Ada", "London"], ["Bob", "Paris"]], 0),
     ],
 )
 def test_the_header_is_the_first_row_that_looks_like_one(rows, expected):
