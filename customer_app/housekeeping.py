@@ -7,21 +7,26 @@ from customer_app.core import jobs, mail
 from customer_app.core.db import session_scope
 from customer_app.customers.customers import sweep_pictures
 from customer_app.transfer.export import delete_old_exports
+from customer_app.transfer.import_uploads import discard_abandoned
 
 EVERY_SECONDS = 3600
 log = logging.getLogger(__name__)
 
 
 def sweep_once() -> None:
-    """One round: pictures of pop-ups nobody saved, exports whose download links have expired, mail a stopped worker
-    left undelivered, and jobs that ended a month ago."""
+    """One round: pictures of pop-ups nobody saved, exports whose download links have expired, uploads nobody
+    imported within a day, mail a stopped worker left undelivered, and jobs that ended a month ago."""
     with session_scope() as session:
         pictures = sweep_pictures(session=session)
+        uploads = discard_abandoned(session=session)
         resent = mail.resend_stuck(session=session)
         jobs.forget_ended(session=session)
     exports = delete_old_exports()
-    if pictures or exports or resent:
-        log.info("Deleted %s unused picture(s) and %s old export(s); resent %s e-mail(s)", pictures, exports, resent)
+    if pictures or exports or uploads or resent:
+        log.info(
+            "Deleted %s unused picture(s), %s old export(s) and %s abandoned upload(s); resent %s e-mail(s)",
+            *(pictures, exports, uploads, resent),
+        )
 
 
 async def run() -> None:

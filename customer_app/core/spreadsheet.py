@@ -7,9 +7,11 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import dropwhile, islice
 from pathlib import Path
 
+from customer_app.core.header_row import SCAN_ROWS, header_index, row_summary
 from customer_app.core.sheet_rules import (
     EMPTY_FILE,
     EXTENSIONS,
@@ -42,6 +44,8 @@ class Table:
 
     headers: list[str]
     rows: list[tuple[int, list]]
+    header_line: int = 1  # the file's line the header is on; rows above it are ignored
+    top_rows: list[tuple[int, str]] = field(default_factory=list)  # the first rows, each a header one could choose
     sheet: str | None = None
     delimiter: str | None = None
     encoding: str | None = None
@@ -67,14 +71,16 @@ def sheet_names(path: Path) -> list[str]:
         return next(messages)
 
 
-def read_table(path: Path, *, sheet: str | None = None) -> Table:
-    """Read a CSV or workbook sheet (the first visible one unless named)."""
+def read_table(path: Path, *, sheet: str | None = None, header_line: int | None = None) -> Table:
+    """Read a CSV or workbook sheet (the first visible one unless named), its header on `header_line` (one of the
+    first rows) or, without one, on the first row that looks like a header."""
     if _checked_extension(path) == ".csv":
-        return _read_csv(path)
+        return _read_csv(path, header_line)
     with closing(workbook_messages(path, "table", sheet)) as messages:
         name = next(messages)
-        headers, rows = _build_table(record for batch in messages for record in batch)
-    return Table(headers, rows, sheet=name)
+        table = _build_table((record for batch in messages for record in batch), header_line)
+    table.sheet = name
+    return table
 
 
 def _checked_extension(path: Path) -> str:
@@ -85,32 +91,44 @@ def _checked_extension(path: Path) -> str:
     return check_upload(path.name, size)
 
 
-def _build_table(records: Iterable[tuple[int, list]]) -> tuple[list[str], list[tuple[int, list]]]:
+def _build_table(records: Iterable[tuple[int, list]], header_line: int | None = None) -> Table:
     """Split numbered rows into trimmed headers and non-empty data rows, all as wide as the widest of them."""
-    header: list | None = None
-    rows: list[tuple[int, list]] = []
-    width = 0
+    numbered = _non_empty(records)
+    top = list(islice(numbered, SCAN_ROWS))
+    if not top:
+        raise ImportFileError(EMPTY_FILE)
+    lines = [line for line, _cells in top]
+    if header_line is None:
+        index = header_index([cells for _line, cells in top])
+    elif header_line in lines:
+        index = lines.index(header_line)
+    else:
+        raise ImportFileError(f"Row {header_line} cannot be the header; choose one of the first rows of the file.")
+    (line, header), rows = top[index], top[index + 1 :]
+    for numbered_row in numbered:
+        if len(rows) > MAX_ROWS:
+            break
+        rows.append(numbered_row)
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(f"The file has more than {MAX_ROWS:,} customers. Split it and import the parts.")
+    if not rows:
+        raise ImportFileError(NO_DATA)
+    width = max(len(header), *(len(cells) for _, cells in rows))
+    for _, cells in rows:
+        cells.extend([""] * (width - len(cells)))
+    headers = [_header_text(cell) for cell in header] + [""] * (width - len(header))
+    return Table(headers, rows, header_line=line, top_rows=[(n, row_summary(cells)) for n, cells in top])
+
+
+def _non_empty(records: Iterable[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """The rows with something in them, without their trailing blank cells; refuses a row wider than we import."""
     for line, read in records:
         cells = _without_trailing_blanks(read)
         if not cells:
             continue
         if len(cells) > MAX_COLUMNS:
             raise ImportFileError(too_many_columns(len(cells)))
-        if header is None:
-            header = cells
-            continue
-        if len(rows) == MAX_ROWS:
-            raise ImportFileError(f"The file has more than {MAX_ROWS:,} customers. Split it and import the parts.")
-        rows.append((line, cells))
-        width = max(width, len(cells))
-    if header is None:
-        raise ImportFileError(EMPTY_FILE)
-    if not rows:
-        raise ImportFileError(NO_DATA)
-    width = max(width, len(header))
-    for _, cells in rows:
-        cells.extend([""] * (width - len(cells)))
-    return [_header_text(cell) for cell in header] + [""] * (width - len(header)), rows
+        yield line, cells
 
 
 def _without_trailing_blanks(cells: list) -> list:
@@ -130,7 +148,7 @@ def _header_text(value: object) -> str:
 # --- CSV ---------------------------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path, header_line: int | None = None) -> Table:
     raw = path.read_bytes()
     encoding = _encoding(raw)
     # A character cut in two at the end of the sample is dropped; the sample only has to show the file's shape.
@@ -141,13 +159,14 @@ def _read_csv(path: Path) -> Table:
     # Decoding as the reader goes keeps memory near the file's size; newline="" lets csv see quoted line breaks.
     text = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="")
     try:
-        headers, rows = _build_table(enumerate(csv.reader(_text_lines(text), delimiter=delimiter), start=1))
+        table = _build_table(enumerate(csv.reader(_text_lines(text), delimiter=delimiter), start=1), header_line)
     except (csv.Error, UnicodeDecodeError):
         # Broken UTF-16 or a cell longer than csv allows: not a table of customers.
         raise ImportFileError(NOT_TEXT) from None
-    if len(headers) == 1 and any(separator in headers[0] for separator in ":/~"):
+    if len(table.headers) == 1 and any(separator in table.headers[0] for separator in ":/~"):
         raise ImportFileError(ONE_COLUMN)
-    return Table(headers, rows, delimiter=delimiter, encoding=encoding)
+    table.delimiter, table.encoding = delimiter, encoding
+    return table
 
 
 def _text_lines(lines: Iterable[str]) -> Iterator[str]:
@@ -186,8 +205,9 @@ def _detect_delimiter(sample: str, *, complete: bool) -> str:
         records = [record for record in csv.reader(io.StringIO(sample, newline=""), delimiter=candidate) if record]
         if not complete:
             records = records[:-1]  # the sample may cut the last record in half
-        records = records[:_SAMPLE_RECORDS]
-        if not records or len(records[0]) < _MIN_FIELDS:
+        # A title or report name above the header is one field long whatever the delimiter: look past it.
+        records = list(dropwhile(lambda record: len(record) < _MIN_FIELDS, records))[:_SAMPLE_RECORDS]
+        if not records:
             continue
         width = len(records[0])
         score = (sum(len(record) == width for record in records), width)

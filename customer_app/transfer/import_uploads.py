@@ -1,8 +1,8 @@
 """An import before it writes customers: the private upload, its sheets and columns, the preview and its report."""
 
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -11,6 +11,7 @@ from customer_app.core import spreadsheet
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import custom_fields
+from customer_app.errors import ImportFileError
 from customer_app.settings import settings
 from customer_app.transfer import import_files, import_ids, imports
 from customer_app.transfer.downloads import create_link
@@ -33,6 +34,8 @@ class SheetColumns:
     remembered: bool  # the mapping was chosen for a file like this before
     targets: dict[str, str]
     notice: str = ""  # why a column was left unmapped (another system's customer IDs)
+    header_line: int = 1  # the file's line the headers are on
+    top_rows: list[tuple[int, str]] = field(default_factory=list)  # the rows the header could be on instead
 
 
 def sample_file(file_format: str, *, actor: Actor, session: Session) -> tuple[bytes, str]:
@@ -63,7 +66,8 @@ def store_upload(chunks: Iterable[bytes], file_name: str, *, actor: Actor, sessi
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    _discard_abandoned(session)
+    discard_abandoned(session=session)
+    _discard_replaced(actor, session)
     job = ImportJob(
         file_name=Path(file_name).name[:255],
         stored_as=stored_as,
@@ -75,18 +79,25 @@ def store_upload(chunks: Iterable[bytes], file_name: str, *, actor: Actor, sessi
     return job
 
 
-def _discard_abandoned(session: Session) -> None:
-    """Uploads nobody imported within a day go, with their files (they hold customer data)."""
+def discard_abandoned(*, session: Session) -> int:
+    """Uploads nobody imported within a day go, with their files (they hold customer data); returns how many."""
     cutoff = utcnow() - imports.ABANDONED_AFTER
     stale = select(ImportJob).where(col(ImportJob.status) == "uploaded", col(ImportJob.created_at) < cutoff)
-    for job in session.exec(stale):
+    return _discard(session.exec(stale).all(), "Not imported within a day; the file was deleted.", session)
+
+
+def _discard_replaced(actor: Actor, session: Session) -> None:
+    """An admin's earlier uploads that never started go when they upload another file: the page shows one at a time."""
+    earlier = select(ImportJob).where(col(ImportJob.status) == "uploaded", col(ImportJob.created_by) == actor.id)
+    _discard(session.exec(earlier).all(), "Replaced by a newer upload; the file was deleted.", session)
+
+
+def _discard(jobs: Sequence[ImportJob], message: str, session: Session) -> int:
+    for job in jobs:
         imports.discard_files(job)
-        job.status, job.finished_at, job.message = (
-            "cancelled",
-            utcnow(),
-            "Not imported within a day; the file was deleted.",
-        )
+        job.status, job.finished_at, job.message = "cancelled", utcnow(), message
         session.add(job)
+    return len(jobs)
 
 
 def sheet_names(job_id: int, *, actor: Actor, session: Session) -> list[str]:
@@ -95,16 +106,24 @@ def sheet_names(job_id: int, *, actor: Actor, session: Session) -> list[str]:
     return spreadsheet.sheet_names(imports.upload_path(job))
 
 
-def read_columns(job_id: int, sheet: str, *, actor: Actor, session: Session) -> SheetColumns:
-    """Keep the sheet chosen for a job and read its columns, with the mapping suggested for them."""
+def read_columns(
+    job_id: int, sheet: str, *, actor: Actor, session: Session, header_line: int | None = None
+) -> SheetColumns:
+    """Keep the sheet and header row chosen for a job (without a row, the one that looks like a header) and read its
+    columns, with the mapping suggested for them."""
     job = imports.get_job(job_id, actor=actor, session=session)
-    job.sheet = sheet
+    if job.status != "uploaded":
+        raise ImportFileError("This import has already started; upload the file again to import it anew.")
+    job.sheet, job.header_line = sheet, header_line or 0
     table = imports.read_job_table(job)  # before the job is written: no write lock while the file is read
+    job.header_line = table.header_line
     session.add(job)
     mapping, remembered = suggested_mapping(table.headers, actor=actor, session=session)
     mapping, notice = import_ids.drop_foreign_ids(table.headers, mapping, table.rows, session=session)
     known = targets(actor=actor, session=session)
-    return SheetColumns(table.headers, _samples(table), mapping, remembered, known, notice)
+    return SheetColumns(
+        table.headers, _samples(table), mapping, remembered, known, notice, table.header_line, table.top_rows
+    )
 
 
 def _samples(table: spreadsheet.Table) -> list[str]:

@@ -83,10 +83,11 @@ def running_job(*, actor: Actor, session: Session) -> ImportJob | None:
 
 
 def read_job_table(job: ImportJob) -> spreadsheet.Table:
-    """The job's sheet, read from its private file."""
+    """The job's sheet, read from its private file, its header on the job's header line (until one is chosen, on
+    the first line that looks like a header)."""
     if not job.stored_as or not upload_path(job).exists():
         raise ImportFileError("The uploaded file is gone; upload it again.")
-    return spreadsheet.read_table(upload_path(job), sheet=job.sheet or None)
+    return spreadsheet.read_table(upload_path(job), sheet=job.sheet or None, header_line=job.header_line or None)
 
 
 def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -> Preview:
@@ -332,12 +333,15 @@ def cancel_import(job_id: int, *, actor: Actor, session: Session) -> ImportJob:
 def import_history(
     *, actor: Actor, session: Session, page: int = 1, page_size: int = settings.page_sizes[0]
 ) -> tuple[list[ImportJob], int]:
-    """One page of import jobs, newest first, and how many there are."""
+    """One page of the imports that were started, newest first, and how many there are (uploads that were only
+    previewed are no part of the history)."""
     require(actor, "customer.import")
     size, page = max(1, min(page_size, max(settings.page_sizes))), max(1, page)
-    total = session.exec(select(func.count()).select_from(ImportJob)).one()
+    started = col(ImportJob.started_at).is_not(None)
+    total = session.exec(select(func.count()).select_from(ImportJob).where(started)).one()
     jobs = session.exec(
         select(ImportJob)
+        .where(started)
         .order_by(col(ImportJob.created_at).desc(), col(ImportJob.id).desc())
         .offset((page - 1) * size)
         .limit(size)

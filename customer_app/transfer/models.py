@@ -27,6 +27,7 @@ class ImportJob(SQLModel, table=True):
     file_name: str = Field(max_length=255)
     stored_as: str = Field(default="", max_length=64)  # private file name while the job needs it; "" once deleted
     sheet: str = Field(default="", max_length=100)
+    header_line: int = Field(default=0)  # the file's line holding the column names; 0 until the columns are read
     mode: str = Field(default="both", max_length=16)  # create, update, both
     match_on: str = Field(default="email", max_length=16)  # email, vat_number, id
     mapping: str = Field(default="[]", sa_column=_json())  # JSON: one field key (or "") per column

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
@@ -136,4 +137,32 @@ def test_another_systems_customer_ids_are_left_out_and_the_mapping_shows_sample_
     totals = page.get_by_label("Preview totals")
     expect(totals).to_contain_text("New: 4")
     expect(totals).not_to_contain_text("Error")
+
+
+def test_a_workbook_with_a_title_row_maps_its_real_header_and_imports(browser: Browser, app_url: str, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Customer list — exported 2026"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["First name", "Last name", "E-mail", "Company"])
+    sheet.append(["Titled", "Lovelace", "titled.ada@example.com", "Engines Ltd"])
+    sheet.append(["Titled", "Turing", "titled.alan@example.com", "Bletchley"])
+    source = tmp_path / "titled.xlsx"
+    book.save(source)
+    page = open_import(browser, app_url)
+    upload(page, source)
+    expect(page.get_by_text("The header is on row 2")).to_be_visible()
+    expect(page.get_by_label("Header row")).to_have_value("2")
+    expect(page.get_by_label("E-mail", exact=True)).to_have_value("email")
+    expect(page.get_by_label("Last name", exact=True)).to_have_value("last_name")
+    page.screenshot(path=tmp_path / "mapping-with-header-row.png", full_page=True)
+
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_label("Preview totals")).to_contain_text("New: 2")
+    page.get_by_role("button", name="Import 2 customers").click()
+    expect(page.get_by_test_id("import-outcome")).to_contain_text("2 created")
+    page.goto(f"{app_url}/customers")
+    search(page, "titled")
+    expect(rows(page).filter(has_text="Titled Lovelace")).to_have_count(1)
+    expect(rows(page).filter(has_text="Titled Turing")).to_have_count(1)
     page.context.close()

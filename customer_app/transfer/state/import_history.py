@@ -23,8 +23,7 @@ from customer_app.ui.parsing import parse_ids
 IMPORT = "customer.import"
 CONFLICTS_SHOWN = 20
 POLL_SECONDS = 0.3
-STATUS_LABELS = {
-    "uploaded": "Not started",
+STATUS_LABELS = {  # the history lists only imports that were started
     "running": "Running",
     "cancelling": "Cancelling",
     "done": "Done",

@@ -36,6 +36,8 @@ class ImportUploadMixin(rx.State, mixin=True):
     mapping: list[str] = []
     field_options: list[dict[str, str]] = options_for(LABELS)  # the customer's fields, then custom fields
     remembered: bool = False
+    header_line: int = 0  # the file's line the headers are on
+    header_rows: list[dict[str, str]] = []  # the first rows, any of which the admin may call the header
     mode: str = "both"
     match_on: str = "email"
     notice: str = ""  # why a column was left unmapped (another system's customer IDs)
@@ -54,6 +56,7 @@ class ImportUploadMixin(rx.State, mixin=True):
         """Back to the upload step with nothing chosen."""
         self.job_id, self.file_name, self.sheet, self.remembered = 0, "", "", False
         self.sheets, self.headers, self.samples, self.mapping = [], [], [], []
+        self.header_line, self.header_rows = 0, []
         self.step, self.error, self.mode, self.match_on = "upload", "", "both", "email"
         self.notice = ""
 
@@ -113,9 +116,11 @@ class ImportUploadMixin(rx.State, mixin=True):
         self._reset()
         self.error = message
 
-    async def _read_columns(self, actor: Actor) -> None:
-        found = await asyncio.to_thread(_read_columns, self.job_id, self.sheet, actor)
+    async def _read_columns(self, actor: Actor, header_line: int | None = None) -> None:
+        found = await asyncio.to_thread(_read_columns, self.job_id, self.sheet, actor, header_line)
         self.headers, self.samples, self.mapping = found.headers, found.samples, found.mapping
+        self.header_line = found.header_line
+        self.header_rows = [{"value": str(line), "label": f"Row {line}: {text}"} for line, text in found.top_rows]
         self.remembered, self.field_options = found.remembered, options_for(found.targets)
         self.notice = found.notice
         self.match_on = match_key(self.mapping)  # an export coming back matches on our customer ID, the surest
@@ -136,6 +141,25 @@ class ImportUploadMixin(rx.State, mixin=True):
             await self._read_columns(actor)
         except CustomerAppError as exc:
             self._fail(str(exc), actor)
+        finally:
+            self.busy = False
+
+    @rx.event
+    async def choose_header_row(self, line: str):
+        """Read the columns again with their names on another of the first rows (rows above it are ignored)."""
+        chosen = whole_number(line)
+        if chosen is None or str(chosen) not in {row["value"] for row in self.header_rows}:
+            return  # clients can send anything; the offered rows are the only choices
+        actor, refused = await actor_or_refusal(self, IMPORT)
+        if actor is None:
+            yield refused
+            return
+        self.busy, self.error = True, ""
+        yield
+        try:
+            await self._read_columns(actor, chosen)
+        except CustomerAppError as exc:
+            self.error = str(exc)  # the file stays usable with the row it had
         finally:
             self.busy = False
 
@@ -168,7 +192,7 @@ def _sheet_names(job_id: int, actor: Actor) -> list[str]:
         return import_uploads.sheet_names(job_id, actor=actor, session=session)
 
 
-def _read_columns(job_id: int, sheet: str, actor: Actor) -> import_uploads.SheetColumns:
+def _read_columns(job_id: int, sheet: str, actor: Actor, header_line: int | None) -> import_uploads.SheetColumns:
     """The sheet's columns, read on a worker thread."""
     with session_scope() as session:
-        return import_uploads.read_columns(job_id, sheet, actor=actor, session=session)
+        return import_uploads.read_columns(job_id, sheet, actor=actor, session=session, header_line=header_line)

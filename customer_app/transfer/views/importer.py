@@ -102,6 +102,26 @@ def _mapping_row(column: rx.Var) -> rx.Component:
     )
 
 
+def _header_row_choice() -> rx.Component:
+    """Where the column names were found, and a way to name another of the first rows (a title sits above them)."""
+    return rx.hstack(
+        rx.text("The header is on row " + S.header_line.to_string() + ".", size="2", weight="medium"),
+        # Files other systems export may start with a title; the admin can name the row the names are on.
+        rx.el.label("Header row", html_for="import-header-row", class_name="field-label muted"),
+        rx.el.select(
+            rx.foreach(S.header_rows, lambda row: rx.el.option(row["label"], value=row["value"])),
+            id="import-header-row",
+            value=S.header_line.to_string(),
+            on_change=S.choose_header_row,
+            disabled=S.busy,
+            class_name="native-select",
+        ),
+        align="center",
+        spacing="2",
+        wrap="wrap",
+    )
+
+
 def _mapping_step() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -113,6 +133,7 @@ def _mapping_step() -> rx.Component:
             spacing="2",
             wrap="wrap",
         ),
+        _header_row_choice(),
         rx.cond(
             S.notice != "",
             rx.callout(S.notice, icon="info", color_scheme="blue", size="1", id="import-notice", width="100%"),

@@ -4,12 +4,14 @@ import pytest
 from sqlmodel import select
 
 from customer_app.core import jobs
+from customer_app.core.columns import utcnow
 from customer_app.customers import customers
 from customer_app.customers.models import Customer
 from customer_app.customers.validation import validate_customer
 from customer_app.settings import settings
 from customer_app.transfer import imports
 from customer_app.transfer.import_rows import Plan
+from customer_app.transfer.models import ImportJob
 from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState
 from tests.unit.reflex_helpers import run, run_background, toast
@@ -37,15 +39,27 @@ def imported(session, engine, admin, *rows):
     return done
 
 
-def test_an_admin_sees_the_newest_imports_first(new_tab, admin_user, admin, session):
-    jobs = [upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")])) for _ in range(3)]
+def test_an_admin_sees_the_newest_imports_first(new_tab, admin_user, admin, session, engine):
+    rows = [("Ada", "Lovelace", "ada@example.com"), ("Alan", "Turing", "alan@example.com"), ("G", "H", "g@example.com")]
+    jobs = [imported(session, engine, admin, row) for row in rows]
     state = history(new_tab, admin_user)
     assert run(state.on_load()) is None
     assert state.access == "ok"
     assert state.range_label == "1–3 of 3"
     assert [row.id for row in state.rows] == [str(job.id) for job in reversed(jobs)]
-    assert state.rows[0].status_label == "Not started"
-    assert not state.rows[0].can_undo
+    assert state.rows[0].status_label == "Done"
+    assert state.rows[0].can_undo
+
+
+def test_a_file_that_was_only_previewed_is_not_in_the_history(new_tab, admin_user, admin, session, engine):
+    done = imported(session, engine, admin, ("Ada", "Lovelace", "ada@example.com"))
+    looked_at = upload(session, admin, csv_bytes([("Alan", "Turing", "alan@example.com", "")]))
+    imports.preview_import(looked_at.id, PLAN, actor=admin, session=session)
+    session.commit()
+    state = history(new_tab, admin_user)
+    run(state.on_load())
+    assert (state.range_label, [row.id for row in state.rows]) == ("1–1 of 1", [str(done.id)])
+    assert "Not started" not in {row.status_label for row in state.rows}
 
 
 @pytest.mark.parametrize("role", ["staff", "read_only"])
@@ -100,8 +114,9 @@ def test_a_malformed_job_id_opens_no_undo(new_tab, admin_user):
 
 def test_imports_come_a_page_at_a_time_of_a_size_the_page_offers(new_tab, admin_user, admin, session):
     smallest = settings.page_sizes[0]
-    data = csv_bytes([("Ada", "Lovelace", "ada@example.com", "")])
-    jobs = [upload(session, admin, data) for _ in range(smallest + 1)]
+    jobs = [ImportJob(file_name=f"{n}.csv", status="done", started_at=utcnow()) for n in range(smallest + 1)]
+    session.add_all(jobs)
+    session.commit()
     state = history(new_tab, admin_user)
     state.page_size = 1_000_000  # as a tampered client could set it
     run(state.on_load())

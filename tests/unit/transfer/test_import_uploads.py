@@ -5,11 +5,12 @@ import csv
 import io
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlmodel import select
 
 from customer_app.customers.custom_fields import FieldDefinition, add_field
-from customer_app.errors import PermissionDenied
+from customer_app.customers.models import Customer
+from customer_app.errors import ImportFileError, PermissionDenied
 from customer_app.transfer import import_uploads, imports
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import DownloadLink, ImportJob
@@ -97,3 +98,87 @@ def test_only_admins_reach_any_step_before_the_import(caller, request, session, 
             step()
         session.rollback()
         assert session.get(ImportJob, job.id).status == "uploaded", name
+
+
+TITLED = [
+    ["Customer list — exported 2026"],
+    ["First name", "Last name", "E-mail", "Company"],
+    ["Ada", "Lovelace", "ada@example.com", "Engines Ltd"],
+    ["Alan", "Turing", "alan@example.com", "Bletchley"],
+    ["Ada", "Byron", "ada@example.com", ""],
+]
+
+
+def _titled_xlsx(tmp_path) -> bytes:
+    """A workbook whose first row is a title merged across the table."""
+    book = Workbook()
+    for row in TITLED:
+        book.active.append(row)
+    book.active.merge_cells("A1:D1")
+    book.save(tmp_path / "titled.xlsx")
+    return (tmp_path / "titled.xlsx").read_bytes()
+
+
+def _imported(session, engine, admin, job, mapping):
+    found, _link = import_uploads.preview(job.id, Plan(mapping), actor=admin, session=session)
+    session.commit()
+    imports.start_import(job.id, actor=admin, session=session)
+    session.commit()
+    imports.run_import(job.id, actor=admin, engine=engine)
+    session.expire_all()
+    return found
+
+
+def test_a_title_row_above_the_header_is_skipped_and_lines_stay_the_files_own(session, engine, admin, tmp_path):
+    job = upload(session, admin, _titled_xlsx(tmp_path), "titled.xlsx")
+    found = import_uploads.read_columns(job.id, "Sheet", actor=admin, session=session)
+    session.commit()
+    assert found.headers == ["First name", "Last name", "E-mail", "Company"]
+    assert found.mapping == ["first_name", "last_name", "email", "company_name"]
+    assert found.header_line == 2
+    assert [line for line, _text in found.top_rows] == [1, 2, 3, 4, 5]
+    preview = _imported(session, engine, admin, job, found.mapping)
+    assert (preview.counts["new"], preview.counts["duplicate"], preview.total) == (2, 1, 3)
+    duplicate = next(row for row in preview.rows if row.status == "duplicate")
+    assert (duplicate.line, duplicate.message) == (5, "Same Email as line 3; only the first is imported.")
+    names = sorted(c.display_name for c in session.exec(select(Customer)))
+    assert names == ["Ada Lovelace", "Alan Turing"]
+    assert session.get(ImportJob, job.id).header_line == 2
+
+
+def test_a_csv_report_imports_from_the_header_below_its_report_name_and_section(session, engine, admin):
+    text = "Customer report\n\nSection: active customers\nFirst name,Last name,E-mail\n"
+    text += "Grace,Hopper,grace@example.com\nBad,Mail,not-an-email\n"
+    job = upload(session, admin, text.encode(), "report.csv")
+    found = import_uploads.read_columns(job.id, "", actor=admin, session=session)
+    session.commit()
+    assert (found.mapping, found.header_line) == (["first_name", "last_name", "email"], 4)
+    preview = _imported(session, engine, admin, job, found.mapping)
+    assert [(row.line, row.status) for row in preview.rows] == [(5, "new"), (6, "error")]
+    assert [c.display_name for c in session.exec(select(Customer))] == ["Grace Hopper"]
+
+
+def test_the_admin_can_put_the_header_on_another_row_and_the_preview_uses_it(session, admin, tmp_path):
+    job = upload(session, admin, _titled_xlsx(tmp_path), "titled.xlsx")
+    import_uploads.read_columns(job.id, "Sheet", actor=admin, session=session)
+    session.commit()
+    chosen = import_uploads.read_columns(job.id, "Sheet", actor=admin, session=session, header_line=3)
+    session.commit()
+    assert (chosen.headers, chosen.header_line) == (["Ada", "Lovelace", "ada@example.com", "Engines Ltd"], 3)
+    preview, _link = import_uploads.preview(
+        job.id, Plan(["first_name", "last_name", "email", ""]), actor=admin, session=session
+    )
+    # Row 3 is the header now: only the two rows under it are customers.
+    assert (preview.total, [row.line for row in preview.rows]) == (2, [4, 5])
+    again = import_uploads.read_columns(job.id, "Sheet", actor=admin, session=session)
+    assert again.header_line == 2  # reading without a choice finds the real header again
+
+
+def test_a_header_row_that_is_not_offered_is_refused_and_the_saved_row_stays(session, admin, tmp_path):
+    job = upload(session, admin, _titled_xlsx(tmp_path), "titled.xlsx")
+    import_uploads.read_columns(job.id, "Sheet", actor=admin, session=session)
+    session.commit()
+    with pytest.raises(ImportFileError, match="Row 99 cannot be the header"):
+        import_uploads.read_columns(job.id, "Sheet", actor=admin, session=session, header_line=99)
+    session.rollback()
+    assert session.get(ImportJob, job.id).header_line == 2

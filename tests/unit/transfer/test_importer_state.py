@@ -14,6 +14,7 @@ from customer_app.core.models import AuditEvent
 from customer_app.customers.models import Customer
 from customer_app.transfer import import_files, import_uploads, imports
 from customer_app.transfer.import_rows import Plan
+from customer_app.transfer.models import ImportJob
 from customer_app.transfer.state.importer import ImportState
 from tests.unit.reflex_helpers import toast
 from tests.unit.spreadsheet_files import text_cell, workbook, xlsx_by_hand
@@ -178,3 +179,51 @@ def test_a_mapping_change_for_a_column_that_does_not_exist_changes_nothing(new_t
     before = list(state.mapping)
     state.set_field(index, "email")
     assert state.mapping == before
+
+
+REPORT_CSV = b"Customer report\n\nSection: active\nFirst name,Last name,E-mail\nAda,Lovelace,ada@example.com\n"
+
+
+def test_the_mapping_step_says_which_row_holds_the_header_and_another_can_be_chosen(new_tab, admin_user, session):
+    state = import_state(new_tab, admin_user)
+    upload(state, "report.csv", REPORT_CSV)
+    assert (state.step, state.header_line, state.headers) == ("map", 4, ["First name", "Last name", "E-mail"])
+    assert state.mapping == ["first_name", "last_name", "email"]
+    assert [row["label"] for row in state.header_rows] == [
+        "Row 1: Customer report",
+        "Row 3: Section: active",
+        "Row 4: First name · Last name · E-mail",
+        "Row 5: Ada · Lovelace · ada@example.com",
+    ]
+    drive(state.choose_header_row("3"))
+    assert (state.header_line, state.headers[0], state.error) == (3, "Section: active", "")
+    assert session.get(ImportJob, state.job_id).header_line == 3
+    drive(state.choose_header_row("4"))
+    drive(state.preview())
+    assert (state.step, state.counts["new"], state.preview_rows[0]["line"]) == ("preview", 1, "5")
+
+
+@pytest.mark.parametrize("line", ["2", "6", "x", "-1", ""])
+def test_a_header_row_that_was_not_offered_changes_nothing(new_tab, admin_user, line):
+    state = import_state(new_tab, admin_user)
+    upload(state, "report.csv", REPORT_CSV)
+    drive(state.choose_header_row(line))
+    assert (state.header_line, state.headers[0], state.error) == (4, "First name", "")
+
+
+def test_a_header_row_with_nothing_under_it_is_refused_in_the_page(new_tab, admin_user):
+    state = import_state(new_tab, admin_user)
+    upload(state, "report.csv", REPORT_CSV)
+    drive(state.choose_header_row("5"))
+    assert state.error == "The file has a header row but no customers under it."
+    assert (state.step, state.header_line, state.headers[0]) == ("map", 4, "First name")
+
+
+def test_only_admins_choose_the_header_row(new_tab, admin_user, make_user):
+    state = import_state(new_tab, admin_user)
+    upload(state, "report.csv", REPORT_CSV)
+    intruder = import_state(new_tab, make_user("staff"))
+    intruder.job_id, intruder.header_rows = state.job_id, state.header_rows
+    (result,) = drive(intruder.choose_header_row("3"))
+    assert toast(result) == ("error", "Your role does not allow this. Ask an admin if you need it.")
+    assert intruder.headers == []

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import col, select
 
+from customer_app.access import auth
 from customer_app.core.models import AuditEvent
 from customer_app.customers import customers, search_index
 from customer_app.customers.models import Customer
@@ -18,7 +19,7 @@ from customer_app.transfer import columns, export, import_files, import_undo, im
 from customer_app.transfer.import_mapping import auto_map
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import ImportChange, ImportJob
-from tests.unit.accounts import READER
+from tests.unit.accounts import ADDRESS, READER
 
 HEADERS = ["First name", "Last name", "E-mail", "Tel"]
 
@@ -282,9 +283,36 @@ def test_only_admins_learn_which_import_is_running(session, admin, staff, reader
             imports.running_job(actor=caller, session=session)
 
 
-def test_only_admins_read_the_import_history(session, admin, staff, reader):
-    job = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
-    assert imports.import_history(actor=admin, session=session) == ([job], 1)
+def test_only_admins_read_the_import_history(session, engine, admin, staff, reader):
+    job, _preview = previewed(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    commit(session, engine, admin, job)
+    assert imports.import_history(actor=admin, session=session) == ([session.get(ImportJob, job.id)], 1)
     for caller in (staff, reader, None):
         with pytest.raises(PermissionDenied):
             imports.import_history(actor=caller, session=session)
+
+
+def test_the_history_lists_only_imports_that_were_started(session, engine, admin, make_user):
+    other = auth.actor_of(make_user("admin", email="grace@example.com", name="Grace Admin"), ADDRESS)
+    imported, _preview = previewed(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    commit(session, engine, admin, imported)
+    previewed(session, other, csv_bytes([("Alan", "Turing", "alan@example.com", "")]))  # looked at, never started
+    refused = upload(session, other, csv_bytes([("Bad", "File", "bad@example.com", "")]), "other.csv")
+    import_uploads.fail_upload(refused.id, "Only one column was found.", actor=other, session=session)
+    session.commit()
+    jobs, total = imports.import_history(actor=admin, session=session)
+    assert ([job.id for job in jobs], total) == ([imported.id], 1)
+
+
+def test_a_newer_upload_deletes_the_earlier_one_the_same_admin_never_started(session, admin, make_user):
+    other = auth.actor_of(make_user("admin", email="grace@example.com", name="Grace Admin"), ADDRESS)
+    first = upload(session, admin, csv_bytes([("Ada", "Lovelace", "ada@example.com", "")]))
+    first_file = imports.upload_path(first)
+    theirs = upload(session, other, csv_bytes([("Alan", "Turing", "alan@example.com", "")]))
+    second = upload(session, admin, csv_bytes([("Grace", "Hopper", "grace@example.com", "")]))
+    session.expire_all()
+    assert not first_file.exists()
+    replaced = session.get(ImportJob, first.id)
+    assert (replaced.status, replaced.message) == ("cancelled", "Replaced by a newer upload; the file was deleted.")
+    assert imports.upload_path(session.get(ImportJob, theirs.id)).exists()  # another admin's upload stays
+    assert imports.upload_path(session.get(ImportJob, second.id)).exists()
