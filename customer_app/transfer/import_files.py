@@ -39,7 +39,10 @@ IMPORT_FIELDS: tuple[str, ...] = (
     "footnotes",
 )
 _KEEP = "when updating, an empty cell keeps the stored value"
-_PHONE = "include the country code, or the workspace's default country is assumed; stored in international form"
+_PHONE = (
+    "include the country code, or the row's Country column (else the workspace's default country) is assumed; "
+    "stored in international form"
+)
 FIELD_HELP: dict[str, str] = {
     "id": "Matches a row to the customer it was exported from so that customer is updated; "
     "leave it empty for new customers.",
@@ -209,8 +212,8 @@ def _fill_instructions(sheet, custom: Sequence[CustomField]) -> None:
     for line in (
         "Put one customer on each row of the Customers sheet; the first row is the header.",
         "On upload you choose which field each column fills, so columns may be in any order.",
-        "To update customers, start from an export: its Customer ID column matches each row to its customer.",
-        "A row without a Customer ID can also match an existing customer by e-mail or VAT number.",
+        "To update customers, start from an export: its Workspace customer ID column matches each row to its customer.",
+        "A row without a Workspace customer ID can also match an existing customer by e-mail or VAT number.",
         "Empty rows are skipped, and when updating an empty cell leaves the stored value unchanged.",
         "Rows with problems can be downloaded with their errors, fixed, and uploaded again.",
     ):

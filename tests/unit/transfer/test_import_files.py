@@ -116,7 +116,7 @@ def test_instructions_describe_every_column_including_the_customer_id(sample):
     assert rows[0][0] == "How to import customers"
     text = " ".join(str(row[0]) for row in rows[1:8])
     assert "header" in text
-    assert "Customer ID" in text
+    assert "Workspace customer ID" in text
     assert "unchanged" in text
     table = rows[[row[:4] for row in rows].index(["Column", "Required", "Description", "Example"]) + 1 :]
     assert [row[0] for row in table] == [*HEADERS, "Workspace customer ID"]
