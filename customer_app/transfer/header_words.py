@@ -16,7 +16,17 @@ OWN_ID = "workspacecustomerid"
 # Each field's header words, in their normalised form (`header_key`). `name` and `company_name` are decided
 # together (see NAME_WORDS and COMPANY_WORDS): which one a column fills depends on the other columns.
 SYNONYMS = {
-    "id": [OWN_ID, "customerid", "id", "clientid", "contactid", "customerno", "customernumber", "kundennummer"],
+    "id": [
+        OWN_ID,
+        "customerid",
+        "id",
+        "clientid",
+        "contactid",
+        "recordid",
+        "customerno",
+        "customernumber",
+        "kundennummer",
+    ],
     "kind": ["kind", "type", "customertype", "customerkind", "customersubtype", "individualorinstitution", "kundentyp"],
     "first_name": ["firstname", "givenname", "forename", "first", "prenom", "vorname", "nombre"],
     "last_name": ["lastname", "surname", "familyname", "last", "nom", "nachname", "apellido", "apellidos"],
@@ -65,7 +75,21 @@ SYNONYMS = {
         "celular",
     ],
     "fax": ["fax", "faxnumber", "telefax"],
-    "website": ["website", "web", "url", "homepage", "site", "webseite", "internetseite", "siteweb", "sitioweb"],
+    "website": [
+        "website",
+        "web",
+        "url",
+        "websiteurl",
+        "homepage",
+        "site",
+        "domain",
+        "domainname",
+        "companydomainname",
+        "webseite",
+        "internetseite",
+        "siteweb",
+        "sitioweb",
+    ],
     "vat_number": [
         "vatnumber",
         "vat",
@@ -86,6 +110,7 @@ SYNONYMS = {
     "position": [
         "position",
         "jobtitle",
+        "jobposition",
         "title",
         "designation",
         "role",

@@ -1,5 +1,5 @@
-"""Columns of files other programs export map to the right fields: Zoho, QuickBooks, Xero, Wave, Invoice Ninja, a
-German Excel list, and headers in English, German, French and Spanish."""
+"""Columns of files other programs export map to the right fields: Zoho, QuickBooks, Xero, Wave, Invoice Ninja,
+FreshBooks, HubSpot, Odoo, a German Excel list, and headers in English, German, French and Spanish."""
 
 import pytest
 
@@ -103,6 +103,56 @@ def test_invoice_ninja_clients():
         "VAT Number": "vat_number",
         "Website": "website",
         "Private Notes": "footnotes",
+    }
+
+
+def test_freshbooks_clients():
+    headers = [
+        "Organization", "First Name", "Last Name", "Email", "Phone", "Business Phone", "Mobile Phone", "Fax",
+        "Address Line 1", "Address Line 2", "City", "Province/State", "Country", "Postal/Zip Code", "Notes",
+        "Language", "Currency Code",
+    ]  # fmt: skip
+    assert mapped(headers) == {
+        "Organization": "company_name",  # people with their employer
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Email": "email",
+        "Phone": "phone",
+        "Mobile Phone": "mobile",
+        "Fax": "fax",
+        "Notes": "footnotes",
+    }
+
+
+def test_hubspot_companies():
+    headers = [
+        "Record ID", "Company name", "Company Domain Name", "Phone Number", "Street Address", "City",
+        "State/Region", "Postal Code", "Country/Region", "Industry", "Number of Employees", "Create Date",
+        "Company owner",
+    ]  # fmt: skip
+    assert mapped(headers) == {
+        "Record ID": "id",  # kept only if its values are this workspace's ids (test_import_ids)
+        "Company name": "name",  # a list of companies: each row is an institution
+        "Company Domain Name": "website",
+        "Phone Number": "phone",
+    }
+
+
+def test_odoo_contacts():
+    headers = [
+        "ID", "Display Name", "Is a Company", "Company Name", "Job Position", "Email", "Phone", "Mobile", "Street",
+        "City", "Zip", "Country", "Tax ID", "Website", "Tags", "Salesperson", "Reference",
+    ]  # fmt: skip
+    assert mapped(headers) == {
+        "ID": "id",  # Odoo's external ids are not ours: the import leaves them out (test_import_ids)
+        "Display Name": "name",
+        "Company Name": "company_name",
+        "Job Position": "position",
+        "Email": "email",
+        "Phone": "phone",
+        "Mobile": "mobile",
+        "Tax ID": "vat_number",
+        "Website": "website",
     }
 
 
