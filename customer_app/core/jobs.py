@@ -22,6 +22,7 @@ from sqlalchemy import Engine, and_, delete, or_, update
 from sqlmodel import Session, col, select
 
 from customer_app.core.columns import utcnow
+from customer_app.core.db import session_scope
 from customer_app.core.models import BackgroundJob
 from customer_app.core.permissions import Actor, Role
 
@@ -31,6 +32,10 @@ MAX_ATTEMPTS = 3  # runs a job may start; a job whose worker died this often is 
 IDLE_SECONDS = 2.0  # how often an idle worker looks for work other processes queued (its own wake it at once)
 ENDED = ("done", "failed")
 log = logging.getLogger(__name__)
+
+
+def _nobody(_topic: str) -> None:
+    """Announce to nobody: where no page listens (tests, a worker outside the app)."""
 
 
 class LeaseLost(Exception):
@@ -48,7 +53,7 @@ class Context:
     attempt: int
     engine: Engine
     owner: str
-    announce: Callable[[str], None] = field(default=lambda _topic: None)
+    announce: Callable[[str], None] = _nobody
     _lost: threading.Event = field(default_factory=threading.Event)
 
     def check(self) -> None:
@@ -60,13 +65,7 @@ class Context:
         """In a transaction about to commit: raise LeaseLost unless the job is still this run's. The row it writes
         stays locked until the commit, so a worker taking the job over sees all of this transaction or none of it."""
         held = session.connection().execute(
-            update(BackgroundJob)
-            .where(
-                col(BackgroundJob.id) == self.job_id,
-                col(BackgroundJob.lease_owner) == self.owner,
-                col(BackgroundJob.status) == "running",
-            )
-            .values(heartbeat_at=utcnow())
+            update(BackgroundJob).where(*_held_by(self.job_id, self.owner)).values(heartbeat_at=utcnow())
         )
         if held.rowcount != 1:
             self._lost.set()
@@ -123,8 +122,15 @@ def result_of(job: BackgroundJob) -> dict[str, Any]:
 
 
 def actor_of(job: BackgroundJob) -> Actor:
-    """Who asked for the job."""
-    return _actor_of(job.actor)
+    """Who asked for the job, as they were when they asked."""
+    fields = json.loads(job.actor)
+    return Actor(**(fields | {"role": Role(fields["role"])}))
+
+
+def current(job_id: int) -> BackgroundJob | None:
+    """The job as it is now, read in a session of its own (for pages that follow one)."""
+    with session_scope() as session:
+        return get(job_id, session=session)
 
 
 def forget_ended(*, session: Session, kept: timedelta = KEPT) -> int:
@@ -176,13 +182,7 @@ def renew(job_id: int, owner: str, *, engine: Engine, lease: timedelta = LEASE) 
     now = utcnow()
     with Session(engine) as session:
         renewed = session.connection().execute(
-            update(BackgroundJob)
-            .where(
-                col(BackgroundJob.id) == job_id,
-                col(BackgroundJob.lease_owner) == owner,
-                col(BackgroundJob.status) == "running",
-            )
-            .values(lease_until=now + lease, heartbeat_at=now)
+            update(BackgroundJob).where(*_held_by(job_id, owner)).values(lease_until=now + lease, heartbeat_at=now)
         )
         session.commit()
         return renewed.rowcount == 1
@@ -193,7 +193,7 @@ def work_once(
     *,
     engine: Engine,
     lease: timedelta = LEASE,
-    announce: Callable[[str], None] = lambda _topic: None,
+    announce: Callable[[str], None] = _nobody,
 ) -> bool:
     """Claim one job and run it to its end; False when there was nothing to do."""
     job = claim(owner, engine=engine, lease=lease)
@@ -201,7 +201,7 @@ def work_once(
         return False
     kind = _KINDS.get(job.kind)
     context = Context(
-        job.id, job.subject_id, json.loads(job.params), _actor_of(job.actor), job.attempts, engine, owner, announce
+        job.id, job.subject_id, json.loads(job.params), actor_of(job), job.attempts, engine, owner, announce
     )
     if kind is None:
         _end(job.id, owner, "failed", {}, f"No worker knows how to run {job.kind!r} work.", engine=engine)
@@ -209,7 +209,7 @@ def work_once(
     if job.attempts > MAX_ATTEMPTS:
         _give_up(kind, context, owner, f"Stopped {MAX_ATTEMPTS} times before it could finish; nothing more was tried.")
         return True
-    beat = threading.Thread(target=_heartbeat, args=(context, owner, lease), daemon=True, name=f"lease-{job.id}")
+    beat = threading.Thread(target=_heartbeat, args=(context, lease), daemon=True, name=f"lease-{job.id}")
     beat.start()
     try:
         result = kind.run(context) or {}
@@ -231,12 +231,14 @@ def wake() -> None:
     _WAKE.set()
 
 
-def serve(stop: threading.Event, *, engine: Callable[[], Engine], announce=None) -> None:
+def serve(
+    stop: threading.Event, *, engine: Callable[[], Engine], announce: Callable[[str], None] | None = None
+) -> None:
     """Run jobs until `stop` is set; between jobs, wait for `wake` or IDLE_SECONDS. One per process is enough."""
     owner = owner_name()
     while not stop.is_set():
         try:
-            busy = work_once(owner, engine=engine(), announce=announce or (lambda _topic: None))
+            busy = work_once(owner, engine=engine(), announce=announce or _nobody)
         except Exception:  # the database went away for a moment: look again later
             log.exception("The job worker could not look for work")
             busy = False
@@ -248,11 +250,20 @@ def serve(stop: threading.Event, *, engine: Callable[[], Engine], announce=None)
 _WAKE = threading.Event()
 
 
-def _heartbeat(context: Context, owner: str, lease: timedelta) -> None:
+def _held_by(job_id: int, owner: str) -> tuple:
+    """The conditions under which a job is still `owner`'s to run."""
+    return (
+        col(BackgroundJob.id) == job_id,
+        col(BackgroundJob.lease_owner) == owner,
+        col(BackgroundJob.status) == "running",
+    )
+
+
+def _heartbeat(context: Context, lease: timedelta) -> None:
     """Renew the lease a third of the way through each period, until the job ends or is taken over."""
     while not context._lost.wait(lease.total_seconds() / 3):
         try:
-            if not renew(context.job_id, owner, engine=context.engine, lease=lease):
+            if not renew(context.job_id, context.owner, engine=context.engine, lease=lease):
                 context._lost.set()
         except Exception:  # a missed renewal is survivable: the lease lasts three periods
             log.exception("Could not renew the lease of job %s", context.job_id)
@@ -283,8 +294,3 @@ def _end(job_id: int, owner: str, status: str, result: dict, message: str, *, en
 
 def _actor_json(actor: Actor) -> str:
     return json.dumps(asdict(actor) | {"role": actor.role.value})
-
-
-def _actor_of(text: str) -> Actor:
-    fields = json.loads(text)
-    return Actor(**(fields | {"role": Role(fields["role"])}))

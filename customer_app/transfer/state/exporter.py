@@ -10,7 +10,6 @@ from sqlmodel import Session
 from customer_app.access.state.auth import actor_or_refusal
 from customer_app.core import jobs
 from customer_app.core.db import session_scope
-from customer_app.core.models import BackgroundJob
 from customer_app.core.permissions import Actor
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.errors import CustomerAppError
@@ -202,7 +201,7 @@ class ExportState(rx.State):
                 return None
             file_format = self.file_format
             self.running, self.error, self.done_rows, self.download_url = True, "", 0, ""
-        while (job := _background_job(queued.id)) is not None and job.status not in jobs.ENDED:
+        while (job := jobs.current(queued.id)) is not None and job.status not in jobs.ENDED:
             async with self:
                 self.done_rows, self.total_rows = job.done, job.total
             await asyncio.sleep(POLL_SECONDS)
@@ -221,8 +220,3 @@ class ExportState(rx.State):
             self.download_label = f"Download {count:,} {noun} (.{file_format})"
         # Start the download at once; the link stays in the pop-up in case the browser blocks it.
         return rx.call_script("document.getElementById('export-download')?.click()")
-
-
-def _background_job(job_id: int) -> BackgroundJob | None:
-    with session_scope() as session:
-        return jobs.get(job_id, session=session)

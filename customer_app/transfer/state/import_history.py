@@ -1,7 +1,6 @@
 """Import history: who imported what and when, with the outcome, and undo with a look at later changes first."""
 
 import asyncio
-import json
 from dataclasses import dataclass
 
 import reflex as rx
@@ -11,7 +10,6 @@ from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core import jobs
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
-from customer_app.core.models import BackgroundJob
 from customer_app.errors import CustomerAppError
 from customer_app.transfer import import_jobs, import_undo, imports
 from customer_app.transfer.models import ImportJob
@@ -141,7 +139,7 @@ class ImportHistoryState(PagedMixin, rx.State):
             job_id = self._undo_job
         if actor is None or not job_id:
             return refused
-        while (job := _background_job(job_id)) is not None and job.status not in jobs.ENDED:
+        while (job := jobs.current(job_id)) is not None and job.status not in jobs.ENDED:
             await asyncio.sleep(POLL_SECONDS)
         async with self:
             self.undo_busy = self.undo_open = False
@@ -150,7 +148,7 @@ class ImportHistoryState(PagedMixin, rx.State):
         await hub.announce(self.router.session.client_token)
         if job is None or job.status != "done":
             return rx.toast.error(job.message if job is not None else "The undo was lost; try again.")
-        result = json.loads(job.result)
+        result = jobs.result_of(job)
         left = f", {result['left_alone']:,} left alone" if result["left_alone"] else ""
         return [
             rx.toast.success(
@@ -158,8 +156,3 @@ class ImportHistoryState(PagedMixin, rx.State):
             ),
             ImportState.refresh_job,
         ]
-
-
-def _background_job(job_id: int) -> BackgroundJob | None:
-    with session_scope() as session:
-        return jobs.get(job_id, session=session)
