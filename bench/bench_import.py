@@ -1,12 +1,15 @@
 """Import of 100,000 rows (xlsx and CSV) through the service, against a bare parse of the same file.
 
-Targets (issue 4): an import (parse, validate, classify, commit to SQLite) <= 2x the bare python-calamine parse of
-the same xlsx, or <= 2x a bare csv-module read of the same CSV; peak memory <= 500 MB.
+Targets (issue: fast on both cores, flat in memory), each a ratio to the bare python-calamine parse of the xlsx or
+the bare csv-module read of the CSV, measured in the same run:
+  preview <= 3x; new-customer import <= 8x; drop-to-done (store the upload + preview + import) <= 11x;
+  re-import of unchanged rows <= 3x; and, with --million, peak memory <= 400 MB importing a 1,000,000-row CSV.
 The files are exports of 100,000 demo customers (12 columns). Two imports are timed for each file:
   new        into an empty database: every row is validated in full and inserted (with its audit and undo rows);
   unchanged  back into the database it came from, matched on the customer ID: every row is compared, none written.
-Each import runs in a fresh child process so its peak memory (max RSS) is its own. Two floors show where the time
-goes: validating every row without a database, and inserting the already-validated rows with nothing else.
+Each import runs in a fresh child process so its peak memory (max RSS) is its own; the import's worker processes
+are its children. The floors show where the time goes (parse, validate every row without a database, insert the
+already-validated rows with nothing else); their sum is what one core doing each step once would take.
 """
 
 import csv
@@ -37,7 +40,7 @@ from customer_app.customers import search_index  # noqa: E402
 from customer_app.customers.demo_data import insert_demo  # noqa: E402
 from customer_app.customers.models import Customer  # noqa: E402
 from customer_app.customers.validation import validate_customer  # noqa: E402
-from customer_app.transfer import columns, export, import_uploads, imports  # noqa: E402
+from customer_app.transfer import columns, export, import_pool, import_uploads, imports  # noqa: E402
 from customer_app.transfer.import_rows import Plan, _prepare  # noqa: E402
 
 ROWS = 100_000
@@ -55,7 +58,9 @@ KEYS = (
     "gender",
     "ownership_type",
 )
-TARGET_RATIO, TARGET_MB = 2.0, 500
+TARGETS = {"preview": 3.0, "new": 8.0, "drop-to-done": 11.0, "unchanged": 3.0}
+TARGET_MB = 400
+MILLION = 1_000_000
 
 
 def migrated(path: Path, rows: int = 0) -> None:
@@ -82,12 +87,17 @@ def bare_parse(path: Path) -> None:
 
 
 def child(db: str, file: str, match_on: str) -> None:
-    """One import in this (fresh) process; prints seconds and peak memory as JSON."""
+    """One upload, preview and import in this (fresh) process; prints seconds and peak memory as JSON."""
     engine = make_engine(f"sqlite:///{db}")
     with Session(engine, expire_on_commit=False) as session:
-        job = import_uploads.store_upload([Path(file).read_bytes()], Path(file).name, actor=ACTOR, session=session)
+        started = time.perf_counter()
+        with Path(file).open("rb") as handle:
+            chunks = iter(lambda: handle.read(1 << 20), b"")
+            job = import_uploads.store_upload(chunks, Path(file).name, actor=ACTOR, session=session)
         session.commit()
-        headers = imports.read_job_table(job).headers
+        store = time.perf_counter() - started
+        with imports._job_rows(job) as stream:  # the header only, as the mapping step shows it
+            headers = stream.headers
         mapping = [
             {"Customer ID": "id"}.get(h, next(k for k in columns.COLUMNS if columns.COLUMNS[k].header == h))
             for h in headers
@@ -96,6 +106,7 @@ def child(db: str, file: str, match_on: str) -> None:
             mapping[0] = ""
         plan = Plan(mapping, "both", match_on, "US")
         preview = timed(lambda: imports.preview_import(job.id, plan, actor=ACTOR, session=session))
+        session.commit()
         imports.start_import(job.id, actor=ACTOR, session=session)
         session.commit()
     result = {}
@@ -106,9 +117,10 @@ def child(db: str, file: str, match_on: str) -> None:
             {
                 "seconds": seconds,
                 "preview": preview,
-                # Workbooks are parsed in a child process: the peak is the larger of the two.
-                "mb": max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-                / 1024,
+                "store": store,
+                "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                # Worker processes (and the workbook reader) are children: the largest of them.
+                "child_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                 "created": done.created_count,
                 "unchanged": done.unchanged_count,
                 "errors": done.error_count,
@@ -171,6 +183,55 @@ def run_child(db: Path, file: Path, match_on: str, imports_dir: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def verdict(ratio: float, target: float) -> str:
+    return f"target <= {target:g}x: {'meets' if ratio <= target else 'MISSES'}"
+
+
+def report(label: str, got: dict, bare: float, floors: float) -> None:
+    """Print one import's figures, each as a ratio to the bare parse, with the floors' sum beside them."""
+    count = got["created"] if label == "new" else got["unchanged"]
+    total = got["store"] + got["preview"] + got["seconds"]
+    print(
+        f"      {label:9} ({count:,} rows {label}, {got['errors']} errors); floors' sum {floors / bare:.1f}x; "
+        f"peak {got['mb']:.0f} MB (largest child {got['child_mb']:.0f} MB)"
+    )
+    for name, seconds, target in (
+        ("preview", got["preview"], TARGETS["preview"]),
+        ("import", got["seconds"], TARGETS[label]),
+        ("drop-to-done", total, TARGETS["drop-to-done"]),
+    ):
+        print(f"        {name:13} {seconds:6.2f} s = {seconds / bare:5.1f}x  ({verdict(seconds / bare, target)})")
+
+
+def million(tmp: Path) -> None:
+    """Import a 1,000,000-row CSV of new customers and print its peak memory against the target."""
+    file = tmp / "million.csv"
+    with file.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        keys = ("kind", "first_name", "last_name", "email", "phone", "company_name", "position")
+        out.writerow([columns.COLUMNS[key].header for key in keys])
+        for n in range(MILLION):
+            phone = f"+4420794{n % 100000:05d}"
+            out.writerow(["Individual", f"Ada{n}", f"L{n % 997}", f"ada{n}@example.com", phone, f"C{n % 9}", "CTO"])
+    bare = sorted(timed(lambda: bare_parse(file)) for _ in range(3))[1]
+    print(f"csv 1M  bare csv read: {bare:.2f} s ({file.stat().st_size / 2**20:.0f} MB file)")
+    db = tmp / "million.db"
+    migrated(db)
+    got = run_child(db, file, "email", tmp / "imports")
+    total = got["store"] + got["preview"] + got["seconds"]
+    mb = got["mb"] + got["child_mb"] * import_pool.workers()
+    print(
+        f"      new: {got['created']:,} created, {got['errors']} errors; preview {got['preview']:.1f} s = "
+        f"{got['preview'] / bare:.1f}x, import {got['seconds']:.1f} s = {got['seconds'] / bare:.1f}x, "
+        f"drop-to-done {total:.1f} s = {total / bare:.1f}x"
+    )
+    verdict_mb = "meets" if mb <= TARGET_MB else "MISSES"
+    print(
+        f"      peak memory: importing process {got['mb']:.0f} MB + {import_pool.workers()} workers of at most "
+        f"{got['child_mb']:.0f} MB = {mb:.0f} MB (target <= {TARGET_MB} MB: {verdict_mb})"
+    )
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -187,26 +248,21 @@ def main() -> None:
             bare = sorted(timed(lambda f=file: bare_parse(f)) for _ in range(3))[1]
             baseline = "calamine parse" if fmt == "xlsx" else "csv read"
             print(f"{fmt:4}  bare {baseline}: {bare:.2f} s ({Path(file).stat().st_size / 2**20:.1f} MB file)")
-            floor = validate_floor(Path(file))
-            print(f"      floor: read + validate every row, no database: {floor:.2f} s = {floor / bare:.1f}x")
-            floor = insert_floor(source, tmp)
-            ratio = floor / bare
-            print(f"      floor: insert the validated rows, nothing else: {floor:.2f} s = {ratio:.1f}x")
+            validate = validate_floor(Path(file))
+            print(f"      floor: read + validate every row, no database: {validate:.2f} s = {validate / bare:.1f}x")
+            insert = insert_floor(source, tmp)
+            print(f"      floor: insert the validated rows, nothing else: {insert:.2f} s = {insert / bare:.1f}x")
+            floors = validate + insert
+            print(f"      floors' sum (parse + validate + insert): {floors:.2f} s = {floors / bare:.1f}x")
             for label, match_on in (("new", "email"), ("unchanged", "id")):
                 db = tmp / f"target-{fmt}-{label}.db"
                 if label == "new":
                     migrated(db)
                 else:
                     shutil.copy(source, db)
-                got = run_child(db, Path(file), match_on, tmp / "imports")
-                ratio = got["seconds"] / bare
-                verdict = "meets" if ratio <= TARGET_RATIO and got["mb"] <= TARGET_MB else "MISSES"
-                count = got["created"] if label == "new" else got["unchanged"]
-                print(
-                    f"      import {label:9} {got['seconds']:6.2f} s  ratio {ratio:5.2f}x  peak {got['mb']:.0f} MB  "
-                    f"({count:,} rows {label}, {got['errors']} errors; preview {got['preview']:.2f} s)  "
-                    f"(target <= {TARGET_RATIO}x and <= {TARGET_MB} MB: {verdict})"
-                )
+                report(label, run_child(db, Path(file), match_on, tmp / "imports"), bare, floors)
+        if "--million" in sys.argv:
+            million(tmp)
 
 
 if __name__ == "__main__":

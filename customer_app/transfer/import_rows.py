@@ -72,14 +72,77 @@ class Custom:
     stored: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
-def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, session: Session) -> list[Outcome]:
-    """What importing each row would do, reading the customers they match in a few queries."""
-    every = custom_fields.defined_fields(session=session)
+@dataclass
+class Checked:
+    """The part of classifying a chunk that needs no database, done ahead (in a worker process): each row prepared,
+    its region, and its verdict as a new customer (None where it was not worth checking)."""
+
+    fields: list[dict]  # the custom field definitions it was checked against (as `field_snapshot` gives them)
+    prepared: list[tuple[int, dict, object, str]]
+    regions: list[RowRegion]
+    verdicts: list[tuple | None]
+
+
+def field_snapshot(every: Sequence[CustomField]) -> list[dict]:
+    """Custom field definitions as plain data: sent to worker processes, and compared to see they still hold."""
+    return [f.model_dump(exclude={"created_at"}) for f in every]
+
+
+def check_rows(rows: Sequence[tuple[int, list]], plan: Plan, fields: list[dict], known: frozenset) -> Checked:
+    """Prepare rows and validate, as new customers, those whose match key is not in `known` (pure: no database)."""
+    every = [CustomField(**found) for found in fields]
     mapped = {f.id: f for f in every if f"{CUSTOM_PREFIX}{f.id}" in plan.mapping}
+    custom = Custom(mapped, tuple(f for f in every if f.required))
+    regions, prepared = _prepared(rows, plan, mapped)
+    skip_new = plan.mode == "update"
+    verdicts = [
+        None
+        if skip_new or problem or key in known or (plan.match_on == "id" and key is not None)
+        else _validated(raw, {}, custom, where, new=True)
+        for (_line, raw, key, problem), where in zip(prepared, regions, strict=True)
+    ]
+    return Checked(fields, prepared, regions, verdicts)
+
+
+def row_keys(rows: Sequence[tuple[int, list]], plan: Plan) -> list[object]:
+    """The match keys of rows that have a valid one (cheap: reads one cell a row)."""
+    if plan.match_on not in plan.mapping:
+        return []
+    index = list(plan.mapping).index(plan.match_on)
+    keys = []
+    for _line, cells in rows:
+        text = cell_text(plan.match_on, cells[index]) if index < len(cells) else None
+        if text is not None:
+            key, problem = _match_key(text, plan.match_on)
+            if not problem:
+                keys.append(key)
+    return keys
+
+
+def known_keys(keys: list[object], match_on: str, *, session: Session) -> frozenset:
+    """Which of the keys match an active customer now."""
+    return frozenset(_matches([(0, {}, key, "") for key in keys], match_on, session))
+
+
+def _prepared(rows: Sequence[tuple[int, list]], plan: Plan, mapped: dict[int, CustomField]) -> tuple[list, list]:
     regions = [row_region(cells, plan.mapping, plan.phone_region) for _line, cells in rows]
     prepared = [
         _prepare(line, cells, plan, mapped, where.region) for (line, cells), where in zip(rows, regions, strict=True)
     ]
+    return regions, prepared
+
+
+def classify(
+    rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, session: Session, checked: Checked | None = None
+) -> list[Outcome]:
+    """What importing each row would do, reading the customers they match in a few queries. `checked` is the
+    database-free part done ahead for these rows; it is used only if the custom fields have not changed since."""
+    every = custom_fields.defined_fields(session=session)
+    mapped = {f.id: f for f in every if f"{CUSTOM_PREFIX}{f.id}" in plan.mapping}
+    if checked is not None and checked.fields == field_snapshot(every):
+        regions, prepared, verdicts = checked.regions, checked.prepared, checked.verdicts
+    else:
+        (regions, prepared), verdicts = _prepared(rows, plan, mapped), [None] * len(rows)
     existing = _matches(prepared, plan.match_on, session)
     owners = _email_owners(prepared, session)
     matched = [customer.id for customer in existing.values()]
@@ -90,9 +153,19 @@ def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, sessio
     )
     return [
         _classify_one(
-            line, raw, key, problem, plan=plan, seen=seen, existing=existing, owners=owners, custom=custom, where=where
+            line,
+            raw,
+            key,
+            problem,
+            plan=plan,
+            seen=seen,
+            existing=existing,
+            owners=owners,
+            custom=custom,
+            where=where,
+            verdict=verdict,
         )
-        for (line, raw, key, problem), where in zip(prepared, regions, strict=True)
+        for (line, raw, key, problem), where, verdict in zip(prepared, regions, verdicts, strict=True)
     ]
 
 
@@ -120,17 +193,22 @@ def _prepare(
     value = raw.get(plan.match_on)
     if value is None:
         return line, raw, None, ""
+    key, problem = _match_key(value, plan.match_on)
+    if plan.match_on == "id" and not problem:
+        raw["id"] = key
+    return line, raw, key, problem
+
+
+def _match_key(value: object, match_on: str) -> tuple[object, str]:
+    """A cell's match key, or None and why it cannot be one."""
     try:
-        if plan.match_on == "id":
-            key = int(str(value))
-            raw["id"] = key
-        elif plan.match_on == "email":
-            key = normalize.email_key(normalize.normalize_email(str(value)))
-        else:
-            key = normalize.normalize_vat(str(value))
+        if match_on == "id":
+            return int(str(value)), ""
+        if match_on == "email":
+            return normalize.email_key(normalize.normalize_email(str(value))), ""
+        return normalize.normalize_vat(str(value)), ""
     except ValueError as exc:
-        return line, raw, None, str(exc) if plan.match_on != "id" else "A customer ID is a whole number."
-    return line, raw, key, ""
+        return None, str(exc) if match_on != "id" else "A customer ID is a whole number."
 
 
 _MATCH_COLUMNS = ("id", "version", "email_key", *FIELDS)
@@ -167,17 +245,14 @@ def _email_owners(prepared: list, session: Session) -> dict[str, int]:
 
 
 def _classify_one(
-    line, raw, key, problem, *, plan: Plan, seen: Seen, existing, owners, custom: Custom, where: RowRegion
+    line, raw, key, problem, *, plan: Plan, seen: Seen, existing, owners, custom: Custom, where: RowRegion, verdict=None
 ) -> Outcome:
     current = existing.get(key) if key is not None else None
     decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen)
     if decided is not None:
         return decided
     stored = _stored(current) if current is not None else {}
-    typed, typed_custom = raw, {}
-    if custom.mapped:  # custom field values are keyed by field id
-        typed = {name: value for name, value in raw.items() if isinstance(name, str)}
-        typed_custom = {name: value for name, value in raw.items() if isinstance(name, int)}
+    typed, typed_custom = _typed(raw, custom)
     if (
         current is not None
         and all(_same(name, value, stored) for name, value in typed.items())
@@ -186,21 +261,13 @@ def _classify_one(
         if current.email_key is not None:
             seen.emails.setdefault(current.email_key, line)
         return Outcome(line, UNCHANGED, customer_id=current.id, version=current.version)
-    merged = stored | {name: value for name, value in typed.items() if name != "id"}
-    if "kind" not in typed and current is None:
-        merged["kind"] = (
-            CustomerKind.INSTITUTION if "name" in typed and not typed.keys() & {"first_name", "last_name"} else ""
-        )
-    errors, values = {}, None
-    try:
-        values = validate_customer(merged, phone_region=where.region, known=stored)
-    except ValidationError as exc:
-        errors = explained(exc.errors, merged, where)
-    kind = values.kind if values is not None else str(merged.get("kind") or "")
-    checked, problems = _custom_values(typed_custom, custom, kind, new=current is None)
-    if errors or problems or values is None:
+    if current is None and verdict is not None:  # checked ahead: a new customer's checks need no database
+        values, problems, checked = verdict
+    else:
+        values, problems, checked = _validated(raw, stored, custom, where, new=current is None)
+    if problems or values is None:
         labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in (*custom.mapped.values(), *custom.required)}
-        return Outcome(line, ERROR, errors | problems, labels=labels)
+        return Outcome(line, ERROR, problems, labels=labels)
     email = normalize.email_key(values.email) if values.email else None
     refused = _refused_email(line, email, current=current, plan=plan, seen=seen, owners=owners)
     if refused is not None:
@@ -219,6 +286,37 @@ def _classify_one(
         f"{CUSTOM_PREFIX}{fid}": custom_before[fid] for fid in custom_changed
     }
     return outcome
+
+
+def _typed(raw: dict, custom: Custom) -> tuple[dict, dict]:
+    """A row's own fields and its custom field values (keyed by field id)."""
+    if not custom.mapped:
+        return raw, {}
+    return (
+        {name: value for name, value in raw.items() if isinstance(name, str)},
+        {name: value for name, value in raw.items() if isinstance(name, int)},
+    )
+
+
+def _validated(
+    raw: dict, stored: dict, custom: Custom, where: RowRegion, *, new: bool
+) -> tuple[CustomerInput | None, dict[str, str], dict[int, str]]:
+    """The row merged over what is stored, validated: the customer (None if invalid), the messages by field, and the
+    checked custom field values. Pure: the same in a worker process as here."""
+    typed, typed_custom = _typed(raw, custom)
+    merged = stored | {name: value for name, value in typed.items() if name != "id"}
+    if "kind" not in typed and new:
+        merged["kind"] = (
+            CustomerKind.INSTITUTION if "name" in typed and not typed.keys() & {"first_name", "last_name"} else ""
+        )
+    errors, values = {}, None
+    try:
+        values = validate_customer(merged, phone_region=where.region, known=stored)
+    except ValidationError as exc:
+        errors = explained(exc.errors, merged, where)
+    kind = values.kind if values is not None else str(merged.get("kind") or "")
+    checked, problems = _custom_values(typed_custom, custom, kind, new=new)
+    return values, errors | problems, checked
 
 
 def _decided_by_key(line, key, problem, *, current, plan: Plan, seen: Seen) -> Outcome | None:

@@ -1,10 +1,14 @@
 """Import jobs: a private upload, a preview that writes nothing, a chunked commit with progress, and undo."""
 
 import json
-from collections.abc import Callable
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import chain, islice
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import IntegrityError
@@ -13,12 +17,12 @@ from sqlmodel import Session, col, func, select
 from customer_app.core import audit, spreadsheet
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
-from customer_app.customers import custom_field_values, search_index
+from customer_app.customers import custom_field_values, custom_fields, search_index
 from customer_app.customers.customers import derived_fields
 from customer_app.customers.models import Customer, CustomerInput
 from customer_app.errors import ImportFileError, NotFoundError, ValidationError
 from customer_app.settings import settings
-from customer_app.transfer import import_files
+from customer_app.transfer import import_files, import_pool, import_reuse
 from customer_app.transfer.import_mapping import check_mapping, remember_mapping, targets
 from customer_app.transfer.import_rows import (
     DUPLICATE,
@@ -28,10 +32,12 @@ from customer_app.transfer.import_rows import (
     STATUSES,
     UNCHANGED,
     UPDATE,
+    Checked,
     Outcome,
     Plan,
     Seen,
     classify,
+    field_snapshot,
 )
 from customer_app.transfer.models import ImportChange, ImportJob
 
@@ -40,6 +46,7 @@ PREVIEW_ROWS = 200
 ABANDONED_AFTER = timedelta(days=1)
 MODES = {"both": "Create and update", "create": "Create only", "update": "Update only"}
 ACTIVE = ("running", "cancelling")
+BAD = (ERROR, DUPLICATE)  # the rows the error report lists
 _COUNTERS = {NEW: "created_count", UPDATE: "updated_count", UNCHANGED: "unchanged_count", SKIPPED: "skipped_count"}
 
 
@@ -82,45 +89,97 @@ def running_job(*, actor: Actor, session: Session) -> ImportJob | None:
     return session.exec(_running_jobs()).first()
 
 
+def outcomes_path(job: ImportJob) -> Path:
+    """Where a job's preview keeps its outcomes for the import to reuse."""
+    return settings.import_dir / f"{job.stored_as}.outcomes"
+
+
 def read_job_table(job: ImportJob) -> spreadsheet.Table:
     """The job's sheet, read from its private file, its header on the job's header line (until one is chosen, on
     the first line that looks like a header)."""
-    if not job.stored_as or not upload_path(job).exists():
-        raise ImportFileError("The uploaded file is gone; upload it again.")
+    _check_file(job)
     return spreadsheet.read_table(upload_path(job), sheet=job.sheet or None, header_line=job.header_line or None)
 
 
+def _job_rows(job: ImportJob):
+    """The job's sheet as a stream of rows (see `spreadsheet.open_rows`)."""
+    _check_file(job)
+    return spreadsheet.open_rows(upload_path(job), sheet=job.sheet or None, header_line=job.header_line or None)
+
+
+def _check_file(job: ImportJob) -> None:
+    if not job.stored_as or not upload_path(job).exists():
+        raise ImportFileError("The uploaded file is gone; upload it again.")
+
+
 def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -> Preview:
-    """Classify every row without writing a customer; keep the choices and write the error report."""
+    """Classify every row without writing a customer; keep the choices, the outcomes and the error report."""
     require(actor, "customer.import")
     job = _job(job_id, session)
-    table = read_job_table(job)
-    check_mapping(list(plan.mapping), match_on=plan.match_on, known=targets(actor=actor, session=session))
-    if len(plan.mapping) != len(table.headers):
+    fields = field_snapshot(custom_fields.defined_fields(session=session))
+    state = import_reuse.mark(session)
+    seen, counts, shown = Seen(), dict.fromkeys(STATUSES, 0), []
+    with (
+        _job_rows(job) as stream,
+        import_pool.Checker(plan, fields) as checker,
+        tempfile.TemporaryFile(dir=settings.import_dir) as problems,
+        import_reuse.writer(outcomes_path(job)) as kept,
+    ):
+        check_mapping(list(plan.mapping), match_on=plan.match_on, known=targets(actor=actor, session=session))
+        _check_choices(plan, len(stream.header), complete=False)
+        for rows, checked in import_pool.checked_chunks(_chunks(stream.rows), checker, session=session):
+            outcomes = classify(rows, plan, seen, session=session, checked=checked)
+            kept.add(outcomes)
+            for outcome in outcomes:
+                counts[outcome.status] += 1
+                if len(shown) < PREVIEW_ROWS and outcome.status != UNCHANGED:
+                    shown.append(outcome)
+            bad = [(cells, o.message) for o, (_line, cells) in zip(outcomes, rows, strict=True) if o.status in BAD]
+            if bad:  # to a private temporary file: the report's header is known once every row was read
+                pickle.dump(bad, problems)
+        _check_choices(plan, stream.width, complete=True)
+        has_report = _write_report(job, stream.headers, problems)
+        if import_reuse.mark(session) == state:  # nobody wrote a customer while the rows were classified
+            kept.keep(import_reuse.key(plan, fields, job.sheet, job.header_line, state))
+    job.mapping, job.mode, job.match_on = json.dumps(list(plan.mapping)), plan.mode, plan.match_on
+    job.total_rows = stream.count
+    remember_mapping(stream.headers, list(plan.mapping), session=session)
+    session.add(job)
+    return Preview(counts, shown, stream.count, has_report)
+
+
+def _check_choices(plan: Plan, width: int, *, complete: bool) -> None:
+    """The mapping must name every column (`width` so far, or of the whole file once `complete`) and the mode one of
+    the modes."""
+    if len(plan.mapping) < width or (complete and len(plan.mapping) != width):
         raise ValidationError({"mapping": "The mapping does not fit this file's columns; upload it again."})
     if plan.mode not in MODES:
         raise ValidationError({"mode": "Choose create only, update only, or create and update."})
-    counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
-    shown: list[Outcome] = []
-    problems: list[tuple[list, str]] = []
-    seen = Seen()
-    for start in range(0, len(table.rows), CHUNK):
-        rows = table.rows[start : start + CHUNK]
-        for outcome, (_line, cells) in zip(classify(rows, plan, seen, session=session), rows, strict=True):
-            counts[outcome.status] += 1
-            if len(shown) < PREVIEW_ROWS and outcome.status != UNCHANGED:
-                shown.append(outcome)
-            if outcome.status in (ERROR, DUPLICATE):
-                problems.append((cells, outcome.message))
+
+
+def _write_report(job: ImportJob, headers: list[str], problems) -> bool:
+    """Write the error report from the spooled rows; whether there is one."""
     report = report_path(job)
     report.unlink(missing_ok=True)
-    if problems:
-        import_files.write_error_report(report, table.headers, problems)
-    job.mapping, job.mode, job.match_on = json.dumps(list(plan.mapping)), plan.mode, plan.match_on
-    job.total_rows = len(table.rows)
-    remember_mapping(table.headers, list(plan.mapping), session=session)
-    session.add(job)
-    return Preview(counts, shown, len(table.rows), bool(problems))
+    if not problems.tell():
+        return False
+    problems.seek(0)
+    import_files.write_error_report(report, headers, _spooled(problems))
+    return True
+
+
+def _spooled(handle) -> Iterator:
+    while True:
+        try:
+            yield from pickle.load(handle)
+        except EOFError:
+            return
+
+
+def _chunks(rows: Iterator[Any]) -> Iterator[list[Any]]:
+    """Rows (or their outcomes) in lists of CHUNK."""
+    while chunk := list(islice(rows, CHUNK)):
+        yield chunk
 
 
 def plan_of(job: ImportJob) -> Plan:
@@ -156,27 +215,16 @@ def run_import(
         job = _job(job_id, session)
         if job.status not in ACTIVE:
             return job
+        run = _Run(job, plan_of(job), actor, session, progress, fence)
         try:
-            table = read_job_table(job)
+            cancelled, finished = run.reused() if run.can_reuse() else (None, False)
+            if not finished:
+                cancelled = run.classified()
         except ImportFileError as exc:
+            session.rollback()
             return _finish(session, job, "failed", str(exc), fence)
-        plan, seen = plan_of(job), Seen()
-        if job.done_rows:  # a run that died: what it committed stays; the rows it read are seen again, not written
-            classify(table.rows[: job.done_rows], plan, seen, session=session)
-        for start in range(job.done_rows, len(table.rows), CHUNK):
-            session.refresh(job)
-            if job.status == "cancelling":
-                message = f"Cancelled after {job.done_rows:,} of {job.total_rows:,} rows."
-                return _finish(session, job, "cancelled", message, fence)
-            rows = table.rows[start : start + CHUNK]
-            _import_chunk(rows, plan, seen, job, actor=actor, session=session)
-            job.done_rows = start + len(rows)
-            session.add(job)
-            if fence is not None:
-                fence(session)
-            session.commit()
-            if progress is not None:
-                progress(job)
+        if cancelled:
+            return _finish(session, job, "cancelled", cancelled, fence)
         audit.record(
             session,
             actor=actor,
@@ -188,9 +236,93 @@ def run_import(
         return _finish(session, job, "done", "", fence)
 
 
-def _import_chunk(rows, plan: Plan, seen: Seen, job: ImportJob, *, actor: Actor, session: Session) -> None:
+class _Stale(Exception):
+    """The preview's outcomes no longer hold: someone else wrote customers since."""
+
+
+@dataclass
+class _Run:
+    """One run of an import: writes chunk after chunk, from the preview's outcomes or from the file."""
+
+    job: ImportJob
+    plan: Plan
+    actor: Actor
+    session: Session
+    progress: Callable[[ImportJob], None] | None
+    fence: Callable[[Session], None] | None
+
+    def can_reuse(self) -> bool:
+        """Whether the preview's outcomes may be written as they are: nothing written since, same choices."""
+        if self.job.done_rows:  # a run died: the database has moved on from what the preview saw
+            return False
+        fields = field_snapshot(custom_fields.defined_fields(session=self.session))
+        state = import_reuse.mark(self.session)
+        wanted = import_reuse.key(self.plan, fields, self.job.sheet, self.job.header_line, state)
+        return import_reuse.valid_key(outcomes_path(self.job)) == wanted
+
+    def reused(self) -> tuple[str | None, bool]:
+        """Write the preview's outcomes: the message of a cancelled run, and whether every row was written (False:
+        they stopped holding at a chunk, and the rest is read from the file)."""
+        last = import_reuse.quick_mark(self.session)
+        try:
+            kept = chain.from_iterable(import_reuse.chunks(outcomes_path(self.job)))
+            for outcomes in _chunks(kept):  # in this run's chunks: the preview's may have been of another size
+                if self._cancelled():
+                    return self._stopped(), True
+                if import_reuse.quick_mark(self.session) != last:
+                    raise _Stale
+                _write(outcomes, self.job, self.actor, self.session)
+                last = import_reuse.quick_mark(self.session)  # our own writes, read before they commit
+                self._commit(len(outcomes))
+        except (_Stale, IntegrityError):
+            # Someone saved a customer since the preview: the rest is read and checked again, as after a crash.
+            self.session.rollback()
+            self.session.refresh(self.job)
+            return None, False
+        finally:
+            import_reuse.discard(outcomes_path(self.job))
+        return None, True
+
+    def classified(self) -> str | None:
+        """Read, classify and write the rows after those done; returns the message of a cancelled run."""
+        seen, done = Seen(), self.job.done_rows
+        fields = field_snapshot(custom_fields.defined_fields(session=self.session))
+        with _job_rows(self.job) as stream, import_pool.Checker(self.plan, fields) as checker:
+            if done:  # a run that died: what it committed stays; the rows it read are seen again, not written
+                chunks = _chunks(islice(stream.rows, done))
+                for rows, checked in import_pool.checked_chunks(chunks, checker, session=self.session):
+                    classify(rows, self.plan, seen, session=self.session, checked=checked)
+            chunks = _chunks(stream.rows)
+            for rows, checked in import_pool.checked_chunks(chunks, checker, session=self.session, first=done):
+                if self._cancelled():
+                    return self._stopped()
+                _import_chunk(rows, self.plan, seen, self.job, actor=self.actor, session=self.session, checked=checked)
+                self._commit(len(rows))
+        return None
+
+    def _cancelled(self) -> bool:
+        self.session.refresh(self.job)
+        return self.job.status == "cancelling"
+
+    def _stopped(self) -> str:
+        return f"Cancelled after {self.job.done_rows:,} of {self.job.total_rows:,} rows."
+
+    def _commit(self, rows: int) -> None:
+        """End a chunk's transaction (inside the fence) and tell whoever listens."""
+        self.job.done_rows += rows
+        self.session.add(self.job)
+        if self.fence is not None:
+            self.fence(self.session)
+        self.session.commit()
+        if self.progress is not None:
+            self.progress(self.job)
+
+
+def _import_chunk(
+    rows, plan: Plan, seen: Seen, job: ImportJob, *, actor: Actor, session: Session, checked: Checked | None = None
+) -> None:
     before = Seen(dict(seen.keys), dict(seen.emails))
-    outcomes = classify(rows, plan, seen, session=session)
+    outcomes = classify(rows, plan, seen, session=session, checked=checked)
     try:
         _write(outcomes, job, actor, session)
     except IntegrityError:
@@ -273,14 +405,14 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
 def _finish(
     session: Session, job: ImportJob, status: str, message: str, fence: Callable[[Session], None] | None = None
 ) -> ImportJob:
-    files = (upload_path(job), report_path(job)) if job.stored_as else ()
+    files = (upload_path(job), report_path(job), outcomes_path(job)) if job.stored_as else ()
     job.status, job.message, job.finished_at, job.stored_as = status, message[:500], utcnow(), ""
     session.add(job)
     if fence is not None:
         fence(session)
     session.commit()
     for path in files:  # after the commit: a run that lost its job leaves the file to the run that took it over
-        path.unlink(missing_ok=True)
+        import_reuse.discard(path)
     return job
 
 
@@ -289,6 +421,7 @@ def discard_files(job: ImportJob) -> None:
     if job.stored_as:
         upload_path(job).unlink(missing_ok=True)
         report_path(job).unlink(missing_ok=True)
+        import_reuse.discard(outcomes_path(job))
         job.stored_as = ""
 
 

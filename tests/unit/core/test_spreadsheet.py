@@ -49,7 +49,7 @@ def test_check_upload_returns_the_lower_cased_extension():
     [
         ("customers.pdf", 10, "Choose an .xlsx, .xls, .ods or .csv file."),
         ("xlsx", 10, "Choose an .xlsx, .xls, .ods or .csv file."),
-        ("customers.xlsx", MAX_BYTES + 1, "This file is larger than 50 MB"),
+        ("customers.xlsx", MAX_BYTES + 1, "This file is larger than 200 MB"),
         ("customers.csv", 0, EMPTY),
     ],
 )

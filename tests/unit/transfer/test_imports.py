@@ -73,7 +73,7 @@ def test_uploads_are_kept_privately_and_refused_when_too_big_or_of_the_wrong_typ
     assert imports.upload_path(job).read_bytes().startswith(b"First name")
     with pytest.raises(ImportFileError, match=r"Choose an \.xlsx"):
         upload(session, admin, b"MZ\x90\x00", "setup.exe")
-    with pytest.raises(ImportFileError, match="larger than 50 MB"):
+    with pytest.raises(ImportFileError, match="larger than 200 MB"):
         import_uploads.store_upload(iter(lambda: b"x" * (1 << 20), b""), "huge.csv", actor=admin, session=session)
     assert sorted(p.name for p in (private_folders / "imports").iterdir()) == [job.stored_as]
 

@@ -1,0 +1,71 @@
+"""Worker processes that check import rows ahead of the chunk being written, so a import uses every core.
+
+Only the database-free part of classifying runs there (reading cells, validating, checking custom field values);
+every read and write of the database stays in the importing process. The pool is started from the job runner's
+thread inside the web server, so its workers are spawned, never forked from a threaded process.
+"""
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from sqlmodel import Session
+
+from customer_app.transfer.import_rows import Checked, Plan, check_rows, known_keys, row_keys
+
+START_AFTER = 2000  # rows: below this a file is checked in the importing process (starting workers costs ~1 s)
+AHEAD = 2  # chunks checked ahead of the one being written: enough to keep every worker busy, little memory
+
+
+def workers() -> int:
+    """How many worker processes an import uses: one per core (the importing process mostly waits on them)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+class Checker:
+    """One pool for one import run (or preview): chunks go in, their `Checked` come back in order."""
+
+    def __init__(self, plan: Plan, fields: list[dict]) -> None:
+        self.plan, self.fields = plan, fields
+        self.pool: ProcessPoolExecutor | None = None  # started at the first chunk past START_AFTER
+
+    def submit(self, rows: Sequence[tuple[int, list]], *, session: Session) -> Future:
+        """Check a chunk in a worker; rows matching a customer now are not validated as new ones."""
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(workers(), mp_context=multiprocessing.get_context("spawn"))
+        known = known_keys(row_keys(rows, self.plan), self.plan.match_on, session=session)
+        return self.pool.submit(check_rows, rows, self.plan, self.fields, known)
+
+    def close(self) -> None:
+        """Stop the workers, dropping what is queued (a cancelled or failed run wants none of it)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "Checker":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def checked_chunks(
+    chunks: Iterable[list[tuple[int, list]]], checker: Checker, *, session: Session, first: int = 0
+) -> Iterator[tuple[list[tuple[int, list]], Checked | None]]:
+    """Each chunk with its checks, done `AHEAD` chunks ahead in the pool; the chunks of the first START_AFTER rows
+    (counted from row `first`) come with None: they are checked in place, so small files never start a pool."""
+    waiting: deque[tuple[list[tuple[int, list]], Future | None]] = deque()
+    start = first
+    for rows in chunks:
+        waiting.append((rows, checker.submit(rows, session=session) if start - first >= START_AFTER else None))
+        start += len(rows)
+        if len(waiting) > AHEAD:
+            yield _ready(waiting.popleft())
+    while waiting:
+        yield _ready(waiting.popleft())
+
+
+def _ready(entry: tuple[list[tuple[int, list]], Future | None]) -> tuple[list[tuple[int, list]], Checked | None]:
+    rows, future = entry
+    return rows, future.result() if future is not None else None
