@@ -12,6 +12,7 @@ are its children. The floors show where the time goes (parse, validate every row
 already-validated rows with nothing else); their sum is what one core doing each step once would take.
 """
 
+import contextlib
 import csv
 import json
 import resource
@@ -19,12 +20,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import psutil  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 from sqlmodel import Session, SQLModel, col  # noqa: E402
@@ -86,8 +89,32 @@ def bare_parse(path: Path) -> None:
         CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
 
 
+class TreeMemory:
+    """Samples the resident memory of this process and all its children (workers, workbook reader) together."""
+
+    def __init__(self) -> None:
+        self.peak, self._stop = 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.05):
+            total = 0
+            for process in (me, *me.children(recursive=True)):
+                with contextlib.suppress(psutil.Error):
+                    total += process.memory_info().rss
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 2**20
+
+
 def child(db: str, file: str, match_on: str) -> None:
     """One upload, preview and import in this (fresh) process; prints seconds and peak memory as JSON."""
+    memory = TreeMemory()
     engine = make_engine(f"sqlite:///{db}")
     with Session(engine, expire_on_commit=False) as session:
         started = time.perf_counter()
@@ -119,8 +146,8 @@ def child(db: str, file: str, match_on: str) -> None:
                 "preview": preview,
                 "store": store,
                 "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                # Worker processes (and the workbook reader) are children: the largest of them.
-                "child_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                # With the worker processes and the workbook reader, sampled together.
+                "tree_mb": memory.stop(),
                 "created": done.created_count,
                 "unchanged": done.unchanged_count,
                 "errors": done.error_count,
@@ -193,7 +220,7 @@ def report(label: str, got: dict, bare: float, floors: float) -> None:
     total = got["store"] + got["preview"] + got["seconds"]
     print(
         f"      {label:9} ({count:,} rows {label}, {got['errors']} errors); floors' sum {floors / bare:.1f}x; "
-        f"peak {got['mb']:.0f} MB (largest child {got['child_mb']:.0f} MB)"
+        f"peak {got['mb']:.0f} MB (with its worker processes {got['tree_mb']:.0f} MB)"
     )
     for name, seconds, target in (
         ("preview", got["preview"], TARGETS["preview"]),
@@ -219,7 +246,7 @@ def million(tmp: Path) -> None:
     migrated(db)
     got = run_child(db, file, "email", tmp / "imports")
     total = got["store"] + got["preview"] + got["seconds"]
-    mb = got["mb"] + got["child_mb"] * import_pool.workers()
+    mb = max(got["mb"], got["tree_mb"])
     print(
         f"      new: {got['created']:,} created, {got['errors']} errors; preview {got['preview']:.1f} s = "
         f"{got['preview'] / bare:.1f}x, import {got['seconds']:.1f} s = {got['seconds'] / bare:.1f}x, "
@@ -227,8 +254,8 @@ def million(tmp: Path) -> None:
     )
     verdict_mb = "meets" if mb <= TARGET_MB else "MISSES"
     print(
-        f"      peak memory: importing process {got['mb']:.0f} MB + {import_pool.workers()} workers of at most "
-        f"{got['child_mb']:.0f} MB = {mb:.0f} MB (target <= {TARGET_MB} MB: {verdict_mb})"
+        f"      peak memory: importing process {got['mb']:.0f} MB; with its {import_pool.workers()} worker processes "
+        f"{got['tree_mb']:.0f} MB (target <= {TARGET_MB} MB for the whole: {verdict_mb})"
     )
 
 

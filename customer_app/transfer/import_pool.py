@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from customer_app.transfer.import_rows import Checked, Plan, check_rows, known_keys, row_keys
 
-START_AFTER = 2000  # rows: below this a file is checked in the importing process (starting workers costs ~1 s)
+START_AFTER = 3000  # rows checked in the importing process while the workers start (that takes a second or two)
 AHEAD = 2  # chunks checked ahead of the one being written: enough to keep every worker busy, little memory
 
 
@@ -31,10 +31,18 @@ class Checker:
         self.plan, self.fields = plan, fields
         self.pool: ProcessPoolExecutor | None = None  # started at the first chunk past START_AFTER
 
-    def submit(self, rows: Sequence[tuple[int, list]], *, session: Session) -> Future:
-        """Check a chunk in a worker; rows matching a customer now are not validated as new ones."""
+    def start(self) -> None:
+        """Start the workers now, so they are ready when the chunks come (a file of one chunk never starts them)."""
         if self.pool is None:
             self.pool = ProcessPoolExecutor(workers(), mp_context=multiprocessing.get_context("spawn"))
+            for _ in range(workers()):
+                self.pool.submit(_ready_to_check)
+
+    def submit(self, rows: Sequence[tuple[int, list]], *, session: Session) -> Future:
+        """Check a chunk in a worker; rows matching a customer now are not validated as new ones."""
+        self.start()
+        if self.pool is None:  # never: started above
+            raise RuntimeError("The import's workers did not start.")
         known = known_keys(row_keys(rows, self.plan), self.plan.match_on, session=session)
         return self.pool.submit(check_rows, rows, self.plan, self.fields, known)
 
@@ -58,12 +66,18 @@ def checked_chunks(
     waiting: deque[tuple[list[tuple[int, list]], Future | None]] = deque()
     start = first
     for rows in chunks:
+        if start > first:
+            checker.start()  # a second chunk: the workers start while the first rows are checked here
         waiting.append((rows, checker.submit(rows, session=session) if start - first >= START_AFTER else None))
         start += len(rows)
         if len(waiting) > AHEAD:
             yield _ready(waiting.popleft())
     while waiting:
         yield _ready(waiting.popleft())
+
+
+def _ready_to_check() -> None:
+    """Nothing: a worker that ran it has imported what checking rows needs."""
 
 
 def _ready(entry: tuple[list[tuple[int, list]], Future | None]) -> tuple[list[tuple[int, list]], Checked | None]:

@@ -101,6 +101,8 @@ def check_rows(rows: Sequence[tuple[int, list]], plan: Plan, fields: list[dict],
         else _validated(raw, {}, custom, where, new=True)
         for (_line, raw, key, problem), where in zip(prepared, regions, strict=True)
     ]
+    alike: dict[RowRegion, RowRegion] = {}
+    regions = [alike.setdefault(where, where) for where in regions]  # most rows share one: sent back once
     return Checked(fields, prepared, regions, verdicts)
 
 

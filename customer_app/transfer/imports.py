@@ -10,7 +10,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Connection, Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -118,7 +118,8 @@ def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -
     job = _job(job_id, session)
     fields = field_snapshot(custom_fields.defined_fields(session=session))
     state = import_reuse.mark(session)
-    seen, counts, shown = Seen(), dict.fromkeys(STATUSES, 0), []
+    counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
+    seen, shown = Seen(), list[Outcome]()
     with (
         _job_rows(job) as stream,
         import_pool.Checker(plan, fields) as checker,
@@ -349,13 +350,10 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
             values.model_dump() | derived_fields(values) | {"created_at": now, "updated_at": now, "version": 1}
             for values in map(_values, created)
         ]
-        # In the rows' order, so each new id meets its row's custom field values.
-        statement = insert(Customer).returning(
-            col(Customer.id), col(Customer.display_name), sort_by_parameter_order=True
-        )
         with search_index.indexed_in_bulk(session.connection()) as indexed:
-            made = session.connection().execute(statement, rows).all()  # Core: the ORM's bulk path is far slower
-            indexed.extend(row_id for row_id, _name in made)
+            ids = _inserted(session.connection(), rows)
+            indexed.extend(ids)
+        made = [(row_id, row["display_name"]) for row_id, row in zip(ids, rows, strict=True)]
         custom_values |= {
             (row_id, field_id): value
             for outcome, (row_id, _name) in zip(created, made, strict=True)
@@ -400,6 +398,23 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
     for outcome in outcomes:
         counter = _COUNTERS.get(outcome.status, "error_count")
         setattr(job, counter, getattr(job, counter) + 1)
+
+
+def _inserted(connection: Connection, rows: list[dict]) -> list[int]:
+    """Insert new customers in bulk (Core: the ORM's bulk path is far slower); their ids in the rows' order, so each
+    new id meets its row's custom field values."""
+    if connection.dialect.name != "sqlite":  # one INSERT ... SELECT FROM (VALUES ...) ORDER BY ... RETURNING
+        statement = insert(Customer).returning(col(Customer.id), sort_by_parameter_order=True)
+        return list(connection.execute(statement, rows).scalars())
+    # SQLAlchemy cannot batch an ordered RETURNING on SQLite (it sends one INSERT a row). The driver's executemany
+    # holds the write lock throughout, so AUTOINCREMENT hands out consecutive ids, the last one being the last row's.
+    connection.execute(insert(Customer), rows)
+    last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+    ids = list(range(last - len(rows) + 1, last + 1))
+    written = select(func.count()).select_from(Customer).where(col(Customer.id).between(ids[0], last))
+    if connection.execute(written).scalar_one() != len(rows):  # never: the ids were not consecutive after all
+        raise RuntimeError("New customers were given ids out of order.")
+    return ids
 
 
 def _finish(

@@ -353,3 +353,30 @@ def test_a_csv_with_too_many_columns_is_refused(tmp_path):
     _refused(
         csv_file(tmp_path / "wide.csv", f"{header}\n1\n"), "The sheet has 301 columns; at most 200 can be imported."
     )
+
+
+# --- open_rows: a stream for files too big to hold ---------------------------------------------------------------
+
+
+def test_a_streamed_csv_hands_out_its_rows_as_it_reads_them(tmp_path):
+    # A NUL far into the file (past the part sniffed for the delimiter) refuses the file only when the reader gets
+    # there: every row before it was handed out already, so nothing read the whole file first.
+    lines = ["Name,Email", *(f"Person {n},p{n}@example.com" for n in range(5000)), "Bad\x00,row"]
+    path = csv_file(tmp_path / "big.csv", "\n".join(lines) + "\n")
+    with spreadsheet.open_rows(path) as stream:
+        assert stream.headers == ["Name", "Email"]
+        first = next(stream.rows)
+        assert (first, stream.count) == ((2, ["Person 0", "p0@example.com"]), 1)
+        handed = [first]
+        with pytest.raises(ImportFileError, match=NOT_TEXT):
+            handed.extend(stream.rows)  # keeps each row it was handed before the error
+    assert len(handed) == 5000
+
+
+def test_a_streamed_sheet_knows_its_width_once_every_row_was_read(tmp_path):
+    path = csv_file(tmp_path / "ragged.csv", "Name,Email\nAnn,ann@example.com\nBob,bob@example.com,VIP,extra\n")
+    with spreadsheet.open_rows(path) as stream:
+        rows = list(stream.rows)
+    assert rows == [(2, ["Ann", "ann@example.com"]), (3, ["Bob", "bob@example.com", "VIP", "extra"])]
+    assert (stream.width, stream.headers) == (4, ["Name", "Email", "", ""])
+    assert read_table(path).rows[0] == (2, ["Ann", "ann@example.com", "", ""])  # a whole table is padded
