@@ -38,12 +38,18 @@ class Checker:
             for _ in range(workers()):
                 self.pool.submit(_ready_to_check)
 
-    def submit(self, rows: Sequence[tuple[int, list]], *, session: Session) -> Future:
-        """Check a chunk in a worker; rows matching a customer now are not validated as new ones."""
+    def submit(self, rows: Sequence[tuple[int, list]], *, session: Session, here: bool = False) -> Future | None:
+        """Check a chunk in a worker, or None when it is checked in place: when `here` (the workers start meanwhile)
+        or when it holds no new customer to validate (cheaper here than sent there and back). Rows matching a
+        customer now are not validated as new ones."""
+        keys = row_keys(rows, self.plan)
+        known = known_keys(keys, self.plan.match_on, session=session)
+        maybe_new = len(keys) < len(rows) or (self.plan.match_on != "id" and len(known) < len(set(keys)))
+        if self.plan.mode == "update" or not maybe_new:
+            return None
         self.start()
-        if self.pool is None:  # never: started above
-            raise RuntimeError("The import's workers did not start.")
-        known = known_keys(row_keys(rows, self.plan), self.plan.match_on, session=session)
+        if self.pool is None or here:
+            return None
         return self.pool.submit(check_rows, rows, self.plan, self.fields, known)
 
     def close(self) -> None:
@@ -66,9 +72,11 @@ def checked_chunks(
     waiting: deque[tuple[list[tuple[int, list]], Future | None]] = deque()
     start = first
     for rows in chunks:
-        if start > first:
-            checker.start()  # a second chunk: the workers start while the first rows are checked here
-        waiting.append((rows, checker.submit(rows, session=session) if start - first >= START_AFTER else None))
+        here = start - first < START_AFTER
+        if here and start == first:  # a file of one chunk is checked here, without starting any worker
+            waiting.append((rows, None))
+        else:
+            waiting.append((rows, checker.submit(rows, session=session, here=here)))
         start += len(rows)
         if len(waiting) > AHEAD:
             yield _ready(waiting.popleft())

@@ -1,6 +1,6 @@
 """Turn spreadsheet rows into customers: read cells the way people fill them, validate, match, classify."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Row, inspect
@@ -108,22 +108,37 @@ def check_rows(rows: Sequence[tuple[int, list]], plan: Plan, fields: list[dict],
 
 def row_keys(rows: Sequence[tuple[int, list]], plan: Plan) -> list[object]:
     """The match keys of rows that have a valid one (cheap: reads one cell a row)."""
+    return [key for _line, key in _keyed(rows, plan)]
+
+
+def remember_keys(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen) -> None:
+    """Note the rows' match keys as classifying them would, without validating them or reading the database: all a
+    resumed run needs of the rows done when it matches on e-mail (e-mails met are only looked up otherwise)."""
+    for line, key in _keyed(rows, plan):
+        seen.keys.setdefault(key, line)
+
+
+def _keyed(rows: Sequence[tuple[int, list]], plan: Plan) -> Iterator[tuple[int, object]]:
     if plan.match_on not in plan.mapping:
-        return []
+        return
     index = list(plan.mapping).index(plan.match_on)
-    keys = []
-    for _line, cells in rows:
+    for line, cells in rows:
         text = cell_text(plan.match_on, cells[index]) if index < len(cells) else None
         if text is not None:
             key, problem = _match_key(text, plan.match_on)
             if not problem:
-                keys.append(key)
-    return keys
+                yield line, key
 
 
 def known_keys(keys: list[object], match_on: str, *, session: Session) -> frozenset:
     """Which of the keys match an active customer now."""
-    return frozenset(_matches([(0, {}, key, "") for key in keys], match_on, session))
+    if not keys:
+        return frozenset()
+    column = inspect(Customer).local_table.c[_KEY_COLUMNS[match_on]]
+    found = session.connection().execute(
+        select(column).where(column.in_(set(keys)), inspect(Customer).local_table.c.deleted_at.is_(None))
+    )
+    return frozenset(found.scalars())
 
 
 def _prepared(rows: Sequence[tuple[int, list]], plan: Plan, mapped: dict[int, CustomField]) -> tuple[list, list]:
@@ -214,6 +229,7 @@ def _match_key(value: object, match_on: str) -> tuple[object, str]:
 
 
 _MATCH_COLUMNS = ("id", "version", "email_key", *FIELDS)
+_KEY_COLUMNS = {"id": "id", "email": "email_key", "vat_number": "vat_number"}
 
 
 def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Row]:
@@ -221,7 +237,7 @@ def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Ro
     keys = list({key for _line, _raw, key, _problem in prepared if key is not None})
     if not keys:
         return {}
-    attribute = {"id": "id", "email": "email_key", "vat_number": "vat_number"}[match_on]
+    attribute = _KEY_COLUMNS[match_on]
     table = inspect(Customer).local_table.c
     found = session.connection().execute(
         select(*(table[name] for name in _MATCH_COLUMNS)).where(table[attribute].in_(keys), table.deleted_at.is_(None))

@@ -38,6 +38,7 @@ from customer_app.transfer.import_rows import (
     Seen,
     classify,
     field_snapshot,
+    remember_keys,
 )
 from customer_app.transfer.models import ImportChange, ImportJob
 
@@ -290,9 +291,7 @@ class _Run:
         fields = field_snapshot(custom_fields.defined_fields(session=self.session))
         with _job_rows(self.job) as stream, import_pool.Checker(self.plan, fields) as checker:
             if done:  # a run that died: what it committed stays; the rows it read are seen again, not written
-                chunks = _chunks(islice(stream.rows, done))
-                for rows, checked in import_pool.checked_chunks(chunks, checker, session=self.session):
-                    classify(rows, self.plan, seen, session=self.session, checked=checked)
+                self._replay(_chunks(islice(stream.rows, done)), checker, seen)
             chunks = _chunks(stream.rows)
             for rows, checked in import_pool.checked_chunks(chunks, checker, session=self.session, first=done):
                 if self._cancelled():
@@ -300,6 +299,15 @@ class _Run:
                 _import_chunk(rows, self.plan, seen, self.job, actor=self.actor, session=self.session, checked=checked)
                 self._commit(len(rows))
         return None
+
+    def _replay(self, chunks: Iterator[list], checker: import_pool.Checker, seen: Seen) -> None:
+        """Note what the rows done hold, so later rows that repeat them are still flagged."""
+        if self.plan.match_on == "email":  # their keys are all that matters: no need to check them again
+            for rows in chunks:
+                remember_keys(rows, self.plan, seen)
+            return
+        for rows, checked in import_pool.checked_chunks(chunks, checker, session=self.session):
+            classify(rows, self.plan, seen, session=self.session, checked=checked)
 
     def _cancelled(self) -> bool:
         self.session.refresh(self.job)
