@@ -276,7 +276,7 @@ def _classify_one(
         and all(_same(name, value, stored) for name, value in typed.items())
         and all(custom.stored.get((current.id, fid)) == value for fid, value in typed_custom.items())
     ):
-        if current.email_key is not None:
+        if current.email_key is not None and plan.match_on != "email":
             seen.emails.setdefault(current.email_key, line)
         return Outcome(line, UNCHANGED, customer_id=current.id, version=current.version)
     if current is None and verdict is not None:  # checked ahead: a new customer's checks need no database
@@ -362,7 +362,9 @@ def _refused_email(line, email: str | None, *, current, plan: Plan, seen: Seen, 
     owner = owners.get(email)
     if owner is not None and owner != (current.id if current is not None else None):
         return Outcome(line, ERROR, {"email": EMAIL_TAKEN})
-    if email in seen.emails and plan.match_on != "email":
+    if plan.match_on == "email":  # the match key already flags a repeated e-mail: a million rows need no copy
+        return None
+    if email in seen.emails:
         return Outcome(line, DUPLICATE, {"email": f"Same e-mail as line {seen.emails[email]}."})
     seen.emails[email] = line
     return None
