@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from customer_app.core import normalize
 from customer_app.customers import custom_field_values, custom_fields
-from customer_app.customers.customers import EMAIL_TAKEN
+from customer_app.customers.customers import EMAIL_TAKEN, derived_fields
 from customer_app.customers.models import APPLIES_TO, Customer, CustomerInput, CustomerKind, CustomField
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
@@ -46,6 +46,9 @@ class Outcome:
     after: dict[str, object] = field(default_factory=dict)  # changed fields: imported value
     custom: dict[int, str] = field(default_factory=dict)  # custom field id → value to store (new or changed)
     labels: dict[str, str] = field(default_factory=dict)  # custom field keys in `messages` → their labels
+    # A new customer's stored columns (`record_of(values)`) when a worker process worked them out; then `values`
+    # may be dropped where only the write needs the outcome (the preview's kept outcomes).
+    record: dict[str, object] | None = field(default=None, compare=False, repr=False)
 
     @property
     def message(self) -> str:
@@ -98,12 +101,23 @@ def check_rows(rows: Sequence[tuple[int, list]], plan: Plan, fields: list[dict],
     verdicts = [
         None
         if skip_new or problem or key in known or (plan.match_on == "id" and key is not None)
-        else _validated(raw, {}, custom, where, new=True)
+        else _with_record(_validated(raw, {}, custom, where, new=True))
         for (_line, raw, key, problem), where in zip(prepared, regions, strict=True)
     ]
     alike: dict[RowRegion, RowRegion] = {}
     regions = [alike.setdefault(where, where) for where in regions]  # most rows share one: sent back once
     return Checked(fields, prepared, regions, verdicts)
+
+
+def _with_record(verdict: tuple) -> tuple:
+    """A verdict with the stored columns of its customer worked out too, so the importing process need not."""
+    values = verdict[0]
+    return (*verdict, record_of(values) if values is not None else None)
+
+
+def record_of(values: CustomerInput) -> dict[str, object]:
+    """A customer's stored columns: its validated fields and those derived from them (display, search, e-mail key)."""
+    return values.model_dump() | derived_fields(values)
 
 
 def row_keys(rows: Sequence[tuple[int, list]], plan: Plan) -> list[object]:
@@ -279,8 +293,9 @@ def _classify_one(
         if current.email_key is not None and plan.match_on != "email":
             seen.emails.setdefault(current.email_key, line)
         return Outcome(line, UNCHANGED, customer_id=current.id, version=current.version)
+    record = None
     if current is None and verdict is not None:  # checked ahead: a new customer's checks need no database
-        values, problems, checked = verdict
+        values, problems, checked, record = verdict
     else:
         values, problems, checked = _validated(raw, stored, custom, where, new=current is None)
     if problems or values is None:
@@ -291,7 +306,7 @@ def _classify_one(
     if refused is not None:
         return refused
     if current is None:
-        return Outcome(line, NEW, values=values, custom=checked)
+        return Outcome(line, NEW, values=values, custom=checked, record=record)
     after = values.model_dump()
     changed: dict[str, object] = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
     custom_before = {fid: custom.stored.get((current.id, fid), "") for fid in checked}

@@ -4,7 +4,7 @@ import json
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from itertools import chain, islice
 from pathlib import Path
@@ -38,6 +38,7 @@ from customer_app.transfer.import_rows import (
     Seen,
     classify,
     field_snapshot,
+    record_of,
     remember_keys,
 )
 from customer_app.transfer.models import ImportChange, ImportJob
@@ -131,7 +132,7 @@ def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -
         _check_choices(plan, len(stream.header), complete=False)
         for rows, checked in import_pool.checked_chunks(_chunks(stream.rows), checker, session=session):
             outcomes = classify(rows, plan, seen, session=session, checked=checked)
-            kept.add(outcomes)
+            kept.add([replace(o, values=None) if o.record is not None else o for o in outcomes])  # the record will do
             for outcome in outcomes:
                 counts[outcome.status] += 1
                 if len(shown) < PREVIEW_ROWS and outcome.status != UNCHANGED:
@@ -348,16 +349,18 @@ def _values(outcome: Outcome) -> CustomerInput:
     return outcome.values
 
 
+def _record(outcome: Outcome) -> dict[str, object]:
+    """The stored columns of a new customer: worked out ahead (in a worker), or now."""
+    return outcome.record if outcome.record is not None else record_of(_values(outcome))
+
+
 def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Session) -> None:
     now = utcnow()
     created = [o for o in outcomes if o.status == NEW]
     changes: list[dict] = []
     custom_values: dict[tuple[int, int], str] = {}
     if created:
-        rows = [
-            values.model_dump() | derived_fields(values) | {"created_at": now, "updated_at": now, "version": 1}
-            for values in map(_values, created)
-        ]
+        rows = [_record(outcome) | {"created_at": now, "updated_at": now, "version": 1} for outcome in created]
         with search_index.indexed_in_bulk(session.connection()) as indexed:
             ids = _inserted(session.connection(), rows)
             indexed.extend(ids)
