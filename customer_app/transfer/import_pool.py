@@ -1,4 +1,4 @@
-"""Worker processes that check import rows ahead of the chunk being written, so a import uses every core.
+"""Worker processes that check import rows ahead of the chunk being written, so an import uses every core.
 
 Only the database-free part of classifying runs there (reading cells, validating, checking custom field values);
 every read and write of the database stays in the importing process. The pool is started from the job runner's
