@@ -11,7 +11,8 @@ from customer_app.customers.models import CustomerKind
 from customer_app.transfer.columns import is_risky
 from customer_app.transfer.import_mapping import header_key
 
-PHONES = ("phone", "mobile", "fax")
+PHONES = ("phone", "mobile", "fax", "person_phone", "other_phone")
+_MULTILINE = ("footnotes", "note")  # kept with their line breaks
 
 _EXCEL_LAST_DAY = 2_958_465  # 9999-12-31, the last date Excel can show
 _EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (it counts a 29 February 1900 that never was)
@@ -48,7 +49,7 @@ def cell_text(name: str, value: object) -> str | None:
 
 
 def _text(name: str, value: str) -> str | None:
-    text = normalize.clean_text(value) if name != "footnotes" else value.strip()
+    text = normalize.clean_text(value) if name not in _MULTILINE else value.strip()
     if not text:
         return None
     if text[0] == "'" and is_risky(text[1:]):

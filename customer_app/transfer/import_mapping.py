@@ -11,11 +11,16 @@ from customer_app.customers import custom_fields
 from customer_app.errors import ValidationError
 from customer_app.transfer.columns import COLUMNS, CUSTOM_PREFIX, custom_headers
 from customer_app.transfer.header_words import (
+    ADDRESS_PREFIXES,
+    ADDRESS_WORDS,
     COMPANY_WORDS,
     CUSTOM_CONCEPTS,
     NAME_WORDS,
     PERSON_FIELDS,
+    PERSON_NAME_WORDS,
     PERSON_PREFIXES,
+    PREFIXED_ADDRESS_WORDS,
+    RELATED_WORDS,
     SYNONYMS,
     header_key,
 )
@@ -42,7 +47,13 @@ def auto_map(headers: list[str], custom: dict[str, str] | None = None) -> list[s
     """
     by_word = _BY_WORD | _custom_words(custom or {})
     keys = [header_key(header) for header in headers]
-    guesses = [by_word.get(key) or _person_field(key, by_word) or _NAME_KIND.get(key, SKIP) for key in keys]
+    guesses = [
+        by_word.get(key) or _address_field(key) or _person_field(key, by_word) or _NAME_KIND.get(key, SKIP)
+        for key in keys
+    ]
+    pairs = zip(keys, guesses, strict=True)
+    names_people = any(guess in ("first_name", "last_name") and by_word.get(key) == guess for key, guess in pairs)
+    guesses = _contact_persons(keys, guesses, by_word, names_people)
     names_people = bool({"first_name", "last_name"} & set(guesses))
     if not names_people and _COMPANY in guesses and _NAME not in guesses:
         guesses[guesses.index(_COMPANY)] = "name"  # a list of companies: the first company column names each one
@@ -60,12 +71,80 @@ _NAME, _COMPANY = "<name>", "<company>"  # a name or company column, decided onc
 _NAME_KIND = dict.fromkeys(NAME_WORDS, _NAME) | dict.fromkeys(COMPANY_WORDS, _COMPANY)
 _BY_WORD = {word: field for field, words in SYNONYMS.items() for word in words}
 
-# Import-only target: the row's country, read to understand its national phone numbers; never stored (a customer
-# has no country field). The import reads it as `customer_app.core.countries` does.
+# Import-only target: the row's country. It decides how the row's national phone numbers are read (as
+# `customer_app.core.countries` reads it), and is the country of the row's addresses that do not name their own.
 COUNTRY = "country"
-LABELS[COUNTRY] = "Country (used to read phone numbers)"
+LABELS[COUNTRY] = "Country (of the addresses; reads phone numbers)"
 _COUNTRY_WORDS = ("country", "countryname", "countrycode", "countryregion", "land", "pays", "pais", "nation")
 _BY_WORD.update(dict.fromkeys(_COUNTRY_WORDS, COUNTRY))
+
+# What a row brings besides the customer row itself (transfer/import_related.py reads and writes them).
+ADDRESS_KINDS = {"billing": "Billing", "shipping": "Shipping"}
+ADDRESS_PARTS = {
+    "street": "street",
+    "street2": "street, 2nd line",
+    "city": "city",
+    "postal_code": "postcode",
+    "region": "state or region",
+    "country": "country",
+}
+PERSON_PARTS = {
+    "name": "name",
+    "first_name": "first name",
+    "last_name": "last name",
+    "position": "position",
+    "email": "e-mail",
+    "phone": "phone",
+}
+RELATED = (
+    {
+        f"{kind}_{part}": f"{title} address: {label}"
+        for kind, title in ADDRESS_KINDS.items()
+        for part, label in ADDRESS_PARTS.items()
+    }
+    | {f"person_{part}": f"Contact person: {label}" for part, label in PERSON_PARTS.items()}
+    | {
+        "other_email": "Other e-mail",
+        "other_phone": "Other phone",
+        "tags": "Tags (separated by commas)",
+        "groups": "Groups (separated by commas)",
+        "note": "Note (added to the customer's notes)",
+    }
+)
+LABELS.update(RELATED)
+_BY_WORD.update({word: f"billing_{part}" for part, words in ADDRESS_WORDS.items() for word in words})
+_BY_WORD.update({word: target for target, words in RELATED_WORDS.items() for word in words})
+_BY_WORD.update(dict.fromkeys(PERSON_NAME_WORDS, "person_name"))
+_PART_WORDS = (
+    {word: part for part, words in ADDRESS_WORDS.items() for word in words}
+    | {word: part for part, words in PREFIXED_ADDRESS_WORDS.items() for word in words}
+    | dict.fromkeys(_COUNTRY_WORDS, "country")
+)
+_ADDRESS_PREFIXES = sorted(((p, kind) for kind, ps in ADDRESS_PREFIXES.items() for p in ps), key=lambda pk: -len(pk[0]))
+
+
+def _address_field(key: str) -> str:
+    """The address part a prefixed header names ("billingcity": billing_city, "shiptozip": shipping_postal_code)."""
+    for prefix, kind in _ADDRESS_PREFIXES:
+        part = _PART_WORDS.get(key[len(prefix) :]) if key.startswith(prefix) else None
+        if part:
+            return f"{kind}_{part}"
+    return ""
+
+
+def _contact_persons(keys: list[str], guesses: list[str], by_word: dict[str, str], names_people: bool) -> list[str]:
+    """A company's file with "Contact first name" columns names each company's contact person; its e-mail and phone
+    are the company's own when the file has no other. A file of people alone reads them as the people themselves."""
+    names_customer = not names_people and bool({_NAME, _COMPANY} & set(guesses))
+    if not names_customer:
+        return guesses
+    guessed = []
+    for key, guess in zip(keys, guesses, strict=True):
+        prefixed = by_word.get(key) != guess and guess in PERSON_FIELDS
+        own = guess in ("email", "phone", "mobile", "fax") and guesses.count(guess) == 1
+        person = f"person_{'phone' if guess in ('mobile', 'fax') else guess}"
+        guessed.append(person if prefixed and not own else guess)
+    return guessed
 
 
 def _person_field(key: str, by_word: dict[str, str]) -> str:

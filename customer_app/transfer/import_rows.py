@@ -12,9 +12,10 @@ from customer_app.customers.customers import EMAIL_TAKEN
 from customer_app.customers.models import APPLIES_TO, Customer, CustomerInput, CustomerKind, CustomField
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
+from customer_app.transfer import import_related
 from customer_app.transfer.columns import CUSTOM_PREFIX
 from customer_app.transfer.import_cells import PHONES, cell_text, phone_text
-from customer_app.transfer.import_mapping import COUNTRY, LABELS, MATCH_KEYS, SKIP
+from customer_app.transfer.import_mapping import COUNTRY, LABELS, MATCH_KEYS, RELATED, SKIP
 from customer_app.transfer.import_regions import RowRegion, explained, row_region
 
 NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged", "error", "duplicate", "skipped"
@@ -46,6 +47,7 @@ class Outcome:
     after: dict[str, object] = field(default_factory=dict)  # changed fields: imported value
     custom: dict[int, str] = field(default_factory=dict)  # custom field id → value to store (new or changed)
     labels: dict[str, str] = field(default_factory=dict)  # custom field keys in `messages` → their labels
+    related: import_related.Related | None = None  # addresses, contact person, tags... to add (new or matched)
 
     @property
     def message(self) -> str:
@@ -70,6 +72,8 @@ class Custom:
     mapped: dict[int, CustomField] = field(default_factory=dict)
     required: tuple[CustomField, ...] = ()
     stored: dict[tuple[int, int], str] = field(default_factory=dict)
+    held: import_related.Held = field(default_factory=import_related.Held)  # what matched customers already have
+    related: bool = False  # whether the file has related columns (addresses, tags...)
 
 
 def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, session: Session) -> list[Outcome]:
@@ -80,6 +84,7 @@ def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, sessio
     prepared = [
         _prepare(line, cells, plan, mapped, where.region) for (line, cells), where in zip(rows, regions, strict=True)
     ]
+    related = bool(RELATED.keys() & set(plan.mapping))
     existing = _matches(prepared, plan.match_on, session)
     owners = _email_owners(prepared, session)
     matched = [customer.id for customer in existing.values()]
@@ -87,6 +92,8 @@ def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, sessio
         mapped,
         tuple(f for f in every if f.required),
         custom_field_values.stored_values(matched, list(mapped), session=session),
+        import_related.held(matched, session=session) if related else import_related.Held(),
+        related,
     )
     return [
         _classify_one(
@@ -174,12 +181,14 @@ def _classify_one(
     if decided is not None:
         return decided
     stored = _stored(current) if current is not None else {}
-    typed, typed_custom = raw, {}
-    if custom.mapped:  # custom field values are keyed by field id
-        typed = {name: value for name, value in raw.items() if isinstance(name, str)}
+    typed, typed_custom, typed_related = raw, {}, {}
+    if custom.mapped or custom.related:  # custom field values are keyed by field id, related values by target
+        typed = _own(raw)
         typed_custom = {name: value for name, value in raw.items() if isinstance(name, int)}
+        typed_related = {name: str(value) for name, value in raw.items() if import_related.is_related(name)}
     if (
-        current is not None
+        not typed_related
+        and current is not None
         and all(_same(name, value, stored) for name, value in typed.items())
         and all(custom.stored.get((current.id, fid)) == value for fid, value in typed_custom.items())
     ):
@@ -198,6 +207,8 @@ def _classify_one(
         errors = explained(exc.errors, merged, where)
     kind = values.kind if values is not None else str(merged.get("kind") or "")
     checked, problems = _custom_values(typed_custom, custom, kind, new=current is None)
+    related, wrong = import_related.read(typed_related, kind=kind, country=where.country, region=where.region)
+    problems |= explained(wrong, typed_related, where)
     if errors or problems or values is None:
         labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in (*custom.mapped.values(), *custom.required)}
         return Outcome(line, ERROR, errors | problems, labels=labels)
@@ -206,13 +217,17 @@ def _classify_one(
     if refused is not None:
         return refused
     if current is None:
-        return Outcome(line, NEW, values=values, custom=checked)
+        return Outcome(line, NEW, values=values, custom=checked, related=related or None)
     after = values.model_dump()
     changed: dict[str, object] = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
     custom_before = {fid: custom.stored.get((current.id, fid), "") for fid in checked}
     custom_changed = {fid: value for fid, value in checked.items() if value != custom_before[fid]}
-    status = UPDATE if changed or custom_changed else UNCHANGED
+    added = import_related.missing(
+        related, current.id, custom.held, {n: after[n] for n in ("email", *PHONES) if n in after}
+    )
+    status = UPDATE if changed or custom_changed or added else UNCHANGED
     outcome = Outcome(line, status, customer_id=current.id, version=current.version, custom=custom_changed)
+    outcome.related = added or None
     outcome.values = values
     outcome.after = changed | {f"{CUSTOM_PREFIX}{fid}": value for fid, value in custom_changed.items()}
     outcome.before = {name: stored.get(name) for name in changed} | {
@@ -271,6 +286,11 @@ def _custom_values(
             if found.applies_to in (kind, "all") and found.id not in typed:
                 problems[f"{CUSTOM_PREFIX}{found.id}"] = f"Fill in {found.label}."
     return values, problems
+
+
+def _own(raw: dict) -> dict[str, object]:
+    """The row's values for the customer row itself (not custom fields, keyed by id, nor related values)."""
+    return {name: value for name, value in raw.items() if isinstance(name, str) and name not in RELATED}
 
 
 def _same(name: str, text: object, stored: dict[str, object]) -> bool:

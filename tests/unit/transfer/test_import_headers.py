@@ -30,6 +30,9 @@ def test_zoho_books_contacts():
         "Website": "website",
         "Contact ID": "id",  # kept only if its values are this workspace's ids (test_import_ids)
         "Customer Sub Type": "kind",
+        "Billing Address": "billing_street",
+        "Billing City": "billing_city",
+        "Billing Country": "billing_country",
         "EmailID": "email",
         "MobilePhone": "mobile",
         "Designation": "position",
@@ -45,6 +48,10 @@ def test_quickbooks_customer_list_names_companies():
     assert mapped(headers) == {
         "Customer": "name",
         "Company name": "company_name",
+        "Street address": "billing_street",
+        "City": "billing_city",
+        "State": "billing_region",
+        "Zip": "billing_postal_code",
         "Phone": "phone",
         "Email": "email",
         "Notes": "footnotes",
@@ -62,9 +69,14 @@ def test_xero_contacts():
         "EmailAddress": "email",
         "FirstName": "first_name",
         "LastName": "last_name",
+        "POAddressLine1": "billing_street",
+        "POCity": "billing_city",
+        "POPostalCode": "billing_postal_code",
+        "POCountry": "billing_country",
         "PhoneNumber": "phone",
         "FaxNumber": "fax",
         "MobileNumber": "mobile",
+        "DDINumber": "other_phone",
         "TaxNumber": "vat_number",
         "Website": "website",
     }
@@ -79,12 +91,17 @@ def test_wave_customers():
     assert mapped(headers) == {
         "customer_name": "name",
         "email": "email",
-        "contact_first_name": "first_name",
-        "contact_last_name": "last_name",
+        "contact_first_name": "person_first_name",
+        "contact_last_name": "person_last_name",
         "phone": "phone",
         "fax": "fax",
         "mobile": "mobile",
+        "toll_free": "other_phone",
         "website": "website",
+        "province/state": "billing_region",
+        "address_line_1": "billing_street",
+        "city": "billing_city",
+        "postal_code/zip_code": "billing_postal_code",
     }
 
 
@@ -96,12 +113,16 @@ def test_invoice_ninja_clients():
     ]  # fmt: skip
     assert mapped(headers) == {
         "Client Name": "name",
-        "Contact First Name": "first_name",
-        "Contact Last Name": "last_name",
+        "Contact First Name": "person_first_name",
+        "Contact Last Name": "person_last_name",
         "Contact Email": "email",
-        "Contact Phone": "phone",
+        "Contact Phone": "person_phone",
         "VAT Number": "vat_number",
         "Website": "website",
+        "Phone": "phone",
+        "Address 1": "billing_street",
+        "City": "billing_city",
+        "Postal Code": "billing_postal_code",
         "Private Notes": "footnotes",
     }
 
@@ -120,6 +141,11 @@ def test_freshbooks_clients():
         "Phone": "phone",
         "Mobile Phone": "mobile",
         "Fax": "fax",
+        "Address Line 1": "billing_street",
+        "Address Line 2": "billing_street2",
+        "City": "billing_city",
+        "Province/State": "billing_region",
+        "Postal/Zip Code": "billing_postal_code",
         "Notes": "footnotes",
     }
 
@@ -135,6 +161,10 @@ def test_hubspot_companies():
         "Company name": "name",  # a list of companies: each row is an institution
         "Company Domain Name": "website",
         "Phone Number": "phone",
+        "Street Address": "billing_street",
+        "City": "billing_city",
+        "State/Region": "billing_region",
+        "Postal Code": "billing_postal_code",
     }
 
 
@@ -151,8 +181,12 @@ def test_odoo_contacts():
         "Email": "email",
         "Phone": "phone",
         "Mobile": "mobile",
+        "Street": "billing_street",
+        "City": "billing_city",
+        "Zip": "billing_postal_code",
         "Tax ID": "vat_number",
         "Website": "website",
+        "Tags": "tags",
     }
 
 
@@ -164,6 +198,9 @@ def test_a_german_excel_list_of_people_keeps_the_firm_as_their_employer():
         "Nachname": "last_name",
         "E-Mail": "email",
         "Telefon": "phone",
+        "Straße": "billing_street",
+        "PLZ": "billing_postal_code",
+        "Ort": "billing_city",
     }
 
 
