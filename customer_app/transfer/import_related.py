@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from customer_app.core import countries, normalize
+from customer_app.core.columns import utcnow
 from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerKind, CustomerTag
 from customer_app.customers.other_info import MAX_TAG, MAX_TAGS, parse_tags
 from customer_app.errors import ValidationError
@@ -240,12 +241,12 @@ def write(
         CustomerAddress: [(cid, a) for cid, related in added for a in related.addresses],
         ContactPerson: [(cid, related.person) for cid, related in added if related.person],
         CustomerContact: [
-            (cid, {"channel": channel, "value": value, "label": "other"})
+            (cid, {"channel": channel, "value": value, "label": "other", "is_primary": False, "opted_out": False})
             for cid, related in added
             for channel, value in related.contacts
         ],
         CustomerNote: [
-            (cid, {"body": related.note, "author_id": author[0], "author_name": author[1]})
+            (cid, {"body": related.note, "author_id": author[0], "author_name": author[1], "created_at": utcnow()})
             for cid, related in added
             if related.note
         ],

@@ -51,7 +51,9 @@ class Outcome:
 
     @property
     def message(self) -> str:
-        """All messages in one line, for the preview and the error report."""
+        """All messages in one line, for the preview and the error report; else what comes with the row."""
+        if not self.messages:
+            return import_related.summary(self.related)
         return "; ".join(
             f"{self.labels.get(name) or _label(name)}: {text}" if name else text for name, text in self.messages.items()
         )
@@ -216,15 +218,14 @@ def _classify_one(
     refused = _refused_email(line, email, current=current, plan=plan, seen=seen, owners=owners)
     if refused is not None:
         return refused
-    if current is None:
-        return Outcome(line, NEW, values=values, custom=checked, related=related or None)
     after = values.model_dump()
+    own = {name: after[name] for name in ("email", *PHONES) if name in after}  # not added again as other contacts
+    added = import_related.missing(related, current.id if current is not None else 0, custom.held, own)
+    if current is None:
+        return Outcome(line, NEW, values=values, custom=checked, related=added or None)
     changed: dict[str, object] = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
     custom_before = {fid: custom.stored.get((current.id, fid), "") for fid in checked}
     custom_changed = {fid: value for fid, value in checked.items() if value != custom_before[fid]}
-    added = import_related.missing(
-        related, current.id, custom.held, {n: after[n] for n in ("email", *PHONES) if n in after}
-    )
     status = UPDATE if changed or custom_changed or added else UNCHANGED
     outcome = Outcome(line, status, customer_id=current.id, version=current.version, custom=custom_changed)
     outcome.related = added or None

@@ -91,7 +91,7 @@ def preview_step() -> rx.Component:
         rx.hstack(
             rx.button(
                 rx.icon("upload", size=16),
-                "Import " + S.to_write.to_string() + " customers",
+                S.commit_label,
                 on_click=S.commit,
                 disabled=S.to_write == 0,
             ),
