@@ -191,6 +191,9 @@ COMPANY_WORDS = [
     "empresa",
     "nombredelaempresa",
 ]
+# The customer's own column in a file that also names people ("Company email", "Kunden-Telefon").
+OWN_PREFIXES = ("company", "customer", "client", "account", "organisation", "organization", "business", "kunden")
+OWN_FIELDS = frozenset({"email", "phone", "mobile", "fax", "website", "vat_number"})
 # A contact person's column in a company's record ("Contact first name", "contact_email"): the person's field.
 PERSON_PREFIXES = ("primarycontact", "contactperson", "contact")
 PERSON_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "mobile", "fax", "position"})

@@ -16,6 +16,8 @@ from customer_app.transfer.header_words import (
     COMPANY_WORDS,
     CUSTOM_CONCEPTS,
     NAME_WORDS,
+    OWN_FIELDS,
+    OWN_PREFIXES,
     PERSON_FIELDS,
     PERSON_NAME_WORDS,
     PERSON_PREFIXES,
@@ -48,12 +50,16 @@ def auto_map(headers: list[str], custom: dict[str, str] | None = None) -> list[s
     by_word = _BY_WORD | _custom_words(custom or {})
     keys = [header_key(header) for header in headers]
     guesses = [
-        by_word.get(key) or _address_field(key) or _person_field(key, by_word) or _NAME_KIND.get(key, SKIP)
+        by_word.get(key)
+        or _address_field(key)
+        or _prefixed(key, by_word, OWN_PREFIXES, OWN_FIELDS)
+        or _PERSON + _prefixed(key, by_word, PERSON_PREFIXES, PERSON_FIELDS)
         for key in keys
     ]
-    pairs = zip(keys, guesses, strict=True)
-    names_people = any(guess in ("first_name", "last_name") and by_word.get(key) == guess for key, guess in pairs)
-    guesses = _contact_persons(keys, guesses, by_word, names_people)
+    guesses = [
+        _NAME_KIND.get(key, SKIP) if guess == _PERSON else guess for key, guess in zip(keys, guesses, strict=True)
+    ]
+    guesses = _contact_persons(guesses)
     names_people = bool({"first_name", "last_name"} & set(guesses))
     if not names_people and _COMPANY in guesses and _NAME not in guesses:
         guesses[guesses.index(_COMPANY)] = "name"  # a list of companies: the first company column names each one
@@ -68,6 +74,7 @@ def auto_map(headers: list[str], custom: dict[str, str] | None = None) -> list[s
 
 
 _NAME, _COMPANY = "<name>", "<company>"  # a name or company column, decided once every column is known
+_PERSON = "<person>"  # before a field: a contact person's column ("Contact email"), decided with the others
 _NAME_KIND = dict.fromkeys(NAME_WORDS, _NAME) | dict.fromkeys(COMPANY_WORDS, _COMPANY)
 _BY_WORD = {word: field for field, words in SYNONYMS.items() for word in words}
 
@@ -132,25 +139,23 @@ def _address_field(key: str) -> str:
     return ""
 
 
-def _contact_persons(keys: list[str], guesses: list[str], by_word: dict[str, str], names_people: bool) -> list[str]:
+def _contact_persons(guesses: list[str]) -> list[str]:
     """A company's file with "Contact first name" columns names each company's contact person; its e-mail and phone
     are the company's own when the file has no other. A file of people alone reads them as the people themselves."""
-    names_customer = not names_people and bool({_NAME, _COMPANY} & set(guesses))
-    if not names_customer:
-        return guesses
+    names_customer = not {"first_name", "last_name"} & set(guesses) and {_NAME, _COMPANY, "person_name"} & set(guesses)
+    fields = [guess.removeprefix(_PERSON) for guess in guesses]
     guessed = []
-    for key, guess in zip(keys, guesses, strict=True):
-        prefixed = by_word.get(key) != guess and guess in PERSON_FIELDS
-        own = guess in ("email", "phone", "mobile", "fax") and guesses.count(guess) == 1
-        person = f"person_{'phone' if guess in ('mobile', 'fax') else guess}"
-        guessed.append(person if prefixed and not own else guess)
+    for guess, field in zip(guesses, fields, strict=True):
+        own = not names_customer or (field in OWN_FIELDS and fields.count(field) == 1)
+        person = guess.startswith(_PERSON) and not own
+        guessed.append(f"person_{'phone' if field in ('mobile', 'fax') else field}" if person else field)
     return guessed
 
 
-def _person_field(key: str, by_word: dict[str, str]) -> str:
-    """The contact person's field a prefixed header names ("contactfirstname": first_name), else ""."""
-    for prefix in PERSON_PREFIXES:
-        if key.startswith(prefix) and by_word.get(key[len(prefix) :]) in PERSON_FIELDS:
+def _prefixed(key: str, by_word: dict[str, str], prefixes: tuple[str, ...], fields: frozenset[str]) -> str:
+    """The field a prefixed header names ("contactfirstname": first_name, "companyemail": email), else ""."""
+    for prefix in prefixes:
+        if key.startswith(prefix) and by_word.get(key[len(prefix) :]) in fields:
             return by_word[key[len(prefix) :]]
     return ""
 

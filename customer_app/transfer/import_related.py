@@ -179,9 +179,10 @@ def held(customer_ids: list[int], *, session: Session) -> Held:
 
 
 def missing(related: Related, customer_id: int, have: Held, own: dict[str, object]) -> Related:
-    """The part of a row's related values a matched customer does not have yet (`own`: its e-mail and phones)."""
+    """The part of a row's related values a matched customer does not have yet (`own`: its e-mail and phones); it
+    counts as had from now on, so a later row of the same file does not add it twice."""
     mine = {str(value) for value in own.values() if value}
-    return replace(
+    new = replace(
         related,
         addresses=[a for a in related.addresses if have.addresses.get((customer_id, a["kind"])) != _address_key(a)],
         person=related.person
@@ -192,6 +193,16 @@ def missing(related: Related, customer_id: int, have: Held, own: dict[str, objec
         groups=[name for name in related.groups if (customer_id, name.casefold()) not in have.groups],
         note=related.note if related.note and (customer_id, related.note) not in have.notes else "",
     )
+    if customer_id:
+        have.addresses |= {(customer_id, a["kind"]): _address_key(a) for a in new.addresses}
+        if new.person:
+            have.people.add((customer_id, new.person["name"].casefold()))
+        have.contacts |= {(customer_id, c, v) for c, v in new.contacts}
+        have.tags |= {(customer_id, tag.casefold()) for tag in new.tags}
+        have.groups |= {(customer_id, name.casefold()) for name in new.groups}
+        if new.note:
+            have.notes.add((customer_id, new.note))
+    return new
 
 
 def _address_key(values: dict) -> tuple:
@@ -237,8 +248,11 @@ def write(
         connection.execute(
             update(old).where(col(old.customer_id).in_(ids), col(old.kind) == kind).values(is_default=False)
         )
+    last = {(cid, a["kind"]): a for cid, related in added for a in related.addresses}
     rows = {
-        CustomerAddress: [(cid, a) for cid, related in added for a in related.addresses],
+        CustomerAddress: [
+            (cid, a | {"is_default": last[(cid, a["kind"])] is a}) for cid, related in added for a in related.addresses
+        ],
         ContactPerson: [(cid, related.person) for cid, related in added if related.person],
         CustomerContact: [
             (cid, {"channel": channel, "value": value, "label": "other", "is_primary": False, "opted_out": False})

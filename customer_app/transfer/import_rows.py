@@ -32,6 +32,13 @@ class Plan:
     match_on: str = "email"  # email, vat_number, id
     phone_region: str = "US"  # national numbers of rows without a (known) country are read in this region
 
+    @property
+    def adds_only(self) -> bool:
+        """Whether the file only adds related values (addresses, contact persons...) to customers it names by their
+        key: a second sheet joined to the customers by e-mail, say. Such a file may name a customer on many rows."""
+        chosen = {name for name in self.mapping if name not in (SKIP, COUNTRY, self.match_on)}
+        return bool(chosen) and chosen <= RELATED.keys()
+
 
 @dataclass
 class Outcome:
@@ -215,7 +222,9 @@ def _classify_one(
         labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in (*custom.mapped.values(), *custom.required)}
         return Outcome(line, ERROR, errors | problems, labels=labels)
     email = normalize.email_key(values.email) if values.email else None
-    refused = _refused_email(line, email, current=current, plan=plan, seen=seen, owners=owners)
+    refused = (
+        None if plan.adds_only else _refused_email(line, email, current=current, plan=plan, seen=seen, owners=owners)
+    )
     if refused is not None:
         return refused
     after = values.model_dump()
@@ -242,6 +251,11 @@ def _decided_by_key(line, key, problem, *, current, plan: Plan, seen: Seen) -> O
     label = MATCH_KEYS[plan.match_on]
     if problem:
         return Outcome(line, ERROR, {plan.match_on: problem})
+    if plan.adds_only:
+        if current is None:
+            what = f"No customer has this {label}" if key is not None else f"The row has no {label}"
+            return Outcome(line, ERROR, {"": f"{what}; these rows add to customers that exist, so import those first."})
+        return None
     if key is not None:
         if key in seen.keys:
             return Outcome(line, DUPLICATE, {"": f"Same {label} as line {seen.keys[key]}; only the first is imported."})

@@ -244,6 +244,11 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
         if outcome.status != UPDATE or outcome.customer_id is None:  # an update always names its customer
             continue
         fields = _values(outcome).model_dump() | derived_fields(_values(outcome))
+        if not outcome.after:  # only related values to add: the customer row stays as it is
+            updated.append((outcome.customer_id, f"Added to {fields['display_name']} (import #{job.id})"))
+            if outcome.related:
+                related.append((outcome.customer_id, outcome.related))
+            continue
         statement = (
             update(Customer)
             .where(col(Customer.id) == outcome.customer_id, col(Customer.version) == outcome.version)

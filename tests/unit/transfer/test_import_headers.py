@@ -261,3 +261,47 @@ def test_a_custom_field_for_a_common_column_takes_its_synonyms():
     custom = {"custom_7": "Anrede", "custom_8": "Department"}
     headers = ["Salutation", "Civilité", "Abteilung", "Vorname"]
     assert auto_map(headers, custom) == ["custom_7", "", "custom_8", "first_name"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "fields"),
+    [
+        (["Billing City", "Billing Code", "Shipping City"], ["billing_city", "billing_postal_code", "shipping_city"]),
+        (["ship-to_city", "ship-to_zip", "bill-to_street"], ["shipping_city", "shipping_postal_code", "billing_street"]),
+        (["Straße", "PLZ", "Ort", "Land"], ["billing_street", "billing_postal_code", "billing_city", COUNTRY]),
+        (["Lieferadresse Straße", "Rechnungsadresse Ort"], ["shipping_street", "billing_city"]),
+        (["Adresse", "Code postal", "Ville", "Pays"], ["billing_street", "billing_postal_code", "billing_city", COUNTRY]),
+        (["Dirección", "Código postal", "Ciudad", "Provincia"], [
+            "billing_street", "billing_postal_code", "billing_city", "billing_region"
+        ]),
+        (["POAddressLine1", "POCity", "SAAddressLine1", "SACity"], [
+            "billing_street", "billing_city", "shipping_street", "shipping_city"
+        ]),
+    ],
+)  # fmt: skip
+def test_address_columns_in_every_naming_style(headers, fields):
+    assert auto_map(headers) == fields
+
+
+def test_contact_columns_name_the_companys_contact_person_and_the_companys_own_columns_stay_its_own():
+    headers = [
+        "Company",
+        "Company email",
+        "Phone",
+        "Contact person",
+        "Contact email",
+        "Contact phone",
+        "Tags",
+        "Groups",
+    ]
+    assert auto_map(headers) == [
+        "name", "email", "phone", "person_name", "person_email", "person_phone", "tags", "groups"
+    ]  # fmt: skip
+    # A company's only e-mail column is its own, even when headed as its contact's (Invoice Ninja's clients).
+    assert auto_map(["Client", "Contact first name", "Contact email"]) == ["name", "person_first_name", "email"]
+    # Without a column naming the customer, "Contact …" columns are the people themselves.
+    assert auto_map(["Contact first name", "Contact last name", "Contact email"]) == [
+        "first_name",
+        "last_name",
+        "email",
+    ]

@@ -2,13 +2,14 @@
 customer gets only what it lacks; bad cells refuse the row and say which; undo takes back what the import added."""
 
 import pytest
+from openpyxl import Workbook
 from sqlmodel import col, select
 
 from customer_app.customers.models import Customer, CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.records import addresses
 from customer_app.records.models import ContactPerson, CustomerAddress, CustomerContact, CustomerNote
-from customer_app.transfer import import_undo
-from customer_app.transfer.import_rows import ERROR, NEW, UNCHANGED, UPDATE
+from customer_app.transfer import import_undo, import_uploads, imports
+from customer_app.transfer.import_rows import ERROR, NEW, UNCHANGED, UPDATE, Plan
 from tests.unit.transfer.test_imports import commit, csv_bytes, previewed
 
 HEADERS = [
@@ -157,3 +158,53 @@ def test_undo_of_an_import_that_created_a_customer_with_addresses_moves_it_to_tr
     company = session.exec(select(Customer).where(col(Customer.name) == "Acme Ltd")).one()
     assert company.deleted_at is not None
     assert len(held(session, CustomerAddress, company.id)) == 2  # kept with it in Trash
+
+
+def test_a_second_sheet_joined_by_e_mail_adds_several_contact_persons_and_addresses(session, engine, admin, tmp_path):
+    book = Workbook()
+    companies = book.active
+    companies.title = "Companies"
+    companies.append(["Company", "Email", "VAT number"])
+    companies.append(["Acme Ltd", "orders@acme.example", ""])
+    companies.append(["Globex SA", "hello@globex.example", ""])
+    people = book.create_sheet("Contacts")
+    people.append(["Company email", "Contact person", "Contact person job title", "Contact person email"])
+    people.append(["orders@acme.example", "Wile Coyote", "Buyer", "wile@acme.example"])
+    people.append(["orders@acme.example", "Road Runner", "Courier", "road@acme.example"])
+    people.append(["hello@globex.example", "Hank Scorpio", "CEO", ""])
+    people.append(["nobody@example.com", "Nemo", "", ""])
+    sites = book.create_sheet("Sites")
+    sites.append(["Email", "Shipping street", "Shipping city", "Shipping state", "Shipping zip", "Shipping country"])
+    sites.append(["orders@acme.example", "1 Dock Rd", "Oakland", "CA", 94607, "US"])
+    sites.append(["orders@acme.example", "2 Pier Ave", "Oakland", "CA", 94607, "US"])
+    path = tmp_path / "crm.xlsx"
+    book.save(path)
+    data = path.read_bytes()
+
+    def sheet(name: str):
+        job = import_uploads.store_upload([data], "crm.xlsx", actor=admin, session=session)
+        columns = import_uploads.read_columns(job.id, name, actor=admin, session=session)
+        preview = imports.preview_import(job.id, Plan(columns.mapping), actor=admin, session=session)
+        session.commit()
+        done, _ = commit(session, engine, admin, job)
+        return columns.mapping, preview, done
+
+    sheet("Companies")
+    mapping, preview, done = sheet("Contacts")
+    assert mapping == ["email", "person_name", "person_position", "person_email"]
+    assert (preview.counts[UPDATE], preview.counts[ERROR]) == (3, 1)
+    assert "No customer has this Email; these rows add to customers that exist" in preview.rows[-1].message
+    assert done.updated_count == 3
+    company = acme(session)
+    assert company.version == 1  # the customer row itself was left as it was
+    assert [(p.name, p.position, p.email) for p in held(session, ContactPerson, company.id)] == [
+        ("Wile Coyote", "Buyer", "wile@acme.example"),
+        ("Road Runner", "Courier", "road@acme.example"),
+    ]
+    _mapping, _preview, done = sheet("Sites")
+    assert done.updated_count == 2
+    shipping = {a.street: a.is_default for a in held(session, CustomerAddress, company.id)}
+    assert shipping == {"1 Dock Rd": False, "2 Pier Ave": True}  # one default of its kind: the last row's
+
+    _mapping, again, _done = sheet("Contacts")
+    assert (again.counts[UNCHANGED], again.counts[ERROR]) == (3, 1)
