@@ -267,10 +267,14 @@ def test_a_custom_field_for_a_common_column_takes_its_synonyms():
     ("headers", "fields"),
     [
         (["Billing City", "Billing Code", "Shipping City"], ["billing_city", "billing_postal_code", "shipping_city"]),
-        (["ship-to_city", "ship-to_zip", "bill-to_street"], ["shipping_city", "shipping_postal_code", "billing_street"]),
+        (["ship-to_city", "ship-to_zip", "bill-to_street"], [
+            "shipping_city", "shipping_postal_code", "billing_street"
+        ]),
         (["Straße", "PLZ", "Ort", "Land"], ["billing_street", "billing_postal_code", "billing_city", COUNTRY]),
         (["Lieferadresse Straße", "Rechnungsadresse Ort"], ["shipping_street", "billing_city"]),
-        (["Adresse", "Code postal", "Ville", "Pays"], ["billing_street", "billing_postal_code", "billing_city", COUNTRY]),
+        (["Adresse", "Code postal", "Ville", "Pays"], [
+            "billing_street", "billing_postal_code", "billing_city", COUNTRY
+        ]),
         (["Dirección", "Código postal", "Ciudad", "Provincia"], [
             "billing_street", "billing_postal_code", "billing_city", "billing_region"
         ]),
