@@ -191,9 +191,12 @@ def test_a_titled_workbook_brings_billing_and_shipping_addresses_to_the_customer
     expect(page.get_by_label("Header row")).to_have_value("3")
     expect(page.get_by_label("Billing City", exact=True)).to_have_value("billing_city")
     expect(page.get_by_label("Shipping Street", exact=True)).to_have_value("shipping_street")
+    page.screenshot(path=tmp_path / "mapping-with-addresses.png", full_page=True)
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_label("Preview totals")).to_contain_text("New: 1")
     expect(page.get_by_text("With billing address, shipping address.")).to_be_visible()
+    expect(page.get_by_text("1 row read from clients.xlsx.")).to_be_visible()
+    page.screenshot(path=tmp_path / "preview-with-addresses.png", full_page=True)
     page.get_by_role("button", name="Import 1 customer").click()
     expect(page.get_by_test_id("import-outcome")).to_contain_text("1 created")
 
