@@ -208,3 +208,16 @@ def test_a_second_sheet_joined_by_e_mail_adds_several_contact_persons_and_addres
 
     _mapping, again, _done = sheet("Contacts")
     assert (again.counts[UNCHANGED], again.counts[ERROR]) == (3, 1)
+
+
+def test_without_a_country_column_the_addresss_country_reads_the_phone_numbers(session, engine, admin):
+    headers = ["Company", "Email", "Telefon", "Rechnungsadresse Straße", "Rechnungsadresse PLZ", "Rechnungsadresse Ort",
+               "Rechnungsadresse Land"]  # fmt: skip
+    row = ("Müller GmbH", "info@mueller.example", "030 9018200", "Alexanderplatz 1", "10178", "Berlin", "Deutschland")
+    job, preview = previewed(session, admin, csv_bytes([row], headers))
+    assert preview.counts[NEW] == 1, preview.rows[0].message
+    commit(session, engine, admin, job)
+    company = session.exec(select(Customer).where(col(Customer.email) == "info@mueller.example")).one()
+    assert company.phone == "+49309018200"
+    [address] = held(session, CustomerAddress, company.id)
+    assert (address.kind, address.city, address.country_code) == ("billing", "Berlin", "DE")
