@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from customer_app.core import countries, normalize
+from customer_app.core.columns import utcnow
 from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerKind, CustomerTag
 from customer_app.customers.other_info import MAX_TAG, MAX_TAGS, parse_tags
 from customer_app.errors import ValidationError
@@ -228,6 +229,7 @@ def write(
     if not added:
         return {}
     taken: dict[int, dict] = defaultdict(lambda: defaultdict(list))
+    now = utcnow()
     group_ids = _group_ids({name for _id, related in added for name in related.groups}, session)
     connection = session.connection()
     for kind in ADDRESS_KINDS:  # a new default replaces the old one of its kind, which undo makes default again
@@ -252,8 +254,8 @@ def write(
             for cid, related in added
             for channel, value in related.contacts
         ],
-        CustomerNote: [
-            (cid, {"body": related.note, "author_id": author[0], "author_name": author[1]})
+        CustomerNote: [  # a Core insert leaves out the model's Python defaults: the note's time is given here
+            (cid, {"body": related.note, "author_id": author[0], "author_name": author[1], "created_at": now})
             for cid, related in added
             if related.note
         ],
