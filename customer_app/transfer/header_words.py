@@ -223,7 +223,15 @@ ADDRESS_WORDS = {
         "calle",
         "direccion",
     ],
-    "street2": ["address2", "addressline2", "street2", "streetline2", "adresszusatz", "complementdadresse"],
+    "street2": [
+        "address2",
+        "addressline2",
+        "street2",
+        "streetline2",
+        "streetaddress2",
+        "adresszusatz",
+        "complementdadresse",
+    ],
     "city": ["city", "town", "ort", "stadt", "wohnort", "ville", "ciudad", "localidad", "poblacion"],
     "postal_code": [
         "zip",

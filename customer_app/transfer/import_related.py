@@ -26,6 +26,7 @@ from customer_app.transfer.import_mapping import ADDRESS_KINDS, ADDRESS_PARTS, R
 
 MAX_GROUP = 80  # characters of a group's name, as the groups list allows
 _SEPARATORS = re.compile(r"[,;|]")
+_COUNTRY_AFTER = re.compile(r"\s*\(([A-Za-z]{2})\)$")  # Odoo exports a state as "California (US)"
 _ADDRESS_KEY = ("street", "city", "postal_code", "region", "country_code")
 # Tables the import fills for a customer besides its row; undo and "worked on since" know them.
 TABLES = (CustomerAddress, ContactPerson, CustomerContact, CustomerTag, CustomerGroupMember, CustomerNote)
@@ -107,12 +108,19 @@ def _address(raw: dict[str, str], kind: str, country: str, region: str) -> tuple
         target = f"{kind}_country" if parts["country"] else "country"
         return None, {target: f'"{written}" is not a country the import knows; write its name or code (like DE).'}
     street = "\n".join(line for line in (parts["street"], parts["street2"]) if line)
-    values = parts | {"street": street, "country_code": code, "kind": kind, "is_default": True}
+    values = parts | {"street": street, "region": _region(parts["region"], code), "country_code": code}
+    values |= {"kind": kind, "is_default": True}
     try:
         return checked_address(values), {}
     except ValidationError as exc:
         own = {"country_code": "country", "street": "street" if parts["street"] or not parts["street2"] else "street2"}
         return None, {f"{kind}_{own.get(name, name)}": text for name, text in exc.errors.items()}
+
+
+def _region(text: str, code: str) -> str:
+    """The state or region without the code of its own country after it ("California (US)": "California")."""
+    found = _COUNTRY_AFTER.search(text)
+    return text[: found.start()] if found and found.group(1).upper() == code else text
 
 
 def _person(raw: dict[str, str], region: str) -> tuple[dict[str, str] | None, dict[str, str]]:
@@ -232,6 +240,7 @@ def write(
     if not added:
         return {}
     taken: dict[int, dict] = defaultdict(lambda: defaultdict(list))
+    now = utcnow()
     group_ids = _group_ids({name for _id, related in added for name in related.groups}, session)
     connection = session.connection()
     for kind in ADDRESS_KINDS:  # a new default replaces the old one of its kind, which undo makes default again
@@ -259,8 +268,8 @@ def write(
             for cid, related in added
             for channel, value in related.contacts
         ],
-        CustomerNote: [
-            (cid, {"body": related.note, "author_id": author[0], "author_name": author[1], "created_at": utcnow()})
+        CustomerNote: [  # a Core insert leaves out the model's Python defaults: the note's time is given here
+            (cid, {"body": related.note, "author_id": author[0], "author_name": author[1], "created_at": now})
             for cid, related in added
             if related.note
         ],

@@ -209,6 +209,8 @@ def _classify_one(
         merged["kind"] = (
             CustomerKind.INSTITUTION if "name" in typed and not typed.keys() & {"first_name", "last_name"} else ""
         )
+    if merged.get("kind") in ("", CustomerKind.INDIVIDUAL) and "company_name" not in (*plan.mapping, *merged):
+        merged |= _name_as_employer(typed)
     errors, values = {}, None
     try:
         values = validate_customer(merged, phone_region=where.region, known=stored)
@@ -244,6 +246,20 @@ def _classify_one(
         f"{CUSTOM_PREFIX}{fid}": custom_before[fid] for fid in custom_changed
     }
     return outcome
+
+
+def _name_as_employer(typed: dict) -> dict[str, object]:
+    """A person's row whose name column names someone else (a Xero contact "City Limousines" with its person in
+    FirstName and LastName) keeps that name as the person's company: a person's row has no other place for it."""
+    name = typed.get("name")
+    person = " ".join(str(typed[part]) for part in ("first_name", "last_name") if part in typed)
+    if not name or not person or _words(str(name)) == _words(person):
+        return {}
+    return {"company_name": name}
+
+
+def _words(text: str) -> list[str]:
+    return sorted(normalize.fold(text).replace(",", " ").split())
 
 
 def _decided_by_key(line, key, problem, *, current, plan: Plan, seen: Seen) -> Outcome | None:

@@ -152,8 +152,8 @@ def test_freshbooks_clients():
 
 def test_hubspot_companies():
     headers = [
-        "Record ID", "Company name", "Company Domain Name", "Phone Number", "Street Address", "City",
-        "State/Region", "Postal Code", "Country/Region", "Industry", "Number of Employees", "Create Date",
+        "Record ID", "Company name", "Company Domain Name", "Phone Number", "Street Address", "Street Address 2",
+        "City", "State/Region", "Postal Code", "Country/Region", "Industry", "Number of Employees", "Create Date",
         "Company owner",
     ]  # fmt: skip
     assert mapped(headers) == {
@@ -162,6 +162,7 @@ def test_hubspot_companies():
         "Company Domain Name": "website",
         "Phone Number": "phone",
         "Street Address": "billing_street",
+        "Street Address 2": "billing_street2",
         "City": "billing_city",
         "State/Region": "billing_region",
         "Postal Code": "billing_postal_code",

@@ -189,6 +189,23 @@ def test_institution_is_inferred_when_only_a_name_is_given(session):
     assert result.values.kind == "institution"
 
 
+def test_a_person_keeps_a_name_column_naming_someone_else_as_their_company(session):
+    rows = [
+        ("City Limousines", "Sarah", "Cole", "accounts@citylimousines.example"),  # Xero: the contact and its person
+        ("Alan Turing", "Alan", "Turing", "alan@example.com"),
+        ("Hopper, Grace", "Grace", "Hopper", "grace@example.com"),
+    ]
+    limousines, alan, grace = outcomes(session, rows, mapping=["name", "first_name", "last_name", "email"])
+    assert [o.values.kind for o in (limousines, alan, grace)] == ["individual"] * 3
+    assert (limousines.values.first_name, limousines.values.company_name) == ("Sarah", "City Limousines")
+    assert alan.values.company_name is None  # the name column only repeats the person's name
+    assert grace.values.company_name is None
+    (zoho,) = outcomes(
+        session, [("Mr. John Smith", "", "John", "Smith")], mapping=["name", "company_name", "first_name", "last_name"]
+    )
+    assert zoho.values.company_name is None  # the file has a company column of its own, left empty here
+
+
 def test_classifying_writes_nothing(session):
     outcomes(session, [("Grace", "Hopper", "grace@example.com", None)])
     assert session.exec(select(Customer)).all() == []
