@@ -221,7 +221,8 @@ def check_mapping(mapping: list[str], *, match_on: str, known: dict[str, str] = 
         raise ValidationError({"mapping": f"Each field can come from one column only: {', '.join(twice)}."})
     if match_on not in MATCH_KEYS:
         raise ValidationError({"match_on": "Match rows on Email, VAT number or Customer ID."})
-    if match_on not in chosen:
+    # Without its column, rows match by name customers that have no e-mail (or VAT number); IDs must be given.
+    if match_on not in chosen and (match_on == "id" or set(chosen) - {COUNTRY} <= RELATED.keys()):
         raise ValidationError(
             {"match_on": f"Rows are matched on {MATCH_KEYS[match_on]}, but no column is mapped to it."}
         )

@@ -96,7 +96,7 @@ def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, sessio
     related = bool(RELATED.keys() & set(plan.mapping))
     existing = _matches(prepared, plan.match_on, session)
     owners = _email_owners(prepared, session)
-    matched = [customer.id for customer in existing.values()]
+    matched = [customer.id for customer in existing.values() if customer is not AMBIGUOUS]
     custom = Custom(
         mapped,
         tuple(f for f in every if f.required),
@@ -135,7 +135,7 @@ def _prepare(
         raw[name] = phone_text(value, text, region) if name in PHONES and value != text else text
     value = raw.get(plan.match_on)
     if value is None:
-        return line, raw, None, ""
+        return line, raw, None if plan.match_on == "id" or plan.adds_only else _name_key(raw), ""
     try:
         if plan.match_on == "id":
             key = int(str(value))
@@ -149,20 +149,43 @@ def _prepare(
     return line, raw, key, ""
 
 
+def _name_key(raw: dict) -> tuple[str, str] | None:
+    """A row without its match key matches by name: the person's first and last name, else the name it gives."""
+    person = " ".join(str(raw[part]) for part in ("first_name", "last_name") if part in raw)
+    name = normalize.fold(person or str(raw.get("name") or ""))[:300]
+    return (NAME_KEY, name) if name else None
+
+
+NAME_KEY = "name"  # the first half of a name key: ("name", folded display name)
+AMBIGUOUS = object()  # several customers match a row's name
 _MATCH_COLUMNS = ("id", "version", "email_key", *FIELDS)
+_ATTRIBUTES = {"id": "id", "email": "email_key", "vat_number": "vat_number"}
 
 
-def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Row]:
-    """The active customers the rows' keys match, as plain rows (no ORM objects: cheaper by the thousand)."""
-    keys = list({key for _line, _raw, key, _problem in prepared if key is not None})
-    if not keys:
-        return {}
-    attribute = {"id": "id", "email": "email_key", "vat_number": "vat_number"}[match_on]
+def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Row | object]:
+    """The active customers the rows' keys match, as plain rows (no ORM objects: cheaper by the thousand). A row
+    without its key matches by name a customer without that key, if only one has the name (else AMBIGUOUS)."""
+    keys = {key for _line, _raw, key, _problem in prepared if key is not None}
+    names = [key[1] for key in keys if isinstance(key, tuple)]
+    keys = [key for key in keys if not isinstance(key, tuple)]
+    attribute = _ATTRIBUTES[match_on]
     table = inspect(Customer).local_table.c
-    found = session.connection().execute(
-        select(*(table[name] for name in _MATCH_COLUMNS)).where(table[attribute].in_(keys), table.deleted_at.is_(None))
-    )
-    return {getattr(customer, attribute): customer for customer in found}
+    columns = [table[name] for name in _MATCH_COLUMNS]
+    found: dict[object, Row | object] = {}
+    if keys:
+        for customer in session.connection().execute(
+            select(*columns).where(table[attribute].in_(keys), table.deleted_at.is_(None))
+        ):
+            found[getattr(customer, attribute)] = customer
+    if names:
+        for customer in session.connection().execute(
+            select(*columns, table.sort_name).where(
+                table.sort_name.in_(names), table[attribute].is_(None), table.deleted_at.is_(None)
+            )
+        ):
+            key = (NAME_KEY, customer.sort_name)
+            found[key] = AMBIGUOUS if key in found else customer
+    return found
 
 
 def _email_owners(prepared: list, session: Session) -> dict[str, int]:
@@ -186,6 +209,11 @@ def _classify_one(
     line, raw, key, problem, *, plan: Plan, seen: Seen, existing, owners, custom: Custom, where: RowRegion
 ) -> Outcome:
     current = existing.get(key) if key is not None else None
+    if current is AMBIGUOUS:
+        label = MATCH_KEYS[plan.match_on]
+        return Outcome(
+            line, ERROR, {"": f"Several customers with this name have no {label}; give the {label} to say which."}
+        )
     decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen)
     if decided is not None:
         return decided
@@ -274,7 +302,8 @@ def _decided_by_key(line, key, problem, *, current, plan: Plan, seen: Seen) -> O
         return None
     if key is not None:
         if key in seen.keys:
-            return Outcome(line, DUPLICATE, {"": f"Same {label} as line {seen.keys[key]}; only the first is imported."})
+            same = f"name and no {label}" if isinstance(key, tuple) else label
+            return Outcome(line, DUPLICATE, {"": f"Same {same} as line {seen.keys[key]}; only the first is imported."})
         seen.keys[key] = line
     if current is None and plan.match_on == "id" and key is not None:
         return Outcome(line, ERROR, {"id": f"No customer has the ID {key} (it may be in Trash)."})

@@ -80,7 +80,10 @@ def test_mappings_that_cannot_work_are_refused_with_a_reason():
     with pytest.raises(ValidationError, match="Email"):
         check_mapping(["email", "email"], match_on="email")
     with pytest.raises(ValidationError, match="no column is mapped"):
-        check_mapping(["first_name"], match_on="vat_number")
+        check_mapping(["first_name"], match_on="id")
+    with pytest.raises(ValidationError, match="no column is mapped"):
+        check_mapping(["billing_city", "tags"], match_on="email")  # adds to customers it cannot name
+    check_mapping(["first_name"], match_on="vat_number")  # without its column, rows match by name
 
 
 @pytest.mark.parametrize(
@@ -209,3 +212,25 @@ def test_a_person_keeps_a_name_column_naming_someone_else_as_their_company(sessi
 def test_classifying_writes_nothing(session):
     outcomes(session, [("Grace", "Hopper", "grace@example.com", None)])
     assert session.exec(select(Customer)).all() == []
+
+
+def test_a_row_without_its_key_matches_by_name_only_a_customer_without_one(session, add):
+    alone = add(first_name="Hedy", last_name="Lamarr")  # no e-mail: a row naming her without one is her
+    add(first_name="Ada", last_name="Lovelace", email="ada@example.com")  # has an e-mail: never matched by name
+    add(kind="institution", name="Twin Corp")
+    add(kind="institution", name="Twin Corp")
+    rows = [
+        (2, ["Hedy", "Lamarr", "", "+1 415 555 0132"]),
+        (3, ["Ada", "Lovelace", "", ""]),
+        (4, ["", "", "Twin Corp", ""]),
+        (5, ["hedy", "LAMARR", "", ""]),
+    ]
+    hedy, ada, twins, again = classify(
+        rows, Plan(["first_name", "last_name", "name", "phone"]), Seen(), session=session
+    )
+    assert (hedy.status, hedy.customer_id, hedy.after) == (UPDATE, alone.id, {"phone": "+14155550132"})
+    assert ada.status == NEW  # a namesake with an e-mail is somebody else
+    assert twins.status == ERROR
+    assert twins.message == "Several customers with this name have no Email; give the Email to say which."
+    assert again.status == DUPLICATE
+    assert again.message == "Same name and no Email as line 2; only the first is imported."
