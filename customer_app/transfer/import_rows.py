@@ -96,7 +96,7 @@ def classify(rows: Sequence[tuple[int, list]], plan: Plan, seen: Seen, *, sessio
     related = bool(RELATED.keys() & set(plan.mapping))
     existing = _matches(prepared, plan.match_on, session)
     owners = _email_owners(prepared, session)
-    matched = [customer.id for customer in existing.values() if customer is not AMBIGUOUS]
+    matched = [customer.id for customer in existing.values() if isinstance(customer, Row)]
     custom = Custom(
         mapped,
         tuple(f for f in every if f.required),
@@ -170,7 +170,7 @@ def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Ro
     keys = [key for key in keys if not isinstance(key, tuple)]
     attribute = _ATTRIBUTES[match_on]
     table = inspect(Customer).local_table.c
-    columns = [table[name] for name in _MATCH_COLUMNS]
+    columns = [table[name] for name in (*_MATCH_COLUMNS, "sort_name")]
     found: dict[object, Row | object] = {}
     if keys:
         for customer in session.connection().execute(
@@ -179,9 +179,7 @@ def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Ro
             found[getattr(customer, attribute)] = customer
     if names:
         for customer in session.connection().execute(
-            select(*columns, table.sort_name).where(
-                table.sort_name.in_(names), table[attribute].is_(None), table.deleted_at.is_(None)
-            )
+            select(*columns).where(table.sort_name.in_(names), table[attribute].is_(None), table.deleted_at.is_(None))
         ):
             key = (NAME_KEY, customer.sort_name)
             found[key] = AMBIGUOUS if key in found else customer

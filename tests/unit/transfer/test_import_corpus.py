@@ -18,7 +18,6 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import col, select
 
 from customer_app.customers.models import Customer, CustomerGroup, CustomerGroupMember, CustomerInput, CustomerTag
-from customer_app.errors import ValidationError
 from customer_app.records.models import ContactPerson, CustomerAddress, CustomerContact, CustomerNote
 from customer_app.settings import settings
 from customer_app.transfer import import_uploads, imports
