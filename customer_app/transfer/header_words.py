@@ -27,7 +27,17 @@ SYNONYMS = {
         "customernumber",
         "kundennummer",
     ],
-    "kind": ["kind", "type", "customertype", "customerkind", "customersubtype", "individualorinstitution", "kundentyp"],
+    "kind": [
+        "kind",
+        "type",
+        "customertype",
+        "customerkind",
+        "customersubtype",
+        "individualorinstitution",
+        "kundentyp",
+        "isacompany",
+        "iscompany",
+    ],
     "first_name": ["firstname", "givenname", "forename", "first", "prenom", "vorname", "nombre"],
     "last_name": ["lastname", "surname", "familyname", "last", "nom", "nachname", "apellido", "apellidos"],
     "email": [

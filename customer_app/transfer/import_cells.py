@@ -23,6 +23,9 @@ _KINDS = {
     **dict.fromkeys(
         ("institution", "company", "organisation", "organization", "business", "legalentity"), CustomerKind.INSTITUTION
     ),
+    # A yes/no column headed "Is a Company" (Odoo) is the kind too.
+    **dict.fromkeys(("yes", "true", "1", "ja", "oui", "si"), CustomerKind.INSTITUTION),
+    **dict.fromkeys(("no", "false", "0", "nein", "non"), CustomerKind.INDIVIDUAL),
 }
 
 
@@ -36,7 +39,7 @@ def cell_text(name: str, value: object) -> str | None:
         day = value.date() if isinstance(value, datetime) else value
         return day.isoformat() if name == "date_of_birth" else value.isoformat()
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _text(name, "Yes" if value else "No")
     if isinstance(value, int | float):
         if name == "date_of_birth" and 0 < value <= _EXCEL_LAST_DAY:
             return (_EXCEL_EPOCH + timedelta(days=int(value))).isoformat()

@@ -25,6 +25,7 @@ from customer_app.records.models import (
 from customer_app.transfer.import_mapping import ADDRESS_KINDS, ADDRESS_PARTS, RELATED
 
 MAX_GROUP = 80  # characters of a group's name, as the groups list allows
+_LONGEST_POSTCODE = 6  # digits of the longest all-digit postcodes (India, Russia, China...)
 _SEPARATORS = re.compile(r"[,;|]")
 _COUNTRY_AFTER = re.compile(r"\s*\(([A-Za-z]{2})\)$")  # Odoo exports a state as "California (US)"
 _ADDRESS_KEY = ("street", "city", "postal_code", "region", "country_code")
@@ -113,8 +114,17 @@ def _address(raw: dict[str, str], kind: str, country: str, region: str) -> tuple
     try:
         return checked_address(values), {}
     except ValidationError as exc:
-        own = {"country_code": "country", "street": "street" if parts["street"] or not parts["street2"] else "street2"}
-        return None, {f"{kind}_{own.get(name, name)}": text for name, text in exc.errors.items()}
+        errors = exc.errors
+    postcode = parts["postal_code"]
+    if "postal_code" in errors and postcode.isdigit():
+        # A spreadsheet kept the postcode as a number and dropped its leading zeros (02141 became 2141).
+        for width in range(len(postcode) + 1, _LONGEST_POSTCODE + 1):
+            try:
+                return checked_address(values | {"postal_code": postcode.zfill(width)}), {}
+            except ValidationError:
+                continue
+    own = {"country_code": "country", "street": "street" if parts["street"] or not parts["street2"] else "street2"}
+    return None, {f"{kind}_{own.get(name, name)}": text for name, text in errors.items()}
 
 
 def _region(text: str, code: str) -> str:

@@ -21,6 +21,7 @@ from customer_app.transfer.import_regions import RowRegion, explained, row_regio
 NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged", "error", "duplicate", "skipped"
 STATUSES = (NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED)
 FIELDS = tuple(CustomerInput.model_fields)
+PERSON_NAME = ("first_name", "last_name")
 
 
 @dataclass(frozen=True)
@@ -207,12 +208,7 @@ def _classify_one(
     line, raw, key, problem, *, plan: Plan, seen: Seen, existing, owners, custom: Custom, where: RowRegion
 ) -> Outcome:
     current = existing.get(key) if key is not None else None
-    if current is AMBIGUOUS:
-        label = MATCH_KEYS[plan.match_on]
-        return Outcome(
-            line, ERROR, {"": f"Several customers with this name have no {label}; give the {label} to say which."}
-        )
-    decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen)
+    decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen, empty=not raw)
     if decided is not None:
         return decided
     stored = _stored(current) if current is not None else {}
@@ -230,19 +226,17 @@ def _classify_one(
         if current.email_key is not None:
             seen.emails.setdefault(current.email_key, line)
         return Outcome(line, UNCHANGED, customer_id=current.id, version=current.version)
-    merged = stored | {name: value for name, value in typed.items() if name != "id"}
-    if "kind" not in typed and current is None:
-        merged["kind"] = (
-            CustomerKind.INSTITUTION if "name" in typed and not typed.keys() & {"first_name", "last_name"} else ""
-        )
-    if merged.get("kind") in ("", CustomerKind.INDIVIDUAL) and "company_name" not in (*plan.mapping, *merged):
-        merged |= _name_as_employer(typed)
+    merged = _merged(typed, stored, new=current is None, mapping=plan.mapping)
     errors, values = {}, None
     try:
         values = validate_customer(merged, phone_region=where.region, known=stored)
     except ValidationError as exc:
         errors = explained(exc.errors, merged, where)
     kind = values.kind if values is not None else str(merged.get("kind") or "")
+    if kind == CustomerKind.INSTITUTION and not any(name.startswith("person_") for name in typed_related):
+        # An institution has no first or last name: a company's row naming a person (Zoho's business contacts)
+        # names its contact person.
+        typed_related |= {f"person_{n}": str(typed[n]) for n in (*PERSON_NAME, "position") if n in typed}
     checked, problems = _custom_values(typed_custom, custom, kind, new=current is None)
     related, wrong = import_related.read(typed_related, kind=kind, country=where.country, region=where.region)
     problems |= explained(wrong, typed_related, where)
@@ -274,6 +268,19 @@ def _classify_one(
     return outcome
 
 
+def _merged(typed: dict, stored: dict, *, new: bool, mapping: Sequence[str]) -> dict[str, object]:
+    """The customer the row describes: its values over the stored ones, its kind and names read as people mean
+    them."""
+    merged = stored | {name: value for name, value in typed.items() if name != "id"}
+    if "kind" not in typed and new:
+        merged["kind"] = CustomerKind.INSTITUTION if "name" in typed and not typed.keys() & PERSON_NAME else ""
+    if merged.get("kind") == CustomerKind.INDIVIDUAL and "name" in typed and not typed.keys() & PERSON_NAME:
+        merged |= _split_name(str(typed["name"]), str(typed.get("company_name") or ""))
+    if merged.get("kind") in ("", CustomerKind.INDIVIDUAL) and "company_name" not in (*mapping, *merged):
+        merged |= _name_as_employer(typed)
+    return merged
+
+
 def _name_as_employer(typed: dict) -> dict[str, object]:
     """A person's row whose name column names someone else (a Xero contact "City Limousines" with its person in
     FirstName and LastName) keeps that name as the person's company: a person's row has no other place for it."""
@@ -284,13 +291,29 @@ def _name_as_employer(typed: dict) -> dict[str, object]:
     return {"company_name": name}
 
 
+def _split_name(name: str, company: str) -> dict[str, str]:
+    """A person given by one name column: "Ada Lovelace", "Lovelace, Ada", or Odoo's "Company, Person"."""
+    before, comma, after = name.rpartition(", ")
+    if comma:
+        name = after if company and normalize.fold(before) == normalize.fold(company) else f"{after} {before}"
+    first, _space, last = name.strip().rpartition(" ")
+    return {"first_name": first, "last_name": last} if first else {"last_name": last}
+
+
 def _words(text: str) -> list[str]:
     return sorted(normalize.fold(text).replace(",", " ").split())
 
 
-def _decided_by_key(line, key, problem, *, current, plan: Plan, seen: Seen) -> Outcome | None:
-    """The outcome the match key alone decides (a bad or repeated key, or a mode that leaves the row alone), if any."""
+def _decided_by_key(line, key, problem, *, current, plan: Plan, seen: Seen, empty: bool = False) -> Outcome | None:
+    """The outcome the match key alone decides (a bad, repeated or ambiguous key, a mode that leaves the row alone,
+    or nothing to import), if any."""
     label = MATCH_KEYS[plan.match_on]
+    if current is AMBIGUOUS:
+        return Outcome(
+            line, ERROR, {"": f"Several customers with this name have no {label}; give the {label} to say which."}
+        )
+    if empty and not problem:  # its values are all in columns left out: nothing to import, nothing wrong
+        return Outcome(line, SKIPPED, {"": "Nothing to import: the row's imported columns are empty."})
     if problem:
         return Outcome(line, ERROR, {plan.match_on: problem})
     if plan.adds_only:

@@ -235,6 +235,7 @@ def test_zoho_books_contacts(session, engine, admin):
             "website": "https://www.acme.example",
             "position": "Controller",
             "footnotes": "Net 30; invoices to AP",
+            "people": [("John Smith", "Controller", "", "")],  # a company's person names its contact person
             "addresses": [
                 ("billing", "1 Market Street\nSuite 300", "San Francisco", "94105", "CA", "US"),
                 ("shipping", "500 Terry Francois Blvd", "San Francisco", "94158", "CA", "US"),
@@ -712,6 +713,7 @@ def test_odoo_contacts_with_states_tags_and_numbers_stored_as_numbers(session, e
     first, customers = imported_twice(session, engine, admin, xlsx_file(rows), "Contact (res.partner).xlsx")
     assert first.mapped == {
         "Display Name": "name",
+        "Is a Company": "kind",
         "Company Name": "company_name",
         "Job Position": "position",
         "Email": "email",
@@ -727,7 +729,7 @@ def test_odoo_contacts_with_states_tags_and_numbers_stored_as_numbers(session, e
         "Website": "website",
         "Tags": "tags",
     }
-    assert first.left_out == ["ID", "Is a Company", "Salesperson", "Reference", "Total Receivable"]
+    assert first.left_out == ["ID", "Salesperson", "Reference", "Total Receivable"]
     assert first.notice == foreign_ids("ID")
     assert first.counts == {NEW: 3, ERROR: 1, DUPLICATE: 1}
     assert first.refused == {6: "Same Email as line 4; only the first is imported.", 7: BAD_EMAIL}
@@ -741,10 +743,11 @@ def test_odoo_contacts_with_states_tags_and_numbers_stored_as_numbers(session, e
             "addresses": [("billing", "77 Santa Barbara Rd", "Pleasant Hill", "94523", "California", "US")],
             "tags": ["Consulting", "Services"],
         },
-        # Without the "Is a Company" column mapped, a named contact of a company is read like a company
-        "Deco Addict, Addison Olson": {
-            "kind": "institution",
-            "name": "Deco Addict, Addison Olson",
+        # Not a company: Odoo's "Company, Person" display name is the person, who works at the company
+        "Addison Olson": {
+            "kind": "individual",
+            "first_name": "Addison",
+            "last_name": "Olson",
             "company_name": "Deco Addict",
             "position": "Purchase Manager",
             "email": "addison.olson28@example.com",

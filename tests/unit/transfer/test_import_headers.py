@@ -177,6 +177,7 @@ def test_odoo_contacts():
     assert mapped(headers) == {
         "ID": "id",  # Odoo's external ids are not ours: the import leaves them out (test_import_ids)
         "Display Name": "name",
+        "Is a Company": "kind",
         "Company Name": "company_name",
         "Job Position": "position",
         "Email": "email",

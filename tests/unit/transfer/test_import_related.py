@@ -247,3 +247,18 @@ def test_a_note_column_writes_the_note_with_its_time_and_author(session, add, ad
     note = session.exec(select(CustomerNote)).one()
     assert (note.customer_id, note.body, note.author_name) == (ada.id, "Met at the Hamburg fair.", admin.name)
     assert note.created_at is not None
+
+
+@pytest.mark.parametrize(
+    ("country", "city", "region", "cell", "stored"),
+    [
+        ("US", "Cambridge", "MA", "2141", "02141"),  # a zip code Excel kept as the number 2141
+        ("FR", "Bourg-en-Bresse", "", "1000", "01000"),
+        ("AT", "Wien", "", "1010", "1010"),  # four digits are right as they are in Austria
+    ],
+)
+def test_a_postcode_kept_as_a_number_gets_back_its_leading_zeros(country, city, region, cell, stored):
+    row = {"billing_street": "1 Main St", "billing_city": city, "billing_region": region, "billing_postal_code": cell}
+    related, errors = import_related.read(row, kind="institution", country=country, region=country)
+    assert errors == {}
+    assert [a["postal_code"] for a in related.addresses] == [stored]

@@ -132,12 +132,12 @@ def test_rows_are_classified_new_update_unchanged_error_and_duplicate(session, a
             ("", "", "", ""),
         ],
     )
-    assert [o.status for o in result] == [NEW, UNCHANGED, UPDATE, ERROR, DUPLICATE, ERROR]
+    assert [o.status for o in result] == [NEW, UNCHANGED, UPDATE, ERROR, DUPLICATE, SKIPPED]
     assert result[2].before == {"last_name": "Turing"}
     assert result[2].after == {"last_name": "Mathison"}
     assert result[3].messages == {"email": "Enter a valid e-mail address, like name@example.com."}
     assert "line 2" in result[4].message
-    assert result[5].messages == {"last_name": "Enter a first or last name."}
+    assert result[5].message == "Nothing to import: the row's imported columns are empty."  # not an error
 
 
 def test_empty_cells_leave_stored_values_alone(session, add):
@@ -234,3 +234,21 @@ def test_a_row_without_its_key_matches_by_name_only_a_customer_without_one(sessi
     assert twins.message == "Several customers with this name have no Email; give the Email to say which."
     assert again.status == DUPLICATE
     assert again.message == "Same name and no Email as line 2; only the first is imported."
+
+
+@pytest.mark.parametrize(
+    ("name", "company", "first", "last"),
+    [
+        ("Ada Lovelace", "", "Ada", "Lovelace"),
+        ("Lovelace, Ada", "", "Ada", "Lovelace"),
+        ("Engines Ltd, Ada King Lovelace", "Engines Ltd", "Ada King", "Lovelace"),  # Odoo's "Company, Person"
+        ("Cher", "", "", "Cher"),
+    ],
+)
+def test_a_person_named_in_one_column_gets_first_and_last_name(session, name, company, first, last):
+    [outcome] = classify(
+        [(2, ["Individual", name, company])], Plan(["kind", "name", "company_name"]), Seen(), session=session
+    )
+    assert outcome.status == NEW, outcome.message
+    assert outcome.values is not None
+    assert (outcome.values.first_name or "", outcome.values.last_name) == (first, last)
