@@ -273,12 +273,24 @@ def _merged(typed: dict, stored: dict, *, new: bool, mapping: Sequence[str]) -> 
     them."""
     merged = stored | {name: value for name, value in typed.items() if name != "id"}
     if "kind" not in typed and new:
-        merged["kind"] = CustomerKind.INSTITUTION if "name" in typed and not typed.keys() & PERSON_NAME else ""
+        merged["kind"] = _kind_of(typed, company_column="company_name" in mapping)
     if merged.get("kind") == CustomerKind.INDIVIDUAL and "name" in typed and not typed.keys() & PERSON_NAME:
         merged |= _split_name(str(typed["name"]), str(typed.get("company_name") or ""))
     if merged.get("kind") in ("", CustomerKind.INDIVIDUAL) and "company_name" not in (*mapping, *merged):
         merged |= _name_as_employer(typed)
     return merged
+
+
+def _kind_of(typed: dict, *, company_column: bool) -> str:
+    """A new customer's kind when the file does not say: a name without a person's names is an institution, unless
+    the file has a company column that names another company or none (QuickBooks: Customer "Diego Rodriguez",
+    Company name empty, is a person; Customer and Company name "Cool Cars" is a company)."""
+    if "name" not in typed or typed.keys() & PERSON_NAME:
+        return ""
+    company = typed.get("company_name")
+    if company_column and (not company or _words(str(company)) != _words(str(typed["name"]))):
+        return CustomerKind.INDIVIDUAL
+    return CustomerKind.INSTITUTION
 
 
 def _name_as_employer(typed: dict) -> dict[str, object]:

@@ -309,10 +309,15 @@ def test_quickbooks_online_customer_list_under_its_report_title(session, engine,
             "Bill's Windsurf Shop", "12 Ocean Dr.", "Half Moon Bay", "94213", "+14155553344", "Surf@intuit.com",
             company_name="Bill's Windsurf Shop",
         ),
-        # QuickBooks names a person in one column, like a company: the import cannot tell them apart
-        "Diego Rodriguez": company(
-            "Diego Rodriguez", "321 Channing", "Palo Alto", "94303", "+16505554477", "Diego@rodriguez.com"
-        ),
+        # QuickBooks names a person in one column, like a company, but leaves the company name empty: a person
+        "Diego Rodriguez": {
+            "kind": "individual",
+            "first_name": "Diego",
+            "last_name": "Rodriguez",
+            "email": "Diego@rodriguez.com",
+            "phone": "+16505554477",
+            "addresses": [("billing", "321 Channing", "Palo Alto", "94303", "CA", "US")],
+        },
         "Freeman Sporting Goods": company(
             "Freeman Sporting Goods", "370 Easy St.", "Middlefield", "94482", "+16505550987",
             "Sporting_goods@intuit.com", company_name="Freeman Sporting Goods",
