@@ -31,6 +31,13 @@ _COUNTRY_AFTER = re.compile(r"\s*\(([A-Za-z]{2})\)$")  # Odoo exports a state as
 _ADDRESS_KEY = ("street", "city", "postal_code", "region", "country_code")
 # Tables the import fills for a customer besides its row; undo and "worked on since" know them.
 TABLES = (CustomerAddress, ContactPerson, CustomerContact, CustomerTag, CustomerGroupMember, CustomerNote)
+# Rows people can edit after an import, with the fields whose change undo must not throw away.
+_EDITABLE = {
+    CustomerAddress: ("kind", "street", "city", "postal_code", "region", "country_code"),
+    ContactPerson: ("name", "position", "email", "phone"),
+    CustomerContact: ("channel", "value", "label", "opted_out"),
+}
+_EDITED = {CustomerAddress: "an address", ContactPerson: "a contact person", CustomerContact: "an e-mail or phone"}
 
 
 @dataclass
@@ -289,8 +296,10 @@ def write(
             continue
         statement = insert(table).returning(col(table.id), sort_by_parameter_order=True)
         made = connection.execute(statement, [{"customer_id": cid} | row for cid, row in values]).scalars().all()
-        for (customer_id, _row), row_id in zip(values, made, strict=True):
+        for (customer_id, row), row_id in zip(values, made, strict=True):
             taken[customer_id][table.__tablename__].append(row_id)
+            if table in _EDITABLE:  # as written, so undo can tell whether someone changed it since
+                taken[customer_id]["written"].append([table.__tablename__, row_id, [row[f] for f in _EDITABLE[table]]])
     tags = [(cid, tag) for cid, related in added for tag in related.tags]
     if tags:
         connection.execute(insert(CustomerTag), [{"customer_id": cid, "tag": tag} for cid, tag in tags])
@@ -316,6 +325,18 @@ def _group_ids(names: set[str], session: Session) -> dict[str, int]:
             session.flush()
             known[name.casefold()] = group.id
     return known
+
+
+def edited_since(recorded: str, *, session: Session) -> list[str]:
+    """What someone changed since among the rows an import added to a customer (undo would lose the change)."""
+    written = {(table, row_id): values for table, row_id, values in json.loads(recorded).get("written", [])}
+    edited = []
+    for table, fields in _EDITABLE.items():
+        ids = [row_id for name, row_id in written if name == table.__tablename__]
+        for row in session.exec(select(table).where(col(table.id).in_(ids))) if ids else ():
+            if [getattr(row, f) for f in fields] != written[(table.__tablename__, row.id)]:
+                edited.append(f"{_EDITED[table]} it added (changed since)")
+    return edited
 
 
 def take_back(customer_id: int, recorded: str, *, session: Session) -> None:

@@ -153,8 +153,8 @@ def _changed_customers(job_id: int, session: Session):
 def _conflicting_fields(change: ImportChange, customer: Customer, session: Session, worked_on: set[int]) -> list[str]:
     if change.action == "create":
         return ["(worked on after the import)"] if customer.version != 1 or customer.id in worked_on else []
-    if change.action == "related":
-        return []  # what the import added goes; what others added since stays
+    if change.action == "related":  # what the import added goes unless someone changed it; what others added stays
+        return import_related.edited_since(change.after, session=session)
     after = json.loads(change.after)
     custom = _custom_keys(after)
     now = custom_field_values.stored_values([customer.id], list(custom.values()), session=session)

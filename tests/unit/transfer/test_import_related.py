@@ -262,3 +262,23 @@ def test_a_postcode_kept_as_a_number_gets_back_its_leading_zeros(country, city, 
     related, errors = import_related.read(row, kind="institution", country=country, region=country)
     assert errors == {}
     assert [a["postal_code"] for a in related.addresses] == [stored]
+
+
+def test_undo_leaves_alone_an_address_the_import_added_that_someone_changed_since(session, engine, admin, staff):
+    imported(session, engine, admin, [ACME])
+    company = acme(session)
+    street = HEADERS.index("Billing Street")
+    job, _preview, _done = imported(session, engine, admin, [[*ACME[:street], "500 Howard St", *ACME[street + 1 :]]])
+    added = next(a for a in held(session, CustomerAddress, company.id) if a.street == "500 Howard St")
+    fields = {"kind": "billing", "street": "500 Howard St, Floor 3", "city": "San Francisco", "postal_code": "94105",
+              "region": "CA", "country_code": "US", "is_default": True}  # fmt: skip
+    addresses.save_address(company.id, fields, actor=staff, session=session, address_id=added.id)
+    session.commit()
+    [conflict] = import_undo.undo_conflicts(job.id, actor=admin, session=session)
+    assert conflict.fields == ["an address it added (changed since)"]
+
+    result = import_undo.undo_import(job.id, actor=admin, session=session)
+    session.commit()
+    assert result.left_alone == 1
+    session.expire_all()
+    assert session.get(CustomerAddress, added.id).street == "500 Howard St, Floor 3"  # the change is kept
