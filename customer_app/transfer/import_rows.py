@@ -59,9 +59,15 @@ class Outcome:
 
     @property
     def message(self) -> str:
-        """All messages in one line, for the preview and the error report; else what comes with the row."""
+        """All messages in one line, for the preview and the error report; else what the row changes and brings."""
         if not self.messages:
-            return import_related.summary(self.related)
+            changes = "; ".join(
+                f"{self.labels.get(name) or _label(name)}: {_shown(self.before.get(name))} → {_shown(value)}"
+                for name, value in self.after.items()
+            )
+            return " ".join(
+                part for part in (f"{changes}." if changes else "", import_related.summary(self.related)) if part
+            )
         return "; ".join(
             f"{self.labels.get(name) or _label(name)}: {text}" if name else text for name, text in self.messages.items()
         )
@@ -262,6 +268,7 @@ def _classify_one(
     outcome.related = added or None
     outcome.values = values
     outcome.after = changed | {f"{CUSTOM_PREFIX}{fid}": value for fid, value in custom_changed.items()}
+    outcome.labels = {f"{CUSTOM_PREFIX}{fid}": custom.mapped[fid].label for fid in custom_changed}
     outcome.before = {name: stored.get(name) for name in changed} | {
         f"{CUSTOM_PREFIX}{fid}": custom_before[fid] for fid in custom_changed
     }
@@ -394,6 +401,15 @@ def _same(name: str, text: object, stored: dict[str, object]) -> bool:
 def _stored(customer: Row) -> dict[str, object]:
     """A stored customer's input fields (without empty ones, so "missing" and "empty" compare alike)."""
     return {name: value for name in FIELDS if (value := getattr(customer, name)) not in (None, "")}
+
+
+_SHOWN = 40  # characters of a value the preview shows
+
+
+def _shown(value: object) -> str:
+    """A value as the preview shows it beside another: short, and "(empty)" for nothing."""
+    text = str(value if value is not None else "").replace("\n", " ").strip()
+    return "(empty)" if not text else text if len(text) <= _SHOWN else f"{text[: _SHOWN - 1]}…"
 
 
 def _label(name: str) -> str:

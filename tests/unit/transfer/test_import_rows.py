@@ -252,3 +252,10 @@ def test_a_person_named_in_one_column_gets_first_and_last_name(session, name, co
     assert outcome.status == NEW, outcome.message
     assert outcome.values is not None
     assert (outcome.values.first_name or "", outcome.values.last_name) == (first, last)
+
+
+def test_an_updated_rows_preview_says_what_changes_from_what(session, add):
+    add(first_name="Alan", last_name="Turing", email="alan@example.com")
+    [outcome] = outcomes(session, [("Alan", "Mathison", "alan@example.com", "+1 415 555 0101")])
+    assert outcome.status == UPDATE
+    assert outcome.message == "Phone: (empty) → +14155550101; Last name: Turing → Mathison."
