@@ -27,7 +27,17 @@ SYNONYMS = {
         "customernumber",
         "kundennummer",
     ],
-    "kind": ["kind", "type", "customertype", "customerkind", "customersubtype", "individualorinstitution", "kundentyp"],
+    "kind": [
+        "kind",
+        "type",
+        "customertype",
+        "customerkind",
+        "customersubtype",
+        "individualorinstitution",
+        "kundentyp",
+        "isacompany",
+        "iscompany",
+    ],
     "first_name": ["firstname", "givenname", "forename", "first", "prenom", "vorname", "nombre"],
     "last_name": ["lastname", "surname", "familyname", "last", "nom", "nachname", "apellido", "apellidos"],
     "email": [
@@ -191,6 +201,9 @@ COMPANY_WORDS = [
     "empresa",
     "nombredelaempresa",
 ]
+# The customer's own column in a file that also names people ("Company email", "Kunden-Telefon").
+OWN_PREFIXES = ("company", "customer", "client", "account", "organisation", "organization", "business", "kunden")
+OWN_FIELDS = frozenset({"email", "phone", "mobile", "fax", "website", "vat_number"})
 # A contact person's column in a company's record ("Contact first name", "contact_email"): the person's field.
 PERSON_PREFIXES = ("primarycontact", "contactperson", "contact")
 PERSON_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "mobile", "fax", "position"})
@@ -200,3 +213,153 @@ CUSTOM_CONCEPTS = [
     ["salutation", "anrede", "civilite", "tratamiento", "saludo"],
     ["department", "abteilung", "departement", "service", "departamento"],
 ]
+
+# A postal address's parts, unprefixed: the customer's (billing) address. The row's country is the Country column.
+ADDRESS_WORDS = {
+    "street": [
+        "address",
+        "streetaddress",
+        "street",
+        "address1",
+        "addressline1",
+        "addressline",
+        "street1",
+        "streetline1",
+        "strasse",
+        "strasseundhausnummer",
+        "anschrift",
+        "adresse",
+        "rue",
+        "calle",
+        "direccion",
+    ],
+    "street2": [
+        "address2",
+        "addressline2",
+        "street2",
+        "streetline2",
+        "streetaddress2",
+        "adresszusatz",
+        "complementdadresse",
+    ],
+    "city": ["city", "town", "ort", "stadt", "wohnort", "ville", "ciudad", "localidad", "poblacion"],
+    "postal_code": [
+        "zip",
+        "zipcode",
+        "postalcode",
+        "postcode",
+        "postalzipcode",
+        "postalcodezipcode",
+        "zippostalcode",
+        "plz",
+        "postleitzahl",
+        "codepostal",
+        "codigopostal",
+    ],
+    "region": [
+        "state",
+        "province",
+        "region",
+        "county",
+        "stateregion",
+        "provincestate",
+        "stateprovince",
+        "bundesland",
+        "provincia",
+        "estado",
+    ],
+}
+# After a prefix a part may be named more loosely: "Billing Code" is a postcode, "Code" alone is not.
+PREFIXED_ADDRESS_WORDS = {"postal_code": ["code"], "street": ["streetaddress", "address"]}
+# Prefixes naming whose address a column holds; Xero heads its postal address "PO…" and its street address "SA…".
+ADDRESS_PREFIXES = {
+    "billing": [
+        "billingaddress",
+        "billing",
+        "billto",
+        "bill",
+        "invoiceaddress",
+        "invoice",
+        "mailingaddress",
+        "mailing",
+        "po",
+        "rechnungsadresse",
+        "rechnung",
+        "rechnungs",
+        "adressedefacturation",
+        "facturation",
+        "direcciondefacturacion",
+        "facturacion",
+    ],
+    "shipping": [
+        "shippingaddress",
+        "shipping",
+        "shipto",
+        "ship",
+        "deliveryaddress",
+        "delivery",
+        "sa",
+        "lieferadresse",
+        "liefer",
+        "lieferung",
+        "adressedelivraison",
+        "livraison",
+        "direcciondeenvio",
+        "envio",
+    ],
+}
+# A contact person of an institution named in one column.
+PERSON_NAME_WORDS = [
+    "contactperson",
+    "contactpersonname",
+    "primarycontact",
+    "primarycontactname",
+    "ansprechpartner",
+    "kontaktperson",
+    "personnedecontact",
+    "personadecontacto",
+]
+# Columns of things a customer has several of, or that hang off it.
+RELATED_WORDS = {
+    "other_email": [
+        "email2",
+        "secondaryemail",
+        "otheremail",
+        "alternateemail",
+        "additionalemail",
+        "ccemail",
+        "emailcc",
+        "weitereemail",
+        "autrecourriel",
+        "otrocorreo",
+    ],
+    "other_phone": [
+        "phone2",
+        "otherphone",
+        "homephone",
+        "secondaryphone",
+        "alternatephone",
+        "additionalphone",
+        "directphone",
+        "ddinumber",
+        "tollfree",
+        "telefon2",
+        "privattelefon",
+        "weiteretelefonnummer",
+        "autretelephone",
+        "otrotelefono",
+    ],
+    "tags": ["tags", "tag", "labels", "schlagworte", "schlagwort", "etiketten", "etiquettes", "etiquetas"],
+    "groups": [
+        "groups",
+        "group",
+        "customergroup",
+        "customergroups",
+        "gruppe",
+        "gruppen",
+        "kundengruppe",
+        "groupe",
+        "grupo",
+    ],
+    "note": ["internalnote", "timelinenote", "activitynote", "notainterna", "noteinterne"],
+}

@@ -11,7 +11,8 @@ from customer_app.customers.models import CustomerKind
 from customer_app.transfer.columns import is_risky
 from customer_app.transfer.import_mapping import header_key
 
-PHONES = ("phone", "mobile", "fax")
+PHONES = ("phone", "mobile", "fax", "person_phone", "other_phone")
+_MULTILINE = ("footnotes", "note")  # kept with their line breaks
 
 _EXCEL_LAST_DAY = 2_958_465  # 9999-12-31, the last date Excel can show
 _EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (it counts a 29 February 1900 that never was)
@@ -22,6 +23,9 @@ _KINDS = {
     **dict.fromkeys(
         ("institution", "company", "organisation", "organization", "business", "legalentity"), CustomerKind.INSTITUTION
     ),
+    # A yes/no column headed "Is a Company" (Odoo) is the kind too.
+    **dict.fromkeys(("yes", "true", "1", "ja", "oui", "si"), CustomerKind.INSTITUTION),
+    **dict.fromkeys(("no", "false", "0", "nein", "non"), CustomerKind.INDIVIDUAL),
 }
 
 
@@ -35,7 +39,7 @@ def cell_text(name: str, value: object) -> str | None:
         day = value.date() if isinstance(value, datetime) else value
         return day.isoformat() if name == "date_of_birth" else value.isoformat()
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _text(name, "Yes" if value else "No")
     if isinstance(value, int | float):
         if name == "date_of_birth" and 0 < value <= _EXCEL_LAST_DAY:
             return (_EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
@@ -48,7 +52,7 @@ def cell_text(name: str, value: object) -> str | None:
 
 
 def _text(name: str, value: str) -> str | None:
-    text = normalize.clean_text(value) if name != "footnotes" else value.strip()
+    text = normalize.clean_text(value) if name not in _MULTILINE else value.strip()
     if not text:
         return None
     if text[0] == "'" and is_risky(text[1:]):

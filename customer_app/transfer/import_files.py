@@ -214,6 +214,8 @@ def _fill_instructions(sheet, custom: Sequence[CustomField]) -> None:
         "On upload you choose which field each column fills, so columns may be in any order.",
         "To update customers, start from an export: its Workspace customer ID column matches each row to its customer.",
         "A row without a Workspace customer ID can also match an existing customer by e-mail or VAT number.",
+        "Addresses, a contact person, other e-mails and phones, tags, groups and a note can come in the same row: "
+        "add columns such as Billing street, Billing city, Billing postcode, Shipping country, Contact person, Tags.",
         "Empty rows are skipped, and when updating an empty cell leaves the stored value unchanged.",
         "Rows with problems can be downloaded with their errors, fixed, and uploaded again.",
     ):

@@ -19,12 +19,16 @@ class RowRegion:
     known: bool = True  # False: the country was not recognised and the default region was used
 
 
+_WHERE = (COUNTRY, "billing_country", "shipping_country")  # the row's country, else its addresses'
+
+
 def row_region(cells: list, mapping: Sequence[str], default: str) -> RowRegion:
-    """The row's country's phone region when its Country column names one, else `default`."""
-    if COUNTRY not in mapping:
-        return RowRegion(default)
-    index = list(mapping).index(COUNTRY)
-    text = cell_text(COUNTRY, cells[index]) if index < len(cells) else None
+    """The row's country's phone region when its Country column (or else an address's) names one, else `default`."""
+    text = None
+    for name in _WHERE:
+        if name in mapping and text is None:
+            index = list(mapping).index(name)
+            text = cell_text(name, cells[index]) if index < len(cells) else None
     if text is None:
         return RowRegion(default)
     region = countries.phone_region(text)

@@ -12,14 +12,16 @@ from customer_app.customers.customers import EMAIL_TAKEN, derived_fields
 from customer_app.customers.models import APPLIES_TO, Customer, CustomerInput, CustomerKind, CustomField
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
+from customer_app.transfer import import_related
 from customer_app.transfer.columns import CUSTOM_PREFIX
 from customer_app.transfer.import_cells import PHONES, cell_text, phone_text
-from customer_app.transfer.import_mapping import COUNTRY, LABELS, MATCH_KEYS, SKIP
+from customer_app.transfer.import_mapping import COUNTRY, LABELS, MATCH_KEYS, RELATED, SKIP
 from customer_app.transfer.import_regions import RowRegion, explained, row_region
 
 NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged", "error", "duplicate", "skipped"
 STATUSES = (NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED)
 FIELDS = tuple(CustomerInput.model_fields)
+PERSON_NAME = ("first_name", "last_name")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,13 @@ class Plan:
     mode: str = "both"  # create, update, both
     match_on: str = "email"  # email, vat_number, id
     phone_region: str = "US"  # national numbers of rows without a (known) country are read in this region
+
+    @property
+    def adds_only(self) -> bool:
+        """Whether the file only adds related values (addresses, contact persons...) to customers it names by their
+        key: a second sheet joined to the customers by e-mail, say. Such a file may name a customer on many rows."""
+        chosen = {name for name in self.mapping if name not in (SKIP, COUNTRY, self.match_on)}
+        return bool(chosen) and chosen <= RELATED.keys()
 
 
 @dataclass
@@ -46,13 +55,22 @@ class Outcome:
     after: dict[str, object] = field(default_factory=dict)  # changed fields: imported value
     custom: dict[int, str] = field(default_factory=dict)  # custom field id → value to store (new or changed)
     labels: dict[str, str] = field(default_factory=dict)  # custom field keys in `messages` → their labels
+    related: import_related.Related | None = None  # addresses, contact person, tags... to add (new or matched)
     # A new customer's stored columns (`record_of(values)`) when a worker process worked them out; then `values`
     # may be dropped where only the write needs the outcome (the preview's kept outcomes).
     record: dict[str, object] | None = field(default=None, compare=False, repr=False)
 
     @property
     def message(self) -> str:
-        """All messages in one line, for the preview and the error report."""
+        """All messages in one line, for the preview and the error report; else what the row changes and brings."""
+        if not self.messages:
+            changes = "; ".join(
+                f"{self.labels.get(name) or _label(name)}: {_shown(self.before.get(name))} → {_shown(value)}"
+                for name, value in self.after.items()
+            )
+            return " ".join(
+                part for part in (f"{changes}." if changes else "", import_related.summary(self.related)) if part
+            )
         return "; ".join(
             f"{self.labels.get(name) or _label(name)}: {text}" if name else text for name, text in self.messages.items()
         )
@@ -73,6 +91,8 @@ class Custom:
     mapped: dict[int, CustomField] = field(default_factory=dict)
     required: tuple[CustomField, ...] = ()
     stored: dict[tuple[int, int], str] = field(default_factory=dict)
+    held: import_related.Held = field(default_factory=import_related.Held)  # what matched customers already have
+    related: bool = False  # whether the file has related columns (addresses, tags...)
 
 
 @dataclass
@@ -95,13 +115,13 @@ def check_rows(rows: Sequence[tuple[int, list]], plan: Plan, fields: list[dict],
     """Prepare rows and validate, as new customers, those whose match key is not in `known` (pure: no database)."""
     every = [CustomField(**found) for found in fields]
     mapped = {f.id: f for f in every if f"{CUSTOM_PREFIX}{f.id}" in plan.mapping}
-    custom = Custom(mapped, tuple(f for f in every if f.required))
+    custom = Custom(mapped, tuple(f for f in every if f.required), related=bool(RELATED.keys() & set(plan.mapping)))
     regions, prepared = _prepared(rows, plan, mapped)
-    skip_new = plan.mode == "update"
+    skip_new = plan.mode == "update" or plan.adds_only
     verdicts = [
         None
         if skip_new or problem or key in known or (plan.match_on == "id" and key is not None)
-        else _with_record(_validated(raw, {}, custom, where, new=True))
+        else _with_record(_validated(raw, {}, custom, where, new=True, mapping=plan.mapping))
         for (_line, raw, key, problem), where in zip(prepared, regions, strict=True)
     ]
     alike: dict[RowRegion, RowRegion] = {}
@@ -148,7 +168,7 @@ def known_keys(keys: list[object], match_on: str, *, session: Session) -> frozen
     """Which of the keys match an active customer now."""
     if not keys:
         return frozenset()
-    column = inspect(Customer).local_table.c[_KEY_COLUMNS[match_on]]
+    column = inspect(Customer).local_table.c[_ATTRIBUTES[match_on]]
     found = session.connection().execute(
         select(column).where(column.in_(set(keys)), inspect(Customer).local_table.c.deleted_at.is_(None))
     )
@@ -174,13 +194,16 @@ def classify(
         regions, prepared, verdicts = checked.regions, checked.prepared, checked.verdicts
     else:
         (regions, prepared), verdicts = _prepared(rows, plan, mapped), [None] * len(rows)
+    related = bool(RELATED.keys() & set(plan.mapping))
     existing = _matches(prepared, plan.match_on, session)
     owners = _email_owners(prepared, session)
-    matched = [customer.id for customer in existing.values()]
+    matched = [customer.id for customer in existing.values() if isinstance(customer, Row)]
     custom = Custom(
         mapped,
         tuple(f for f in every if f.required),
         custom_field_values.stored_values(matched, list(mapped), session=session),
+        import_related.held(matched, session=session) if related else import_related.Held(),
+        related,
     )
     return [
         _classify_one(
@@ -223,7 +246,7 @@ def _prepare(
         raw[name] = phone_text(value, text, region) if name in PHONES and value != text else text
     value = raw.get(plan.match_on)
     if value is None:
-        return line, raw, None, ""
+        return line, raw, None if plan.match_on == "id" or plan.adds_only else _name_key(raw), ""
     key, problem = _match_key(value, plan.match_on)
     if plan.match_on == "id" and not problem:
         raw["id"] = key
@@ -242,21 +265,41 @@ def _match_key(value: object, match_on: str) -> tuple[object, str]:
         return None, str(exc) if match_on != "id" else "A customer ID is a whole number."
 
 
+def _name_key(raw: dict) -> tuple[str, str] | None:
+    """A row without its match key matches by name: the person's first and last name, else the name it gives."""
+    person = " ".join(str(raw[part]) for part in ("first_name", "last_name") if part in raw)
+    name = normalize.fold(person or str(raw.get("name") or ""))[:300]
+    return (NAME_KEY, name) if name else None
+
+
+NAME_KEY = "name"  # the first half of a name key: ("name", folded display name)
+AMBIGUOUS = object()  # several customers match a row's name
 _MATCH_COLUMNS = ("id", "version", "email_key", *FIELDS)
-_KEY_COLUMNS = {"id": "id", "email": "email_key", "vat_number": "vat_number"}
+_ATTRIBUTES = {"id": "id", "email": "email_key", "vat_number": "vat_number"}
 
 
-def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Row]:
-    """The active customers the rows' keys match, as plain rows (no ORM objects: cheaper by the thousand)."""
-    keys = list({key for _line, _raw, key, _problem in prepared if key is not None})
-    if not keys:
-        return {}
-    attribute = _KEY_COLUMNS[match_on]
+def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Row | object]:
+    """The active customers the rows' keys match, as plain rows (no ORM objects: cheaper by the thousand). A row
+    without its key matches by name a customer without that key, if only one has the name (else AMBIGUOUS)."""
+    keys = {key for _line, _raw, key, _problem in prepared if key is not None}
+    names = [key[1] for key in keys if isinstance(key, tuple)]
+    keys = [key for key in keys if not isinstance(key, tuple)]
+    attribute = _ATTRIBUTES[match_on]
     table = inspect(Customer).local_table.c
-    found = session.connection().execute(
-        select(*(table[name] for name in _MATCH_COLUMNS)).where(table[attribute].in_(keys), table.deleted_at.is_(None))
-    )
-    return {getattr(customer, attribute): customer for customer in found}
+    columns = [table[name] for name in (*_MATCH_COLUMNS, "sort_name")]
+    found: dict[object, Row | object] = {}
+    if keys:
+        for customer in session.connection().execute(
+            select(*columns).where(table[attribute].in_(keys), table.deleted_at.is_(None))
+        ):
+            found[getattr(customer, attribute)] = customer
+    if names:
+        for customer in session.connection().execute(
+            select(*columns).where(table.sort_name.in_(names), table[attribute].is_(None), table.deleted_at.is_(None))
+        ):
+            key = (NAME_KEY, customer.sort_name)
+            found[key] = AMBIGUOUS if key in found else customer
+    return found
 
 
 def _email_owners(prepared: list, session: Session) -> dict[str, int]:
@@ -280,13 +323,14 @@ def _classify_one(
     line, raw, key, problem, *, plan: Plan, seen: Seen, existing, owners, custom: Custom, where: RowRegion, verdict=None
 ) -> Outcome:
     current = existing.get(key) if key is not None else None
-    decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen)
+    decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen, empty=not raw)
     if decided is not None:
         return decided
     stored = _stored(current) if current is not None else {}
-    typed, typed_custom = _typed(raw, custom)
+    typed, typed_custom, typed_related = _typed(raw, custom)
     if (
-        current is not None
+        not typed_related
+        and current is not None
         and all(_same(name, value, stored) for name, value in typed.items())
         and all(custom.stored.get((current.id, fid)) == value for fid, value in typed_custom.items())
     ):
@@ -295,71 +339,142 @@ def _classify_one(
         return Outcome(line, UNCHANGED, customer_id=current.id, version=current.version)
     record = None
     if current is None and verdict is not None:  # checked ahead: a new customer's checks need no database
-        values, problems, checked, record = verdict
+        values, problems, checked, related, record = verdict
     else:
-        values, problems, checked = _validated(raw, stored, custom, where, new=current is None)
+        values, problems, checked, related = _validated(
+            raw, stored, custom, where, new=current is None, mapping=plan.mapping
+        )
     if problems or values is None:
         labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in (*custom.mapped.values(), *custom.required)}
         return Outcome(line, ERROR, problems, labels=labels)
     email = normalize.email_key(values.email) if values.email else None
-    refused = _refused_email(line, email, current=current, plan=plan, seen=seen, owners=owners)
+    refused = (
+        None if plan.adds_only else _refused_email(line, email, current=current, plan=plan, seen=seen, owners=owners)
+    )
     if refused is not None:
         return refused
-    if current is None:
-        return Outcome(line, NEW, values=values, custom=checked, record=record)
     after = values.model_dump()
+    own = {name: after[name] for name in ("email", *PHONES) if name in after}  # not added again as other contacts
+    added = import_related.missing(related, current.id if current is not None else 0, custom.held, own)
+    if current is None:
+        return Outcome(line, NEW, values=values, custom=checked, related=added or None, record=record)
     changed: dict[str, object] = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
     custom_before = {fid: custom.stored.get((current.id, fid), "") for fid in checked}
     custom_changed = {fid: value for fid, value in checked.items() if value != custom_before[fid]}
-    status = UPDATE if changed or custom_changed else UNCHANGED
+    status = UPDATE if changed or custom_changed or added else UNCHANGED
     outcome = Outcome(line, status, customer_id=current.id, version=current.version, custom=custom_changed)
+    outcome.related = added or None
     outcome.values = values
     outcome.after = changed | {f"{CUSTOM_PREFIX}{fid}": value for fid, value in custom_changed.items()}
+    outcome.labels = {f"{CUSTOM_PREFIX}{fid}": custom.mapped[fid].label for fid in custom_changed}
     outcome.before = {name: stored.get(name) for name in changed} | {
         f"{CUSTOM_PREFIX}{fid}": custom_before[fid] for fid in custom_changed
     }
     return outcome
 
 
-def _typed(raw: dict, custom: Custom) -> tuple[dict, dict]:
-    """A row's own fields and its custom field values (keyed by field id)."""
-    if not custom.mapped:
-        return raw, {}
+def _typed(raw: dict, custom: Custom) -> tuple[dict, dict, dict[str, str]]:
+    """A row's own fields, its custom field values (keyed by field id) and its related values (by target)."""
+    if not custom.mapped and not custom.related:
+        return raw, {}, {}
     return (
-        {name: value for name, value in raw.items() if isinstance(name, str)},
+        {name: value for name, value in raw.items() if isinstance(name, str) and name not in RELATED},
         {name: value for name, value in raw.items() if isinstance(name, int)},
+        {name: str(value) for name, value in raw.items() if import_related.is_related(name)},
     )
 
 
 def _validated(
-    raw: dict, stored: dict, custom: Custom, where: RowRegion, *, new: bool
-) -> tuple[CustomerInput | None, dict[str, str], dict[int, str]]:
-    """The row merged over what is stored, validated: the customer (None if invalid), the messages by field, and the
-    checked custom field values. Pure: the same in a worker process as here."""
-    typed, typed_custom = _typed(raw, custom)
-    merged = stored | {name: value for name, value in typed.items() if name != "id"}
-    if "kind" not in typed and new:
-        merged["kind"] = (
-            CustomerKind.INSTITUTION if "name" in typed and not typed.keys() & {"first_name", "last_name"} else ""
-        )
+    raw: dict, stored: dict, custom: Custom, where: RowRegion, *, new: bool, mapping: Sequence[str]
+) -> tuple[CustomerInput | None, dict[str, str], dict[int, str], import_related.Related]:
+    """The row merged over what is stored, validated: the customer (None if invalid), the messages by field, the
+    checked custom field values and what comes with the customer. Pure: the same in a worker process as here."""
+    typed, typed_custom, typed_related = _typed(raw, custom)
+    merged = _merged(typed, stored, new=new, mapping=mapping)
     errors, values = {}, None
     try:
         values = validate_customer(merged, phone_region=where.region, known=stored)
     except ValidationError as exc:
         errors = explained(exc.errors, merged, where)
     kind = values.kind if values is not None else str(merged.get("kind") or "")
+    if kind == CustomerKind.INSTITUTION and not any(name.startswith("person_") for name in typed_related):
+        # An institution has no first or last name: a company's row naming a person (Zoho's business contacts)
+        # names its contact person.
+        typed_related |= {f"person_{n}": str(typed[n]) for n in (*PERSON_NAME, "position") if n in typed}
     checked, problems = _custom_values(typed_custom, custom, kind, new=new)
-    return values, errors | problems, checked
+    related, wrong = import_related.read(typed_related, kind=kind, country=where.country, region=where.region)
+    return values, errors | problems | explained(wrong, typed_related, where), checked, related
 
 
-def _decided_by_key(line, key, problem, *, current, plan: Plan, seen: Seen) -> Outcome | None:
-    """The outcome the match key alone decides (a bad or repeated key, or a mode that leaves the row alone), if any."""
+def _merged(typed: dict, stored: dict, *, new: bool, mapping: Sequence[str]) -> dict[str, object]:
+    """The customer the row describes: its values over the stored ones, its kind and names read as people mean
+    them."""
+    merged = stored | {name: value for name, value in typed.items() if name != "id"}
+    if "kind" not in typed and new:
+        merged["kind"] = _kind_of(typed, company_column="company_name" in mapping)
+    if merged.get("kind") == CustomerKind.INDIVIDUAL and "name" in typed and not typed.keys() & PERSON_NAME:
+        merged |= _split_name(str(typed["name"]), str(typed.get("company_name") or ""))
+    if merged.get("kind") in ("", CustomerKind.INDIVIDUAL) and "company_name" not in (*mapping, *merged):
+        merged |= _name_as_employer(typed)
+    return merged
+
+
+def _kind_of(typed: dict, *, company_column: bool) -> str:
+    """A new customer's kind when the file does not say: a name without a person's names is an institution, unless
+    the file has a company column that names another company or none (QuickBooks: Customer "Diego Rodriguez",
+    Company name empty, is a person; Customer and Company name "Cool Cars" is a company)."""
+    if "name" not in typed or typed.keys() & PERSON_NAME:
+        return ""
+    company = typed.get("company_name")
+    if company_column and (not company or _words(str(company)) != _words(str(typed["name"]))):
+        return CustomerKind.INDIVIDUAL
+    return CustomerKind.INSTITUTION
+
+
+def _name_as_employer(typed: dict) -> dict[str, object]:
+    """A person's row whose name column names someone else (a Xero contact "City Limousines" with its person in
+    FirstName and LastName) keeps that name as the person's company: a person's row has no other place for it."""
+    name = typed.get("name")
+    person = " ".join(str(typed[part]) for part in ("first_name", "last_name") if part in typed)
+    if not name or not person or _words(str(name)) == _words(person):
+        return {}
+    return {"company_name": name}
+
+
+def _split_name(name: str, company: str) -> dict[str, str]:
+    """A person given by one name column: "Ada Lovelace", "Lovelace, Ada", or Odoo's "Company, Person"."""
+    before, comma, after = name.rpartition(", ")
+    if comma:
+        name = after if company and normalize.fold(before) == normalize.fold(company) else f"{after} {before}"
+    first, _space, last = name.strip().rpartition(" ")
+    return {"first_name": first, "last_name": last} if first else {"last_name": last}
+
+
+def _words(text: str) -> list[str]:
+    return sorted(normalize.fold(text).replace(",", " ").split())
+
+
+def _decided_by_key(line, key, problem, *, current, plan: Plan, seen: Seen, empty: bool = False) -> Outcome | None:
+    """The outcome the match key alone decides (a bad, repeated or ambiguous key, a mode that leaves the row alone,
+    or nothing to import), if any."""
     label = MATCH_KEYS[plan.match_on]
+    if current is AMBIGUOUS:
+        return Outcome(
+            line, ERROR, {"": f"Several customers with this name have no {label}; give the {label} to say which."}
+        )
+    if empty and not problem:  # its values are all in columns left out: nothing to import, nothing wrong
+        return Outcome(line, SKIPPED, {"": "Nothing to import: the row's imported columns are empty."})
     if problem:
         return Outcome(line, ERROR, {plan.match_on: problem})
+    if plan.adds_only:
+        if current is None:
+            what = f"No customer has this {label}" if key is not None else f"The row has no {label}"
+            return Outcome(line, ERROR, {"": f"{what}; these rows add to customers that exist, so import those first."})
+        return None
     if key is not None:
         if key in seen.keys:
-            return Outcome(line, DUPLICATE, {"": f"Same {label} as line {seen.keys[key]}; only the first is imported."})
+            same = f"name and no {label}" if isinstance(key, tuple) else label
+            return Outcome(line, DUPLICATE, {"": f"Same {same} as line {seen.keys[key]}; only the first is imported."})
         seen.keys[key] = line
     if current is None and plan.match_on == "id" and key is not None:
         return Outcome(line, ERROR, {"id": f"No customer has the ID {key} (it may be in Trash)."})
@@ -414,6 +529,15 @@ def _same(name: str, text: object, stored: dict[str, object]) -> bool:
 def _stored(customer: Row) -> dict[str, object]:
     """A stored customer's input fields (without empty ones, so "missing" and "empty" compare alike)."""
     return {name: value for name in FIELDS if (value := getattr(customer, name)) not in (None, "")}
+
+
+_SHOWN = 40  # characters of a value the preview shows
+
+
+def _shown(value: object) -> str:
+    """A value as the preview shows it beside another: short, and "(empty)" for nothing."""
+    text = str(value if value is not None else "").replace("\n", " ").strip()
+    return "(empty)" if not text else text if len(text) <= _SHOWN else f"{text[: _SHOWN - 1]}…"
 
 
 def _label(name: str) -> str:

@@ -17,12 +17,14 @@ from customer_app.customers.models import Customer, CustomerInput, CustomFieldVa
 from customer_app.customers.ownership import owned_tables
 from customer_app.customers.trash_batches import open_batch
 from customer_app.errors import ValidationError
+from customer_app.transfer import import_related
 from customer_app.transfer.columns import CUSTOM_PREFIX
 from customer_app.transfer.imports import CHUNK, get_job
 from customer_app.transfer.models import ImportChange, ImportJob
 
-# Rows an import writes itself for the customers it creates: their presence says nothing about later work.
-_WRITTEN_BY_IMPORTS = (CustomFieldValue, ImportChange)
+# Rows an import writes itself for the customers it creates: their presence says nothing about later work (anyone
+# else's address, tag or note on such a customer is in the audit trail).
+_WRITTEN_BY_IMPORTS = (CustomFieldValue, ImportChange, *import_related.TABLES)
 
 
 @dataclass
@@ -87,6 +89,9 @@ def undo_import(job_id: int, *, actor: Actor, session: Session, overwrite: bool 
         if change.action == "create":
             removed.append(customer.id)
             continue
+        if change.action == "related":
+            import_related.take_back(customer.id, change.after, session=session)
+            continue
         recorded = json.loads(change.before)
         before = {
             name: _from_json(name, value) for name, value in recorded.items() if name in CustomerInput.model_fields
@@ -148,6 +153,8 @@ def _changed_customers(job_id: int, session: Session):
 def _conflicting_fields(change: ImportChange, customer: Customer, session: Session, worked_on: set[int]) -> list[str]:
     if change.action == "create":
         return ["(worked on after the import)"] if customer.version != 1 or customer.id in worked_on else []
+    if change.action == "related":  # what the import added goes unless someone changed it; what others added stays
+        return import_related.edited_since(change.after, session=session)
     after = json.loads(change.after)
     custom = _custom_keys(after)
     now = custom_field_values.stored_values([customer.id], list(custom.values()), session=session)

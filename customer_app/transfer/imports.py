@@ -22,7 +22,7 @@ from customer_app.customers.customers import derived_fields
 from customer_app.customers.models import Customer, CustomerInput
 from customer_app.errors import ImportFileError, NotFoundError, ValidationError
 from customer_app.settings import settings
-from customer_app.transfer import import_files, import_pool, import_reuse
+from customer_app.transfer import import_files, import_pool, import_related, import_reuse
 from customer_app.transfer.import_mapping import check_mapping, remember_mapping, targets
 from customer_app.transfer.import_rows import (
     DUPLICATE,
@@ -359,6 +359,7 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
     created = [o for o in outcomes if o.status == NEW]
     changes: list[dict] = []
     custom_values: dict[tuple[int, int], str] = {}
+    related: list[tuple[int, import_related.Related]] = []
     if created:
         rows = [_record(outcome) | {"created_at": now, "updated_at": now, "version": 1} for outcome in created]
         with search_index.indexed_in_bulk(session.connection()) as indexed:
@@ -371,6 +372,7 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
             for field_id, value in outcome.custom.items()
         }
         changes += [{"customer_id": row_id, "action": "create", "before": "{}", "after": "{}"} for row_id, _ in made]
+        related += [(row_id, o.related) for o, (row_id, _name) in zip(created, made, strict=True) if o.related]
         audit.record_many(
             session,
             actor=actor,
@@ -383,6 +385,11 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
         if outcome.status != UPDATE or outcome.customer_id is None:  # an update always names its customer
             continue
         fields = _values(outcome).model_dump() | derived_fields(_values(outcome))
+        if not outcome.after:  # only related values to add: the customer row stays as it is
+            updated.append((outcome.customer_id, f"Added to {fields['display_name']} (import #{job.id})"))
+            if outcome.related:
+                related.append((outcome.customer_id, outcome.related))
+            continue
         statement = (
             update(Customer)
             .where(col(Customer.id) == outcome.customer_id, col(Customer.version) == outcome.version)
@@ -392,6 +399,8 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
             outcome.status, outcome.messages = ERROR, {"": "Changed by someone else during the import; left alone."}
             continue
         updated.append((outcome.customer_id, f"Updated {fields['display_name']} (import #{job.id})"))
+        if outcome.related:
+            related.append((outcome.customer_id, outcome.related))
         custom_values |= {(outcome.customer_id, field_id): value for field_id, value in outcome.custom.items()}
         changes.append(
             {
@@ -404,6 +413,12 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
     if updated:
         audit.record_many(session, actor=actor, action="update", entity_type="customer", summaries=updated)
     custom_field_values.write_values(custom_values, session=session)
+    existing = {customer_id for customer_id, _summary in updated}
+    taken = import_related.write(related, existing=existing, author=(actor.id, actor.name), session=session)
+    changes += [
+        {"customer_id": customer_id, "action": "related", "before": "{}", "after": json.dumps(what)}
+        for customer_id, what in taken.items()
+    ]
     if changes:
         session.connection().execute(insert(ImportChange), [change | {"job_id": job.id} for change in changes])
     for outcome in outcomes:

@@ -166,3 +166,50 @@ def test_a_workbook_with_a_title_row_maps_its_real_header_and_imports(browser: B
     expect(rows(page).filter(has_text="Titled Lovelace")).to_have_count(1)
     expect(rows(page).filter(has_text="Titled Turing")).to_have_count(1)
     page.context.close()
+
+
+def test_a_titled_workbook_brings_billing_and_shipping_addresses_to_the_customer_page(
+    browser: Browser, app_url: str, tmp_path
+):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Clients — exported 4 December 2026"])
+    sheet.merge_cells("A1:J1")
+    sheet.append([])
+    sheet.append([
+        "Company Name", "Email", "Billing Street", "Billing City", "Billing Postal Code", "Billing Country",
+        "Shipping Street", "Shipping City", "Shipping Postal Code", "Shipping Country",
+    ])  # fmt: skip
+    sheet.append([
+        "Addressed Engines GmbH", "addressed@engines.example", "Friedrichstraße 43", "Berlin", "10117", "Germany",
+        "Hafenstraße 5", "Hamburg", "20457", "Germany",
+    ])  # fmt: skip
+    source = tmp_path / "clients.xlsx"
+    book.save(source)
+    page = open_import(browser, app_url)
+    upload(page, source)
+    expect(page.get_by_label("Header row")).to_have_value("3")
+    expect(page.get_by_label("Billing City", exact=True)).to_have_value("billing_city")
+    expect(page.get_by_label("Shipping Street", exact=True)).to_have_value("shipping_street")
+    page.screenshot(path=tmp_path / "mapping-with-addresses.png", full_page=True)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_label("Preview totals")).to_contain_text("New: 1")
+    expect(page.get_by_text("With billing address, shipping address.")).to_be_visible()
+    expect(page.get_by_text("1 row read from clients.xlsx.")).to_be_visible()
+    page.screenshot(path=tmp_path / "preview-with-addresses.png", full_page=True)
+    page.get_by_role("button", name="Import 1 customer").click()
+    expect(page.get_by_test_id("import-outcome")).to_contain_text("1 created")
+
+    with session_scope() as session:
+        customer = session.exec(select(Customer).where(Customer.email == "addressed@engines.example")).one()
+    page.goto(f"{app_url}/customers/{customer.id}?tab=addresses")
+    addresses = page.get_by_test_id("address")
+    expect(addresses).to_have_count(2)
+    billing = addresses.filter(has_text="Default billing")
+    expect(billing).to_contain_text("Friedrichstraße 43")
+    expect(billing).to_contain_text("10117 BERLIN")
+    shipping = addresses.filter(has_text="Default shipping")
+    expect(shipping).to_contain_text("Hafenstraße 5")
+    expect(shipping).to_contain_text("20457 HAMBURG")
+    page.screenshot(path=tmp_path / "imported-addresses.png", full_page=True)
+    page.context.close()

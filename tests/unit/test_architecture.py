@@ -75,7 +75,8 @@ LAYERS = [
     {"access"},
     {"audit"},
     {"customers"},
-    {"records", "transfer"},
+    {"records"},
+    {"transfer"},
     {"admin", "customer_page"},
     {"pages"},
 ]

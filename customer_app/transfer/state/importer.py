@@ -59,6 +59,16 @@ class ImportState(ImportUploadMixin, rx.State):
         return self.counts.get("new", 0) + self.counts.get("update", 0)
 
     @rx.var
+    def read_line(self) -> str:
+        """What the preview read: "1 row read from clients.xlsx", "1,204 rows read from …"."""
+        return f"{self.total:,} row{'' if self.total == 1 else 's'} read from {self.file_name}."
+
+    @rx.var
+    def commit_label(self) -> str:
+        """The commit button's words: "Import 1 customer", "Import 1,204 customers"."""
+        return f"Import {self.to_write:,} customer{'' if self.to_write == 1 else 's'}"
+
+    @rx.var
     def percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else 0
 

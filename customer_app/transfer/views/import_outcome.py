@@ -47,7 +47,7 @@ def _preview_row(row: rx.Var) -> rx.Component:
 def preview_step() -> rx.Component:
     """What the import would do, row by row, before anything is written."""
     return rx.vstack(
-        rx.text(S.total.to_string() + " rows read from " + S.file_name + ". Nothing has been written yet."),
+        rx.text(S.read_line, " Nothing has been written yet."),
         rx.hstack(
             rx.foreach(
                 S.count_badges,
@@ -91,7 +91,7 @@ def preview_step() -> rx.Component:
         rx.hstack(
             rx.button(
                 rx.icon("upload", size=16),
-                "Import " + S.to_write.to_string() + " customers",
+                S.commit_label,
                 on_click=S.commit,
                 disabled=S.to_write == 0,
             ),

@@ -50,7 +50,7 @@ def stored(session) -> dict[str, Customer]:
 
 
 def test_a_country_column_is_offered_and_guessed_from_its_header(session, admin):
-    assert targets(actor=admin, session=session)[COUNTRY] == "Country (used to read phone numbers)"
+    assert targets(actor=admin, session=session)[COUNTRY] == "Country (of the addresses; reads phone numbers)"
     assert auto_map(["Email", "Phone", "Country"]) == ["email", "phone", COUNTRY]
     assert auto_map(["E-Mail", "Telefon", "Land"]) == ["email", "phone", COUNTRY]
     assert auto_map(["Courriel", "Pays"])[1] == COUNTRY
@@ -133,11 +133,13 @@ def test_a_phone_stored_as_a_number_gets_back_the_leading_zero_of_its_rows_count
 
 
 def test_a_german_excel_csv_imports_and_importing_it_again_changes_nothing(session, engine, admin):
-    headers = ["Vorname", "Nachname", "E-Mail", "Telefon", "Mobil", "Geburtsdatum", "Land", "Straße"]
+    headers = ["Vorname", "Nachname", "E-Mail", "Telefon", "Mobil", "Geburtsdatum", "Land", "Straße", "PLZ", "Ort"]
     rows = [
-        ("Jürgen", "Müller", "juergen@example.de", "030 9018200", "0151 23456789", "23.04.1971", "Deutschland", "Ä"),
-        ("Françoise", "Weiß", "f.weiss@example.at", "01 5875555", "", "01.12.1980", "Österreich", "ß"),
-    ]
+        ("Jürgen", "Müller", "juergen@example.de", "030 9018200", "0151 23456789", "23.04.1971", "Deutschland",
+         "Straße des 17. Juni 135", "10623", "Berlin"),
+        ("Françoise", "Weiß", "f.weiss@example.at", "01 5875555", "", "01.12.1980", "Österreich", "Ringstraße 1",
+         "1010", "Wien"),
+    ]  # fmt: skip
     data = csv_bytes(rows, headers, delimiter=";", encoding="cp1252")
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")  # really Windows-1252, as Excel writes "CSV (Trennzeichen-getrennt)"

@@ -30,6 +30,9 @@ def test_zoho_books_contacts():
         "Website": "website",
         "Contact ID": "id",  # kept only if its values are this workspace's ids (test_import_ids)
         "Customer Sub Type": "kind",
+        "Billing Address": "billing_street",
+        "Billing City": "billing_city",
+        "Billing Country": "billing_country",
         "EmailID": "email",
         "MobilePhone": "mobile",
         "Designation": "position",
@@ -45,6 +48,10 @@ def test_quickbooks_customer_list_names_companies():
     assert mapped(headers) == {
         "Customer": "name",
         "Company name": "company_name",
+        "Street address": "billing_street",
+        "City": "billing_city",
+        "State": "billing_region",
+        "Zip": "billing_postal_code",
         "Phone": "phone",
         "Email": "email",
         "Notes": "footnotes",
@@ -62,9 +69,14 @@ def test_xero_contacts():
         "EmailAddress": "email",
         "FirstName": "first_name",
         "LastName": "last_name",
+        "POAddressLine1": "billing_street",
+        "POCity": "billing_city",
+        "POPostalCode": "billing_postal_code",
+        "POCountry": "billing_country",
         "PhoneNumber": "phone",
         "FaxNumber": "fax",
         "MobileNumber": "mobile",
+        "DDINumber": "other_phone",
         "TaxNumber": "vat_number",
         "Website": "website",
     }
@@ -79,12 +91,17 @@ def test_wave_customers():
     assert mapped(headers) == {
         "customer_name": "name",
         "email": "email",
-        "contact_first_name": "first_name",
-        "contact_last_name": "last_name",
+        "contact_first_name": "person_first_name",
+        "contact_last_name": "person_last_name",
         "phone": "phone",
         "fax": "fax",
         "mobile": "mobile",
+        "toll_free": "other_phone",
         "website": "website",
+        "province/state": "billing_region",
+        "address_line_1": "billing_street",
+        "city": "billing_city",
+        "postal_code/zip_code": "billing_postal_code",
     }
 
 
@@ -96,12 +113,16 @@ def test_invoice_ninja_clients():
     ]  # fmt: skip
     assert mapped(headers) == {
         "Client Name": "name",
-        "Contact First Name": "first_name",
-        "Contact Last Name": "last_name",
+        "Contact First Name": "person_first_name",
+        "Contact Last Name": "person_last_name",
         "Contact Email": "email",
-        "Contact Phone": "phone",
+        "Contact Phone": "person_phone",
         "VAT Number": "vat_number",
         "Website": "website",
+        "Phone": "phone",
+        "Address 1": "billing_street",
+        "City": "billing_city",
+        "Postal Code": "billing_postal_code",
         "Private Notes": "footnotes",
     }
 
@@ -120,14 +141,19 @@ def test_freshbooks_clients():
         "Phone": "phone",
         "Mobile Phone": "mobile",
         "Fax": "fax",
+        "Address Line 1": "billing_street",
+        "Address Line 2": "billing_street2",
+        "City": "billing_city",
+        "Province/State": "billing_region",
+        "Postal/Zip Code": "billing_postal_code",
         "Notes": "footnotes",
     }
 
 
 def test_hubspot_companies():
     headers = [
-        "Record ID", "Company name", "Company Domain Name", "Phone Number", "Street Address", "City",
-        "State/Region", "Postal Code", "Country/Region", "Industry", "Number of Employees", "Create Date",
+        "Record ID", "Company name", "Company Domain Name", "Phone Number", "Street Address", "Street Address 2",
+        "City", "State/Region", "Postal Code", "Country/Region", "Industry", "Number of Employees", "Create Date",
         "Company owner",
     ]  # fmt: skip
     assert mapped(headers) == {
@@ -135,6 +161,11 @@ def test_hubspot_companies():
         "Company name": "name",  # a list of companies: each row is an institution
         "Company Domain Name": "website",
         "Phone Number": "phone",
+        "Street Address": "billing_street",
+        "Street Address 2": "billing_street2",
+        "City": "billing_city",
+        "State/Region": "billing_region",
+        "Postal Code": "billing_postal_code",
     }
 
 
@@ -146,13 +177,18 @@ def test_odoo_contacts():
     assert mapped(headers) == {
         "ID": "id",  # Odoo's external ids are not ours: the import leaves them out (test_import_ids)
         "Display Name": "name",
+        "Is a Company": "kind",
         "Company Name": "company_name",
         "Job Position": "position",
         "Email": "email",
         "Phone": "phone",
         "Mobile": "mobile",
+        "Street": "billing_street",
+        "City": "billing_city",
+        "Zip": "billing_postal_code",
         "Tax ID": "vat_number",
         "Website": "website",
+        "Tags": "tags",
     }
 
 
@@ -164,6 +200,9 @@ def test_a_german_excel_list_of_people_keeps_the_firm_as_their_employer():
         "Nachname": "last_name",
         "E-Mail": "email",
         "Telefon": "phone",
+        "Straße": "billing_street",
+        "PLZ": "billing_postal_code",
+        "Ort": "billing_city",
     }
 
 
@@ -224,3 +263,51 @@ def test_a_custom_field_for_a_common_column_takes_its_synonyms():
     custom = {"custom_7": "Anrede", "custom_8": "Department"}
     headers = ["Salutation", "Civilité", "Abteilung", "Vorname"]
     assert auto_map(headers, custom) == ["custom_7", "", "custom_8", "first_name"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "fields"),
+    [
+        (["Billing City", "Billing Code", "Shipping City"], ["billing_city", "billing_postal_code", "shipping_city"]),
+        (["ship-to_city", "ship-to_zip", "bill-to_street"], [
+            "shipping_city", "shipping_postal_code", "billing_street"
+        ]),
+        (["Straße", "PLZ", "Ort", "Land"], ["billing_street", "billing_postal_code", "billing_city", COUNTRY]),
+        (["Lieferadresse Straße", "Rechnungsadresse Ort"], ["shipping_street", "billing_city"]),
+        (["Adresse", "Code postal", "Ville", "Pays"], [
+            "billing_street", "billing_postal_code", "billing_city", COUNTRY
+        ]),
+        (["Dirección", "Código postal", "Ciudad", "Provincia"], [
+            "billing_street", "billing_postal_code", "billing_city", "billing_region"
+        ]),
+        (["POAddressLine1", "POCity", "SAAddressLine1", "SACity"], [
+            "billing_street", "billing_city", "shipping_street", "shipping_city"
+        ]),
+    ],
+)  # fmt: skip
+def test_address_columns_in_every_naming_style(headers, fields):
+    assert auto_map(headers) == fields
+
+
+def test_contact_columns_name_the_companys_contact_person_and_the_companys_own_columns_stay_its_own():
+    headers = [
+        "Company",
+        "Company email",
+        "Phone",
+        "Contact person",
+        "Contact email",
+        "Contact phone",
+        "Tags",
+        "Groups",
+    ]
+    assert auto_map(headers) == [
+        "name", "email", "phone", "person_name", "person_email", "person_phone", "tags", "groups"
+    ]  # fmt: skip
+    # A company's only e-mail column is its own, even when headed as its contact's (Invoice Ninja's clients).
+    assert auto_map(["Client", "Contact first name", "Contact email"]) == ["name", "person_first_name", "email"]
+    # Without a column naming the customer, "Contact …" columns are the people themselves.
+    assert auto_map(["Contact first name", "Contact last name", "Contact email"]) == [
+        "first_name",
+        "last_name",
+        "email",
+    ]

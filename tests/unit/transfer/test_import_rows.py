@@ -80,7 +80,10 @@ def test_mappings_that_cannot_work_are_refused_with_a_reason():
     with pytest.raises(ValidationError, match="Email"):
         check_mapping(["email", "email"], match_on="email")
     with pytest.raises(ValidationError, match="no column is mapped"):
-        check_mapping(["first_name"], match_on="vat_number")
+        check_mapping(["first_name"], match_on="id")
+    with pytest.raises(ValidationError, match="no column is mapped"):
+        check_mapping(["billing_city", "tags"], match_on="email")  # adds to customers it cannot name
+    check_mapping(["first_name"], match_on="vat_number")  # without its column, rows match by name
 
 
 @pytest.mark.parametrize(
@@ -129,12 +132,12 @@ def test_rows_are_classified_new_update_unchanged_error_and_duplicate(session, a
             ("", "", "", ""),
         ],
     )
-    assert [o.status for o in result] == [NEW, UNCHANGED, UPDATE, ERROR, DUPLICATE, ERROR]
+    assert [o.status for o in result] == [NEW, UNCHANGED, UPDATE, ERROR, DUPLICATE, SKIPPED]
     assert result[2].before == {"last_name": "Turing"}
     assert result[2].after == {"last_name": "Mathison"}
     assert result[3].messages == {"email": "Enter a valid e-mail address, like name@example.com."}
     assert "line 2" in result[4].message
-    assert result[5].messages == {"last_name": "Enter a first or last name."}
+    assert result[5].message == "Nothing to import: the row's imported columns are empty."  # not an error
 
 
 def test_empty_cells_leave_stored_values_alone(session, add):
@@ -189,6 +192,70 @@ def test_institution_is_inferred_when_only_a_name_is_given(session):
     assert result.values.kind == "institution"
 
 
+def test_a_person_keeps_a_name_column_naming_someone_else_as_their_company(session):
+    rows = [
+        ("City Limousines", "Sarah", "Cole", "accounts@citylimousines.example"),  # Xero: the contact and its person
+        ("Alan Turing", "Alan", "Turing", "alan@example.com"),
+        ("Hopper, Grace", "Grace", "Hopper", "grace@example.com"),
+    ]
+    limousines, alan, grace = outcomes(session, rows, mapping=["name", "first_name", "last_name", "email"])
+    assert [o.values.kind for o in (limousines, alan, grace)] == ["individual"] * 3
+    assert (limousines.values.first_name, limousines.values.company_name) == ("Sarah", "City Limousines")
+    assert alan.values.company_name is None  # the name column only repeats the person's name
+    assert grace.values.company_name is None
+    (zoho,) = outcomes(
+        session, [("Mr. John Smith", "", "John", "Smith")], mapping=["name", "company_name", "first_name", "last_name"]
+    )
+    assert zoho.values.company_name is None  # the file has a company column of its own, left empty here
+
+
 def test_classifying_writes_nothing(session):
     outcomes(session, [("Grace", "Hopper", "grace@example.com", None)])
     assert session.exec(select(Customer)).all() == []
+
+
+def test_a_row_without_its_key_matches_by_name_only_a_customer_without_one(session, add):
+    alone = add(first_name="Hedy", last_name="Lamarr")  # no e-mail: a row naming her without one is her
+    add(first_name="Ada", last_name="Lovelace", email="ada@example.com")  # has an e-mail: never matched by name
+    add(kind="institution", name="Twin Corp")
+    add(kind="institution", name="Twin Corp")
+    rows = [
+        (2, ["Hedy", "Lamarr", "", "+1 415 555 0132"]),
+        (3, ["Ada", "Lovelace", "", ""]),
+        (4, ["", "", "Twin Corp", ""]),
+        (5, ["hedy", "LAMARR", "", ""]),
+    ]
+    hedy, ada, twins, again = classify(
+        rows, Plan(["first_name", "last_name", "name", "phone"]), Seen(), session=session
+    )
+    assert (hedy.status, hedy.customer_id, hedy.after) == (UPDATE, alone.id, {"phone": "+14155550132"})
+    assert ada.status == NEW  # a namesake with an e-mail is somebody else
+    assert twins.status == ERROR
+    assert twins.message == "Several customers with this name have no Email; give the Email to say which."
+    assert again.status == DUPLICATE
+    assert again.message == "Same name and no Email as line 2; only the first is imported."
+
+
+@pytest.mark.parametrize(
+    ("name", "company", "first", "last"),
+    [
+        ("Ada Lovelace", "", "Ada", "Lovelace"),
+        ("Lovelace, Ada", "", "Ada", "Lovelace"),
+        ("Engines Ltd, Ada King Lovelace", "Engines Ltd", "Ada King", "Lovelace"),  # Odoo's "Company, Person"
+        ("Cher", "", "", "Cher"),
+    ],
+)
+def test_a_person_named_in_one_column_gets_first_and_last_name(session, name, company, first, last):
+    [outcome] = classify(
+        [(2, ["Individual", name, company])], Plan(["kind", "name", "company_name"]), Seen(), session=session
+    )
+    assert outcome.status == NEW, outcome.message
+    assert outcome.values is not None
+    assert (outcome.values.first_name or "", outcome.values.last_name) == (first, last)
+
+
+def test_an_updated_rows_preview_says_what_changes_from_what(session, add):
+    add(first_name="Alan", last_name="Turing", email="alan@example.com")
+    [outcome] = outcomes(session, [("Alan", "Mathison", "alan@example.com", "+1 415 555 0101")])
+    assert outcome.status == UPDATE
+    assert outcome.message == "Phone: (empty) → +14155550101; Last name: Turing → Mathison."
