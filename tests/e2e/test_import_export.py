@@ -5,7 +5,7 @@ import io
 
 from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import select
+from sqlmodel import col, select
 
 from customer_app.core.db import session_scope
 from customer_app.customers.models import Customer
@@ -212,4 +212,23 @@ def test_a_titled_workbook_brings_billing_and_shipping_addresses_to_the_customer
     expect(shipping).to_contain_text("Hafenstraße 5")
     expect(shipping).to_contain_text("20457 HAMBURG")
     page.screenshot(path=tmp_path / "imported-addresses.png", full_page=True)
+    page.context.close()
+
+
+def test_a_file_big_enough_for_the_worker_processes_imports_through_the_page(browser: Browser, app_url: str, tmp_path):
+    # Past the rows checked in place, the import checks rows in spawned worker processes of the web server itself.
+    count = 6000
+    lines = ["First name,Last name,Email,Phone"]
+    lines += [f"Pooled{i},Person,pooled{i}@example.com,+1 415 555 {i % 10000:04d}" for i in range(count)]
+    source = tmp_path / "pooled.csv"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    page = open_import(browser, app_url)
+    upload(page, source)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_label("Preview totals")).to_contain_text(f"New: {count:,}", timeout=60_000)
+    page.get_by_role("button", name=f"Import {count:,} customers").click()
+    expect(page.get_by_test_id("import-outcome")).to_contain_text(f"{count:,} created", timeout=120_000)
+    with session_scope() as session:
+        stored = session.exec(select(Customer.email).where(col(Customer.email).startswith("pooled"))).all()
+    assert len(stored) == count
     page.context.close()
