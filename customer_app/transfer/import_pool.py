@@ -20,7 +20,7 @@ AHEAD = 2  # chunks checked ahead of the one being written: enough to keep every
 
 
 def workers() -> int:
-    """How many worker processes an import uses: one per core (the importing process mostly waits on them)."""
+    """How many worker processes an import uses: one per core (up to four), beside the importing process."""
     return max(1, min(os.cpu_count() or 1, 4))
 
 
@@ -29,7 +29,7 @@ class Checker:
 
     def __init__(self, plan: Plan, fields: list[dict]) -> None:
         self.plan, self.fields = plan, fields
-        self.pool: ProcessPoolExecutor | None = None  # started at the first chunk past START_AFTER
+        self.pool: ProcessPoolExecutor | None = None  # started by a second chunk with new customers to validate
 
     def start(self) -> None:
         """Start the workers now, so they are ready when the chunks come (a file of one chunk never starts them)."""

@@ -132,11 +132,13 @@ def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -
         _check_choices(plan, len(stream.header), complete=False)
         for rows, checked in import_pool.checked_chunks(_chunks(stream.rows), checker, session=session):
             outcomes = classify(rows, plan, seen, session=session, checked=checked)
-            kept.add([replace(o, values=None) if o.record is not None else o for o in outcomes])  # the record will do
             for outcome in outcomes:
                 counts[outcome.status] += 1
                 if len(shown) < PREVIEW_ROWS and outcome.status != UNCHANGED:
-                    shown.append(outcome)
+                    shown.append(replace(outcome))  # a copy: the kept one may lose its values
+                if outcome.record is not None:
+                    outcome.values = None  # the record is all the import needs: less to pickle and read back
+            kept.add(outcomes)
             bad = [(cells, o.message) for o, (_line, cells) in zip(outcomes, rows, strict=True) if o.status in BAD]
             if bad:  # to a private temporary file: the report's header is known once every row was read
                 pickle.dump(bad, problems)
