@@ -79,7 +79,10 @@ def normalize_phone(value: str, region: str) -> str:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
         raise ValueError("Enter a phone number, like +1 202 555 0143.") from exc
-    if not phonenumbers.is_valid_number(number):
+    # Valid in its country code's main region settles it at once; else every region sharing the code is tried
+    # (+1 alone has some twenty-five, and trying them all is most of the time an import spends on a row).
+    main = phonenumbers.region_code_for_country_code(number.country_code or 0)
+    if not phonenumbers.is_valid_number_for_region(number, main) and not phonenumbers.is_valid_number(number):
         raise ValueError("This phone number is not valid for its country.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from customer_app import routes
+from customer_app.core.sheet_rules import MAX_BYTES
 from customer_app.transfer.import_mapping import MATCH_KEYS
 from customer_app.transfer.imports import MODES
 from customer_app.transfer.state.importer import ImportState as S
@@ -49,7 +50,7 @@ def _upload_step() -> rx.Component:
                 rx.icon("upload", size=28, opacity="0.5"),
                 rx.text("Drag a spreadsheet here, or"),
                 rx.button("Choose file", type="button", variant="soft", loading=S.busy),
-                rx.text(".xlsx, .xls, .ods or .csv, up to 50 MB", size="1", class_name="muted"),
+                rx.text(f".xlsx, .xls, .ods or .csv, up to {MAX_BYTES // 2**20} MB", size="1", class_name="muted"),
                 align="center",
                 spacing="2",
             ),
