@@ -2,8 +2,9 @@
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from sqlalchemy import Row, inspect
+from sqlalchemy import Row, bindparam, inspect
 from sqlmodel import Session, col, select
 
 from customer_app.core import normalize
@@ -33,7 +34,7 @@ class Plan:
     match_on: str = "email"  # email, vat_number, id
     phone_region: str = "US"  # national numbers of rows without a (known) country are read in this region
 
-    @property
+    @cached_property  # read for every row
     def adds_only(self) -> bool:
         """Whether the file only adds related values (addresses, contact persons...) to customers it names by their
         key: a second sheet joined to the customers by e-mail, say. Such a file may name a customer on many rows."""
@@ -170,7 +171,8 @@ def known_keys(keys: list[object], match_on: str, *, session: Session) -> frozen
         return frozenset()
     column = inspect(Customer).local_table.c[_ATTRIBUTES[match_on]]
     found = session.connection().execute(
-        select(column).where(column.in_(set(keys)), inspect(Customer).local_table.c.deleted_at.is_(None))
+        select(column).where(column.in_(_KEYS), inspect(Customer).local_table.c.deleted_at.is_(None)),
+        {"keys": list(set(keys))},
     )
     return frozenset(found.scalars())
 
@@ -196,7 +198,11 @@ def classify(
         (regions, prepared), verdicts = _prepared(rows, plan, mapped), [None] * len(rows)
     related = bool(RELATED.keys() & set(plan.mapping))
     existing = _matches(prepared, plan.match_on, session)
-    owners = _email_owners(prepared, session)
+    owners = (  # matched on e-mail, the matches are the owners
+        {key: found.id for key, found in existing.items() if isinstance(found, Row) and isinstance(key, str)}
+        if plan.match_on == "email"
+        else _email_owners(prepared, session)
+    )
     matched = [customer.id for customer in existing.values() if isinstance(customer, Row)]
     custom = Custom(
         mapped,
@@ -275,6 +281,8 @@ def _name_key(raw: dict) -> tuple[str, str] | None:
 NAME_KEY = "name"  # the first half of a name key: ("name", folded display name)
 AMBIGUOUS = object()  # several customers match a row's name
 _MATCH_COLUMNS = ("id", "version", "email_key", *FIELDS)
+# The list of keys a chunk looks up, bound at execution: the statement is compiled once, not once per chunk.
+_KEYS = bindparam("keys", expanding=True)
 _ATTRIBUTES = {"id": "id", "email": "email_key", "vat_number": "vat_number"}
 
 
@@ -290,12 +298,13 @@ def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Ro
     found: dict[object, Row | object] = {}
     if keys:
         for customer in session.connection().execute(
-            select(*columns).where(table[attribute].in_(keys), table.deleted_at.is_(None))
+            select(*columns).where(table[attribute].in_(_KEYS), table.deleted_at.is_(None)), {"keys": keys}
         ):
             found[getattr(customer, attribute)] = customer
     if names:
         for customer in session.connection().execute(
-            select(*columns).where(table.sort_name.in_(names), table[attribute].is_(None), table.deleted_at.is_(None))
+            select(*columns).where(table.sort_name.in_(_KEYS), table[attribute].is_(None), table.deleted_at.is_(None)),
+            {"keys": names},
         ):
             key = (NAME_KEY, customer.sort_name)
             found[key] = AMBIGUOUS if key in found else customer
@@ -311,11 +320,12 @@ def _email_owners(prepared: list, session: Session) -> dict[str, int]:
             emails.add(normalize.email_key(str(email)))
     if not emails:
         return {}
-    rows = session.exec(
-        select(Customer.email_key, Customer.id).where(
-            col(Customer.email_key).in_(list(emails)), col(Customer.deleted_at).is_(None)
-        )
-    ).all()
+    rows = session.connection().execute(
+        select(col(Customer.email_key), col(Customer.id)).where(
+            col(Customer.email_key).in_(_KEYS), col(Customer.deleted_at).is_(None)
+        ),
+        {"keys": list(emails)},
+    )
     return {key: customer_id for key, customer_id in rows if key is not None}
 
 
@@ -353,11 +363,10 @@ def _classify_one(
     )
     if refused is not None:
         return refused
-    after = values.model_dump()
-    own = {name: after[name] for name in ("email", *PHONES) if name in after}  # not added again as other contacts
-    added = import_related.missing(related, current.id if current is not None else 0, custom.held, own)
+    added = _missing(related, current, custom.held, values) if related else None
     if current is None:
         return Outcome(line, NEW, values=values, custom=checked, related=added or None, record=record)
+    after = values.model_dump()
     changed: dict[str, object] = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
     custom_before = {fid: custom.stored.get((current.id, fid), "") for fid in checked}
     custom_changed = {fid: value for fid, value in checked.items() if value != custom_before[fid]}
@@ -371,6 +380,14 @@ def _classify_one(
         f"{CUSTOM_PREFIX}{fid}": custom_before[fid] for fid in custom_changed
     }
     return outcome
+
+
+def _missing(
+    related: import_related.Related, current: Row | None, held: import_related.Held, values: CustomerInput
+) -> import_related.Related:
+    """What the row brings that its customer lacks; the customer's own e-mail and phones are not added again."""
+    own = {name: getattr(values, name) for name in ("email", "phone", "mobile", "fax")}
+    return import_related.missing(related, current.id if current is not None else 0, held, own)
 
 
 def _typed(raw: dict, custom: Custom) -> tuple[dict, dict, dict[str, str]]:
