@@ -21,6 +21,10 @@ def _upload_dir() -> Path:
     return Path(os.environ.get("REFLEX_UPLOADED_FILES_DIR") or PROJECT_ROOT / "uploaded_files")
 
 
+_IMPORT_POOL_FROM_CORES = 3  # with fewer, import workers only compete with the importing process for a core
+_MAX_IMPORT_WORKERS = 4
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration values; construct once at import."""
@@ -47,6 +51,15 @@ class Settings:
     def export_dir(self) -> Path:
         """Private folder of finished exports (never the public upload folder)."""
         return Path(os.environ.get("EXPORT_DIR") or PROJECT_ROOT / "data" / "exports")
+
+    @property
+    def import_workers(self) -> int:
+        """Worker processes an import checks rows in, beside the importing process. Measured on two cores they gain
+        nothing (the importing process is the bottleneck, and sending rows there and back costs what checking them
+        saves) and cost ~170 MB each, so by default only a machine with cores to spare, up to four, uses them."""
+        cores = os.cpu_count() or 1
+        default = min(cores - 1, _MAX_IMPORT_WORKERS) if cores >= _IMPORT_POOL_FROM_CORES else 0
+        return max(0, _env_int("IMPORT_WORKERS", default))
 
     @property
     def import_dir(self) -> Path:

@@ -6,13 +6,13 @@ thread inside the web server, so its workers are spawned, never forked from a th
 """
 
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from sqlmodel import Session
 
+from customer_app.settings import settings
 from customer_app.transfer.import_rows import Checked, Plan, check_rows, known_keys, row_keys
 
 START_AFTER = 3000  # rows checked in the importing process while the workers start (that takes a second or two)
@@ -20,8 +20,8 @@ AHEAD = 2  # chunks checked ahead of the one being written: enough to keep every
 
 
 def workers() -> int:
-    """How many worker processes an import uses: one per core (up to four), beside the importing process."""
-    return max(1, min(os.cpu_count() or 1, 4))
+    """How many worker processes an import uses (0: it checks every row itself)."""
+    return settings.import_workers
 
 
 class Checker:
@@ -33,7 +33,7 @@ class Checker:
 
     def start(self) -> None:
         """Start the workers now, so they are ready when the chunks come (a file of one chunk never starts them)."""
-        if self.pool is None:
+        if self.pool is None and workers():
             self.pool = ProcessPoolExecutor(workers(), mp_context=multiprocessing.get_context("spawn"))
             for _ in range(workers()):
                 self.pool.submit(_ready_to_check)

@@ -19,8 +19,9 @@ def private_folders(tmp_path, monkeypatch):
 
 @pytest.fixture
 def pooled(monkeypatch):
-    """Every chunk goes to the workers, however small the file."""
+    """Every chunk goes to two workers, however small the file and whatever the machine's cores."""
     monkeypatch.setattr(import_pool, "START_AFTER", 0)
+    monkeypatch.setenv("IMPORT_WORKERS", "2")
 
 
 def mixed_rows(seats_id: int, tier_id: int) -> tuple[list[str], list[tuple[int, list]]]:
@@ -119,3 +120,21 @@ def test_the_workers_stop_when_an_import_fails(session, engine, admin, pooled, m
         imports.run_import(job.id, actor=admin, engine=engine, progress=disk_full)
     assert working[0] > 0
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 0), (2, 0), (3, 2), (8, 4)])
+def test_only_a_machine_with_cores_to_spare_starts_workers_unless_told(monkeypatch, cores, workers):
+    monkeypatch.delenv("IMPORT_WORKERS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    assert import_pool.workers() == workers
+    monkeypatch.setenv("IMPORT_WORKERS", "1")
+    assert import_pool.workers() == 1
+
+
+def test_without_workers_a_big_import_checks_every_row_itself(session, monkeypatch):
+    monkeypatch.setenv("IMPORT_WORKERS", "0")
+    monkeypatch.setattr(import_pool, "START_AFTER", 0)
+    checker = import_pool.Checker(Plan(["first_name", "email"]), [])
+    rows = [(2, ["Ada", "ada@example.com"]), (3, ["Alan", "alan@example.com"])]
+    assert checker.submit(rows, session=session) is None  # checked in place
+    assert checker.pool is None
