@@ -270,7 +270,7 @@ ADDRESS_WORDS = {
     ],
 }
 # After a prefix a part may be named more loosely: "Billing Code" is a postcode, "Code" alone is not.
-PREFIXED_ADDRESS_WORDS = {"postal_code": ["code"], "street": ["streetaddress", "address"]}
+PREFIXED_ADDRESS_WORDS = {"postal_code": ["code"]}
 # Prefixes naming whose address a column holds; Xero heads its postal address "PO…" and its street address "SA…".
 ADDRESS_PREFIXES = {
     "billing": [

@@ -11,8 +11,9 @@ from sqlmodel import Session, col, select
 
 from customer_app.core import countries, normalize
 from customer_app.core.columns import utcnow
+from customer_app.core.permissions import Actor
 from customer_app.customers.models import CustomerGroup, CustomerGroupMember, CustomerKind, CustomerTag
-from customer_app.customers.other_info import MAX_TAG, MAX_TAGS, parse_tags
+from customer_app.customers.other_info import MAX_GROUP_NAME, MAX_TAG, MAX_TAGS, add_group, parse_tags
 from customer_app.errors import ValidationError
 from customer_app.records.addresses import checked_address
 from customer_app.records.models import (
@@ -24,7 +25,6 @@ from customer_app.records.models import (
 )
 from customer_app.transfer.import_mapping import ADDRESS_KINDS, ADDRESS_PARTS, RELATED
 
-MAX_GROUP = 80  # characters of a group's name, as the groups list allows
 _LONGEST_POSTCODE = 6  # digits of the longest all-digit postcodes (India, Russia, China...)
 _SEPARATORS = re.compile(r"[,;|]")
 _COUNTRY_AFTER = re.compile(r"\s*\(([A-Za-z]{2})\)$")  # Odoo exports a state as "California (US)"
@@ -98,8 +98,8 @@ def read(raw: dict[str, str], *, kind: str, country: str, region: str) -> tuple[
     if len(related.tags) > MAX_TAGS or any(len(tag) > MAX_TAG for tag in related.tags):
         errors["tags"] = f"Use at most {MAX_TAGS} tags of up to {MAX_TAG} characters."
     related.groups = parse_tags(_commas(raw.get("groups", "")))
-    if any(len(name) > MAX_GROUP for name in related.groups):
-        errors["groups"] = f"A group's name has at most {MAX_GROUP} characters."
+    if any(len(name) > MAX_GROUP_NAME for name in related.groups):
+        errors["groups"] = f"A group's name has at most {MAX_GROUP_NAME} characters."
     related.note = raw.get("note", "").strip()
     if len(related.note) > NOTE_MAX_CHARS:
         errors["note"] = f"A note has at most {NOTE_MAX_CHARS:,} characters."
@@ -250,15 +250,13 @@ def summary(related: Related | None) -> str:
     return f"With {', '.join(parts)}."
 
 
-def write(
-    added: list[tuple[int, Related]], *, existing: set[int], author: tuple[int | None, str], session: Session
-) -> dict[int, dict]:
+def write(added: list[tuple[int, Related]], *, existing: set[int], actor: Actor, session: Session) -> dict[int, dict]:
     """Write each customer's related values; returns, for customers that existed before, what undo must take back."""
     if not added:
         return {}
     taken: dict[int, dict] = defaultdict(lambda: defaultdict(list))
     now = utcnow()
-    group_ids = _group_ids({name for _id, related in added for name in related.groups}, session)
+    group_ids = _group_ids({name for _id, related in added for name in related.groups}, actor, session)
     connection = session.connection()
     for kind in ADDRESS_KINDS:  # a new default replaces the old one of its kind, which undo makes default again
         ids = [customer_id for customer_id, related in added if any(a["kind"] == kind for a in related.addresses)]
@@ -286,7 +284,7 @@ def write(
             for channel, value in related.contacts
         ],
         CustomerNote: [  # a Core insert leaves out the model's Python defaults: the note's time is given here
-            (cid, {"body": related.note, "author_id": author[0], "author_name": author[1], "created_at": now})
+            (cid, {"body": related.note, "author_id": actor.id, "author_name": actor.name, "created_at": now})
             for cid, related in added
             if related.note
         ],
@@ -313,17 +311,14 @@ def write(
     return {customer_id: dict(what) for customer_id, what in taken.items() if customer_id in existing}
 
 
-def _group_ids(names: set[str], session: Session) -> dict[str, int]:
-    """Each named group's id (by folded name), making the groups the workspace does not have yet."""
+def _group_ids(names: set[str], actor: Actor, session: Session) -> dict[str, int]:
+    """Each named group's id (by folded name), adding to the list the groups the workspace does not have yet."""
     if not names:
         return {}
     known = {group.name.casefold(): group.id for group in session.exec(select(CustomerGroup))}
     for name in sorted(names, key=str.casefold):
         if name.casefold() not in known:
-            group = CustomerGroup(name=name)
-            session.add(group)
-            session.flush()
-            known[name.casefold()] = group.id
+            known[name.casefold()] = add_group(name, actor=actor, session=session).id
     return known
 
 

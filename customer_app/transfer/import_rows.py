@@ -41,6 +41,11 @@ class Plan:
         chosen = {name for name in self.mapping if name not in (SKIP, COUNTRY, self.match_on)}
         return bool(chosen) and chosen <= RELATED.keys()
 
+    @cached_property
+    def brings_related(self) -> bool:
+        """Whether the file has columns of what comes with a customer (addresses, tags...)."""
+        return bool(RELATED.keys() & set(self.mapping))
+
 
 @dataclass
 class Outcome:
@@ -116,7 +121,7 @@ def check_rows(rows: Sequence[tuple[int, list]], plan: Plan, fields: list[dict],
     """Prepare rows and validate, as new customers, those whose match key is not in `known` (pure: no database)."""
     every = [CustomField(**found) for found in fields]
     mapped = {f.id: f for f in every if f"{CUSTOM_PREFIX}{f.id}" in plan.mapping}
-    custom = Custom(mapped, tuple(f for f in every if f.required), related=bool(RELATED.keys() & set(plan.mapping)))
+    custom = Custom(mapped, tuple(f for f in every if f.required), related=plan.brings_related)
     regions, prepared = _prepared(rows, plan, mapped)
     skip_new = plan.mode == "update" or plan.adds_only
     verdicts = [
@@ -196,7 +201,6 @@ def classify(
         regions, prepared, verdicts = checked.regions, checked.prepared, checked.verdicts
     else:
         (regions, prepared), verdicts = _prepared(rows, plan, mapped), [None] * len(rows)
-    related = bool(RELATED.keys() & set(plan.mapping))
     existing = _matches(prepared, plan.match_on, session)
     owners = (  # matched on e-mail, the matches are the owners
         {key: found.id for key, found in existing.items() if isinstance(found, Row) and isinstance(key, str)}
@@ -208,8 +212,8 @@ def classify(
         mapped,
         tuple(f for f in every if f.required),
         custom_field_values.stored_values(matched, list(mapped), session=session),
-        import_related.held(matched, session=session) if related else import_related.Held(),
-        related,
+        import_related.held(matched, session=session) if plan.brings_related else import_related.Held(),
+        plan.brings_related,
     )
     return [
         _classify_one(

@@ -416,7 +416,7 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
         audit.record_many(session, actor=actor, action="update", entity_type="customer", summaries=updated)
     custom_field_values.write_values(custom_values, session=session)
     existing = {customer_id for customer_id, _summary in updated}
-    taken = import_related.write(related, existing=existing, author=(actor.id, actor.name), session=session)
+    taken = import_related.write(related, existing=existing, actor=actor, session=session)
     changes += [
         {"customer_id": customer_id, "action": "related", "before": "{}", "after": json.dumps(what)}
         for customer_id, what in taken.items()

@@ -5,6 +5,7 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import col, select
 
+from customer_app.core.models import AuditEvent
 from customer_app.customers.models import Customer, CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.records import addresses
 from customer_app.records.models import ContactPerson, CustomerAddress, CustomerContact, CustomerNote
@@ -67,6 +68,8 @@ def test_a_company_row_brings_both_addresses_its_contact_person_tags_group_and_n
     assert (person.name, person.phone) == ("Wile Coyote", "+14155550132")  # read in the row's country
     assert sorted(t.tag for t in held(session, CustomerTag, company.id)) == ["priority", "wholesale"]
     group = session.exec(select(CustomerGroup).where(col(CustomerGroup.name) == "Partners")).one()
+    made = session.exec(select(AuditEvent).where(col(AuditEvent.action) == "group_add")).one()  # added like by hand
+    assert (made.entity_id, made.summary) == (group.id, "Partners")
     assert [m.group_id for m in held(session, CustomerGroupMember, company.id)] == [group.id]
     [note] = held(session, CustomerNote, company.id)
     assert (note.body, note.author_name) == ("Met at the 2026 fair.", admin.name)
@@ -243,7 +246,7 @@ def test_a_state_followed_by_another_countrys_code_is_still_refused():
 def test_a_note_column_writes_the_note_with_its_time_and_author(session, add, admin):
     ada = add(first_name="Ada", last_name="Lovelace")
     related = import_related.Related(note="Met at the Hamburg fair.")
-    import_related.write([(ada.id, related)], existing=set(), author=(admin.id, admin.name), session=session)
+    import_related.write([(ada.id, related)], existing=set(), actor=admin, session=session)
     note = session.exec(select(CustomerNote)).one()
     assert (note.customer_id, note.body, note.author_name) == (ada.id, "Met at the Hamburg fair.", admin.name)
     assert note.created_at is not None
