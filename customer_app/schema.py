@@ -25,6 +25,7 @@ from customer_app.records.models import (
     CustomerNote,
     CustomerNotification,
     Ticket,
+    TicketReply,
     TicketStatusChange,
 )
 from customer_app.transfer.models import DownloadLink, ExportConfig, ImportChange, ImportJob, ImportMapping
@@ -59,6 +60,7 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "Ticket",
+    "TicketReply",
     "TicketStatusChange",
     "TrashBatch",
 ]

@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "note_delete": "Deleted a note",
     "ticket_add": "Opened a ticket",
     "ticket_update": "Updated a ticket",
+    "ticket_reply": "Replied to a ticket",
     "activity_add": "Planned an activity",
     "activity_update": "Updated an activity",
     "activity_delete": "Deleted an activity",

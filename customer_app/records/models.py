@@ -43,6 +43,7 @@ class Ticket(SQLModel, table=True):
     priority: str = Field(default="normal", max_length=16)
     status: str = Field(default="new", max_length=16)
     created_by_name: str = Field(default="", max_length=200)
+    from_customer: bool = Field(default=False)  # opened by the customer in the portal
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -59,6 +60,23 @@ class TicketStatusChange(SQLModel, table=True):
     to_status: str = Field(max_length=16)
     changed_by_name: str = Field(default="", max_length=200)
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+REPLY_MAX_CHARS = 10_000
+
+
+class TicketReply(SQLModel, table=True):
+    """One message in a ticket's thread, from staff on the customer page or from the customer in the portal."""
+
+    __tablename__: ClassVar[str] = "ticket_reply"
+    __table_args__ = (Index("ix_ticket_reply_ticket", "ticket_id", "id"),)
+
+    id: int = Field(default=None, primary_key=True)
+    ticket_id: int = Field(sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    author_name: str = Field(default="", max_length=200)  # kept even if the account goes away
+    from_customer: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
 ACTIVITY_KINDS = {"meeting": "Meeting", "call": "Call", "task": "Task"}

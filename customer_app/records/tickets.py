@@ -7,12 +7,14 @@ from customer_app.core.columns import utcnow
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
+from customer_app.customers.models import Customer
 from customer_app.errors import NotFoundError, ValidationError
 from customer_app.records.models import TICKET_PRIORITIES, TICKET_STATUSES, Ticket, TicketStatusChange
 
 TICKETS_SHOWN = 200
 MAX_SUBJECT = 200
 MAX_DESCRIPTION = 10_000
+GONE = "This customer does not exist any more; it may have been deleted."
 
 
 def _checked(subject: str, description: str, priority: str, status: str) -> tuple[str, str]:
@@ -34,26 +36,59 @@ def _checked(subject: str, description: str, priority: str, status: str) -> tupl
     return title, text
 
 
-def create_ticket(
-    customer_id: int, subject: str, description: str, priority: str, *, actor: Actor, session: Session
+def active_customer(customer_id: int, *, session: Session) -> Customer:
+    """The customer a ticket write is for, refused once it is in Trash or gone (the caller checked who asks)."""
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.deleted_at is not None:
+        raise NotFoundError(GONE)
+    return customer
+
+
+def open_ticket(
+    customer_id: int,
+    subject: str,
+    description: str,
+    priority: str,
+    *,
+    author_name: str,
+    from_customer: bool,
+    session: Session,
 ) -> Ticket:
-    """Open a ticket (status New) on an active customer."""
-    require(actor, "customer.edit")
+    """Open a ticket (status New) on an active customer, for a caller that already checked who asks (staff through
+    `create_ticket`, the portal through its own scope); it writes no audit record."""
     title, text = _checked(subject, description, priority, "new")
-    customer = get_customer(customer_id, actor=actor, session=session)
+    customer = active_customer(customer_id, session=session)
+    author = author_name[:200]
     ticket = Ticket(
-        customer_id=customer.id, subject=title, description=text, priority=priority, created_by_name=actor.name
+        customer_id=customer.id,
+        subject=title,
+        description=text,
+        priority=priority,
+        created_by_name=author,
+        from_customer=from_customer,
     )
     session.add(ticket)
     session.flush()
-    session.add(TicketStatusChange(ticket_id=ticket.id, to_status="new", changed_by_name=actor.name))
+    session.add(TicketStatusChange(ticket_id=ticket.id, to_status="new", changed_by_name=author))
+    return ticket
+
+
+def create_ticket(
+    customer_id: int, subject: str, description: str, priority: str, *, actor: Actor, session: Session
+) -> Ticket:
+    """Open a ticket (status New) on an active customer as staff."""
+    require(actor, "customer.edit")
+    customer = get_customer(customer_id, actor=actor, session=session)
+    ticket = open_ticket(
+        customer.id, subject, description, priority, author_name=actor.name, from_customer=False, session=session
+    )
     audit.record(
         session,
         actor=actor,
         action="ticket_add",
         entity_type="customer",
         entity_id=customer.id,
-        summary=f"Opened ticket “{title}”"[:300],
+        summary=f"Opened ticket “{ticket.subject}”"[:300],
     )
     return ticket
 

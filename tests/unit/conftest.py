@@ -64,6 +64,7 @@ TABLES = (
     "customer_contact",
     "customer_notification",
     "activity",
+    "ticket_reply",
     "ticket_status_change",
     "ticket",
     "customer_note",

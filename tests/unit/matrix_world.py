@@ -24,7 +24,7 @@ from customer_app.core.permissions import Actor, Role
 from customer_app.core.tokens import token_hash
 from customer_app.customers import custom_field_values, custom_fields, customers, other_info
 from customer_app.customers.validation import validate_customer
-from customer_app.records import activities, addresses, contacts, notes, notifications, tickets
+from customer_app.records import activities, addresses, contacts, notes, notifications, ticket_replies, tickets
 from customer_app.transfer import export_configs
 from customer_app.transfer.models import ImportJob
 from tests.unit.accounts import ADDRESS
@@ -114,7 +114,8 @@ def _customers(session: Session, admin: Actor, colleague: StaffUser) -> None:
     session.flush()
     customers.trash_customers([tom.id], actor=admin, session=session)
     notes.add_note(ann.id, "qzx secret note", actor=admin, session=session)
-    tickets.create_ticket(ann.id, "qzx ticket", "qzx details", "high", actor=admin, session=session)
+    ticket = tickets.create_ticket(ann.id, "qzx ticket", "qzx details", "high", actor=admin, session=session)
+    ticket_replies.add_reply(ticket.id, "qzx reply", actor=admin, session=session)
     raw_activity = {"kind": "call", "title": "qzx call", "starts_at": "2031-01-02T09:00", "duration_minutes": "30"}
     activities.save_activity(ann.id, raw_activity, actor=admin, session=session)
     raw_address = {"kind": "billing", "country_code": "US", "street": "1 Qzx Road", "city": "Qzxville"}
