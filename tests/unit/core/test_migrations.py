@@ -170,3 +170,40 @@ def test_customers_already_in_trash_are_grouped_into_removals_on_postgresql():
     with postgres_schema(migrated=False) as engine:
         migrate(engine, BEFORE_BATCHES)
         _check_trash_is_grouped(engine)
+
+
+BEFORE_REPLIES = "f1a2b3c4d5e6"
+
+
+def _check_tickets_keep_through_replies(engine: Engine) -> None:
+    migrate(engine, BEFORE_REPLIES)
+    _customer_with_work(engine)
+    migrate(engine)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT from_customer FROM ticket")).scalars().all() == [False]
+        connection.execute(
+            text(
+                "INSERT INTO ticket_reply (ticket_id, body, author_name, from_customer, created_at) "
+                "SELECT id, 'Sent again', 'Sam', false, created_at FROM ticket"
+            )
+        )
+    migrate(engine, BEFORE_REPLIES, down=True)
+    assert [_count(engine, t) for t in ("ticket", "ticket_status_change")] == [1, 1]
+    migrate(engine)
+    assert _count(engine, "ticket_reply") == 0
+
+
+def test_tickets_people_have_were_opened_by_staff_and_a_downgrade_keeps_them_sqlite(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'tickets.db'}")
+    try:
+        _check_tickets_keep_through_replies(engine)
+        with engine.connect() as connection:  # neither step rebuilt the table without AUTOINCREMENT
+            sql = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ticket'")).scalar_one()
+        assert "AUTOINCREMENT" in sql
+    finally:
+        engine.dispose()
+
+
+def test_tickets_people_have_were_opened_by_staff_and_a_downgrade_keeps_them_postgresql():
+    with postgres_schema(migrated=False) as engine:
+        _check_tickets_keep_through_replies(engine)

@@ -8,6 +8,7 @@ from customer_app.customers.state.other_info import CustomerOtherInfoState
 from customer_app.records.state.contacts import CustomerContactsState
 from customer_app.records.state.notifications import CustomerNotificationsState
 from customer_app.records.state.tickets import CustomerTicketsState
+from customer_app.records.tickets import create_ticket
 from tests.unit.reflex_helpers import run, toast
 
 
@@ -37,6 +38,15 @@ def test_a_ticket_saved_wakes_the_customers_other_viewers_only(new_tab, staff_us
     state = tab_state(new_tab, staff_user, CustomerTicketsState, ada.id)
     form = {"subject": "Invoice", "description": "", "priority": "normal"}
     assert woken_by(lambda: state.save(form), state.router.session.client_token, ada.id) == ["other viewer"]
+
+
+def test_a_ticket_reply_wakes_the_customers_other_viewers_only(new_tab, staff_user, session, staff, add):
+    ada = add(first_name="Ada")
+    ticket = create_ticket(ada.id, "Invoice", "", "normal", actor=staff, session=session)
+    session.commit()
+    state = tab_state(new_tab, staff_user, CustomerTicketsState, ada.id)
+    form = {"ticket_id": str(ticket.id), "reply": "Sent again"}
+    assert woken_by(lambda: state.reply(form), state.router.session.client_token, ada.id) == ["other viewer"]
 
 
 def test_a_contact_added_wakes_the_writers_own_page_too(new_tab, staff_user, add):
