@@ -15,6 +15,18 @@ from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, settings_page, staff_page
 from customer_app.pages.customers import customer_page, customers_page
+from customer_app.pages.portal import portal_dashboard_page, portal_profile_page, portal_tickets_page
+from customer_app.portal import form_boxes  # noqa: F401  (adds the portal boxes to the customer pop-up)
+from customer_app.portal.state.portal_profile import PortalProfileState
+from customer_app.portal.state.portal_sign_in import PortalSignInState
+from customer_app.portal.state.portal_tickets import PortalTicketsState
+from customer_app.portal.views.profile import confirm_email_page
+from customer_app.portal.views.sign_in import (
+    portal_forgot_page,
+    portal_login_page,
+    portal_register_page,
+    portal_reset_page,
+)
 from customer_app.security_headers import add_security_headers
 from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState
@@ -30,6 +42,7 @@ app.register_lifespan_task(job_worker.run)
 origins.guard_websocket(app)
 event_check.install(app)
 
+PORTAL_LOAD = [PortalTicketsState.on_load, PortalTicketsState.watch_changes]  # read, then follow staff's changes
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),
     (routes.CUSTOMERS, "Customers", customers_page, CustomerListState.on_load),
@@ -44,6 +57,14 @@ PAGES = (
     (routes.OUTBOX, "Outbox", outbox_page, OutboxState.on_load),
     (routes.IMPORT, "Import customers", import_page, ImportState.on_load),
     (routes.IMPORTS, "Import history", imports_page, ImportHistoryState.on_load),
+    (routes.PORTAL, "Client portal", portal_dashboard_page, PORTAL_LOAD),
+    (routes.PORTAL_TICKETS, "Tickets", portal_tickets_page, PORTAL_LOAD),
+    (routes.PORTAL_PROFILE, "Profile", portal_profile_page, PortalProfileState.on_load),
+    (routes.PORTAL_CONFIRM_EMAIL, "Confirm e-mail", confirm_email_page, None),
+    (routes.PORTAL_LOGIN, "Sign in", portal_login_page, PortalSignInState.on_login_load),
+    (routes.PORTAL_FORGOT, "Forgot password", portal_forgot_page, None),
+    (routes.PORTAL_REGISTER, "Welcome", portal_register_page, PortalSignInState.on_link_load),
+    (routes.PORTAL_RESET, "Choose a new password", portal_reset_page, PortalSignInState.on_link_load),
     (routes.SETTINGS, "Customer settings", settings_page, [CustomFieldsAdminState.on_load, GroupsAdminState.on_load]),
 )
 for route, title, component, on_load in PAGES:

@@ -29,6 +29,10 @@ class PermissionDenied(CustomerAppError):
     """The signed-in staff member's role does not allow this (or nobody is signed in)."""
 
 
+class PortalDenied(CustomerAppError):
+    """A portal user asked for something outside their customer or their sections (or is not signed in)."""
+
+
 class SignInError(CustomerAppError):
     """Sign-in refused: wrong credentials, throttled or locked."""
 

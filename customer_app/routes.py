@@ -18,6 +18,14 @@ AUDIT = "/admin/audit"
 OUTBOX = "/admin/outbox"
 IMPORTS = "/admin/imports"
 SETTINGS = "/admin/settings"
+PORTAL = "/clients"
+PORTAL_LOGIN = "/clients/login"
+PORTAL_FORGOT = "/clients/forgot"
+PORTAL_REGISTER = "/clients/register/[token]"
+PORTAL_RESET = "/clients/reset/[token]"
+PORTAL_PROFILE = "/clients/profile"
+PORTAL_CONFIRM_EMAIL = "/clients/confirm-email/[token]"
+PORTAL_TICKETS = "/clients/tickets"
 
 
 def customer(customer_id: object, *, tab: str = "") -> str:
@@ -43,3 +51,18 @@ def invite(token: str) -> str:
 def link_purpose(path: str) -> str:
     """Which kind of one-time link a page address carries: "invite" or "reset"."""
     return "invite" if path.startswith(INVITE.split("[", 1)[0]) else "reset"
+
+
+def portal_register(token: str) -> str:
+    """The page where an invited customer chooses a password."""
+    return PORTAL_REGISTER.replace("[token]", token)
+
+
+def portal_reset(token: str) -> str:
+    """The page where a portal account's owner chooses a new password."""
+    return PORTAL_RESET.replace("[token]", token)
+
+
+def portal_confirm_email(token: str) -> str:
+    """The page that confirms a portal user's new e-mail address."""
+    return PORTAL_CONFIRM_EMAIL.replace("[token]", token)

@@ -17,6 +17,15 @@ from customer_app.customers.models import (
     CustomFieldValue,
     TrashBatch,
 )
+from customer_app.portal.models import (
+    PortalAccount,
+    PortalEmailChange,
+    PortalGrant,
+    PortalSections,
+    PortalSession,
+    PortalSettings,
+    PortalTemplate,
+)
 from customer_app.records.models import (
     Activity,
     ContactPerson,
@@ -55,6 +64,13 @@ __all__ = [
     "ImportMapping",
     "OneTimeToken",
     "OutboxMessage",
+    "PortalAccount",
+    "PortalEmailChange",
+    "PortalGrant",
+    "PortalSections",
+    "PortalSession",
+    "PortalSettings",
+    "PortalTemplate",
     "Role",
     "SignInAttempt",
     "StaffSession",

@@ -10,6 +10,8 @@ scripts a handler sends (`rx.call_script`) with it. Everything else (fonts, work
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from customer_app import routes
+
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -31,6 +33,17 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
+# Pages whose address holds a one-time token: not even the workspace's own pages get it as a referrer.
+TOKEN_PAGES = tuple(
+    route.split("[", 1)[0]
+    for route in (routes.RESET, routes.INVITE, routes.PORTAL_REGISTER, routes.PORTAL_RESET, routes.PORTAL_CONFIRM_EMAIL)
+)
+
+
+def headers_for(path: str) -> dict[str, str]:
+    """The headers an answer for `path` carries."""
+    return HEADERS | {"Referrer-Policy": "no-referrer"} if path.startswith(TOKEN_PAGES) else HEADERS
+
 
 def add_security_headers(app: ASGIApp) -> ASGIApp:
     """Wrap the backend so each HTTP response gets HEADERS (a header the response set itself is kept)."""
@@ -42,7 +55,7 @@ def add_security_headers(app: ASGIApp) -> ASGIApp:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
+                for name, value in headers_for(scope.get("path", "")).items():
                     if name not in headers:
                         headers[name] = value
             await send(message)

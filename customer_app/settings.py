@@ -43,6 +43,7 @@ class Settings:
     smtp_url: str | None = field(default_factory=lambda: os.environ.get("SMTP_URL") or None)
     smtp_ca_file: str | None = field(default_factory=lambda: os.environ.get("SMTP_CA_FILE") or None)
     mail_from: str = field(default_factory=lambda: os.environ.get("MAIL_FROM", "Customers <noreply@localhost>"))
+    workspace_name: str = field(default_factory=lambda: os.environ.get("WORKSPACE_NAME", "Customer workspace"))
     session_idle_minutes: int = field(default_factory=lambda: _env_int("SESSION_IDLE_MINUTES", 8 * 60))
     session_absolute_hours: int = field(default_factory=lambda: _env_int("SESSION_ABSOLUTE_HOURS", 12))
     remember_days: int = field(default_factory=lambda: _env_int("REMEMBER_DAYS", 30))

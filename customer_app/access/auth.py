@@ -22,6 +22,7 @@ LOCK_ACCOUNT_AFTER = 10
 LOCK_ADDRESS_AFTER = 30
 KNOWN_ADDRESS = timedelta(days=30)  # an account that signed in from an address this recently passes its lock
 TOUCH_EVERY = timedelta(minutes=1)
+STAFF = "staff"  # the realm of staff sign-ins; the portal's are counted apart
 WRONG = "The e-mail or password is not right."
 _DUMMY_HASH = hash_password("not a real password, only here to spend the same time")
 
@@ -32,7 +33,7 @@ def sign_in(email: str, password: str, *, address: str, remember: bool, session:
     A refusal raises SignInError after recording the attempt: commit the session anyway.
     """
     key = email_key(email.strip())
-    _refuse_if_throttled(key, address, session)
+    refuse_if_throttled(key, address, session)
     user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
     # Verify against a dummy hash for unknown accounts so timing does not reveal who has one.
     # Accounts without a password (invited, not yet accepted) take the same path and time as unknown ones.
@@ -117,32 +118,37 @@ def actor_of(user: StaffUser, address: str = "") -> Actor:
     return Actor(id=user.id, email=user.email, name=user.name, role=Role(user.role), address=address)
 
 
-def _recent_failures(session: Session, column, value: str, *, reset_by_success: bool) -> tuple[int, datetime]:
-    since = utcnow() - WINDOW
+def _recent_failures(
+    session: Session, column, value: str, *, reset_by_success: bool, realm: str = STAFF
+) -> tuple[int, datetime]:
+    since, in_realm = utcnow() - WINDOW, col(SignInAttempt.realm) == realm
     if reset_by_success:
         last_success = session.exec(
             select(func.max(SignInAttempt.at)).where(
-                column == value, col(SignInAttempt.succeeded).is_(True), col(SignInAttempt.at) >= since
+                column == value, in_realm, col(SignInAttempt.succeeded).is_(True), col(SignInAttempt.at) >= since
             )
         ).one()
         since = max(since, last_success) if last_success else since
     count, last = session.exec(
         select(func.count(), func.max(SignInAttempt.at)).where(
-            column == value, col(SignInAttempt.succeeded).is_(False), col(SignInAttempt.at) > since
+            column == value, in_realm, col(SignInAttempt.succeeded).is_(False), col(SignInAttempt.at) > since
         )
     ).one()
     return count, last or since  # with no failures the time is never read
 
 
-def _refuse_if_throttled(key: str, address: str, session: Session) -> None:
+def refuse_if_throttled(key: str, address: str, session: Session, *, realm: str = STAFF) -> None:
+    """Raise SignInError while this account or address must wait; staff and portal sign-ins count apart."""
     # Decided by recorded failures alone, so an unknown e-mail is answered exactly like a real account.
     now = utcnow()
     # An address is not cleared by a success: one valid account must not license guessing at others.
-    by_address, last_address = _recent_failures(session, col(SignInAttempt.address), address, reset_by_success=False)
+    by_address, last_address = _recent_failures(
+        session, col(SignInAttempt.address), address, reset_by_success=False, realm=realm
+    )
     locked_address = by_address >= LOCK_ADDRESS_AFTER and last_address + LOCKOUT > now
-    if locked_address and not _known_here(key, address, session):
+    if locked_address and not _known_here(key, address, session, realm):
         raise SignInError("Too many failed sign-ins from this address. Try again in 15 minutes.")
-    failures, last = _recent_failures(session, col(SignInAttempt.email_key), key, reset_by_success=True)
+    failures, last = recent_failures(key, session, realm=realm)
     if failures >= LOCK_ACCOUNT_AFTER and last + LOCKOUT > now:
         minutes = max(1, round((last + LOCKOUT - now).total_seconds() / 60))
         raise SignInError(f"Too many failed sign-ins: this account is locked. Try again in {minutes} min.")
@@ -153,7 +159,12 @@ def _refuse_if_throttled(key: str, address: str, session: Session) -> None:
             raise SignInError(f"Too many attempts. Wait {seconds} s and try again.")
 
 
-def _known_here(key: str, address: str, session: Session) -> bool:
+def recent_failures(key: str, session: Session, *, realm: str = STAFF) -> tuple[int, datetime]:
+    """Failed sign-ins for an e-mail key since its last success within the window (and when the last was)."""
+    return _recent_failures(session, col(SignInAttempt.email_key), key, reset_by_success=True, realm=realm)
+
+
+def _known_here(key: str, address: str, session: Session, realm: str = STAFF) -> bool:
     """Whether the account signed in from this address lately: a whole office behind one address (a proxy, a NAT)
     must not be locked out by someone guessing at other accounts there. Guesses at a known account still meet
     that account's own limits."""
@@ -161,6 +172,7 @@ def _known_here(key: str, address: str, session: Session) -> bool:
         select(SignInAttempt.id).where(
             col(SignInAttempt.email_key) == key,
             col(SignInAttempt.address) == address,
+            col(SignInAttempt.realm) == realm,
             col(SignInAttempt.succeeded).is_(True),
             col(SignInAttempt.at) >= utcnow() - KNOWN_ADDRESS,
         )
@@ -181,7 +193,7 @@ def _failed(key: str, address: str, user: StaffUser | None, session: Session) ->
         summary=f"Failed sign-in for {key}",
     )
     session.flush()
-    failures, _ = _recent_failures(session, col(SignInAttempt.email_key), key, reset_by_success=True)
+    failures, _ = recent_failures(key, session)
     if user is not None and failures == LOCK_ACCOUNT_AFTER:
         user.locked_until = utcnow() + LOCKOUT
         audit.record(

@@ -45,12 +45,13 @@ class SignInAttempt(SQLModel, table=True):
 
     __tablename__: ClassVar[str] = "sign_in_attempt"
     __table_args__ = (
-        Index("ix_sign_in_attempt_email", "email_key", "at"),
-        Index("ix_sign_in_attempt_address", "address", "at"),
+        Index("ix_sign_in_attempt_email", "email_key", "realm", "at"),
+        Index("ix_sign_in_attempt_address", "address", "realm", "at"),
     )
 
     id: int = Field(default=None, primary_key=True)
     email_key: str = Field(max_length=320)
     address: str = Field(max_length=64)
+    realm: str = Field(default="staff", max_length=8)  # "staff" or "portal": each counts its own failures
     succeeded: bool = Field(default=False)
     at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

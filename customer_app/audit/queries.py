@@ -51,9 +51,22 @@ ACTION_LABELS = {
     "custom_field_change": "Custom field changed",
     "custom_field_remove": "Custom field removed",
     "undo_import": "Undid an import",
+    "portal_grant": "Gave portal access",
+    "portal_revoke": "Took portal access back",
+    "portal_sections": "Portal sections changed",
+    "portal_default_sections": "Default portal sections changed",
+    "portal_welcome_template": "Welcome e-mail changed",
+    "portal_registered": "Registered for the portal",
+    "portal_sign_in": "Signed in to the portal",
+    "portal_sign_in_failed": "Portal sign-in failed",
+    "portal_reset_requested": "Portal password reset requested",
+    "portal_password_reset": "Portal password reset",
+    "portal_ticket_add": "Opened a ticket in the portal",
+    "portal_ticket_reply": "Replied in the portal",
+    "portal_profile": "Changed their profile in the portal",
 }
 ACTIONS = tuple(ACTION_LABELS)
-ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field", "trash_batch")
+ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field", "trash_batch", "portal_account", "settings")
 FIELD_LABELS = {
     "kind": "Type",
     "first_name": "First name",

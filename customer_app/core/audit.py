@@ -84,7 +84,7 @@ def record_many(
 def _who(actor: Actor | None, actor_email: str = "", address: str = "") -> dict[str, Any]:
     """The columns naming who acted and from where (an e-mail alone when nobody is signed in)."""
     return {
-        "actor_id": actor.id if actor else None,
+        "actor_id": (actor.id or None) if actor else None,  # 0: no staff account (a customer in the portal)
         "actor_email": actor.email if actor else actor_email,
         "address": (actor.address if actor else address)[:64],
     }

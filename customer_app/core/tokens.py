@@ -25,15 +25,7 @@ def token_hash(raw: str) -> str:
 
 def issue_one_time(subject_type: str, subject_id: int, purpose: str, ttl: timedelta, *, session: Session) -> str:
     """A single-use link token for the subject; its earlier unused ones of the same purpose stop working."""
-    for old in session.exec(
-        select(OneTimeToken).where(
-            col(OneTimeToken.subject_type) == subject_type,
-            col(OneTimeToken.subject_id) == subject_id,
-            col(OneTimeToken.purpose) == purpose,
-            col(OneTimeToken.used_at).is_(None),
-        )
-    ):
-        old.used_at = utcnow()
+    withdraw(subject_type, subject_id, purpose, session=session)
     raw = new_token()
     session.add(
         OneTimeToken(
@@ -100,3 +92,37 @@ def issued_since(subject_type: str, subject_id: int, purpose: str, since: dateti
             col(OneTimeToken.created_at) >= since,
         )
     ).one()
+
+
+def pending_until(subject_type: str, subject_id: int, purpose: str, *, session: Session) -> datetime | None:
+    """When the subject's newest unused link of this purpose expires (None: it has none)."""
+    return session.exec(
+        select(func.max(OneTimeToken.expires_at)).where(
+            col(OneTimeToken.subject_type) == subject_type,
+            col(OneTimeToken.subject_id) == subject_id,
+            col(OneTimeToken.purpose) == purpose,
+            col(OneTimeToken.used_at).is_(None),
+        )
+    ).one()
+
+
+def withdraw(subject_type: str, subject_id: int, purpose: str, *, session: Session) -> None:
+    """The subject's unused links of this purpose stop working."""
+    session.execute(
+        update(OneTimeToken)
+        .where(
+            col(OneTimeToken.subject_type) == subject_type,
+            col(OneTimeToken.subject_id) == subject_id,
+            col(OneTimeToken.purpose) == purpose,
+            col(OneTimeToken.used_at).is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+
+
+def subject_of_expired(raw: str, purpose: str, subject_type: str, *, session: Session) -> int | None:
+    """The subject of an unused link that has expired (to offer its owner a new one), else None."""
+    token = _find(raw, purpose, subject_type, session)
+    if token is None or token.used_at is not None or token.expires_at > utcnow():
+        return None
+    return token.subject_id

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from sqlmodel import Session
 
 from customer_app.core.permissions import Actor, require
-from customer_app.customers import custom_field_values, customers
+from customer_app.customers import custom_field_values, customers, form_extras
 from customer_app.customers.models import Customer, CustomerInput, CustomerKind
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
@@ -21,8 +21,10 @@ def save_customer(
     picture: str | None,
     actor: Actor,
     session: Session,
+    boxes: Mapping[str, bool] | None = None,
 ) -> Customer:
-    """Create the customer (no `customer_id`) or update it, with the custom field values typed (field id → text).
+    """Create the customer (no `customer_id`) or update it, with the custom field values typed (field id → text)
+    and what the pop-up's extra boxes say (`boxes`, from `form_extras.ticked`).
 
     Raises ValidationError naming every bad field at once, custom fields included, and ConflictError when someone
     else saved the customer since `expected_version` was read.
@@ -37,6 +39,8 @@ def save_customer(
         customer = customers.create_customer(data, actor=actor, session=session, picture=picture)
     if custom_raw:
         custom_field_values.save_values(customer.id, custom_raw, actor=actor, session=session)
+    if boxes is not None:
+        form_extras.apply_all(customer, boxes, created=not customer_id, actor=actor, session=session)
     return customer
 
 

@@ -59,6 +59,7 @@ class CustomerInput(SQLModel):
     gender: str | None = Field(default=None, max_length=32)
     name: str | None = Field(default=None, max_length=200)
     ownership_type: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=8)  # None: the workspace's language
 
 
 class Customer(CustomerInput, table=True):

@@ -6,6 +6,7 @@ from typing import Any
 
 from customer_app.core import normalize
 from customer_app.core.columns import utcnow
+from customer_app.core.i18n import LANGUAGES
 from customer_app.customers.models import GENDERS, OWNERSHIP_TYPES, CustomerInput, CustomerKind
 from customer_app.errors import ValidationError
 
@@ -58,6 +59,7 @@ def validate_customer(
         take(field, lambda v: normalize.normalize_phone(v, phone_region))
     take("website", normalize.normalize_website)
     take("vat_number", normalize.normalize_vat)
+    take("language", _language)
     if kind == CustomerKind.INDIVIDUAL:
         _individual(take, values, errors)
     else:
@@ -86,6 +88,14 @@ def _institution(take, values: dict, errors: dict) -> None:
 def _multiline(value: object) -> str | None:
     text = str(value or "").replace("\u00a0", " ").strip()
     return text or None
+
+
+def _language(value: str) -> str:
+    """A language code from a code or its name ("de", "Deutsch")."""
+    for code, name in LANGUAGES.items():
+        if value.casefold() in (code, name.casefold()):
+            return code
+    raise ValueError("Choose a language from the list.")
 
 
 def _choice(options: tuple[str, ...], message: str) -> Callable[[str], str]:

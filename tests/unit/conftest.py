@@ -53,6 +53,13 @@ from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402
 BACKENDS = ("sqlite", "postgresql")
 # Children before parents (foreign keys), customers last.
 TABLES = (
+    "portal_session",
+    "portal_email_change",
+    "portal_grant",
+    "portal_sections",
+    "portal_account",
+    "portal_template",
+    "portal_settings",
     "custom_field_value",
     "custom_field",
     "customer_group_member",

@@ -35,11 +35,12 @@ from customer_app.admin.state.settings_change import apply_change
 from customer_app.core.live import customer_page_key, hub
 from customer_app.core.permissions import PERMISSIONS, Role
 from tests.unit.accounts import PASSWORD
-from tests.unit.test_handler_guards import UNCHECKED, app_states, function_of, syntax
+from tests.unit.test_handler_guards import PORTAL_GUARDS, UNCHECKED, app_states, function_of, syntax
 
 syntax = functools.cache(syntax)  # the matrix asks about each handler many times
 
-GUARDS = {guard.__name__: guard for guard in (actor_for, act_as, actor_or_refusal, apply_change)}
+GUARDS = {guard.__name__: guard for guard in (actor_for, act_as, actor_or_refusal, apply_change, *PORTAL_GUARDS)}
+PORTAL = "portal"  # what a portal guard asks for: a portal session, which no staff role has
 TARGET = 7001  # every table's first row of the world has this id, so any id argument names a real row
 TOKEN = "matrix-tab"
 ANYONE = frozenset(Role)
@@ -91,6 +92,8 @@ def _constant(node: ast.expr, function: Callable) -> Any:
 
 def _guard_permissions(call: ast.Call, guard: Callable, caller: Callable) -> set[str]:
     """The permission a guard call asks for: its `permission` argument, or what the guard itself asks for."""
+    if guard in PORTAL_GUARDS:
+        return {PORTAL}
     names = list(inspect.signature(guard).parameters)
     arguments = dict(zip(names, call.args, strict=False)) | {k.arg: k.value for k in call.keywords if k.arg}
     if "permission" in arguments:
@@ -122,6 +125,8 @@ def allowed_roles(handler: Handler) -> frozenset[Role]:
         return ANYONE
     needed = permissions_in(handler.function, handler.state)
     assert needed, f"{handler} asks for no permission: what it needs cannot be told from its source"
+    if PORTAL in needed:  # a staff session never opens the portal
+        return frozenset()
     return frozenset.intersection(*(PERMISSIONS[permission] for permission in needed))
 
 
@@ -249,12 +254,19 @@ class Answer:
         return [
             event
             for event in self.events
-            if (event.name == "_redirect" and str(event.payload.get("path", "")).startswith("/login"))
+            if (
+                event.name == "_redirect"
+                and str(event.payload.get("path", "")).startswith(("/login", "/clients/login"))
+            )
             or "Your role does not allow this" in json.dumps(event.payload, default=str)
         ]
 
     def sends_to_sign_in(self) -> bool:
-        return any(event.name == "_redirect" for event in self.refusals())
+        """Whether it sends the browser to the staff sign-in (the portal's is a refusal for anyone on staff)."""
+        return any(
+            event.name == "_redirect" and event.payload.get("path", "").startswith("/login")
+            for event in self.refusals()
+        )
 
     def says_role_refused(self) -> bool:
         return any(event.name != "_redirect" for event in self.refusals())

@@ -76,7 +76,7 @@ LAYERS = [
     {"audit"},
     {"customers"},
     {"records"},
-    {"transfer"},
+    {"transfer", "portal"},
     {"admin", "customer_page"},
     {"pages"},
 ]

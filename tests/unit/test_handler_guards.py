@@ -16,9 +16,13 @@ from reflex_base.event import EventHandler
 import customer_app.customer_app  # noqa: F401  (defines every state of the app)
 from customer_app.access.state.auth import act_as, actor_for, actor_or_refusal
 from customer_app.admin.state.settings_change import apply_change
+from customer_app.portal.state.portal import portal_act, portal_scope, portal_scope_or_refusal
 
-# The helpers that check who is asking; each ends in actor_for (a test below makes sure).
-GUARDS: tuple[Callable, ...] = (actor_for, act_as, actor_or_refusal, apply_change)
+# The helpers that check who is asking; each ends in actor_for (staff) or portal_scope (the portal's people), as a
+# test below makes sure.
+BASE_GUARDS: tuple[Callable, ...] = (actor_for, portal_scope)
+PORTAL_GUARDS: tuple[Callable, ...] = (portal_scope, portal_act, portal_scope_or_refusal)
+GUARDS: tuple[Callable, ...] = (actor_for, act_as, actor_or_refusal, apply_change, *PORTAL_GUARDS)
 
 # Handlers that may skip the check, grouped by why.
 UNCHECKED = {
@@ -32,9 +36,18 @@ UNCHECKED = {
         "SignInState.request_reset",
         "SignInState.on_link_load",
         "SignInState.set_password",
+        "PortalSignInState.on_login_load",
+        "PortalSignInState.sign_in",
+        "PortalSignInState.request_reset",
+        "PortalSignInState.on_link_load",
+        "PortalSignInState.renew_link",
+        "PortalSignInState.use_link",
+        "PortalProfileState.confirm_email",
     },
     # Ends this browser's own session: the token it holds is all it can act on.
-    "own session": {"AuthState.sign_out"},
+    "own session": {"AuthState.sign_out", "PortalState.sign_out"},
+    # The language the tab speaks; a signed-in portal account keeps it (its own token is all it can act on).
+    "own language": {"PortalState.set_language"},
     # Open or close a pop-up or confirmation, or change a field of the form, on what the page already shows;
     # whatever is then saved goes through a checked handler.
     "pop-ups and form fields": {
@@ -62,6 +75,8 @@ UNCHECKED = {
         "CustomerFormState.remove_picture",
         "CustomerDetailState.set_delete_open",
         "CustomerNotesState.ask_delete",
+        "CustomerPortalState.ask_revoke",
+        "CustomerPortalState.set_confirm_open",
         "CustomerNotesState.set_confirm_open",
         *(
             f"{tab}.{handler}"
@@ -183,7 +198,7 @@ def test_every_allowed_entry_names_a_real_handler_that_needs_it():
 def test_every_guard_ends_in_an_actor_check():
     for guard in GUARDS:
         calls = {ast.unparse(n.func) for n in ast.walk(syntax(guard)) if isinstance(n, ast.Call)}
-        assert guard is actor_for or calls & {g.__name__ for g in GUARDS}, guard.__name__
+        assert guard in BASE_GUARDS or calls & {g.__name__ for g in GUARDS}, guard.__name__
 
 
 class Unguarded(rx.State, mixin=True):

@@ -22,6 +22,7 @@ from customer_app.customers.rows import initials
 from customer_app.customers.state.customer_form import CustomerFormState
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.errors import NotFoundError
+from customer_app.portal import grants
 from customer_app.records.state.activities import CustomerActivitiesState
 from customer_app.settings import settings
 from customer_app.ui.parsing import parse_ids
@@ -134,6 +135,20 @@ class CustomerDetailState(rx.State):
             CustomerFormState.open_edit(str(copies[0])),
             rx.toast.success("Duplicate created: give it its own e-mail and save."),
         ]
+
+    @rx.event
+    async def send_invitation(self):
+        """Give this customer portal access (again): an invitation, or a notice to an existing account."""
+        done, event = await act_as(
+            self,
+            "customer.edit",
+            lambda actor, session: grants.give_access(self.customer_id, actor=actor, session=session),
+            errors=None,
+        )
+        if not done:
+            return event
+        await announce_customer(self, own_page=True)
+        return rx.toast.success("Portal invitation sent.")
 
     @rx.event
     def set_delete_open(self, is_open: bool):

@@ -16,6 +16,7 @@ from customer_app.customer_page.state.overview import CustomerOverviewState
 from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import CustomerCustomFieldsState
 from customer_app.customers.state.other_info import CustomerOtherInfoState
+from customer_app.portal.state.customer_portal import CustomerPortalState
 from customer_app.records.state.activities import CustomerActivitiesState
 from customer_app.records.state.addresses import CustomerAddressesState
 from customer_app.records.state.contacts import CustomerContactsState
@@ -49,6 +50,7 @@ TABS = (
     Tab("other", "Other info", CustomerOtherInfoState),
     Tab("custom", "Custom fields", CustomerCustomFieldsState),
     Tab("notifications", "Notifications", CustomerNotificationsState),
+    Tab("portal", "Portal", CustomerPortalState),
 )
 BY_KEY = {tab.key: tab for tab in TABS}
 FIRST = TABS[0]

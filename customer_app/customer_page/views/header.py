@@ -70,6 +70,7 @@ def _edit_actions() -> rx.Component:
             rx.icon("pencil", size=16), "Edit", variant="soft", on_click=CustomerFormState.open_edit(S.header["id"])
         ),
         rx.button(rx.icon("copy", size=16), "Create Duplicate", variant="soft", on_click=S.duplicate),
+        rx.button(rx.icon("send", size=16), "Send portal invitation", variant="soft", on_click=S.send_invitation),
         rx.button(
             rx.icon("trash-2", size=16), "Delete", variant="soft", color_scheme="red", on_click=S.set_delete_open(True)
         ),

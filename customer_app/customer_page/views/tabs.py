@@ -7,6 +7,7 @@ import reflex as rx
 from customer_app.customer_page.views.overview import overview_tab
 from customer_app.customers.views.custom_fields import custom_fields_tab
 from customer_app.customers.views.other_info import other_info_tab
+from customer_app.portal.views.customer_portal import portal_tab
 from customer_app.records.views.activities import activities_tab
 from customer_app.records.views.addresses import addresses_tab
 from customer_app.records.views.contacts import contacts_tab
@@ -24,4 +25,5 @@ VIEWS: dict[str, Callable[[], rx.Component]] = {
     "other": other_info_tab,
     "custom": custom_fields_tab,
     "notifications": notifications_tab,
+    "portal": portal_tab,
 }

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.normalize import format_phone
 from customer_app.core.permissions import Actor
-from customer_app.customers import custom_field_values, customers, editing, pictures
+from customer_app.customers import custom_field_values, customers, editing, form_extras, pictures
 from customer_app.customers.models import Customer
 from customer_app.customers.state.custom_fields import FieldInput, field_input, typed_values
 from customer_app.customers.state.customer_list import CustomerListState
@@ -34,6 +34,7 @@ FORM_FIELDS = (
     "gender",
     "name",
     "ownership_type",
+    "language",
 )
 
 
@@ -58,6 +59,7 @@ class CustomerFormState(rx.State):
     conflict: bool = False
     form_key: int = 0
     custom: list[FieldInput] = []  # custom fields of both kinds; the form shows those of the chosen kind
+    boxes: dict[str, bool] = {}  # the extra boxes other packages add (portal access, ...) and whether ticked
     _uploaded: list[str] = []  # pictures stored during this pop-up, to clean up if not saved
 
     @rx.var
@@ -106,6 +108,7 @@ class CustomerFormState(rx.State):
     def _load_custom(self, customer_id: int | None, actor, session) -> None:
         found = custom_field_values.form_fields(customer_id, actor=actor, session=session)
         self.custom = [field_input(field, value) for field, value in found]
+        self.boxes = form_extras.read_all(customer_id, actor=actor, session=session) if customer_id else {}
 
     def _fill(self, customer: Customer) -> None:
         self.customer_id, self.version, self.kind = customer.id, customer.version, customer.kind
@@ -166,6 +169,7 @@ class CustomerFormState(rx.State):
         """Validate everything, then create or update; show field errors or a conflict otherwise."""
         raw = {field: form_data.get(field, "") for field in FORM_FIELDS} | {"kind": self.kind}
         typed = typed_values(form_data)
+        boxes = form_extras.ticked(form_data)
         saved: list[int] = []
 
         def work(actor: Actor, session: Session) -> None:
@@ -183,6 +187,7 @@ class CustomerFormState(rx.State):
                     picture=self.picture or None,
                     actor=actor,
                     session=session,
+                    boxes=boxes,
                 )
             except ConflictError:  # nothing was written: the pop-up offers the other person's version instead
                 self.conflict = True

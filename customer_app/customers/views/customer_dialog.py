@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from customer_app.core.i18n import LANGUAGES
+from customer_app.customers import form_extras
 from customer_app.customers.models import GENDERS, OWNERSHIP_TYPES
 from customer_app.customers.state.customer_form import CustomerFormState as F
 from customer_app.customers.views.customer_history import history_panel
@@ -95,6 +97,7 @@ def _common_fields() -> rx.Component:
         _field("Position", "position"),
         rx.cond(F.kind == "individual", _field("Website", "website", placeholder="example.com")),
         _field("VAT number", "vat_number", placeholder="DE136695976"),
+        select_field("Language", "language", LANGUAGES, F.values["language"], F.errors["language"]),
         textarea_field("Footnotes", "footnotes", F.values["footnotes"], F.errors["footnotes"]),
     )
 
@@ -108,6 +111,26 @@ def _custom_fields() -> rx.Component:
             rx.foreach(F.custom_for_kind, lambda f: custom_field_input(f, F.errors[f.id], "popup-field-")),
         ),
     )
+
+
+def _box(extra: form_extras.FormExtra) -> rx.Component:
+    """One extra box another package added (portal access, ...), with its error under it."""
+    field_id = f"field-{extra.name}"
+    box = rx.box(
+        rx.el.label(
+            rx.el.input(type="checkbox", id=field_id, name=extra.name, default_checked=F.boxes[extra.name]),
+            " ",
+            extra.label,
+            html_for=field_id,
+            class_name="check-label",
+        ),
+        rx.cond(
+            F.errors[extra.name],
+            rx.text(F.errors[extra.name], id=f"{field_id}-error", color_scheme="red", size="1", role="alert"),
+        ),
+        class_name="field-wide",
+    )
+    return rx.cond(F.customer_id == 0, box) if extra.only_on_create else box
 
 
 def _conflict_banner() -> rx.Component:
@@ -148,6 +171,7 @@ def customer_dialog() -> rx.Component:
                     rx.cond(F.kind == "individual", _individual_fields(), _institution_fields()),
                     _common_fields(),
                     _custom_fields(),
+                    *[_box(extra) for extra in form_extras.extras()],
                     rx.cond(F.customer_id > 0, history_panel()),  # only an existing customer has a history
                     class_name="form-grid",
                 ),

@@ -1,0 +1,183 @@
+"""Who is signed in to the portal in this browser tab, the language it speaks, and the checks every portal handler
+makes: the portal token is kept apart from the staff one, so neither opens the other's pages."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import reflex as rx
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlmodel import Session
+
+from customer_app import routes
+from customer_app.core.db import session_scope
+from customer_app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, best_language, checked_language, strings, translate
+from customer_app.errors import DATABASE_UNREACHABLE, CustomerAppError, PortalDenied, ValidationError
+from customer_app.portal import sign_in
+from customer_app.portal.models import SECTIONS
+from customer_app.portal.scope import PortalScope
+
+log = logging.getLogger(__name__)
+DOMAIN = "portal"
+_MESSAGES: dict[str, None] = {}  # every message the portal's views show, in the order first used
+
+
+def tr(msgid: str) -> rx.Var:
+    """A message of the portal in the tab's language (the views' only way to show words)."""
+    _MESSAGES.setdefault(msgid)
+    return PortalState.words[msgid]
+
+
+@dataclass
+class CustomerChoice:
+    """A customer the signed-in account may work for."""
+
+    id: str = ""
+    name: str = ""
+
+
+class PortalState(rx.State):
+    """The portal session token in browser storage, the account's names and sections for display, the language."""
+
+    portal_token: str = rx.LocalStorage("", name="customer_portal_session")
+    language: str = DEFAULT_LANGUAGE
+    account_name: str = ""
+    customer_id: str = ""
+    customer_name: str = ""
+    sections: list[str] = []
+    customers: list[CustomerChoice] = []
+
+    @rx.var
+    def words(self) -> dict[str, str]:
+        """Every message of the portal in the tab's language."""
+        return strings(DOMAIN, checked_language(self.language), list(_MESSAGES))
+
+    @rx.var
+    def nav(self) -> list[list[str]]:
+        """The sections this customer's people may open: [key, label], in the navigation's order."""
+        lang = checked_language(self.language)
+        return [[key, translate(DOMAIN, lang, SECTIONS[key])] for key in SECTIONS if key in self.sections]
+
+    @rx.var
+    def languages(self) -> list[list[str]]:
+        """The languages to switch to: [code, name]."""
+        return [[code, name] for code, name in LANGUAGES.items()]
+
+    def _t(self, msgid: str, **params: object) -> str:
+        """A message in the tab's language, with its parameters filled in (rendered here, not in the browser)."""
+        return translate(DOMAIN, checked_language(self.language), msgid, **params)
+
+    def _resolve(self) -> PortalScope | None:
+        """The scope behind this tab's portal token right now (staff can take access back at any moment)."""
+        token = self.portal_token if isinstance(self.portal_token, str) else ""  # clients send anything
+        with session_scope() as session:
+            scope = sign_in.resolve(token, address=self.router.session.client_ip, session=session)
+            choices = sign_in.customers_of(scope, session=session) if scope else []
+        self._show(scope, choices)
+        return scope
+
+    def _show(self, scope: PortalScope | None, choices: list[tuple[int, str]]) -> None:
+        self.account_name = scope.name if scope else ""
+        self.customer_id, self.customer_name = (str(scope.customer_id), scope.customer_name) if scope else ("", "")
+        self.sections = sorted(scope.sections) if scope else []
+        self.customers = [CustomerChoice(id=str(i), name=name) for i, name in choices]
+        if scope:
+            self.language = scope.language
+
+    def _first_guess(self) -> None:
+        """Before anyone signs in: the browser's preferred language."""
+        if not self.account_name:
+            self.language = best_language(self.router.headers.accept_language or "")
+
+    @rx.event
+    async def set_language(self, language: str):
+        """Speak another language; a signed-in account keeps it for its pages and e-mails."""
+        self.language = checked_language(language)
+        token = self.portal_token if isinstance(self.portal_token, str) else ""
+        with session_scope() as session:
+            scope = sign_in.resolve(token, session=session)
+            if scope is not None:
+                sign_in.set_language(self.language, scope=scope, session=session)
+
+    @rx.event
+    async def sign_out(self):
+        """End this browser's portal session and forget what the tab showed."""
+        with session_scope() as session:
+            sign_in.sign_out(self.portal_token if isinstance(self.portal_token, str) else "", session=session)
+        language = self.language
+        self.reset()
+        self.language = language
+        return rx.redirect(routes.PORTAL_LOGIN)
+
+    @rx.event
+    async def switch_customer(self, customer_id: str):
+        """Work for another customer the account has access to."""
+
+        def work(scope: PortalScope, session: Session) -> None:
+            sign_in.switch_customer(
+                self.portal_token, int(customer_id) if customer_id.isdigit() else 0, scope=scope, session=session
+            )
+
+        done, event = await portal_act(self, None, work)
+        if done:
+            self._resolve()
+            return rx.redirect(routes.PORTAL)
+        return event
+
+
+async def portal_scope(state: rx.State, section: str | None) -> PortalScope:
+    """The signed-in portal scope, allowed `section` (None: any signed-in account); raises PortalDenied otherwise."""
+    portal = await state.get_state(PortalState)
+    scope = portal._resolve()
+    if scope is None:
+        raise PortalDenied("Sign in to the client portal.")
+    if section is not None:
+        scope.require(section)
+    return scope
+
+
+async def portal_refusal(state: rx.State, error: PortalDenied):
+    """What the browser gets when refused: the portal's sign-in page if nobody is signed in, else a message."""
+    portal = await state.get_state(PortalState)
+    if not portal.account_name:
+        return rx.redirect(routes.PORTAL_LOGIN)
+    return rx.toast.error(portal._t(str(error)))
+
+
+async def portal_scope_or_refusal(state: rx.State, section: str | None) -> tuple[PortalScope | None, object]:
+    """For reads: the scope if allowed `section`, or None and what to send back."""
+    try:
+        return await portal_scope(state, section), None
+    except PortalDenied as exc:
+        return None, await portal_refusal(state, exc)
+
+
+async def portal_act(
+    state: rx.State, section: str | None, work: Callable[[PortalScope, Session], object], *, errors: str | None = None
+) -> tuple[bool, object]:
+    """Run `work(scope, session)` in one transaction as the signed-in portal account, if it may use `section`.
+
+    Returns whether it worked and what to send back otherwise. Field errors go to the state's var named `errors`
+    (translated), or into a message when there is none.
+    """
+    portal = await state.get_state(PortalState)
+    try:
+        scope = await portal_scope(state, section)
+        with session_scope() as session:
+            work(scope, session)
+    except PortalDenied as exc:
+        return False, await portal_refusal(state, exc)
+    except ValidationError as exc:
+        translated = {field: portal._t(message) for field, message in exc.errors.items()}
+        if errors is None:
+            return False, rx.toast.error("; ".join(translated.values()))
+        setattr(state, errors, translated)
+        return False, None
+    except CustomerAppError as exc:
+        return False, rx.toast.error(portal._t(str(exc)))
+    except (OperationalError, InterfaceError):
+        log.exception("The database could not be reached (portal)")
+        return False, rx.toast.error(portal._t(DATABASE_UNREACHABLE))
+    if errors is not None:
+        setattr(state, errors, {})
+    return True, None
