@@ -1,4 +1,4 @@
-"""`make messages`: update every language's `.po` files from the messages marked in the code, then list what to translate."""
+"""`make messages`: update each language's `.po` files from the messages marked in the code; list what to translate."""
 
 import sys
 from pathlib import Path

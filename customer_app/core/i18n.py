@@ -74,7 +74,7 @@ def _load(localedir: Path, domain: str, lang: str) -> gettext.NullTranslations:
     """One compiled catalog, read once; a missing one gives the English msgids (and says so in the log)."""
     catalog = gettext.translation(domain, localedir, languages=[lang], fallback=True)
     if lang != DEFAULT_LANGUAGE and type(catalog) is gettext.NullTranslations:
-        log.warning("No compiled catalog %s/%s/LC_MESSAGES/%s.mo: showing English (run make install)", localedir, lang, domain)
+        log.warning("No catalog %s/%s/LC_MESSAGES/%s.mo: showing English (run make install)", localedir, lang, domain)
     return catalog
 
 
@@ -128,15 +128,19 @@ def placeholders(text: str) -> set[str]:
 
 
 def format_date(value: date, lang: str) -> str:
-    """A date the way `lang` writes it (de: "4. Dez. 2026", en: "Dec 4, 2026")."""
-    return dates.format_date(value, format="medium", locale=checked_language(lang))
+    """A date the way `lang` writes it with the month's short name (de: "4. Dez. 2026", en: "Dec 4, 2026")."""
+    # CLDR's "medium" date is all digits in German ("04.12.2026"); the skeleton keeps the month's name everywhere.
+    return dates.format_skeleton("yMMMd", value, locale=checked_language(lang))
 
 
 def format_datetime(value: datetime, lang: str, tz: tzinfo | str = UTC) -> str:
-    """A moment in time zone `tz` the way `lang` writes it; a naive value is taken as UTC, as the database stores it."""
+    """A moment in time zone `tz` the way `lang` writes it (de: "4. Dez. 2026, 23:30"); naive means UTC, as stored."""
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return dates.format_datetime(moment, format="medium", tzinfo=zone, locale=checked_language(lang))
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
+    locale = checked_language(lang)
+    time = dates.format_time(local, format="short", tzinfo=zone, locale=locale)
+    pattern = str(dates.get_datetime_format("medium", locale=locale))  # "{1}, {0}": where date and time go
+    return pattern.format(time, format_date(local.date(), locale))
 
 
 def format_number(value: float | Decimal, lang: str) -> str:

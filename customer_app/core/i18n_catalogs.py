@@ -5,6 +5,7 @@ domain's sources are named in customer_app/locales/<domain>.cfg (a babel mapping
 command line (`pybabel extract -F customer_app/locales/portal.cfg customer_app`) finds the same messages.
 """
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -34,9 +35,9 @@ def extracted(domain: str, localedir: Path = LOCALEDIR, sources: Path = SOURCES)
     return template
 
 
-def _key(message: Message) -> object:
+def _key(message: Message) -> str | tuple[str, str]:
     """How a catalog files a message: its (singular) id, with its context if it has one."""
-    msgid = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    msgid = str(message.id[0] if isinstance(message.id, (list, tuple)) else message.id)
     return (msgid, message.context) if message.context else msgid
 
 
@@ -85,6 +86,13 @@ def _text(value: object) -> object:
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
+def _shown(messages: Iterable[Message]) -> dict[object, object]:
+    """{id: text} of the messages that show something other than their English id (compiled or not, the same)."""
+    # Compiling writes an untranslated plural's English forms as its translation; a plain one it leaves out.
+    texts = {_text(m.id): _text(m.string) for m in messages if m.id and _translated(m)}
+    return {msgid: text for msgid, text in texts.items() if text != msgid}
+
+
 def _translated(message: Message) -> bool:
     """Whether every form of a message has a translation."""
     forms = message.string if isinstance(message.string, (list, tuple)) else [message.string]
@@ -99,10 +107,10 @@ def _problem(message: Message) -> str | None:
         return "marked fuzzy (check the translation, then remove the flag)"
     ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
     forms = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-    wanted = set().union(*(placeholders(msgid) for msgid in ids)) - {"n"}
+    wanted = set().union(*(placeholders(msgid or "") for msgid in ids)) - {"n"}
     for form in forms:
-        if placeholders(form) - {"n"} != wanted:
-            return f"placeholders {sorted(placeholders(form))} instead of {sorted(wanted)}"
+        if placeholders(form or "") - {"n"} != wanted:
+            return f"placeholders {sorted(placeholders(form or ''))} instead of {sorted(wanted)}"
     return None
 
 
@@ -140,9 +148,7 @@ def stale_compiled(localedir: Path = LOCALEDIR) -> list[str]:
                 found.append(f"{compiled} is missing (run make install)")
                 continue
             with compiled.open("rb") as mo:
-                shipped = {_text(m.id): _text(m.string) for m in read_mo(mo) if m.id}
-            source = read_catalog(path, lang)
-            wanted = {_text(m.id): _text(m.string) for m in source if m.id and _translated(m) and not m.fuzzy}
-            if shipped != wanted:
+                shipped = _shown(read_mo(mo))
+            if shipped != _shown(m for m in read_catalog(path, lang) if not m.fuzzy):
                 found.append(f"{compiled} is older than {path.name} (run make install)")
     return found
