@@ -7,8 +7,11 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export PYTHONPATH := $(CURDIR)
 N ?= 200
+# Compiled message catalogs (build output, not in git): one .mo beside each translated .po.
+LOCALES := customer_app/locales
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/*.po))
 
-.PHONY: run dev admin demo test unit e2e bench migrate lint install install-dev browser clean
+.PHONY: run dev admin demo test unit e2e bench migrate lint install install-dev browser clean catalogs messages
 
 .venv/.installed: requirements.txt
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -23,7 +26,16 @@ N ?= 200
 .tools/node_modules/.bin/bun:
 	npm install --prefix .tools --no-save --no-audit --no-fund bun@$(BUN_VERSION)
 
-install: .venv/.installed .tools/node_modules/.bin/bun
+$(LOCALES)/%.mo: $(LOCALES)/%.po .venv/.installed
+	.venv/bin/pybabel -q compile -i $< -o $@
+
+catalogs: $(CATALOGS)  ## compile the translations the portal and its e-mails read at start
+
+messages: install  ## update the .po files from the messages marked in the code, list what is left to translate
+	$(PY) scripts/messages.py
+	$(MAKE) --no-print-directory catalogs
+
+install: .venv/.installed .tools/node_modules/.bin/bun catalogs
 install-dev: install .venv/.installed-dev browser
 
 browser:  ## Chromium from Debian's packages; tests drive it with Playwright (never `playwright install`)
@@ -72,3 +84,4 @@ lint: install-dev  ## ruff's rules and formatting, then pyright's type checks (s
 
 clean:
 	rm -rf .web .states
+	rm -f $(CATALOGS)

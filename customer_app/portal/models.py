@@ -7,17 +7,18 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstrain
 from sqlmodel import Field, SQLModel
 
 from customer_app.core.columns import utc_column, utcnow
+from customer_app.core.i18n import N_
 from customer_app.customers.ownership import owns
 
 # The portal's sections, in the order the navigation shows them; each customer's switches pick from these.
 SECTIONS: dict[str, str] = {
-    "profile": "Profile",
-    "tickets": "Tickets",
-    "documents": "Documents",
-    "invoices": "Invoices",
-    "estimates": "Estimates",
-    "sales_orders": "Sales orders",
-    "payments": "Payments",
+    "profile": N_("Profile"),
+    "tickets": N_("Tickets"),
+    "documents": N_("Documents"),
+    "invoices": N_("Invoices"),
+    "estimates": N_("Estimates"),
+    "sales_orders": N_("Sales orders"),
+    "payments": N_("Payments"),
 }
 # Sections whose capability exists; the others are listed as coming with it and never shown in the portal.
 AVAILABLE_SECTIONS: tuple[str, ...] = ("profile", "tickets")

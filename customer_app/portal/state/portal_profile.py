@@ -6,6 +6,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app.core.db import session_scope
+from customer_app.core.i18n import N_
 from customer_app.core.live import hub
 from customer_app.errors import CustomerAppError, ValidationError
 from customer_app.portal import profile
@@ -13,13 +14,13 @@ from customer_app.portal.scope import PortalScope
 from customer_app.portal.state.portal import PortalState, portal_act, portal_scope_or_refusal
 
 LABELS = {
-    "first_name": "First name",
-    "last_name": "Last name",
-    "name": "Name",
-    "phone": "Phone",
-    "mobile": "Mobile",
-    "position": "Position",
-    "website": "Website",
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "name": N_("Name"),
+    "phone": N_("Phone"),
+    "mobile": N_("Mobile"),
+    "position": N_("Position"),
+    "website": N_("Website"),
 }
 
 

@@ -4,12 +4,13 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.core.db import session_scope
+from customer_app.core.i18n import N_
 from customer_app.errors import CustomerAppError, SignInError, ValidationError
 from customer_app.portal import accounts, sign_in
 from customer_app.portal.state.portal import PortalState
 
-SENT = "If an account uses this address, we sent it a link to choose a new password."
-RENEWED = "If this link was yours, a new one is on its way to the same address."
+SENT = N_("If an account uses this address, we sent it a link to choose a new password.")
+RENEWED = N_("If this link was yours, a new one is on its way to the same address.")
 
 
 class PortalSignInState(rx.State):
