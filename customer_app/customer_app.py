@@ -9,6 +9,7 @@ from customer_app.admin.state.audit_log import AuditLogState
 from customer_app.admin.state.custom_fields import CustomFieldsAdminState
 from customer_app.admin.state.groups import GroupsAdminState
 from customer_app.admin.state.outbox import OutboxState
+from customer_app.admin.state.portal_settings import PortalSettingsState
 from customer_app.admin.state.staff import StaffAdminState
 from customer_app.api import api
 from customer_app.customer_page.state.page import CustomerDetailState
@@ -42,6 +43,7 @@ app.register_lifespan_task(job_worker.run)
 origins.guard_websocket(app)
 event_check.install(app)
 
+SETTINGS_LOAD = [CustomFieldsAdminState.on_load, GroupsAdminState.on_load, PortalSettingsState.on_load]
 PORTAL_LOAD = [PortalTicketsState.on_load, PortalTicketsState.watch_changes]  # read, then follow staff's changes
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),
@@ -65,7 +67,7 @@ PAGES = (
     (routes.PORTAL_FORGOT, "Forgot password", portal_forgot_page, None),
     (routes.PORTAL_REGISTER, "Welcome", portal_register_page, PortalSignInState.on_link_load),
     (routes.PORTAL_RESET, "Choose a new password", portal_reset_page, PortalSignInState.on_link_load),
-    (routes.SETTINGS, "Customer settings", settings_page, [CustomFieldsAdminState.on_load, GroupsAdminState.on_load]),
+    (routes.SETTINGS, "Customer settings", settings_page, SETTINGS_LOAD),
 )
 for route, title, component, on_load in PAGES:
     app.add_page(component, route=route, title=f"{title} · Customer workspace", on_load=on_load)

@@ -46,17 +46,31 @@ def confirm_email(to: str, link: str, lang: str, *, session: Session) -> None:
     _send(to, CONFIRM_EMAIL, lang, session, secret=link, link=link)
 
 
-def welcome_text(customer_name: str, lang: str, *, session: Session) -> tuple[str, str]:
-    """The welcome e-mail's subject and body in `lang`: the admins' version, else the built-in one."""
-    values = {
+def welcome_text(
+    customer_name: str, lang: str, *, session: Session, keep_placeholders: bool = False
+) -> tuple[str, str]:
+    """The welcome e-mail's subject and body in `lang`: the admins' version, else the built-in one (with
+    `keep_placeholders`, the built-in one as an admin would start editing it)."""
+    values = _values(customer_name)
+    template = session.get(PortalTemplate, lang)
+    if template is None:
+        unfilled = {name: "{" + name + "}" for name in PLACEHOLDERS}
+        return rendered(WELCOME, lang, **(unfilled if keep_placeholders else values))
+    return _filled(template.subject, values), _filled(template.body, values)
+
+
+def filled_sample(subject: str, body: str, customer_name: str) -> tuple[str, str]:
+    """An admin's text as it reads for `customer_name`."""
+    values = _values(customer_name)
+    return _filled(subject, values), _filled(body, values)
+
+
+def _values(customer_name: str) -> dict[str, str]:
+    return {
         "customer": customer_name,
         "workspace": settings.workspace_name,
         "link": settings.public_url + routes.PORTAL_LOGIN,
     }
-    template = session.get(PortalTemplate, lang)
-    if template is None:
-        return rendered(WELCOME, lang, **values)
-    return _filled(template.subject, values), _filled(template.body, values)
 
 
 def welcome(customer: Customer, lang: str, *, session: Session) -> bool:

@@ -34,6 +34,7 @@ from customer_app.access.state.auth import act_as, actor_for, actor_or_refusal
 from customer_app.admin.state.settings_change import apply_change
 from customer_app.core.live import customer_page_key, hub
 from customer_app.core.permissions import PERMISSIONS, Role
+from customer_app.portal.state.portal_tickets import PORTAL_PAGE
 from tests.unit.accounts import PASSWORD
 from tests.unit.test_handler_guards import PORTAL_GUARDS, UNCHECKED, app_states, function_of, syntax
 
@@ -273,7 +274,7 @@ class Answer:
 
 
 def _subscribed() -> list[str]:
-    return [key for key in (TOKEN, customer_page_key(TOKEN)) if key in hub.subscribers]
+    return [key for key in (TOKEN, customer_page_key(TOKEN), TOKEN + PORTAL_PAGE) if key in hub.subscribers]
 
 
 async def _until(condition: Callable[[], bool], seconds: float) -> None:

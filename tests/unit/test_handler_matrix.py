@@ -26,6 +26,7 @@ from customer_app.settings import settings
 from tests.database_rows import all_rows, changed_tables
 from tests.unit.accounts import ADDRESS
 from tests.unit.handler_calls import (
+    PORTAL,
     TARGET,
     TOKEN,
     Answer,
@@ -34,6 +35,7 @@ from tests.unit.handler_calls import (
     app_handlers,
     arguments,
     deliver,
+    permissions_in,
     point_at_target,
 )
 from tests.unit.matrix_world import CALLERS, World, build_world, marked_words, without_data
@@ -198,7 +200,10 @@ def test_the_matrix_covers_every_state_and_each_guarded_handler_names_what_it_ne
     states = {handler.state.__name__ for handler in HANDLERS}
     assert {"AuthState", "CustomerListState", "CustomerDetailState", "StaffAdminState", "ImportState"} <= states
     checked = [handler for handler in HANDLERS if not handler.unchecked_because]
-    assert all(allowed_roles(handler) for handler in checked)
+    portal = {handler for handler in checked if PORTAL in permissions_in(handler.function, handler.state)}
+    assert {"PortalTicketsState.open_ticket", "PortalProfileState.save"} <= {str(h) for h in portal}
+    assert all(allowed_roles(handler) for handler in checked if handler not in portal)
+    assert not any(allowed_roles(handler) for handler in portal)  # a staff session never opens the portal
     assert {str(h) for h in checked if allowed_roles(h) == {Role.ADMIN}} >= {
         "StaffAdminState.invite",
         "OutboxState.on_load",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from customer_app.admin.state.custom_fields import CustomFieldsAdminState as F
 from customer_app.admin.state.groups import GroupsAdminState as G
+from customer_app.admin.views.portal_settings import portal_settings
 from customer_app.customers.models import APPLIES_TO, FIELD_TYPES
 from customer_app.ui.confirm_dialog import confirm_dialog
 from customer_app.ui.form_dialog import form_dialog
@@ -223,5 +224,14 @@ def _groups() -> rx.Component:
 
 
 def customer_settings() -> rx.Component:
-    """Custom fields, then groups."""
-    return rx.vstack(_custom_fields(), rx.divider(), _groups(), spacing="6", width="100%", max_width="1100px")
+    """Custom fields, then groups, then the client portal."""
+    return rx.vstack(
+        _custom_fields(),
+        rx.divider(),
+        _groups(),
+        rx.divider(),
+        portal_settings(),
+        spacing="6",
+        width="100%",
+        max_width="1100px",
+    )

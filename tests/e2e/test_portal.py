@@ -1,0 +1,129 @@
+"""The customer portal as staff and customers use it, each in their own browser: access given from the pop-up, the
+invitation in the customer's language at a real SMTP server, registration, a ticket seen live by staff, a section
+switched off and access taken back while the customer's page is open, an existing account's notice, an expired link."""
+
+from datetime import timedelta
+
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import update
+from sqlmodel import col
+
+from customer_app.core.columns import utcnow
+from customer_app.core.db import session_scope
+from customer_app.core.i18n import translate
+from customer_app.core.models import OneTimeToken
+from customer_app.settings import settings
+from tests.e2e.conftest import MAILBOX, open_customers
+from tests.e2e.helpers import dialog, rows, search
+
+PASSWORD = "velvet harbour compass 7313"
+
+
+def de(msgid: str, **params: str) -> str:
+    """What the portal says in German (the catalog's text, so the test follows the translation)."""
+    text = translate("portal", "de", msgid, **params)
+    assert text != msgid.format(**params), f"no German for {msgid!r}"
+    return text
+
+
+def invitation_subject(lang: str) -> str:
+    return translate(
+        "email", lang, "You are invited to the client portal of {workspace}", workspace=settings.workspace_name
+    )
+
+
+def new_customer_with_access(page: Page, first: str, email: str, language: str) -> None:
+    page.get_by_role("button", name="New Customer").first.click()
+    form = dialog(page)
+    form.get_by_label("First name").fill(first)
+    form.get_by_label("Last name").fill("Portal")
+    form.get_by_label("Email").fill(email)
+    form.get_by_label("Language").select_option(language)
+    form.get_by_label("Client portal access").check()
+    form.get_by_role("button", name="Save").click()
+    expect(form).to_be_hidden()
+
+
+def portal_page(browser: Browser) -> Page:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE")  # a phone
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def register(portal: Page, app_url: str, link: str, name: str) -> None:
+    portal.goto(app_url + link)
+    portal.get_by_label(de("Your name")).fill(name)
+    portal.get_by_label(de("Password"), exact=True).fill(PASSWORD)
+    portal.get_by_label(de("Confirm password")).fill(PASSWORD)
+    portal.get_by_role("button", name=de("Save")).click()
+    expect(portal.get_by_role("heading", name=de("Welcome, {name}", name=name))).to_be_visible()
+    assert "/clients/register/" not in portal.url  # the token left the address bar
+
+
+def test_invited_customer_registers_opens_a_ticket_and_staff_follow_live(browser: Browser, app_url: str):
+    staff = open_customers(browser, app_url, "staff")
+    new_customer_with_access(staff, "Greta", "greta@portal.example", "de")
+    message = MAILBOX.wait_for("greta@portal.example", invitation_subject("de"))
+    portal = portal_page(browser)
+    register(portal, app_url, MAILBOX.link(message, "/clients/register/"), "Greta Portal")
+
+    search(staff, "greta")
+    rows(staff).get_by_role("link", name="Greta Portal").click()
+    staff.get_by_role("tab", name="Portal").click()
+    expect(staff.get_by_text("Registered")).to_be_visible()
+    staff.get_by_role("tab", name="Tickets").click()
+    expect(staff.get_by_text("No tickets here.")).to_be_visible()
+
+    portal.get_by_role("link", name=de("Tickets")).first.click()
+    portal.get_by_label(de("Subject")).fill("Drucker druckt nicht")
+    portal.get_by_label(de("Description")).fill("Seit Montag.")
+    portal.get_by_role("button", name=de("Send"), exact=True).click()
+    expect(portal.get_by_role("heading", name="Drucker druckt nicht")).to_be_visible()
+    ticket = staff.get_by_test_id("ticket")
+    expect(ticket).to_contain_text("Drucker druckt nicht")  # live: the staff page was not reloaded
+    expect(ticket).to_contain_text("From the portal")
+
+    ticket.get_by_label("Reply").fill("Wir schicken einen Techniker.")
+    ticket.get_by_role("button", name="Reply to Drucker druckt nicht").click()
+    expect(portal.get_by_text("Wir schicken einen Techniker.")).to_be_visible()  # and back, live
+
+    staff.get_by_role("tab", name="Portal").click()
+    staff.get_by_role("switch", name="Tickets").click()
+    expect(portal.get_by_role("link", name=de("Tickets"))).to_have_count(0)  # the section went at once
+    portal.get_by_label(de("Subject")).fill("Noch eine Frage")
+    portal.get_by_role("button", name=de("Send"), exact=True).click()
+    expect(portal.get_by_text(de("This part of the portal is not available to you."))).to_be_visible()
+
+    staff.get_by_role("button", name="Revoke access").click()
+    staff.get_by_role("alertdialog").get_by_role("button", name="Revoke access").click()
+    expect(staff.get_by_text("Revoked")).to_be_visible()
+    expect(portal.get_by_role("button", name=de("Sign in"))).to_be_visible()  # the open page ended
+    portal.context.close()
+    staff.context.close()
+
+
+def test_an_expired_invitation_offers_a_new_link(browser: Browser, app_url: str):
+    staff = open_customers(browser, app_url, "staff")
+    new_customer_with_access(staff, "Ernst", "ernst@portal.example", "de")
+    old = MAILBOX.link(MAILBOX.wait_for("ernst@portal.example", invitation_subject("de")), "/clients/register/")
+    with session_scope() as session:  # a week went by
+        session.execute(
+            update(OneTimeToken)
+            .where(col(OneTimeToken.purpose) == "portal_invite", col(OneTimeToken.used_at).is_(None))
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
+    portal = portal_page(browser)
+    portal.goto(app_url + old)
+    expect(portal.get_by_text(de("This link has expired."))).to_be_visible()
+    before = len(MAILBOX.messages)
+    portal.get_by_role("button", name=de("Send me a new link")).click()
+    expect(
+        portal.get_by_text(de("If this link was yours, a new one is on its way to the same address."))
+    ).to_be_visible()
+    with MAILBOX.arrived:  # the new message, not the old one with the same subject
+        assert MAILBOX.arrived.wait_for(lambda: len(MAILBOX.messages) > before, timeout=15)
+    fresh = MAILBOX.link(MAILBOX.wait_for("ernst@portal.example", invitation_subject("de")), "/clients/register/")
+    assert fresh != old
+    register(portal, app_url, fresh, "Ernst Portal")
+    portal.context.close()
+    staff.context.close()
