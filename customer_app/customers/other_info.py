@@ -7,6 +7,7 @@ from sqlmodel import Session, col, func, select
 
 from customer_app.access.models import StaffUser
 from customer_app.core import audit
+from customer_app.core.i18n import LANGUAGES
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
@@ -28,6 +29,7 @@ class OtherInfo:
     sales_rep_id: int | None = None
     tags: list[str] = field(default_factory=list)
     group_ids: list[int] = field(default_factory=list)
+    language: str = ""  # empty: the workspace's language
 
 
 def other_info(customer_id: int, *, actor: Actor, session: Session) -> OtherInfo:
@@ -45,6 +47,7 @@ def other_info(customer_id: int, *, actor: Actor, session: Session) -> OtherInfo
         sales_rep_id=profile.sales_rep_id if profile else None,
         tags=list(tags),
         group_ids=list(groups),
+        language=get_customer(customer_id, actor=actor, session=session).language or "",
     )
 
 
@@ -66,6 +69,7 @@ def save_other_info(
     tags: list[str],
     group_ids: list[int],
     sales_rep_id: int | None,
+    language: str | None = None,
     actor: Actor,
     session: Session,
 ) -> OtherInfo:
@@ -84,6 +88,8 @@ def save_other_info(
         rep = session.get(StaffUser, sales_rep_id)
         if rep is None or not rep.active:
             errors["sales_rep"] = "Choose an active staff member."
+    if language and language not in LANGUAGES:
+        errors["language"] = "Choose a language from the list."
     if errors:
         raise ValidationError(errors)
     customer = get_customer(customer_id, actor=actor, session=session)
@@ -91,12 +97,16 @@ def save_other_info(
     profile = session.get(CustomerProfile, customer.id) or CustomerProfile(customer_id=customer.id)
     profile.business_number, profile.sales_rep_id = number, sales_rep_id
     session.add(profile)
+    if language is not None and (language or None) != customer.language:
+        # On the customer's row: the version moves on, so a pop-up opened before cannot put the old one back.
+        customer.language, customer.version = language or None, customer.version + 1
+        session.add(customer)
     session.execute(delete(CustomerTag).where(col(CustomerTag.customer_id) == customer.id))
     session.execute(delete(CustomerGroupMember).where(col(CustomerGroupMember.customer_id) == customer.id))
     session.add_all(CustomerTag(customer_id=customer.id, tag=tag) for tag in tags)
     session.add_all(CustomerGroupMember(customer_id=customer.id, group_id=g) for g in sorted(set(group_ids)))
     session.flush()
-    after = OtherInfo(number, sales_rep_id, sorted(tags), sorted(set(group_ids)))
+    after = OtherInfo(number, sales_rep_id, sorted(tags), sorted(set(group_ids)), customer.language or "")
     audit.record(
         session,
         actor=actor,
@@ -105,8 +115,8 @@ def save_other_info(
         entity_id=customer.id,
         summary=f"Changed other info of {customer.display_name}"[:300],
         changes=audit.field_changes(
-            {"business_number": before.business_number, "tags": ", ".join(before.tags)},
-            {"business_number": after.business_number, "tags": ", ".join(after.tags)},
+            {"business_number": before.business_number, "tags": ", ".join(before.tags), "language": before.language},
+            {"business_number": after.business_number, "tags": ", ".join(after.tags), "language": after.language},
         ),
     )
     return after

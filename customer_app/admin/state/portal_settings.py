@@ -86,20 +86,20 @@ class PortalSettingsState(rx.State):
     @rx.event
     async def edit_subject(self, value: str):
         """The preview follows the subject as it is typed."""
-        self.subject = str(value)[: templates.MAX_SUBJECT * 2]
-        return await self._preview()
+        return await self._preview(str(value)[: templates.MAX_SUBJECT * 2], self.body)
 
     @rx.event
     async def edit_body(self, value: str):
         """The preview follows the text as it is typed."""
-        self.body = str(value)[: templates.MAX_BODY * 2]
-        return await self._preview()
+        return await self._preview(self.subject, str(value)[: templates.MAX_BODY * 2])
 
-    async def _preview(self):
-        """The typed welcome e-mail as a customer would read it, or what is wrong with it."""
+    async def _preview(self, subject: str, body: str):
+        """The typed welcome e-mail as a customer would read it, or what is wrong with it (for admins only: nothing
+        typed is kept for anyone else)."""
         actor, event = await actor_or_refusal(self, "settings.manage")
         if actor is None:
             return event
+        self.subject, self.body = subject, body
         try:
             self.preview_subject, self.preview_body = templates.preview(
                 self.language, self.subject, self.body, actor=actor

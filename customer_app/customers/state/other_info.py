@@ -20,6 +20,7 @@ class CustomerOtherInfoState(rx.State):
     groups: list[dict[str, str]] = []
     reps: list[dict[str, str]] = []
     sales_rep: str = ""
+    language: str = ""
     suggestions: list[str] = []
     errors: dict[str, str] = {}
     form_key: int = 0
@@ -37,7 +38,7 @@ class CustomerOtherInfoState(rx.State):
             for g in other_info.list_groups(actor=actor, session=session)
         ]
         self.reps = [{"id": str(u.id), "name": u.name} for u in other_info.sales_reps(actor=actor, session=session)]
-        self.sales_rep = str(info.sales_rep_id or "")
+        self.sales_rep, self.language = str(info.sales_rep_id or ""), info.language
         self.form_key += 1  # the form shows what was just read
 
     @rx.event
@@ -65,6 +66,7 @@ class CustomerOtherInfoState(rx.State):
                 tags=other_info.parse_tags(str(form.get("tags", ""))),
                 group_ids=group_ids,
                 sales_rep_id=(parse_ids(form.get("sales_rep", "")) or [None])[0],
+                language=str(form.get("language", "")),
                 actor=actor,
                 session=session,
             )

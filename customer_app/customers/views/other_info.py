@@ -4,8 +4,9 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.auth import AuthState
+from customer_app.core.i18n import LANGUAGES
 from customer_app.customers.state.other_info import CustomerOtherInfoState as O
-from customer_app.ui.form_field import form_field
+from customer_app.ui.form_field import form_field, select_field
 
 
 def _group(group: rx.Var) -> rx.Component:
@@ -76,6 +77,8 @@ def other_info_tab() -> rx.Component:
                 ),
                 spacing="1",
             ),
+            select_field("Language", "language", LANGUAGES, O.language, O.errors["language"]),
+            rx.text("Portal pages, e-mails and documents for this customer use it.", size="1", class_name="muted"),
             rx.cond(AuthState.can_edit, rx.button("Save other info", type="submit")),
             spacing="3",
             width="100%",

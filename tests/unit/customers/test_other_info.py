@@ -2,6 +2,7 @@
 
 import pytest
 
+from customer_app.customers.models import Customer
 from customer_app.customers.other_info import (
     add_group,
     group_sizes,
@@ -119,3 +120,33 @@ def test_a_renamed_group_keeps_its_customers_and_a_removed_one_lets_them_go(sess
     assert [g.id for g in list_groups(actor=staff, session=session)] == [retail.id]
     with pytest.raises(NotFoundError):
         remove_group(vip.id, actor=admin, session=session)
+
+
+def test_the_language_is_kept_on_the_customer_and_a_stale_pop_up_cannot_put_the_old_one_back(session, staff, add):
+    ada = add(first_name="Ada", language="de")
+    version = ada.version
+    saved = save_other_info(
+        ada.id,
+        business_number="",
+        tags=[],
+        group_ids=[],
+        sales_rep_id=None,
+        language="fr",
+        actor=staff,
+        session=session,
+    )
+    session.commit()
+    session.expire_all()
+    stored = session.get(Customer, ada.id)
+    assert (saved.language, stored.language, stored.version) == ("fr", "fr", version + 1)
+    with pytest.raises(ValidationError, match="language"):
+        save_other_info(
+            ada.id,
+            business_number="",
+            tags=[],
+            group_ids=[],
+            sales_rep_id=None,
+            language="xx",
+            actor=staff,
+            session=session,
+        )
