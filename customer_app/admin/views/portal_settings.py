@@ -82,6 +82,7 @@ def _preview() -> rx.Component:
     return rx.cond(
         P.preview_subject,
         rx.card(
+            rx.text("Preview", size="1", class_name="muted"),
             rx.text(P.preview_subject, weight="bold"),
             rx.text(P.preview_body, class_name="mail-body"),
             aria_label="Preview",
@@ -111,4 +112,5 @@ def portal_settings() -> rx.Component:
         _preview(),
         spacing="3",
         width="100%",
+        class_name="portal-settings",
     )

@@ -111,7 +111,7 @@ def dashboard_view() -> rx.Component:
     """The dashboard: who you work for, what you can do here, your open tickets."""
     return rx.vstack(
         rx.heading(T.welcome, size="6"),
-        rx.text(P.customer_name, size="4", class_name="muted"),
+        rx.cond(P.customer_name != P.account_name, rx.text(P.customer_name, size="4", class_name="muted")),
         rx.cond(
             P.sections.contains("tickets"),
             rx.card(
