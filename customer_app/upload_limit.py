@@ -16,6 +16,9 @@ from customer_app.access.state.auth import AuthState
 from customer_app.core.db import session_scope
 from customer_app.core.sheet_rules import MAX_BYTES as SPREADSHEET_MAX_BYTES
 from customer_app.customers.state.customer_form import EDIT, CustomerFormState
+from customer_app.portal import profile, sign_in
+from customer_app.portal.state.portal import PortalState
+from customer_app.portal.state.portal_profile import PortalProfileState
 from customer_app.settings import settings
 from customer_app.transfer.state.import_upload import IMPORT
 from customer_app.transfer.state.importer import ImportState
@@ -26,6 +29,7 @@ TOO_LARGE = b"This upload is larger than anything the workspace accepts."
 NO_LENGTH = b"Uploads must say how large they are (Content-Length)."
 SIGN_IN = b"Please sign in to continue."
 NOT_ALLOWED = b"Your role does not allow this upload."
+PORTAL_PROFILE = "portal:" + profile.SECTION  # a portal person whose customer shows them the Profile section
 
 
 def limit() -> int:
@@ -39,6 +43,7 @@ def upload_permissions() -> dict[str, str]:
     return {
         format_event_handler(ImportState.event_handlers["handle_upload"]): IMPORT,
         format_event_handler(CustomerFormState.event_handlers["upload_picture"]): EDIT,
+        format_event_handler(PortalProfileState.event_handlers["upload_picture"]): PORTAL_PROFILE,
     }
 
 
@@ -73,6 +78,8 @@ async def _refusal(headers: dict[bytes, bytes]) -> tuple[int, bytes] | None:
     client = headers.get(b"reflex-client-token", b"").decode(errors="replace")
     if not client:
         return 401, SIGN_IN
+    if permission == PORTAL_PROFILE:
+        return await _portal_refusal(client)
     tab = await get_state_manager().get_state(BaseStateToken(ident=client, cls=AuthState))
     token = (await tab.get_state(AuthState)).auth_token  # read only: the handler that follows resolves it again
     with session_scope() as session:
@@ -80,6 +87,17 @@ async def _refusal(headers: dict[bytes, bytes]) -> tuple[int, bytes] | None:
         if user is None:
             return 401, SIGN_IN
         return None if auth.actor_of(user).can(permission) else (403, NOT_ALLOWED)
+
+
+async def _portal_refusal(client: str) -> tuple[int, bytes] | None:
+    """For the portal's picture: the tab's portal session must be one whose customer shows the Profile section."""
+    tab = await get_state_manager().get_state(BaseStateToken(ident=client, cls=PortalState))
+    token = (await tab.get_state(PortalState)).portal_token
+    with session_scope() as session:
+        scope = sign_in.resolve(token if isinstance(token, str) else "", session=session)
+    if scope is None:
+        return 401, SIGN_IN
+    return None if profile.SECTION in scope.sections else (403, NOT_ALLOWED)
 
 
 async def _answer(send: Send, status: int, text: bytes) -> None:

@@ -37,6 +37,7 @@ class Profile:
     values: dict[str, str]
     email: str
     pending_email: str
+    picture: str
 
 
 def my_profile(*, scope: PortalScope, session: Session) -> Profile:
@@ -46,7 +47,9 @@ def my_profile(*, scope: PortalScope, session: Session) -> Profile:
     fields = EDITABLE[CustomerKind(customer.kind)]
     values = {field: _text(getattr(customer, field)) for field in fields}
     pending = session.exec(_pending(scope)).first()
-    return Profile(customer.kind, values, customer.email or "", pending.new_email if pending else "")
+    return Profile(
+        customer.kind, values, customer.email or "", pending.new_email if pending else "", customer.picture or ""
+    )
 
 
 def update_profile(values: Mapping[str, object], *, scope: PortalScope, session: Session) -> Customer:
@@ -64,6 +67,22 @@ def update_profile(values: Mapping[str, object], *, scope: PortalScope, session:
         session=session,
         expected_version=customer.version,
         picture=customer.picture,
+    )
+
+
+def set_picture(picture: str | None, *, scope: PortalScope, session: Session) -> Customer:
+    """Put a stored picture (or none) on the customer; the old one's files go once this is committed."""
+    scope.require(SECTION)
+    customer = _customer(scope, session)
+    stored = {field: getattr(customer, field) for field in CustomerInput.model_fields}
+    data = CustomerInput.model_validate(stored)  # nothing else changes: the stored values as they are
+    return update_customer(
+        customer.id,
+        data,
+        actor=_as_customer(scope),
+        session=session,
+        expected_version=customer.version,
+        picture=picture,
     )
 
 

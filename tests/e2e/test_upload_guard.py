@@ -15,6 +15,12 @@ from reflex.utils.format import format_event_handler
 
 from customer_app.access import auth
 from customer_app.core.db import session_scope
+from customer_app.core.passwords import hash_password
+from customer_app.core.permissions import Actor, Role
+from customer_app.customers.customers import create_customer
+from customer_app.customers.validation import validate_customer
+from customer_app.portal import sections, sign_in
+from customer_app.portal.models import PortalAccount, PortalGrant
 from tests.e2e.conftest import open_customers
 
 ANSWER_WITHIN = 20  # seconds to wait for an answer before deciding the server is waiting for the body
@@ -25,11 +31,13 @@ BOUNDARY = "guard-test-boundary"
 def names(app_url: str) -> dict[str, str]:
     """The names the browser sends for the import and the picture upload (read once the harness loaded the app)."""
     from customer_app.customers.state.customer_form import CustomerFormState  # noqa: PLC0415
+    from customer_app.portal.state.portal_profile import PortalProfileState  # noqa: PLC0415
     from customer_app.transfer.state.importer import ImportState  # noqa: PLC0415
 
     return {
         "handle_upload": format_event_handler(ImportState.event_handlers["handle_upload"]),
         "upload_picture": format_event_handler(CustomerFormState.event_handlers["upload_picture"]),
+        "portal_picture": format_event_handler(PortalProfileState.event_handlers["upload_picture"]),
     }
 
 
@@ -98,3 +106,34 @@ def test_an_upload_the_role_does_not_allow_is_refused_unread(browser: Browser, a
         status, text = send_headers_only(tab_token(page), names[kind], 2048)
         assert (status, text) == (403, "Your role does not allow this upload.")
     page.context.close()
+
+
+def test_the_portal_picture_needs_a_portal_session_whose_customer_shows_the_profile(
+    browser: Browser, app_url: str, names
+):
+    staff = open_customers(browser, app_url, "admin")  # a staff session never opens the portal
+    assert send_headers_only(tab_token(staff), names["portal_picture"], 2048) == (401, "Please sign in to continue.")
+    staff.context.close()
+    with session_scope() as session:
+        actor = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
+        raw = {"first_name": "Pia", "email": "pia@upload.example"}
+        pia = create_customer(validate_customer(raw, phone_region="US"), actor=actor, session=session)
+        account = PortalAccount(
+            email="pia@upload.example",
+            email_key="pia@upload.example",
+            name="Pia",
+            password_hash=hash_password("not used by these tests"),
+        )
+        session.add(account)
+        session.flush()
+        session.add(PortalGrant(customer_id=pia.id, account_id=account.id))
+        sections.set_sections(pia.id, ["tickets"], actor=actor, session=session)
+        token = sign_in.start_session(account, pia.id, address="127.0.0.1", session=session)
+    context = browser.new_context()
+    context.add_init_script(f"localStorage.setItem('customer_portal_session', {token!r})")
+    portal = context.new_page()
+    portal.goto(f"{app_url}/clients")
+    portal.get_by_test_id("open-tickets").wait_for()
+    status, text = send_headers_only(tab_token(portal), names["portal_picture"], 2048)
+    assert (status, text) == (403, "Your role does not allow this upload.")  # Profile is switched off for Pia
+    context.close()

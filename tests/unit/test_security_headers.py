@@ -16,7 +16,9 @@ async def download(request) -> PlainTextResponse:
     return PlainTextResponse("a file", headers={"Referrer-Policy": "no-referrer"})
 
 
-client = TestClient(add_security_headers(Starlette(routes=[Route("/", page), Route("/file", download)])))
+client = TestClient(
+    add_security_headers(Starlette(routes=[Route("/", page), Route("/file", download), Route("/{path:path}", page)]))
+)
 
 
 def test_every_answer_carries_the_security_headers():
@@ -31,3 +33,15 @@ def test_a_header_a_response_set_itself_is_kept_once():
     answer = client.get("/file")
     assert answer.headers.get_list("referrer-policy") == ["no-referrer"]
     assert answer.headers["x-frame-options"] == "DENY"
+
+
+def test_pages_whose_address_holds_a_one_time_token_send_no_referrer_at_all():
+    for path in (
+        "/clients/register/abc",
+        "/clients/reset/abc",
+        "/clients/confirm-email/abc",
+        "/reset/abc",
+        "/invite/abc",
+    ):
+        assert client.get(path).headers["referrer-policy"] == "no-referrer", path
+    assert client.get("/clients/tickets").headers["referrer-policy"] == "same-origin"

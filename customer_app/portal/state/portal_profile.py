@@ -1,5 +1,6 @@
 """The portal's profile page: the customer's own contact details, and a new e-mail address confirmed by link."""
 
+import asyncio
 from dataclasses import dataclass
 
 import reflex as rx
@@ -8,10 +9,12 @@ from sqlmodel import Session
 from customer_app.core.db import session_scope
 from customer_app.core.i18n import N_
 from customer_app.core.live import hub
-from customer_app.errors import CustomerAppError, ValidationError
+from customer_app.customers import pictures
+from customer_app.errors import CustomerAppError, PictureError, ValidationError
 from customer_app.portal import profile
 from customer_app.portal.scope import PortalScope
 from customer_app.portal.state.portal import PortalState, portal_act, portal_scope_or_refusal
+from customer_app.settings import settings
 
 LABELS = {
     "first_name": N_("First name"),
@@ -42,6 +45,13 @@ class PortalProfileState(rx.State):
     errors: dict[str, str] = {}
     form_key: int = 0
     confirmed: str = ""  # on the confirmation page: "", "done" or the reason it failed
+    picture: str = ""
+    picture_error: str = ""
+
+    @rx.var
+    def picture_url(self) -> str:
+        """Relative upload path of the customer's picture, or empty."""
+        return f"pictures/{pictures.picture_filename(self.picture, 512)}" if self.picture else ""
 
     @rx.event
     async def on_load(self):
@@ -55,7 +65,7 @@ class PortalProfileState(rx.State):
 
     def _show(self, found: profile.Profile) -> None:
         self.fields = [ProfileField(name, LABELS[name], value) for name, value in found.values.items()]
-        self.email, self.pending_email = found.email, found.pending_email
+        self.email, self.pending_email, self.picture = found.email, found.pending_email, found.picture
         self.form_key += 1
 
     @rx.event
@@ -71,6 +81,48 @@ class PortalProfileState(rx.State):
             return event
         await self._announce()
         return rx.toast.success((await self.get_state(PortalState))._t("Saved."))
+
+    @rx.event
+    async def upload_picture(self, files: list[rx.UploadFile]):
+        """Check and store a picked picture as staff's pop-up does, and put it on the customer at once."""
+        self.picture_error = ""
+        scope, refusal = await portal_scope_or_refusal(self, profile.SECTION)
+        if scope is None:
+            return refusal
+        portal = await self.get_state(PortalState)
+        for file in files[:1]:
+            data = await file.read(settings.picture_max_bytes + 1)
+            try:
+                key = await asyncio.to_thread(
+                    pictures.store_picture,
+                    data,
+                    directory=settings.picture_dir,
+                    max_bytes=settings.picture_max_bytes,
+                    max_pixels=settings.picture_max_pixels,
+                )
+            except PictureError as exc:
+                self.picture_error = portal._t(str(exc))
+                return None
+            return await self._put_picture(key)
+        return None
+
+    @rx.event
+    async def remove_picture(self):
+        """Take the customer's picture off."""
+        return await self._put_picture(None)
+
+    async def _put_picture(self, key: str | None):
+        def work(scope: PortalScope, session: Session) -> None:
+            profile.set_picture(key, scope=scope, session=session)
+            self._show(profile.my_profile(scope=scope, session=session))
+
+        done, event = await portal_act(self, profile.SECTION, work)
+        if not done:
+            if key:  # not put on the customer: the stored files would be orphans
+                pictures.delete_picture(key, directory=settings.picture_dir)
+            return event
+        await self._announce()
+        return None
 
     @rx.event
     async def change_email(self, form: dict):

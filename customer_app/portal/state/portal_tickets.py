@@ -7,12 +7,12 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app.core.db import session_scope
+from customer_app.core.i18n import format_datetime
 from customer_app.core.live import hub
 from customer_app.portal import tickets
 from customer_app.portal.scope import PortalScope
 from customer_app.portal.state.portal import PortalState, portal_act, portal_scope_or_refusal
 from customer_app.records.models import TICKET_STATUSES, Ticket, TicketReply
-from customer_app.ui.formatting import when
 
 PORTAL_PAGE = "#portal"  # what a portal page subscribes under: its own writes do not wake it
 
@@ -39,14 +39,15 @@ class PortalTicketRow:
     thread: list[ReplyRow] = field(default_factory=list)
 
 
-def _row(ticket: Ticket, replies: list[TicketReply]) -> PortalTicketRow:
+def _row(ticket: Ticket, replies: list[TicketReply], lang: str) -> PortalTicketRow:
+    """A ticket with its thread, times written the way the reader's language writes them."""
     return PortalTicketRow(
         id=str(ticket.id),
         subject=ticket.subject,
         description=ticket.description,
         status=ticket.status,
-        opened=f"{ticket.created_by_name} · {when(ticket.created_at)}",
-        thread=[ReplyRow(r.author_name, when(r.created_at), r.body, r.from_customer) for r in replies],
+        opened=f"{ticket.created_by_name} · {format_datetime(ticket.created_at, lang)}",
+        thread=[ReplyRow(r.author_name, format_datetime(r.created_at, lang), r.body, r.from_customer) for r in replies],
     )
 
 
@@ -84,7 +85,7 @@ class PortalTicketsState(rx.State):
         status = self.status_filter if self.status_filter in TICKET_STATUSES else ""
         found = tickets.my_tickets(status, scope=scope, session=session)
         thread = tickets.threads(found, scope=scope, session=session)
-        self.rows = [_row(ticket, thread[ticket.id]) for ticket in found]
+        self.rows = [_row(ticket, thread[ticket.id], scope.language) for ticket in found]
         self.open_tickets = tickets.open_count(scope=scope, session=session)
 
     @rx.event

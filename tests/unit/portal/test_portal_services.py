@@ -9,8 +9,15 @@ from customer_app.core.models import AuditEvent
 from customer_app.customers import form_extras
 from customer_app.customers.editing import save_customer
 from customer_app.customers.models import Customer
-from customer_app.errors import NotFoundError, PermissionDenied, PortalDenied, SignInError, ValidationError
-from customer_app.portal import form_boxes, grants, profile, sections, sign_in, templates, tickets
+from customer_app.errors import (
+    CustomerAppError,
+    NotFoundError,
+    PermissionDenied,
+    PortalDenied,
+    SignInError,
+    ValidationError,
+)
+from customer_app.portal import accounts, form_boxes, grants, profile, sections, sign_in, templates, tickets
 from customer_app.portal.models import PortalAccount
 from customer_app.records import notifications
 from tests.unit.portal.portal_world import PORTAL_PASSWORD, link_token, outbox, registered
@@ -184,3 +191,26 @@ def test_admins_write_the_welcome_e_mail_per_language_with_known_placeholders(se
     with pytest.raises(PermissionDenied):
         templates.save_welcome_template("fr", "x", "y", actor=staff, session=session)
     assert not templates.reset_welcome_template("fr", actor=admin, session=session).customised
+
+
+def test_reset_links_are_rate_limited_and_unknown_addresses_get_no_mail(session, ada):
+    for _ in range(5):
+        accounts.request_reset("ada@example.com", session=session)
+        accounts.request_reset("nobody@example.com", session=session)
+    session.commit()
+    resets = [m for m in outbox(session) if m.to == "ada@example.com" and "password" in m.subject.lower()]
+    assert len(resets) == accounts.RESETS_PER_HOUR
+    assert not [m for m in outbox(session) if m.to == "nobody@example.com"]
+
+
+def test_a_reset_link_sets_a_new_password_once_and_ends_the_other_sessions(session, ada):
+    old = sign_in.sign_in("ada@example.com", PORTAL_PASSWORD, address="1", session=session)
+    accounts.request_reset("ada@example.com", session=session)
+    session.commit()
+    token = link_token(outbox(session)[-1], "reset")
+    accounts.reset_password(token, "a brand new harbour phrase 99", session=session)
+    session.commit()
+    assert sign_in.resolve(old, session=session) is None
+    assert sign_in.sign_in("ada@example.com", "a brand new harbour phrase 99", address="1", session=session)
+    with pytest.raises(CustomerAppError, match="already been used"):
+        accounts.reset_password(token, "another phrase entirely 12", session=session)
