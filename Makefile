@@ -73,6 +73,7 @@ bench: install-dev  ## benchmarks; each prints ratios against a baseline from th
 	$(PY) bench/bench_list.py
 	$(PY) bench/bench_customer_page.py
 	$(PY) bench/bench_live.py
+	$(PY) bench/bench_portal.py
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_import.py --million
 	$(PY) bench/bench_trash.py

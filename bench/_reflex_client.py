@@ -59,7 +59,8 @@ class ReflexSession:
         self.sio.on("event", self._on_update, namespace=NAMESPACE)
 
     def _router_data(self) -> dict[str, str]:
-        return {"pathname": self.pathname, "asPath": self.pathname}
+        # As the browser: the path alone, and the path with its query (`/customers/7?tab=tickets`).
+        return {"pathname": self.pathname.split("?", 1)[0], "asPath": self.pathname}
 
     def _event(self, name: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
         event: dict[str, Any] = {"name": name, "router_data": self._router_data()}

@@ -125,6 +125,33 @@ def signed_in() -> dict[str, str]:
     return {AUTH_KEY: SIGNED_IN.pop()}
 
 
+def app_env(url: str, workdir: Path) -> dict[str, str]:
+    """What `make run` gives the app, on the throw-away database, with private state and frontend directories."""
+    env = {
+        **os.environ,
+        "REFLEX_DB_URL": url,
+        "PYTHONPATH": str(ROOT),
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ.get('PATH', '')}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_WEB_WORKDIR": str(WEB_DIR),
+        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
+        "REFLEX_TELEMETRY_ENABLED": "false",
+    }
+    env.pop("REFLEX_REDIS_URL", None)  # one worker, in-process notices
+    return env
+
+
+def remove_workdir(workdir: Path, keep: Path | None = None) -> None:
+    """Delete the run's directory, except `keep` (the app's log of a failed run)."""
+    for leftover in workdir.iterdir():
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        elif leftover != keep:
+            leftover.unlink()
+    with contextlib.suppress(OSError):
+        workdir.rmdir()
+
+
 def seed_web_dir() -> None:
     """Give the private frontend directory the project's installed packages, once."""
     if WEB_DIR.exists() or not (ROOT / ".web").exists():
@@ -219,6 +246,15 @@ class Server:
                 if int(fields[2]) == self.proc.pid:  # pgrp
                     total += int(fields[11]) + int(fields[12])
         return total / tick
+
+    def rss_bytes(self) -> int:
+        """Resident memory of every process in the server's group right now."""
+        total, page = 0, os.sysconf("SC_PAGE_SIZE")
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == self.proc.pid:  # pgrp
+                    total += int((stat.parent / "statm").read_text().split()[1]) * page
+        return total
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -628,18 +664,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench_live_"))
     url = f"sqlite:///{workdir / 'bench.db'}"
     port = free_port()
-    env = {
-        **os.environ,
-        "REFLEX_DB_URL": url,
-        "PYTHONPATH": str(ROOT),
-        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ.get('PATH', '')}",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "REFLEX_WEB_WORKDIR": str(WEB_DIR),
-        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
-        "REFLEX_TELEMETRY_ENABLED": "false",
-    }
-    env.pop("REFLEX_REDIS_URL", None)  # one worker, in-process notices
-    server = Server(env, port, (args.server_log or workdir / "server.log").resolve())
+    server = Server(app_env(url, workdir), port, (args.server_log or workdir / "server.log").resolve())
     failed = False
     try:
         base = prepare_database(url, args.customers)
@@ -661,13 +686,7 @@ def main() -> None:
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let nothing interrupt the stop
         server.stop()
-        for leftover in workdir.iterdir():
-            if leftover.is_dir():
-                shutil.rmtree(leftover, ignore_errors=True)
-            elif not (failed and leftover == server.log_path):
-                leftover.unlink()
-        with contextlib.suppress(OSError):
-            workdir.rmdir()
+        remove_workdir(workdir, keep=server.log_path if failed else None)
     print(f"Total {time.perf_counter() - started:.0f} s")
 
 
