@@ -21,6 +21,7 @@ class PortalScope:
     sections: frozenset[str]
     language: str
     address: str = ""
+    preview: bool = False  # staff looking at the portal as this customer's people see it: nothing can be changed
 
     def require(self, section: str) -> None:
         """Refuse unless this customer's people may use `section`."""

@@ -12,7 +12,9 @@ from customer_app.core.columns import utcnow
 from customer_app.core.i18n import checked_language
 from customer_app.core.normalize import email_key
 from customer_app.core.passwords import hash_password, needs_rehash, verify_password
+from customer_app.core.permissions import Actor
 from customer_app.core.tokens import new_token, token_hash
+from customer_app.customers.customers import get_customer
 from customer_app.customers.models import Customer
 from customer_app.errors import CustomerAppError, NotFoundError, SignInError
 from customer_app.portal.grants import live_customers
@@ -113,9 +115,25 @@ def resolve(raw: str, *, address: str = "", session: Session) -> PortalScope | N
     )
 
 
+def preview_scope(customer_id: int, *, actor: Actor, session: Session) -> PortalScope:
+    """The portal as a customer's people see it, for staff who may view the customer (read-only)."""
+    customer = get_customer(customer_id, actor=actor, session=session)
+    return PortalScope(
+        account_id=0,
+        email=actor.email,
+        name=actor.name,
+        customer_id=customer.id,
+        customer_name=customer.display_name,
+        sections=usable_sections(customer.id, session=session),
+        language=checked_language(customer.language),
+        address=actor.address,
+        preview=True,
+    )
+
+
 def customers_of(scope: PortalScope, *, session: Session) -> list[tuple[int, str]]:
     """The customers the signed-in account may switch between: (id, name)."""
-    ids = live_customers(scope.account_id, session=session)
+    ids = [scope.customer_id] if scope.preview else live_customers(scope.account_id, session=session)
     names = dict(session.exec(select(Customer.id, Customer.display_name).where(col(Customer.id).in_(ids))).all())
     return [(customer_id, names.get(customer_id, "")) for customer_id in ids]
 

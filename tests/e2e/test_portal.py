@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from customer_app.core.columns import utcnow
 from customer_app.core.db import session_scope
@@ -16,7 +16,7 @@ from customer_app.core.permissions import Actor, Role
 from customer_app.customers.customers import create_customer
 from customer_app.customers.validation import validate_customer
 from customer_app.portal import grants
-from customer_app.records.models import ContactPerson
+from customer_app.records.models import ContactPerson, Ticket
 from customer_app.settings import settings
 from tests.e2e.conftest import MAILBOX, open_customers, signed_in_context
 from tests.e2e.helpers import dialog, rows, search
@@ -171,4 +171,28 @@ def test_an_existing_account_is_told_and_switches_between_its_customers(browser:
     portal.get_by_label(de("Customer")).select_option(label="Hanna Holz GmbH")
     expect(portal.get_by_label(de("Customer"))).to_have_value(str(firm_id))
     portal.context.close()
+    staff.context.close()
+
+
+def test_staff_preview_the_portal_as_a_customer_sees_it_and_change_nothing(browser: Browser, app_url: str):
+    with session_scope() as session:
+        actor = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
+        raw = {"first_name": "Vera", "last_name": "Vorschau", "email": "vera@portal.example"}
+        vera = create_customer(validate_customer(raw, phone_region="US"), actor=actor, session=session)
+        session.add(Ticket(customer_id=vera.id, subject="Lieferung verspätet", created_by_name="Vera"))
+        vera_id = vera.id
+    staff = signed_in_context(browser, "read_only").new_page()
+    staff.goto(f"{app_url}/customers/{vera_id}?tab=portal")
+    staff.get_by_role("button", name="Preview portal").click()
+    expect(staff.get_by_role("status").filter(has_text="Preview")).to_contain_text("Vera Vorschau")
+    expect(staff.get_by_test_id("open-tickets")).to_have_text("1")
+    staff.get_by_role("link", name="Tickets").first.click()
+    expect(staff.get_by_role("heading", name="Lieferung verspätet")).to_be_visible()
+    staff.get_by_label("Subject").fill("Sent by staff?")
+    staff.get_by_role("button", name="Send", exact=True).click()
+    expect(staff.get_by_text("nothing is changed for the customer")).to_be_visible()
+    staff.get_by_role("button", name="Leave preview").click()
+    expect(staff.get_by_role("heading", name="Vera Vorschau")).to_be_visible()
+    with session_scope() as session:
+        assert session.exec(select(Ticket).where(col(Ticket.subject) == "Sent by staff?")).first() is None
     staff.context.close()

@@ -34,6 +34,7 @@ from customer_app.access.state.auth import act_as, actor_for, actor_or_refusal
 from customer_app.admin.state.settings_change import apply_change
 from customer_app.core.live import customer_page_key, hub
 from customer_app.core.permissions import PERMISSIONS, Role
+from customer_app.portal.state.portal import portal_act
 from customer_app.portal.state.portal_tickets import PORTAL_PAGE
 from tests.unit.accounts import PASSWORD
 from tests.unit.test_handler_guards import PORTAL_GUARDS, UNCHECKED, app_states, function_of, syntax
@@ -41,7 +42,7 @@ from tests.unit.test_handler_guards import PORTAL_GUARDS, UNCHECKED, app_states,
 syntax = functools.cache(syntax)  # the matrix asks about each handler many times
 
 GUARDS = {guard.__name__: guard for guard in (actor_for, act_as, actor_or_refusal, apply_change, *PORTAL_GUARDS)}
-PORTAL = "portal"  # what a portal guard asks for: a portal session, which no staff role has
+PORTAL = "portal"  # what a portal write asks for: a portal session, which no staff role has
 TARGET = 7001  # every table's first row of the world has this id, so any id argument names a real row
 TOKEN = "matrix-tab"
 ANYONE = frozenset(Role)
@@ -93,8 +94,10 @@ def _constant(node: ast.expr, function: Callable) -> Any:
 
 def _guard_permissions(call: ast.Call, guard: Callable, caller: Callable) -> set[str]:
     """The permission a guard call asks for: its `permission` argument, or what the guard itself asks for."""
-    if guard in PORTAL_GUARDS:
+    if guard is portal_act or any(k.arg == "writing" for k in call.keywords):
         return {PORTAL}
+    if guard in PORTAL_GUARDS:  # a read: staff who may view the customer see it in a preview
+        return {"customer.view"}
     names = list(inspect.signature(guard).parameters)
     arguments = dict(zip(names, call.args, strict=False)) | {k.arg: k.value for k in call.keywords if k.arg}
     if "permission" in arguments:

@@ -203,7 +203,7 @@ def test_the_matrix_covers_every_state_and_each_guarded_handler_names_what_it_ne
     portal = {handler for handler in checked if PORTAL in permissions_in(handler.function, handler.state)}
     assert {"PortalTicketsState.open_ticket", "PortalProfileState.save"} <= {str(h) for h in portal}
     assert all(allowed_roles(handler) for handler in checked if handler not in portal)
-    assert not any(allowed_roles(handler) for handler in portal)  # a staff session never opens the portal
+    assert not any(allowed_roles(handler) for handler in portal)  # a staff session never writes in the portal
     assert {str(h) for h in checked if allowed_roles(h) == {Role.ADMIN}} >= {
         "StaffAdminState.invite",
         "OutboxState.on_load",

@@ -1,6 +1,7 @@
 """Who is signed in to the portal in this browser tab, the language it speaks, and the checks every portal handler
 makes: the portal token is kept apart from the staff one, so neither opens the other's pages."""
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,15 +11,20 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from customer_app import routes
+from customer_app.access.state.auth import actor_or_refusal
 from customer_app.core.db import session_scope
 from customer_app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, best_language, checked_language, strings, translate
-from customer_app.errors import DATABASE_UNREACHABLE, CustomerAppError, PortalDenied, ValidationError
+from customer_app.core.permissions import Actor
+from customer_app.errors import DATABASE_UNREACHABLE, CustomerAppError, NotFoundError, PortalDenied, ValidationError
 from customer_app.portal import sign_in
 from customer_app.portal.models import SECTIONS
 from customer_app.portal.scope import PortalScope
+from customer_app.ui.parsing import parse_ids
 
 log = logging.getLogger(__name__)
 DOMAIN = "portal"
+PREVIEW_ONLY = "Your role does not allow this in a preview: nothing is changed for the customer."
+SIGN_IN_FIRST = "Sign in to the client portal."
 _MESSAGES: dict[str, None] = {}  # every message the portal's views show, in the order first used
 
 
@@ -46,6 +52,8 @@ class PortalState(rx.State):
     customer_name: str = ""
     sections: list[str] = []
     customers: list[CustomerChoice] = []
+    preview_customer_id: int = 0  # set only by `preview`, for a staff member allowed to view that customer
+    previewing: bool = False
 
     @rx.var
     def words(self) -> dict[str, str]:
@@ -67,19 +75,32 @@ class PortalState(rx.State):
         """A message in the tab's language, with its parameters filled in (rendered here, not in the browser)."""
         return translate(DOMAIN, checked_language(self.language), msgid, **params)
 
-    def _resolve(self) -> PortalScope | None:
-        """The scope behind this tab's portal token right now (staff can take access back at any moment)."""
+    async def _resolve(self) -> PortalScope | None:
+        """The scope behind this tab's portal token right now (staff can take access back at any moment), or, in a
+        staff preview, the previewed customer's, while the tab's staff member may still view it."""
         token = self.portal_token if isinstance(self.portal_token, str) else ""  # clients send anything
+        actor = await self._previewer()
         with session_scope() as session:
             scope = sign_in.resolve(token, address=self.router.session.client_ip, session=session)
+            if scope is None and actor is not None:
+                with contextlib.suppress(NotFoundError):
+                    scope = sign_in.preview_scope(self.preview_customer_id, actor=actor, session=session)
             choices = sign_in.customers_of(scope, session=session) if scope else []
         self._show(scope, choices)
         return scope
+
+    async def _previewer(self) -> Actor | None:
+        """The staff member previewing a customer's portal in this tab, if any and still allowed."""
+        if not self.preview_customer_id:
+            return None
+        actor, _ = await actor_or_refusal(self, "customer.view")
+        return actor
 
     def _show(self, scope: PortalScope | None, choices: list[tuple[int, str]]) -> None:
         self.account_name = scope.name if scope else ""
         self.customer_id, self.customer_name = (str(scope.customer_id), scope.customer_name) if scope else ("", "")
         self.sections = sorted(scope.sections) if scope else []
+        self.previewing = bool(scope and scope.preview)
         self.customers = [CustomerChoice(id=str(i), name=name) for i, name in choices]
         if scope:
             self.language = scope.language
@@ -90,11 +111,29 @@ class PortalState(rx.State):
             self.language = best_language(self.router.headers.accept_language or "")
 
     @rx.event
+    async def preview(self, customer_id: str):
+        """Staff: open the portal as this customer's people see it, read-only."""
+        actor, refusal = await actor_or_refusal(self, "customer.view")
+        if actor is None:
+            return refusal
+        self.preview_customer_id = (parse_ids(customer_id) or [0])[0]
+        return rx.redirect(routes.PORTAL)
+
+    @rx.event
+    async def end_preview(self):
+        """Staff: leave the preview, back to the customer's page."""
+        actor, refusal = await actor_or_refusal(self, "customer.view")
+        if actor is None:
+            return refusal
+        customer_id, self.preview_customer_id, self.previewing = self.preview_customer_id, 0, False
+        return rx.redirect(routes.customer(customer_id, tab="portal"))
+
+    @rx.event
     async def set_language(self, language: str):
         """Speak another language; a signed-in account keeps it for its pages and e-mails."""
         self.language = checked_language(language)
         token = self.portal_token if isinstance(self.portal_token, str) else ""
-        with session_scope() as session:
+        with session_scope() as session:  # a preview has no account to keep it in
             scope = sign_in.resolve(token, session=session)
             if scope is not None:
                 sign_in.set_language(self.language, scope=scope, session=session)
@@ -120,17 +159,24 @@ class PortalState(rx.State):
 
         done, event = await portal_act(self, None, work)
         if done:
-            self._resolve()
+            await self._resolve()
             return rx.redirect(routes.PORTAL)
         return event
 
 
-async def portal_scope(state: rx.State, section: str | None) -> PortalScope:
-    """The signed-in portal scope, allowed `section` (None: any signed-in account); raises PortalDenied otherwise."""
+async def portal_scope(state: rx.State, section: str | None, *, writing: bool = False) -> PortalScope:
+    """The signed-in portal scope, allowed `section` (None: any signed-in account); raises PortalDenied otherwise.
+
+    A preview refuses every write before showing anything of the customer (staff read, never act, as its people).
+    """
     portal = await state.get_state(PortalState)
-    scope = portal._resolve()
+    if writing and not portal.portal_token and await portal._previewer():
+        raise PortalDenied(PREVIEW_ONLY)
+    scope = await portal._resolve()
     if scope is None:
-        raise PortalDenied("Sign in to the client portal.")
+        raise PortalDenied(SIGN_IN_FIRST)
+    if writing and scope.preview:
+        raise PortalDenied(PREVIEW_ONLY)
     if section is not None:
         scope.require(section)
     return scope
@@ -138,16 +184,18 @@ async def portal_scope(state: rx.State, section: str | None) -> PortalScope:
 
 async def portal_refusal(state: rx.State, error: PortalDenied):
     """What the browser gets when refused: the portal's sign-in page if nobody is signed in, else a message."""
-    portal = await state.get_state(PortalState)
-    if not portal.account_name:
+    if str(error) == SIGN_IN_FIRST:
         return rx.redirect(routes.PORTAL_LOGIN)
-    return rx.toast.error(portal._t(str(error)))
+    return rx.toast.error((await state.get_state(PortalState))._t(str(error)))
 
 
-async def portal_scope_or_refusal(state: rx.State, section: str | None) -> tuple[PortalScope | None, object]:
-    """For reads: the scope if allowed `section`, or None and what to send back."""
+async def portal_scope_or_refusal(
+    state: rx.State, section: str | None, *, writing: bool = False
+) -> tuple[PortalScope | None, object]:
+    """For reads (and work before a write, `writing`): the scope if allowed `section`, or None and what to send
+    back."""
     try:
-        return await portal_scope(state, section), None
+        return await portal_scope(state, section, writing=writing), None
     except PortalDenied as exc:
         return None, await portal_refusal(state, exc)
 
@@ -162,7 +210,7 @@ async def portal_act(
     """
     portal = await state.get_state(PortalState)
     try:
-        scope = await portal_scope(state, section)
+        scope = await portal_scope(state, section, writing=True)
         with session_scope() as session:
             work(scope, session)
     except PortalDenied as exc:

@@ -86,7 +86,7 @@ class PortalProfileState(rx.State):
     async def upload_picture(self, files: list[rx.UploadFile]):
         """Check and store a picked picture as staff's pop-up does, and put it on the customer at once."""
         self.picture_error = ""
-        scope, refusal = await portal_scope_or_refusal(self, profile.SECTION)
+        scope, refusal = await portal_scope_or_refusal(self, profile.SECTION, writing=True)
         if scope is None:
             return refusal
         portal = await self.get_state(PortalState)

@@ -30,7 +30,7 @@ class PortalSignInState(rx.State):
         """A signed-in browser goes straight in; otherwise the page speaks the browser's language."""
         self._clear()
         portal = await self.get_state(PortalState)
-        if portal._resolve():
+        if await portal._resolve():
             return rx.redirect(routes.PORTAL)
         portal._first_guess()
         return None
@@ -120,5 +120,5 @@ class PortalSignInState(rx.State):
         """Keep the new session token in this browser and open the dashboard (the link leaves the address bar)."""
         portal = await self.get_state(PortalState)
         portal.portal_token = token
-        portal._resolve()
+        await portal._resolve()
         return rx.redirect(routes.PORTAL)

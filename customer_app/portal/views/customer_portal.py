@@ -5,6 +5,7 @@ import reflex as rx
 from customer_app.access.state.auth import AuthState
 from customer_app.portal.state.customer_portal import AccessLine, ContactChoice, SectionSwitch
 from customer_app.portal.state.customer_portal import CustomerPortalState as P
+from customer_app.portal.state.portal import PortalState
 from customer_app.ui.confirm_dialog import confirm_dialog
 
 STATUS_COLORS = {"invited": "blue", "opened": "cyan", "registered": "green", "expired": "amber", "revoked": "gray"}
@@ -83,15 +84,25 @@ def portal_tab() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.heading("Client portal access", size="3", as_="h3"),
-            rx.cond(
-                AuthState.can_edit,
+            rx.hstack(
                 rx.button(
-                    rx.icon("send", size=16),
-                    "Send portal invitation",
+                    rx.icon("eye", size=16),
+                    "Preview portal",
                     size="2",
-                    on_click=P.send_invitation,
-                    disabled=~P.has_email,
+                    variant="soft",
+                    on_click=PortalState.preview(P.customer_id.to_string()),
                 ),
+                rx.cond(
+                    AuthState.can_edit,
+                    rx.button(
+                        rx.icon("send", size=16),
+                        "Send portal invitation",
+                        size="2",
+                        on_click=P.send_invitation,
+                        disabled=~P.has_email,
+                    ),
+                ),
+                wrap="wrap",
             ),
             justify="between",
             width="100%",

@@ -54,7 +54,7 @@ def portal_frame(*content: rx.Component) -> rx.Component:
                 ),
                 rx.hstack(
                     language_switcher(),
-                    rx.button(tr("Sign out"), variant="soft", size="2", on_click=P.sign_out),
+                    rx.cond(~P.previewing, rx.button(tr("Sign out"), variant="soft", size="2", on_click=P.sign_out)),
                     align="center",
                     spacing="2",
                 ),
@@ -64,6 +64,20 @@ def portal_frame(*content: rx.Component) -> rx.Component:
                 align="center",
             ),
             class_name="portal-header",
+        ),
+        rx.cond(
+            P.previewing,
+            rx.callout.root(
+                rx.callout.text(
+                    "Preview: the portal as the people of ",
+                    rx.text.strong(P.customer_name),
+                    " see it. Nothing can be changed here.",
+                ),
+                rx.button("Leave preview", size="1", variant="soft", on_click=P.end_preview),
+                color_scheme="amber",
+                role="status",
+                class_name="portal-preview",
+            ),
         ),
         rx.el.main(*content, class_name="portal-main", data_hydrated=rx.State.is_hydrated.to_string()),
         lang=P.language,

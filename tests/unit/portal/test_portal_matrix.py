@@ -125,3 +125,25 @@ def test_a_portal_token_never_opens_staff_pages_and_a_staff_token_never_the_port
     answer = deliver(root, customers, {})
     assert [e.payload.get("path", "").split("?")[0] for e in answer.events if e.name == "_redirect"] == ["/login"]
     assert "Ada" not in words_of(root)
+
+
+def test_a_staff_preview_reads_the_customers_portal_and_writes_nothing(world, session, reader_user, session_token):
+    root = tab("")
+    root.get_substate(AuthState._get_substate_path()).auth_token = session_token(reader_user)
+    [preview] = [h for h in HANDLERS if str(h) == "PortalState.preview"]
+    [load] = [h for h in HANDLERS if str(h) == "PortalTicketsState.on_load"]
+    [write] = [h for h in HANDLERS if str(h) == "PortalTicketsState.open_ticket"]
+    deliver(root, preview, {"customer_id": str(world["bob"])})
+    assert f"Bob {SECRET} invoice" in deliver(root, load, {}).text() + words_of(root)  # staff may view Bob
+    before = bob_rows(session, world)
+    answer = deliver(root, write, {"form": {"subject": "From staff", "description": ""}})
+    assert "nothing is changed for the customer" in answer.text()
+    assert bob_rows(session, world) == before
+
+
+def test_a_portal_person_cannot_start_a_preview(world, session):
+    root = tab(world["token"])
+    [preview] = [h for h in HANDLERS if str(h) == "PortalState.preview"]
+    [load] = [h for h in HANDLERS if str(h) == "PortalTicketsState.on_load"]
+    deliver(root, preview, {"customer_id": str(world["bob"])})
+    assert SECRET not in deliver(root, load, {}).text() + words_of(root)
