@@ -5,6 +5,7 @@ domain's sources are named in customer_app/locales/<domain>.cfg (a babel mapping
 command line (`pybabel extract -F customer_app/locales/portal.cfg customer_app`) finds the same messages.
 """
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def read_catalog(path: Path, lang: str) -> Catalog:
 
 
 def update_catalogs(domain: str, localedir: Path = LOCALEDIR, sources: Path = SOURCES) -> list[Path]:
-    """Bring every language's `.po` of `domain` in line with the sources; returns the files written.
+    """Bring every language's `.po` of `domain` in line with the sources; returns the files whose messages changed.
 
     Unlike `pybabel update`, a message that comes back after a time out of the code gets its old translation back
     from the obsolete (#~) entries instead of starting empty: moving text between files loses no work. Sources
@@ -75,10 +76,17 @@ def update_catalogs(domain: str, localedir: Path = LOCALEDIR, sources: Path = SO
                 message.string, message.flags = old.string, message.flags - {"fuzzy"}
                 catalog.obsolete.pop(_key(message), None)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as po:
-            write_po(po, catalog, width=120, include_lineno=False)  # no churn when lines move
-        written.append(path)
+        buffer = io.BytesIO()
+        write_po(buffer, catalog, width=120, include_lineno=False)  # no churn when lines move
+        if not path.exists() or _content(path.read_bytes()) != _content(buffer.getvalue()):
+            path.write_bytes(buffer.getvalue())  # only a real change: the extraction's date alone is none
+            written.append(path)
     return written
+
+
+def _content(po: bytes) -> bytes:
+    """A `.po` file without the line that dates the extraction."""
+    return b"\n".join(line for line in po.splitlines() if not line.startswith(b'"POT-Creation-Date:'))
 
 
 def _text(value: object) -> object:

@@ -6,7 +6,7 @@ from customer_app.core import audit
 from customer_app.errors import NotFoundError
 from customer_app.portal.scope import PortalScope
 from customer_app.records import ticket_replies, tickets
-from customer_app.records.models import TICKET_STATUSES, Ticket, TicketReply
+from customer_app.records.models import TICKET_STATUSES, Ticket, TicketReply, TicketStatusChange
 
 SECTION = "tickets"
 OPEN_STATUSES = ("new", "in_progress")
@@ -33,6 +33,13 @@ def threads(found: list[Ticket], *, scope: PortalScope, session: Session) -> dic
     """The replies of tickets `my_tickets` gave, oldest first."""
     scope.require(SECTION)
     return ticket_replies.replies_of([t.id for t in found if t.customer_id == scope.customer_id], session=session)
+
+
+def status_changes(found: list[Ticket], *, scope: PortalScope, session: Session) -> dict[int, list[TicketStatusChange]]:
+    """The status changes of tickets `my_tickets` gave, after the opening one, oldest first."""
+    scope.require(SECTION)
+    history = tickets.changes_of([t.id for t in found if t.customer_id == scope.customer_id], session=session)
+    return {ticket_id: [c for c in changes if c.from_status] for ticket_id, changes in history.items()}
 
 
 def open_ticket(subject: str, description: str, *, scope: PortalScope, session: Session) -> Ticket:

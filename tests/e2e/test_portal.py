@@ -90,6 +90,12 @@ def test_invited_customer_registers_opens_a_ticket_and_staff_follow_live(browser
     ticket.get_by_role("textbox", name="Reply").fill("Wir schicken einen Techniker.")
     ticket.get_by_role("button", name="Reply to Drucker druckt nicht").click()
     expect(portal.get_by_text("Wir schicken einen Techniker.")).to_be_visible()  # and back, live
+    ticket.get_by_role("button", name="Edit Drucker druckt nicht").click()
+    staff.get_by_role("dialog").get_by_label("Status").select_option("in_progress")
+    staff.get_by_role("dialog").get_by_role("button", name="Save").click()
+    expect(
+        portal.locator(".portal-message").get_by_text(de("In progress"))
+    ).to_be_visible()  # the change, in the thread
 
     staff.get_by_role("tab", name="Portal").click()
     staff.get_by_role("switch", name="Tickets").click()

@@ -12,19 +12,20 @@ from customer_app.core.live import hub
 from customer_app.portal import tickets
 from customer_app.portal.scope import PortalScope
 from customer_app.portal.state.portal import PortalState, portal_act, portal_scope_or_refusal
-from customer_app.records.models import TICKET_STATUSES, Ticket, TicketReply
+from customer_app.records.models import TICKET_STATUSES, Ticket, TicketReply, TicketStatusChange
 
 PORTAL_PAGE = "#portal"  # what a portal page subscribes under: its own writes do not wake it
 
 
 @dataclass
 class ReplyRow:
-    """One message of a ticket's thread."""
+    """One message of a ticket's thread, or a change of its status (`status` set, no body)."""
 
     author: str = ""
     at: str = ""
     body: str = ""
     from_customer: bool = False
+    status: str = ""
 
 
 @dataclass
@@ -39,15 +40,20 @@ class PortalTicketRow:
     thread: list[ReplyRow] = field(default_factory=list)
 
 
-def _row(ticket: Ticket, replies: list[TicketReply], lang: str) -> PortalTicketRow:
-    """A ticket with its thread, times written the way the reader's language writes them."""
+def _row(ticket: Ticket, replies: list[TicketReply], changes: list[TicketStatusChange], lang: str) -> PortalTicketRow:
+    """A ticket with its thread (replies and status changes in time order), written the reader's way."""
+    events = [
+        (r.created_at, ReplyRow(r.author_name, format_datetime(r.created_at, lang), r.body, r.from_customer))
+        for r in replies
+    ]
+    events += [(c.at, ReplyRow(c.changed_by_name, format_datetime(c.at, lang), status=c.to_status)) for c in changes]
     return PortalTicketRow(
         id=str(ticket.id),
         subject=ticket.subject,
         description=ticket.description,
         status=ticket.status,
         opened=f"{ticket.created_by_name} · {format_datetime(ticket.created_at, lang)}",
-        thread=[ReplyRow(r.author_name, format_datetime(r.created_at, lang), r.body, r.from_customer) for r in replies],
+        thread=[row for _, row in sorted(events, key=lambda event: event[0])],
     )
 
 
@@ -85,7 +91,8 @@ class PortalTicketsState(rx.State):
         status = self.status_filter if self.status_filter in TICKET_STATUSES else ""
         found = tickets.my_tickets(status, scope=scope, session=session)
         thread = tickets.threads(found, scope=scope, session=session)
-        self.rows = [_row(ticket, thread[ticket.id], scope.language) for ticket in found]
+        changes = tickets.status_changes(found, scope=scope, session=session)
+        self.rows = [_row(ticket, thread[ticket.id], changes[ticket.id], scope.language) for ticket in found]
         self.open_tickets = tickets.open_count(scope=scope, session=session)
 
     @rx.event

@@ -22,6 +22,20 @@ def _status(status: rx.Var) -> rx.Component:
 
 
 def _message(reply: ReplyRow) -> rx.Component:
+    return rx.cond(reply.status != "", _status_change(reply), _reply(reply))
+
+
+def _status_change(change: ReplyRow) -> rx.Component:
+    return rx.hstack(
+        rx.text(tr("Status"), size="1", class_name="muted"),
+        _status(change.status),
+        rx.text(change.at, size="1", class_name="muted"),
+        align="center",
+        class_name="portal-message",
+    )
+
+
+def _reply(reply: ReplyRow) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.text(reply.author, weight="bold", size="2"),

@@ -45,6 +45,11 @@ def test_tickets_opened_in_the_portal_are_the_customers_and_marked_as_such(sessi
     assert (found.customer_id, found.from_customer, found.created_by_name) == (ada.id, True, "Ada Lovelace")
     assert [r.body for r in tickets.threads([found], scope=scope, session=session)[found.id]] == ["Any news?"]
     assert tickets.open_count(scope=scope, session=session) == 1
+    tickets.tickets.update_ticket(found.id, "Printer", "", "normal", "solved", actor=staff, session=session)
+    session.commit()
+    [change] = tickets.status_changes([found], scope=scope, session=session)[found.id]
+    assert (change.from_status, change.to_status, change.changed_by_name) == ("new", "solved", "Sam Staff")
+    assert tickets.open_count(scope=scope, session=session) == 0
     audited = session.exec(select(AuditEvent.action).where(AuditEvent.entity_id == ada.id)).all()
     assert {"portal_ticket_add", "portal_ticket_reply"} <= set(audited)
 
