@@ -12,6 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, ImageOps
 
 from customer_app.errors import PictureError
+from customer_app.settings import settings
 
 LARGE, SMALL = 512, 64
 SIZES = (LARGE, SMALL)
@@ -31,6 +32,16 @@ def picture_filename(key: str, size: int) -> str:
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}, not {size}")
     return f"{key}_{size}.webp"
+
+
+def store_upload(data: bytes) -> str:
+    """Store a picture someone uploaded, under the workspace's limits and in its picture folder; returns its key."""
+    return store_picture(
+        data,
+        directory=settings.picture_dir,
+        max_bytes=settings.picture_max_bytes,
+        max_pixels=settings.picture_max_pixels,
+    )
 
 
 def store_picture(data: bytes, *, directory: Path, max_bytes: int, max_pixels: int) -> str:

@@ -56,34 +56,15 @@ def update_profile(values: Mapping[str, object], *, scope: PortalScope, session:
     """Save the fields the portal may change; the rest of the customer stays as staff keep it."""
     scope.require(SECTION)
     customer = _customer(scope, session)
-    stored = {field: getattr(customer, field) for field in CustomerInput.model_fields}
-    raw = {field: _text(value) for field, value in stored.items()}
-    raw |= {field: str(values.get(field) or "") for field in EDITABLE[CustomerKind(customer.kind)]}
-    data = validate_customer(raw, phone_region=settings.default_phone_region, known=stored)
-    return update_customer(
-        customer.id,
-        data,
-        actor=_as_customer(scope),
-        session=session,
-        expected_version=customer.version,
-        picture=customer.picture,
-    )
+    fields = EDITABLE[CustomerKind(customer.kind)]
+    typed = {field: str(values.get(field) or "") for field in fields}
+    return _save(customer, typed, customer.picture, scope, session)
 
 
 def set_picture(picture: str | None, *, scope: PortalScope, session: Session) -> Customer:
     """Put a stored picture (or none) on the customer; the old one's files go once this is committed."""
     scope.require(SECTION)
-    customer = _customer(scope, session)
-    stored = {field: getattr(customer, field) for field in CustomerInput.model_fields}
-    data = CustomerInput.model_validate(stored)  # nothing else changes: the stored values as they are
-    return update_customer(
-        customer.id,
-        data,
-        actor=_as_customer(scope),
-        session=session,
-        expected_version=customer.version,
-        picture=picture,
-    )
+    return _save(_customer(scope, session), {}, picture, scope, session)
 
 
 def ask_email_change(new_email: str, *, scope: PortalScope, session: Session) -> None:
@@ -125,18 +106,8 @@ def confirm_email_change(raw: str, *, address: str = "", session: Session) -> Cu
         account.language,
         address,
     )
-    stored = {field: getattr(customer, field) for field in CustomerInput.model_fields}
-    raw_values = {field: _text(value) for field, value in stored.items()} | {"email": change.new_email}
-    data = validate_customer(raw_values, phone_region=settings.default_phone_region, known=stored)
     was_login = account.email_key == customer.email_key
-    updated = update_customer(
-        customer.id,
-        data,
-        actor=_as_customer(scope),
-        session=session,
-        expected_version=customer.version,
-        picture=customer.picture,
-    )
+    updated = _save(customer, {"email": change.new_email}, customer.picture, scope, session)
     taken = session.exec(
         select(PortalAccount.id).where(col(PortalAccount.email_key) == email_key(change.new_email))
     ).first()
@@ -145,6 +116,24 @@ def confirm_email_change(raw: str, *, address: str = "", session: Session) -> Cu
         session.add(account)
     session.delete(change)
     return updated
+
+
+def _save(
+    customer: Customer, changed: Mapping[str, str], picture: str | None, scope: PortalScope, session: Session
+) -> Customer:
+    """Save the customer with `changed` over its stored values and this picture, through the validation and saving
+    staff use (a stored value is taken as it is)."""
+    stored = {field: getattr(customer, field) for field in CustomerInput.model_fields}
+    raw = {field: _text(value) for field, value in stored.items()} | dict(changed)
+    data = validate_customer(raw, phone_region=settings.default_phone_region, known=stored)
+    return update_customer(
+        customer.id,
+        data,
+        actor=_as_customer(scope),
+        session=session,
+        expected_version=customer.version,
+        picture=picture,
+    )
 
 
 def _pending(scope: PortalScope):

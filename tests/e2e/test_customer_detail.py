@@ -38,7 +38,7 @@ def test_open_from_the_list_write_a_note_with_markup_and_delete_it(browser: Brow
     page.get_by_role("tab", name="Notes").click()
     expect(page).to_have_url(re.compile(r"\?tab=notes$"))
     page.get_by_label("New note").fill(SCRIPT)
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     note = page.get_by_test_id("note")
     expect(note).to_contain_text(SCRIPT)  # shown as typed, markup and all
     expect(page.get_by_label("New note")).to_have_value("")
@@ -60,7 +60,7 @@ def test_a_shared_tab_link_opens_that_tab_and_notes_appear_for_other_viewers(bro
         expect(page.get_by_role("tab", name="Notes")).to_have_attribute("aria-selected", "true")
     expect(reader.get_by_label("New note")).to_have_count(0)  # read-only staff read, never write
     writer.get_by_label("New note").fill("Called about the renewal.")
-    writer.get_by_role("button", name="Send").click()
+    writer.get_by_role("button", name="Send", exact=True).click()
     expect(reader.get_by_test_id("note")).to_contain_text("Called about the renewal.")
     writer.context.close()
     reader.context.close()

@@ -145,13 +145,7 @@ class CustomerFormState(rx.State):
             data = await file.read(settings.picture_max_bytes + 1)
             try:
                 # Decoding and resizing up to 50 megapixels takes a while: in a thread, other tabs keep going.
-                key = await asyncio.to_thread(
-                    pictures.store_picture,
-                    data,
-                    directory=settings.picture_dir,
-                    max_bytes=settings.picture_max_bytes,
-                    max_pixels=settings.picture_max_pixels,
-                )
+                key = await asyncio.to_thread(pictures.store_upload, data)
             except PictureError as exc:
                 self.picture_error = str(exc)
                 return None

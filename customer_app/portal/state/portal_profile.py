@@ -93,13 +93,7 @@ class PortalProfileState(rx.State):
         for file in files[:1]:
             data = await file.read(settings.picture_max_bytes + 1)
             try:
-                key = await asyncio.to_thread(
-                    pictures.store_picture,
-                    data,
-                    directory=settings.picture_dir,
-                    max_bytes=settings.picture_max_bytes,
-                    max_pixels=settings.picture_max_pixels,
-                )
+                key = await asyncio.to_thread(pictures.store_upload, data)  # decoding takes a while
             except PictureError as exc:
                 self.picture_error = portal._t(str(exc))
                 return None
