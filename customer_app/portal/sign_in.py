@@ -142,11 +142,7 @@ def switch_customer(raw: str, customer_id: int, *, scope: PortalScope, session: 
     """Let this browser work for another customer the account has access to."""
     if customer_id not in live_customers(scope.account_id, session=session):
         raise NotFoundError("You have no access to this customer.")
-    session.execute(
-        update(PortalSession)
-        .where(col(PortalSession.token_hash) == token_hash(raw or ""), col(PortalSession.ended_at).is_(None))
-        .values(customer_id=customer_id)
-    )
+    session.execute(_open_session(raw).values(customer_id=customer_id))
 
 
 def set_language(language: str, *, scope: PortalScope, session: Session) -> str:
@@ -160,11 +156,13 @@ def set_language(language: str, *, scope: PortalScope, session: Session) -> str:
 
 def sign_out(raw: str, *, session: Session) -> None:
     """End the browser's portal session."""
-    session.execute(
-        update(PortalSession)
-        .where(col(PortalSession.token_hash) == token_hash(raw or ""), col(PortalSession.ended_at).is_(None))
-        .values(ended_at=utcnow())
-    )
+    session.execute(_open_session(raw).values(ended_at=utcnow()))
+
+
+def _open_session(raw: str):
+    """An update of the browser's portal session while it is open."""
+    where = (col(PortalSession.token_hash) == token_hash(raw or ""), col(PortalSession.ended_at).is_(None))
+    return update(PortalSession).where(*where)
 
 
 def _live_session(raw: str, session: Session) -> PortalSession | None:

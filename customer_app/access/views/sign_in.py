@@ -4,33 +4,13 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.sign_in import SignInState as S
+from customer_app.ui.auth_card import auth_card
 from customer_app.ui.form_field import form_field
 
 
 def _card(title: str, intro: str, *body: rx.Component) -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(
-                rx.hstack(rx.icon("users", size=22), rx.text("Customer workspace", weight="bold"), align="center"),
-                rx.heading(title, size="5"),
-                rx.text(intro, class_name="muted"),
-                rx.cond(
-                    S.error, rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert", width="100%")
-                ),
-                rx.cond(S.notice, rx.callout(S.notice, icon="mail", color_scheme="green", role="status", width="100%")),
-                *body,
-                spacing="3",
-                width="100%",
-            ),
-            width="100%",
-            max_width="420px",
-            class_name="auth-card",
-            size="3",
-            data_hydrated=rx.State.is_hydrated.to_string(),  # "true" once the page can take input
-        ),
-        min_height="100vh",
-        padding="16px",
-    )
+    brand = rx.hstack(rx.icon("users", size=22), rx.text("Customer workspace", weight="bold"), align="center")
+    return auth_card(brand, title, S.error, S.notice, rx.text(intro, class_name="muted"), *body)
 
 
 def _field(label: str, name: str, type_: str = "text", **props) -> rx.Component:

@@ -10,6 +10,7 @@ from customer_app.customers.views.customer_history import history_panel
 from customer_app.ui.avatar import avatar
 from customer_app.ui.custom_field_input import custom_field_input
 from customer_app.ui.form_field import form_field, select_field, textarea_field
+from customer_app.ui.picture_picker import picture_picker
 
 UPLOAD_ID = "customer-picture"
 
@@ -25,46 +26,14 @@ def _picture() -> rx.Component:
         rx.image(src=rx.get_upload_url(F.picture_url), alt="Picture preview", class_name="picture-preview"),
         avatar("", rx.Var.create("?"), size="6"),
     )
-    return rx.hstack(
+    return picture_picker(
         preview,
-        rx.vstack(
-            rx.upload.root(
-                rx.vstack(
-                    rx.text("Drag a picture here, or", size="2", class_name="muted"),
-                    rx.button(rx.icon("upload", size=14), "Upload", type="button", variant="soft", size="1"),
-                    align="center",
-                    spacing="1",
-                ),
-                id=UPLOAD_ID,
-                accept={
-                    "image/jpeg": [".jpg", ".jpeg"],
-                    "image/png": [".png"],
-                    "image/webp": [".webp"],
-                    "image/gif": [".gif"],
-                },
-                max_files=1,
-                on_drop=F.upload_picture(rx.upload_files(upload_id=UPLOAD_ID)),
-                class_name="dropzone",
-            ),
-            rx.text("JPEG, PNG, WebP or GIF, up to 10 MB.", size="1", class_name="muted"),
-            rx.cond(F.picture_error, rx.text(F.picture_error, color_scheme="red", size="1", role="alert")),
-            rx.cond(
-                F.picture != "",
-                rx.button(
-                    rx.icon("x", size=14),
-                    "Remove picture",
-                    type="button",
-                    variant="ghost",
-                    color_scheme="red",
-                    size="1",
-                    on_click=F.remove_picture,
-                ),
-            ),
-            spacing="1",
-            align="start",
-        ),
-        spacing="4",
-        align="center",
+        upload_id=UPLOAD_ID,
+        on_drop=F.upload_picture(rx.upload_files(upload_id=UPLOAD_ID)),
+        has_picture=F.picture != "",
+        on_remove=F.remove_picture,
+        error=F.picture_error,
+        hint=rx.text("JPEG, PNG, WebP or GIF, up to 10 MB.", size="1", class_name="muted"),
     )
 
 

@@ -8,6 +8,7 @@ from customer_app.portal.state.portal_profile import LABELS, ProfileField
 from customer_app.portal.state.portal_profile import PortalProfileState as S
 from customer_app.portal.views.sign_in import auth_card
 from customer_app.ui.form_field import form_field
+from customer_app.ui.picture_picker import picture_picker
 
 
 def _label(field: ProfileField) -> rx.Var:
@@ -25,48 +26,25 @@ def _field(field: ProfileField) -> rx.Component:
 
 
 UPLOAD_ID = "portal-picture"
-IMAGE_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"], "image/gif": [".gif"]}
 
 
 def _picture() -> rx.Component:
     """The customer's picture, a drop area to replace it, and Remove."""
-    return rx.hstack(
-        rx.cond(
-            S.picture != "",
-            rx.image(src=rx.get_upload_url(S.picture_url), alt=tr("Picture"), class_name="picture-preview"),
-            rx.avatar(fallback="?", size="6", radius="full"),
-        ),
-        rx.vstack(
-            rx.upload.root(
-                rx.vstack(
-                    rx.text(tr("Drag a picture here, or"), size="2", class_name="muted"),
-                    rx.button(rx.icon("upload", size=14), tr("Upload"), type="button", variant="soft", size="1"),
-                    align="center",
-                    spacing="1",
-                ),
-                id=UPLOAD_ID,
-                accept=IMAGE_TYPES,
-                max_files=1,
-                on_drop=S.upload_picture(rx.upload_files(upload_id=UPLOAD_ID)),
-                class_name="dropzone",
-            ),
-            rx.cond(S.picture_error, rx.text(S.picture_error, color_scheme="red", size="1", role="alert")),
-            rx.cond(
-                S.picture != "",
-                rx.button(
-                    tr("Remove picture"),
-                    type="button",
-                    variant="ghost",
-                    color_scheme="red",
-                    size="1",
-                    on_click=S.remove_picture,
-                ),
-            ),
-            spacing="1",
-            align="start",
-        ),
-        spacing="4",
-        align="center",
+    preview = rx.cond(
+        S.picture != "",
+        rx.image(src=rx.get_upload_url(S.picture_url), alt=tr("Picture"), class_name="picture-preview"),
+        rx.avatar(fallback="?", size="6", radius="full"),
+    )
+    return picture_picker(
+        preview,
+        upload_id=UPLOAD_ID,
+        on_drop=S.upload_picture(rx.upload_files(upload_id=UPLOAD_ID)),
+        has_picture=S.picture != "",
+        on_remove=S.remove_picture,
+        error=S.picture_error,
+        drag_label=tr("Drag a picture here, or"),
+        upload_label=tr("Upload"),
+        remove_label=tr("Remove picture"),
     )
 
 

@@ -6,38 +6,20 @@ from customer_app import routes
 from customer_app.portal.state.portal import tr
 from customer_app.portal.state.portal_sign_in import PortalSignInState as S
 from customer_app.portal.views.layout import language_switcher
+from customer_app.ui.auth_card import auth_card as card
 from customer_app.ui.form_field import form_field
 
 
 def auth_card(title: rx.Var, *body: rx.Component) -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(
-                rx.flex(
-                    rx.hstack(rx.icon("building-2", size=22), rx.text(tr("Client portal"), weight="bold")),
-                    language_switcher(),
-                    justify="between",
-                    align="center",
-                    width="100%",
-                ),
-                rx.heading(title, size="5"),
-                rx.cond(
-                    S.error, rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert", width="100%")
-                ),
-                rx.cond(S.notice, rx.callout(S.notice, icon="mail", color_scheme="green", role="status", width="100%")),
-                *body,
-                spacing="3",
-                width="100%",
-            ),
-            width="100%",
-            max_width="420px",
-            class_name="auth-card",
-            size="3",
-            data_hydrated=rx.State.is_hydrated.to_string(),
-        ),
-        min_height="100vh",
-        padding="16px",
+    """The portal's card for people not signed in, with the language switcher."""
+    brand = rx.flex(
+        rx.hstack(rx.icon("building-2", size=22), rx.text(tr("Client portal"), weight="bold")),
+        language_switcher(),
+        justify="between",
+        align="center",
+        width="100%",
     )
+    return card(brand, title, S.error, S.notice, *body)
 
 
 def _field(label: rx.Var, name: str, type_: str = "text", **props) -> rx.Component:
