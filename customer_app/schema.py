@@ -3,6 +3,15 @@
 from sqlmodel import SQLModel
 
 from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
+from customer_app.commerce.models import (
+    CustomerSales,
+    Document,
+    DocumentLine,
+    NumberSequence,
+    TaxClass,
+    TaxRate,
+    TaxRule,
+)
 from customer_app.core.models import AuditEvent, BackgroundJob, OneTimeToken, OutboxMessage
 from customer_app.core.permissions import Role
 from customer_app.customers.models import (
@@ -56,12 +65,16 @@ __all__ = [
     "CustomerNote",
     "CustomerNotification",
     "CustomerProfile",
+    "CustomerSales",
     "CustomerTag",
+    "Document",
+    "DocumentLine",
     "DownloadLink",
     "ExportConfig",
     "ImportChange",
     "ImportJob",
     "ImportMapping",
+    "NumberSequence",
     "OneTimeToken",
     "OutboxMessage",
     "PortalAccount",
@@ -75,6 +88,9 @@ __all__ = [
     "SignInAttempt",
     "StaffSession",
     "StaffUser",
+    "TaxClass",
+    "TaxRate",
+    "TaxRule",
     "Ticket",
     "TicketReply",
     "TicketStatusChange",

@@ -1,8 +1,9 @@
-"""Column types every table shares: timestamps kept in UTC."""
+"""Column types every table shares: timestamps kept in UTC, exact decimals."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
-from sqlalchemy import Column, DateTime, TypeDecorator
+from sqlalchemy import Column, DateTime, String, TypeDecorator
 
 
 def utcnow() -> datetime:
@@ -26,3 +27,21 @@ class UTCDateTime(TypeDecorator):
 def utc_column(nullable: bool = False) -> Column:
     """A UTC timestamp column."""
     return Column(UTCDateTime(), nullable=nullable)
+
+
+class DecimalText(TypeDecorator):
+    """An exact decimal kept as text: SQLite's NUMERIC is a float (a 14-digit amount came back changed)."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: str | None, dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+def decimal_column(default: str = "0") -> Column:
+    """An exact decimal column (quantities, prices, rates)."""
+    return Column(DecimalText(), nullable=False, default=Decimal(default))

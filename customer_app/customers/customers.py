@@ -1,6 +1,6 @@
 """Create, update, soft-delete, restore and purge customers."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,9 +15,10 @@ from customer_app.core.normalize import email_key, fold
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import pictures
 from customer_app.customers.models import Customer, CustomerInput, CustomerKind, TrashBatch
+from customer_app.customers.ownership import owned_tables
 from customer_app.customers.queries import tab_filter
 from customer_app.customers.trash_batches import open_batch
-from customer_app.errors import ConflictError, NotFoundError, ValidationError
+from customer_app.errors import ConflictError, CustomerAppError, NotFoundError, ValidationError
 from customer_app.settings import settings
 
 EMAIL_TAKEN = "Another customer already uses this e-mail address."
@@ -189,6 +190,7 @@ def purge_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> in
     doomed = session.exec(
         select(Customer).where(col(Customer.id).in_(list(ids)), col(Customer.deleted_at).is_not(None))
     ).all()
+    _refuse_if_kept(doomed, session)
     for customer in doomed:
         audit.record(
             session,
@@ -203,6 +205,20 @@ def purge_customers(ids: Iterable[int], *, actor: Actor, session: Session) -> in
     for key in [customer.picture for customer in doomed if customer.picture]:
         after_commit(session, lambda key=key: pictures.delete_picture(key, directory=settings.picture_dir))
     return len(doomed)
+
+
+def _refuse_if_kept(doomed: Sequence[Customer], session: Session) -> None:
+    """Customers owning rows that must be kept (documents) are not deleted for good: say which, delete none."""
+    ids = [customer.id for customer in doomed]
+    for owned in owned_tables():
+        if owned.on_erase != "keep" or not ids:
+            continue
+        keeping = set(session.exec(select(owned.customer_column).where(owned.customer_column.in_(ids))).all())
+        if keeping:
+            names = ", ".join(c.display_name for c in doomed if c.id in keeping)[:200]
+            raise CustomerAppError(
+                f"{names}: their {owned.label} must be kept, so they cannot be deleted for good. Nothing was deleted."
+            )
 
 
 DRAFT_PICTURES_KEPT = timedelta(days=1)  # a picture chosen in a pop-up nobody saved is gone a day later

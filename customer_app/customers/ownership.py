@@ -24,6 +24,7 @@ class OwnedTable:
     on_merge: Literal["move", "drop"]  # the surviving customer takes the rows over, or they go with the other
     personal_data: bool  # part of what a personal-data export gives the customer
     on_erase: Literal["delete", "keep"]  # erasure deletes the rows, or keeps them (e.g. what the law says to keep)
+    label: str  # what its rows are, as a message names them ("documents")
 
     @property
     def customer_column(self):
@@ -41,11 +42,13 @@ def owns(
     on_merge: Literal["move", "drop"] = "move",
     personal_data: bool = True,
     on_erase: Literal["delete", "keep"] = "delete",
+    label: str = "",
 ) -> None:
     """Declare `table` (it has a `customer_id`) as owned by customers."""
     if "customer_id" not in table.model_fields:
         raise TypeError(f"{table.__name__} has no customer_id")
-    _REGISTRY[str(table.__tablename__)] = OwnedTable(table, on_duplicate, on_merge, personal_data, on_erase)
+    name = label or str(table.__tablename__).replace("_", " ")
+    _REGISTRY[str(table.__tablename__)] = OwnedTable(table, on_duplicate, on_merge, personal_data, on_erase, name)
 
 
 def owned_tables() -> list[OwnedTable]:

@@ -76,7 +76,8 @@ LAYERS = [
     {"audit"},
     {"customers"},
     {"records"},
-    {"transfer", "portal"},
+    {"transfer", "commerce"},
+    {"portal"},
     {"admin", "customer_page"},
     {"pages"},
 ]

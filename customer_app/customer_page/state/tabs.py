@@ -11,6 +11,7 @@ from typing import Protocol
 import reflex as rx
 from sqlmodel import Session
 
+from customer_app.commerce.state.sales import CustomerSalesState
 from customer_app.core.permissions import Actor
 from customer_app.customer_page.state.overview import CustomerOverviewState
 from customer_app.customers.models import Customer
@@ -47,6 +48,7 @@ TABS = (
     Tab("notes", "Notes", CustomerNotesState),
     Tab("activities", "Activities", CustomerActivitiesState),
     Tab("tickets", "Tickets", CustomerTicketsState),
+    Tab("sales", "Sales", CustomerSalesState),
     Tab("other", "Other info", CustomerOtherInfoState),
     Tab("custom", "Custom fields", CustomerCustomFieldsState),
     Tab("notifications", "Notifications", CustomerNotificationsState),

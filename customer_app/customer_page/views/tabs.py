@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from customer_app.commerce.views.sales import sales_tab
 from customer_app.customer_page.views.overview import overview_tab
 from customer_app.customers.views.custom_fields import custom_fields_tab
 from customer_app.customers.views.other_info import other_info_tab
@@ -22,6 +23,7 @@ VIEWS: dict[str, Callable[[], rx.Component]] = {
     "notes": notes_tab,
     "activities": activities_tab,
     "tickets": tickets_tab,
+    "sales": sales_tab,
     "other": other_info_tab,
     "custom": custom_fields_tab,
     "notifications": notifications_tab,

@@ -1,0 +1,236 @@
+"""Documents from draft to issued: made from the customer (addresses, currency, tax class, language copied in),
+lines added and removed while a draft, totals recalculated on the server, and issued with a number of their own."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from customer_app.commerce.calculation import LineInput, calculate
+from customer_app.core.money import parse_decimal
+from sqlmodel import Session, col, select
+
+from customer_app.commerce import numbering, taxes
+from customer_app.commerce.models import KINDS, CustomerSales, Document, DocumentLine
+from customer_app.core import audit
+from customer_app.core.columns import utcnow
+from customer_app.core.i18n import DEFAULT_LANGUAGE
+from customer_app.core.normalize import clean_text
+from customer_app.core.permissions import Actor, require
+from customer_app.customers.customers import get_customer
+from customer_app.errors import CustomerAppError, NotFoundError, ValidationError
+from customer_app.records.addresses import formatted
+from customer_app.records.models import CustomerAddress
+
+MAX_LINES = 500
+MAX_DESCRIPTION = 500
+SHOWN = 200
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A document's lines and totals as calculated now, and what stops it from being issued."""
+
+    document: Document
+    lines: list[DocumentLine]
+    warnings: list[str]
+
+
+def new_draft(customer_id: int, kind: str, *, actor: Actor, session: Session) -> Document:
+    """A draft of `kind` for an active customer, its addresses, currency, tax class and language copied in."""
+    require(actor, "customer.edit")
+    if kind not in KINDS:
+        raise ValidationError({"kind": "Choose a kind of document from the list."})
+    customer = get_customer(customer_id, actor=actor, session=session)
+    sales = session.get(CustomerSales, customer.id) or CustomerSales(customer_id=customer.id)
+    billing, shipping = (
+        _default_address(customer.id, "billing", session),
+        _default_address(customer.id, "shipping", session),
+    )
+    standard = taxes.standard_class("customer", session=session)
+    document = Document(
+        customer_id=customer.id,
+        kind=kind,
+        currency=sales.currency,
+        language=customer.language or DEFAULT_LANGUAGE,
+        billing_address=formatted(billing) if billing else "",
+        shipping_address=formatted(shipping or billing) if (shipping or billing) else "",
+        destination_country=(shipping or billing).country_code if (shipping or billing) else "",
+        customer_tax_class_id=sales.tax_class_id or (standard.id if standard else None),
+        created_by_name=actor.name,
+    )
+    session.add(document)
+    session.flush()
+    _audit(actor, session, document, "document_draft", f"Started a {KINDS[kind].lower()} draft")
+    return document
+
+
+def add_line(
+    document_id: int,
+    description: str,
+    quantity: str,
+    unit_price: str,
+    discount_percent: str = "0",
+    *,
+    actor: Actor,
+    session: Session,
+) -> Totals:
+    """Add a line to a draft; each bad field says why, and nothing is added then."""
+    require(actor, "customer.edit")
+    document = _draft(document_id, actor, session)
+    errors, text = {}, clean_text(description) or ""
+    if not text:
+        errors["description"] = "Describe what is sold."
+    elif len(text) > MAX_DESCRIPTION:
+        errors["description"] = f"Keep the description under {MAX_DESCRIPTION} characters."
+    values = {}
+    for field, raw, places in (
+        ("quantity", quantity, 4),
+        ("unit_price", unit_price, 6),
+        ("discount", discount_percent, 2),
+    ):
+        try:
+            values[field] = parse_decimal(str(raw or "0"), field=field, max_places=places)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    if "discount" in values and not Decimal(0) <= values["discount"] <= Decimal(100):
+        errors["discount"] = "A discount is between 0 and 100 %."
+    lines = _lines(document.id, session)
+    if len(lines) >= MAX_LINES:
+        errors["description"] = f"A document has at most {MAX_LINES} lines."
+    if errors:
+        raise ValidationError(errors)
+    item_class = taxes.standard_class("item", session=session)
+    session.add(
+        DocumentLine(
+            document_id=document.id,
+            position=len(lines),
+            description=text,
+            quantity=values["quantity"],
+            unit_price=values["unit_price"],
+            discount_percent=values["discount"],
+            item_tax_class_id=item_class.id if item_class else None,
+        )
+    )
+    session.flush()
+    return recalculate(document, session=session)
+
+
+def remove_line(line_id: int, *, actor: Actor, session: Session) -> Totals:
+    """Take a line off a draft."""
+    require(actor, "customer.edit")
+    line = session.get(DocumentLine, line_id)
+    if line is None:
+        raise NotFoundError("This line does not exist any more.")
+    document = _draft(line.document_id, actor, session)
+    session.delete(line)
+    session.flush()
+    return recalculate(document, session=session)
+
+
+def recalculate(document: Document, *, session: Session, on: date | None = None) -> Totals:
+    """Resolve each line's tax rate and the totals (in minor units); lines no rule covers are warned about."""
+    day, lines, warnings = on or date.today(), _lines(document.id, session), []
+    inputs = []
+    for line in lines:
+        rate = taxes.resolve_rate(
+            document.customer_tax_class_id, line.item_tax_class_id, document.destination_country, day, session=session
+        )
+        if rate is None:
+            warnings.append(f"No tax rule covers “{line.description}”: ask an admin to add one.")
+        line.tax_rate = rate.percent if rate else None
+        inputs.append(LineInput(line.quantity, line.unit_price, line.discount_percent, line.tax_rate or Decimal(0)))
+    result = calculate(
+        inputs,
+        currency=document.currency,
+        prices_include_tax=document.prices_include_tax,
+        round_per_line=document.round_per_line,
+    )
+    for line, total in zip(lines, result.lines, strict=True):
+        line.net_minor, line.tax_minor, line.gross_minor = total.net_minor, total.tax_minor, total.gross_minor
+        session.add(line)
+    document.net_minor, document.tax_minor, document.gross_minor = (
+        result.net_minor,
+        result.tax_minor,
+        result.gross_minor,
+    )
+    document.updated_at = utcnow()
+    session.add(document)
+    session.flush()
+    return Totals(document, lines, warnings)
+
+
+def issue(document_id: int, *, actor: Actor, session: Session) -> Document:
+    """Give a draft its number and freeze its amounts and tax rates; refused while a line has no tax rule."""
+    require(actor, "customer.edit")
+    document = _draft(document_id, actor, session)
+    totals = recalculate(document, session=session)
+    if not totals.lines:
+        raise CustomerAppError("Add at least one line before issuing.")
+    if totals.warnings:
+        raise CustomerAppError(totals.warnings[0])
+    today = date.today()
+    sales = session.get(CustomerSales, document.customer_id) or CustomerSales(customer_id=document.customer_id)
+    document.number = numbering.take_number(document.kind, today, session=session)
+    document.status, document.issue_date, document.issued_at = "issued", today, utcnow()
+    document.due_date = today + timedelta(days=sales.payment_terms_days) if document.kind == "invoice" else None
+    session.add(document)
+    session.flush()
+    _audit(actor, session, document, "document_issue", f"Issued {KINDS[document.kind].lower()} {document.number}")
+    return document
+
+
+def delete_draft(document_id: int, *, actor: Actor, session: Session) -> None:
+    """Delete a draft (an issued document is never deleted: it is corrected by a credit note)."""
+    require(actor, "customer.edit")
+    document = _draft(document_id, actor, session)
+    session.delete(document)
+    _audit(actor, session, document, "document_delete", f"Deleted a {KINDS[document.kind].lower()} draft")
+
+
+def documents_of(customer_id: int, kind: str = "", *, actor: Actor, session: Session) -> list[Document]:
+    """A customer's documents, newest first; of one kind when given."""
+    require(actor, "customer.view")
+    query = select(Document).where(col(Document.customer_id) == customer_id)
+    if kind in KINDS:
+        query = query.where(col(Document.kind) == kind)
+    return list(session.exec(query.order_by(col(Document.created_at).desc(), col(Document.id).desc()).limit(SHOWN)))
+
+
+def document_totals(document_id: int, *, actor: Actor, session: Session) -> Totals:
+    """A document with its lines: a draft as calculated now, an issued one as it was frozen."""
+    require(actor, "customer.view")
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError("This document does not exist any more.")
+    get_customer(document.customer_id, actor=actor, session=session)
+    if document.status == "draft":
+        return recalculate(document, session=session)
+    return Totals(document, _lines(document.id, session), [])
+
+
+def _draft(document_id: int, actor: Actor, session: Session) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError("This document does not exist any more.")
+    get_customer(document.customer_id, actor=actor, session=session)
+    if document.status != "draft":
+        raise CustomerAppError("An issued document is not changed: correct it with a credit note.")
+    return document
+
+
+def _lines(document_id: int, session: Session) -> list[DocumentLine]:
+    query = select(DocumentLine).where(col(DocumentLine.document_id) == document_id)
+    return list(session.exec(query.order_by(col(DocumentLine.position), col(DocumentLine.id))))
+
+
+def _default_address(customer_id: int, kind: str, session: Session) -> CustomerAddress | None:
+    query = select(CustomerAddress).where(
+        col(CustomerAddress.customer_id) == customer_id, col(CustomerAddress.kind) == kind
+    )
+    return session.exec(query.order_by(col(CustomerAddress.is_default).desc(), col(CustomerAddress.id))).first()
+
+
+def _audit(actor: Actor, session: Session, document: Document, action: str, summary: str) -> None:
+    audit.record(
+        session, actor=actor, action=action, entity_type="customer", entity_id=document.customer_id, summary=summary
+    )

@@ -1,0 +1,147 @@
+"""Commercial documents and what they are made of: tax classes, rates and rules, numbering, documents and lines, and
+what each customer brings to them (currency, tax class, payment terms)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from customer_app.core.columns import decimal_column, utc_column, utcnow
+from customer_app.customers.ownership import owns
+
+KINDS: dict[str, str] = {
+    "estimate": "Estimate",
+    "sales_order": "Sales order",
+    "sales_receipt": "Sales receipt",
+    "invoice": "Invoice",
+    "credit_note": "Credit note",
+}
+STATUSES: dict[str, str] = {"draft": "Draft", "issued": "Issued", "sent": "Sent", "cancelled": "Cancelled"}
+TAX_CLASS_KINDS = ("customer", "item")
+
+
+class TaxClass(SQLModel, table=True):
+    """A class tax rules are written for: of customers (Standard, Exempt, Reverse charge EU B2B, Export) or of items
+    (Standard, Reduced, Zero)."""
+
+    __tablename__: ClassVar[str] = "tax_class"
+    __table_args__ = (UniqueConstraint("kind", "code", name="uq_tax_class_kind_code"),)
+
+    id: int = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=80)
+
+
+class TaxRate(SQLModel, table=True):
+    """A percentage, valid from a day (and until one, once replaced)."""
+
+    __tablename__: ClassVar[str] = "tax_rate"
+
+    id: int = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    percent: Decimal = Field(sa_column=decimal_column())
+    valid_from: date = Field(default=date(2000, 1, 1))
+    valid_until: date | None = Field(default=None)
+
+
+class TaxRule(SQLModel, table=True):
+    """Customer class × item class × destination country → rate (an empty country: any country)."""
+
+    __tablename__: ClassVar[str] = "tax_rule"
+    __table_args__ = (
+        UniqueConstraint("customer_class_id", "item_class_id", "country", name="uq_tax_rule_classes_country"),
+    )
+
+    id: int = Field(default=None, primary_key=True)
+    customer_class_id: int = Field(foreign_key="tax_class.id")
+    item_class_id: int = Field(foreign_key="tax_class.id")
+    country: str = Field(default="", max_length=2)
+    rate_id: int = Field(foreign_key="tax_rate.id")
+
+
+class CustomerSales(SQLModel, table=True):
+    """What a customer brings to new documents: currency, tax class, payment terms (absent: the defaults)."""
+
+    __tablename__: ClassVar[str] = "customer_sales"
+
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
+    currency: str = Field(default="EUR", max_length=3)
+    tax_class_id: int | None = Field(default=None, foreign_key="tax_class.id")
+    payment_terms_days: int = Field(default=14)
+    exemption_reference: str = Field(default="", max_length=120)
+
+
+class NumberSequence(SQLModel, table=True):
+    """The next number of one kind of document; taken in the issuing transaction, so numbers have no gaps."""
+
+    __tablename__: ClassVar[str] = "number_sequence"
+
+    kind: str = Field(max_length=16, primary_key=True)
+    prefix: str = Field(default="", max_length=20)
+    padding: int = Field(default=5)
+    next_value: int = Field(default=1)
+
+
+class Document(SQLModel, table=True):
+    """An estimate, sales order, sales receipt, invoice or credit note of one customer."""
+
+    __tablename__: ClassVar[str] = "sales_document"
+    __table_args__ = (
+        UniqueConstraint("kind", "number", name="uq_sales_document_kind_number"),
+        Index("ix_sales_document_customer", "customer_id", "created_at", "id"),
+    )
+
+    id: int = Field(default=None, primary_key=True)
+    # RESTRICT: a customer with documents is never deleted for good (purging refuses it first, with a message).
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="RESTRICT"), nullable=False))
+    kind: str = Field(max_length=16)
+    status: str = Field(default="draft", max_length=16)
+    number: str | None = Field(default=None, max_length=40)  # given at issue
+    currency: str = Field(max_length=3)
+    language: str = Field(default="en", max_length=8)
+    issue_date: date | None = Field(default=None)
+    due_date: date | None = Field(default=None)
+    billing_address: str = Field(default="", sa_column=Column(Text, nullable=False))  # snapshots, editable on drafts
+    shipping_address: str = Field(default="", sa_column=Column(Text, nullable=False))
+    destination_country: str = Field(default="", max_length=2)
+    customer_tax_class_id: int | None = Field(default=None, foreign_key="tax_class.id")
+    prices_include_tax: bool = Field(default=False)
+    round_per_line: bool = Field(default=False)
+    net_minor: int = Field(default=0)
+    tax_minor: int = Field(default=0)
+    gross_minor: int = Field(default=0)
+    created_by_name: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    issued_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+
+
+class DocumentLine(SQLModel, table=True):
+    """One line of a document; its tax rate is kept with it from issue on, so a later rate never changes it."""
+
+    __tablename__: ClassVar[str] = "sales_document_line"
+    __table_args__ = (Index("ix_sales_document_line_document", "document_id", "position"),)
+
+    id: int = Field(default=None, primary_key=True)
+    document_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("sales_document.id", ondelete="CASCADE"), nullable=False)
+    )
+    position: int = Field(default=0)
+    description: str = Field(max_length=500)
+    quantity: Decimal = Field(sa_column=decimal_column("1"))
+    unit_price: Decimal = Field(sa_column=decimal_column())
+    discount_percent: Decimal = Field(sa_column=decimal_column())
+    item_tax_class_id: int | None = Field(default=None, foreign_key="tax_class.id")
+    tax_rate: Decimal | None = Field(default=None, sa_column=Column(decimal_column().type, nullable=True))
+    net_minor: int = Field(default=0)
+    tax_minor: int = Field(default=0)
+    gross_minor: int = Field(default=0)
+
+
+# Money on a customer is kept with it: copies start without it, a merge keeps the survivor's, and a customer with
+# documents is not deleted for good (what the law says to keep), while the personal data export includes them.
+owns(CustomerSales, on_merge="drop")
+owns(Document, on_erase="keep", label="documents")

@@ -1,0 +1,1 @@
+"""Reflex state of the commerce tabs."""

@@ -1,0 +1,197 @@
+"""The Sales tab of the customer page: the customer's documents, and the editor of one (lines, totals, issue)."""
+
+from dataclasses import dataclass, field
+
+import reflex as rx
+from customer_app.core.money import format_money
+from sqlmodel import Session
+
+from customer_app.access.state.auth import act_as
+from customer_app.commerce import documents
+from customer_app.commerce.models import KINDS, STATUSES, Document, DocumentLine
+from customer_app.core.permissions import Actor
+from customer_app.customers.models import Customer
+from customer_app.records.state.record_tab import CustomerTabMixin
+from customer_app.ui.parsing import parse_ids
+
+STAFF_LANGUAGE = "en"  # staff pages are in English; documents keep their own language
+
+
+@dataclass
+class DocumentRow:
+    """One document in the list."""
+
+    id: str = ""
+    number: str = ""
+    kind: str = ""
+    status: str = ""
+    status_label: str = ""
+    date: str = ""
+    total: str = ""
+
+
+@dataclass
+class LineRow:
+    """One line of the document being edited."""
+
+    id: str = ""
+    description: str = ""
+    quantity: str = ""
+    unit_price: str = ""
+    discount: str = ""
+    tax_rate: str = ""
+    net: str = ""
+
+
+@dataclass
+class Editor:
+    """The document being edited or looked at."""
+
+    id: str = ""
+    title: str = ""
+    status: str = ""
+    billing_address: str = ""
+    shipping_address: str = ""
+    lines: list[LineRow] = field(default_factory=list)
+    net: str = ""
+    tax: str = ""
+    gross: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _money(minor: int, document: Document) -> str:
+    return format_money(minor, document.currency, STAFF_LANGUAGE)
+
+
+def _row(document: Document) -> DocumentRow:
+    return DocumentRow(
+        id=str(document.id),
+        number=document.number or "Draft",
+        kind=KINDS[document.kind],
+        status=document.status,
+        status_label=STATUSES.get(document.status, document.status),
+        date=(document.issue_date or document.created_at.date()).isoformat(),
+        total=_money(document.gross_minor, document),
+    )
+
+
+def _line(line: DocumentLine, document: Document) -> LineRow:
+    return LineRow(
+        id=str(line.id),
+        description=line.description,
+        quantity=str(line.quantity.normalize()),
+        unit_price=str(line.unit_price),
+        discount=f"{line.discount_percent.normalize()} %" if line.discount_percent else "",
+        tax_rate=f"{line.tax_rate.normalize()} %" if line.tax_rate is not None else "—",
+        net=_money(line.net_minor, document),
+    )
+
+
+def _editor(totals: documents.Totals) -> Editor:
+    document = totals.document
+    return Editor(
+        id=str(document.id),
+        title=f"{KINDS[document.kind]} {document.number or '(draft)'}",
+        status=document.status,
+        billing_address=document.billing_address,
+        shipping_address=document.shipping_address,
+        lines=[_line(line, document) for line in totals.lines],
+        net=_money(document.net_minor, document),
+        tax=_money(document.tax_minor, document),
+        gross=_money(document.gross_minor, document),
+        warnings=totals.warnings,
+    )
+
+
+class CustomerSalesState(CustomerTabMixin, rx.State):
+    """One customer's documents, and the one open in the editor, in one browser tab."""
+
+    rows: list[DocumentRow] = []
+    editor: Editor = Editor()
+    editor_open: bool = False
+
+    def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
+        """Read the customer's documents (and the open one again: someone may have changed it)."""
+        self.customer_id = customer.id
+        self.rows = [_row(d) for d in documents.documents_of(customer.id, actor=actor, session=session)]
+        if self.editor.id:
+            self.editor = _editor(documents.document_totals(int(self.editor.id), actor=actor, session=session))
+
+    @rx.event
+    async def new_document(self, kind: str):
+        """Start a draft of `kind` for this customer, its addresses and currency filled in, and open it."""
+        started: list[int] = []
+
+        def work(actor: Actor, session: Session) -> None:
+            started.append(documents.new_draft(self.customer_id, str(kind), actor=actor, session=session).id)
+
+        done, event = await self._write(work, errors=None)
+        if done:
+            return await self.open_document(str(started[0]))
+        return event
+
+    @rx.event
+    async def open_document(self, document_id: str):
+        """Open one document in the editor."""
+        chosen = (parse_ids(document_id) or [0])[0]
+
+        def read(actor: Actor, session: Session) -> None:
+            self.editor = _editor(documents.document_totals(chosen, actor=actor, session=session))
+
+        done, event = await act_as(self, "customer.view", read, errors=None)
+        self.editor_open = done
+        return event
+
+    @rx.event
+    async def add_line(self, form: dict):
+        """Add the typed line to the draft; totals follow."""
+        document_id = (parse_ids(self.editor.id) or [0])[0]
+        done, event = await self._write(
+            lambda actor, session: documents.add_line(
+                document_id,
+                str(form.get("description", "")),
+                str(form.get("quantity", "")),
+                str(form.get("unit_price", "")),
+                str(form.get("discount", "") or "0"),
+                actor=actor,
+                session=session,
+            )
+        )
+        if done:
+            self.form_key += 1
+        return event
+
+    @rx.event
+    async def remove_line(self, line_id: str):
+        """Take a line off the draft."""
+        chosen = (parse_ids(line_id) or [0])[0]
+        _, event = await self._write(
+            lambda actor, session: documents.remove_line(chosen, actor=actor, session=session), errors=None
+        )
+        return event
+
+    @rx.event
+    async def issue(self):
+        """Number the draft and freeze it."""
+        document_id = (parse_ids(self.editor.id) or [0])[0]
+        done, event = await self._write(
+            lambda actor, session: documents.issue(document_id, actor=actor, session=session), errors=None
+        )
+        return rx.toast.success(f"{self.editor.title} issued.") if done else event
+
+    @rx.event
+    async def delete_draft(self):
+        """Delete the draft open in the editor."""
+        document_id = (parse_ids(self.editor.id) or [0])[0]
+
+        def work(actor: Actor, session: Session) -> None:
+            documents.delete_draft(document_id, actor=actor, session=session)
+            self.editor, self.editor_open = Editor(), False  # before the tab reads again: it is gone
+
+        _, event = await self._write(work, errors=None)
+        return event
+
+    @rx.event
+    def set_editor_open(self, is_open: bool):
+        if not is_open:
+            self.editor, self.editor_open = Editor(), False

@@ -1,0 +1,172 @@
+"""The Sales tab: the customer's documents, buttons to start one of each kind, and the document editor."""
+
+import reflex as rx
+
+from customer_app.access.state.auth import AuthState
+from customer_app.commerce.models import KINDS
+from customer_app.commerce.state.sales import CustomerSalesState as S
+from customer_app.commerce.state.sales import DocumentRow, LineRow
+from customer_app.ui.form_field import form_field
+
+STATUS_COLORS = {"draft": "gray", "issued": "blue", "sent": "cyan", "cancelled": "red"}
+
+
+def _status(status: rx.Var, label: rx.Var) -> rx.Component:
+    return rx.match(
+        status, *[(key, rx.badge(label, color_scheme=color)) for key, color in STATUS_COLORS.items()], rx.badge(label)
+    )
+
+
+def _row(row: DocumentRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(row.number, on_click=S.open_document(row.id), href="#", aria_label="Open " + row.number)),
+        rx.table.cell(row.kind),
+        rx.table.cell(_status(row.status, row.status_label)),
+        rx.table.cell(row.date),
+        rx.table.cell(row.total, text_align="right"),
+        data_testid="document-row",
+    )
+
+
+def _line(line: LineRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(line.description),
+        rx.table.cell(line.quantity, text_align="right"),
+        rx.table.cell(line.unit_price, text_align="right"),
+        rx.table.cell(line.discount, text_align="right"),
+        rx.table.cell(line.tax_rate, text_align="right"),
+        rx.table.cell(line.net, text_align="right"),
+        rx.table.cell(
+            rx.cond(
+                S.editor.status == "draft",
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=S.remove_line(line.id),
+                    aria_label="Remove " + line.description,
+                ),
+            )
+        ),
+    )
+
+
+def _add_line() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            rx.box(form_field("Description", "description", "", S.errors["description"], required=True), flex="3"),
+            rx.box(form_field("Quantity", "quantity", "1", S.errors["quantity"], input_mode="decimal"), flex="1"),
+            rx.box(form_field("Unit price", "unit_price", "", S.errors["unit_price"], input_mode="decimal"), flex="1"),
+            rx.box(form_field("Discount %", "discount", "", S.errors["discount"], input_mode="decimal"), flex="1"),
+            rx.button("Add line", type="submit", variant="soft"),
+            gap="8px",
+            align="end",
+            wrap="wrap",
+        ),
+        key=S.form_key.to_string(),
+        on_submit=S.add_line,
+        reset_on_submit=False,
+        no_validate=True,
+    )
+
+
+def _editor() -> rx.Component:
+    draft = S.editor.status == "draft"
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(S.editor.title),
+            rx.grid(
+                rx.box(
+                    rx.text("Bill to", class_name="field-label"),
+                    rx.text(S.editor.billing_address, class_name="note-body"),
+                ),
+                rx.box(
+                    rx.text("Ship to", class_name="field-label"),
+                    rx.text(S.editor.shipping_address, class_name="note-body"),
+                ),
+                columns="2",
+                gap="16px",
+            ),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(h)
+                            for h in ("Description", "Qty", "Unit price", "Discount", "Tax", "Net", "")
+                        ]
+                    )
+                ),
+                rx.table.body(rx.foreach(S.editor.lines, _line)),
+                width="100%",
+                margin_y="12px",
+            ),
+            rx.cond(draft & AuthState.can_edit, _add_line()),
+            rx.foreach(S.editor.warnings, lambda w: rx.callout(w, icon="triangle-alert", color_scheme="amber")),
+            rx.vstack(
+                rx.text("Net ", S.editor.net),
+                rx.text("Tax ", S.editor.tax),
+                rx.text("Total ", rx.text.strong(S.editor.gross), data_testid="document-total"),
+                align="end",
+                spacing="1",
+                margin_top="12px",
+            ),
+            rx.flex(
+                rx.cond(
+                    draft & AuthState.can_edit,
+                    rx.button("Delete draft", variant="soft", color_scheme="red", on_click=S.delete_draft),
+                ),
+                rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                rx.cond(
+                    draft & AuthState.can_edit,
+                    rx.button("Issue", on_click=S.issue, disabled=S.editor.warnings.length() > 0),
+                ),
+                gap="8px",
+                justify="end",
+                margin_top="16px",
+            ),
+            max_width="860px",
+        ),
+        open=S.editor_open,
+        on_open_change=S.set_editor_open,
+    )
+
+
+def sales_tab() -> rx.Component:
+    """All of the customer's documents, and a way to start each kind."""
+    return rx.vstack(
+        rx.cond(
+            AuthState.can_edit,
+            rx.flex(
+                *[
+                    rx.button(
+                        rx.icon("plus", size=14),
+                        f"New {label.lower()}",
+                        size="2",
+                        variant="soft",
+                        on_click=S.new_document(kind),
+                    )
+                    for kind, label in KINDS.items()
+                    if kind != "credit_note"
+                ],
+                gap="8px",
+                wrap="wrap",
+            ),
+        ),
+        rx.cond(
+            S.rows.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[rx.table.column_header_cell(h) for h in ("Number", "Kind", "Status", "Date", "Total")]
+                    )
+                ),
+                rx.table.body(rx.foreach(S.rows, _row)),
+                width="100%",
+            ),
+            rx.text("No documents yet.", class_name="empty-state"),
+        ),
+        _editor(),
+        spacing="3",
+        width="100%",
+    )

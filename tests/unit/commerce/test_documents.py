@@ -1,0 +1,146 @@
+"""Documents from a customer: a draft with the customer's addresses, lines and totals on the server, the no-rule block,
+issuing with a gapless number, issued documents frozen, and a customer with documents kept from deletion."""
+
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import Session, col, select
+
+from customer_app.commerce import documents, numbering, taxes
+from customer_app.commerce.models import Document, NumberSequence, TaxRate, TaxRule
+from customer_app.customers.customers import purge_customers, trash_customers
+from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.records.addresses import save_address
+
+
+def standard_rate(session: Session, percent: str, country: str = "") -> None:
+    """A rule for standard customers buying standard items (the workspace's own rate, set by an admin)."""
+    rate = TaxRate(name=f"VAT {percent} %", percent=Decimal(percent))
+    session.add(rate)
+    session.flush()
+    customer_class = taxes.standard_class("customer", session=session)
+    item_class = taxes.standard_class("item", session=session)
+    session.add(
+        TaxRule(customer_class_id=customer_class.id, item_class_id=item_class.id, country=country, rate_id=rate.id)
+    )
+    session.commit()
+
+
+@pytest.fixture(autouse=True)
+def clean_rules(session: Session):
+    """Each test adds its own rate; the seeded zero-rate rules stay."""
+    yield
+    session.rollback()
+    for rule in session.exec(select(TaxRule).where(col(TaxRule.rate_id) != 1)):
+        session.delete(rule)
+    session.flush()
+    for rate in session.exec(select(TaxRate).where(col(TaxRate.id) != 1)):
+        session.delete(rate)
+    session.commit()
+
+
+def test_a_draft_takes_the_customers_addresses_currency_and_language(session, staff, add):
+    ada = add(first_name="Ada", email="ada@example.com", language="de")
+    billing = {
+        "kind": "billing",
+        "street": "Unter den Linden 1",
+        "city": "Berlin",
+        "postal_code": "10117",
+        "country_code": "DE",
+        "is_default": True,
+    }
+    save_address(ada.id, billing, actor=staff, session=session)
+    session.commit()
+    draft = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    assert (draft.status, draft.number, draft.currency, draft.language) == ("draft", None, "EUR", "de")
+    assert "Unter den Linden 1" in draft.billing_address
+    assert draft.shipping_address == draft.billing_address  # no shipping address: billing goes there too
+    assert draft.destination_country == "DE"
+
+
+def test_lines_are_totalled_on_the_server_and_a_line_no_rule_covers_blocks_issuing(session, staff, add):
+    ada = add(first_name="Ada", email="ada@example.com")
+    draft = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    totals = documents.add_line(draft.id, "Consulting", "3", "100.00", actor=staff, session=session)
+    assert totals.warnings == ["No tax rule covers “Consulting”: ask an admin to add one."]
+    with pytest.raises(CustomerAppError, match="No tax rule covers"):
+        documents.issue(draft.id, actor=staff, session=session)
+    session.rollback()
+    standard_rate(session, "9.975")
+    totals = documents.document_totals(draft.id, actor=staff, session=session)
+    assert (totals.document.net_minor, totals.document.tax_minor, totals.document.gross_minor) == (30000, 2993, 32993)
+    assert totals.warnings == []
+
+
+def test_bad_line_values_are_refused_field_by_field_and_nothing_is_added(session, staff, add):
+    ada = add(first_name="Ada", email="ada@example.com")
+    draft = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    with pytest.raises(ValidationError) as caught:
+        documents.add_line(draft.id, " ", "many", "1e9", "150", actor=staff, session=session)
+    assert set(caught.value.errors) == {"description", "quantity", "unit_price", "discount"}
+    assert documents.document_totals(draft.id, actor=staff, session=session).lines == []
+
+
+def test_issuing_numbers_the_document_and_freezes_it(session, staff, add):
+    standard_rate(session, "19")
+    ada = add(first_name="Ada", email="ada@example.com")
+    draft = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    documents.add_line(draft.id, "Consulting", "2", "50", actor=staff, session=session)
+    issued = documents.issue(draft.id, actor=staff, session=session)
+    session.commit()
+    assert issued.status == "issued"
+    assert issued.number.startswith(f"INV-{date.today().year}-")
+    assert issued.gross_minor == 11900
+    with pytest.raises(CustomerAppError, match="credit note"):
+        documents.add_line(issued.id, "More", "1", "1", actor=staff, session=session)
+    with pytest.raises(CustomerAppError, match="credit note"):
+        documents.delete_draft(issued.id, actor=staff, session=session)
+    session.rollback()
+    rate = session.exec(select(TaxRate).where(col(TaxRate.id) != 1)).one()
+    rate.percent = Decimal("21")  # a later rate never changes an issued document
+    session.commit()
+    frozen = documents.document_totals(issued.id, actor=staff, session=session)
+    assert (frozen.document.gross_minor, frozen.lines[0].tax_rate) == (11900, Decimal("19"))
+
+
+def test_read_only_staff_read_documents_but_do_not_write_them(session, staff, reader, add):
+    ada = add(first_name="Ada", email="ada@example.com")
+    draft = documents.new_draft(ada.id, "estimate", actor=staff, session=session)
+    session.commit()
+    assert [d.id for d in documents.documents_of(ada.id, actor=reader, session=session)] == [draft.id]
+    with pytest.raises(PermissionDenied):
+        documents.new_draft(ada.id, "invoice", actor=reader, session=session)
+    with pytest.raises(PermissionDenied):
+        documents.add_line(draft.id, "x", "1", "1", actor=reader, session=session)
+
+
+def test_numbers_have_no_gaps_and_no_repeats_under_concurrent_issuers(engine, session):
+    start = session.get(NumberSequence, "credit_note").next_value
+    taken: list[str] = []
+
+    def issuer() -> None:
+        for _ in range(10):
+            with Session(engine) as own:
+                taken.append(numbering.take_number("credit_note", date(2026, 1, 1), session=own))
+                own.commit()
+
+    threads = [threading.Thread(target=issuer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    numbers = sorted(int(n.rsplit("-", 1)[1]) for n in taken)
+    assert numbers == list(range(start, start + 40))
+
+
+def test_a_customer_with_documents_is_not_deleted_for_good(session, staff, admin, add):
+    ada = add(first_name="Ada", email="ada@example.com")
+    documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    trash_customers([ada.id], actor=staff, session=session)
+    session.commit()
+    with pytest.raises(CustomerAppError, match="documents must be kept"):
+        purge_customers([ada.id], actor=admin, session=session)
+    session.rollback()
+    assert session.exec(select(Document).where(col(Document.customer_id) == ada.id)).first() is not None
