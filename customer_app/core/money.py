@@ -102,7 +102,11 @@ def parse_decimal(text: str, *, field: str, max_places: int) -> Decimal:
     grouping, decimal_mark = _marks(body, plain)
     if decimal_mark and grouping is None and _is_grouped(body, decimal_mark):
         whole, _, fraction = body.partition(decimal_mark)
-        raise ValueError(f"{field}: {typed} could mean {whole}{fraction} or {whole}.{fraction}; write it without a thousands mark.")
+        sign = "-" if negative else ""
+        raise ValueError(
+            f"{field}: {typed} could mean {sign}{whole}{fraction} or {sign}{whole}.{fraction}; "
+            "write it without a thousands mark."
+        )
     whole, _, fraction = body.rpartition(decimal_mark) if decimal_mark else (body, "", "")
     if decimal_mark and not _DIGITS.fullmatch(fraction):
         raise ValueError(plain)
