@@ -24,6 +24,8 @@ from decimal import Decimal, localcontext
 
 from customer_app.core.money import PRECISION, exponent, to_minor
 
+HUNDRED = Decimal(100)  # percent
+
 
 @dataclass(frozen=True)
 class LineInput:
@@ -49,7 +51,8 @@ class DocumentTotals:
     """The document's amounts in minor units; the lines' tax adds up to `tax_minor` only with per-line rounding."""
 
     lines: tuple[LineTotal, ...]
-    tax_by_rate: tuple[tuple[Decimal, int, int], ...]  # (rate, net_minor of that rate, tax_minor of that rate), by rate ascending
+    # (rate, net_minor of that rate, tax_minor of that rate), by rate ascending
+    tax_by_rate: tuple[tuple[Decimal, int, int], ...]
     net_minor: int
     tax_minor: int
     gross_minor: int
@@ -96,11 +99,11 @@ def _line_amount(line: LineInput, number: int, currency: str) -> int:
     rate = _finite(line.tax_rate, number, "tax rate")
     if unit_price < 0:
         raise ValueError(f"Line {number}: the unit price must not be negative (take back with a negative quantity).")
-    if not 0 <= discount <= 100:
+    if not 0 <= discount <= HUNDRED:
         raise ValueError(f"Line {number}: the discount must be between 0 and 100 %.")
     if rate < 0:
         raise ValueError(f"Line {number}: the tax rate must not be negative.")
-    return to_minor(quantity * unit_price * (100 - discount) / 100, currency)
+    return to_minor(quantity * unit_price * (HUNDRED - discount) / HUNDRED, currency)
 
 
 def _tax(amount_minor: int, rate: Decimal, currency: str, prices_include_tax: bool) -> int:
@@ -111,7 +114,7 @@ def _tax(amount_minor: int, rate: Decimal, currency: str, prices_include_tax: bo
 def _exact_tax(amount: Decimal, rate: Decimal, prices_include_tax: bool) -> Decimal:
     """The unrounded tax in an amount: net × rate/100, or gross × rate/(100 + rate) when the amount includes it."""
     # One division, last, so the only inexact step is at the context's 80th digit, far below any minor unit.
-    return amount * rate / (100 + rate) if prices_include_tax else amount * rate / 100
+    return amount * rate / (HUNDRED + rate) if prices_include_tax else amount * rate / HUNDRED
 
 
 def _line_total(amount_minor: int, tax_minor: int, prices_include_tax: bool) -> LineTotal:
@@ -133,4 +136,3 @@ def _finite(value: object, number: int, name: str) -> Decimal:
     if not Decimal(value).is_finite():
         raise ValueError(f"Line {number}: the {name} must be a finite number.")
     return Decimal(value)
-

@@ -14,13 +14,20 @@ from customer_app.core.i18n import checked_language
 
 # Room for any amount a document can hold: 18 significant digits fit a BIGINT column with room to spare.
 MAX_DIGITS = 18
+_CODE_LENGTH = 3  # ISO 4217 alphabetic codes
 # Enough precision for quantity × price × discount × rate without the context rounding anything first.
 PRECISION = 80
 
 
 def is_currency(code: object) -> bool:
     """Whether `code` is an ISO 4217 currency code babel knows, written as the standard writes it ("EUR")."""
-    return isinstance(code, str) and len(code) == 3 and code.isascii() and code.isupper() and numbers.is_currency(code)
+    return (
+        isinstance(code, str)
+        and len(code) == _CODE_LENGTH
+        and code.isascii()
+        and code.isupper()
+        and numbers.is_currency(code)
+    )
 
 
 def exponent(currency: str) -> int:

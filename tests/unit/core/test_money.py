@@ -142,7 +142,7 @@ def test_numbers_typed_in_any_language_are_read_exactly(typed, value):
     ],
 )
 def test_what_cannot_be_read_one_way_is_refused_with_a_message_to_show(typed, message):
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(ValueError, match=r"^Quantity: ") as refused:
         parse_decimal(typed, field="Quantity", max_places=3)
     assert str(refused.value) == message
 
