@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from customer_app.core.money import PRECISION, exponent, to_minor
+from customer_app.core.money import PRECISION, exponent, from_minor, to_minor
 
 HUNDRED = Decimal(100)  # percent
 
@@ -103,12 +103,15 @@ def _line_amount(line: LineInput, number: int, currency: str) -> int:
         raise ValueError(f"Line {number}: the discount must be between 0 and 100 %.")
     if rate < 0:
         raise ValueError(f"Line {number}: the tax rate must not be negative.")
-    return to_minor(quantity * unit_price * (HUNDRED - discount) / HUNDRED, currency)
+    try:
+        return to_minor(quantity * unit_price * (HUNDRED - discount) / HUNDRED, currency)
+    except ValueError as error:
+        raise ValueError(f"Line {number}: {str(error)[0].lower()}{str(error)[1:]}") from error
 
 
 def _tax(amount_minor: int, rate: Decimal, currency: str, prices_include_tax: bool) -> int:
     """The tax of one line amount, rounded half-up."""
-    return to_minor(_exact_tax(_amount(amount_minor, currency), rate, prices_include_tax), currency)
+    return to_minor(_exact_tax(from_minor(amount_minor, currency), rate, prices_include_tax), currency)
 
 
 def _exact_tax(amount: Decimal, rate: Decimal, prices_include_tax: bool) -> Decimal:
@@ -122,11 +125,6 @@ def _line_total(amount_minor: int, tax_minor: int, prices_include_tax: bool) -> 
     if prices_include_tax:
         return LineTotal(net_minor=amount_minor - tax_minor, tax_minor=tax_minor, gross_minor=amount_minor)
     return LineTotal(net_minor=amount_minor, tax_minor=tax_minor, gross_minor=amount_minor + tax_minor)
-
-
-def _amount(minor: int, currency: str) -> Decimal:
-    """Minor units as an exact Decimal amount."""
-    return Decimal(minor).scaleb(-exponent(currency))
 
 
 def _finite(value: object, number: int, name: str) -> Decimal:

@@ -109,6 +109,7 @@ def test_a_negative_quantity_takes_back_and_mirrors_exactly():
         (line("1", "1.00", rate="-7"), "Line 2: the tax rate must not be negative"),
         (line("NaN", "1.00"), "Line 2: the quantity must be a finite number"),
         (line("1", "Infinity"), "Line 2: the unit price must be a finite number"),
+        (line("1000000000", "10000000000.00"), "Line 2: the amount is too large"),
         (LineInput(1.5, Decimal("1"), Decimal("0"), Decimal("0")), "Line 2: the quantity must be a Decimal"),  # type: ignore[arg-type]
     ],
 )
