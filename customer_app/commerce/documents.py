@@ -5,15 +5,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from customer_app.commerce.calculation import LineInput, calculate
-from customer_app.core.money import parse_decimal
 from sqlmodel import Session, col, select
 
 from customer_app.commerce import numbering, taxes
+from customer_app.commerce.calculation import LineInput, calculate
 from customer_app.commerce.models import KINDS, CustomerSales, Document, DocumentLine
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.i18n import DEFAULT_LANGUAGE
+from customer_app.core.money import parse_decimal
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
@@ -42,10 +42,8 @@ def new_draft(customer_id: int, kind: str, *, actor: Actor, session: Session) ->
         raise ValidationError({"kind": "Choose a kind of document from the list."})
     customer = get_customer(customer_id, actor=actor, session=session)
     sales = session.get(CustomerSales, customer.id) or CustomerSales(customer_id=customer.id)
-    billing, shipping = (
-        _default_address(customer.id, "billing", session),
-        _default_address(customer.id, "shipping", session),
-    )
+    billing = _default_address(customer.id, "billing", session)
+    shipping = _default_address(customer.id, "shipping", session) or billing  # goods go to the billing address
     standard = taxes.standard_class("customer", session=session)
     document = Document(
         customer_id=customer.id,
@@ -53,8 +51,8 @@ def new_draft(customer_id: int, kind: str, *, actor: Actor, session: Session) ->
         currency=sales.currency,
         language=customer.language or DEFAULT_LANGUAGE,
         billing_address=formatted(billing) if billing else "",
-        shipping_address=formatted(shipping or billing) if (shipping or billing) else "",
-        destination_country=(shipping or billing).country_code if (shipping or billing) else "",
+        shipping_address=formatted(shipping) if shipping else "",
+        destination_country=shipping.country_code if shipping else "",
         customer_tax_class_id=sales.tax_class_id or (standard.id if standard else None),
         created_by_name=actor.name,
     )

@@ -222,13 +222,13 @@ def test_package_order_notices_a_later_layer_a_peer_and_a_package_in_no_layer():
         "customer_app.transfer.export": {"customer_app.core.db"},
         "customer_app.core.db": {"customer_app.errors"},
         "customer_app.settings": {"customer_app.core.db"},
-        "customer_app.commerce.orders": set(),
+        "customer_app.shop.orders": set(),
     }
     assert set(broken("package order", graph)) == {
         Violation("package order", "customer_app.customers.customers", "customer_app.records.notes"),
         Violation("package order", "customer_app.records.notes", "customer_app.transfer.export"),
         Violation("package order", "customer_app.settings", "customer_app.core.db"),
-        Violation("package order", "customer_app.commerce.orders", "(its package is in no layer)"),
+        Violation("package order", "customer_app.shop.orders", "(its package is in no layer)"),
     }
 
 

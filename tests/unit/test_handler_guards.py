@@ -76,6 +76,7 @@ UNCHECKED = {
         "CustomerDetailState.set_delete_open",
         "CustomerNotesState.ask_delete",
         "CustomerPortalState.ask_revoke",
+        "CustomerSalesState.set_editor_open",
         "CustomerPortalState.set_confirm_open",
         "CustomerNotesState.set_confirm_open",
         *(

@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 
 import reflex as rx
-from customer_app.core.money import format_money
 from sqlmodel import Session
 
 from customer_app.access.state.auth import act_as
 from customer_app.commerce import documents
 from customer_app.commerce.models import KINDS, STATUSES, Document, DocumentLine
+from customer_app.core.money import format_money
 from customer_app.core.permissions import Actor
 from customer_app.customers.models import Customer
 from customer_app.records.state.record_tab import CustomerTabMixin
