@@ -11,6 +11,7 @@ from customer_app.admin.state.groups import GroupsAdminState
 from customer_app.admin.state.outbox import OutboxState
 from customer_app.admin.state.portal_settings import PortalSettingsState
 from customer_app.admin.state.staff import StaffAdminState
+from customer_app.admin.state.tax_settings import TaxSettingsState
 from customer_app.api import api
 from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customers.state.customer_list import CustomerListState
@@ -43,7 +44,12 @@ app.register_lifespan_task(job_worker.run)
 origins.guard_websocket(app)
 event_check.install(app)
 
-SETTINGS_LOAD = [CustomFieldsAdminState.on_load, GroupsAdminState.on_load, PortalSettingsState.on_load]
+SETTINGS_LOAD = [
+    CustomFieldsAdminState.on_load,
+    GroupsAdminState.on_load,
+    TaxSettingsState.on_load,
+    PortalSettingsState.on_load,
+]
 PORTAL_LOAD = [PortalTicketsState.on_load, PortalTicketsState.watch_changes]  # read, then follow staff's changes
 PAGES = (
     (routes.HOME, "Customers", customers_page, CustomerListState.on_load),

@@ -64,6 +64,11 @@ ACTION_LABELS = {
     "portal_ticket_add": "Opened a ticket in the portal",
     "portal_ticket_reply": "Replied in the portal",
     "portal_profile": "Changed their profile in the portal",
+    "tax_settings": "Tax settings changed",
+    "sales_settings": "Sales settings changed",
+    "document_draft": "Started a document",
+    "document_issue": "Issued a document",
+    "document_delete": "Deleted a draft document",
 }
 ACTIONS = tuple(ACTION_LABELS)
 ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field", "trash_batch", "portal_account", "settings")

@@ -12,6 +12,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app.commerce.state.sales import CustomerSalesState
+from customer_app.commerce.state.sales_tax import CustomerSalesTaxState
 from customer_app.core.permissions import Actor
 from customer_app.customer_page.state.overview import CustomerOverviewState
 from customer_app.customers.models import Customer
@@ -53,6 +54,7 @@ TABS = (
     Tab("custom", "Custom fields", CustomerCustomFieldsState),
     Tab("notifications", "Notifications", CustomerNotificationsState),
     Tab("portal", "Portal", CustomerPortalState),
+    Tab("sales_tax", "Sales Tax", CustomerSalesTaxState),
 )
 BY_KEY = {tab.key: tab for tab in TABS}
 FIRST = TABS[0]

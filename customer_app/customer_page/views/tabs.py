@@ -5,6 +5,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from customer_app.commerce.views.sales import sales_tab
+from customer_app.commerce.views.sales_tax import sales_tax_tab
 from customer_app.customer_page.views.overview import overview_tab
 from customer_app.customers.views.custom_fields import custom_fields_tab
 from customer_app.customers.views.other_info import other_info_tab
@@ -28,4 +29,5 @@ VIEWS: dict[str, Callable[[], rx.Component]] = {
     "custom": custom_fields_tab,
     "notifications": notifications_tab,
     "portal": portal_tab,
+    "sales_tax": sales_tax_tab,
 }

@@ -2,13 +2,13 @@
 issuing with a gapless number, issued documents frozen, and a customer with documents kept from deletion."""
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlmodel import Session, col, select
 
-from customer_app.commerce import documents, numbering, taxes
+from customer_app.commerce import customer_sales, documents, numbering, taxes
 from customer_app.commerce.models import Document, NumberSequence, TaxRate, TaxRule
 from customer_app.customers.customers import purge_customers, trash_customers
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
@@ -145,3 +145,55 @@ def test_a_customer_with_documents_is_not_deleted_for_good(session, staff, admin
         purge_customers([ada.id], actor=admin, session=session)
     session.rollback()
     assert session.exec(select(Document).where(col(Document.customer_id) == ada.id)).first() is not None
+
+
+def test_admins_add_rates_and_rules_and_a_countrys_own_rule_wins(session, admin, staff, add):
+    rate = taxes.add_rate("MwSt 19 %", "19", date(2020, 1, 1), actor=admin, session=session)
+    reduced = taxes.add_rate("Any 10 %", "10", date(2020, 1, 1), actor=admin, session=session)
+    customer_class = taxes.standard_class("customer", session=session)
+    item_class = taxes.standard_class("item", session=session)
+    taxes.add_rule(customer_class.id, item_class.id, "", reduced.id, actor=admin, session=session)
+    taxes.add_rule(customer_class.id, item_class.id, "Deutschland", rate.id, actor=admin, session=session)
+    session.commit()
+    assert taxes.resolve_rate(customer_class.id, item_class.id, "DE", date.today(), session=session).id == rate.id
+    assert taxes.resolve_rate(customer_class.id, item_class.id, "FR", date.today(), session=session).id == reduced.id
+    assert taxes.resolve_rate(customer_class.id, item_class.id, "DE", date(2019, 1, 1), session=session) is None
+    with pytest.raises(ValidationError) as caught:
+        taxes.add_rate("", "150", date.today(), actor=admin, session=session)
+    assert set(caught.value.errors) == {"rate_name", "percent"}
+    with pytest.raises(ValidationError, match="country"):
+        taxes.add_rule(customer_class.id, item_class.id, "Atlantis", rate.id, actor=admin, session=session)
+    with pytest.raises(PermissionDenied):
+        taxes.add_rate("x", "1", date.today(), actor=staff, session=session)
+
+
+def test_a_customers_sales_settings_go_into_new_documents_and_reverse_charge_needs_a_vat_number(session, staff, add):
+    ada = add(first_name="Ada", email="ada@example.com")
+    reverse = next(c for c in taxes.classes("customer", session=session) if c.code == "reverse_charge")
+    with pytest.raises(ValidationError) as caught:
+        customer_sales.save_sales_settings(
+            ada.id,
+            currency="eu",
+            tax_class_id=reverse.id,
+            payment_terms_days="-3",
+            exemption_reference="",
+            actor=staff,
+            session=session,
+        )
+    assert set(caught.value.errors) == {"currency", "tax_class", "payment_terms_days"}
+    assert "VAT number" in caught.value.errors["tax_class"]
+    exempt = next(c for c in taxes.classes("customer", session=session) if c.code == "exempt")
+    customer_sales.save_sales_settings(
+        ada.id,
+        currency="usd",
+        tax_class_id=exempt.id,
+        payment_terms_days="30",
+        exemption_reference="Charity 123",
+        actor=staff,
+        session=session,
+    )
+    draft = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    totals = documents.add_line(draft.id, "Donation receipt", "1", "100", actor=staff, session=session)
+    assert (draft.currency, totals.warnings, draft.gross_minor) == ("USD", [], 10000)  # exempt: the 0 % rule
+    issued = documents.issue(draft.id, actor=staff, session=session)
+    assert issued.due_date == date.today() + timedelta(days=30)

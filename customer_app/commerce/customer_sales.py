@@ -1,0 +1,100 @@
+"""What a customer brings to new documents: currency, tax class (with an exemption's reference), payment terms."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from customer_app.commerce import taxes
+from customer_app.commerce.models import CustomerSales, Document, TaxClass
+from customer_app.core import audit
+from customer_app.core.money import is_currency
+from customer_app.core.normalize import clean_text
+from customer_app.core.permissions import Actor, require
+from customer_app.customers.customers import get_customer
+from customer_app.errors import ValidationError
+
+REVERSE_CHARGE = "reverse_charge"
+MAX_TERMS_DAYS = 365
+MAX_REFERENCE = 120
+
+
+@dataclass(frozen=True)
+class SalesSettings:
+    """A customer's settings for documents, and what a currency change leaves as it is."""
+
+    currency: str
+    tax_class_id: int | None
+    payment_terms_days: int
+    exemption_reference: str
+    documents_in_other_currencies: int  # issued documents that keep their own currency after a change
+
+
+def sales_settings(customer_id: int, *, actor: Actor, session: Session) -> SalesSettings:
+    """The customer's settings (the defaults where none were chosen)."""
+    require(actor, "customer.view")
+    customer = get_customer(customer_id, actor=actor, session=session)
+    row = session.get(CustomerSales, customer.id) or CustomerSales(customer_id=customer.id)
+    standard = taxes.standard_class("customer", session=session)
+    return SalesSettings(
+        row.currency,
+        row.tax_class_id or (standard.id if standard else None),
+        row.payment_terms_days,
+        row.exemption_reference,
+        _issued_in_other(customer.id, row.currency, session),
+    )
+
+
+def save_sales_settings(
+    customer_id: int,
+    *,
+    currency: str,
+    tax_class_id: int | None,
+    payment_terms_days: str,
+    exemption_reference: str,
+    actor: Actor,
+    session: Session,
+) -> SalesSettings:
+    """Keep the customer's settings for new documents; documents already issued keep theirs."""
+    require(actor, "customer.edit")
+    customer = get_customer(customer_id, actor=actor, session=session)
+    errors, code = {}, (currency or "").strip().upper()
+    if not is_currency(code):
+        errors["currency"] = "Choose a currency by its code, like EUR or USD."
+    tax_class = session.get(TaxClass, tax_class_id) if tax_class_id else None
+    if tax_class is None or tax_class.kind != "customer":
+        errors["tax_class"] = "Choose a tax class."
+    elif tax_class.code == REVERSE_CHARGE and not customer.vat_number:
+        errors["tax_class"] = "Reverse charge needs the customer's VAT number: add it first."
+    terms = payment_terms_days.strip()
+    if not terms.isdigit() or int(terms) > MAX_TERMS_DAYS:
+        errors["payment_terms_days"] = f"Give the days to pay as a whole number up to {MAX_TERMS_DAYS}."
+    reference = clean_text(exemption_reference) or ""
+    if len(reference) > MAX_REFERENCE:
+        errors["exemption_reference"] = f"Keep the reference under {MAX_REFERENCE} characters."
+    if errors:
+        raise ValidationError(errors)
+    row = session.get(CustomerSales, customer.id) or CustomerSales(customer_id=customer.id)
+    before = {"currency": row.currency, "terms": row.payment_terms_days, "reference": row.exemption_reference}
+    row.currency, row.tax_class_id, row.payment_terms_days = code, tax_class_id, int(terms)
+    row.exemption_reference = reference
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="sales_settings",
+        entity_type="customer",
+        entity_id=customer.id,
+        summary=f"Sales settings of {customer.display_name} changed"[:300],
+        changes=audit.field_changes(before, {"currency": code, "terms": int(terms), "reference": reference}),
+    )
+    return sales_settings(customer.id, actor=actor, session=session)
+
+
+def _issued_in_other(customer_id: int, currency: str, session: Session) -> int:
+    where = (
+        col(Document.customer_id) == customer_id,
+        col(Document.currency) != currency,
+        col(Document.status) != "draft",
+    )
+    return session.exec(select(func.count()).select_from(Document).where(*where)).one()

@@ -1,0 +1,59 @@
+"""The Sales Tax tab: currency, tax class and its exemption reference, payment terms."""
+
+import reflex as rx
+
+from customer_app.access.state.auth import AuthState
+from customer_app.commerce.state.sales_tax import CustomerSalesTaxState as T
+from customer_app.ui.form_field import form_field
+
+
+def sales_tax_tab() -> rx.Component:
+    """What new documents for this customer take."""
+    return rx.form(
+        rx.vstack(
+            rx.text(
+                "New documents for this customer take these; documents already issued keep theirs.", class_name="muted"
+            ),
+            form_field("Currency", "currency", T.currency, T.errors["currency"], max_length=3),
+            rx.cond(
+                T.kept_in_other_currency > 0,
+                rx.text(
+                    T.kept_in_other_currency.to_string(),
+                    " issued document(s) keep their own currency.",
+                    size="1",
+                    class_name="muted",
+                ),
+            ),
+            rx.box(
+                rx.el.label("Tax class", html_for="field-tax_class", class_name="field-label"),
+                rx.el.select(
+                    rx.foreach(T.classes, lambda c: rx.el.option(c.name, value=c.id)),
+                    id="field-tax_class",
+                    name="tax_class",
+                    default_value=T.tax_class,
+                    class_name="native-select",
+                ),
+                rx.cond(
+                    T.errors["tax_class"], rx.text(T.errors["tax_class"], color_scheme="red", size="1", role="alert")
+                ),
+                class_name="field",
+            ),
+            form_field(
+                "Exemption reference", "exemption_reference", T.exemption_reference, T.errors["exemption_reference"]
+            ),
+            form_field(
+                "Payment terms (days)",
+                "payment_terms_days",
+                T.payment_terms_days,
+                T.errors["payment_terms_days"],
+                input_mode="numeric",
+            ),
+            rx.cond(AuthState.can_edit, rx.button("Save sales settings", type="submit")),
+            spacing="3",
+            max_width="420px",
+        ),
+        key=T.form_key.to_string(),
+        on_submit=T.save,
+        reset_on_submit=False,
+        no_validate=True,
+    )
