@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "document_draft": "Started a document",
     "document_issue": "Issued a document",
     "document_delete": "Deleted a draft document",
+    "document_void": "Voided a document",
 }
 ACTIONS = tuple(ACTION_LABELS)
 ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field", "trash_batch", "portal_account", "settings")

@@ -232,3 +232,94 @@ def _audit(actor: Actor, session: Session, document: Document, action: str, summ
     audit.record(
         session, actor=actor, action=action, entity_type="customer", entity_id=document.customer_id, summary=summary
     )
+
+
+# What each kind may become; the new document keeps a link to the one it came from (and that one lists it).
+CONVERSIONS = {"estimate": ("sales_order", "invoice"), "sales_order": ("invoice",)}
+
+
+def convert(document_id: int, to_kind: str, *, actor: Actor, session: Session) -> Document:
+    """A draft of `to_kind` from an issued estimate or sales order, with its lines and addresses."""
+    require(actor, "customer.edit")
+    source = _issued(document_id, actor, session)
+    if to_kind not in CONVERSIONS.get(source.kind, ()):
+        raise CustomerAppError(f"A {KINDS[source.kind].lower()} cannot become a {KINDS.get(to_kind, '?').lower()}.")
+    return _copy(source, to_kind, 1, actor, session)
+
+
+def credit_note_for(document_id: int, *, actor: Actor, session: Session) -> Document:
+    """A draft credit note taking back an issued invoice's lines (to take back part, edit the draft)."""
+    require(actor, "customer.edit")
+    source = _issued(document_id, actor, session)
+    if source.kind not in ("invoice", "sales_receipt"):
+        raise CustomerAppError("Only invoices and sales receipts are credited.")
+    return _copy(source, "credit_note", -1, actor, session)
+
+
+def void(document_id: int, *, actor: Actor, session: Session) -> Document:
+    """Cancel an issued invoice by a full credit note, issued at once; returns the credit note."""
+    credit = credit_note_for(document_id, actor=actor, session=session)
+    issued = issue(credit.id, actor=actor, session=session)
+    invoice = session.get(Document, document_id)
+    if invoice is not None:
+        invoice.status = "cancelled"
+        session.add(invoice)
+        _audit(actor, session, invoice, "document_void", f"Voided {invoice.number} by {issued.number}")
+    return issued
+
+
+def linked(document_id: int, *, actor: Actor, session: Session) -> tuple[Document | None, list[Document]]:
+    """The document this one came from, and those made from it (conversions and credit notes)."""
+    require(actor, "customer.view")
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError("This document does not exist any more.")
+    source = session.get(Document, document.source_id) if document.source_id else None
+    made = session.exec(select(Document).where(col(Document.source_id) == document.id).order_by(col(Document.id)))
+    return source, list(made)
+
+
+def _issued(document_id: int, actor: Actor, session: Session) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError("This document does not exist any more.")
+    get_customer(document.customer_id, actor=actor, session=session)
+    if document.status not in ("issued", "sent"):
+        raise CustomerAppError("Issue the document first.")
+    return document
+
+
+def _copy(source: Document, kind: str, sign: int, actor: Actor, session: Session) -> Document:
+    """A draft of `kind` with the source's addresses, currency, language, tax class and lines (quantities × sign)."""
+    copy = Document(
+        customer_id=source.customer_id,
+        kind=kind,
+        currency=source.currency,
+        language=source.language,
+        billing_address=source.billing_address,
+        shipping_address=source.shipping_address,
+        destination_country=source.destination_country,
+        customer_tax_class_id=source.customer_tax_class_id,
+        prices_include_tax=source.prices_include_tax,
+        round_per_line=source.round_per_line,
+        source_id=source.id,
+        created_by_name=actor.name,
+    )
+    session.add(copy)
+    session.flush()
+    for line in _lines(source.id, session):
+        session.add(
+            DocumentLine(
+                document_id=copy.id,
+                position=line.position,
+                description=line.description,
+                quantity=line.quantity * sign,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                item_tax_class_id=line.item_tax_class_id,
+            )
+        )
+    session.flush()
+    recalculate(copy, session=session)
+    _audit(actor, session, copy, "document_draft", f"Started a {KINDS[kind].lower()} from {source.number}")
+    return copy

@@ -113,6 +113,7 @@ class Document(SQLModel, table=True):
     net_minor: int = Field(default=0)
     tax_minor: int = Field(default=0)
     gross_minor: int = Field(default=0)
+    source_id: int | None = Field(default=None, foreign_key="sales_document.id")  # converted from, or credited
     created_by_name: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

@@ -77,6 +77,7 @@ UNCHECKED = {
         "CustomerNotesState.ask_delete",
         "CustomerPortalState.ask_revoke",
         "CustomerSalesState.set_editor_open",
+        "CustomerSalesState.set_confirm_void",
         "CustomerPortalState.set_confirm_open",
         "CustomerNotesState.set_confirm_open",
         *(

@@ -57,6 +57,9 @@ class Editor:
     tax: str = ""
     gross: str = ""
     warnings: list[str] = field(default_factory=list)
+    conversions: list[list[str]] = field(default_factory=list)  # [kind, label] it may become
+    can_credit: bool = False
+    links: list[str] = field(default_factory=list)  # "From EST-2026-00001", "Credit note CN-2026-00002"
 
 
 def _money(minor: int, document: Document) -> str:
@@ -87,8 +90,9 @@ def _line(line: DocumentLine, document: Document) -> LineRow:
     )
 
 
-def _editor(totals: documents.Totals) -> Editor:
+def _editor(totals: documents.Totals, source: Document | None, made: list[Document]) -> Editor:
     document = totals.document
+    open_ = document.status in ("issued", "sent")
     return Editor(
         id=str(document.id),
         title=f"{KINDS[document.kind]} {document.number or '(draft)'}",
@@ -100,7 +104,17 @@ def _editor(totals: documents.Totals) -> Editor:
         tax=_money(document.tax_minor, document),
         gross=_money(document.gross_minor, document),
         warnings=totals.warnings,
+        conversions=[[k, KINDS[k]] for k in documents.CONVERSIONS.get(document.kind, ())] if open_ else [],
+        can_credit=open_ and document.kind in ("invoice", "sales_receipt"),
+        links=([f"From {KINDS[source.kind].lower()} {source.number or '(draft)'}"] if source else [])
+        + [f"{KINDS[d.kind]} {d.number or '(draft)'}" for d in made],
     )
+
+
+def _read_editor(document_id: int, actor: Actor, session: Session) -> Editor:
+    totals = documents.document_totals(document_id, actor=actor, session=session)
+    source, made = documents.linked(document_id, actor=actor, session=session)
+    return _editor(totals, source, made)
 
 
 class CustomerSalesState(CustomerTabMixin, rx.State):
@@ -109,13 +123,14 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
     rows: list[DocumentRow] = []
     editor: Editor = Editor()
     editor_open: bool = False
+    confirm_void: bool = False
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the customer's documents (and the open one again: someone may have changed it)."""
         self.customer_id = customer.id
         self.rows = [_row(d) for d in documents.documents_of(customer.id, actor=actor, session=session)]
         if self.editor.id:
-            self.editor = _editor(documents.document_totals(int(self.editor.id), actor=actor, session=session))
+            self.editor = _read_editor(int(self.editor.id), actor, session)
 
     @rx.event
     async def new_document(self, kind: str):
@@ -136,7 +151,7 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
         chosen = (parse_ids(document_id) or [0])[0]
 
         def read(actor: Actor, session: Session) -> None:
-            self.editor = _editor(documents.document_totals(chosen, actor=actor, session=session))
+            self.editor = _read_editor(chosen, actor, session)
 
         done, event = await act_as(self, "customer.view", read, errors=None)
         self.editor_open = done
@@ -178,6 +193,42 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
             lambda actor, session: documents.issue(document_id, actor=actor, session=session), errors=None
         )
         return rx.toast.success(f"{self.editor.title} issued.") if done else event
+
+    @rx.event
+    async def convert(self, kind: str):
+        """Make a draft of `kind` from the issued document in the editor, and open it."""
+        return await self._derive(
+            lambda document_id, actor, session: documents.convert(document_id, str(kind), actor=actor, session=session)
+        )
+
+    @rx.event
+    async def credit(self):
+        """Start a credit note taking back the issued invoice in the editor, and open it."""
+        return await self._derive(
+            lambda document_id, actor, session: documents.credit_note_for(document_id, actor=actor, session=session)
+        )
+
+    @rx.event
+    def set_confirm_void(self, is_open: bool):
+        self.confirm_void = bool(is_open)
+
+    @rx.event
+    async def void(self):
+        """Cancel the issued invoice in the editor by a full credit note, and open that."""
+        self.confirm_void = False
+        return await self._derive(
+            lambda document_id, actor, session: documents.void(document_id, actor=actor, session=session)
+        )
+
+    async def _derive(self, make):
+        """Run `make(document_id, actor, session)` on the open document, then open the document it made."""
+        source_id, made = (parse_ids(self.editor.id) or [0])[0], []
+
+        def work(actor: Actor, session: Session) -> None:
+            made.append(make(source_id, actor, session).id)
+
+        done, event = await self._write(work, errors=None)
+        return await self.open_document(str(made[0])) if done else event
 
     @rx.event
     async def delete_draft(self):

@@ -6,6 +6,7 @@ from customer_app.access.state.auth import AuthState
 from customer_app.commerce.models import KINDS
 from customer_app.commerce.state.sales import CustomerSalesState as S
 from customer_app.commerce.state.sales import DocumentRow, LineRow
+from customer_app.ui.confirm_dialog import confirm_dialog
 from customer_app.ui.form_field import form_field
 
 STATUS_COLORS = {"draft": "gray", "issued": "blue", "sent": "cyan", "cancelled": "red"}
@@ -103,6 +104,7 @@ def _editor() -> rx.Component:
             ),
             rx.cond(draft & AuthState.can_edit, _add_line()),
             rx.foreach(S.editor.warnings, lambda w: rx.callout(w, icon="triangle-alert", color_scheme="amber")),
+            rx.cond(S.editor.links.length() > 0, rx.text(S.editor.links.join(" · "), size="2", class_name="muted")),
             rx.vstack(
                 rx.text("Net ", S.editor.net),
                 rx.text("Tax ", S.editor.tax),
@@ -116,6 +118,26 @@ def _editor() -> rx.Component:
                     draft & AuthState.can_edit,
                     rx.button("Delete draft", variant="soft", color_scheme="red", on_click=S.delete_draft),
                 ),
+                rx.cond(
+                    AuthState.can_edit,
+                    rx.fragment(
+                        rx.foreach(
+                            S.editor.conversions,
+                            lambda pair: rx.button(
+                                "Make " + pair[1].lower(), variant="soft", on_click=S.convert(pair[0])
+                            ),
+                        ),
+                        rx.cond(
+                            S.editor.can_credit,
+                            rx.fragment(
+                                rx.button("Credit note", variant="soft", on_click=S.credit),
+                                rx.button(
+                                    "Void", variant="soft", color_scheme="red", on_click=S.set_confirm_void(True)
+                                ),
+                            ),
+                        ),
+                    ),
+                ),
                 rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
                 rx.cond(
                     draft & AuthState.can_edit,
@@ -124,6 +146,14 @@ def _editor() -> rx.Component:
                 gap="8px",
                 justify="end",
                 margin_top="16px",
+            ),
+            confirm_dialog(
+                open_=S.confirm_void,
+                title="Void this invoice?",
+                body="A credit note for the whole invoice is issued with its own number, and the invoice is "
+                "cancelled. Both stay on record.",
+                on_open_change=S.set_confirm_void,
+                actions=[rx.button("Void invoice", color_scheme="red", on_click=S.void)],
             ),
             max_width="860px",
         ),

@@ -197,3 +197,35 @@ def test_a_customers_sales_settings_go_into_new_documents_and_reverse_charge_nee
     assert (draft.currency, totals.warnings, draft.gross_minor) == ("USD", [], 10000)  # exempt: the 0 % rule
     issued = documents.issue(draft.id, actor=staff, session=session)
     assert issued.due_date == date.today() + timedelta(days=30)
+
+
+def test_an_estimate_becomes_an_order_then_an_invoice_and_each_knows_the_other(session, staff, add):
+    standard_rate(session, "19")
+    ada = add(first_name="Ada", email="ada@example.com")
+    estimate = documents.new_draft(ada.id, "estimate", actor=staff, session=session)
+    documents.add_line(estimate.id, "Consulting", "2", "50", actor=staff, session=session)
+    documents.issue(estimate.id, actor=staff, session=session)
+    order = documents.convert(estimate.id, "sales_order", actor=staff, session=session)
+    assert (order.status, order.gross_minor, order.source_id) == ("draft", 11900, estimate.id)
+    documents.issue(order.id, actor=staff, session=session)
+    invoice = documents.convert(order.id, "invoice", actor=staff, session=session)
+    source, made = documents.linked(order.id, actor=staff, session=session)
+    assert (source.id, [d.id for d in made]) == (estimate.id, [invoice.id])
+    with pytest.raises(CustomerAppError, match="cannot become"):
+        documents.convert(order.id, "estimate", actor=staff, session=session)
+    with pytest.raises(CustomerAppError, match="Issue the document first"):
+        documents.convert(invoice.id, "invoice", actor=staff, session=session)
+
+
+def test_voiding_an_invoice_issues_a_full_credit_note_and_cancels_it(session, staff, add):
+    standard_rate(session, "19")
+    ada = add(first_name="Ada", email="ada@example.com")
+    invoice = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    documents.add_line(invoice.id, "Consulting", "2", "50", actor=staff, session=session)
+    documents.issue(invoice.id, actor=staff, session=session)
+    credit = documents.void(invoice.id, actor=staff, session=session)
+    session.commit()
+    assert credit.kind == "credit_note"
+    assert credit.number.startswith("CN-")
+    assert (credit.net_minor, credit.tax_minor, credit.gross_minor) == (-10000, -1900, -11900)
+    assert session.get(Document, invoice.id).status == "cancelled"
