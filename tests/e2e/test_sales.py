@@ -33,9 +33,9 @@ def test_an_invoice_is_drafted_from_the_customer_totalled_and_issued(browser: Br
         save_address(kontor.id, address, actor=SETUP, session=session)
         kontor_id = kontor.id
     page = signed_in_context(browser, "staff").new_page()
-    page.goto(f"{app_url}/customers/{kontor_id}?tab=sales")
-    expect(page.get_by_text("No documents yet.")).to_be_visible()
-    page.get_by_role("button", name="New invoice").click()
+    page.goto(f"{app_url}/customers/{kontor_id}")
+    page.get_by_role("button", name="New document").click()  # the header's action, from any tab
+    page.get_by_role("menuitem", name="Invoice").click()
     editor = page.get_by_role("dialog")
     expect(editor).to_contain_text("Hafenstraße 5")  # the billing address, copied in
 

@@ -4,6 +4,8 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.auth import AuthState
+from customer_app.commerce.models import KINDS
+from customer_app.commerce.state.sales import CustomerSalesState
 from customer_app.customer_page.state.page import CustomerDetailState as S
 from customer_app.customers.state.customer_form import CustomerFormState
 from customer_app.ui.avatar import avatar
@@ -71,6 +73,16 @@ def _edit_actions() -> rx.Component:
         ),
         rx.button(rx.icon("copy", size=16), "Create Duplicate", variant="soft", on_click=S.duplicate),
         rx.button(rx.icon("send", size=16), "Send portal invitation", variant="soft", on_click=S.send_invitation),
+        rx.menu.root(
+            rx.menu.trigger(rx.button(rx.icon("file-plus", size=16), "New document", variant="soft")),
+            rx.menu.content(
+                *[
+                    rx.menu.item(label, on_click=[S.set_tab("sales"), CustomerSalesState.new_document(kind)])
+                    for kind, label in KINDS.items()
+                    if kind != "credit_note"  # credit notes are made from the invoice they take back
+                ]
+            ),
+        ),
         rx.button(
             rx.icon("trash-2", size=16), "Delete", variant="soft", color_scheme="red", on_click=S.set_delete_open(True)
         ),
