@@ -17,8 +17,14 @@ from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, settings_page, staff_page
 from customer_app.pages.customers import customer_page, customers_page
-from customer_app.pages.portal import portal_dashboard_page, portal_profile_page, portal_tickets_page
+from customer_app.pages.portal import (
+    portal_dashboard_page,
+    portal_documents_page,
+    portal_profile_page,
+    portal_tickets_page,
+)
 from customer_app.portal import form_boxes  # noqa: F401  (adds the portal boxes to the customer pop-up)
+from customer_app.portal.state.portal_documents import PortalDocumentsState
 from customer_app.portal.state.portal_profile import PortalProfileState
 from customer_app.portal.state.portal_sign_in import PortalSignInState
 from customer_app.portal.state.portal_tickets import PortalTicketsState
@@ -68,6 +74,15 @@ PAGES = (
     (routes.PORTAL, "Client portal", portal_dashboard_page, PORTAL_LOAD),
     (routes.PORTAL_TICKETS, "Tickets", portal_tickets_page, PORTAL_LOAD),
     (routes.PORTAL_PROFILE, "Profile", portal_profile_page, PortalProfileState.on_load),
+    *[
+        (route, title, portal_documents_page, PortalDocumentsState.on_load)
+        for route, title in (
+            (routes.PORTAL_INVOICES, "Invoices"),
+            (routes.PORTAL_ESTIMATES, "Estimates"),
+            (routes.PORTAL_ORDERS, "Sales orders"),
+            (routes.PORTAL_DOCUMENTS, "Documents"),
+        )
+    ],
     (routes.PORTAL_CONFIRM_EMAIL, "Confirm e-mail", confirm_email_page, None),
     (routes.PORTAL_LOGIN, "Sign in", portal_login_page, PortalSignInState.on_login_load),
     (routes.PORTAL_FORGOT, "Forgot password", portal_forgot_page, None),

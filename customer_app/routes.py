@@ -26,6 +26,10 @@ PORTAL_RESET = "/clients/reset/[token]"
 PORTAL_PROFILE = "/clients/profile"
 PORTAL_CONFIRM_EMAIL = "/clients/confirm-email/[token]"
 PORTAL_TICKETS = "/clients/tickets"
+PORTAL_DOCUMENTS = "/clients/documents"
+PORTAL_INVOICES = "/clients/invoices"
+PORTAL_ESTIMATES = "/clients/estimates"
+PORTAL_ORDERS = "/clients/orders"
 
 
 def customer(customer_id: object, *, tab: str = "") -> str:

@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "portal_ticket_add": "Opened a ticket in the portal",
     "portal_ticket_reply": "Replied in the portal",
     "portal_profile": "Changed their profile in the portal",
+    "portal_estimate_answer": "Answered an estimate in the portal",
     "tax_settings": "Tax settings changed",
     "sales_settings": "Sales settings changed",
     "document_draft": "Started a document",

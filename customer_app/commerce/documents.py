@@ -284,7 +284,7 @@ def _issued(document_id: int, actor: Actor, session: Session) -> Document:
     if document is None:
         raise NotFoundError("This document does not exist any more.")
     get_customer(document.customer_id, actor=actor, session=session)
-    if document.status not in ("issued", "sent"):
+    if document.status not in ("issued", "sent", "accepted"):
         raise CustomerAppError("Issue the document first.")
     return document
 

@@ -18,7 +18,14 @@ KINDS: dict[str, str] = {
     "invoice": "Invoice",
     "credit_note": "Credit note",
 }
-STATUSES: dict[str, str] = {"draft": "Draft", "issued": "Issued", "sent": "Sent", "cancelled": "Cancelled"}
+STATUSES: dict[str, str] = {
+    "draft": "Draft",
+    "issued": "Issued",
+    "sent": "Sent",
+    "accepted": "Accepted",  # an estimate the customer accepted in the portal
+    "declined": "Declined",
+    "cancelled": "Cancelled",
+}
 TAX_CLASS_KINDS = ("customer", "item")
 
 

@@ -27,6 +27,15 @@ SERVICE_MESSAGES = (
     N_("Enter a phone number, like +1 202 555 0143."),
     N_("This phone number is not valid for its country."),
     N_("Enter a website address, like example.com."),
+    N_("Estimate"),  # the kinds of document and their statuses
+    N_("Sales order"),
+    N_("Sales receipt"),
+    N_("Invoice"),
+    N_("Credit note"),
+    N_("Issued"),
+    N_("Sent"),
+    N_("Accepted"),
+    N_("Declined"),
     N_("New"),  # the tickets' statuses
     N_("In progress"),
     N_("Solved"),

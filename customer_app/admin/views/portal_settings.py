@@ -11,7 +11,7 @@ def _default(section: DefaultSection) -> rx.Component:
     return rx.el.label(
         rx.switch(checked=section.on, on_change=lambda on: P.set_default(section.key, on)),
         rx.text(section.label),
-        rx.cond(section.coming, rx.text("(comes with documents)", size="1", class_name="muted")),
+        rx.cond(section.coming, rx.text("(not built yet)", size="1", class_name="muted")),
         class_name="checkbox-label",
     )
 

@@ -9,7 +9,14 @@ from customer_app.commerce.state.sales import DocumentRow, LineRow
 from customer_app.ui.confirm_dialog import confirm_dialog
 from customer_app.ui.form_field import form_field
 
-STATUS_COLORS = {"draft": "gray", "issued": "blue", "sent": "cyan", "cancelled": "red"}
+STATUS_COLORS = {
+    "draft": "gray",
+    "issued": "blue",
+    "sent": "cyan",
+    "accepted": "green",
+    "declined": "amber",
+    "cancelled": "red",
+}
 
 
 def _status(status: rx.Var, label: rx.Var) -> rx.Component:

@@ -74,7 +74,7 @@ def _switch(switch: SectionSwitch) -> rx.Component:
             disabled=~AuthState.can_edit,
         ),
         rx.text(switch.label),
-        rx.cond(switch.coming, rx.text("(comes with documents; hidden until then)", size="1", class_name="muted")),
+        rx.cond(switch.coming, rx.text("(not built yet: hidden until it is)", size="1", class_name="muted")),
         class_name="checkbox-label",
     )
 

@@ -6,7 +6,14 @@ from customer_app import routes
 from customer_app.portal.state.portal import PortalState as P
 from customer_app.portal.state.portal import tr
 
-SECTION_ROUTES = {"profile": routes.PORTAL_PROFILE, "tickets": routes.PORTAL_TICKETS}
+SECTION_ROUTES = {
+    "profile": routes.PORTAL_PROFILE,
+    "tickets": routes.PORTAL_TICKETS,
+    "documents": routes.PORTAL_DOCUMENTS,
+    "invoices": routes.PORTAL_INVOICES,
+    "estimates": routes.PORTAL_ESTIMATES,
+    "sales_orders": routes.PORTAL_ORDERS,
+}
 
 
 def language_switcher() -> rx.Component:

@@ -20,7 +20,7 @@ from customer_app.records.models import Ticket, TicketReply
 from tests.unit.handler_calls import Handler, app_handlers, arguments, deliver
 from tests.unit.portal.portal_world import PORTAL_PASSWORD, registered
 
-PORTAL_STATES = {"PortalState", "PortalTicketsState", "PortalProfileState", "PortalSignInState"}
+PORTAL_STATES = {"PortalState", "PortalTicketsState", "PortalProfileState", "PortalSignInState", "PortalDocumentsState"}
 HANDLERS = [h for h in app_handlers() if h.state.__name__ in PORTAL_STATES]
 SECRET = "zebrafinch"  # in B's records only
 

@@ -76,7 +76,7 @@ def test_a_section_switched_off_is_refused_and_reads_nothing(session, ada, staff
 
 
 def test_sections_not_built_yet_stay_hidden_though_switched_on(session, ada, staff):
-    sections.set_sections(ada.id, ["tickets", "invoices"], actor=staff, session=session)
+    sections.set_sections(ada.id, ["tickets", "payments"], actor=staff, session=session)
     session.commit()
     assert scope_of(session).sections == frozenset({"tickets"})
     with pytest.raises(ValidationError):

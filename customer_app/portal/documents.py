@@ -1,0 +1,53 @@
+"""The customer's documents in the portal: issued ones only, each kind in its own section, and an estimate's answer."""
+
+from sqlmodel import Session, col, select
+
+from customer_app.commerce.models import Document
+from customer_app.core import audit
+from customer_app.errors import CustomerAppError, NotFoundError
+from customer_app.portal.scope import PortalScope
+
+# The portal section that shows each kind of document.
+SECTION_OF = {
+    "invoice": "invoices",
+    "credit_note": "invoices",
+    "estimate": "estimates",
+    "sales_order": "sales_orders",
+    "sales_receipt": "documents",
+}
+KINDS_OF = {section: tuple(k for k, s in SECTION_OF.items() if s == section) for section in set(SECTION_OF.values())}
+SHOWN = 200
+
+
+def my_documents(section: str, *, scope: PortalScope, session: Session) -> list[Document]:
+    """The customer's issued documents of a section, newest first."""
+    scope.require(section)
+    query = select(Document).where(
+        col(Document.customer_id) == scope.customer_id,
+        col(Document.kind).in_(KINDS_OF.get(section, ())),
+        col(Document.status) != "draft",
+    )
+    return list(session.exec(query.order_by(col(Document.issued_at).desc(), col(Document.id).desc()).limit(SHOWN)))
+
+
+def answer_estimate(document_id: int, accept: bool, *, scope: PortalScope, session: Session) -> Document:
+    """Accept or decline one of the customer's issued estimates (once)."""
+    scope.require("estimates")
+    document = session.get(Document, document_id)
+    if document is None or document.customer_id != scope.customer_id or document.kind != "estimate":
+        raise NotFoundError("This document does not exist.")
+    if document.status not in ("issued", "sent"):
+        raise CustomerAppError("This estimate was answered already.")
+    document.status = "accepted" if accept else "declined"
+    session.add(document)
+    audit.record(
+        session,
+        actor=None,
+        actor_email=scope.email,
+        address=scope.address,
+        action="portal_estimate_answer",
+        entity_type="customer",
+        entity_id=scope.customer_id,
+        summary=f"{'Accepted' if accept else 'Declined'} estimate {document.number} in the portal",
+    )
+    return document

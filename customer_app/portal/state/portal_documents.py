@@ -1,0 +1,100 @@
+"""The portal's document sections: invoices (with credit notes), estimates (to accept or decline), sales orders and
+sales receipts, each the customer's issued documents only."""
+
+from dataclasses import dataclass
+
+import reflex as rx
+from sqlmodel import Session
+
+from customer_app import routes
+from customer_app.commerce.models import KINDS, STATUSES, Document
+from customer_app.core.db import session_scope
+from customer_app.core.i18n import format_date, translate
+from customer_app.core.money import format_money
+from customer_app.portal import documents
+from customer_app.portal.scope import PortalScope
+from customer_app.portal.state.portal import DOMAIN, portal_act, portal_scope_or_refusal
+from customer_app.ui.parsing import parse_ids
+
+SECTION_OF_PAGE = {
+    routes.PORTAL_INVOICES: "invoices",
+    routes.PORTAL_ESTIMATES: "estimates",
+    routes.PORTAL_ORDERS: "sales_orders",
+    routes.PORTAL_DOCUMENTS: "documents",
+}
+
+
+@dataclass
+class PortalDocumentRow:
+    """One document as the customer sees it, in their language."""
+
+    id: str = ""
+    number: str = ""
+    kind: str = ""
+    date: str = ""
+    due: str = ""
+    total: str = ""
+    status: str = ""
+    status_label: str = ""
+    answerable: bool = False  # an estimate waiting for the customer's answer
+
+
+def _row(document: Document, lang: str) -> PortalDocumentRow:
+    return PortalDocumentRow(
+        id=str(document.id),
+        number=document.number or "",
+        kind=translate(DOMAIN, lang, KINDS[document.kind]),
+        date=format_date(document.issue_date, lang) if document.issue_date else "",
+        due=format_date(document.due_date, lang) if document.due_date else "",
+        total=format_money(document.gross_minor, document.currency, lang),
+        status=document.status,
+        status_label=translate(DOMAIN, lang, STATUSES.get(document.status, document.status)),
+        answerable=document.kind == "estimate" and document.status in ("issued", "sent"),
+    )
+
+
+class PortalDocumentsState(rx.State):
+    """One document section of the portal in one browser tab."""
+
+    section: str = ""
+    rows: list[PortalDocumentRow] = []
+    loaded: bool = False
+
+    @rx.event
+    async def on_load(self):
+        """Read the section this page shows."""
+        self.section = SECTION_OF_PAGE.get(self.router.url.path.rstrip("/"), "documents")
+        return await self._load()
+
+    async def _load(self):
+        scope, refusal = await portal_scope_or_refusal(self, self.section)
+        if scope is None:
+            self.rows = []
+            return refusal
+        with session_scope() as session:
+            self._read(scope, session)
+        return None
+
+    def _read(self, scope: PortalScope, session: Session) -> None:
+        found = documents.my_documents(self.section, scope=scope, session=session)
+        self.rows, self.loaded = [_row(d, scope.language) for d in found], True
+
+    @rx.event
+    async def accept(self, document_id: str):
+        """Accept an estimate."""
+        return await self._answer(document_id, True)
+
+    @rx.event
+    async def decline(self, document_id: str):
+        """Decline an estimate."""
+        return await self._answer(document_id, False)
+
+    async def _answer(self, document_id: str, accept: bool):
+        chosen = (parse_ids(document_id) or [0])[0]
+
+        def work(scope: PortalScope, session: Session) -> None:
+            documents.answer_estimate(chosen, accept, scope=scope, session=session)
+            self._read(scope, session)
+
+        _, event = await portal_act(self, "estimates", work)
+        return event

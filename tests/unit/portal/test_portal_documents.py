@@ -1,0 +1,63 @@
+"""The portal's document sections: the customer's issued documents only, in its sections, and an estimate's answer."""
+
+import pytest
+
+from customer_app.commerce import customer_sales, taxes
+from customer_app.commerce import documents as staff_documents
+from customer_app.errors import CustomerAppError, NotFoundError, PortalDenied
+from customer_app.portal import documents, sections, sign_in
+from tests.unit.portal.portal_world import PORTAL_PASSWORD, registered
+
+
+@pytest.fixture
+def scope(session, staff, add):
+    ada = add(first_name="Ada", email="ada@example.com")
+    registered(session, ada.id, actor=staff)
+    sections.set_sections(ada.id, ["invoices", "estimates"], actor=staff, session=session)
+    session.commit()
+    token = sign_in.sign_in("ada@example.com", PORTAL_PASSWORD, address="1", session=session)
+    session.commit()
+    return sign_in.resolve(token, session=session)
+
+
+def test_only_the_customers_issued_documents_of_the_section_show(session, staff, add, scope):
+    exempt_issue = _exempt(session, staff, scope.customer_id)
+    bob = add(first_name="Bob", email="bob@example.com")
+    _exempt(session, staff, bob.id)
+    staff_documents.new_draft(scope.customer_id, "invoice", actor=staff, session=session)  # a draft: not shown
+    session.commit()
+    shown = documents.my_documents("invoices", scope=scope, session=session)
+    assert [d.id for d in shown] == [exempt_issue.id]
+    with pytest.raises(PortalDenied):
+        documents.my_documents("sales_orders", scope=scope, session=session)
+
+
+def test_an_estimate_is_answered_once_and_only_the_customers_own(session, staff, add, scope):
+    estimate = _exempt(session, staff, scope.customer_id, kind="estimate")
+    bob = add(first_name="Bob", email="bob@example.com")
+    theirs = _exempt(session, staff, bob.id, kind="estimate")
+    session.commit()
+    with pytest.raises(NotFoundError):
+        documents.answer_estimate(theirs.id, True, scope=scope, session=session)
+    assert documents.answer_estimate(estimate.id, True, scope=scope, session=session).status == "accepted"
+    with pytest.raises(CustomerAppError, match="answered already"):
+        documents.answer_estimate(estimate.id, False, scope=scope, session=session)
+    order = staff_documents.convert(estimate.id, "sales_order", actor=staff, session=session)  # accepted: go on
+    assert order.source_id == estimate.id
+
+
+def _exempt(session, staff, customer_id: int, kind: str = "invoice"):
+    """An issued document of an exempt customer (the seeded 0 % rule covers it)."""
+    exempt = next(c for c in taxes.classes("customer", session=session) if c.code == "exempt")
+    customer_sales.save_sales_settings(
+        customer_id,
+        currency="EUR",
+        tax_class_id=exempt.id,
+        payment_terms_days="14",
+        exemption_reference="",
+        actor=staff,
+        session=session,
+    )
+    draft = staff_documents.new_draft(customer_id, kind, actor=staff, session=session)
+    staff_documents.add_line(draft.id, "Work", "1", "100", actor=staff, session=session)
+    return staff_documents.issue(draft.id, actor=staff, session=session)
