@@ -64,6 +64,8 @@ ACTION_LABELS = {
     "portal_ticket_add": "Opened a ticket in the portal",
     "portal_ticket_reply": "Replied in the portal",
     "portal_profile": "Changed their profile in the portal",
+    "payment_add": "Recorded a payment",
+    "payment_refund": "Recorded a refund",
 }
 ACTIONS = tuple(ACTION_LABELS)
 ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field", "trash_batch", "portal_account", "settings")
