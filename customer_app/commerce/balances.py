@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from customer_app.commerce.models import Document, Payment
+from customer_app.commerce.models import CustomerSales, Document, Payment
 from customer_app.commerce.models import PaymentAllocation as Allocation
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
@@ -165,3 +165,10 @@ def customer_credit(customer_id: int, *, actor: Actor, session: Session) -> dict
         if entry.payment.kind == "payment" and entry.unallocated_minor > 0:
             credit[entry.payment.currency] += entry.unallocated_minor
     return dict(sorted(credit.items()))
+
+
+def payment_terms(customer_id: int, *, actor: Actor, session: Session) -> CustomerSales:
+    """The customer's currency and payment terms (the defaults when none were set)."""
+    require(actor, "customer.view")
+    customer = get_customer(customer_id, actor=actor, session=session)
+    return session.get(CustomerSales, customer.id) or CustomerSales(customer_id=customer.id)

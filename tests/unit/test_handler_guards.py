@@ -77,6 +77,8 @@ UNCHECKED = {
         "CustomerNotesState.ask_delete",
         "CustomerPortalState.ask_revoke",
         "CustomerSalesState.set_editor_open",
+        "CustomerInvoicesState.open_payment",
+        "CustomerInvoicesState.set_pay_open",
         "CustomerPortalState.set_confirm_open",
         "CustomerNotesState.set_confirm_open",
         *(
