@@ -32,19 +32,20 @@ class _Checked:
     """A payment's fields once each has been read."""
 
     day: date | None
+    method: str
     reference: str
     amount: int
 
 
 def record_payment(
     customer_id: int,
+    *,
     paid_on: date | str,
     method: str,
     amount_text: str,
     currency: str,
     reference: str = "",
     allocations: dict[int, str] | None = None,
-    *,
     actor: Actor,
     session: Session,
     today: date | None = None,
@@ -62,13 +63,13 @@ def record_payment(
             f"A payment in another currency needs an exchange rate, which cannot be recorded yet: "
             f"record it in {expected}, the invoice's currency."
         )
-    checked = _fields(paid_on, method, reference, amount_text, expected, today, errors)
+    checked = _fields((paid_on, method, reference, amount_text), expected, today, errors)
     parts = _parts(invoices, wanted, expected, session, errors)
     if "amount" not in errors and sum(parts.values()) > checked.amount:
         errors["allocations"] = "The amounts allocated add up to more than the payment."
     if errors:
         raise ValidationError(errors)
-    payment = _store(customer.id, "payment", method, checked, expected, parts, actor, session)
+    payment = _store(customer.id, "payment", checked, expected, parts, actor=actor, session=session)
     numbers = ", ".join(str(document.number) for document in invoices)
     summary = f"Recorded a payment of {format_money(checked.amount, expected, 'en')}" + (
         f" for {numbers}" if numbers else " as credit"
@@ -79,11 +80,11 @@ def record_payment(
 
 def record_refund(
     document_id: int,
+    *,
     paid_on: date | str,
     method: str,
     amount_text: str,
     reference: str = "",
-    *,
     actor: Actor,
     session: Session,
     today: date | None = None,
@@ -92,15 +93,15 @@ def record_refund(
     require(actor, "customer.edit")
     document = _invoice(document_id, actor, session)
     errors: dict[str, str] = {}
-    checked = _fields(paid_on, method, reference, amount_text, document.currency, today, errors)
+    checked = _fields((paid_on, method, reference, amount_text), document.currency, today, errors)
     paid = invoice_balance(document, settlements([document.id], session), today or date.today()).paid_minor
     if "amount" not in errors and checked.amount > paid:
         shown = format_money(paid, document.currency, "en")
         errors["amount"] = f"{document.number} has been paid {shown}: refund at most that."
     if errors:
         raise ValidationError(errors)
-    refund = _store(document.customer_id, "refund", method, checked, document.currency, {document.id: checked.amount},
-                    actor, session)
+    parts = {document.id: checked.amount}
+    refund = _store(document.customer_id, "refund", checked, document.currency, parts, actor=actor, session=session)
     summary = f"Refunded {format_money(checked.amount, document.currency, 'en')} on {document.number}"
     _audit(actor, session, document.customer_id, "payment_refund", summary)
     return refund
@@ -109,19 +110,20 @@ def record_refund(
 def _store(
     customer_id: int,
     kind: str,
-    method: str,
     checked: _Checked,
     currency: str,
     parts: dict[int, int],
+    *,
     actor: Actor,
     session: Session,
 ) -> Payment:
-    assert kind in PAYMENT_KINDS and checked.day is not None
+    assert kind in PAYMENT_KINDS
+    assert checked.day is not None  # a day that did not read is an error, and nothing is stored then
     payment = Payment(
         customer_id=customer_id,
         kind=kind,
         paid_on=checked.day,
-        method=method,
+        method=checked.method,
         amount_minor=checked.amount,
         currency=currency,
         reference=checked.reference,
@@ -135,15 +137,10 @@ def _store(
 
 
 def _fields(
-    paid_on: date | str,
-    method: str,
-    reference: str,
-    amount_text: str,
-    currency: str,
-    today: date | None,
-    errors: dict[str, str],
+    typed: tuple[date | str, str, str, str], currency: str, today: date | None, errors: dict[str, str]
 ) -> _Checked:
-    """Read the date, method, reference and amount; what is wrong goes into `errors` by field."""
+    """Read the (date, method, reference, amount) typed; what is wrong goes into `errors` by field."""
+    paid_on, method, reference, amount_text = typed
     day = _day(paid_on, today or date.today(), errors)
     if method not in PAYMENT_METHODS:
         errors["method"] = "Choose how it was paid."
@@ -151,7 +148,7 @@ def _fields(
     if len(text) > MAX_REFERENCE:
         errors["reference"] = f"Keep the reference under {MAX_REFERENCE} characters."
     amount = _minor(amount_text, currency, "Amount", "amount", errors)
-    return _Checked(day, text, amount)
+    return _Checked(day, method, text, amount)
 
 
 def _day(value: date | str, today: date, errors: dict[str, str]) -> date | None:
@@ -256,4 +253,3 @@ def _invoice(document_id: int, actor: Actor, session: Session) -> Document:
 
 def _audit(actor: Actor, session: Session, customer_id: int, action: str, summary: str) -> None:
     audit.record(session, actor=actor, action=action, entity_type="customer", entity_id=customer_id, summary=summary)
-

@@ -104,12 +104,12 @@ class CustomerInvoicesState(CustomerTabMixin, rx.State):
             self.values = values  # what the pop-up shows again; kept only for someone allowed to save
             payments.record_payment(
                 self.customer_id,
-                values["paid_on"],
-                values["method"],
-                values["amount"],
-                paying.currency,
-                values["reference"],
-                {int(paying.id or 0): values["amount"]},
+                paid_on=values["paid_on"],
+                method=values["method"],
+                amount_text=values["amount"],
+                currency=paying.currency,
+                reference=values["reference"],
+                allocations={int(paying.id or 0): values["amount"]},
                 actor=actor,
                 session=session,
             )

@@ -19,6 +19,7 @@ STATUS_COLORS = {
     "refunded": "gray",
     "cancelled": "gray",
 }
+WHOLE = ("allocations", "currency")  # errors about the payment as a whole, shown under the fields
 HEADERS = ("Number", "Date", "Due", "Total", "Paid", "Balance", "Status", "")
 
 
@@ -74,8 +75,10 @@ def _dialog() -> rx.Component:
             input_mode="decimal",
         ),
         form_field("Reference", "reference", S.values["reference"], S.errors["reference"], max_length=120),
-        rx.cond(S.errors["allocations"], rx.callout(S.errors["allocations"], icon="triangle-alert", color_scheme="red")),
-        rx.cond(S.errors["currency"], rx.callout(S.errors["currency"], icon="triangle-alert", color_scheme="red")),
+        *[
+            rx.cond(S.errors[key], rx.callout(S.errors[key], icon="triangle-alert", color_scheme="red"))
+            for key in WHOLE
+        ],
         on_submit=S.record_payment,
         form_key=S.form_key,
         open_=S.pay_open,

@@ -28,13 +28,31 @@ def ada(session, add):
     return add(first_name="Ada", email="ada@example.com")
 
 
-def pay(session, actor, customer_id, amount, allocations=None, currency="EUR", **more):
-    payment = payments.record_payment(
-        customer_id, more.pop("paid_on", date.today()), more.pop("method", "bank_transfer"), amount, currency,
-        more.pop("reference", ""), allocations, actor=actor, session=session, **more,
+def attempt(session, actor, customer_id, amount, allocations=None, **more):
+    """Record a payment (EUR, by bank transfer, today unless given)."""
+    fields = {"paid_on": date.today(), "method": "bank_transfer", "currency": "EUR"} | more
+    return payments.record_payment(
+        customer_id, amount_text=amount, allocations=allocations, **fields, actor=actor, session=session
     )
+
+
+def pay(session, actor, customer_id, amount, allocations=None, **more):
+    payment = attempt(session, actor, customer_id, amount, allocations, **more)
     session.commit()
     return payment
+
+
+def refund(session, actor, document_id, amount, reference=""):
+    """Record a refund by bank transfer today."""
+    return payments.record_refund(
+        document_id,
+        paid_on=date.today(),
+        method="bank_transfer",
+        amount_text=amount,
+        reference=reference,
+        actor=actor,
+        session=session,
+    )
 
 
 def stored(session: Session) -> tuple[int, int]:
@@ -84,15 +102,11 @@ def test_overdue_is_derived_from_the_due_date_and_never_stored(session, staff, a
 def test_allocating_more_than_the_balance_is_refused_and_nothing_is_stored(session, staff, ada):
     invoice = issued_invoice(session, staff, ada.id)
     with pytest.raises(ValidationError) as refused:
-        payments.record_payment(
-            ada.id, date.today(), "card", "200", "EUR", "", {invoice.id: "119.01"}, actor=staff, session=session
-        )
+        attempt(session, staff, ada.id, "200", {invoice.id: "119.01"}, method="card")
     assert refused.value.errors["allocations"] == f"{invoice.number} has €119.00 left to pay: allocate at most that."
     session.rollback()
     with pytest.raises(ValidationError) as over:
-        payments.record_payment(
-            ada.id, date.today(), "card", "10", "EUR", "", {invoice.id: "20"}, actor=staff, session=session
-        )
+        attempt(session, staff, ada.id, "10", {invoice.id: "20"}, method="card")
     assert over.value.errors == {"allocations": "The amounts allocated add up to more than the payment."}
     session.rollback()
     assert stored(session) == (0, 0)
@@ -100,13 +114,11 @@ def test_allocating_more_than_the_balance_is_refused_and_nothing_is_stored(sessi
 
 def test_each_bad_field_is_named_and_nothing_is_stored(session, staff, ada):
     with pytest.raises(ValidationError) as refused:
-        payments.record_payment(
-            ada.id, "2999-01-01", "barter", "-5", "EUR", "x" * 121, actor=staff, session=session
-        )
+        attempt(session, staff, ada.id, "-5", paid_on="2999-01-01", method="barter", reference="x" * 121)
     assert set(refused.value.errors) == {"paid_on", "method", "reference", "amount"}
     assert "above zero" in refused.value.errors["amount"]
     with pytest.raises(ValidationError) as typed:
-        payments.record_payment(ada.id, "yesterday", "cash", "1,234", "EUR", actor=staff, session=session)
+        attempt(session, staff, ada.id, "1,234", paid_on="yesterday", method="cash")
     assert set(typed.value.errors) == {"paid_on", "amount"}
     session.rollback()
     assert stored(session) == (0, 0)
@@ -115,9 +127,7 @@ def test_each_bad_field_is_named_and_nothing_is_stored(session, staff, ada):
 def test_a_payment_in_another_currency_is_refused_until_rates_exist(session, staff, ada):
     invoice = issued_invoice(session, staff, ada.id)
     with pytest.raises(ValidationError) as refused:
-        payments.record_payment(
-            ada.id, date.today(), "bank_transfer", "100", "USD", "", {invoice.id: "100"}, actor=staff, session=session
-        )
+        attempt(session, staff, ada.id, "100", {invoice.id: "100"}, currency="USD")
     assert "record it in EUR, the invoice's currency" in refused.value.errors["currency"]
     session.rollback()
     assert stored(session) == (0, 0)
@@ -141,9 +151,7 @@ def test_balances_are_kept_per_currency_and_never_added_up(session, staff, ada):
     pay(session, staff, ada.id, "500", {yen.id: "500"}, currency="JPY")
     assert balances.customer_balance(ada.id, actor=staff, session=session) == {"EUR": 11900, "JPY": 690}
     with pytest.raises(ValidationError) as mixed:
-        payments.record_payment(
-            ada.id, date.today(), "cash", "10", "EUR", "", {euro.id: "5", yen.id: "5"}, actor=staff, session=session
-        )
+        attempt(session, staff, ada.id, "10", {euro.id: "5", yen.id: "5"})
     assert mixed.value.errors["allocations"] == "Allocate one payment only to invoices in one currency."
 
 
@@ -154,9 +162,9 @@ def test_read_only_staff_read_payments_but_do_not_record_them(session, staff, re
     assert len(balances.payments_of(ada.id, actor=reader, session=session)) == 1
     assert balances.customer_balance(ada.id, actor=reader, session=session) == {"EUR": 10000}
     with pytest.raises(PermissionDenied):
-        payments.record_payment(ada.id, date.today(), "cash", "1", "EUR", actor=reader, session=session)
+        attempt(session, reader, ada.id, "1")
     with pytest.raises(PermissionDenied):
-        payments.record_refund(invoice.id, date.today(), "cash", "1", actor=reader, session=session)
+        refund(session, reader, invoice.id, "1")
     session.rollback()
     assert stored(session) == (1, 1)
 
@@ -172,9 +180,7 @@ def test_another_customers_invoice_or_a_draft_cannot_be_allocated(session, staff
         (987654, "Allocate a payment only to this customer's invoices."),
     ):
         with pytest.raises(ValidationError) as refused:
-            payments.record_payment(
-                ada.id, date.today(), "cash", "1", "EUR", "", {document_id: "1"}, actor=staff, session=session
-            )
+            attempt(session, staff, ada.id, "1", {document_id: "1"})
         assert refused.value.errors["allocations"] == message
         session.rollback()
     assert stored(session) == (0, 0)
@@ -183,17 +189,17 @@ def test_another_customers_invoice_or_a_draft_cannot_be_allocated(session, staff
 def test_a_refund_returns_what_was_paid_and_the_invoice_shows_as_refunded(session, staff, ada):
     invoice = issued_invoice(session, staff, ada.id)
     with pytest.raises(ValidationError) as nothing_paid:
-        payments.record_refund(invoice.id, date.today(), "bank_transfer", "1", actor=staff, session=session)
+        refund(session, staff, invoice.id, "1")
     assert nothing_paid.value.errors["amount"] == f"{invoice.number} has been paid €0.00: refund at most that."
     session.rollback()
     pay(session, staff, ada.id, "119", {invoice.id: "119"})
 
-    payments.record_refund(invoice.id, date.today(), "bank_transfer", "19", actor=staff, session=session)
+    refund(session, staff, invoice.id, "19")
     session.commit()
     partly = balances.balance_of(invoice.id, actor=staff, session=session)
     assert (partly.paid_minor, partly.refunded_minor, partly.balance_minor, partly.status) == (10000, 1900, 0, "paid")
 
-    payments.record_refund(invoice.id, date.today(), "bank_transfer", "100", "Returned", actor=staff, session=session)
+    refund(session, staff, invoice.id, "100", "Returned")
     session.commit()
     back = balances.balance_of(invoice.id, actor=staff, session=session)
     assert (back.paid_minor, back.refunded_minor, back.balance_minor, back.status) == (0, 11900, 0, "refunded")
@@ -208,4 +214,4 @@ def test_a_refund_returns_what_was_paid_and_the_invoice_shows_as_refunded(sessio
         "payment",
     ]
     with pytest.raises(CustomerAppError):
-        payments.record_refund(987654, date.today(), "cash", "1", actor=staff, session=session)
+        refund(session, staff, 987654, "1")
