@@ -59,9 +59,10 @@ def record_payment(
     invoices = _payable(customer.id, list(wanted), session, errors)
     expected = _expected_currency(customer.id, invoices, session)
     if not errors.get("allocations") and currency != expected:
+        whose = "the invoice's" if invoices else "the customer's"
         errors["currency"] = (
             f"A payment in another currency needs an exchange rate, which cannot be recorded yet: "
-            f"record it in {expected}, the invoice's currency."
+            f"record it in {expected}, {whose} currency."
         )
     checked = _fields((paid_on, method, reference, amount_text), expected, today, errors)
     parts = _parts(invoices, wanted, expected, session, errors)

@@ -129,6 +129,9 @@ def test_a_payment_in_another_currency_is_refused_until_rates_exist(session, sta
     with pytest.raises(ValidationError) as refused:
         attempt(session, staff, ada.id, "100", {invoice.id: "100"}, currency="USD")
     assert "record it in EUR, the invoice's currency" in refused.value.errors["currency"]
+    with pytest.raises(ValidationError) as as_credit:
+        attempt(session, staff, ada.id, "100", currency="CHF")
+    assert "record it in EUR, the customer's currency" in as_credit.value.errors["currency"]
     session.rollback()
     assert stored(session) == (0, 0)
 
