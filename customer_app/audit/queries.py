@@ -71,6 +71,8 @@ ACTION_LABELS = {
     "document_issue": "Issued a document",
     "document_delete": "Deleted a draft document",
     "document_void": "Voided a document",
+    "payment_add": "Recorded a payment",
+    "payment_refund": "Recorded a refund",
 }
 ACTIONS = tuple(ACTION_LABELS)
 ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field", "trash_batch", "portal_account", "settings")

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from customer_app.core.columns import decimal_column, utc_column, utcnow
@@ -149,7 +149,62 @@ class DocumentLine(SQLModel, table=True):
     gross_minor: int = Field(default=0)
 
 
+PAYMENT_METHODS: dict[str, str] = {
+    "bank_transfer": "Bank transfer",
+    "card": "Card",
+    "cash": "Cash",
+    "cheque": "Cheque",
+    "other": "Other",
+}
+# A refund is money going back to the customer: its own kind, with a positive amount like a payment, so a sum of one
+# kind never mixes signs and the list says plainly which is which.
+PAYMENT_KINDS: dict[str, str] = {"payment": "Payment", "refund": "Refund"}
+
+
+def _minor_column() -> Column:
+    # BIGINT: 18 digits of minor units (core/money.MAX_DIGITS) do not fit PostgreSQL's 32-bit INTEGER.
+    return Column(BigInteger, nullable=False)
+
+
+class Payment(SQLModel, table=True):
+    """Money received from (or, a refund, returned to) a customer, in one currency."""
+
+    __tablename__: ClassVar[str] = "payment"
+    __table_args__ = (Index("ix_payment_customer", "customer_id", "paid_on", "id"),)
+
+    id: int = Field(default=None, primary_key=True)
+    # RESTRICT as documents: a customer with payments is never deleted for good.
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="RESTRICT"), nullable=False))
+    kind: str = Field(default="payment", max_length=8)
+    paid_on: date
+    method: str = Field(max_length=16)
+    amount_minor: int = Field(sa_column=_minor_column())  # always > 0; `kind` says which way the money went
+    currency: str = Field(max_length=3)
+    reference: str = Field(default="", max_length=120)
+    created_by_name: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+
+
+class PaymentAllocation(SQLModel, table=True):
+    """The part of a payment (or refund) that settles (or is returned on) one invoice."""
+
+    __tablename__: ClassVar[str] = "payment_allocation"
+    __table_args__ = (
+        UniqueConstraint("payment_id", "document_id", name="uq_payment_allocation_payment_document"),
+        Index("ix_payment_allocation_document", "document_id"),
+    )
+
+    id: int = Field(default=None, primary_key=True)
+    payment_id: int = Field(sa_column=Column(Integer, ForeignKey("payment.id", ondelete="CASCADE"), nullable=False))
+    # RESTRICT: only issued invoices are allocated to, and those are never deleted.
+    document_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("sales_document.id", ondelete="RESTRICT"), nullable=False)
+    )
+    amount_minor: int = Field(sa_column=_minor_column())  # > 0, in the payment's currency
+
+
 # Money on a customer is kept with it: copies start without it, a merge keeps the survivor's, and a customer with
 # documents is not deleted for good (what the law says to keep), while the personal data export includes them.
 owns(CustomerSales, on_merge="drop")
 owns(Document, on_erase="keep", label="documents")
+owns(Payment, on_erase="keep", label="payments")

@@ -78,6 +78,8 @@ UNCHECKED = {
         "CustomerPortalState.ask_revoke",
         "CustomerSalesState.set_editor_open",
         "CustomerSalesState.set_confirm_void",
+        "CustomerInvoicesState.open_payment",
+        "CustomerInvoicesState.set_pay_open",
         "CustomerPortalState.set_confirm_open",
         "CustomerNotesState.set_confirm_open",
         *(

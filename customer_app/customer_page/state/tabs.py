@@ -11,6 +11,8 @@ from typing import Protocol
 import reflex as rx
 from sqlmodel import Session
 
+from customer_app.commerce.state.invoices import CustomerInvoicesState
+from customer_app.commerce.state.payments import CustomerPaymentsState
 from customer_app.commerce.state.sales import CustomerSalesState
 from customer_app.commerce.state.sales_tax import CustomerSalesTaxState
 from customer_app.core.permissions import Actor
@@ -50,6 +52,8 @@ TABS = (
     Tab("activities", "Activities", CustomerActivitiesState),
     Tab("tickets", "Tickets", CustomerTicketsState),
     Tab("sales", "Sales", CustomerSalesState),
+    Tab("invoices", "Invoices", CustomerInvoicesState),
+    Tab("payments", "Payments", CustomerPaymentsState),
     Tab("other", "Other info", CustomerOtherInfoState),
     Tab("custom", "Custom fields", CustomerCustomFieldsState),
     Tab("notifications", "Notifications", CustomerNotificationsState),

@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from customer_app.commerce.views.invoices import invoices_tab
+from customer_app.commerce.views.payments import payments_tab
 from customer_app.commerce.views.sales import sales_tab
 from customer_app.commerce.views.sales_tax import sales_tax_tab
 from customer_app.customer_page.views.overview import overview_tab
@@ -25,6 +27,8 @@ VIEWS: dict[str, Callable[[], rx.Component]] = {
     "activities": activities_tab,
     "tickets": tickets_tab,
     "sales": sales_tab,
+    "invoices": invoices_tab,
+    "payments": payments_tab,
     "other": other_info_tab,
     "custom": custom_fields_tab,
     "notifications": notifications_tab,

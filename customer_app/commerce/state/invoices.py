@@ -1,0 +1,121 @@
+"""The Invoices tab of the customer page: issued invoices with what each has been paid and has left, filtered by
+payment status, and a pop-up recording a payment for one of them."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import reflex as rx
+from sqlmodel import Session
+
+from customer_app.commerce import balances, payments
+from customer_app.commerce.balances import FILTERS, PAYMENT_STATUSES, InvoiceBalance
+from customer_app.core.money import format_money, from_minor
+from customer_app.core.permissions import Actor
+from customer_app.customers.models import Customer
+from customer_app.records.state.record_tab import CustomerTabMixin
+
+STAFF_LANGUAGE = "en"
+FORM_FIELDS = ("paid_on", "method", "amount", "reference")
+
+
+@dataclass
+class InvoiceRow:
+    """One invoice in the list, its amounts formatted in its currency."""
+
+    id: str = ""
+    number: str = ""
+    date: str = ""
+    due_date: str = ""
+    total: str = ""
+    paid: str = ""
+    balance: str = ""
+    status: str = ""
+    status_label: str = ""
+    balance_text: str = ""  # the balance as typed in the pop-up ("69.00")
+    currency: str = ""
+
+
+def _row(figures: InvoiceBalance) -> InvoiceRow:
+    document = figures.document
+
+    def money(minor: int) -> str:
+        return format_money(minor, document.currency, STAFF_LANGUAGE)
+
+    return InvoiceRow(
+        id=str(document.id),
+        number=document.number or "",
+        date=document.issue_date.isoformat() if document.issue_date else "",
+        due_date=document.due_date.isoformat() if document.due_date else "",
+        total=money(document.gross_minor),
+        paid=money(figures.paid_minor),
+        balance=money(figures.balance_minor),
+        status=figures.status,
+        status_label=PAYMENT_STATUSES[figures.status],
+        balance_text=str(from_minor(max(figures.balance_minor, 0), document.currency)),
+        currency=document.currency,
+    )
+
+
+class CustomerInvoicesState(CustomerTabMixin, rx.State):
+    """One customer's issued invoices in one browser tab, and the payment pop-up."""
+
+    rows: list[InvoiceRow] = []
+    invoice_filter: str = "open"
+    pay_open: bool = False
+    paying: InvoiceRow = InvoiceRow()  # the invoice the pop-up pays
+    values: dict[str, str] = {}
+
+    def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
+        """Read the customer's invoices in the chosen filter, with their figures as of today."""
+        self.customer_id = customer.id
+        chosen = self.invoice_filter if self.invoice_filter in FILTERS else "open"
+        self.rows = [_row(f) for f in balances.invoices(customer.id, chosen, actor=actor, session=session)]
+
+    @rx.event
+    async def set_invoice_filter(self, value: str):
+        """Show open, paid, refunded or all invoices."""
+        self.invoice_filter = value if value in FILTERS else "open"
+        _, event = await self._reload()
+        return event
+
+    @rx.event
+    def open_payment(self, invoice_id: str):
+        """Open the pop-up for an invoice the list shows, the amount its balance."""
+        row = next((r for r in self.rows if r.id == invoice_id), None)
+        if row is None:
+            return
+        self.paying, self.errors = row, {}
+        self.values = {"paid_on": date.today().isoformat(), "method": "bank_transfer", "amount": row.balance_text}
+        self.values["reference"] = ""
+        self.form_key += 1
+        self.pay_open = True
+
+    @rx.event
+    def set_pay_open(self, is_open: bool):
+        self.pay_open = bool(is_open)
+
+    @rx.event
+    async def record_payment(self, form: dict):
+        """Record the payment, allocated to the invoice the pop-up is about; field errors stay in the pop-up."""
+        values = {name: str(form.get(name, ""))[:200] for name in FORM_FIELDS}
+        paying = self.paying
+
+        def work(actor: Actor, session: Session) -> None:
+            self.values = values  # what the pop-up shows again; kept only for someone allowed to save
+            payments.record_payment(
+                self.customer_id,
+                paid_on=values["paid_on"],
+                method=values["method"],
+                amount_text=values["amount"],
+                currency=paying.currency,
+                reference=values["reference"],
+                allocations={int(paying.id or 0): values["amount"]},
+                actor=actor,
+                session=session,
+            )
+
+        done, event = await self._write(work)
+        if not done:
+            return event
+        self.pay_open = False
+        return rx.toast.success(f"Payment recorded for {paying.number}.")

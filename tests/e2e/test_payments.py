@@ -1,0 +1,94 @@
+"""The Invoices tab as staff use it: an issued invoice paid in part (Partially paid, with what is left), then in full
+(Paid, gone from the Open filter), and both payments in the Payments tab."""
+
+from datetime import date
+from decimal import Decimal
+
+from playwright.sync_api import Browser, expect
+from sqlmodel import col, select
+
+from customer_app.commerce import documents, taxes
+from customer_app.commerce.models import TaxRate, TaxRule
+from customer_app.core.db import session_scope
+from customer_app.core.permissions import Actor, Role
+from customer_app.customers.customers import create_customer
+from customer_app.customers.validation import validate_customer
+from customer_app.records.addresses import save_address
+from tests.e2e.conftest import signed_in_context
+
+SETUP = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
+
+
+def german_rate() -> None:
+    """The 19 % rule for standard customers and items shipped to Germany (the Sales test may have set it already)."""
+    with session_scope() as session:
+        customer_class = taxes.standard_class("customer", session=session)
+        item_class = taxes.standard_class("item", session=session)
+        rules = select(TaxRule).where(
+            col(TaxRule.customer_class_id) == customer_class.id,
+            col(TaxRule.item_class_id) == item_class.id,
+            col(TaxRule.country) == "DE",
+        )
+        if session.exec(rules).first() is not None:
+            return
+        rate = TaxRate(name="MwSt 19 %", percent=Decimal("19"), valid_from=date(2000, 1, 1))
+        session.add(rate)
+        session.flush()
+        session.add(
+            TaxRule(customer_class_id=customer_class.id, item_class_id=item_class.id, country="DE", rate_id=rate.id)
+        )
+
+
+def issued_invoice() -> tuple[int, str]:
+    """A customer in Hamburg with an issued invoice of €119.00; their id and the invoice's number."""
+    german_rate()
+    with session_scope() as session:
+        raw = {"kind": "institution", "name": "Werft Süd AG", "email": "kasse@werft.example"}
+        werft = create_customer(validate_customer(raw, phone_region="US"), actor=SETUP, session=session)
+        address = {
+            "kind": "billing",
+            "street": "Kehrwieder 2",
+            "city": "Hamburg",
+            "postal_code": "20457",
+            "country_code": "DE",
+            "is_default": True,
+        }
+        save_address(werft.id, address, actor=SETUP, session=session)
+        draft = documents.new_draft(werft.id, "invoice", actor=SETUP, session=session)
+        documents.add_line(draft.id, "Beratung", "1", "100", actor=SETUP, session=session)
+        invoice = documents.issue(draft.id, actor=SETUP, session=session)
+        return werft.id, str(invoice.number)
+
+
+def test_an_invoice_paid_in_part_then_in_full_moves_from_open_to_paid(browser: Browser, app_url: str):
+    werft_id, number = issued_invoice()
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers/{werft_id}?tab=invoices")
+    row = page.get_by_test_id("invoice-row")
+    expect(row).to_contain_text(number)
+    expect(row).to_contain_text("Open")
+    expect(row.get_by_test_id("invoice-balance")).to_have_text("€119.00")
+
+    row.get_by_role("button", name=f"Record payment for {number}").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Amount")).to_have_value("119.00")  # the balance, by default
+    dialog.get_by_label("Amount").fill("50,00")
+    dialog.get_by_label("Reference").fill("Überweisung 1")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    expect(row).to_contain_text("Partially paid")
+    expect(row.get_by_test_id("invoice-balance")).to_have_text("€69.00")
+
+    row.get_by_role("button", name=f"Record payment for {number}").click()
+    expect(dialog.get_by_label("Amount")).to_have_value("69.00")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("No invoices here.")).to_be_visible()  # paid: no longer open
+
+    page.get_by_label("Show", exact=True).select_option("paid")
+    expect(row).to_contain_text("Paid")
+    expect(row.get_by_test_id("invoice-balance")).to_have_text("€0.00")
+
+    page.goto(f"{app_url}/customers/{werft_id}?tab=payments")
+    expect(page.get_by_test_id("payment-row")).to_have_count(2)
+    expect(page.get_by_text("Nothing to pay.")).to_be_visible()
+    page.context.close()
