@@ -4,6 +4,7 @@ Rendering takes a tenth of a second or more, so callers run `render_pdf` in a th
 document never changes, so its bytes are kept in a small in-process cache keyed by what would change them.
 """
 
+import io
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -89,7 +90,9 @@ def html_of(view: PdfView) -> str:
 
 def pdf_bytes(view: PdfView) -> bytes:
     """The PDF of a document's view (pure: no database, no files read)."""
-    return HTML(string=html_of(view), url_fetcher=DataOnlyFetcher()).write_pdf()
+    buffer = io.BytesIO()
+    HTML(string=html_of(view), url_fetcher=DataOnlyFetcher()).write_pdf(target=buffer)
+    return buffer.getvalue()
 
 
 def view_of(document: Document, lines: list[DocumentLine], customer_name: str) -> PdfView:
