@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2
+from PIL import ImageFile
 from sqlmodel import Session, col, select
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -24,6 +25,10 @@ from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
 from customer_app.errors import NotFoundError
 from customer_app.settings import settings
+
+# Importing WeasyPrint tells Pillow, process-wide, to accept truncated images; profile pictures must still refuse a
+# damaged upload, and a document prints no image that needs it.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 DOMAIN = "pdf"
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -6,6 +6,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from PIL import ImageFile
 from sqlmodel import Session
 
 from customer_app.commerce import documents, pdf, taxes
@@ -150,6 +151,11 @@ def test_an_issued_document_is_rendered_once_and_a_renamed_customer_again(sessio
     session.commit()
     assert "Ada Holdings" in text_of(pdf.render_pdf(invoice.id, actor=staff, session=session))
     assert calls == ["Ada Ltd", "Ada Holdings"]
+
+
+def test_loading_the_pdf_module_leaves_pillow_refusing_truncated_images():
+    assert pdf.HTML is not None  # WeasyPrint is loaded, and it switches the flag on when it is
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False  # damaged picture uploads are still refused
 
 
 def _fonts() -> list[str]:
