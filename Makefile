@@ -11,7 +11,7 @@ N ?= 200
 LOCALES := customer_app/locales
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/*.po))
 
-.PHONY: run dev admin demo test unit e2e bench migrate lint install install-dev browser clean catalogs messages
+.PHONY: run dev admin demo test unit e2e bench migrate lint install install-dev browser fonts pdftotext clean catalogs messages
 
 .venv/.installed: requirements.txt
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -35,13 +35,24 @@ messages: install  ## update the .po files from the messages marked in the code,
 	$(PY) scripts/messages.py
 	$(MAKE) --no-print-directory catalogs
 
-install: .venv/.installed .tools/node_modules/.bin/bun catalogs
-install-dev: install .venv/.installed-dev browser
+install: .venv/.installed .tools/node_modules/.bin/bun catalogs fonts
+install-dev: install .venv/.installed-dev browser pdftotext
 
 browser:  ## Chromium from Debian's packages; tests drive it with Playwright (never `playwright install`)
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium chromium-driver'"; exit 1; fi; }
+
+fonts:  ## what documents' PDFs are drawn with: pango for WeasyPrint, DejaVu (Latin, Greek), Droid fallback (CJK)
+	@{ ldconfig -p | grep -q libpangoft2 && [ -n "$$(fc-list :lang=el)" ] && [ -n "$$(fc-list :lang=ja)" ]; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-droid-fallback >/dev/null; \
+	  else echo "Fonts for PDFs are missing: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-droid-fallback'"; exit 1; fi; }
+
+pdftotext:  ## poppler's pdftotext: the tests read documents' PDFs back as text
+	@command -v pdftotext >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "pdftotext is missing: run 'sudo apt-get install poppler-utils'"; exit 1; fi; }
 
 migrate: install  ## apply database migrations (SQLite at data/customers.db unless DATABASE_URL is set)
 	mkdir -p data
@@ -77,6 +88,7 @@ bench: install-dev  ## benchmarks; each prints ratios against a baseline from th
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_import.py --million
 	$(PY) bench/bench_trash.py
+	$(PY) bench/bench_pdf.py
 
 lint: install-dev  ## ruff's rules and formatting, then pyright's type checks (settings in pyproject.toml)
 	.venv/bin/ruff check .

@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
+from customer_app.access.downloads import HOLDER_FIELD, PREFIX, resolve_link
 from customer_app.core import db
 from customer_app.errors import NotFoundError, PermissionDenied
-from customer_app.transfer.downloads import HOLDER_FIELD, PREFIX, resolve_link
 
 _PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 FORM_MAX_BYTES = 4096  # the token field and nothing else: a bigger form is not the page's
@@ -62,6 +62,8 @@ def _chunks(handle):
 def _media_type(name: str) -> str:
     if name.endswith(".csv"):
         return "text/csv; charset=utf-8"
+    if name.endswith(".pdf"):
+        return "application/pdf"
     return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
+from customer_app.access.models import DownloadLink, SignInAttempt, StaffSession, StaffUser
 from customer_app.commerce.models import (
     CustomerSales,
     Document,
@@ -46,7 +46,7 @@ from customer_app.records.models import (
     TicketReply,
     TicketStatusChange,
 )
-from customer_app.transfer.models import DownloadLink, ExportConfig, ImportChange, ImportJob, ImportMapping
+from customer_app.transfer.models import ExportConfig, ImportChange, ImportJob, ImportMapping
 
 __all__ = [
     "Activity",

@@ -54,6 +54,11 @@ class Settings:
         return Path(os.environ.get("EXPORT_DIR") or PROJECT_ROOT / "data" / "exports")
 
     @property
+    def document_dir(self) -> Path:
+        """Private folder of documents' PDFs handed to a download link (kept for the link's lifetime)."""
+        return Path(os.environ.get("DOCUMENT_DIR") or PROJECT_ROOT / "data" / "documents")
+
+    @property
     def import_workers(self) -> int:
         """Worker processes an import checks rows in, beside the importing process. Measured on two cores they gain
         nothing (the importing process is the bottleneck, and sending rows there and back costs what checking them

@@ -55,3 +55,17 @@ class SignInAttempt(SQLModel, table=True):
     realm: str = Field(default="staff", max_length=8)  # "staff" or "portal": each counts its own failures
     succeeded: bool = Field(default=False)
     at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+
+
+class DownloadLink(SQLModel, table=True):
+    """A short-lived link to one private file (an export, an import's error report, a document's PDF); only the
+    token's hash is kept."""
+
+    __tablename__: ClassVar[str] = "download_link"
+
+    id: int = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int
+    path: str = Field(max_length=500)
+    download_name: str = Field(max_length=255)
+    expires_at: datetime = Field(sa_column=utc_column())

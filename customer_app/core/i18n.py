@@ -20,7 +20,7 @@ from babel import dates, numbers
 
 LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
-DOMAINS = ("portal", "email")
+DOMAINS = ("portal", "email", "pdf")
 LOCALEDIR = Path(__file__).resolve().parent.parent / "locales"
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from customer_app.access.downloads import create_link
 from customer_app.core import spreadsheet
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
@@ -14,7 +15,6 @@ from customer_app.customers import custom_fields
 from customer_app.errors import ImportFileError
 from customer_app.settings import settings
 from customer_app.transfer import import_files, import_ids, imports
-from customer_app.transfer.downloads import create_link
 from customer_app.transfer.import_mapping import suggested_mapping, targets
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import ImportJob

@@ -86,18 +86,5 @@ class ExportConfig(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
-class DownloadLink(SQLModel, table=True):
-    """A short-lived link to one private file (an export or an error report); only the token's hash is kept."""
-
-    __tablename__: ClassVar[str] = "download_link"
-
-    id: int = Field(default=None, primary_key=True)
-    token_hash: str = Field(max_length=64, unique=True)
-    user_id: int
-    path: str = Field(max_length=500)
-    download_name: str = Field(max_length=255)
-    expires_at: datetime = Field(sa_column=utc_column())
-
-
 # An import's record of a customer is bookkeeping for undo, not the customer's own data.
 owns(ImportChange, on_merge="drop", personal_data=False)

@@ -75,6 +75,7 @@ def use(folder: Path, monkeypatch) -> Iterator[Callable[[World], Engine]]:
     engines: list[Engine] = []
     monkeypatch.setenv("IMPORT_DIR", str(folder / "imports"))
     monkeypatch.setenv("EXPORT_DIR", str(folder / "exports"))
+    monkeypatch.setenv("DOCUMENT_DIR", str(folder / "documents"))
 
     def copy(world: World) -> Engine:
         engine = world.copy(folder / f"case-{len(engines)}.db")
@@ -119,8 +120,8 @@ def tab_text(root: State) -> str:
 
 
 def files() -> set[Path]:
-    """Every file in the folders the app writes: pictures and other uploads, imports, exports."""
-    folders = (settings.upload_dir, settings.import_dir, settings.export_dir)
+    """Every file in the folders the app writes: pictures and other uploads, imports, exports, documents' PDFs."""
+    folders = (settings.upload_dir, settings.import_dir, settings.export_dir, settings.document_dir)
     return {path for folder in folders if folder.exists() for path in folder.rglob("*") if path.is_file()}
 
 

@@ -1,19 +1,23 @@
 """The Sales tab of the customer page: the customer's documents, and the editor of one (lines, totals, issue)."""
 
+import asyncio
 from dataclasses import dataclass, field
 
 import reflex as rx
 from sqlmodel import Session
 
-from customer_app.access.state.auth import act_as
+from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.commerce import documents
 from customer_app.commerce.models import KINDS, STATUSES, Document, DocumentLine
+from customer_app.commerce.pdf_download import pdf_link_now
 from customer_app.core.money import format_money
 from customer_app.core.permissions import Actor
 from customer_app.customers.models import Customer
+from customer_app.errors import CustomerAppError
 from customer_app.records.state.record_tab import CustomerTabMixin
 from customer_app.ui.parsing import parse_ids
 
+PDF_LINK_ID = "document-pdf-download"
 STAFF_LANGUAGE = "en"  # staff pages are in English; documents keep their own language
 
 
@@ -124,13 +128,18 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
     editor: Editor = Editor()
     editor_open: bool = False
     confirm_void: bool = False
+    pdf_url: str = ""  # a download link to the open document's PDF, once asked for
+    pdf_busy: bool = False
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the customer's documents (and the open one again: someone may have changed it)."""
         self.customer_id = customer.id
         self.rows = [_row(d) for d in documents.documents_of(customer.id, actor=actor, session=session)]
         if self.editor.id:
-            self.editor = _read_editor(int(self.editor.id), actor, session)
+            fresh = _read_editor(int(self.editor.id), actor, session)
+            if fresh != self.editor:  # a PDF made before a change shows what the document no longer says
+                self.pdf_url = ""
+            self.editor = fresh
 
     @rx.event
     async def new_document(self, kind: str):
@@ -154,8 +163,27 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
             self.editor = _read_editor(chosen, actor, session)
 
         done, event = await act_as(self, "customer.view", read, errors=None)
-        self.editor_open = done
+        self.editor_open, self.pdf_url = done, ""
         return event
+
+    @rx.event
+    async def prepare_pdf(self):
+        """Render the open document's PDF (in a thread: it takes a moment) and hand the browser a link to it."""
+        actor, event = await actor_or_refusal(self, "customer.view")
+        if actor is None:
+            yield event
+            return
+        document_id = (parse_ids(self.editor.id) or [0])[0]
+        self.pdf_busy, self.pdf_url = True, ""
+        yield
+        try:
+            self.pdf_url = await asyncio.to_thread(pdf_link_now, document_id, actor)
+        except CustomerAppError as exc:
+            yield rx.toast.error(str(exc))
+            return
+        finally:
+            self.pdf_busy = False
+        yield rx.call_script(f"document.getElementById('{PDF_LINK_ID}')?.click()")
 
     @rx.event
     async def add_line(self, form: dict):
@@ -245,4 +273,4 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
     @rx.event
     def set_editor_open(self, is_open: bool):
         if not is_open:
-            self.editor, self.editor_open = Editor(), False
+            self.editor, self.editor_open, self.pdf_url = Editor(), False, ""

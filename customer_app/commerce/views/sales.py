@@ -4,8 +4,9 @@ import reflex as rx
 
 from customer_app.access.state.auth import AuthState
 from customer_app.commerce.models import KINDS
+from customer_app.commerce.state.sales import PDF_LINK_ID, DocumentRow, LineRow
 from customer_app.commerce.state.sales import CustomerSalesState as S
-from customer_app.commerce.state.sales import DocumentRow, LineRow
+from customer_app.ui.backend_url import download_link
 from customer_app.ui.confirm_dialog import confirm_dialog
 from customer_app.ui.form_field import form_field
 
@@ -144,6 +145,18 @@ def _editor() -> rx.Component:
                             ),
                         ),
                     ),
+                ),
+                rx.cond(
+                    S.pdf_url != "",
+                    download_link("Download PDF", S.pdf_url, holder=AuthState.auth_token, link_id=PDF_LINK_ID),
+                ),
+                rx.button(
+                    rx.icon("file-text", size=16),
+                    "PDF",
+                    variant="soft",
+                    on_click=S.prepare_pdf,
+                    loading=S.pdf_busy,
+                    aria_label="PDF of this document",
                 ),
                 rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
                 rx.cond(

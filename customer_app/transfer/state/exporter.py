@@ -7,6 +7,7 @@ import logging
 import reflex as rx
 from sqlmodel import Session
 
+from customer_app.access.downloads import create_link
 from customer_app.access.state.auth import actor_or_refusal
 from customer_app.core import jobs
 from customer_app.core.db import session_scope
@@ -15,7 +16,6 @@ from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.errors import CustomerAppError
 from customer_app.transfer import export, export_configs, export_jobs
 from customer_app.transfer.columns import COLUMNS, DEFAULT_COLUMNS, custom_columns
-from customer_app.transfer.downloads import create_link
 from customer_app.transfer.export import ExportScope
 from customer_app.ui.parsing import parse_ids
 

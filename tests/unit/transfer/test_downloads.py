@@ -10,12 +10,11 @@ from sqlalchemy import text
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from customer_app.access import auth
+from customer_app.access import auth, downloads
+from customer_app.access.downloads import LINK_TTL, NOT_YOURS, create_link
+from customer_app.access.models import DownloadLink
 from customer_app.api import api
 from customer_app.core.columns import utcnow
-from customer_app.transfer import downloads
-from customer_app.transfer.downloads import LINK_TTL, NOT_YOURS, create_link
-from customer_app.transfer.models import DownloadLink
 
 EXPIRED = "This download link has expired. Start the export again."
 

@@ -8,12 +8,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import select
 
+from customer_app.access.models import DownloadLink
 from customer_app.customers.custom_fields import FieldDefinition, add_field
 from customer_app.customers.models import Customer
 from customer_app.errors import ImportFileError, PermissionDenied
 from customer_app.transfer import import_uploads, imports
 from customer_app.transfer.import_rows import Plan
-from customer_app.transfer.models import DownloadLink, ImportJob
+from customer_app.transfer.models import ImportJob
 from tests.unit.spreadsheet_files import workbook
 from tests.unit.transfer.test_imports import csv_bytes, upload
 
