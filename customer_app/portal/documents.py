@@ -1,7 +1,10 @@
 """The customer's documents in the portal: issued ones only, each kind in its own section, and an estimate's answer."""
 
+from datetime import date
+
 from sqlmodel import Session, col, select
 
+from customer_app.commerce import balances
 from customer_app.commerce.models import Document
 from customer_app.core import audit
 from customer_app.errors import CustomerAppError, NotFoundError
@@ -28,6 +31,15 @@ def my_documents(section: str, *, scope: PortalScope, session: Session) -> list[
         col(Document.status) != "draft",
     )
     return list(session.exec(query.order_by(col(Document.issued_at).desc(), col(Document.id).desc()).limit(SHOWN)))
+
+
+def payment_states(found: list[Document], *, scope: PortalScope, session: Session) -> dict[int, tuple[str, int]]:
+    """Each of the customer's issued invoices among `found`: its payment status and what is left to pay."""
+    scope.require("invoices")
+    invoices = [d for d in found if d.kind == "invoice" and d.customer_id == scope.customer_id and d.status != "draft"]
+    paid = balances.settlements([d.id for d in invoices], session)
+    figures = [balances.invoice_balance(d, paid, date.today()) for d in invoices]
+    return {f.document.id: (f.status, f.balance_minor) for f in figures}
 
 
 def answer_estimate(document_id: int, accept: bool, *, scope: PortalScope, session: Session) -> Document:

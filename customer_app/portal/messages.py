@@ -36,6 +36,11 @@ SERVICE_MESSAGES = (
     N_("Sent"),
     N_("Accepted"),
     N_("Declined"),
+    N_("Open"),  # an invoice's payment status
+    N_("Partially paid"),
+    N_("Paid"),
+    N_("Overdue"),
+    N_("Refunded"),
     N_("New"),  # the tickets' statuses
     N_("In progress"),
     N_("Solved"),

@@ -7,6 +7,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app import routes
+from customer_app.commerce.balances import PAYMENT_STATUSES
 from customer_app.commerce.models import KINDS, STATUSES, Document
 from customer_app.core.db import session_scope
 from customer_app.core.i18n import format_date, translate
@@ -37,9 +38,12 @@ class PortalDocumentRow:
     status: str = ""
     status_label: str = ""
     answerable: bool = False  # an estimate waiting for the customer's answer
+    balance: str = ""  # an invoice's amount left to pay
 
 
-def _row(document: Document, lang: str) -> PortalDocumentRow:
+def _row(document: Document, lang: str, payment: tuple[str, int] | None = None) -> PortalDocumentRow:
+    status = payment[0] if payment else document.status
+    label = PAYMENT_STATUSES.get(status) or STATUSES.get(status, status)
     return PortalDocumentRow(
         id=str(document.id),
         number=document.number or "",
@@ -47,9 +51,10 @@ def _row(document: Document, lang: str) -> PortalDocumentRow:
         date=format_date(document.issue_date, lang) if document.issue_date else "",
         due=format_date(document.due_date, lang) if document.due_date else "",
         total=format_money(document.gross_minor, document.currency, lang),
-        status=document.status,
-        status_label=translate(DOMAIN, lang, STATUSES.get(document.status, document.status)),
+        status=status,
+        status_label=translate(DOMAIN, lang, label),
         answerable=document.kind == "estimate" and document.status in ("issued", "sent"),
+        balance=format_money(payment[1], document.currency, lang) if payment and payment[1] > 0 else "",
     )
 
 
@@ -77,7 +82,8 @@ class PortalDocumentsState(rx.State):
 
     def _read(self, scope: PortalScope, session: Session) -> None:
         found = documents.my_documents(self.section, scope=scope, session=session)
-        self.rows, self.loaded = [_row(d, scope.language) for d in found], True
+        paying = documents.payment_states(found, scope=scope, session=session) if self.section == "invoices" else {}
+        self.rows, self.loaded = [_row(d, scope.language, paying.get(d.id)) for d in found], True
 
     @rx.event
     async def accept(self, document_id: str):

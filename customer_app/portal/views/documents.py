@@ -21,6 +21,7 @@ def _document(row: PortalDocumentRow) -> rx.Component:
             rx.vstack(
                 rx.text(row.total, weight="bold"),
                 rx.badge(row.status_label),
+                rx.cond(row.balance, rx.text(tr("Left to pay"), ": ", row.balance, size="1")),
                 align="end",
                 spacing="1",
             ),

@@ -1,8 +1,10 @@
 """The portal's document sections: the customer's issued documents only, in its sections, and an estimate's answer."""
 
+from datetime import date
+
 import pytest
 
-from customer_app.commerce import customer_sales, taxes
+from customer_app.commerce import customer_sales, payments, taxes
 from customer_app.commerce import documents as staff_documents
 from customer_app.errors import CustomerAppError, NotFoundError, PortalDenied
 from customer_app.portal import documents, sections, sign_in
@@ -61,3 +63,20 @@ def _exempt(session, staff, customer_id: int, kind: str = "invoice"):
     draft = staff_documents.new_draft(customer_id, kind, actor=staff, session=session)
     staff_documents.add_line(draft.id, "Work", "1", "100", actor=staff, session=session)
     return staff_documents.issue(draft.id, actor=staff, session=session)
+
+
+def test_the_customer_sees_what_is_left_to_pay_on_each_invoice(session, staff, scope):
+    invoice = _exempt(session, staff, scope.customer_id)
+    payments.record_payment(
+        scope.customer_id,
+        paid_on=date.today(),
+        method="bank_transfer",
+        amount_text="40",
+        currency="EUR",
+        allocations={invoice.id: "40"},
+        actor=staff,
+        session=session,
+    )
+    session.commit()
+    found = documents.my_documents("invoices", scope=scope, session=session)
+    assert documents.payment_states(found, scope=scope, session=session) == {invoice.id: ("partially_paid", 6000)}
