@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from customer_app.commerce import numbering, taxes
+from customer_app.commerce import numbering, payments, taxes
 from customer_app.commerce.calculation import LineInput, calculate
 from customer_app.commerce.models import KINDS, CustomerSales, Document, DocumentLine
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.i18n import DEFAULT_LANGUAGE
-from customer_app.core.money import parse_decimal
+from customer_app.core.money import from_minor, parse_decimal
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
@@ -157,8 +157,9 @@ def recalculate(document: Document, *, session: Session, on: date | None = None)
     return Totals(document, lines, warnings)
 
 
-def issue(document_id: int, *, actor: Actor, session: Session) -> Document:
-    """Give a draft its number and freeze its amounts and tax rates; refused while a line has no tax rule."""
+def issue(document_id: int, *, actor: Actor, session: Session, paid_by: str = "cash") -> Document:
+    """Give a draft its number and freeze its amounts and tax rates; refused while a line has no tax rule. A sales
+    receipt is paid in the same step (`paid_by` says how)."""
     require(actor, "customer.edit")
     document = _draft(document_id, actor, session)
     totals = recalculate(document, session=session)
@@ -174,6 +175,18 @@ def issue(document_id: int, *, actor: Actor, session: Session) -> Document:
     session.add(document)
     session.flush()
     _audit(actor, session, document, "document_issue", f"Issued {KINDS[document.kind].lower()} {document.number}")
+    if document.kind == "sales_receipt" and document.gross_minor > 0:  # sold and paid at once
+        payments.record_payment(
+            document.customer_id,
+            paid_on=today,
+            method=paid_by,
+            amount_text=str(from_minor(document.gross_minor, document.currency)),
+            currency=document.currency,
+            reference=document.number or "",
+            allocations={document.id: str(from_minor(document.gross_minor, document.currency))},
+            actor=actor,
+            session=session,
+        )
     return document
 
 

@@ -24,6 +24,7 @@ from customer_app.customers.customers import get_customer
 from customer_app.errors import CustomerAppError, NotFoundError, ValidationError
 
 MAX_REFERENCE = 120
+PAID_KINDS = ("invoice", "sales_receipt")  # a sales receipt is paid when it is issued
 MAX_ALLOCATIONS = 50
 
 
@@ -203,7 +204,7 @@ def _payable(customer_id: int, ids: list[int], session: Session, errors: dict[st
     found = {document.id: document for document in session.exec(query)}
     for document_id in ids:
         document = found.get(document_id)
-        if document is None or document.customer_id != customer_id or document.kind != "invoice":
+        if document is None or document.customer_id != customer_id or document.kind not in PAID_KINDS:
             errors["allocations"] = "Allocate a payment only to this customer's invoices."
             return []
         if document.status not in PAYABLE:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, col, select
 
-from customer_app.commerce import customer_sales, documents, numbering, taxes
+from customer_app.commerce import balances, customer_sales, documents, numbering, taxes
 from customer_app.commerce.models import Document, NumberSequence, TaxRate, TaxRule
 from customer_app.customers.customers import purge_customers, trash_customers
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
@@ -229,3 +229,14 @@ def test_voiding_an_invoice_issues_a_full_credit_note_and_cancels_it(session, st
     assert credit.number.startswith("CN-")
     assert (credit.net_minor, credit.tax_minor, credit.gross_minor) == (-10000, -1900, -11900)
     assert session.get(Document, invoice.id).status == "cancelled"
+
+
+def test_a_sales_receipt_is_issued_and_paid_in_one_step(session, staff, add):
+    standard_rate(session, "19")
+    ada = add(first_name="Ada", email="ada@example.com")
+    receipt = documents.new_draft(ada.id, "sales_receipt", actor=staff, session=session)
+    documents.add_line(receipt.id, "Coffee beans", "2", "7.50", actor=staff, session=session)
+    documents.issue(receipt.id, actor=staff, session=session)
+    session.commit()
+    [entry] = balances.payments_of(ada.id, actor=staff, session=session)
+    assert (entry.payment.amount_minor, entry.invoices, entry.unallocated_minor) == (1785, [receipt.number], 0)
