@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from customer_app.commerce import numbering, payments, taxes
 from customer_app.commerce.calculation import LineInput, calculate
-from customer_app.commerce.models import KINDS, CustomerSales, Document, DocumentLine
+from customer_app.commerce.models import KINDS, STATUSES, CustomerSales, Document, DocumentLine
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.i18n import DEFAULT_LANGUAGE
@@ -198,12 +198,18 @@ def delete_draft(document_id: int, *, actor: Actor, session: Session) -> None:
     _audit(actor, session, document, "document_delete", f"Deleted a {KINDS[document.kind].lower()} draft")
 
 
-def documents_of(customer_id: int, kind: str = "", *, actor: Actor, session: Session) -> list[Document]:
-    """A customer's documents, newest first; of one kind when given."""
+def documents_of(
+    customer_id: int, kind: str = "", status: str = "", number: str = "", *, actor: Actor, session: Session
+) -> list[Document]:
+    """A customer's documents, newest first; of one kind, in one status, or whose number contains `number`."""
     require(actor, "customer.view")
     query = select(Document).where(col(Document.customer_id) == customer_id)
     if kind in KINDS:
         query = query.where(col(Document.kind) == kind)
+    if status in STATUSES:
+        query = query.where(col(Document.status) == status)
+    if term := (clean_text(number) or "")[:40].upper():
+        query = query.where(func.upper(col(Document.number)).contains(term, autoescape=True))
     return list(session.exec(query.order_by(col(Document.created_at).desc(), col(Document.id).desc()).limit(SHOWN)))
 
 

@@ -125,6 +125,9 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
     """One customer's documents, and the one open in the editor, in one browser tab."""
 
     rows: list[DocumentRow] = []
+    kind_filter: str = ""
+    status_filter: str = ""
+    number_search: str = ""
     editor: Editor = Editor()
     editor_open: bool = False
     confirm_void: bool = False
@@ -134,12 +137,36 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the customer's documents (and the open one again: someone may have changed it)."""
         self.customer_id = customer.id
-        self.rows = [_row(d) for d in documents.documents_of(customer.id, actor=actor, session=session)]
+        found = documents.documents_of(
+            customer.id, self.kind_filter, self.status_filter, self.number_search, actor=actor, session=session
+        )
+        self.rows = [_row(d) for d in found]
         if self.editor.id:
             fresh = _read_editor(int(self.editor.id), actor, session)
             if fresh != self.editor:  # a PDF made before a change shows what the document no longer says
                 self.pdf_url = ""
             self.editor = fresh
+
+    @rx.event
+    async def set_kind_filter(self, kind: str):
+        """Show one kind of document, or all."""
+        self.kind_filter = kind if kind in KINDS else ""
+        _, event = await self._reload()
+        return event
+
+    @rx.event
+    async def set_status_filter(self, status: str):
+        """Show documents in one status, or all."""
+        self.status_filter = status if status in STATUSES else ""
+        _, event = await self._reload()
+        return event
+
+    @rx.event
+    async def search_number(self, text: str):
+        """Find documents by (part of) their number."""
+        self.number_search = str(text)[:40]
+        _, event = await self._reload()
+        return event
 
     @rx.event
     async def new_document(self, kind: str):

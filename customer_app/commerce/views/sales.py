@@ -3,7 +3,7 @@
 import reflex as rx
 
 from customer_app.access.state.auth import AuthState
-from customer_app.commerce.models import KINDS
+from customer_app.commerce.models import KINDS, STATUSES
 from customer_app.commerce.state.sales import PDF_LINK_ID, DocumentRow, LineRow
 from customer_app.commerce.state.sales import CustomerSalesState as S
 from customer_app.ui.backend_url import download_link
@@ -202,6 +202,32 @@ def sales_tab() -> rx.Component:
                 gap="8px",
                 wrap="wrap",
             ),
+        ),
+        rx.flex(
+            rx.el.select(
+                rx.el.option("All kinds", value=""),
+                *[rx.el.option(label, value=kind) for kind, label in KINDS.items()],
+                value=S.kind_filter,
+                on_change=S.set_kind_filter,
+                aria_label="Kind",
+                class_name="native-select",
+            ),
+            rx.el.select(
+                rx.el.option("Any status", value=""),
+                *[rx.el.option(label, value=status) for status, label in STATUSES.items()],
+                value=S.status_filter,
+                on_change=S.set_status_filter,
+                aria_label="Status",
+                class_name="native-select",
+            ),
+            rx.input(
+                placeholder="Number",
+                on_change=S.search_number.debounce(300),
+                aria_label="Search by number",
+                max_length=40,
+            ),
+            gap="8px",
+            wrap="wrap",
         ),
         rx.cond(
             S.rows.length() > 0,

@@ -240,3 +240,22 @@ def test_a_sales_receipt_is_issued_and_paid_in_one_step(session, staff, add):
     session.commit()
     [entry] = balances.payments_of(ada.id, actor=staff, session=session)
     assert (entry.payment.amount_minor, entry.invoices, entry.unallocated_minor) == (1785, [receipt.number], 0)
+
+
+def test_the_sales_list_filters_by_kind_and_status_and_finds_a_number(session, staff, add):
+    standard_rate(session, "19")
+    ada = add(first_name="Ada", email="ada@example.com")
+    invoice = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    documents.add_line(invoice.id, "Consulting", "1", "10", actor=staff, session=session)
+    documents.issue(invoice.id, actor=staff, session=session)
+    estimate = documents.new_draft(ada.id, "estimate", actor=staff, session=session)
+    session.commit()
+
+    def ids(**chosen) -> list[int]:
+        return [d.id for d in documents.documents_of(ada.id, **chosen, actor=staff, session=session)]
+
+    assert ids(kind="estimate") == [estimate.id]
+    assert ids(status="issued") == [invoice.id]
+    assert ids(number=invoice.number.rsplit("-", 1)[1].lower()) == [invoice.id]
+    assert ids(number="%") == []  # a wildcard is a character like any other
+    assert ids(kind="nonsense") == [estimate.id, invoice.id]  # unknown filters are ignored
