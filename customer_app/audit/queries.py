@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "document_issue": "Issued a document",
     "document_delete": "Deleted a draft document",
     "document_void": "Voided a document",
+    "document_send": "Sent a document",
     "payment_add": "Recorded a payment",
     "payment_refund": "Recorded a refund",
 }

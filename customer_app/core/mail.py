@@ -1,5 +1,6 @@
 """Outgoing e-mail: through SMTP when SMTP_URL is set, otherwise into the outbox table admins can read."""
 
+import mimetypes
 import smtplib
 import ssl
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -23,6 +24,7 @@ def send_mail(
     session: Session,
     smtp_url: str | None = None,
     redact: tuple[str, ...] = (),
+    attachment: tuple[str, bytes] | None = None,
 ) -> OutboxMessage:
     """Record a plain-text message; with SMTP it is delivered once the transaction commits, without it it stays in
     the outbox. Either way the caller never waits for a mail server.
@@ -33,7 +35,10 @@ def send_mail(
     there they stay for an admin to pass on.
     """
     url = smtp_url if smtp_url is not None else settings.smtp_url
-    record = OutboxMessage(to=to, subject=subject, body=body, status="queued" if url else "outbox")
+    name, data = attachment or ("", None)
+    record = OutboxMessage(
+        to=to, subject=subject, body=body, status="queued" if url else "outbox", attachment_name=name, attachment=data
+    )
     session.add(record)
     session.flush()
     if url:
@@ -94,7 +99,7 @@ def _deliver_stored(engine, message_id: int, url: str, redact: tuple[str, ...]) 
         if record is None or record.status != "queued":
             return
         try:
-            _deliver(url, record.to, record.subject, record.body)
+            _deliver(url, record.to, record.subject, record.body, (record.attachment_name, record.attachment))
             record.status = "sent"
             for secret in redact:
                 record.body = record.body.replace(secret, "[link removed after delivery]")
@@ -110,12 +115,16 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=settings.smtp_ca_file)
 
 
-def _deliver(url: str, to: str, subject: str, body: str) -> None:
+def _deliver(url: str, to: str, subject: str, body: str, attachment: tuple[str, bytes | None] = ("", None)) -> None:
     """Send through an SMTP server given as smtp://user:pass@host:port (smtps:// for TLS from the start)."""
     parts = urlparse(url)
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = settings.mail_from, to, subject
     message.set_content(body)
+    name, data = attachment
+    if data is not None:
+        kind = (mimetypes.guess_type(name)[0] or "application/octet-stream").split("/")
+        message.add_attachment(data, maintype=kind[0], subtype=kind[1], filename=name)
     host, tls = parts.hostname or "localhost", _tls_context()
     if parts.scheme == "smtps":
         client = smtplib.SMTP_SSL(host, parts.port or 465, timeout=10, context=tls)

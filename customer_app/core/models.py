@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from customer_app.core.columns import utc_column, utcnow
@@ -62,6 +62,8 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     status: str = Field(default="outbox", max_length=16)  # outbox (no SMTP), queued (until delivered), sent, failed
     error: str = Field(default="", max_length=500)
+    attachment_name: str = Field(default="", max_length=200)  # one file sent with the message (a document's PDF)
+    attachment: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class BackgroundJob(SQLModel, table=True):

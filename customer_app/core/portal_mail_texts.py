@@ -66,6 +66,15 @@ CONFIRM_EMAIL = MailText(
     ),
 )
 
+DOCUMENT = MailText(
+    N_("{document} {number} from {workspace}"),
+    N_(
+        "Hello,\n\n"
+        "Please find {document} {number} of {customer} attached, for {total}.\n\n"
+        "With kind regards,\n{workspace}"
+    ),
+)
+
 
 def rendered(text: MailText, lang: str, **params: str) -> tuple[str, str]:
     """(subject, body) of an e-mail in `lang` with its placeholders filled in."""

@@ -49,7 +49,15 @@ def set_preference(customer_id: int, topic: str, enabled: bool, *, actor: Actor,
         )
 
 
-def mail_customer(customer: Customer, topic: str, subject: str, body: str, *, session: Session) -> OutboxMessage | None:
+def mail_customer(
+    customer: Customer,
+    topic: str,
+    subject: str,
+    body: str,
+    *,
+    session: Session,
+    attachment: tuple[str, bytes] | None = None,
+) -> OutboxMessage | None:
     """Send `topic` mail to a customer unless they switched it off or have no e-mail; None when not sent.
 
     For the services that mail customers, which checked their actor (it reveals nothing to a caller).
@@ -58,4 +66,4 @@ def mail_customer(customer: Customer, topic: str, subject: str, body: str, *, se
         raise ValueError(f"Unknown kind of e-mail: {topic}")
     if not customer.email or not _preferences(customer.id, session)[topic]:
         return None
-    return mail.send_mail(customer.email, subject, body, session=session)
+    return mail.send_mail(customer.email, subject, body, session=session, attachment=attachment)

@@ -7,7 +7,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app.access.state.auth import act_as, actor_or_refusal
-from customer_app.commerce import documents
+from customer_app.commerce import documents, sending
 from customer_app.commerce.models import KINDS, STATUSES, Document, DocumentLine
 from customer_app.commerce.pdf_download import pdf_link_now
 from customer_app.core.money import format_money
@@ -262,6 +262,15 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
         return await self._derive(
             lambda document_id, actor, session: documents.credit_note_for(document_id, actor=actor, session=session)
         )
+
+    @rx.event
+    async def send(self):
+        """E-mail the issued document in the editor to the customer, its PDF attached."""
+        document_id = (parse_ids(self.editor.id) or [0])[0]
+        done, event = await self._write(
+            lambda actor, session: sending.send_document(document_id, actor=actor, session=session), errors=None
+        )
+        return rx.toast.success(f"{self.editor.title} sent.") if done else event
 
     @rx.event
     def set_confirm_void(self, is_open: bool):

@@ -136,6 +136,10 @@ def _editor() -> rx.Component:
                             ),
                         ),
                         rx.cond(
+                            S.editor.status != "draft",
+                            rx.button(rx.icon("mail", size=16), "E-mail", variant="soft", on_click=S.send),
+                        ),
+                        rx.cond(
                             S.editor.can_credit,
                             rx.fragment(
                                 rx.button("Credit note", variant="soft", on_click=S.credit),

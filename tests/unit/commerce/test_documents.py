@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, col, select
 
-from customer_app.commerce import balances, customer_sales, documents, numbering, taxes
+from customer_app.commerce import balances, customer_sales, documents, numbering, sending, taxes
 from customer_app.commerce.models import Document, NumberSequence, TaxRate, TaxRule
+from customer_app.core.models import OutboxMessage
 from customer_app.customers.customers import purge_customers, trash_customers
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
+from customer_app.records import notifications
 from customer_app.records.addresses import save_address
 
 
@@ -259,3 +261,31 @@ def test_the_sales_list_filters_by_kind_and_status_and_finds_a_number(session, s
     assert ids(number=invoice.number.rsplit("-", 1)[1].lower()) == [invoice.id]
     assert ids(number="%") == []  # a wildcard is a character like any other
     assert ids(kind="nonsense") == [estimate.id, invoice.id]  # unknown filters are ignored
+
+
+def test_an_issued_document_is_e_mailed_in_its_language_with_its_pdf_and_counts_as_sent(session, staff, add):
+    standard_rate(session, "19")
+    ada = add(first_name="Ada", email="ada@example.com", language="de")
+    invoice = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    documents.add_line(invoice.id, "Beratung", "1", "100", actor=staff, session=session)
+    with pytest.raises(CustomerAppError, match="Issue the document"):
+        sending.send_document(invoice.id, actor=staff, session=session)
+    documents.issue(invoice.id, actor=staff, session=session)
+    sent = sending.send_document(invoice.id, actor=staff, session=session)
+    session.commit()
+    [mail] = session.exec(select(OutboxMessage)).all()
+    assert mail.subject.startswith(f"Rechnung {invoice.number}")
+    assert "119,00" in mail.body
+    assert (mail.attachment_name, mail.attachment[:5]) == (f"{invoice.number}.pdf", b"%PDF-")
+    assert sent.status == "sent"
+
+
+def test_a_customer_who_switched_invoice_mail_off_gets_none(session, staff, add):
+    standard_rate(session, "19")
+    ada = add(first_name="Ada", email="ada@example.com")
+    notifications.set_preference(ada.id, "invoices", False, actor=staff, session=session)
+    invoice = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    documents.add_line(invoice.id, "Work", "1", "100", actor=staff, session=session)
+    documents.issue(invoice.id, actor=staff, session=session)
+    with pytest.raises(CustomerAppError, match="Notifications tab"):
+        sending.send_document(invoice.id, actor=staff, session=session)

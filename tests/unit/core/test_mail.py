@@ -105,6 +105,23 @@ def test_message_is_delivered_through_smtp_and_recorded_as_sent(session, mailbox
     assert stored.body == "Hello Zoë,\n\nA line with ümlauts.\n"
 
 
+def test_an_attached_file_arrives_with_its_name_and_type(session, mailbox, smtp_url):
+    send_mail(
+        "zoe@example.com",
+        "Your invoice",
+        "Attached.\n",
+        session=session,
+        smtp_url=smtp_url,
+        attachment=("INV-2026-00001.pdf", b"%PDF-1.7 not really"),
+    )
+    session.commit()
+    mail.wait_for_deliveries()
+    [message] = mailbox.messages
+    [part] = list(message.iter_attachments())
+    assert (part.get_filename(), part.get_content_type()) == ("INV-2026-00001.pdf", "application/pdf")
+    assert part.get_payload(decode=True) == b"%PDF-1.7 not really"
+
+
 def test_a_message_waits_for_the_commit_and_a_rolled_back_change_sends_nothing(session, mailbox, smtp_url):
     record = send_mail("zoe@example.com", "Hello", "Body\n", session=session, smtp_url=smtp_url)
     assert record.status == "queued"  # the caller never waits for the mail server
