@@ -1,9 +1,14 @@
 """Small actions a staff member repeats in the customers page."""
 
 import io
+from datetime import date
 
 from PIL import Image
 from playwright.sync_api import Page, expect
+
+from customer_app.commerce import taxes
+from customer_app.core.db import session_scope
+from customer_app.core.permissions import Actor, Role
 
 
 def jpeg_bytes(color=(200, 60, 60)) -> bytes:
@@ -47,3 +52,16 @@ def open_tab(page: Page, label: str) -> None:
     values = {"Individuals": "individual", "Institutions": "institution", "Trash": "trash"}
     page.get_by_role("tab", name=label).click()
     expect(page.locator(".results")).to_have_attribute("data-tab", values[label])
+
+
+def standard_rule(country: str, percent: str) -> None:
+    """A rate for standard customers buying standard items delivered to `country`, as an admin sets it (an earlier
+    rule for that country is replaced)."""
+    actor = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
+    with session_scope() as session:
+        rate = taxes.add_rate(f"VAT {percent} %", percent, date(2000, 1, 1), actor=actor, session=session)
+        customer_class = taxes.standard_class("customer", session=session)
+        item_class = taxes.standard_class("item", session=session)
+        assert customer_class is not None
+        assert item_class is not None
+        taxes.add_rule(customer_class.id, item_class.id, country, rate.id, actor=actor, session=session)

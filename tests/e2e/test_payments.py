@@ -1,47 +1,23 @@
 """The Invoices tab as staff use it: an issued invoice paid in part (Partially paid, with what is left), then in full
 (Paid, gone from the Open filter), and both payments in the Payments tab."""
 
-from datetime import date
-from decimal import Decimal
-
 from playwright.sync_api import Browser, expect
-from sqlmodel import col, select
 
-from customer_app.commerce import documents, taxes
-from customer_app.commerce.models import TaxRate, TaxRule
+from customer_app.commerce import documents
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor, Role
 from customer_app.customers.customers import create_customer
 from customer_app.customers.validation import validate_customer
 from customer_app.records.addresses import save_address
 from tests.e2e.conftest import signed_in_context
+from tests.e2e.helpers import standard_rule
 
 SETUP = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
 
 
-def german_rate() -> None:
-    """The 19 % rule for standard customers and items shipped to Germany (the Sales test may have set it already)."""
-    with session_scope() as session:
-        customer_class = taxes.standard_class("customer", session=session)
-        item_class = taxes.standard_class("item", session=session)
-        rules = select(TaxRule).where(
-            col(TaxRule.customer_class_id) == customer_class.id,
-            col(TaxRule.item_class_id) == item_class.id,
-            col(TaxRule.country) == "DE",
-        )
-        if session.exec(rules).first() is not None:
-            return
-        rate = TaxRate(name="MwSt 19 %", percent=Decimal("19"), valid_from=date(2000, 1, 1))
-        session.add(rate)
-        session.flush()
-        session.add(
-            TaxRule(customer_class_id=customer_class.id, item_class_id=item_class.id, country="DE", rate_id=rate.id)
-        )
-
-
 def issued_invoice() -> tuple[int, str]:
     """A customer in Hamburg with an issued invoice of €119.00; their id and the invoice's number."""
-    german_rate()
+    standard_rule("DE", "19")
     with session_scope() as session:
         raw = {"kind": "institution", "name": "Werft Süd AG", "email": "kasse@werft.example"}
         werft = create_customer(validate_customer(raw, phone_region="US"), actor=SETUP, session=session)

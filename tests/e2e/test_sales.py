@@ -2,32 +2,30 @@
 the server, a line no tax rule covers blocking the issue until a rule exists, then issued with its number."""
 
 from datetime import date
-from decimal import Decimal
 
 from playwright.sync_api import Browser, expect
 
-from customer_app.commerce import taxes
-from customer_app.commerce.models import TaxRate, TaxRule
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor, Role
 from customer_app.customers.customers import create_customer
 from customer_app.customers.validation import validate_customer
 from customer_app.records.addresses import save_address
 from tests.e2e.conftest import signed_in_context
+from tests.e2e.helpers import standard_rule
 
 SETUP = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
 
 
 def test_an_invoice_is_drafted_from_the_customer_totalled_and_issued(browser: Browser, app_url: str):
     with session_scope() as session:
-        raw = {"kind": "institution", "name": "Kontor Nord GmbH", "email": "info@kontor.example"}
+        raw = {"kind": "institution", "name": "Kontor Wien GmbH", "email": "info@kontor.example"}
         kontor = create_customer(validate_customer(raw, phone_region="US"), actor=SETUP, session=session)
         address = {
             "kind": "billing",
             "street": "Hafenstraße 5",
-            "city": "Hamburg",
-            "postal_code": "20457",
-            "country_code": "DE",
+            "city": "Wien",
+            "postal_code": "1010",
+            "country_code": "AT",
             "is_default": True,
         }
         save_address(kontor.id, address, actor=SETUP, session=session)
@@ -46,25 +44,17 @@ def test_an_invoice_is_drafted_from_the_customer_totalled_and_issued(browser: Br
     expect(editor.get_by_text("No tax rule covers “Beratung”")).to_be_visible()
     expect(editor.get_by_role("button", name="Issue")).to_be_disabled()
 
-    with session_scope() as session:  # an admin sets the standard rate
-        rate = TaxRate(name="MwSt 19 %", percent=Decimal("19"), valid_from=date(2000, 1, 1))
-        session.add(rate)
-        session.flush()
-        customer_class = taxes.standard_class("customer", session=session)
-        item_class = taxes.standard_class("item", session=session)
-        session.add(
-            TaxRule(customer_class_id=customer_class.id, item_class_id=item_class.id, country="DE", rate_id=rate.id)
-        )
+    standard_rule("AT", "20")  # an admin sets the standard rate
     editor.get_by_label("Description").fill("Reisekosten")
     editor.get_by_label("Unit price").fill("40")
     editor.get_by_role("button", name="Add line").click()
-    expect(editor.get_by_test_id("document-total")).to_contain_text("€404.60")  # (300 + 40) × 1.19
+    expect(editor.get_by_test_id("document-total")).to_contain_text("€408.00")  # (300 + 40) × 1.20
     editor.get_by_role("button", name="Issue").click()
     expect(editor.get_by_role("heading")).to_contain_text(f"Invoice INV-{date.today().year}-")
     editor.get_by_role("button", name="Void").click()
     page.get_by_role("alertdialog").get_by_role("button", name="Void invoice").click()
     expect(editor.get_by_role("heading")).to_contain_text(f"Credit note CN-{date.today().year}-")
-    expect(editor.get_by_test_id("document-total")).to_contain_text("-€404.60")
+    expect(editor.get_by_test_id("document-total")).to_contain_text("-€408.00")
     editor.get_by_role("button", name="Close").click()
     rows = page.get_by_test_id("document-row")
     expect(rows).to_have_count(2)

@@ -30,6 +30,13 @@ def standard_rate(session: Session, percent: str, country: str = "") -> None:
     session.commit()
 
 
+def issued(session: Session, staff, customer_id: int, kind: str, line: tuple[str, str, str]) -> Document:
+    """A document of `kind` with one line (description, quantity, unit price), issued."""
+    draft = documents.new_draft(customer_id, kind, actor=staff, session=session)
+    documents.add_line(draft.id, *line, actor=staff, session=session)
+    return documents.issue(draft.id, actor=staff, session=session)
+
+
 @pytest.fixture(autouse=True)
 def clean_rules(session: Session):
     """Each test adds its own rate; the seeded zero-rate rules stay."""
@@ -204,9 +211,7 @@ def test_a_customers_sales_settings_go_into_new_documents_and_reverse_charge_nee
 def test_an_estimate_becomes_an_order_then_an_invoice_and_each_knows_the_other(session, staff, add):
     standard_rate(session, "19")
     ada = add(first_name="Ada", email="ada@example.com")
-    estimate = documents.new_draft(ada.id, "estimate", actor=staff, session=session)
-    documents.add_line(estimate.id, "Consulting", "2", "50", actor=staff, session=session)
-    documents.issue(estimate.id, actor=staff, session=session)
+    estimate = issued(session, staff, ada.id, "estimate", ("Consulting", "2", "50"))
     order = documents.convert(estimate.id, "sales_order", actor=staff, session=session)
     assert (order.status, order.gross_minor, order.source_id) == ("draft", 11900, estimate.id)
     documents.issue(order.id, actor=staff, session=session)
@@ -222,9 +227,7 @@ def test_an_estimate_becomes_an_order_then_an_invoice_and_each_knows_the_other(s
 def test_voiding_an_invoice_issues_a_full_credit_note_and_cancels_it(session, staff, add):
     standard_rate(session, "19")
     ada = add(first_name="Ada", email="ada@example.com")
-    invoice = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
-    documents.add_line(invoice.id, "Consulting", "2", "50", actor=staff, session=session)
-    documents.issue(invoice.id, actor=staff, session=session)
+    invoice = issued(session, staff, ada.id, "invoice", ("Consulting", "2", "50"))
     credit = documents.void(invoice.id, actor=staff, session=session)
     session.commit()
     assert credit.kind == "credit_note"
@@ -236,9 +239,7 @@ def test_voiding_an_invoice_issues_a_full_credit_note_and_cancels_it(session, st
 def test_a_sales_receipt_is_issued_and_paid_in_one_step(session, staff, add):
     standard_rate(session, "19")
     ada = add(first_name="Ada", email="ada@example.com")
-    receipt = documents.new_draft(ada.id, "sales_receipt", actor=staff, session=session)
-    documents.add_line(receipt.id, "Coffee beans", "2", "7.50", actor=staff, session=session)
-    documents.issue(receipt.id, actor=staff, session=session)
+    receipt = issued(session, staff, ada.id, "sales_receipt", ("Coffee beans", "2", "7.50"))
     session.commit()
     [entry] = balances.payments_of(ada.id, actor=staff, session=session)
     assert (entry.payment.amount_minor, entry.invoices, entry.unallocated_minor) == (1785, [receipt.number], 0)
@@ -247,9 +248,7 @@ def test_a_sales_receipt_is_issued_and_paid_in_one_step(session, staff, add):
 def test_the_sales_list_filters_by_kind_and_status_and_finds_a_number(session, staff, add):
     standard_rate(session, "19")
     ada = add(first_name="Ada", email="ada@example.com")
-    invoice = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
-    documents.add_line(invoice.id, "Consulting", "1", "10", actor=staff, session=session)
-    documents.issue(invoice.id, actor=staff, session=session)
+    invoice = issued(session, staff, ada.id, "invoice", ("Consulting", "1", "10"))
     estimate = documents.new_draft(ada.id, "estimate", actor=staff, session=session)
     session.commit()
 
@@ -284,8 +283,6 @@ def test_a_customer_who_switched_invoice_mail_off_gets_none(session, staff, add)
     standard_rate(session, "19")
     ada = add(first_name="Ada", email="ada@example.com")
     notifications.set_preference(ada.id, "invoices", False, actor=staff, session=session)
-    invoice = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
-    documents.add_line(invoice.id, "Work", "1", "100", actor=staff, session=session)
-    documents.issue(invoice.id, actor=staff, session=session)
+    invoice = issued(session, staff, ada.id, "invoice", ("Work", "1", "100"))
     with pytest.raises(CustomerAppError, match="Notifications tab"):
         sending.send_document(invoice.id, actor=staff, session=session)
