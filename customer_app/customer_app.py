@@ -81,6 +81,7 @@ PAGES = (
             (routes.PORTAL_ESTIMATES, "Estimates"),
             (routes.PORTAL_ORDERS, "Sales orders"),
             (routes.PORTAL_DOCUMENTS, "Documents"),
+            (routes.PORTAL_PAYMENTS, "Payments"),
         )
     ],
     (routes.PORTAL_CONFIRM_EMAIL, "Confirm e-mail", confirm_email_page, None),

@@ -30,6 +30,7 @@ PORTAL_DOCUMENTS = "/clients/documents"
 PORTAL_INVOICES = "/clients/invoices"
 PORTAL_ESTIMATES = "/clients/estimates"
 PORTAL_ORDERS = "/clients/orders"
+PORTAL_PAYMENTS = "/clients/payments"
 
 
 def customer(customer_id: object, *, tab: str = "") -> str:

@@ -5,7 +5,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from customer_app.commerce import balances
-from customer_app.commerce.models import Document
+from customer_app.commerce.models import Document, Payment, PaymentAllocation
 from customer_app.core import audit
 from customer_app.errors import CustomerAppError, NotFoundError
 from customer_app.portal.scope import PortalScope
@@ -40,6 +40,23 @@ def payment_states(found: list[Document], *, scope: PortalScope, session: Sessio
     paid = balances.settlements([d.id for d in invoices], session)
     figures = [balances.invoice_balance(d, paid, date.today()) for d in invoices]
     return {f.document.id: (f.status, f.balance_minor) for f in figures}
+
+
+def my_payments(*, scope: PortalScope, session: Session) -> list[tuple[Payment, list[str]]]:
+    """The customer's payments and refunds, newest first, each with the numbers of the documents it went to."""
+    scope.require("payments")
+    query = select(Payment).where(col(Payment.customer_id) == scope.customer_id)
+    found = list(session.exec(query.order_by(col(Payment.paid_on).desc(), col(Payment.id).desc()).limit(SHOWN)))
+    parts = session.exec(
+        select(PaymentAllocation.payment_id, Document.number)
+        .join(Document, col(Document.id) == col(PaymentAllocation.document_id))
+        .where(col(PaymentAllocation.payment_id).in_([p.id for p in found]))
+        .order_by(col(Document.number))
+    )
+    numbers: dict[int, list[str]] = {p.id: [] for p in found}
+    for payment_id, number in parts:
+        numbers[payment_id].append(str(number))
+    return [(payment, numbers[payment.id]) for payment in found]
 
 
 def answer_estimate(document_id: int, accept: bool, *, scope: PortalScope, session: Session) -> Document:

@@ -41,6 +41,11 @@ SERVICE_MESSAGES = (
     N_("Paid"),
     N_("Overdue"),
     N_("Refunded"),
+    N_("Bank transfer"),  # how a payment was made
+    N_("Card"),
+    N_("Cash"),
+    N_("Cheque"),
+    N_("Other"),
     N_("New"),  # the tickets' statuses
     N_("In progress"),
     N_("Solved"),

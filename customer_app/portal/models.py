@@ -21,7 +21,7 @@ SECTIONS: dict[str, str] = {
     "payments": N_("Payments"),
 }
 # Sections whose capability exists; the others are listed as coming with it and never shown in the portal.
-AVAILABLE_SECTIONS: tuple[str, ...] = ("profile", "tickets", "documents", "invoices", "estimates", "sales_orders")
+AVAILABLE_SECTIONS: tuple[str, ...] = tuple(SECTIONS)  # every section exists now
 DEFAULT_SECTIONS: tuple[str, ...] = ("profile", "tickets")
 
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from customer_app import routes
 from customer_app.commerce.balances import PAYMENT_STATUSES
-from customer_app.commerce.models import KINDS, STATUSES, Document
+from customer_app.commerce.models import KINDS, PAYMENT_METHODS, STATUSES, Document, Payment
 from customer_app.core.db import session_scope
 from customer_app.core.i18n import format_date, translate
 from customer_app.core.money import format_money
@@ -22,6 +22,7 @@ SECTION_OF_PAGE = {
     routes.PORTAL_ESTIMATES: "estimates",
     routes.PORTAL_ORDERS: "sales_orders",
     routes.PORTAL_DOCUMENTS: "documents",
+    routes.PORTAL_PAYMENTS: "payments",
 }
 
 
@@ -58,11 +59,35 @@ def _row(document: Document, lang: str, payment: tuple[str, int] | None = None) 
     )
 
 
+@dataclass
+class PortalPaymentRow:
+    """One payment or refund as the customer sees it."""
+
+    id: str = ""
+    date: str = ""
+    method: str = ""
+    amount: str = ""
+    refund: bool = False
+    documents: str = ""
+
+
+def _payment(payment: Payment, numbers: list[str], lang: str) -> PortalPaymentRow:
+    return PortalPaymentRow(
+        id=str(payment.id),
+        date=format_date(payment.paid_on, lang),
+        method=translate(DOMAIN, lang, PAYMENT_METHODS.get(payment.method, payment.method)),
+        amount=format_money(payment.amount_minor, payment.currency, lang),
+        refund=payment.kind == "refund",
+        documents=", ".join(numbers),
+    )
+
+
 class PortalDocumentsState(rx.State):
     """One document section of the portal in one browser tab."""
 
     section: str = ""
     rows: list[PortalDocumentRow] = []
+    payments: list[PortalPaymentRow] = []
     loaded: bool = False
 
     @rx.event
@@ -81,6 +106,11 @@ class PortalDocumentsState(rx.State):
         return None
 
     def _read(self, scope: PortalScope, session: Session) -> None:
+        if self.section == "payments":
+            found_payments = documents.my_payments(scope=scope, session=session)
+            self.payments = [_payment(p, numbers, scope.language) for p, numbers in found_payments]
+            self.rows, self.loaded = [], True
+            return
         found = documents.my_documents(self.section, scope=scope, session=session)
         paying = documents.payment_states(found, scope=scope, session=session) if self.section == "invoices" else {}
         self.rows, self.loaded = [_row(d, scope.language, paying.get(d.id)) for d in found], True

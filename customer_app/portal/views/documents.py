@@ -3,10 +3,16 @@
 import reflex as rx
 
 from customer_app.portal.state.portal import tr
-from customer_app.portal.state.portal_documents import PortalDocumentRow
+from customer_app.portal.state.portal_documents import PortalDocumentRow, PortalPaymentRow
 from customer_app.portal.state.portal_documents import PortalDocumentsState as D
 
-TITLES = {"invoices": "Invoices", "estimates": "Estimates", "sales_orders": "Sales orders", "documents": "Documents"}
+TITLES = {
+    "invoices": "Invoices",
+    "estimates": "Estimates",
+    "sales_orders": "Sales orders",
+    "documents": "Documents",
+    "payments": "Payments",
+}
 
 
 def _document(row: PortalDocumentRow) -> rx.Component:
@@ -41,6 +47,29 @@ def _document(row: PortalDocumentRow) -> rx.Component:
     )
 
 
+def _payment(row: PortalPaymentRow) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.text(row.date, weight="bold"),
+                rx.text(row.method, size="1", class_name="muted"),
+                rx.cond(row.documents, rx.text(row.documents, size="1", class_name="muted")),
+                spacing="1",
+            ),
+            rx.vstack(
+                rx.text(row.amount, weight="bold"),
+                rx.cond(row.refund, rx.badge(tr("Refund"), color_scheme="amber")),
+                align="end",
+                spacing="1",
+            ),
+            justify="between",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="portal-payment",
+    )
+
+
 def documents_view() -> rx.Component:
     """One section's documents, newest first."""
     return rx.vstack(
@@ -48,8 +77,8 @@ def documents_view() -> rx.Component:
             rx.match(D.section, *[(key, tr(title)) for key, title in TITLES.items()], tr("Documents")), size="6"
         ),
         rx.cond(
-            D.rows.length() > 0,
-            rx.foreach(D.rows, _document),
+            (D.rows.length() > 0) | (D.payments.length() > 0),
+            rx.fragment(rx.foreach(D.rows, _document), rx.foreach(D.payments, _payment)),
             rx.cond(D.loaded, rx.text(tr("Nothing here yet."), class_name="empty-state")),
         ),
         spacing="3",

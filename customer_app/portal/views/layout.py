@@ -13,6 +13,7 @@ SECTION_ROUTES = {
     "invoices": routes.PORTAL_INVOICES,
     "estimates": routes.PORTAL_ESTIMATES,
     "sales_orders": routes.PORTAL_ORDERS,
+    "payments": routes.PORTAL_PAYMENTS,
 }
 
 

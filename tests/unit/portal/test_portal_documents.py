@@ -1,5 +1,6 @@
 """The portal's document sections: the customer's issued documents only, in its sections, and an estimate's answer."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -80,3 +81,30 @@ def test_the_customer_sees_what_is_left_to_pay_on_each_invoice(session, staff, s
     session.commit()
     found = documents.my_documents("invoices", scope=scope, session=session)
     assert documents.payment_states(found, scope=scope, session=session) == {invoice.id: ("partially_paid", 6000)}
+
+
+def test_the_payments_section_lists_the_customers_own_payments_only(session, staff, add, scope):
+    sections.set_sections(scope.customer_id, ["invoices", "payments"], actor=staff, session=session)
+    invoice = _exempt(session, staff, scope.customer_id)
+    payments.record_payment(
+        scope.customer_id,
+        paid_on=date.today(),
+        method="card",
+        amount_text="100",
+        currency="EUR",
+        allocations={invoice.id: "100"},
+        actor=staff,
+        session=session,
+    )
+    bob = add(first_name="Bob", email="bob@example.com")
+    payments.record_payment(
+        bob.id, paid_on=date.today(), method="cash", amount_text="5", currency="EUR", actor=staff, session=session
+    )
+    session.commit()
+    [(payment, numbers)] = documents.my_payments(scope=_rescoped(session, scope), session=session)
+    assert (payment.amount_minor, payment.method, numbers) == (10000, "card", [invoice.number])
+
+
+def _rescoped(session, scope):
+    """The same person's scope after staff changed the customer's sections."""
+    return replace(scope, sections=sections.usable_sections(scope.customer_id, session=session))
