@@ -1,13 +1,13 @@
 """What a customer brings to new documents: currency, tax class (with an exemption's reference), payment terms."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, func, select
 
-from customer_app.commerce import taxes
+from customer_app.commerce import balances, taxes
 from customer_app.commerce.models import CustomerSales, Document, TaxClass
 from customer_app.core import audit
-from customer_app.core.money import is_currency
+from customer_app.core.money import format_money, is_currency
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
@@ -27,6 +27,7 @@ class SalesSettings:
     payment_terms_days: int
     exemption_reference: str
     documents_in_other_currencies: int  # issued documents that keep their own currency after a change
+    change_note: str = ""  # after a change of currency: what keeps the old one
 
 
 def sales_settings(customer_id: int, *, actor: Actor, session: Session) -> SalesSettings:
@@ -88,7 +89,24 @@ def save_sales_settings(
         summary=f"Sales settings of {customer.display_name} changed"[:300],
         changes=audit.field_changes(before, {"currency": code, "terms": int(terms), "reference": reference}),
     )
-    return sales_settings(customer.id, actor=actor, session=session)
+    found = sales_settings(customer.id, actor=actor, session=session)
+    if before["currency"] != code:
+        return replace(found, change_note=_change_note(customer.id, str(before["currency"]), code, actor, session))
+    return found
+
+
+def _change_note(customer_id: int, old: str, new: str, actor: Actor, session: Session) -> str:
+    """What a change of currency leaves as it is: "3 open EUR invoices (€4,210.00) keep EUR; new documents use USD"."""
+    still_open = [
+        row
+        for row in balances.invoices(customer_id, "open", actor=actor, session=session)
+        if row.document.currency == old
+    ]
+    if not still_open:
+        return f"New documents use {new}."
+    owed = format_money(sum(row.balance_minor for row in still_open), old, "en")
+    count = len(still_open)
+    return f"{count} open {old} invoice{'s' if count != 1 else ''} ({owed}) keep {old}; new documents use {new}."
 
 
 def _issued_in_other(customer_id: int, currency: str, session: Session) -> int:

@@ -43,15 +43,20 @@ class CustomerSalesTaxState(CustomerTabMixin, rx.State):
     @rx.event
     async def save(self, form: dict):
         """Keep the settings typed; new documents use them."""
+        saved: list[customer_sales.SalesSettings] = []
         done, event = await self._write(
-            lambda actor, session: customer_sales.save_sales_settings(
-                self.customer_id,
-                currency=str(form.get("currency", "")),
-                tax_class_id=(parse_ids(form.get("tax_class", "")) or [None])[0],
-                payment_terms_days=str(form.get("payment_terms_days", "")),
-                exemption_reference=str(form.get("exemption_reference", "")),
-                actor=actor,
-                session=session,
+            lambda actor, session: saved.append(
+                customer_sales.save_sales_settings(
+                    self.customer_id,
+                    currency=str(form.get("currency", "")),
+                    tax_class_id=(parse_ids(form.get("tax_class", "")) or [None])[0],
+                    payment_terms_days=str(form.get("payment_terms_days", "")),
+                    exemption_reference=str(form.get("exemption_reference", "")),
+                    actor=actor,
+                    session=session,
+                )
             )
         )
-        return rx.toast.success("Sales settings saved.") if done else event
+        if not done:
+            return event
+        return rx.toast.success(saved[0].change_note or "Sales settings saved.", duration=8000)

@@ -286,3 +286,22 @@ def test_a_customer_who_switched_invoice_mail_off_gets_none(session, staff, add)
     invoice = issued(session, staff, ada.id, "invoice", ("Work", "1", "100"))
     with pytest.raises(CustomerAppError, match="Notifications tab"):
         sending.send_document(invoice.id, actor=staff, session=session)
+
+
+def test_changing_a_customers_currency_says_what_keeps_the_old_one(session, staff, add):
+    standard_rate(session, "19")
+    ada = add(first_name="Ada", email="ada@example.com")
+    issued(session, staff, ada.id, "invoice", ("Consulting", "1", "100"))
+    issued(session, staff, ada.id, "invoice", ("Travel", "1", "10"))
+    standard = taxes.standard_class("customer", session=session)
+    changed = customer_sales.save_sales_settings(
+        ada.id,
+        currency="USD",
+        tax_class_id=standard.id,
+        payment_terms_days="14",
+        exemption_reference="",
+        actor=staff,
+        session=session,
+    )
+    assert changed.change_note == "2 open EUR invoices (€130.90) keep EUR; new documents use USD."
+    assert documents.new_draft(ada.id, "invoice", actor=staff, session=session).currency == "USD"
