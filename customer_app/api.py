@@ -4,16 +4,18 @@ A download is a form the page posts with the browser's sign-in token: sign-in li
 link would not carry, and a bare link is a bearer token anyone who saw it could use.
 """
 
+import asyncio
 from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, StreamingResponse
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from customer_app.access.downloads import HOLDER_FIELD, PREFIX, resolve_link
 from customer_app.core import db
-from customer_app.errors import NotFoundError, PermissionDenied
+from customer_app.errors import NotFoundError, PermissionDenied, PortalDenied
+from customer_app.portal import documents, sign_in
 
 _PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 FORM_MAX_BYTES = 4096  # the token field and nothing else: a bigger form is not the page's
@@ -67,4 +69,29 @@ def _media_type(name: str) -> str:
     return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-api = Starlette(routes=[Route(PREFIX + "{token}", download, methods=["GET", "POST"])])
+async def portal_document(request: Request):
+    """A portal document's PDF for the browser whose portal session was posted along (rendered in a thread)."""
+    holder, number = await _holder(request), request.path_params["document_id"]
+
+    def render() -> tuple[str, bytes] | None:
+        with db.session_scope() as session:
+            scope = sign_in.resolve(holder, session=session)
+            return documents.my_pdf(number, scope=scope, session=session) if scope else None
+
+    try:
+        found = await asyncio.to_thread(render)
+    except (NotFoundError, PortalDenied) as exc:
+        return PlainTextResponse(str(exc), status_code=404, headers=_PRIVATE)
+    if found is None:
+        return PlainTextResponse("Sign in to the client portal.", status_code=401, headers=_PRIVATE)
+    name, data = found
+    headers = _PRIVATE | {"Content-Disposition": _disposition(name)}
+    return Response(data, media_type="application/pdf", headers=headers)
+
+
+api = Starlette(
+    routes=[
+        Route(PREFIX + "{token}", download, methods=["GET", "POST"]),
+        Route(documents.PDF_PATH + "{document_id:int}", portal_document, methods=["POST"]),
+    ]
+)

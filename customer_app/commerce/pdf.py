@@ -139,14 +139,20 @@ def render_pdf(document_id: int, *, actor: Actor, session: Session) -> bytes:
     if document is None:
         raise NotFoundError("This document does not exist any more.")
     customer = get_customer(document.customer_id, actor=actor, session=session)
+    return render_document(document, customer.display_name, session=session)
+
+
+def render_document(document: Document, customer_name: str, *, session: Session) -> bytes:
+    """The PDF of a document, for a caller that checked who may see it (staff through `render_pdf`, the portal
+    through its scope)."""
     # The customer's name is read live, so it is part of the key; everything else changes only with updated_at.
-    key = (document.id, document.issued_at or document.updated_at, customer.display_name)
+    key = (document.id, document.issued_at or document.updated_at, customer_name)
     cached = _cache.get(key)
     if cached is not None:
         return cached
     query = select(DocumentLine).where(col(DocumentLine.document_id) == document.id)
     lines = list(session.exec(query.order_by(col(DocumentLine.position), col(DocumentLine.id))))
-    rendered = pdf_bytes(view_of(document, lines, customer.display_name))
+    rendered = pdf_bytes(view_of(document, lines, customer_name))
     _cache.put(key, rendered)
     return rendered
 

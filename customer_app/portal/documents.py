@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from customer_app.commerce import balances
+from customer_app.commerce import balances, pdf
 from customer_app.commerce.models import Document, Payment, PaymentAllocation
 from customer_app.core import audit
 from customer_app.errors import CustomerAppError, NotFoundError
@@ -20,6 +20,7 @@ SECTION_OF = {
 }
 KINDS_OF = {section: tuple(k for k, s in SECTION_OF.items() if s == section) for section in set(SECTION_OF.values())}
 SHOWN = 200
+PDF_PATH = "/api/portal/document/"  # + the document's id: posted with the browser's portal session
 
 
 def my_documents(section: str, *, scope: PortalScope, session: Session) -> list[Document]:
@@ -57,6 +58,16 @@ def my_payments(*, scope: PortalScope, session: Session) -> list[tuple[Payment, 
     for payment_id, number in parts:
         numbers[payment_id].append(str(number))
     return [(payment, numbers[payment.id]) for payment in found]
+
+
+def my_pdf(document_id: int, *, scope: PortalScope, session: Session) -> tuple[str, bytes]:
+    """The PDF of one of the customer's issued documents, in a section the customer's people may see: its file name
+    and bytes. Another customer's document, a draft or an unknown id is not found."""
+    document = session.get(Document, document_id)
+    if document is None or document.customer_id != scope.customer_id or document.status == "draft":
+        raise NotFoundError("This document does not exist.")
+    scope.require(SECTION_OF[document.kind])
+    return pdf.file_name(document), pdf.render_document(document, scope.customer_name, session=session)
 
 
 def answer_estimate(document_id: int, accept: bool, *, scope: PortalScope, session: Session) -> Document:

@@ -8,14 +8,18 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from customer_app.commerce import customer_sales, taxes
+from customer_app.commerce import documents as commerce_documents
 from customer_app.core.columns import utcnow
 from customer_app.core.db import session_scope
 from customer_app.core.i18n import translate
 from customer_app.core.models import OneTimeToken
+from customer_app.core.passwords import hash_password
 from customer_app.core.permissions import Actor, Role
 from customer_app.customers.customers import create_customer
 from customer_app.customers.validation import validate_customer
-from customer_app.portal import grants
+from customer_app.portal import grants, sections, sign_in
+from customer_app.portal.models import PortalAccount, PortalGrant
 from customer_app.records.models import ContactPerson, Ticket
 from customer_app.settings import settings
 from tests.e2e.conftest import MAILBOX, open_customers, signed_in_context
@@ -202,3 +206,46 @@ def test_staff_preview_the_portal_as_a_customer_sees_it_and_change_nothing(brows
     with session_scope() as session:
         assert session.exec(select(Ticket).where(col(Ticket.subject) == "Sent by staff?")).first() is None
     staff.context.close()
+
+
+def test_the_customer_sees_an_issued_invoice_in_the_portal_and_downloads_its_pdf(browser: Browser, app_url: str):
+    with session_scope() as session:
+        actor = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
+        raw = {"first_name": "Ida", "last_name": "Rechnung", "email": "ida@portal.example", "language": "de"}
+        ida = create_customer(validate_customer(raw, phone_region="US"), actor=actor, session=session)
+        exempt = next(c for c in taxes.classes("customer", session=session) if c.code == "exempt")
+        customer_sales.save_sales_settings(
+            ida.id,
+            currency="EUR",
+            tax_class_id=exempt.id,
+            payment_terms_days="14",
+            exemption_reference="",
+            actor=actor,
+            session=session,
+        )
+        draft = commerce_documents.new_draft(ida.id, "invoice", actor=actor, session=session)
+        commerce_documents.add_line(draft.id, "Beratung", "2", "60", actor=actor, session=session)
+        number = str(commerce_documents.issue(draft.id, actor=actor, session=session).number)
+        account = PortalAccount(
+            email="ida@portal.example",
+            email_key="ida@portal.example",
+            name="Ida",
+            language="de",
+            password_hash=hash_password("not used by these tests"),
+        )
+        session.add(account)
+        session.flush()
+        session.add(PortalGrant(customer_id=ida.id, account_id=account.id))
+        sections.set_sections(ida.id, ["invoices"], actor=actor, session=session)
+        token = sign_in.start_session(account, ida.id, address="127.0.0.1", session=session)
+    portal = portal_page(browser)
+    portal.context.add_init_script(f"localStorage.setItem('customer_portal_session', {token!r})")
+    portal.goto(f"{app_url}/clients/invoices")
+    invoice = portal.get_by_test_id("portal-document")
+    expect(invoice).to_contain_text(number)
+    expect(invoice).to_contain_text("120,00")  # in German, as the customer reads it
+    with portal.expect_download() as download:
+        invoice.get_by_role("button", name="PDF").click()
+    assert download.value.suggested_filename == f"invoice-{number}.pdf"
+    assert download.value.path().read_bytes()[:5] == b"%PDF-"
+    portal.context.close()

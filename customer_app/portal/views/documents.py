@@ -2,9 +2,11 @@
 
 import reflex as rx
 
-from customer_app.portal.state.portal import tr
+from customer_app.portal.documents import PDF_PATH
+from customer_app.portal.state.portal import PortalState, tr
 from customer_app.portal.state.portal_documents import PortalDocumentRow, PortalPaymentRow
 from customer_app.portal.state.portal_documents import PortalDocumentsState as D
+from customer_app.ui.backend_url import download_link
 
 TITLES = {
     "invoices": "Invoices",
@@ -27,6 +29,7 @@ def _document(row: PortalDocumentRow) -> rx.Component:
             rx.vstack(
                 rx.text(row.total, weight="bold"),
                 rx.badge(row.status_label),
+                download_link(tr("PDF"), PDF_PATH + row.id, holder=PortalState.portal_token, link_id="pdf-" + row.id),
                 rx.cond(row.balance, rx.text(tr("Left to pay"), ": ", row.balance, size="1")),
                 align="end",
                 spacing="1",

@@ -4,7 +4,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from starlette.testclient import TestClient
 
+from customer_app.api import api
 from customer_app.commerce import customer_sales, payments, taxes
 from customer_app.commerce import documents as staff_documents
 from customer_app.errors import CustomerAppError, NotFoundError, PortalDenied
@@ -108,3 +110,38 @@ def test_the_payments_section_lists_the_customers_own_payments_only(session, sta
 def _rescoped(session, scope):
     """The same person's scope after staff changed the customer's sections."""
     return replace(scope, sections=sections.usable_sections(scope.customer_id, session=session))
+
+
+def test_a_documents_pdf_is_given_only_for_the_customers_own_issued_documents_in_its_sections(
+    session, staff, add, scope
+):
+    invoice = _exempt(session, staff, scope.customer_id)
+    draft = staff_documents.new_draft(scope.customer_id, "invoice", actor=staff, session=session)
+    bob = add(first_name="Bob", email="bob@example.com")
+    theirs = _exempt(session, staff, bob.id)
+    order = _exempt(session, staff, scope.customer_id, kind="sales_order")
+    session.commit()
+    name, data = documents.my_pdf(invoice.id, scope=scope, session=session)
+    assert (name, data[:5]) == (f"invoice-{invoice.number}.pdf", b"%PDF-")
+    for other in (theirs.id, draft.id, 999_999):
+        with pytest.raises(NotFoundError):
+            documents.my_pdf(other, scope=scope, session=session)
+    with pytest.raises(PortalDenied):  # sales orders are not among Ada's sections
+        documents.my_pdf(order.id, scope=scope, session=session)
+
+
+def test_the_pdf_route_answers_only_the_browser_of_a_portal_session(app_db, session, staff, scope):
+    invoice = _exempt(session, staff, scope.customer_id)
+    session.commit()
+    token = sign_in.sign_in("ada@example.com", PORTAL_PASSWORD, address="1", session=session)
+    session.commit()
+    client = TestClient(api)
+    path = documents.PDF_PATH + str(invoice.id)
+    answer = client.post(path, data={"session": token})
+    assert (answer.status_code, answer.headers["content-type"], answer.content[:5]) == (
+        200,
+        "application/pdf",
+        b"%PDF-",
+    )
+    assert client.post(path, data={"session": "stolen-or-staff-token"}).status_code == 401
+    assert client.get(path).status_code == 405  # a plain link carries no session
