@@ -35,6 +35,13 @@ def pdf_link_now(document_id: int, actor: Actor) -> str:
         return pdf_link(document_id, actor=actor, session=session)
 
 
+def render_now(document_id: int, actor: Actor) -> None:
+    """Render a document's PDF in a transaction of its own, so the cache holds it (what a page runs in a thread
+    before a step that needs the PDF, such as e-mailing it)."""
+    with session_scope() as session:
+        render_pdf(document_id, actor=actor, session=session)
+
+
 def _sweep(folder) -> None:
     """Delete PDFs older than any link to them can be."""
     cutoff = time.time() - LINK_TTL.total_seconds()

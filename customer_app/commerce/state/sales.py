@@ -9,7 +9,7 @@ from sqlmodel import Session
 from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.commerce import documents, sending
 from customer_app.commerce.models import KINDS, STATUSES, Document, DocumentLine
-from customer_app.commerce.pdf_download import pdf_link_now
+from customer_app.commerce.pdf_download import pdf_link_now, render_now
 from customer_app.core.money import format_money
 from customer_app.core.permissions import Actor
 from customer_app.customers.models import Customer
@@ -267,6 +267,13 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
     async def send(self):
         """E-mail the issued document in the editor to the customer, its PDF attached."""
         document_id = (parse_ids(self.editor.id) or [0])[0]
+        actor, refusal = await actor_or_refusal(self, "customer.edit")
+        if actor is None:
+            return refusal
+        try:  # rendering takes a moment: in a thread, so other tabs keep going; the send then finds it cached
+            await asyncio.to_thread(render_now, document_id, actor)
+        except CustomerAppError as exc:
+            return rx.toast.error(str(exc))
         done, event = await self._write(
             lambda actor, session: sending.send_document(document_id, actor=actor, session=session), errors=None
         )
