@@ -651,31 +651,18 @@ async def guarded(coroutine) -> None:
     await coroutine
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 100], help="open customers pages per scenario")
-    parser.add_argument("--seconds", type=float, default=35.0, help="length of each scenario")
-    parser.add_argument("--customers", type=int, default=2000, help="demo customers in the database")
-    parser.add_argument("--server-log", type=Path, help="keep the app's output in this file")
-    args = parser.parse_args()
+@contextlib.contextmanager
+def app_run(prefix: str, server_log: Path | None):
+    """A throw-away folder with a SQLite database URL and the app's server for it (not started), for one benchmark
+    run: however the run ends the server stops and the folder goes (its log kept when something failed)."""
     signal.signal(signal.SIGTERM, on_sigterm)
-
     started = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="bench_live_"))
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     url = f"sqlite:///{workdir / 'bench.db'}"
-    port = free_port()
-    server = Server(app_env(url, workdir), port, (args.server_log or workdir / "server.log").resolve())
+    server = Server(app_env(url, workdir), free_port(), (server_log or workdir / "server.log").resolve())
     failed = False
     try:
-        base = prepare_database(url, args.customers)
-        seed_web_dir()
-        up = server.start()
-        print(
-            f"Live updates: {args.customers:,} demo customers, one worker (reflex run --env prod, port {port},"
-            f" up in {up:.0f} s); viewers search every {SEARCH_EVERY:.0f} s, one writer saves every"
-            f" {WRITE_EVERY:.0f} s, {args.seconds:.0f} s per scenario"
-        )
-        asyncio.run(guarded(drive(Run(f"http://127.0.0.1:{port}", base), server, args.sizes, args.seconds)))
+        yield url, server
     except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
         print("Interrupted: stopping the app.", file=sys.stderr)
         raise SystemExit(130) from None
@@ -688,6 +675,26 @@ def main() -> None:
         server.stop()
         remove_workdir(workdir, keep=server.log_path if failed else None)
     print(f"Total {time.perf_counter() - started:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 100], help="open customers pages per scenario")
+    parser.add_argument("--seconds", type=float, default=35.0, help="length of each scenario")
+    parser.add_argument("--customers", type=int, default=2000, help="demo customers in the database")
+    parser.add_argument("--server-log", type=Path, help="keep the app's output in this file")
+    args = parser.parse_args()
+    with app_run("bench_live_", args.server_log) as (url, server):
+        port = server.port
+        base = prepare_database(url, args.customers)
+        seed_web_dir()
+        up = server.start()
+        print(
+            f"Live updates: {args.customers:,} demo customers, one worker (reflex run --env prod, port {port},"
+            f" up in {up:.0f} s); viewers search every {SEARCH_EVERY:.0f} s, one writer saves every"
+            f" {WRITE_EVERY:.0f} s, {args.seconds:.0f} s per scenario"
+        )
+        asyncio.run(guarded(drive(Run(f"http://127.0.0.1:{port}", base), server, args.sizes, args.seconds)))
 
 
 if __name__ == "__main__":

@@ -36,9 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import signal
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,16 +51,13 @@ from bench._reflex_client import ReflexSession, state_path, vars_of  # noqa: E40
 from bench.bench_live import (  # noqa: E402
     AUTH_KEY,
     Server,
-    app_env,
-    free_port,
+    app_run,
     guarded,
     log_problems,
     loop_lag,
     ms,
-    on_sigterm,
     opened,
     pct,
-    remove_workdir,
     seed_web_dir,
 )
 from customer_app import routes  # noqa: E402
@@ -389,15 +384,8 @@ def main() -> None:
     parser.add_argument("--server-log", type=Path, help="keep the app's output in this file")
     args = parser.parse_args()
     watched = max(1, min(args.watched, args.staff, args.portal))
-    signal.signal(signal.SIGTERM, on_sigterm)
-
-    started = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="bench_portal_"))
-    url = f"sqlite:///{workdir / 'bench.db'}"
-    port = free_port()
-    server = Server(app_env(url, workdir), port, (args.server_log or workdir / "server.log").resolve())
-    failed = False
-    try:
+    with app_run("bench_portal_", args.server_log) as (url, server):
+        port = server.port
         customers, portal_tokens, staff_tokens = prepare_database(url, args.customers, args.portal, args.staff)
         seed_web_dir()
         up = server.start()
@@ -408,18 +396,6 @@ def main() -> None:
         )
         world = World(f"http://127.0.0.1:{port}", customers, portal_tokens, staff_tokens)
         asyncio.run(guarded(drive(world, server, Load(args.portal, args.staff, watched, args.seconds))))
-    except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
-        print("Interrupted: stopping the app.", file=sys.stderr)
-        raise SystemExit(130) from None
-    except BaseException:
-        failed = True
-        print(f"Failed; the app's log is kept at {server.log_path}:\n{server.log_tail()}", file=sys.stderr)
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let nothing interrupt the stop
-        server.stop()
-        remove_workdir(workdir, keep=server.log_path if failed else None)
-    print(f"Total {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
