@@ -216,20 +216,23 @@ def documents_of(
 def document_totals(document_id: int, *, actor: Actor, session: Session) -> Totals:
     """A document with its lines: a draft as calculated now, an issued one as it was frozen."""
     require(actor, "customer.view")
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError("This document does not exist any more.")
-    get_customer(document.customer_id, actor=actor, session=session)
+    document = _document(document_id, actor, session)
     if document.status == "draft":
         return recalculate(document, session=session)
     return Totals(document, _lines(document.id, session), [])
 
 
-def _draft(document_id: int, actor: Actor, session: Session) -> Document:
+def _document(document_id: int, actor: Actor, session: Session) -> Document:
+    """A document of a customer the actor may see (not one in Trash)."""
     document = session.get(Document, document_id)
     if document is None:
         raise NotFoundError("This document does not exist any more.")
     get_customer(document.customer_id, actor=actor, session=session)
+    return document
+
+
+def _draft(document_id: int, actor: Actor, session: Session) -> Document:
+    document = _document(document_id, actor, session)
     if document.status != "draft":
         raise CustomerAppError("An issued document is not changed: correct it with a credit note.")
     return document
@@ -290,19 +293,14 @@ def void(document_id: int, *, actor: Actor, session: Session) -> Document:
 def linked(document_id: int, *, actor: Actor, session: Session) -> tuple[Document | None, list[Document]]:
     """The document this one came from, and those made from it (conversions and credit notes)."""
     require(actor, "customer.view")
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError("This document does not exist any more.")
+    document = _document(document_id, actor, session)
     source = session.get(Document, document.source_id) if document.source_id else None
     made = session.exec(select(Document).where(col(Document.source_id) == document.id).order_by(col(Document.id)))
     return source, list(made)
 
 
 def _issued(document_id: int, actor: Actor, session: Session) -> Document:
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError("This document does not exist any more.")
-    get_customer(document.customer_id, actor=actor, session=session)
+    document = _document(document_id, actor, session)
     if document.status not in ("issued", "sent", "accepted"):
         raise CustomerAppError("Issue the document first.")
     return document
