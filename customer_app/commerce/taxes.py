@@ -114,13 +114,14 @@ def add_rule(
     A rule for the same classes and country is replaced."""
     require(actor, "settings.manage")
     customer_class, item_class = session.get(TaxClass, customer_class_id), session.get(TaxClass, item_class_id)
-    code = (country_code(country) or country.strip().upper()) if (country or "").strip() else ""
+    written = (country or "").strip()
+    code = (country_code(written) or "") if written else ""  # empty: any country
     errors = {}
     if customer_class is None or customer_class.kind != "customer":
         errors["customer_class"] = "Choose a class of customers."
     if item_class is None or item_class.kind != "item":
         errors["item_class"] = "Choose a class of items."
-    if code and country_code(code) != code:
+    if written and not code:
         errors["country"] = "Choose a country, or any country."
     if session.get(TaxRate, rate_id) is None:
         errors["rate"] = "Choose a rate."

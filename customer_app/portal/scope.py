@@ -22,6 +22,7 @@ class PortalScope:
     language: str
     address: str = ""
     preview: bool = False  # staff looking at the portal as this customer's people see it: nothing can be changed
+    customer_ids: tuple[int, ...] = ()  # every customer the account may work for (to switch between)
 
     def require(self, section: str) -> None:
         """Refuse unless this customer's people may use `section`."""

@@ -98,7 +98,10 @@ def resolve(raw: str, *, address: str = "", session: Session) -> PortalScope | N
     if record is None or record.customer_id is None:
         return None
     account = session.get(PortalAccount, record.account_id)
-    if account is None or not account.active or record.customer_id not in live_customers(account.id, session=session):
+    if account is None or not account.active:
+        return None
+    allowed = tuple(live_customers(account.id, session=session))
+    if record.customer_id not in allowed:
         return None
     customer = session.get(Customer, record.customer_id)
     if customer is None:
@@ -112,6 +115,7 @@ def resolve(raw: str, *, address: str = "", session: Session) -> PortalScope | N
         sections=usable_sections(customer.id, session=session),
         language=checked_language(account.language),
         address=address,
+        customer_ids=allowed,
     )
 
 
@@ -128,14 +132,17 @@ def preview_scope(customer_id: int, *, actor: Actor, session: Session) -> Portal
         language=checked_language(customer.language),
         address=actor.address,
         preview=True,
+        customer_ids=(customer.id,),
     )
 
 
 def customers_of(scope: PortalScope, *, session: Session) -> list[tuple[int, str]]:
     """The customers the signed-in account may switch between: (id, name)."""
-    ids = [scope.customer_id] if scope.preview else live_customers(scope.account_id, session=session)
-    names = dict(session.exec(select(Customer.id, Customer.display_name).where(col(Customer.id).in_(ids))).all())
-    return [(customer_id, names.get(customer_id, "")) for customer_id in ids]
+    if set(scope.customer_ids) <= {scope.customer_id}:  # nothing to switch to: no query for the one name known
+        return [(scope.customer_id, scope.customer_name)]
+    query = select(Customer.id, Customer.display_name).where(col(Customer.id).in_(scope.customer_ids))
+    names = dict(session.exec(query).all())
+    return [(customer_id, names.get(customer_id, "")) for customer_id in scope.customer_ids]
 
 
 def switch_customer(raw: str, customer_id: int, *, scope: PortalScope, session: Session) -> None:
