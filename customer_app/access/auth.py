@@ -37,7 +37,7 @@ def sign_in(email: str, password: str, *, address: str, remember: bool, session:
     user = session.exec(select(StaffUser).where(col(StaffUser.email_key) == key)).first()
     # Verify against a dummy hash for unknown accounts so timing does not reveal who has one.
     # Accounts without a password (invited, not yet accepted) take the same path and time as unknown ones.
-    valid = verify_password((user.password_hash if user else None) or _DUMMY_HASH, password)
+    valid = check_password(user.password_hash if user else None, password)
     if user is None or not user.active or not valid:
         _failed(key, address, user, session)
         raise SignInError(WRONG)
@@ -53,6 +53,12 @@ def sign_in(email: str, password: str, *, address: str, remember: bool, session:
         summary=f"{user.email} signed in",
     )
     return user, start_session(user, remember=remember, session=session)
+
+
+def check_password(password_hash: str | None, password: str) -> bool:
+    """Whether `password` matches; without a hash (no such account, or one still invited) a dummy one is checked, so
+    the time taken does not tell who has an account."""
+    return verify_password(password_hash or _DUMMY_HASH, password)
 
 
 def start_session(user: StaffUser, *, remember: bool, session: Session) -> str:

@@ -11,7 +11,7 @@ from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.i18n import checked_language
 from customer_app.core.normalize import email_key
-from customer_app.core.passwords import hash_password, needs_rehash, verify_password
+from customer_app.core.passwords import hash_password, needs_rehash
 from customer_app.core.permissions import Actor
 from customer_app.core.tokens import new_token, token_hash
 from customer_app.customers.customers import get_customer
@@ -23,8 +23,6 @@ from customer_app.portal.scope import REALM, PortalScope
 from customer_app.portal.sections import usable_sections
 from customer_app.settings import settings
 
-_DUMMY_HASH = hash_password("not a real password, only here to spend the same time")
-
 
 def sign_in(email: str, password: str, *, address: str, session: Session) -> str:
     """Check credentials under the same throttling as staff (counted apart); start a session, return its token.
@@ -35,7 +33,7 @@ def sign_in(email: str, password: str, *, address: str, session: Session) -> str
     key = email_key(email.strip())
     auth.refuse_if_throttled(key, address, session, realm=REALM)
     account = session.exec(select(PortalAccount).where(col(PortalAccount.email_key) == key)).first()
-    valid = verify_password((account.password_hash if account else None) or _DUMMY_HASH, password)
+    valid = auth.check_password(account.password_hash if account else None, password)
     customers = live_customers(account.id, session=session) if account and valid else []
     if account is None or not account.active or not valid or not customers:
         session.add(SignInAttempt(email_key=key, address=address, realm=REALM, succeeded=False))
