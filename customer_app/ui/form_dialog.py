@@ -10,6 +10,7 @@ def form_dialog(
     form_key: rx.Var,
     open_: rx.Var,
     on_open_change: rx.EventHandler,
+    submit_label: str = "Save",
 ) -> rx.Component:
     """Uncontrolled fields (typing costs no events), re-mounted through `form_key` each time the pop-up opens."""
     return rx.dialog.root(
@@ -20,7 +21,7 @@ def form_dialog(
                     *fields,
                     rx.flex(
                         rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                        rx.button("Save", type="submit"),
+                        rx.button(submit_label, type="submit"),
                         spacing="3",
                         justify="end",
                         width="100%",

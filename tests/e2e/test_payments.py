@@ -1,5 +1,5 @@
 """The Invoices tab as staff use it: an issued invoice paid in part (Partially paid, with what is left), then in full
-(Paid, gone from the Open filter), and both payments in the Payments tab."""
+(Paid, gone from the Open filter), then refunded (Refunded), and the payments and the refund in the Payments tab."""
 
 from playwright.sync_api import Browser, expect
 
@@ -36,7 +36,7 @@ def issued_invoice() -> tuple[int, str]:
         return werft.id, str(invoice.number)
 
 
-def test_an_invoice_paid_in_part_then_in_full_moves_from_open_to_paid(browser: Browser, app_url: str):
+def test_an_invoice_paid_in_part_then_in_full_then_refunded_moves_open_paid_refunded(browser: Browser, app_url: str):
     werft_id, number = issued_invoice()
     page = signed_in_context(browser, "staff").new_page()
     page.goto(f"{app_url}/customers/{werft_id}?tab=invoices")
@@ -64,7 +64,17 @@ def test_an_invoice_paid_in_part_then_in_full_moves_from_open_to_paid(browser: B
     expect(row).to_contain_text("Paid")
     expect(row.get_by_test_id("invoice-balance")).to_have_text("€0.00")
 
+    row.get_by_role("button", name=f"Refund on {number}").click()
+    expect(dialog.get_by_label("Amount")).to_have_value("119.00")  # everything paid, by default
+    dialog.get_by_role("button", name="Record refund").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text("No invoices here.")).to_be_visible()  # refunded: no longer in Paid
+    page.get_by_label("Show", exact=True).select_option("refunded")
+    expect(row).to_contain_text("Refunded")
+    expect(row.get_by_role("button", name=f"Refund on {number}")).to_have_count(0)  # nothing left to refund
+
     page.goto(f"{app_url}/customers/{werft_id}?tab=payments")
-    expect(page.get_by_test_id("payment-row")).to_have_count(2)
+    expect(page.get_by_test_id("payment-row")).to_have_count(3)
+    expect(page.get_by_test_id("payment-row").filter(has_text="Refund")).to_have_count(1)
     expect(page.get_by_text("Nothing to pay.")).to_be_visible()
     page.context.close()

@@ -80,6 +80,8 @@ UNCHECKED = {
         "CustomerSalesState.set_confirm_void",
         "CustomerInvoicesState.open_payment",
         "CustomerInvoicesState.set_pay_open",
+        "CustomerInvoicesState.open_refund",
+        "CustomerInvoicesState.set_refund_open",
         "CustomerPortalState.set_confirm_open",
         "CustomerNotesState.set_confirm_open",
         *(

@@ -1,5 +1,5 @@
 """The Invoices tab of the customer page: issued invoices with what each has been paid and has left, filtered by
-payment status, and a pop-up recording a payment for one of them."""
+payment status, and pop-ups recording a payment for one of them or a refund of what it was paid."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +32,7 @@ class InvoiceRow:
     status: str = ""
     status_label: str = ""
     balance_text: str = ""  # the balance as typed in the pop-up ("69.00")
+    paid_text: str = ""  # what may be refunded, as typed in the refund pop-up ("50.00"); empty when nothing was paid
     currency: str = ""
 
 
@@ -52,6 +53,7 @@ def _row(figures: InvoiceBalance) -> InvoiceRow:
         status=figures.status,
         status_label=PAYMENT_STATUSES[figures.status],
         balance_text=str(from_minor(max(figures.balance_minor, 0), document.currency)),
+        paid_text=str(from_minor(figures.paid_minor, document.currency)) if figures.paid_minor > 0 else "",
         currency=document.currency,
     )
 
@@ -62,7 +64,8 @@ class CustomerInvoicesState(CustomerTabMixin, rx.State):
     rows: list[InvoiceRow] = []
     invoice_filter: str = "open"
     pay_open: bool = False
-    paying: InvoiceRow = InvoiceRow()  # the invoice the pop-up pays
+    refund_open: bool = False
+    paying: InvoiceRow = InvoiceRow()  # the invoice the pop-up pays (or refunds)
     values: dict[str, str] = {}
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
@@ -93,6 +96,46 @@ class CustomerInvoicesState(CustomerTabMixin, rx.State):
     @rx.event
     def set_pay_open(self, is_open: bool):
         self.pay_open = bool(is_open)
+
+    @rx.event
+    def open_refund(self, invoice_id: str):
+        """Open the refund pop-up for an invoice the list shows, the amount what it has been paid."""
+        row = next((r for r in self.rows if r.id == invoice_id and r.paid_text), None)
+        if row is None:
+            return
+        self.paying, self.errors = row, {}
+        self.values = {"paid_on": date.today().isoformat(), "method": "bank_transfer", "amount": row.paid_text}
+        self.values["reference"] = ""
+        self.form_key += 1
+        self.refund_open = True
+
+    @rx.event
+    def set_refund_open(self, is_open: bool):
+        self.refund_open = bool(is_open)
+
+    @rx.event
+    async def record_refund(self, form: dict):
+        """Return money paid on the invoice the pop-up is about; field errors stay in the pop-up."""
+        values = {name: str(form.get(name, ""))[:200] for name in FORM_FIELDS}
+        refunding = self.paying
+
+        def work(actor: Actor, session: Session) -> None:
+            self.values = values
+            payments.record_refund(
+                int(refunding.id or 0),
+                paid_on=values["paid_on"],
+                method=values["method"],
+                amount_text=values["amount"],
+                reference=values["reference"],
+                actor=actor,
+                session=session,
+            )
+
+        done, event = await self._write(work)
+        if not done:
+            return event
+        self.refund_open = False
+        return rx.toast.success(f"Refund recorded for {refunding.number}.")
 
     @rx.event
     async def record_payment(self, form: dict):

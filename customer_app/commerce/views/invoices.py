@@ -1,5 +1,5 @@
 """The Invoices tab: issued invoices filtered by payment status, with paid and balance columns, an Overdue badge, and
-the pop-up recording a payment for one of them."""
+the pop-ups recording a payment for one of them or a refund of what it was paid."""
 
 import reflex as rx
 
@@ -43,13 +43,30 @@ def _row(row: InvoiceRow) -> rx.Component:
         rx.table.cell(_status(row)),
         rx.table.cell(
             rx.cond(
-                payable & AuthState.can_edit,
-                rx.button(
-                    "Record payment",
-                    size="1",
-                    variant="soft",
-                    on_click=S.open_payment(row.id),
-                    aria_label="Record payment for " + row.number,
+                AuthState.can_edit,
+                rx.hstack(
+                    rx.cond(
+                        payable,
+                        rx.button(
+                            "Record payment",
+                            size="1",
+                            variant="soft",
+                            on_click=S.open_payment(row.id),
+                            aria_label="Record payment for " + row.number,
+                        ),
+                    ),
+                    rx.cond(
+                        row.paid_text != "",
+                        rx.button(
+                            "Refund",
+                            size="1",
+                            variant="soft",
+                            color_scheme="orange",
+                            on_click=S.open_refund(row.id),
+                            aria_label="Refund on " + row.number,
+                        ),
+                    ),
+                    spacing="2",
                 ),
             )
         ),
@@ -57,10 +74,8 @@ def _row(row: InvoiceRow) -> rx.Component:
     )
 
 
-def _dialog() -> rx.Component:
-    return form_dialog(
-        "Record payment for " + S.paying.number,
-        rx.text("Left to pay: ", rx.text.strong(S.paying.balance), size="2"),
+def _money_fields() -> list[rx.Component]:
+    return [
         rx.hstack(
             form_field("Date", "paid_on", S.values["paid_on"], S.errors["paid_on"], type_="date", required=True),
             select_field("Method", "method", PAYMENT_METHODS, S.values["method"], S.errors["method"], blank=False),
@@ -79,10 +94,36 @@ def _dialog() -> rx.Component:
             rx.cond(S.errors[key], rx.callout(S.errors[key], icon="triangle-alert", color_scheme="red"))
             for key in WHOLE
         ],
+    ]
+
+
+def _dialog() -> rx.Component:
+    return form_dialog(
+        "Record payment for " + S.paying.number,
+        rx.text("Left to pay: ", rx.text.strong(S.paying.balance), size="2"),
+        *_money_fields(),
         on_submit=S.record_payment,
         form_key=S.form_key,
         open_=S.pay_open,
         on_open_change=S.set_pay_open,
+    )
+
+
+def _refund_dialog() -> rx.Component:
+    return form_dialog(
+        "Refund on " + S.paying.number,
+        rx.text(
+            "Paid so far: ",
+            rx.text.strong(S.paying.paid),
+            ". The refund goes back to the customer and is listed on the Payments tab.",
+            size="2",
+        ),
+        *_money_fields(),
+        on_submit=S.record_refund,
+        form_key=S.form_key,
+        open_=S.refund_open,
+        on_open_change=S.set_refund_open,
+        submit_label="Record refund",
     )
 
 
@@ -110,6 +151,7 @@ def invoices_tab() -> rx.Component:
             rx.text("No invoices here.", class_name="empty-state"),
         ),
         _dialog(),
+        _refund_dialog(),
         spacing="3",
         width="100%",
     )
