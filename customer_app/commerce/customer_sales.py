@@ -95,6 +95,17 @@ def save_sales_settings(
     return found
 
 
+def currency_change_note(customer_id: int, currency: str, *, actor: Actor, session: Session) -> str:
+    """Before a change of currency is saved, what it leaves as it is (empty when the currency stays or is no code)."""
+    require(actor, "customer.view")
+    customer = get_customer(customer_id, actor=actor, session=session)
+    row = session.get(CustomerSales, customer.id) or CustomerSales(customer_id=customer.id)
+    code = (currency or "").strip().upper()
+    if code == row.currency or not is_currency(code):
+        return ""
+    return _change_note(customer.id, row.currency, code, actor, session)
+
+
 def _change_note(customer_id: int, old: str, new: str, actor: Actor, session: Session) -> str:
     """What a change of currency leaves as it is: "3 open EUR invoices (€4,210.00) keep EUR; new documents use USD"."""
     still_open = [
@@ -102,11 +113,27 @@ def _change_note(customer_id: int, old: str, new: str, actor: Actor, session: Se
         for row in balances.invoices(customer_id, "open", actor=actor, session=session)
         if row.document.currency == old
     ]
-    if not still_open:
+    drafts = _drafts_in(customer_id, old, session)
+    kept = []
+    if still_open:
+        owed = format_money(sum(row.balance_minor for row in still_open), old, "en")
+        count = len(still_open)
+        kept.append(f"{count} open {old} invoice{'s' if count != 1 else ''} ({owed})")
+    if drafts:
+        kept.append(f"{drafts} draft{'s' if drafts != 1 else ''}")
+    if not kept:
         return f"New documents use {new}."
-    owed = format_money(sum(row.balance_minor for row in still_open), old, "en")
-    count = len(still_open)
-    return f"{count} open {old} invoice{'s' if count != 1 else ''} ({owed}) keep {old}; new documents use {new}."
+    one = len(kept) == 1 and len(still_open) + drafts == 1
+    return f"{' and '.join(kept)} {'keeps' if one else 'keep'} {old}; new documents use {new}."
+
+
+def _drafts_in(customer_id: int, currency: str, session: Session) -> int:
+    where = (
+        col(Document.customer_id) == customer_id,
+        col(Document.currency) == currency,
+        col(Document.status) == "draft",
+    )
+    return session.exec(select(func.count()).select_from(Document).where(*where)).one()
 
 
 def _issued_in_other(customer_id: int, currency: str, session: Session) -> int:

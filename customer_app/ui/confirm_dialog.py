@@ -10,7 +10,7 @@ def confirm_dialog(
     body: rx.Component | str | rx.Var,
     on_open_change: rx.EventHandler,
     actions: list[rx.Component],
-    cancel_label: str = "Cancel",
+    cancel_label: str | rx.Var = "Cancel",
 ) -> rx.Component:
     """An alert dialog: a title, an explanation, a cancel button and the given action buttons.
 

@@ -15,11 +15,11 @@ from tests.e2e.helpers import standard_rule
 SETUP = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
 
 
-def issued_invoice() -> tuple[int, str]:
+def issued_invoice(name: str = "Werft Süd AG", email: str = "kasse@werft.example") -> tuple[int, str]:
     """A customer in Hamburg with an issued invoice of €119.00; their id and the invoice's number."""
     standard_rule("DE", "19")
     with session_scope() as session:
-        raw = {"kind": "institution", "name": "Werft Süd AG", "email": "kasse@werft.example"}
+        raw = {"kind": "institution", "name": name, "email": email}
         werft = create_customer(validate_customer(raw, phone_region="US"), actor=SETUP, session=session)
         address = {
             "kind": "billing",
@@ -77,4 +77,29 @@ def test_an_invoice_paid_in_part_then_in_full_then_refunded_moves_open_paid_refu
     expect(page.get_by_test_id("payment-row")).to_have_count(3)
     expect(page.get_by_test_id("payment-row").filter(has_text="Refund")).to_have_count(1)
     expect(page.get_by_text("Nothing to pay.")).to_be_visible()
+    page.context.close()
+
+
+def test_changing_the_currency_asks_first_and_says_what_keeps_euros(browser: Browser, app_url: str):
+    werft_id, _ = issued_invoice("Werft Nord AG", "kasse@nordwerft.example")
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers/{werft_id}?tab=sales_tax")
+    currency = page.get_by_label("Currency")
+    expect(currency).to_have_value("EUR")
+    currency.fill("CHF")
+    page.get_by_role("button", name="Save sales settings").click()
+    question = page.get_by_role("alertdialog")
+    expect(question).to_contain_text("Change the currency to CHF?")
+    expect(question).to_contain_text("1 open EUR invoice (€119.00) keeps EUR; new documents use CHF.")
+    question.get_by_role("button", name="Keep EUR").click()
+    expect(question).to_be_hidden()
+
+    page.reload()
+    expect(page.get_by_label("Currency")).to_have_value("EUR")  # nothing changed without the answer
+    page.get_by_label("Currency").fill("CHF")
+    page.get_by_role("button", name="Save sales settings").click()
+    question.get_by_role("button", name="Change currency").click()
+    expect(page.get_by_text("new documents use CHF.")).to_be_visible()  # the toast says it again
+    page.reload()
+    expect(page.get_by_label("Currency")).to_have_value("CHF")
     page.context.close()

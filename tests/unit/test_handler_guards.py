@@ -82,6 +82,7 @@ UNCHECKED = {
         "CustomerInvoicesState.set_pay_open",
         "CustomerInvoicesState.open_refund",
         "CustomerInvoicesState.set_refund_open",
+        "CustomerSalesTaxState.set_confirm_currency_open",
         "CustomerPortalState.set_confirm_open",
         "CustomerNotesState.set_confirm_open",
         *(

@@ -1,15 +1,19 @@
-"""The Sales Tax tab of the customer page: currency, tax class and its exemption, payment terms for new documents."""
+"""The Sales Tax tab of the customer page: currency, tax class and its exemption, payment terms for new documents;
+a change of currency is saved only after a confirmation that says what keeps the old one."""
 
 from dataclasses import dataclass
 
 import reflex as rx
 from sqlmodel import Session
 
+from customer_app.access.state.auth import act_as
 from customer_app.commerce import customer_sales, taxes
 from customer_app.core.permissions import Actor
 from customer_app.customers.models import Customer
 from customer_app.records.state.record_tab import CustomerTabMixin
 from customer_app.ui.parsing import parse_ids
+
+FIELDS = ("currency", "tax_class", "payment_terms_days", "exemption_reference")
 
 
 @dataclass
@@ -29,6 +33,9 @@ class CustomerSalesTaxState(CustomerTabMixin, rx.State):
     exemption_reference: str = ""
     kept_in_other_currency: int = 0
     classes: list[ClassChoice] = []
+    confirm_currency_open: bool = False
+    currency_note: str = ""  # what the change asked for leaves as it is
+    pending: dict[str, str] = {}  # the form waiting for that confirmation
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the customer's settings and the classes to choose from."""
@@ -42,16 +49,43 @@ class CustomerSalesTaxState(CustomerTabMixin, rx.State):
 
     @rx.event
     async def save(self, form: dict):
-        """Keep the settings typed; new documents use them."""
+        """Keep the settings typed; a new currency first asks for a confirmation saying what keeps the old one."""
+        values = {name: str(form.get(name, ""))[:200] for name in FIELDS}
+        notes: list[str] = []
+
+        def ask(actor: Actor, session: Session) -> None:
+            notes.append(
+                customer_sales.currency_change_note(self.customer_id, values["currency"], actor=actor, session=session)
+            )
+
+        done, event = await act_as(self, "customer.edit", ask, errors=None)
+        if not done:
+            return event
+        if notes[0]:
+            self.pending, self.currency_note, self.confirm_currency_open = values, notes[0], True
+            return None
+        return await self._save(values)
+
+    @rx.event
+    async def confirm_currency_change(self):
+        """Save the settings that waited for the confirmation."""
+        self.confirm_currency_open = False
+        return await self._save(self.pending)
+
+    @rx.event
+    def set_confirm_currency_open(self, is_open: bool):
+        self.confirm_currency_open = bool(is_open)
+
+    async def _save(self, values: dict[str, str]):
         saved: list[customer_sales.SalesSettings] = []
         done, event = await self._write(
             lambda actor, session: saved.append(
                 customer_sales.save_sales_settings(
                     self.customer_id,
-                    currency=str(form.get("currency", "")),
-                    tax_class_id=(parse_ids(form.get("tax_class", "")) or [None])[0],
-                    payment_terms_days=str(form.get("payment_terms_days", "")),
-                    exemption_reference=str(form.get("exemption_reference", "")),
+                    currency=values.get("currency", ""),
+                    tax_class_id=(parse_ids(values.get("tax_class", "")) or [None])[0],
+                    payment_terms_days=values.get("payment_terms_days", ""),
+                    exemption_reference=values.get("exemption_reference", ""),
                     actor=actor,
                     session=session,
                 )
@@ -59,4 +93,5 @@ class CustomerSalesTaxState(CustomerTabMixin, rx.State):
         )
         if not done:
             return event
+        self.pending = {}
         return rx.toast.success(saved[0].change_note or "Sales settings saved.", duration=8000)

@@ -1,14 +1,31 @@
-"""The Sales Tax tab: currency, tax class and its exemption reference, payment terms."""
+"""The Sales Tax tab: currency, tax class and its exemption reference, payment terms; a change of currency asks
+first, saying what keeps the old one."""
 
 import reflex as rx
 
 from customer_app.access.state.auth import AuthState
 from customer_app.commerce.state.sales_tax import CustomerSalesTaxState as T
+from customer_app.ui.confirm_dialog import confirm_dialog
 from customer_app.ui.form_field import form_field
+
+
+def _confirm_currency() -> rx.Component:
+    return confirm_dialog(
+        open_=T.confirm_currency_open,
+        title="Change the currency to " + T.pending["currency"].upper() + "?",
+        body=T.currency_note,
+        on_open_change=T.set_confirm_currency_open,
+        actions=[rx.button("Change currency", on_click=T.confirm_currency_change)],
+        cancel_label="Keep " + T.currency,
+    )
 
 
 def sales_tax_tab() -> rx.Component:
     """What new documents for this customer take."""
+    return rx.fragment(_sales_form(), _confirm_currency())
+
+
+def _sales_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text(
