@@ -110,7 +110,7 @@ def add_line(
         )
     )
     session.flush()
-    return recalculate(document, session=session)
+    return recalculate(document, session=session, edited=True)
 
 
 def remove_line(line_id: int, *, actor: Actor, session: Session) -> Totals:
@@ -122,13 +122,16 @@ def remove_line(line_id: int, *, actor: Actor, session: Session) -> Totals:
     document = _draft(line.document_id, actor, session)
     session.delete(line)
     session.flush()
-    return recalculate(document, session=session)
+    return recalculate(document, session=session, edited=True)
 
 
-def recalculate(document: Document, *, session: Session, on: date | None = None) -> Totals:
-    """Resolve each line's tax rate and the totals (in minor units); lines no rule covers are warned about."""
+def recalculate(document: Document, *, session: Session, on: date | None = None, edited: bool = False) -> Totals:
+    """Resolve each line's tax rate and the totals (in minor units); lines no rule covers are warned about.
+
+    The draft's `updated_at` (its PDF's cache key) moves when it was `edited` or a figure changed (a new rate, say);
+    reading a draft as it is writes nothing."""
     day, lines, warnings = on or date.today(), _lines(document.id, session), []
-    inputs = []
+    inputs, before = [], _figures(document, lines)
     for line in lines:
         rate = taxes.resolve_rate(
             document.customer_tax_class_id, line.item_tax_class_id, document.destination_country, day, session=session
@@ -145,16 +148,22 @@ def recalculate(document: Document, *, session: Session, on: date | None = None)
     )
     for line, total in zip(lines, result.lines, strict=True):
         line.net_minor, line.tax_minor, line.gross_minor = total.net_minor, total.tax_minor, total.gross_minor
-        session.add(line)
     document.net_minor, document.tax_minor, document.gross_minor = (
         result.net_minor,
         result.tax_minor,
         result.gross_minor,
     )
-    document.updated_at = utcnow()
-    session.add(document)
-    session.flush()
+    if edited or _figures(document, lines) != before:
+        document.updated_at = utcnow()
+        session.add_all([document, *lines])
+        session.flush()
     return Totals(document, lines, warnings)
+
+
+def _figures(document: Document, lines: list[DocumentLine]) -> tuple:
+    """What a recalculation may change: each line's rate and amounts, and the document's totals."""
+    amounts = tuple((line.tax_rate, line.net_minor, line.tax_minor, line.gross_minor) for line in lines)
+    return amounts, document.net_minor, document.tax_minor, document.gross_minor
 
 
 def issue(document_id: int, *, actor: Actor, session: Session, paid_by: str = "cash") -> Document:

@@ -305,3 +305,18 @@ def test_changing_a_customers_currency_says_what_keeps_the_old_one(session, staf
     )
     assert changed.change_note == "2 open EUR invoices (€130.90) keep EUR; new documents use USD."
     assert documents.new_draft(ada.id, "invoice", actor=staff, session=session).currency == "USD"
+
+
+def test_reading_a_draft_writes_nothing_and_editing_it_moves_its_version(session, staff, add):
+    standard_rate(session, "19")
+    ada = add(first_name="Ada")
+    draft = documents.new_draft(ada.id, "invoice", actor=staff, session=session)
+    documents.add_line(draft.id, "Free sample", "1", "0", actor=staff, session=session)
+    version = documents.document_totals(draft.id, actor=staff, session=session).document.updated_at
+    again = documents.document_totals(draft.id, actor=staff, session=session)
+    assert again.document.updated_at == version  # a read keeps the PDF cache's key
+    assert not [row for row in session.dirty if session.is_modified(row)]  # nothing to write
+
+    line = again.lines[0]
+    removed = documents.remove_line(line.id, actor=staff, session=session)  # totals stay 0.00, yet it changed
+    assert removed.document.updated_at > version
