@@ -8,6 +8,7 @@ from customer_app.access.views.sign_in import forgot_page, invite_page, login_pa
 from customer_app.admin.state.audit_log import AuditLogState
 from customer_app.admin.state.custom_fields import CustomFieldsAdminState
 from customer_app.admin.state.groups import GroupsAdminState
+from customer_app.admin.state.numbering_settings import NumberingSettingsState
 from customer_app.admin.state.outbox import OutboxState
 from customer_app.admin.state.portal_settings import PortalSettingsState
 from customer_app.admin.state.staff import StaffAdminState
@@ -54,6 +55,7 @@ SETTINGS_LOAD = [
     CustomFieldsAdminState.on_load,
     GroupsAdminState.on_load,
     TaxSettingsState.on_load,
+    NumberingSettingsState.on_load,
     PortalSettingsState.on_load,
 ]
 PORTAL_LOAD = [PortalTicketsState.on_load, PortalTicketsState.watch_changes]  # read, then follow staff's changes
