@@ -80,7 +80,7 @@ def rules(*, actor: Actor, session: Session) -> list[RuleRow]:
             names.get(rule.customer_class_id, "?"),
             names.get(rule.item_class_id, "?"),
             rule.country or "Any country",
-            _rate_label(by_rate.get(rule.rate_id)),
+            rate_label(by_rate.get(rule.rate_id)),
         )
         for rule in found
     ]
@@ -152,8 +152,12 @@ def remove_rule(rule_id: int, *, actor: Actor, session: Session) -> None:
     _audit(actor, session, "Tax rule removed")
 
 
-def _rate_label(rate: TaxRate | None) -> str:
-    return f"{rate.name} ({rate.percent.normalize()} %)" if rate else "?"
+def rate_label(rate: TaxRate | None) -> str:
+    """A rate's name with its percentage, once."""
+    if rate is None:
+        return "?"
+    percent = f"{rate.percent.normalize()} %"
+    return rate.name if percent in rate.name else f"{rate.name} ({percent})"  # "VAT 19 %" is not told twice
 
 
 def _audit(actor: Actor, session: Session, summary: str) -> None:

@@ -48,7 +48,7 @@ class TaxSettingsState(rx.State):
             return
         with session_scope() as session:
             found = taxes.rates(actor=actor, session=session)
-            self.rates = [Choice(str(r.id), f"{r.name} ({r.percent.normalize()} %) from {r.valid_from}") for r in found]
+            self.rates = [Choice(str(r.id), f"{taxes.rate_label(r)} from {r.valid_from}") for r in found]
             self.rules = [
                 RuleLine(str(r.id), r.customer_class, r.item_class, r.country, r.rate)
                 for r in taxes.rules(actor=actor, session=session)

@@ -15,21 +15,29 @@ def _input(line: SequenceLine, name: str, value: rx.Var, label: str, width: str,
     return rx.box(
         rx.input(name=name, default_value=value, aria_label=label + " of " + line.label + "s", width=width, **props),
         _error(line, name),
+        width=width,  # an error wraps under its own field instead of pushing the row apart
     )
 
 
 def _sequence(line: SequenceLine) -> rx.Component:
     return rx.form(
         rx.flex(
-            rx.text(line.label, weight="medium", width="130px"),
+            rx.text(line.label, weight="medium", width="130px", padding_top="4px"),
             rx.el.input(type="hidden", name="kind", value=line.kind),
             _input(line, "prefix", line.prefix, "Prefix", "150px", max_length=20),
             _input(line, "padding", line.padding, "Digits", "70px", input_mode="numeric"),
             _input(line, "next_value", line.next_value, "Next number", "110px", input_mode="numeric"),
-            rx.text("Next: ", rx.code(line.next_number), size="2", class_name="muted"),
-            rx.button("Save", type="submit", variant="soft", size="1", aria_label="Save numbers of " + line.label),
+            rx.text("Next: ", rx.code(line.next_number), size="2", class_name="muted", padding_top="6px"),
+            rx.button(
+                "Save",
+                type="submit",
+                variant="soft",
+                size="1",
+                aria_label="Save numbers of " + line.label,
+                margin_top="4px",
+            ),
             gap="8px",
-            align="center",
+            align="start",
             wrap="wrap",
         ),
         key=N.form_key.to_string() + line.kind,
