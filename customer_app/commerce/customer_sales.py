@@ -7,8 +7,9 @@ from sqlmodel import Session, col, func, select
 from customer_app.commerce import balances, taxes
 from customer_app.commerce.models import CustomerSales, Document, TaxClass
 from customer_app.core import audit
+from customer_app.core.countries import country_name
 from customer_app.core.money import format_money, is_currency
-from customer_app.core.normalize import clean_text
+from customer_app.core.normalize import clean_text, vat_checked
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
 from customer_app.errors import ValidationError
@@ -27,6 +28,9 @@ class SalesSettings:
     payment_terms_days: int
     exemption_reference: str
     documents_in_other_currencies: int  # issued documents that keep their own currency after a change
+    vat_number: str = ""
+    vat_valid: bool = False  # the number follows its country's rules
+    vat_check: str = ""  # what the offline check of the VAT number found, in a sentence
     change_note: str = ""  # after a change of currency: what keeps the old one
 
 
@@ -42,7 +46,22 @@ def sales_settings(customer_id: int, *, actor: Actor, session: Session) -> Sales
         row.payment_terms_days,
         row.exemption_reference,
         _issued_in_other(customer.id, row.currency, session),
+        customer.vat_number or "",
+        *vat_check(customer.vat_number or ""),
     )
+
+
+def vat_check(vat_number: str) -> tuple[bool, str]:
+    """Whether the VAT number follows its country's rules (checked offline), and a sentence saying what was found."""
+    if not vat_number:
+        return False, "No VAT number: reverse charge needs one (add it on the Contact info tab)."
+    found = vat_checked(vat_number)
+    country = country_name("GR" if vat_number[:2] == "EL" else vat_number[:2])  # Greek VAT numbers start EL
+    if found is None:
+        return False, f"No offline rules for {vat_number[:2]} numbers: check it with the tax authority."
+    if found:
+        return True, f"Valid for {country}: its length and check digits follow that country's rules."
+    return False, f"Not valid for {country}: correct it on the Contact info tab."
 
 
 def save_sales_settings(

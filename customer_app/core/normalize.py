@@ -111,6 +111,14 @@ def normalize_vat(value: str) -> str:
         return compact  # no rules for this prefix: keep what was typed
 
 
+def vat_checked(value: str) -> bool | None:
+    """Whether a VAT number follows its country's rules (checked offline); None where no rules are known."""
+    compact = "".join(value.split()).upper()
+    if not _has_rules(compact[:2]):
+        return None
+    return vatin.is_valid(compact)
+
+
 def _has_rules(prefix: str) -> bool:
     try:
         vatin._get_cc_module(prefix)

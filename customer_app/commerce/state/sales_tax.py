@@ -32,6 +32,9 @@ class CustomerSalesTaxState(CustomerTabMixin, rx.State):
     payment_terms_days: str = ""
     exemption_reference: str = ""
     kept_in_other_currency: int = 0
+    vat_number: str = ""
+    vat_check: str = ""
+    vat_valid: bool = False
     classes: list[ClassChoice] = []
     confirm_currency_open: bool = False
     currency_note: str = ""  # what the change asked for leaves as it is
@@ -44,6 +47,7 @@ class CustomerSalesTaxState(CustomerTabMixin, rx.State):
         self.currency, self.tax_class = found.currency, str(found.tax_class_id or "")
         self.payment_terms_days, self.exemption_reference = str(found.payment_terms_days), found.exemption_reference
         self.kept_in_other_currency = found.documents_in_other_currencies
+        self.vat_number, self.vat_valid, self.vat_check = found.vat_number, found.vat_valid, found.vat_check
         self.classes = [ClassChoice(str(c.id), c.name) for c in taxes.classes("customer", session=session)]
         self.form_key += 1
 

@@ -55,6 +55,17 @@ def _sales_form() -> rx.Component:
                 ),
                 class_name="field",
             ),
+            rx.box(
+                rx.text("VAT number", class_name="field-label"),
+                rx.hstack(
+                    rx.icon(rx.cond(T.vat_valid, "circle-check", "circle-alert"), size=16, flex_shrink="0"),
+                    rx.text(rx.cond(T.vat_number, T.vat_number + " · ", ""), T.vat_check, size="2"),
+                    color=rx.cond(T.vat_valid, "var(--green-11)", "var(--amber-11)"),
+                    align="start",
+                    data_testid="vat-check",
+                ),
+                class_name="field",
+            ),
             form_field(
                 "Exemption reference", "exemption_reference", T.exemption_reference, T.errors["exemption_reference"]
             ),

@@ -90,3 +90,24 @@ def test_the_note_counts_drafts_that_keep_the_old_currency(session, staff, add):
     note = customer_sales.currency_change_note(ada.id, " usd ", actor=staff, session=session)
     assert note == "1 open EUR invoice (€119.00) and 2 drafts keep EUR; new documents use USD."
     assert customer_sales.currency_change_note(ada.id, "eur", actor=staff, session=session) == ""
+
+
+def test_the_tab_checks_the_vat_number_against_its_countrys_rules(new_tab, staff_user, add):
+    ada = add(first_name="Ada")
+    assert customer_sales.vat_check("") == (
+        False,
+        "No VAT number: reverse charge needs one (add it on the Contact info tab).",
+    )
+    assert customer_sales.vat_check("DE136695976")[0]
+    assert customer_sales.vat_check("DE136695976")[1].startswith("Valid for Germany")
+    assert customer_sales.vat_check("DE136695977") == (
+        False,
+        "Not valid for Germany: correct it on the Contact info tab.",
+    )
+    assert customer_sales.vat_check("EL094259216")[1].startswith("Valid for Greece")
+    assert customer_sales.vat_check("XY12345678")[0] is False
+    state = loaded(new_tab, staff_user, ada.id)
+    assert (state.vat_number, state.vat_valid) == ("", False)
+    werft = add(kind="institution", name="Werft AG", vat_number="DE 136 695 976")
+    state = loaded(new_tab, staff_user, werft.id)
+    assert (state.vat_number, state.vat_valid) == ("DE136695976", True)
