@@ -179,6 +179,7 @@ def issue(document_id: int, *, actor: Actor, session: Session, paid_by: str = "c
     today = date.today()
     sales = session.get(CustomerSales, document.customer_id) or CustomerSales(customer_id=document.customer_id)
     document.number = numbering.take_number(document.kind, today, session=session)
+    document.customer_name = get_customer(document.customer_id, actor=actor, session=session).display_name
     document.status, document.issue_date, document.issued_at = "issued", today, utcnow()
     document.due_date = today + timedelta(days=sales.payment_terms_days) if document.kind == "invoice" else None
     session.add(document)

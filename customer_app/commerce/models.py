@@ -111,6 +111,7 @@ class Document(SQLModel, table=True):
     language: str = Field(default="en", max_length=8)
     issue_date: date | None = Field(default=None)
     due_date: date | None = Field(default=None)
+    customer_name: str = Field(default="", max_length=300)  # as at issue; a draft prints the name the customer has now
     billing_address: str = Field(default="", sa_column=Column(Text, nullable=False))  # snapshots, editable on drafts
     shipping_address: str = Field(default="", sa_column=Column(Text, nullable=False))
     destination_country: str = Field(default="", max_length=2)

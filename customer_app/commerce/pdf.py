@@ -142,10 +142,11 @@ def render_pdf(document_id: int, *, actor: Actor, session: Session) -> bytes:
     return render_document(document, customer.display_name, session=session)
 
 
-def render_document(document: Document, customer_name: str, *, session: Session) -> bytes:
+def render_document(document: Document, current_name: str, *, session: Session) -> bytes:
     """The PDF of a document, for a caller that checked who may see it (staff through `render_pdf`, the portal
-    through its scope)."""
-    # The customer's name is read live, so it is part of the key; everything else changes only with updated_at.
+    through its scope). An issued document prints the customer's name as at issue, a draft `current_name`."""
+    customer_name = document.customer_name or current_name
+    # A draft's name is read live, so it is part of the key; everything else changes only with updated_at.
     key = (document.id, document.issued_at or document.updated_at, customer_name)
     cached = _cache.get(key)
     if cached is not None:

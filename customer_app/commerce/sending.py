@@ -31,7 +31,7 @@ def send_document(document_id: int, *, actor: Actor, session: Session) -> Docume
         lang,
         document=translate("pdf", lang, kind),
         number=document.number or "",
-        customer=customer.display_name,
+        customer=document.customer_name or customer.display_name,
         total=format_money(document.gross_minor, document.currency, lang),
         workspace=settings.workspace_name,
     )

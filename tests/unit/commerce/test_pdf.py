@@ -138,9 +138,10 @@ def test_read_only_staff_may_print_and_nobody_signed_in_may_not(session, staff, 
         pdf.render_pdf(invoice.id, actor=None, session=session)  # type: ignore[arg-type]
 
 
-def test_an_issued_document_is_rendered_once_and_a_renamed_customer_again(session, staff, add, monkeypatch):
+def test_an_issued_document_keeps_the_name_at_issue_and_is_rendered_once(session, staff, add, monkeypatch):
     ada = add(kind="institution", name="Ada Ltd", email="ada@example.com")
     invoice = issued_invoice(session, staff, ada, ("Consulting", "1", "10"))
+    draft = documents.new_draft(ada.id, "estimate", actor=staff, session=session)
     calls = []
     real = pdf.pdf_bytes
     monkeypatch.setattr(pdf, "pdf_bytes", lambda view: calls.append(view.customer_name) or real(view))
@@ -149,7 +150,8 @@ def test_an_issued_document_is_rendered_once_and_a_renamed_customer_again(sessio
     ada.display_name = "Ada Holdings"
     session.add(ada)
     session.commit()
-    assert "Ada Holdings" in text_of(pdf.render_pdf(invoice.id, actor=staff, session=session))
+    assert pdf.render_pdf(invoice.id, actor=staff, session=session) == first  # an issued invoice never changes
+    assert "Ada Holdings" in text_of(pdf.render_pdf(draft.id, actor=staff, session=session))  # a draft: the name now
     assert calls == ["Ada Ltd", "Ada Holdings"]
 
 
