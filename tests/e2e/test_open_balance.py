@@ -26,7 +26,8 @@ def seed() -> tuple[int, str]:
             raw = {"first_name": first, "last_name": "Balance", "email": f"{first.lower()}@balance.example"}
             made[first] = create_customer(validate_customer(raw, phone_region="US"), actor=SETUP, session=session)
         address = {"kind": "billing", "street": "Kehrwieder 2", "city": "Hamburg", "postal_code": "20457"}
-        save_address(made["Olga"].id, address | {"country_code": "DE", "is_default": True}, actor=SETUP, session=session)
+        address |= {"country_code": "DE", "is_default": True}
+        save_address(made["Olga"].id, address, actor=SETUP, session=session)
         draft = documents.new_draft(made["Olga"].id, "invoice", actor=SETUP, session=session)
         documents.add_line(draft.id, "Beratung", "1", "100", actor=SETUP, session=session)
         return made["Olga"].id, str(documents.issue(draft.id, actor=SETUP, session=session).number)
@@ -42,7 +43,7 @@ def test_the_list_shows_an_open_balance_finds_it_by_the_filter_and_forgets_it_on
     expect(olga).to_contain_text("€119.00")
     expect(nina).not_to_contain_text("€")
 
-    page.get_by_role("checkbox", name="With open balance").click()  # ticked once the server has filtered (a controlled box)
+    page.get_by_role("checkbox", name="With open balance").click()  # ticked once the server filtered (a controlled box)
     expect(page.get_by_role("checkbox", name="With open balance")).to_be_checked()
     expect(rows(page)).to_have_count(1)
     expect(rows(page)).to_contain_text("Olga Balance")
