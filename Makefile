@@ -89,6 +89,7 @@ bench: install-dev  ## benchmarks; each prints ratios against a baseline from th
 	$(PY) bench/bench_import.py --million
 	$(PY) bench/bench_trash.py
 	$(PY) bench/bench_pdf.py
+	$(PY) bench/bench_documents.py
 
 lint: install-dev  ## ruff's rules and formatting, then pyright's type checks (settings in pyproject.toml)
 	.venv/bin/ruff check .

@@ -14,6 +14,7 @@ from customer_app.admin.state.portal_settings import PortalSettingsState
 from customer_app.admin.state.staff import StaffAdminState
 from customer_app.admin.state.tax_settings import TaxSettingsState
 from customer_app.api import api
+from customer_app.commerce import open_balances  # noqa: F401  (adds the Open balance column and filter to the list)
 from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, settings_page, staff_page

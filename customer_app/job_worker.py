@@ -3,6 +3,7 @@
 import asyncio
 import threading
 
+from customer_app.commerce import open_balances  # noqa: F401  (its list filter, which exports of the list may use)
 from customer_app.core import db, jobs
 from customer_app.core.live import hub
 from customer_app.transfer import export_jobs, import_jobs  # noqa: F401  (they register their kinds of work)

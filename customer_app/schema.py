@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from customer_app.access.models import DownloadLink, SignInAttempt, StaffSession, StaffUser
 from customer_app.commerce.models import (
+    CustomerBalance,
     CustomerSales,
     Document,
     DocumentLine,
@@ -57,6 +58,7 @@ __all__ = [
     "CustomFieldValue",
     "Customer",
     "CustomerAddress",
+    "CustomerBalance",
     "CustomerContact",
     "CustomerGroup",
     "CustomerGroupMember",

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, not_
 from sqlmodel import Session, col, select
 
 from customer_app.commerce.models import CustomerSales, Document, Payment
@@ -108,25 +108,59 @@ def balances(customer_id: int, *, actor: Actor, session: Session, today: date | 
     """Every issued invoice of the customer with its figures, newest first."""
     require(actor, "customer.view")
     customer = get_customer(customer_id, actor=actor, session=session)
-    query = (
-        select(Document)
-        .where(col(Document.customer_id) == customer.id, col(Document.kind) == "invoice")
-        .where(col(Document.status) != "draft")
-        .order_by(col(Document.issue_date).desc(), col(Document.id).desc())
-    )
-    documents = list(session.exec(query))
-    paid = settlements([document.id for document in documents], session)
-    return [invoice_balance(document, paid, today or date.today()) for document in documents]
+    return _figures(list(session.exec(_issued_invoices(customer.id))), session, today)
 
 
 def invoices(
     customer_id: int, chosen: str = "open", *, actor: Actor, session: Session, today: date | None = None
 ) -> list[InvoiceBalance]:
-    """The customer's invoices in the filter (open, paid, refunded or all), each with its figures."""
-    rows = balances(customer_id, actor=actor, session=session, today=today)
+    """The customer's invoices in the filter (open, paid, refunded or all), each with its figures (the newest SHOWN).
+
+    The filter is applied in SQL before the limit, so a customer with thousands of invoices reads only those shown;
+    each row's status is then derived as everywhere, and the filter checked again on it.
+    """
+    require(actor, "customer.view")
+    customer = get_customer(customer_id, actor=actor, session=session)
+    query = _issued_invoices(customer.id)
     if chosen in _IN_FILTER:
-        rows = [row for row in rows if row.status in _IN_FILTER[chosen]]
-    return rows[:SHOWN]
+        query = query.where(_in_filter(chosen))
+    rows = _figures(list(session.exec(query.limit(SHOWN))), session, today)
+    return [row for row in rows if chosen not in _IN_FILTER or row.status in _IN_FILTER[chosen]]
+
+
+def _issued_invoices(customer_id: int):
+    """The customer's issued invoices (cancelled ones included), newest first."""
+    return (
+        select(Document)
+        .where(col(Document.customer_id) == customer_id, col(Document.kind) == "invoice")
+        .where(col(Document.status) != "draft")
+        .order_by(col(Document.issue_date).desc(), col(Document.id).desc())
+    )
+
+
+def _figures(documents: list[Document], session: Session, today: date | None) -> list[InvoiceBalance]:
+    paid = settlements([document.id for document in documents], session)
+    return [invoice_balance(document, paid, today or date.today()) for document in documents]
+
+
+def _allocated(kind: str):
+    """What payments (or refunds) allocated to the invoice of the outer query add up to, in SQL."""
+    return (
+        select(func.coalesce(func.sum(Allocation.amount_minor), 0))
+        .join(Payment, col(Payment.id) == col(Allocation.payment_id))
+        .where(col(Allocation.document_id) == col(Document.id), col(Payment.kind) == kind)
+        .scalar_subquery()
+    )
+
+
+def _in_filter(chosen: str):
+    """payment_status's groups as a SQL condition: open (something left to pay), paid, or refunded."""
+    received, refunded = _allocated("payment"), _allocated("refund")
+    if chosen == "open":
+        return and_(col(Document.status) != "cancelled", col(Document.gross_minor) - received > 0)
+    settled = and_(col(Document.status) != "cancelled", col(Document.gross_minor) - received <= 0)
+    gave_back = and_(refunded > 0, received - refunded <= 0)
+    return and_(settled, gave_back if chosen == "refunded" else not_(gave_back))
 
 
 def customer_balance(customer_id: int, *, actor: Actor, session: Session) -> dict[str, int]:

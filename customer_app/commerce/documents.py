@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
-from customer_app.commerce import numbering, payments, taxes
+from customer_app.commerce import numbering, open_balances, payments, taxes
 from customer_app.commerce.calculation import LineInput, calculate
 from customer_app.commerce.models import KINDS, STATUSES, CustomerSales, Document, DocumentLine
 from customer_app.core import audit
@@ -197,6 +197,7 @@ def issue(document_id: int, *, actor: Actor, session: Session, paid_by: str = "c
             actor=actor,
             session=session,
         )
+    open_balances.refresh(document.customer_id, session=session)
     return document
 
 
@@ -291,11 +292,12 @@ def credit_note_for(document_id: int, *, actor: Actor, session: Session) -> Docu
 def void(document_id: int, *, actor: Actor, session: Session) -> Document:
     """Cancel an issued invoice by a full credit note, issued at once; returns the credit note."""
     credit = credit_note_for(document_id, actor=actor, session=session)
-    issued = issue(credit.id, actor=actor, session=session)
     invoice = session.get(Document, document_id)
-    if invoice is not None:
+    if invoice is not None:  # cancelled before the credit note is issued, whose refresh of the balance then sees it
         invoice.status = "cancelled"
         session.add(invoice)
+    issued = issue(credit.id, actor=actor, session=session)
+    if invoice is not None:
         _audit(actor, session, invoice, "document_void", f"Voided {invoice.number} by {issued.number}")
     return issued
 

@@ -204,8 +204,23 @@ class PaymentAllocation(SQLModel, table=True):
     amount_minor: int = Field(sa_column=_minor_column())  # > 0, in the payment's currency
 
 
+class CustomerBalance(SQLModel, table=True):
+    """What a customer has left to pay in one currency: the sum of its issued invoices' balances, kept up to date in
+    the transaction of every change (commerce/open_balances.py); a row only while something is owed."""
+
+    __tablename__: ClassVar[str] = "customer_balance"
+
+    # The primary key (customer_id, currency) is the index the list's "With open balance" filter and column read.
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
+    currency: str = Field(max_length=3, primary_key=True)
+    open_minor: int = Field(sa_column=_minor_column())  # > 0
+
+
 # Money on a customer is kept with it: copies start without it, a merge keeps the survivor's, and a customer with
 # documents is not deleted for good (what the law says to keep), while the personal data export includes them.
 owns(CustomerSales, on_merge="drop")
 owns(Document, on_erase="keep", label="documents")
 owns(Payment, on_erase="keep", label="payments")
+# Derived from the documents and payments (whatever moves those calls open_balances.refresh): not copied with a
+# customer, not personal data.
+owns(CustomerBalance, on_merge="drop", personal_data=False)

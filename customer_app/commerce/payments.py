@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from customer_app.commerce import open_balances
 from customer_app.commerce.balances import PAYABLE, invoice_balance, settlements
 from customer_app.commerce.models import PAYMENT_KINDS, PAYMENT_METHODS, CustomerSales, Document, Payment
 from customer_app.commerce.models import PaymentAllocation as Allocation
@@ -134,7 +135,7 @@ def _store(
     session.add(payment)
     session.flush()
     session.add_all(Allocation(payment_id=payment.id, document_id=d, amount_minor=a) for d, a in parts.items())
-    session.flush()
+    open_balances.refresh(customer_id, session=session)
     return payment
 
 

@@ -124,12 +124,14 @@ def trash_matching(
     session: Session,
     group_id: int | None = None,
     tag: str = "",
+    flags: tuple[str, ...] = (),
     batch: TrashBatch | None = None,
 ) -> int:
     """Move every customer a tab shows for a search and filters to Trash ("Remove all"), in one statement."""
     if tab == "trash":
         return 0
-    return _trash_where(session, actor, batch, *tab_filter(tab, search, session, group_id=group_id, tag=tag))
+    where = tab_filter(tab, search, session, group_id=group_id, tag=tag, flags=flags)
+    return _trash_where(session, actor, batch, *where)
 
 
 def _trash_where(session: Session, actor: Actor, batch: TrashBatch | None, *conditions) -> int:

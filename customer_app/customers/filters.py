@@ -1,4 +1,5 @@
-"""The customers list's group and tag filters, looked up through the member and tag indexes.
+"""The customers list's group and tag filters, looked up through the member and tag indexes, and the yes/no filters
+other packages add (customers.list_extras, e.g. "With open balance"), each served by its own index.
 
 Tags are stored as typed and matched ignoring case, through their case-folded `tag_key` and its index.
 A filter is applied as `id IN (its customers)` while it selects few rows (they drive the query), and as an `EXISTS`
@@ -11,6 +12,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from customer_app.core.normalize import clean_text
+from customer_app.customers import list_extras
 from customer_app.customers.models import Customer, CustomerGroupMember, CustomerTag
 
 TAG_MAX = 50  # the longest tag that can be stored
@@ -18,15 +20,16 @@ TAG_MAX = 50  # the longest tag that can be stored
 
 @dataclass(frozen=True)
 class ListFilter:
-    """Group and tag filters, the tag as its case-folded key."""
+    """Group and tag filters, the tag as its case-folded key, and the added yes/no filters that are on."""
 
     group_id: int | None = None
     tag_key: str | None = None  # None: no tag filter
+    flags: tuple[str, ...] = ()  # keys of list_extras flags
 
     @property
     def active(self) -> bool:
         """Whether any filter is set."""
-        return self.group_id is not None or self.tag_key is not None
+        return self.group_id is not None or self.tag_key is not None or bool(self.flags)
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,9 @@ def clean_tag(tag: str) -> str:
     return (clean_text(tag) or "")[:TAG_MAX]
 
 
-def resolve(group_id: int | None, tag: str) -> ListFilter:
-    """The filter for a group id and a typed tag ("" for none)."""
-    return ListFilter(group_id, clean_tag(tag).casefold() or None)
+def resolve(group_id: int | None, tag: str, flags: tuple[str, ...] = ()) -> ListFilter:
+    """The filter for a group id, a typed tag ("" for none) and the keys of added filters (unknown ones dropped)."""
+    return ListFilter(group_id, clean_tag(tag).casefold() or None, list_extras.known_flags(flags))
 
 
 def sources(listing: ListFilter) -> tuple[list[Source], dict[str, object]]:
@@ -67,6 +70,7 @@ def sources(listing: ListFilter) -> tuple[list[Source], dict[str, object]]:
                 f"EXISTS (SELECT 1 {tagged} AND ct.customer_id = customer.id)",
             )
         )
+    found.extend(Source(list_extras.flag(key).ids_sql, list_extras.flag(key).probe_sql) for key in listing.flags)
     return found, params
 
 
@@ -89,6 +93,9 @@ def conditions(listing: ListFilter, *, session: Session, small: int) -> list[Col
         found.append(
             _condition(col(CustomerTag.customer_id), col(CustomerTag.tag_key) == listing.tag_key, session, small)
         )
+    for key in listing.flags:
+        added = list_extras.flag(key)
+        found.append(_condition(added.customer_id, added.criterion, session, small))
     return found
 
 

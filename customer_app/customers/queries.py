@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from customer_app.core.normalize import fold
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import filters as customer_filters
-from customer_app.customers import search_plans
+from customer_app.customers import list_extras, search_plans
 from customer_app.customers.filters import ListFilter, clean_tag
 from customer_app.customers.models import Customer, CustomerKind
 
@@ -44,6 +44,7 @@ class ListQuery:
     page_size: int = 25
     group_id: int | None = None  # only customers in this group
     tag: str = ""  # only customers with this tag, ignoring case ("" for any)
+    flags: tuple[str, ...] = ()  # added yes/no filters that are on (customers.list_extras), e.g. "open_balance"
 
     def checked(self, page_sizes: tuple[int, ...]) -> "ListQuery":
         """The same query with anything unknown replaced by a safe default."""
@@ -55,11 +56,12 @@ class ListQuery:
         size = self.page_size if self.page_size in page_sizes else page_sizes[0]
         group = self.group_id if type(self.group_id) is int and self.group_id > 0 else None
         page = max(1, int(self.page))
-        return ListQuery(tab, self.search[:100], sort, direction, page, size, group, clean_tag(self.tag))
+        flags = list_extras.known_flags(self.flags if isinstance(self.flags, tuple | list) else ())
+        return ListQuery(tab, self.search[:100], sort, direction, page, size, group, clean_tag(self.tag), flags)
 
     def resolved(self) -> ListFilter:
-        """The query's group and tag filter."""
-        return customer_filters.resolve(self.group_id, self.tag)
+        """The query's group, tag and added filters."""
+        return customer_filters.resolve(self.group_id, self.tag, self.flags)
 
 
 def search_term(raw: str) -> str:
@@ -71,13 +73,19 @@ def search_term(raw: str) -> str:
 
 
 def tab_filter(
-    tab: str, search: str, session: Session, *, group_id: int | None = None, tag: str = ""
+    tab: str,
+    search: str,
+    session: Session,
+    *,
+    group_id: int | None = None,
+    tag: str = "",
+    flags: tuple[str, ...] = (),
 ) -> list[ColumnElement[bool]]:
-    """WHERE conditions selecting a tab's customers that match the search and the group and tag filters.
+    """WHERE conditions selecting a tab's customers that match the search and the group, tag and added filters.
 
     A building block for services that check their actor themselves (Remove all, export); it reads no customer.
     """
-    return _where(tab, search, customer_filters.resolve(group_id, tag), session)
+    return _where(tab, search, customer_filters.resolve(group_id, tag, flags), session)
 
 
 def _where(tab: str | None, search: str, listing: ListFilter, session: Session) -> list[ColumnElement[bool]]:
@@ -170,15 +178,28 @@ def neighbours(
 
 
 def count_customers(
-    tab: str, search: str, *, actor: Actor, session: Session, group_id: int | None = None, tag: str = ""
+    tab: str,
+    search: str,
+    *,
+    actor: Actor,
+    session: Session,
+    group_id: int | None = None,
+    tag: str = "",
+    flags: tuple[str, ...] = (),
 ) -> int:
     """How many customers a tab shows for a search and filters (exact; on SQLite remembered until data changes)."""
     require(actor, "customer.view")
-    return _count(tab, search, customer_filters.resolve(group_id, tag), session)
+    return _count(tab, search, customer_filters.resolve(group_id, tag, flags), session)
 
 
 def count_tabs(
-    search: str, *, actor: Actor, session: Session, group_id: int | None = None, tag: str = ""
+    search: str,
+    *,
+    actor: Actor,
+    session: Session,
+    group_id: int | None = None,
+    tag: str = "",
+    flags: tuple[str, ...] = (),
 ) -> tuple[dict[str, int], bool]:
     """Every tab's count for a search and filters, and whether the counts are exact.
 
@@ -188,7 +209,7 @@ def count_tabs(
     every row.
     """
     require(actor, "customer.view")
-    term, listing = search_term(search), customer_filters.resolve(group_id, tag)
+    term, listing = search_term(search), customer_filters.resolve(group_id, tag, flags)
     if _dialect(session) == "sqlite" and search_plans.planned(term, listing):
         plan, bound = search_plans.plan_for(term, listing), search_plans.CANDIDATE_LIMIT
         return search_plans.remembered(

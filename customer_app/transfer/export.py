@@ -31,11 +31,14 @@ class ExportScope:
     ids: tuple[int, ...] = ()
     group_id: int | None = None
     tag: str = ""
+    flags: tuple[str, ...] = ()  # the list's added yes/no filters (e.g. "open_balance")
 
 
 def _conditions(scope: ExportScope, session: Session) -> list:
     if scope.tab:
-        conditions = tab_filter(scope.tab, scope.search, session, group_id=scope.group_id, tag=scope.tag)
+        conditions = tab_filter(
+            scope.tab, scope.search, session, group_id=scope.group_id, tag=scope.tag, flags=scope.flags
+        )
     else:
         conditions = [col(Customer.deleted_at).is_(None)]
     if scope.ids:

@@ -38,7 +38,7 @@ def written_file(job: BackgroundJob, *, actor: Actor) -> tuple[Path, int] | None
 def _run(context: jobs.Context) -> dict:
     params = context.params
     raw = params["scope"]
-    scope = ExportScope(**(raw | {"ids": tuple(raw["ids"])}))
+    scope = ExportScope(**(raw | {"ids": tuple(raw["ids"]), "flags": tuple(raw.get("flags", ()))}))
     with Session(context.engine) as session:
         total = export.count_rows(scope, actor=context.actor, session=session)
         context.progress(0, total)

@@ -53,6 +53,7 @@ from tests.unit.databases import postgres_schema, sqlite_engine_at  # noqa: E402
 BACKENDS = ("sqlite", "postgresql")
 # Children before parents (foreign keys), customers last.
 TABLES = (
+    "customer_balance",
     "payment_allocation",
     "payment",
     "sales_document_line",

@@ -9,7 +9,7 @@ from customer_app.access.state.auth import act_as, actor_or_refusal, viewer_gone
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
-from customer_app.customers import customers, trash_batches
+from customer_app.customers import customers, list_extras, trash_batches
 from customer_app.customers.queries import SORT_COLUMNS, TABS, ListQuery, count_tabs, list_customers
 from customer_app.customers.rows import customer_row, removal_row
 from customer_app.customers.state.list_filters import ListFiltersMixin, group_id, write_address
@@ -24,11 +24,15 @@ Rows = list[dict[str, str]]
 
 
 def fetch_page(query: ListQuery, actor: Actor) -> tuple[Rows, dict[str, int], bool, Rows]:
-    """Rows of one page, the count of every tab for the query's search and filters, whether they are exact, and
-    (in Trash) the recent removals."""
+    """Rows of one page (with the added columns' cells), the count of every tab for the query's search and filters,
+    whether they are exact, and (in Trash) the recent removals."""
     with session_scope() as session:
-        rows = [customer_row(c) for c in list_customers(query, actor=actor, session=session)]
-        counts, exact = count_tabs(query.search, group_id=query.group_id, tag=query.tag, actor=actor, session=session)
+        found = list_customers(query, actor=actor, session=session)
+        cells = list_extras.page_cells([c.id for c in found], actor=actor, session=session)
+        rows = [customer_row(c) | cells[c.id] for c in found]
+        counts, exact = count_tabs(
+            query.search, group_id=query.group_id, tag=query.tag, flags=query.flags, actor=actor, session=session
+        )
         in_trash = query.tab == "trash"
         removals = trash_batches.recent_removals(actor=actor, session=session) if in_trash else []
     return rows, counts, exact, [removal_row(r) for r in removals]
@@ -86,7 +90,15 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
 
     def _query(self) -> ListQuery:
         return ListQuery(
-            self.tab, self.search, self.sort, self.direction, self.page, self.page_size, group_id(self.group), self.tag
+            self.tab,
+            self.search,
+            self.sort,
+            self.direction,
+            self.page,
+            self.page_size,
+            group_id(self.group),
+            self.tag,
+            tuple(self.flags_on),
         ).checked(settings.page_sizes)
 
     async def _load(self):
@@ -128,7 +140,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
             return refused
         if not await self._load_groups():  # the filter's group was removed (an old link): show everyone
             await self._load()
-        return [CustomerListState.watch_changes, write_address(self.group, self.tag)]
+        return [CustomerListState.watch_changes, write_address(self.group, self.tag, self.flags_on)]
 
     @rx.event(background=True)
     async def watch_changes(self):
@@ -287,6 +299,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
                 query.search,
                 group_id=query.group_id,
                 tag=query.tag,
+                flags=query.flags,
                 actor=actor,
                 session=session,
                 batch=batch,

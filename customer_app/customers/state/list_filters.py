@@ -1,4 +1,5 @@
-"""The customers list's group and tag filters, kept in the address so a filtered list can be shared and reloaded."""
+"""The customers list's group and tag filters and the added yes/no filters (customers.list_extras, e.g. "With open
+balance"), kept in the address so a filtered list can be shared and reloaded."""
 
 import json
 from collections.abc import Mapping
@@ -10,15 +11,18 @@ import reflex as rx
 from customer_app.access.state.auth import act_as, actor_or_refusal
 from customer_app.core.db import session_scope
 from customer_app.core.normalize import whole_number
-from customer_app.customers import other_info
+from customer_app.customers import list_extras, other_info
 from customer_app.customers.filters import clean_tag
 
 
-def filters_in_address(parameters: Mapping[str, str]) -> tuple[str, str] | None:
-    """The group id and tag an address asks for (`?group=3&tag=vip`), or None when it names no filter."""
-    if "group" not in parameters and "tag" not in parameters:
+def filters_in_address(parameters: Mapping[str, str]) -> tuple[str, str, list[str]] | None:
+    """The group id, tag and added filters an address asks for (`?group=3&tag=vip&open_balance=1`), or None when it
+    names no filter."""
+    added = [extra.key for extra in list_extras.flags()]
+    if not any(name in parameters for name in ("group", "tag", *added)):
         return None
-    return str(group_id(parameters.get("group", "")) or ""), clean_tag(parameters.get("tag", ""))
+    on = [key for key in added if parameters.get(key) == "1"]
+    return str(group_id(parameters.get("group", "")) or ""), clean_tag(parameters.get("tag", "")), on
 
 
 def group_id(group: object) -> int | None:
@@ -27,9 +31,10 @@ def group_id(group: object) -> int | None:
     return number if number else None
 
 
-def write_address(group: str, tag: str) -> rx.event.EventSpec:
+def write_address(group: str, tag: str, flags: list[str] | None = None) -> rx.event.EventSpec:
     """Put the filters in the address bar without reloading the page or adding a step to the browser's history."""
-    query = urlencode({key: value for key, value in (("group", group), ("tag", tag)) if value})
+    named = [("group", group), ("tag", tag), *((key, "1") for key in list_extras.known_flags(flags or []))]
+    query = urlencode({key: value for key, value in named if value})
     # json.dumps escapes quotes and every non-ASCII character, so the tag cannot break out of the string.
     suffix = json.dumps(f"?{query}" if query else "")
     return rx.call_script(f"window.history.replaceState(null, '', window.location.pathname + {suffix})")
@@ -44,6 +49,7 @@ class ListFiltersMixin(rx.State, mixin=True):
     _cleared_text: str = ""  # what the box held when the filters were cleared: a late debounced copy is ignored
     groups: list[dict[str, str]] = []  # every group's id and name, for the drop-down
     tag_options: list[str] = []  # tags in use, suggested in the tag box (read when it is first focused)
+    flags_on: list[str] = []  # keys of the added yes/no filters that are on
 
     if TYPE_CHECKING:  # declared for the type checker only: a stub here would hide the page state's own
 
@@ -57,19 +63,20 @@ class ListFiltersMixin(rx.State, mixin=True):
 
     @rx.var
     def filtered(self) -> bool:
-        """Whether a group or tag filter is on."""
-        return bool(self.group or self.tag)
+        """Whether a group, tag or added filter is on."""
+        return bool(self.group or self.tag or self.flags_on)
 
     @rx.var
     def filter_summary(self) -> str:
-        """The filters in words, e.g. 'group “VIP”, tag “wholesale”'."""
+        """The filters in words, e.g. 'group “VIP”, tag “wholesale”, with open balance'."""
         parts = [f"group “{self.group_name}”"] if self.group else []
-        return ", ".join([*parts, f"tag “{self.tag}”"] if self.tag else parts)
+        parts += [f"tag “{self.tag}”"] if self.tag else []
+        return ", ".join(parts + [extra.label.lower() for extra in list_extras.flags() if extra.key in self.flags_on])
 
     def _filters_from_address(self) -> None:
         """Take the filters from the page's address when it names any; otherwise keep those already on."""
         if (asked := filters_in_address(self.router.url.query_parameters)) is not None:
-            (self.group, self.tag), self.page, self.selected = asked, 1, []
+            (self.group, self.tag, self.flags_on), self.page, self.selected = asked, 1, []
         self.tag_text = self.tag
 
     async def _load_groups(self) -> bool:
@@ -86,11 +93,12 @@ class ListFiltersMixin(rx.State, mixin=True):
             return False
         return True
 
-    async def _filter(self, group: str, tag: str):
-        """Apply the group and tag filters from the first page, and show them in the address."""
+    async def _filter(self, group: str, tag: str, flags: list[str] | None = None):
+        """Apply the group, tag and added filters from the first page, and show them in the address."""
         self.group = group if any(g["id"] == group for g in self.groups) else ""
+        self.flags_on = list(list_extras.known_flags(self.flags_on if flags is None else flags))
         self.tag, self.page, self.selected = clean_tag(tag), 1, []
-        return await self._load() or write_address(self.group, self.tag)
+        return await self._load() or write_address(self.group, self.tag, self.flags_on)
 
     @rx.event
     async def set_group(self, value: str):
@@ -139,7 +147,13 @@ class ListFiltersMixin(rx.State, mixin=True):
         return await self._filter(self.group, "")
 
     @rx.event
+    async def toggle_flag(self, key: str):
+        """Turn an added yes/no filter (e.g. "With open balance") on or off."""
+        on = [k for k in self.flags_on if k != key] if key in self.flags_on else [*self.flags_on, str(key)]
+        return await self._filter(self.group, self.tag, on)  # which drops unknown keys (clients can send anything)
+
+    @rx.event
     async def clear_filters(self):
-        """Drop the group and tag filters."""
+        """Drop the group, tag and added filters."""
         self.tag_text, self._cleared_text = "", self.tag_text
-        return await self._filter("", "")
+        return await self._filter("", "", [])

@@ -4,6 +4,7 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.auth import AuthState
+from customer_app.customers import list_extras
 from customer_app.customers.state.customer_form import CustomerFormState
 from customer_app.customers.state.customer_list import CustomerListState as S
 from customer_app.ui.avatar import avatar
@@ -37,6 +38,7 @@ def _header() -> rx.Component:
             ),
             rx.table.column_header_cell(""),
             *[_sort_header(key, label) for key, label in COLUMNS],
+            *[rx.table.column_header_cell(column.label) for column in list_extras.columns()],
             rx.cond(S.tab == "trash", _sort_header("deleted", "Deleted"), _sort_header("created", "Created")),
             rx.table.column_header_cell(rx.text("Actions", class_name="sr-only")),
         )
@@ -118,6 +120,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(row["email"], class_name="truncate", title=row["email"])),
         rx.table.cell(rx.text(row["phone"], class_name="nowrap")),
         rx.table.cell(rx.text(row["company"], class_name="truncate", title=row["company"])),
+        *[rx.table.cell(rx.text(row[column.key], class_name="nowrap")) for column in list_extras.columns()],
         rx.table.cell(rx.text(rx.cond(S.tab == "trash", row["deleted"], row["created"]), class_name="nowrap")),
         rx.table.cell(_actions(row)),
         align="center",

@@ -1,7 +1,9 @@
-"""The customers list's filter bar: a group drop-down, a tag box with suggestions, and the active filters as chips."""
+"""The customers list's filter bar: a group drop-down, a tag box with suggestions, the added yes/no filters as
+check boxes, and the active filters as chips."""
 
 import reflex as rx
 
+from customer_app.customers import list_extras
 from customer_app.customers.state.customer_list import CustomerListState as S
 
 
@@ -49,6 +51,47 @@ def tag_box() -> rx.Component:
     )
 
 
+def flag_boxes() -> list[rx.Component]:
+    """One check box for each added yes/no filter (e.g. "With open balance"); ticking it filters at once."""
+    return [
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                id=f"filter-{extra.key}",
+                checked=S.flags_on.contains(extra.key),
+                on_change=S.toggle_flag(extra.key),
+            ),
+            " ",
+            extra.label,
+            html_for=f"filter-{extra.key}",
+            class_name="check-label",
+        )
+        for extra in list_extras.flags()
+    ]
+
+
+def _flag_chip(key: str, label: str) -> rx.Component:
+    return rx.cond(
+        S.flags_on.contains(key),
+        rx.badge(
+            rx.text.span(label),
+            rx.icon_button(
+                rx.icon("x", size=12),
+                size="1",
+                variant="ghost",
+                radius="full",
+                aria_label=f"Remove filter {label.lower()}",
+                title=f"Remove filter {label.lower()}",
+                on_click=S.toggle_flag(key),
+            ),
+            size="2",
+            radius="full",
+            variant="soft",
+            class_name="filter-chip",
+        ),
+    )
+
+
 def _chip(kind: str, value: rx.Var, on_remove) -> rx.Component:
     return rx.badge(
         rx.text.span(f"{kind}: ", rx.text.strong(value, title=value)),
@@ -75,6 +118,7 @@ def active_filters() -> rx.Component:
         rx.hstack(
             rx.cond(S.group != "", _chip("Group", S.group_name, S.clear_group)),
             rx.cond(S.tag != "", _chip("Tag", S.tag, S.clear_tag)),
+            *[_flag_chip(extra.key, extra.label) for extra in list_extras.flags()],
             rx.button("Clear filters", variant="ghost", size="1", on_click=S.clear_filters),
             align="center",
             spacing="2",
@@ -86,10 +130,11 @@ def active_filters() -> rx.Component:
 
 
 def filter_bar() -> rx.Component:
-    """Group and tag filters on one line (wrapping on narrow screens), the active ones as chips."""
+    """Group, tag and added filters on one line (wrapping on narrow screens), the active ones as chips."""
     return rx.flex(
         group_select(),
         tag_box(),
+        *flag_boxes(),
         active_filters(),
         align="center",
         spacing="4",

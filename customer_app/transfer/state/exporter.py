@@ -189,7 +189,9 @@ class ExportState(rx.State):
             listing = await self.get_state(CustomerListState)
             view = listing._query()
             scope = {
-                "view": ExportScope(tab=view.tab, search=view.search, group_id=view.group_id, tag=view.tag),
+                "view": ExportScope(
+                    tab=view.tab, search=view.search, group_id=view.group_id, tag=view.tag, flags=view.flags
+                ),
                 "selected": ExportScope(ids=tuple(parse_ids(listing.selected)) or (0,)),
                 "all": ExportScope(),
             }[self.scope]
