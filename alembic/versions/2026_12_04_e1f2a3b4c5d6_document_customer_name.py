@@ -1,7 +1,7 @@
 """document customer name
 
 Revision ID: e1f2a3b4c5d6
-Revises: a7b8c9d0e1f2
+Revises: d0e1f2a3b4c5
 Create Date: 2026-12-04 22:10:00
 
 An issued document keeps the customer's name as it was at issue, so renaming the customer later never changes an
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e1f2a3b4c5d6"
-down_revision: str | None = "a7b8c9d0e1f2"
+down_revision: str | None = "d0e1f2a3b4c5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
