@@ -10,6 +10,7 @@ from customer_app.admin.state.custom_fields import CustomFieldsAdminState
 from customer_app.admin.state.groups import GroupsAdminState
 from customer_app.admin.state.outbox import OutboxState
 from customer_app.admin.state.portal_settings import PortalSettingsState
+from customer_app.admin.state.sales_lists import SalesListsState
 from customer_app.admin.state.staff import StaffAdminState
 from customer_app.admin.state.tax_settings import TaxSettingsState
 from customer_app.api import api
@@ -54,6 +55,7 @@ SETTINGS_LOAD = [
     CustomFieldsAdminState.on_load,
     GroupsAdminState.on_load,
     TaxSettingsState.on_load,
+    SalesListsState.on_load,
     PortalSettingsState.on_load,
 ]
 PORTAL_LOAD = [PortalTicketsState.on_load, PortalTicketsState.watch_changes]  # read, then follow staff's changes

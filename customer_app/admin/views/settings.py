@@ -5,6 +5,7 @@ import reflex as rx
 from customer_app.admin.state.custom_fields import CustomFieldsAdminState as F
 from customer_app.admin.state.groups import GroupsAdminState as G
 from customer_app.admin.views.portal_settings import portal_settings
+from customer_app.admin.views.sales_lists import sales_lists
 from customer_app.admin.views.tax_settings import tax_settings
 from customer_app.customers.models import APPLIES_TO, FIELD_TYPES
 from customer_app.ui.confirm_dialog import confirm_dialog
@@ -232,6 +233,8 @@ def customer_settings() -> rx.Component:
         _groups(),
         rx.divider(),
         tax_settings(),
+        rx.divider(),
+        sales_lists(),
         rx.divider(),
         portal_settings(),
         spacing="6",
