@@ -117,11 +117,15 @@ def line_values(raw: dict[str, str]) -> dict:
             errors["description"] = "Describe what is sold."
         elif len(text) > MAX_DESCRIPTION:
             errors["description"] = f"Keep the description under {MAX_DESCRIPTION} characters."
-    for field, places in (("quantity", 4), ("unit_price", 6), ("discount", 2)):
+    for field, label, places in (
+        ("quantity", "Quantity", 4),
+        ("unit_price", "Unit price", 6),
+        ("discount", "Discount", 2),
+    ):
         if field not in raw:
             continue
         try:
-            values[field] = parse_decimal(str(raw[field] or "0"), field=field, max_places=places)
+            values[field] = parse_decimal(str(raw[field] or "0"), field=label, max_places=places)
         except ValueError as exc:
             errors[field] = str(exc)
     if "discount" in values and not Decimal(0) <= values["discount"] <= Decimal(100):

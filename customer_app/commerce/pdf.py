@@ -66,13 +66,13 @@ class PdfView:
     customer_name: str
     billing_address: str
     shipping_address: str
-    shipping_method: str
     issue_date: str
     due_date: str
     lines: tuple[PdfLine, ...]
     net: str
     tax: str
     gross: str
+    shipping_method: str = ""
 
 
 class DataOnlyFetcher(URLFetcher):

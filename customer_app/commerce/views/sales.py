@@ -65,7 +65,7 @@ def _cell_input(line: LineRow, field: str, label: str, value: rx.Var, **props) -
             size="1",
             **props,
         ),
-        rx.cond(error, rx.text(error, color_scheme="red", size="1", role="alert")),
+        rx.cond(error, rx.text(error, color_scheme="red", size="1", role="alert", max_width="180px")),
     )
 
 
@@ -73,10 +73,16 @@ def _draft_line(line: LineRow, index: rx.Var) -> rx.Component:
     """A draft's line, edited in place; arrows move it, the cross takes it off."""
     last = S.editor.lines.length() - 1
     return rx.table.row(
-        _cell_input(line, "description", "Description", line.description, min_width="160px"),
-        _cell_input(line, "quantity", "Quantity", line.quantity, input_mode="decimal", text_align="right"),
-        _cell_input(line, "unit_price", "Unit price", line.unit_price, input_mode="decimal", text_align="right"),
-        _cell_input(line, "discount", "Discount %", line.discount_value, input_mode="decimal", text_align="right"),
+        _cell_input(line, "description", "Description", line.description, min_width="220px"),
+        _cell_input(
+            line, "quantity", "Quantity", line.quantity, input_mode="decimal", width="80px", text_align="right"
+        ),
+        _cell_input(
+            line, "unit_price", "Unit price", line.unit_price, input_mode="decimal", width="100px", text_align="right"
+        ),
+        _cell_input(
+            line, "discount", "Discount %", line.discount_value, input_mode="decimal", width="70px", text_align="right"
+        ),
         rx.table.cell(
             rx.el.select(
                 rx.foreach(S.item_classes, lambda c: rx.el.option(c.label, value=c.id)),

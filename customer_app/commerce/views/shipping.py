@@ -46,7 +46,10 @@ def _form() -> rx.Component:
                 _no_address(),
             ),
             _select("Shipping method", "method", "None chosen", H.methods, H.method),
-            textarea_field("Delivery instructions", "instructions", H.instructions, H.errors["instructions"]),
+            rx.box(
+                textarea_field("Delivery instructions", "instructions", H.instructions, H.errors["instructions"]),
+                width="100%",
+            ),
             rx.button("Save shipping", type="submit"),
             spacing="3",
             width="100%",

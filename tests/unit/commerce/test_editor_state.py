@@ -38,7 +38,7 @@ def test_a_line_is_edited_as_typed_and_a_bad_value_keeps_its_message_on_its_fiel
     run(state.edit_line(first, "quantity", "4"))
     assert (state.editor.lines[0].net, state.editor.gross) == ("€400.00", "€528.00")
     run(state.edit_line(second, "unit_price", "forty"))
-    assert state.line_errors == {f"{second}:unit_price": "unit_price: enter a number like 12.500000."}
+    assert state.line_errors == {f"{second}:unit_price": "Unit price: enter a number like 12.500000."}
     assert state.editor.gross == "€528.00"  # nothing changed
     run(state.edit_line(second, "unit_price", "50"))
     assert (state.line_errors, state.editor.gross) == ({}, "€540.00")
