@@ -66,7 +66,7 @@ class SalesListsState(rx.State):
     @rx.event
     async def add_account(self, form: dict):
         """Add the typed account."""
-        code, name = str(form.get("code", ""))[:200], str(form.get("name", ""))[:200]
+        code, name = str(form.get("account_code", ""))[:200], str(form.get("account_name", ""))[:200]
         done, event = await apply_change(
             self, lambda actor, session: income_accounts.add_account(code, name, actor=actor, session=session)
         )
@@ -139,7 +139,7 @@ class SalesListsState(rx.State):
     async def save_method(self, form: dict):
         """Give the method being renamed the typed name."""
         method_id = (parse_ids(self.editing_method.id) or [0])[0]
-        name = str(form.get("method_name", ""))[:200]
+        name = str(form.get("method_rename", ""))[:200]
         done, event = await apply_change(
             self, lambda actor, session: shipping.rename_method(method_id, name, actor=actor, session=session)
         )

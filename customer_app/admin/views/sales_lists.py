@@ -77,8 +77,10 @@ def _accounts() -> rx.Component:
     adding = L.editing_account.id == ""
     add = rx.form(
         rx.flex(
-            form_field("Code", "code", "", rx.cond(adding, L.errors["code"], ""), max_length=20, placeholder="4100"),
-            form_field("Account name", "name", "", rx.cond(adding, L.errors["name"], ""), max_length=80),
+            form_field(
+                "Code", "account_code", "", rx.cond(adding, L.errors["code"], ""), max_length=20, placeholder="4100"
+            ),
+            form_field("Account name", "account_name", "", rx.cond(adding, L.errors["name"], ""), max_length=80),
             rx.button("Add account", type="submit", variant="soft"),
             gap="8px",
             align="end",
@@ -138,7 +140,7 @@ def _methods() -> rx.Component:
         add,
         form_dialog(
             "Rename shipping method",
-            form_field("Name", "method_name", L.editing_method.name, L.errors["method_name"], required=True),
+            form_field("Name", "method_rename", L.editing_method.name, L.errors["method_name"], required=True),
             on_submit=L.save_method,
             form_key=L.edit_key,
             open_=L.editing_method.id != "",
