@@ -11,6 +11,7 @@ from customer_app.admin.state.groups import GroupsAdminState
 from customer_app.admin.state.numbering_settings import NumberingSettingsState
 from customer_app.admin.state.outbox import OutboxState
 from customer_app.admin.state.portal_settings import PortalSettingsState
+from customer_app.admin.state.sales_lists import SalesListsState
 from customer_app.admin.state.staff import StaffAdminState
 from customer_app.admin.state.tax_settings import TaxSettingsState
 from customer_app.api import api
@@ -57,6 +58,7 @@ SETTINGS_LOAD = [
     GroupsAdminState.on_load,
     TaxSettingsState.on_load,
     NumberingSettingsState.on_load,
+    SalesListsState.on_load,
     PortalSettingsState.on_load,
 ]
 PORTAL_LOAD = [PortalTicketsState.on_load, PortalTicketsState.watch_changes]  # read, then follow staff's changes

@@ -75,6 +75,11 @@ ACTION_LABELS = {
     "document_send": "Sent a document",
     "payment_add": "Recorded a payment",
     "payment_refund": "Recorded a refund",
+    "income_accounts": "Income accounts changed",
+    "income_account": "Default income account changed",
+    "shipping_methods": "Shipping methods changed",
+    "customer_shipping": "Shipping settings changed",
+    "document_edit": "Changed a draft document",
 }
 ACTIONS = tuple(ACTION_LABELS)
 ENTITY_TYPES = ("customer", "staff", "import", "group", "custom_field", "trash_batch", "portal_account", "settings")

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
-from customer_app.commerce import numbering, open_balances, payments, taxes
+from customer_app.commerce import numbering, open_balances, payments, shipping, taxes
 from customer_app.commerce.calculation import LineInput, calculate
-from customer_app.commerce.models import KINDS, STATUSES, CustomerSales, Document, DocumentLine
+from customer_app.commerce.models import KINDS, STATUSES, CustomerSales, Document, DocumentLine, IncomeAccount
 from customer_app.core import audit
 from customer_app.core.columns import utcnow
 from customer_app.core.i18n import DEFAULT_LANGUAGE
@@ -36,24 +36,30 @@ class Totals:
 
 
 def new_draft(customer_id: int, kind: str, *, actor: Actor, session: Session) -> Document:
-    """A draft of `kind` for an active customer, its addresses, currency, tax class and language copied in."""
+    """A draft of `kind` for an active customer, its addresses, currency, tax class, language, income account and
+    shipping method copied in."""
     require(actor, "customer.edit")
     if kind not in KINDS:
         raise ValidationError({"kind": "Choose a kind of document from the list."})
     customer = get_customer(customer_id, actor=actor, session=session)
     sales = session.get(CustomerSales, customer.id) or CustomerSales(customer_id=customer.id)
     billing = _default_address(customer.id, "billing", session)
-    shipping = _default_address(customer.id, "shipping", session) or billing  # goods go to the billing address
+    chosen, method = shipping.for_new_document(customer.id, session=session)
+    # Goods go to the address chosen on the Shipping tab, else the default shipping address, else the billing one.
+    destination = chosen or _default_address(customer.id, "shipping", session) or billing
     standard = taxes.standard_class("customer", session=session)
+    account = session.get(IncomeAccount, sales.income_account_id) if sales.income_account_id else None
     document = Document(
         customer_id=customer.id,
         kind=kind,
         currency=sales.currency,
         language=customer.language or DEFAULT_LANGUAGE,
         billing_address=formatted(billing) if billing else "",
-        shipping_address=formatted(shipping) if shipping else "",
-        destination_country=shipping.country_code if shipping else "",
+        shipping_address=formatted(destination) if destination else "",
+        destination_country=destination.country_code if destination else "",
         customer_tax_class_id=sales.tax_class_id or (standard.id if standard else None),
+        income_account_id=account.id if account and not account.retired else None,  # retired: no new bookings
+        shipping_method=method,
         created_by_name=actor.name,
     )
     session.add(document)
@@ -75,23 +81,11 @@ def add_line(
     """Add a line to a draft; each bad field says why, and nothing is added then."""
     require(actor, "customer.edit")
     document = _draft(document_id, actor, session)
-    errors, text = {}, clean_text(description) or ""
-    if not text:
-        errors["description"] = "Describe what is sold."
-    elif len(text) > MAX_DESCRIPTION:
-        errors["description"] = f"Keep the description under {MAX_DESCRIPTION} characters."
-    values = {}
-    for field, raw, places in (
-        ("quantity", quantity, 4),
-        ("unit_price", unit_price, 6),
-        ("discount", discount_percent, 2),
-    ):
-        try:
-            values[field] = parse_decimal(str(raw or "0"), field=field, max_places=places)
-        except ValueError as exc:
-            errors[field] = str(exc)
-    if "discount" in values and not Decimal(0) <= values["discount"] <= Decimal(100):
-        errors["discount"] = "A discount is between 0 and 100 %."
+    raw = {"description": description, "quantity": quantity, "unit_price": unit_price, "discount": discount_percent}
+    try:
+        values, errors = line_values(raw), {}
+    except ValidationError as exc:
+        values, errors = {}, dict(exc.errors)
     lines = _lines(document.id, session)
     if len(lines) >= MAX_LINES:
         errors["description"] = f"A document has at most {MAX_LINES} lines."
@@ -102,7 +96,7 @@ def add_line(
         DocumentLine(
             document_id=document.id,
             position=len(lines),
-            description=text,
+            description=values["description"],
             quantity=values["quantity"],
             unit_price=values["unit_price"],
             discount_percent=values["discount"],
@@ -111,6 +105,34 @@ def add_line(
     )
     session.flush()
     return recalculate(document, session=session, edited=True)
+
+
+def line_values(raw: dict[str, str]) -> dict:
+    """The fields of a line given in `raw` (description, quantity, unit_price, discount), checked; each bad field says
+    why in a ValidationError keyed by the field."""
+    errors, values = {}, {}
+    if "description" in raw:
+        values["description"] = text = clean_text(raw["description"]) or ""
+        if not text:
+            errors["description"] = "Describe what is sold."
+        elif len(text) > MAX_DESCRIPTION:
+            errors["description"] = f"Keep the description under {MAX_DESCRIPTION} characters."
+    for field, label, places in (
+        ("quantity", "Quantity", 4),
+        ("unit_price", "Unit price", 6),
+        ("discount", "Discount", 2),
+    ):
+        if field not in raw:
+            continue
+        try:
+            values[field] = parse_decimal(str(raw[field] or "0"), field=label, max_places=places)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    if "discount" in values and not Decimal(0) <= values["discount"] <= Decimal(100):
+        errors["discount"] = "A discount is between 0 and 100 %."
+    if errors:
+        raise ValidationError(errors)
+    return values
 
 
 def remove_line(line_id: int, *, actor: Actor, session: Session) -> Totals:
@@ -242,7 +264,19 @@ def _document(document_id: int, actor: Actor, session: Session) -> Document:
     return document
 
 
+def editable(document_id: int, *, actor: Actor, session: Session) -> Document:
+    """A draft the actor may change; an issued document is refused (it is corrected by a credit note)."""
+    require(actor, "customer.edit")
+    return _draft(document_id, actor, session)
+
+
+def lines_of(document: Document, *, session: Session) -> list[DocumentLine]:
+    """A document's lines in their order."""
+    return _lines(document.id, session)
+
+
 def _draft(document_id: int, actor: Actor, session: Session) -> Document:
+    """A draft of a customer the actor may see; an issued document is refused."""
     document = _document(document_id, actor, session)
     if document.status != "draft":
         raise CustomerAppError("An issued document is not changed: correct it with a credit note.")
@@ -250,6 +284,7 @@ def _draft(document_id: int, actor: Actor, session: Session) -> Document:
 
 
 def _lines(document_id: int, session: Session) -> list[DocumentLine]:
+    """A document's lines in their order."""
     query = select(DocumentLine).where(col(DocumentLine.document_id) == document_id)
     return list(session.exec(query.order_by(col(DocumentLine.position), col(DocumentLine.id))))
 
@@ -329,6 +364,8 @@ def _copy(source: Document, kind: str, sign: int, actor: Actor, session: Session
         shipping_address=source.shipping_address,
         destination_country=source.destination_country,
         customer_tax_class_id=source.customer_tax_class_id,
+        income_account_id=source.income_account_id,
+        shipping_method=source.shipping_method,
         prices_include_tax=source.prices_include_tax,
         round_per_line=source.round_per_line,
         source_id=source.id,

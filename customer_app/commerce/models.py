@@ -1,5 +1,5 @@
 """Commercial documents and what they are made of: tax classes, rates and rules, numbering, documents and lines, and
-what each customer brings to them (currency, tax class, payment terms)."""
+what each customer brings to them (currency, tax class, payment terms, income account, shipping)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,6 +79,47 @@ class CustomerSales(SQLModel, table=True):
     tax_class_id: int | None = Field(default=None, foreign_key="tax_class.id")
     payment_terms_days: int = Field(default=14)
     exemption_reference: str = Field(default="", max_length=120)
+    income_account_id: int | None = Field(default=None, foreign_key="income_account.id")
+
+
+class IncomeAccount(SQLModel, table=True):
+    """An account of the chart that sales are booked to (4000 Sales of goods); once used it is retired, never
+    deleted."""
+
+    __tablename__: ClassVar[str] = "income_account"
+    __table_args__ = (UniqueConstraint("code", name="uq_income_account_code"),)
+
+    id: int = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20)
+    name: str = Field(max_length=80)
+    retired: bool = Field(default=False)
+
+
+class ShippingMethod(SQLModel, table=True):
+    """A way goods reach customers (Standard post, Courier); documents keep its name, so renaming one later never
+    changes them."""
+
+    __tablename__: ClassVar[str] = "shipping_method"
+    __table_args__ = (UniqueConstraint("name", name="uq_shipping_method_name"),)
+
+    id: int = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    retired: bool = Field(default=False)
+
+
+class CustomerShipping(SQLModel, table=True):
+    """Where and how a customer's goods go: an address of theirs (absent: the default shipping address, else the
+    billing one), a method and instructions for the carrier."""
+
+    __tablename__: ClassVar[str] = "customer_shipping"
+
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True))
+    # SET NULL: removing the address on the Addresses tab falls back to the default one, never blocks the removal.
+    address_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("customer_address.id", ondelete="SET NULL"), nullable=True)
+    )
+    shipping_method_id: int | None = Field(default=None, foreign_key="shipping_method.id")
+    instructions: str = Field(default="", max_length=500)
 
 
 class NumberSequence(SQLModel, table=True):
@@ -116,6 +157,8 @@ class Document(SQLModel, table=True):
     shipping_address: str = Field(default="", sa_column=Column(Text, nullable=False))
     destination_country: str = Field(default="", max_length=2)
     customer_tax_class_id: int | None = Field(default=None, foreign_key="tax_class.id")
+    income_account_id: int | None = Field(default=None, foreign_key="income_account.id")
+    shipping_method: str = Field(default="", max_length=80)  # the method's name when taken, editable on drafts
     prices_include_tax: bool = Field(default=False)
     round_per_line: bool = Field(default=False)
     net_minor: int = Field(default=0)
@@ -219,6 +262,7 @@ class CustomerBalance(SQLModel, table=True):
 # Money on a customer is kept with it: copies start without it, a merge keeps the survivor's, and a customer with
 # documents is not deleted for good (what the law says to keep), while the personal data export includes them.
 owns(CustomerSales, on_merge="drop")
+owns(CustomerShipping, on_merge="drop")  # it names one of the customer's own addresses: not copied, nor moved
 owns(Document, on_erase="keep", label="documents")
 owns(Payment, on_erase="keep", label="payments")
 # Derived from the documents and payments (whatever moves those calls open_balances.refresh): not copied with a

@@ -72,6 +72,7 @@ class PdfView:
     net: str
     tax: str
     gross: str
+    shipping_method: str = ""
 
 
 class DataOnlyFetcher(URLFetcher):
@@ -113,6 +114,7 @@ def view_of(document: Document, lines: list[DocumentLine], customer_name: str) -
         customer_name=customer_name,
         billing_address=document.billing_address,
         shipping_address=document.shipping_address,
+        shipping_method=document.shipping_method,
         issue_date=format_date(document.issue_date, lang) if document.issue_date else "",
         due_date=format_date(document.due_date, lang) if document.due_date else "",
         lines=tuple(

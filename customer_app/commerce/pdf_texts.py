@@ -18,6 +18,7 @@ LABELS = {
     "due_date": N_("Due date"),
     "bill_to": N_("Bill to"),
     "ship_to": N_("Ship to"),
+    "shipping_method": N_("Shipping method"),
     "description": N_("Description"),
     "quantity": N_("Quantity"),
     "unit_price": N_("Unit price"),

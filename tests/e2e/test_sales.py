@@ -37,16 +37,16 @@ def test_an_invoice_is_drafted_from_the_customer_totalled_and_issued(browser: Br
     editor = page.get_by_role("dialog")
     expect(editor).to_contain_text("Hafenstraße 5")  # the billing address, copied in
 
-    editor.get_by_label("Description").fill("Beratung")
-    editor.get_by_label("Quantity").fill("3")
-    editor.get_by_label("Unit price").fill("100,00")
+    editor.get_by_role("textbox", name="Description", exact=True).fill("Beratung")
+    editor.get_by_label("Quantity", exact=True).fill("3")
+    editor.get_by_label("Unit price", exact=True).fill("100,00")
     editor.get_by_role("button", name="Add line").click()
     expect(editor.get_by_text("No tax rule covers “Beratung”")).to_be_visible()
     expect(editor.get_by_role("button", name="Issue")).to_be_disabled()
 
     standard_rule("AT", "20")  # an admin sets the standard rate
-    editor.get_by_label("Description").fill("Reisekosten")
-    editor.get_by_label("Unit price").fill("40")
+    editor.get_by_role("textbox", name="Description", exact=True).fill("Reisekosten")
+    editor.get_by_label("Unit price", exact=True).fill("40")
     editor.get_by_role("button", name="Add line").click()
     expect(editor.get_by_test_id("document-total")).to_contain_text("€408.00")  # (300 + 40) × 1.20
     editor.get_by_role("button", name="Issue").click()

@@ -59,6 +59,7 @@ TABLES = (
     "sales_document_line",
     "sales_document",
     "customer_sales",
+    "customer_shipping",
     "portal_session",
     "portal_email_change",
     "portal_grant",

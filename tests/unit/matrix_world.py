@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, select
 import customer_app.schema  # noqa: F401  (registers every table)
 from customer_app.access import auth, staff_accounts
 from customer_app.access.models import StaffSession, StaffUser
+from customer_app.commerce import documents, income_accounts, shipping
 from customer_app.core.columns import utcnow
 from customer_app.core.db import make_engine
 from customer_app.core.normalize import email_key
@@ -138,6 +139,19 @@ def _customers(session: Session, admin: Actor, colleague: StaffUser) -> None:
     )
     field = custom_fields.add_field(custom_fields.FieldDefinition(label="Qzx Field"), actor=admin, session=session)
     custom_field_values.save_values(ann.id, {field.id: "qzx value"}, actor=admin, session=session)
+    _sales(session, admin, ann.id)
+
+
+def _sales(session: Session, admin: Actor, ann_id: int) -> None:
+    """Ann's income account and shipping, and a draft invoice with one line."""
+    account = income_accounts.add_account("QZX1", "Qzx Income", actor=admin, session=session)
+    income_accounts.set_customer_account(ann_id, account.id, actor=admin, session=session)
+    method = shipping.add_method("Qzx Courier", actor=admin, session=session)
+    shipping.save_customer_shipping(
+        ann_id, address_id=None, method_id=method.id, instructions="qzx gate", actor=admin, session=session
+    )
+    draft = documents.new_draft(ann_id, "invoice", actor=admin, session=session)
+    documents.add_line(draft.id, "Qzx consulting", "1", "10", actor=admin, session=session)
 
 
 def _admin_records(session: Session, admin: Actor) -> None:

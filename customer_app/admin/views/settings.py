@@ -6,6 +6,7 @@ from customer_app.admin.state.custom_fields import CustomFieldsAdminState as F
 from customer_app.admin.state.groups import GroupsAdminState as G
 from customer_app.admin.views.numbering_settings import numbering_settings
 from customer_app.admin.views.portal_settings import portal_settings
+from customer_app.admin.views.sales_lists import sales_lists
 from customer_app.admin.views.tax_settings import tax_settings
 from customer_app.customers.models import APPLIES_TO, FIELD_TYPES
 from customer_app.ui.confirm_dialog import confirm_dialog
@@ -235,6 +236,8 @@ def customer_settings() -> rx.Component:
         tax_settings(),
         rx.divider(),
         numbering_settings(),
+        rx.divider(),
+        sales_lists(),
         rx.divider(),
         portal_settings(),
         spacing="6",

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 import reflex as rx
 from sqlmodel import Session
 
-from customer_app.commerce import balances
+from customer_app.commerce import balances, income_accounts
 from customer_app.commerce.models import PAYMENT_KINDS, PAYMENT_METHODS
 from customer_app.core.money import format_money
 from customer_app.core.permissions import Actor
 from customer_app.customers.models import Customer
 from customer_app.records.state.record_tab import CustomerTabMixin
+from customer_app.ui.parsing import parse_ids
 
 STAFF_LANGUAGE = "en"
 
@@ -29,6 +30,14 @@ class PaymentRow:
     reference: str = ""
     invoices: str = ""
     unallocated: str = ""
+
+
+@dataclass
+class AccountChoice:
+    """An income account to choose."""
+
+    id: str = ""
+    label: str = ""
 
 
 @dataclass
@@ -67,6 +76,9 @@ class CustomerPaymentsState(CustomerTabMixin, rx.State):
     credit: list[AmountRow] = []
     terms_days: int = 0
     currency: str = ""
+    income_account: str = ""  # the id of the customer's default income account, "" for none
+    income_account_label: str = ""
+    accounts: list[AccountChoice] = []
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the customer's payments and balances."""
@@ -76,3 +88,25 @@ class CustomerPaymentsState(CustomerTabMixin, rx.State):
         self.credit = _amounts(balances.customer_credit(customer.id, actor=actor, session=session))
         sales = balances.payment_terms(customer.id, actor=actor, session=session)
         self.terms_days, self.currency = sales.payment_terms_days, sales.currency
+        self._load_account(customer, actor, session)
+
+    def _load_account(self, customer: Customer, actor: Actor, session: Session) -> None:
+        """The customer's default income account, and the accounts to choose from (its own even when retired)."""
+        chosen = income_accounts.customer_account(customer.id, actor=actor, session=session)
+        offered = income_accounts.accounts(actor=actor, session=session, include_retired=False)
+        kept = [chosen] if chosen is not None and chosen.retired else []
+        self.accounts = [AccountChoice(str(a.id), income_accounts.label(a)) for a in [*kept, *offered]]
+        self.income_account = str(chosen.id) if chosen else ""
+        self.income_account_label = income_accounts.label(chosen)
+        self.form_key += 1
+
+    @rx.event
+    async def set_income_account(self, account_id: str):
+        """Make the chosen account the one the customer's new documents take ("" for none)."""
+        chosen = (parse_ids(account_id) or [None])[0]
+        done, event = await self._write(
+            lambda actor, session: income_accounts.set_customer_account(
+                self.customer_id, chosen, actor=actor, session=session
+            )
+        )
+        return rx.toast.success("Default income account saved.") if done else event

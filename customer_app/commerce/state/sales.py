@@ -7,8 +7,8 @@ import reflex as rx
 from sqlmodel import Session
 
 from customer_app.access.state.auth import act_as, actor_or_refusal
-from customer_app.commerce import documents, sending
-from customer_app.commerce.models import KINDS, STATUSES, Document, DocumentLine
+from customer_app.commerce import documents, draft_edits, income_accounts, sending, shipping
+from customer_app.commerce.models import KINDS, STATUSES, Document, DocumentLine, IncomeAccount
 from customer_app.commerce.pdf_download import pdf_link_now, render_now
 from customer_app.core.money import format_money
 from customer_app.core.permissions import Actor
@@ -45,6 +45,16 @@ class LineRow:
     discount: str = ""
     tax_rate: str = ""
     net: str = ""
+    discount_value: str = ""  # as typed in the editor: the number alone
+    tax_class: str = ""  # the item's tax class id
+
+
+@dataclass
+class Choice:
+    """An item tax class or shipping method to choose in the editor."""
+
+    id: str = ""
+    label: str = ""
 
 
 @dataclass
@@ -56,6 +66,9 @@ class Editor:
     status: str = ""
     billing_address: str = ""
     shipping_address: str = ""
+    destination_country: str = ""
+    shipping_method: str = ""
+    income_account: str = ""
     lines: list[LineRow] = field(default_factory=list)
     net: str = ""
     tax: str = ""
@@ -91,10 +104,14 @@ def _line(line: DocumentLine, document: Document) -> LineRow:
         discount=f"{line.discount_percent.normalize()} %" if line.discount_percent else "",
         tax_rate=f"{line.tax_rate.normalize()} %" if line.tax_rate is not None else "—",
         net=_money(line.net_minor, document),
+        discount_value=str(line.discount_percent.normalize()),
+        tax_class=str(line.item_tax_class_id or ""),
     )
 
 
-def _editor(totals: documents.Totals, source: Document | None, made: list[Document]) -> Editor:
+def _editor(
+    totals: documents.Totals, source: Document | None, made: list[Document], account: IncomeAccount | None = None
+) -> Editor:
     document = totals.document
     open_ = document.status in ("issued", "sent")
     return Editor(
@@ -103,6 +120,9 @@ def _editor(totals: documents.Totals, source: Document | None, made: list[Docume
         status=document.status,
         billing_address=document.billing_address,
         shipping_address=document.shipping_address,
+        destination_country=document.destination_country,
+        shipping_method=document.shipping_method,
+        income_account=income_accounts.label(account),
         lines=[_line(line, document) for line in totals.lines],
         net=_money(document.net_minor, document),
         tax=_money(document.tax_minor, document),
@@ -118,7 +138,8 @@ def _editor(totals: documents.Totals, source: Document | None, made: list[Docume
 def _read_editor(document_id: int, actor: Actor, session: Session) -> Editor:
     totals = documents.document_totals(document_id, actor=actor, session=session)
     source, made = documents.linked(document_id, actor=actor, session=session)
-    return _editor(totals, source, made)
+    account_id = totals.document.income_account_id
+    return _editor(totals, source, made, session.get(IncomeAccount, account_id) if account_id else None)
 
 
 class CustomerSalesState(CustomerTabMixin, rx.State):
@@ -133,6 +154,11 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
     confirm_void: bool = False
     pdf_url: str = ""  # a download link to the open document's PDF, once asked for
     pdf_busy: bool = False
+    line_errors: dict[str, str] = {}  # "<line id>:<field>" -> what is wrong with what was typed there
+    item_classes: list[Choice] = []
+    shipping_methods: list[Choice] = []
+    method_choice: str = ""  # the id of the open draft's shipping method, "" for none
+    _problem: dict[str, str] = {}  # the field errors of the last line edit, before they are filed by line
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the customer's documents (and the open one again: someone may have changed it)."""
@@ -146,6 +172,7 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
             if fresh != self.editor:  # a PDF made before a change shows what the document no longer says
                 self.pdf_url = ""
             self.editor = fresh
+            self._read_choices(actor, session)
 
     @rx.event
     async def set_kind_filter(self, kind: str):
@@ -188,10 +215,68 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
 
         def read(actor: Actor, session: Session) -> None:
             self.editor = _read_editor(chosen, actor, session)
+            self._read_choices(actor, session)
 
         done, event = await act_as(self, "customer.view", read, errors=None)
-        self.editor_open, self.pdf_url = done, ""
+        self.editor_open, self.pdf_url, self.line_errors = done, "", {}
         return event
+
+    def _read_choices(self, actor: Actor, session: Session) -> None:
+        """The item tax classes and shipping methods the editor offers (the draft's own method even if retired)."""
+        self.item_classes = [Choice(str(c.id), c.name) for c in draft_edits.item_classes(actor=actor, session=session)]
+        offered = shipping.methods(actor=actor, session=session)
+        kept = self.editor.shipping_method
+        self.shipping_methods = [Choice(str(m.id), m.name) for m in offered if not m.retired or m.name == kept]
+        self.method_choice = next((c.id for c in self.shipping_methods if c.label == kept), "") if kept else ""
+
+    @rx.event
+    async def edit_line(self, line_id: str, field: str, value: str):
+        """Change one field of a draft's line as typed; totals follow, and a bad value says why and changes nothing."""
+        chosen = (parse_ids(line_id) or [0])[0]
+        if field not in draft_edits.LINE_FIELDS:
+            return None
+        changes = {field: str(value)[:600]}
+        self._problem = {}
+        done, event = await self._write(
+            lambda actor, session: draft_edits.update_line(chosen, changes, actor=actor, session=session),
+            errors="_problem",
+        )
+        key, problems = f"{chosen}:{field}", dict(self.line_errors)
+        problems.pop(key, None)
+        if self._problem:
+            problems[key] = next(iter(self._problem.values()))
+        self.line_errors, self._problem = problems, {}
+        return None if done else event
+
+    @rx.event
+    async def move_line(self, line_id: str, step: int):
+        """Move a draft's line one place up (-1) or down (1)."""
+        chosen, steps = (parse_ids(line_id) or [0])[0], -1 if str(step).strip().startswith("-") else 1
+        _, event = await self._write(
+            lambda actor, session: draft_edits.move_line(chosen, steps, actor=actor, session=session),
+            errors=None,
+        )
+        return event
+
+    @rx.event
+    async def save_delivery(self, form: dict):
+        """Keep the draft's billing and shipping addresses, destination country and shipping method as typed."""
+        document_id = (parse_ids(self.editor.id) or [0])[0]
+        method_id = (parse_ids(form.get("shipping_method", "")) or [None])[0]
+        typed = {name: str(form.get(name, ""))[:2000] for name in ("billing_address", "shipping_address")}
+        country = str(form.get("destination_country", ""))[:60]
+        done, event = await self._write(
+            lambda actor, session: draft_edits.edit_delivery(
+                document_id,
+                billing_address=typed["billing_address"],
+                shipping_address=typed["shipping_address"],
+                destination_country=country,
+                shipping_method_id=method_id,
+                actor=actor,
+                session=session,
+            )
+        )
+        return rx.toast.success("Addresses and shipping saved.") if done else event
 
     @rx.event
     async def prepare_pdf(self):

@@ -1,8 +1,9 @@
-"""The Payments tab: payment terms, what the customer owes and holds as credit (one line per currency, never added
-up), and the payments and refunds received."""
+"""The Payments tab: payment terms and the default income account, what the customer owes and holds as credit (one
+line per currency, never added up), and the payments and refunds received."""
 
 import reflex as rx
 
+from customer_app.access.state.auth import AuthState
 from customer_app.commerce.state.payments import AmountRow, PaymentRow
 from customer_app.commerce.state.payments import CustomerPaymentsState as S
 
@@ -32,6 +33,30 @@ def _row(row: PaymentRow) -> rx.Component:
     )
 
 
+def _income_account() -> rx.Component:
+    """The customer's default income account: a choice for editors, text for read-only staff."""
+    return rx.box(
+        rx.el.label("Default income account", html_for="field-income_account", class_name="field-label"),
+        rx.cond(
+            AuthState.can_edit,
+            rx.el.select(
+                rx.el.option("None", value=""),
+                rx.foreach(S.accounts, lambda a: rx.el.option(a.label, value=a.id)),
+                id="field-income_account",
+                default_value=S.income_account,
+                key=S.form_key.to_string(),
+                on_change=S.set_income_account,
+                class_name="native-select",
+            ),
+            rx.text(rx.cond(S.income_account_label != "", S.income_account_label, "None"), id="field-income_account"),
+        ),
+        rx.cond(
+            S.errors["income_account"],
+            rx.text(S.errors["income_account"], color_scheme="red", size="1", role="alert"),
+        ),
+    )
+
+
 def payments_tab() -> rx.Component:
     """Terms, balances per currency and the payments list."""
     return rx.vstack(
@@ -40,9 +65,10 @@ def payments_tab() -> rx.Component:
                 rx.text("Payment terms", class_name="field-label"),
                 rx.text(S.terms_days.to_string() + " days, in " + S.currency),
             ),
+            _income_account(),
             _amounts("Balance", S.owed, "Nothing to pay.", "balance"),
             _amounts("Credit", S.credit, "None.", "credit"),
-            columns="3",
+            columns="4",
             gap="16px",
             width="100%",
         ),

@@ -8,7 +8,8 @@ from customer_app.commerce.state.sales import PDF_LINK_ID, DocumentRow, LineRow
 from customer_app.commerce.state.sales import CustomerSalesState as S
 from customer_app.ui.backend_url import download_link
 from customer_app.ui.confirm_dialog import confirm_dialog
-from customer_app.ui.form_field import form_field
+from customer_app.ui.form_field import form_field, textarea_field
+from customer_app.ui.icon_action import icon_action
 
 STATUS_COLORS = {
     "draft": "gray",
@@ -38,6 +39,7 @@ def _row(row: DocumentRow) -> rx.Component:
 
 
 def _line(line: LineRow) -> rx.Component:
+    """A line as issued: text only."""
     return rx.table.row(
         rx.table.cell(line.description),
         rx.table.cell(line.quantity, text_align="right"),
@@ -45,19 +47,133 @@ def _line(line: LineRow) -> rx.Component:
         rx.table.cell(line.discount, text_align="right"),
         rx.table.cell(line.tax_rate, text_align="right"),
         rx.table.cell(line.net, text_align="right"),
+        rx.table.cell(),
+        data_testid="document-line",
+    )
+
+
+def _cell_input(line: LineRow, field: str, label: str, value: rx.Var, **props) -> rx.Component:
+    """An input of a draft's line: saved after a pause in typing and when leaving it; a bad value says why below."""
+    error = S.line_errors[line.id + ":" + field]
+    return rx.table.cell(
+        rx.input(
+            default_value=value,
+            on_change=S.edit_line(line.id, field).debounce(500),
+            on_blur=S.edit_line(line.id, field),
+            aria_label=label + " of " + line.description,
+            aria_invalid=rx.cond(error, "true", "false"),
+            size="1",
+            **props,
+        ),
+        rx.cond(error, rx.text(error, color_scheme="red", size="1", role="alert", max_width="180px")),
+    )
+
+
+def _draft_line(line: LineRow, index: rx.Var) -> rx.Component:
+    """A draft's line, edited in place; arrows move it, the cross takes it off."""
+    last = S.editor.lines.length() - 1
+    return rx.table.row(
+        _cell_input(line, "description", "Description", line.description, min_width="220px"),
+        _cell_input(
+            line, "quantity", "Quantity", line.quantity, input_mode="decimal", width="80px", text_align="right"
+        ),
+        _cell_input(
+            line, "unit_price", "Unit price", line.unit_price, input_mode="decimal", width="100px", text_align="right"
+        ),
+        _cell_input(
+            line, "discount", "Discount %", line.discount_value, input_mode="decimal", width="70px", text_align="right"
+        ),
         rx.table.cell(
+            rx.el.select(
+                rx.foreach(S.item_classes, lambda c: rx.el.option(c.label, value=c.id)),
+                default_value=line.tax_class,
+                on_change=S.edit_line(line.id, "tax_class"),
+                aria_label="Tax class of " + line.description,
+                class_name="native-select",
+            ),
+            rx.text(line.tax_rate, size="1", class_name="muted"),
             rx.cond(
-                S.editor.status == "draft",
-                rx.icon_button(
-                    rx.icon("x", size=14),
-                    size="1",
-                    variant="ghost",
-                    color_scheme="red",
-                    on_click=S.remove_line(line.id),
-                    aria_label="Remove " + line.description,
+                S.line_errors[line.id + ":tax_class"],
+                rx.text(S.line_errors[line.id + ":tax_class"], color_scheme="red", size="1", role="alert"),
+            ),
+        ),
+        rx.table.cell(line.net, text_align="right", data_testid="line-net"),
+        rx.table.cell(
+            rx.hstack(
+                icon_action(
+                    "arrow-up", "Move " + line.description + " up", S.move_line(line.id, -1), disabled=index == 0
                 ),
+                icon_action(
+                    "arrow-down", "Move " + line.description + " down", S.move_line(line.id, 1), disabled=index == last
+                ),
+                icon_action("x", "Remove " + line.description, S.remove_line(line.id), color_scheme="red"),
+                spacing="2",
+                justify="end",
             )
         ),
+        key=line.id,  # the inputs keep what is typed in them when lines move
+        data_testid="document-line",
+    )
+
+
+def _delivery() -> rx.Component:
+    """A draft's addresses, destination country and shipping method, as a form saved together."""
+    return rx.form(
+        rx.grid(
+            textarea_field("Bill to", "billing_address", S.editor.billing_address, S.errors["billing_address"]),
+            textarea_field("Ship to", "shipping_address", S.editor.shipping_address, S.errors["shipping_address"]),
+            form_field(
+                "Ship to country",
+                "destination_country",
+                S.editor.destination_country,
+                S.errors["destination_country"],
+                max_length=60,
+            ),
+            rx.box(
+                rx.el.label("Shipping method", html_for="field-shipping_method", class_name="field-label"),
+                rx.el.select(
+                    rx.el.option("None", value=""),
+                    rx.foreach(S.shipping_methods, lambda c: rx.el.option(c.label, value=c.id)),
+                    id="field-shipping_method",
+                    name="shipping_method",
+                    default_value=S.method_choice,
+                    class_name="native-select",
+                ),
+                rx.cond(
+                    S.errors["shipping_method"],
+                    rx.text(S.errors["shipping_method"], color_scheme="red", size="1", role="alert"),
+                ),
+                class_name="field",
+            ),
+            columns="2",
+            gap="12px",
+            width="100%",
+        ),
+        rx.flex(rx.button("Save addresses", type="submit", variant="soft"), justify="end", margin_top="8px"),
+        key=S.editor.id + "-" + S.form_key.to_string(),
+        on_submit=S.save_delivery,
+        reset_on_submit=False,
+        no_validate=True,
+    )
+
+
+def _delivery_text() -> rx.Component:
+    """An issued document's (or a reader's) addresses and shipping method, as text."""
+    return rx.grid(
+        rx.box(
+            rx.text("Bill to", class_name="field-label"),
+            rx.text(S.editor.billing_address, class_name="note-body"),
+        ),
+        rx.box(
+            rx.text("Ship to", class_name="field-label"),
+            rx.text(S.editor.shipping_address, class_name="note-body"),
+            rx.cond(
+                S.editor.shipping_method != "",
+                rx.text("Shipping method: ", S.editor.shipping_method, size="2", class_name="muted"),
+            ),
+        ),
+        columns="2",
+        gap="16px",
     )
 
 
@@ -85,17 +201,10 @@ def _editor() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(S.editor.title),
-            rx.grid(
-                rx.box(
-                    rx.text("Bill to", class_name="field-label"),
-                    rx.text(S.editor.billing_address, class_name="note-body"),
-                ),
-                rx.box(
-                    rx.text("Ship to", class_name="field-label"),
-                    rx.text(S.editor.shipping_address, class_name="note-body"),
-                ),
-                columns="2",
-                gap="16px",
+            rx.cond(draft & AuthState.can_edit, _delivery(), _delivery_text()),
+            rx.cond(
+                S.editor.income_account != "",
+                rx.text("Income account: ", S.editor.income_account, size="2", class_name="muted"),
             ),
             rx.table.root(
                 rx.table.header(
@@ -106,7 +215,13 @@ def _editor() -> rx.Component:
                         ]
                     )
                 ),
-                rx.table.body(rx.foreach(S.editor.lines, _line)),
+                rx.table.body(
+                    rx.cond(
+                        draft & AuthState.can_edit,
+                        rx.foreach(S.editor.lines, _draft_line),
+                        rx.foreach(S.editor.lines, _line),
+                    )
+                ),
                 width="100%",
                 margin_y="12px",
             ),
@@ -179,7 +294,7 @@ def _editor() -> rx.Component:
                 on_open_change=S.set_confirm_void,
                 actions=[rx.button("Void invoice", color_scheme="red", on_click=S.void)],
             ),
-            max_width="860px",
+            max_width="1040px",
         ),
         open=S.editor_open,
         on_open_change=S.set_editor_open,

@@ -15,6 +15,7 @@ from customer_app.commerce.state.invoices import CustomerInvoicesState
 from customer_app.commerce.state.payments import CustomerPaymentsState
 from customer_app.commerce.state.sales import CustomerSalesState
 from customer_app.commerce.state.sales_tax import CustomerSalesTaxState
+from customer_app.commerce.state.shipping import CustomerShippingState
 from customer_app.core.permissions import Actor
 from customer_app.customer_page.state.overview import CustomerOverviewState
 from customer_app.customers.models import Customer
@@ -59,6 +60,7 @@ TABS = (
     Tab("notifications", "Notifications", CustomerNotificationsState),
     Tab("portal", "Portal", CustomerPortalState),
     Tab("sales_tax", "Sales Tax", CustomerSalesTaxState),
+    Tab("shipping", "Shipping", CustomerShippingState),
 )
 BY_KEY = {tab.key: tab for tab in TABS}
 FIRST = TABS[0]

@@ -8,6 +8,7 @@ from customer_app.commerce.views.invoices import invoices_tab
 from customer_app.commerce.views.payments import payments_tab
 from customer_app.commerce.views.sales import sales_tab
 from customer_app.commerce.views.sales_tax import sales_tax_tab
+from customer_app.commerce.views.shipping import shipping_tab
 from customer_app.customer_page.views.overview import overview_tab
 from customer_app.customers.views.custom_fields import custom_fields_tab
 from customer_app.customers.views.other_info import other_info_tab
@@ -34,4 +35,5 @@ VIEWS: dict[str, Callable[[], rx.Component]] = {
     "notifications": notifications_tab,
     "portal": portal_tab,
     "sales_tax": sales_tax_tab,
+    "shipping": shipping_tab,
 }

@@ -9,7 +9,7 @@ import pytest
 from PIL import ImageFile
 from sqlmodel import Session
 
-from customer_app.commerce import documents, pdf, taxes
+from customer_app.commerce import documents, pdf, shipping, taxes
 from customer_app.commerce.models import TaxRate, TaxRule
 from customer_app.commerce.pdf_texts import LABELS, TITLES
 from customer_app.core.i18n import catalog
@@ -162,3 +162,16 @@ def test_loading_the_pdf_module_leaves_pillow_refusing_truncated_images():
 
 def _fonts() -> list[str]:
     return subprocess.run(["fc-list"], capture_output=True, text=True, check=False).stdout.splitlines()
+
+
+def test_the_shipping_method_prints_in_the_documents_language(session, staff, add):
+    hans = add(kind="institution", name="Müller & Söhne GmbH", email="hans@example.com", language="de")
+    shipping.save_customer_shipping(
+        hans.id, address_id=None, method_id=2, instructions="", actor=staff, session=session
+    )
+    session.commit()
+    invoice = issued_invoice(session, staff, hans, ("Wartung", "1", "10.00"))
+    text = text_of(pdf.render_pdf(invoice.id, actor=staff, session=session))
+    assert catalog("pdf", "de").gettext(LABELS["shipping_method"]) == "Versandart"
+    assert "Versandart" in text
+    assert "Courier" in text  # the method's name as the admin wrote it
