@@ -4,9 +4,11 @@ from sqlmodel import SQLModel
 
 from customer_app.access.models import DownloadLink, SignInAttempt, StaffSession, StaffUser
 from customer_app.commerce.models import (
+    CommerceSettings,
     CustomerSales,
     Document,
     DocumentLine,
+    ExchangeRate,
     NumberSequence,
     TaxClass,
     TaxRate,
@@ -52,6 +54,7 @@ __all__ = [
     "Activity",
     "AuditEvent",
     "BackgroundJob",
+    "CommerceSettings",
     "ContactPerson",
     "CustomField",
     "CustomFieldValue",
@@ -70,6 +73,7 @@ __all__ = [
     "Document",
     "DocumentLine",
     "DownloadLink",
+    "ExchangeRate",
     "ExportConfig",
     "ImportChange",
     "ImportJob",
