@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from customer_app.commerce.models import CommerceSettings, Document, ExchangeRate
 from customer_app.core import audit
-from customer_app.core.money import PRECISION, is_currency
+from customer_app.core.money import PRECISION, from_minor, is_currency, to_minor
 from customer_app.core.permissions import Actor, require
 from customer_app.errors import CustomerAppError, ValidationError
 
@@ -133,6 +133,27 @@ def document_note(document: Document, *, session: Session, today: date | None = 
     return f"Exchange rate: {found.label()}, from {day_label(found.day)}", warning
 
 
+def currencies(*, session: Session) -> list[str]:
+    """The currencies there are rates for, and the euro."""
+    found = session.exec(select(ExchangeRate.currency).distinct()).all()
+    return sorted({EURO, *found})
+
+
+def suggest_payment(
+    invoice_currency: str, balance_minor: int, currency: str, on: date, *, actor: Actor, session: Session
+) -> tuple[str, str]:
+    """For a payment in `currency` of an invoice in another: the table's rate on `on` (units of `currency` per unit
+    of the invoice's) and the most that settles no more than the balance, as typed ("", "" without a rate)."""
+    require(actor, "customer.edit")
+    found = quote(invoice_currency, currency, on, session=session) if is_currency(currency) else None
+    if found is None or not is_currency(invoice_currency):
+        return "", ""
+    amount = to_minor(from_minor(max(balance_minor, 0), invoice_currency) * found.rate, currency)
+    while amount > 0 and to_minor(from_minor(amount, currency) / found.rate, invoice_currency) > balance_minor:
+        amount -= 1  # rounding both ways may overshoot the balance by a minor unit
+    return plain(found.rate), str(from_minor(amount, currency))
+
+
 # --- the base currency ---------------------------------------------------------------------------------------------
 
 
@@ -239,7 +260,7 @@ def parse_rate(text: object) -> Decimal | None:
 def _typed_rate(text: str, errors: dict[str, str]) -> Decimal | None:
     rate = parse_rate(text)
     if rate is None:
-        errors["rate"] = "Enter how many units one euro buys, above zero, like 1.1172 (up to 10 decimal places)."
+        errors["per_euro"] = "Enter how many units one euro buys, above zero, like 1.1172 (up to 10 decimal places)."
     return rate
 
 

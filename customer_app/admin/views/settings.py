@@ -4,6 +4,7 @@ import reflex as rx
 
 from customer_app.admin.state.custom_fields import CustomFieldsAdminState as F
 from customer_app.admin.state.groups import GroupsAdminState as G
+from customer_app.admin.views.exchange_rates import exchange_rates
 from customer_app.admin.views.portal_settings import portal_settings
 from customer_app.admin.views.tax_settings import tax_settings
 from customer_app.customers.models import APPLIES_TO, FIELD_TYPES
@@ -225,13 +226,15 @@ def _groups() -> rx.Component:
 
 
 def customer_settings() -> rx.Component:
-    """Custom fields, then groups, then the client portal."""
+    """Custom fields, groups, taxes, exchange rates, then the client portal."""
     return rx.vstack(
         _custom_fields(),
         rx.divider(),
         _groups(),
         rx.divider(),
         tax_settings(),
+        rx.divider(),
+        exchange_rates(),
         rx.divider(),
         portal_settings(),
         spacing="6",

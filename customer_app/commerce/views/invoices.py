@@ -57,6 +57,21 @@ def _row(row: InvoiceRow) -> rx.Component:
     )
 
 
+def _currency() -> rx.Component:
+    """The currency the money came in; another than the invoice's asks for the rate it was changed at."""
+    return rx.box(
+        rx.el.label("Currency", html_for="field-pay-currency", class_name="field-label"),
+        rx.el.select(
+            rx.foreach(S.currencies, lambda code: rx.el.option(code, value=code)),
+            id="field-pay-currency",
+            value=S.pay_currency,
+            on_change=S.choose_currency,
+            class_name="native-select",
+        ),
+        class_name="field",
+    )
+
+
 def _dialog() -> rx.Component:
     return form_dialog(
         "Record payment for " + S.paying.number,
@@ -66,13 +81,28 @@ def _dialog() -> rx.Component:
             select_field("Method", "method", PAYMENT_METHODS, S.values["method"], S.errors["method"], blank=False),
             spacing="4",
         ),
-        form_field(
-            "Amount (" + S.paying.currency + ")",
-            "amount",
-            S.values["amount"],
-            S.errors["amount"],
-            required=True,
-            input_mode="decimal",
+        rx.hstack(
+            _currency(),
+            form_field(
+                "Amount (" + S.pay_currency + ")",
+                "amount",
+                S.values["amount"],
+                S.errors["amount"],
+                required=True,
+                input_mode="decimal",
+            ),
+            spacing="4",
+        ),
+        rx.cond(
+            S.pay_currency != S.paying.currency,
+            form_field(
+                "Exchange rate: 1 " + S.paying.currency + " = ? " + S.pay_currency,
+                "exchange_rate",
+                S.values["exchange_rate"],
+                S.errors["exchange_rate"],
+                required=True,
+                input_mode="decimal",
+            ),
         ),
         form_field("Reference", "reference", S.values["reference"], S.errors["reference"], max_length=120),
         *[
