@@ -73,10 +73,10 @@ def quote(frm: str, to: str, on: date, *, session: Session) -> Quote | None:
     """The rate from `frm` to `to` on `on` (None when either currency has no rate on or before it)."""
     if frm == to:
         return Quote(frm, to, Decimal(1), on, 0)
-    legs = [_per_euro(code, on, session) for code in (frm, to)]
-    if legs[0] is None or legs[1] is None:
+    frm_leg, to_leg = _per_euro(frm, on, session), _per_euro(to, on, session)
+    if frm_leg is None or to_leg is None:
         return None
-    (frm_rate, frm_day), (to_rate, to_day) = legs
+    (frm_rate, frm_day), (to_rate, to_day) = frm_leg, to_leg
     with localcontext(prec=PRECISION):
         rate = significant(to_rate / frm_rate)
     day = min(frm_day, to_day)

@@ -63,8 +63,10 @@ def exchange_rates() -> rx.Component:
         rx.flex(
             form_field("Currency", "rate_currency", "", X.errors["rate_currency"], placeholder="USD", max_length=3),
             form_field("Day", "rate_day", "", X.errors["rate_day"], type_="date"),
-            form_field("Units per euro", "per_euro", "", X.errors["per_euro"], input_mode="decimal", placeholder="1.1172"),
-            rx.button("Add rate", type="submit", variant="soft"),
+            form_field(
+                "Units per euro", "per_euro", "", X.errors["per_euro"], input_mode="decimal", placeholder="1.1172"
+            ),
+            rx.button("Add exchange rate", type="submit", variant="soft"),
             gap="8px",
             align="end",
             wrap="wrap",
