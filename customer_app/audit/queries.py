@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "portal_profile": "Changed their profile in the portal",
     "portal_estimate_answer": "Answered an estimate in the portal",
     "tax_settings": "Tax settings changed",
+    "exchange_rates": "Exchange rates changed",
     "sales_settings": "Sales settings changed",
     "document_draft": "Started a document",
     "document_issue": "Issued a document",
