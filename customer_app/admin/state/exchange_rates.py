@@ -9,7 +9,7 @@ import reflex as rx
 
 from customer_app.access.state.auth import actor_or_refusal
 from customer_app.admin.state.settings_change import apply_change
-from customer_app.commerce import rates
+from customer_app.commerce import ecb_files, rates
 from customer_app.commerce.models import RATE_SOURCES
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
@@ -97,7 +97,7 @@ class ExchangeRatesState(rx.State):
         self.upload_error = ""
         if not files:
             return None
-        data = await files[0].read(rates.MAX_FILE_BYTES + 1)
+        data = await files[0].read(ecb_files.MAX_FILE_BYTES + 1)
         try:  # the whole ECB history takes a few seconds: in a thread, other tabs keep going
             result = await asyncio.to_thread(_upload, data, actor)
         except CustomerAppError as exc:

@@ -4,7 +4,8 @@ import reflex as rx
 
 from customer_app.admin.state.exchange_rates import UPLOAD_ID, RateLine
 from customer_app.admin.state.exchange_rates import ExchangeRatesState as X
-from customer_app.commerce.rates import MAX_AGE_DAYS, MAX_FILE_BYTES
+from customer_app.commerce.ecb_files import MAX_FILE_BYTES
+from customer_app.commerce.rates import MAX_AGE_DAYS
 from customer_app.ui.form_field import form_field
 
 
