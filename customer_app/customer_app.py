@@ -7,6 +7,7 @@ from customer_app.access.state.sign_in import SignInState
 from customer_app.access.views.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.admin.state.audit_log import AuditLogState
 from customer_app.admin.state.custom_fields import CustomFieldsAdminState
+from customer_app.admin.state.exchange_rates import ExchangeRatesState
 from customer_app.admin.state.groups import GroupsAdminState
 from customer_app.admin.state.numbering_settings import NumberingSettingsState
 from customer_app.admin.state.outbox import OutboxState
@@ -59,6 +60,7 @@ SETTINGS_LOAD = [
     TaxSettingsState.on_load,
     NumberingSettingsState.on_load,
     SalesListsState.on_load,
+    ExchangeRatesState.on_load,
     PortalSettingsState.on_load,
 ]
 PORTAL_LOAD = [PortalTicketsState.on_load, PortalTicketsState.watch_changes]  # read, then follow staff's changes

@@ -4,11 +4,13 @@ from sqlmodel import SQLModel
 
 from customer_app.access.models import DownloadLink, SignInAttempt, StaffSession, StaffUser
 from customer_app.commerce.models import (
+    CommerceSettings,
     CustomerBalance,
     CustomerSales,
     CustomerShipping,
     Document,
     DocumentLine,
+    ExchangeRate,
     IncomeAccount,
     NumberSequence,
     ShippingMethod,
@@ -56,6 +58,7 @@ __all__ = [
     "Activity",
     "AuditEvent",
     "BackgroundJob",
+    "CommerceSettings",
     "ContactPerson",
     "CustomField",
     "CustomFieldValue",
@@ -76,6 +79,7 @@ __all__ = [
     "Document",
     "DocumentLine",
     "DownloadLink",
+    "ExchangeRate",
     "ExportConfig",
     "ImportChange",
     "ImportJob",

@@ -13,6 +13,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from customer_app.access import auth
 from customer_app.access.state.auth import AuthState
+from customer_app.admin.state.exchange_rates import PERMISSION as RATES
+from customer_app.admin.state.exchange_rates import ExchangeRatesState
 from customer_app.core.db import session_scope
 from customer_app.core.sheet_rules import MAX_BYTES as SPREADSHEET_MAX_BYTES
 from customer_app.customers.state.customer_form import EDIT, CustomerFormState
@@ -44,6 +46,7 @@ def upload_permissions() -> dict[str, str]:
         format_event_handler(ImportState.event_handlers["handle_upload"]): IMPORT,
         format_event_handler(CustomerFormState.event_handlers["upload_picture"]): EDIT,
         format_event_handler(PortalProfileState.event_handlers["upload_picture"]): PORTAL_PROFILE,
+        format_event_handler(ExchangeRatesState.event_handlers["upload_rates"]): RATES,
     }
 
 

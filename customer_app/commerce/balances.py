@@ -179,7 +179,12 @@ def payments_of(customer_id: int, *, actor: Actor, session: Session) -> list[Pay
     query = select(Payment).where(col(Payment.customer_id) == customer.id)
     payments = list(session.exec(query.order_by(col(Payment.paid_on).desc(), col(Payment.id).desc()).limit(SHOWN)))
     parts = session.exec(
-        select(Allocation.payment_id, Allocation.amount_minor, Document.number)
+        # What each part took of the payment, in its currency (a part of a payment in another currency says so).
+        select(
+            Allocation.payment_id,
+            func.coalesce(Allocation.payment_amount_minor, Allocation.amount_minor),
+            Document.number,
+        )
         .join(Document, col(Document.id) == col(Allocation.document_id))
         .where(col(Allocation.payment_id).in_([payment.id for payment in payments]))
         .order_by(col(Document.number))

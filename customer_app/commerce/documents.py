@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
-from customer_app.commerce import numbering, open_balances, payments, shipping, taxes
+from customer_app.commerce import numbering, open_balances, payments, rates, shipping, taxes
 from customer_app.commerce.calculation import LineInput, calculate
 from customer_app.commerce.models import KINDS, STATUSES, CustomerSales, Document, DocumentLine, IncomeAccount
 from customer_app.core import audit
@@ -189,8 +189,8 @@ def _figures(document: Document, lines: list[DocumentLine]) -> tuple:
 
 
 def issue(document_id: int, *, actor: Actor, session: Session, paid_by: str = "cash") -> Document:
-    """Give a draft its number and freeze its amounts and tax rates; refused while a line has no tax rule. A sales
-    receipt is paid in the same step (`paid_by` says how)."""
+    """Give a draft its number and freeze its amounts, tax rates and exchange rate; refused while a line has no tax
+    rule or the currency no exchange rate. A sales receipt is paid in the same step (`paid_by` says how)."""
     require(actor, "customer.edit")
     document = _draft(document_id, actor, session)
     totals = recalculate(document, session=session)
@@ -199,6 +199,7 @@ def issue(document_id: int, *, actor: Actor, session: Session, paid_by: str = "c
     if totals.warnings:
         raise CustomerAppError(totals.warnings[0])
     today = date.today()
+    rates.freeze(document, today, session=session)
     sales = session.get(CustomerSales, document.customer_id) or CustomerSales(customer_id=document.customer_id)
     document.number = numbering.take_number(document.kind, today, session=session)
     document.customer_name = get_customer(document.customer_id, actor=actor, session=session).display_name

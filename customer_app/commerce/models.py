@@ -29,6 +29,10 @@ STATUSES: dict[str, str] = {
 TAX_CLASS_KINDS = ("customer", "item")
 
 
+def _optional_decimal() -> Column:
+    return Column(decimal_column().type, nullable=True)
+
+
 class TaxClass(SQLModel, table=True):
     """A class tax rules are written for: of customers (Standard, Exempt, Reverse charge EU B2B, Export) or of items
     (Standard, Reduced, Zero)."""
@@ -169,6 +173,10 @@ class Document(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     issued_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+    # Frozen at issue: units of the document's currency one unit of the base currency bought, and the rate's day.
+    base_currency: str = Field(default="", max_length=3)
+    exchange_rate: Decimal | None = Field(default=None, sa_column=_optional_decimal())
+    exchange_rate_day: date | None = Field(default=None)
 
 
 class DocumentLine(SQLModel, table=True):
@@ -187,7 +195,7 @@ class DocumentLine(SQLModel, table=True):
     unit_price: Decimal = Field(sa_column=decimal_column())
     discount_percent: Decimal = Field(sa_column=decimal_column())
     item_tax_class_id: int | None = Field(default=None, foreign_key="tax_class.id")
-    tax_rate: Decimal | None = Field(default=None, sa_column=Column(decimal_column().type, nullable=True))
+    tax_rate: Decimal | None = Field(default=None, sa_column=_optional_decimal())
     net_minor: int = Field(default=0)
     tax_minor: int = Field(default=0)
     gross_minor: int = Field(default=0)
@@ -227,6 +235,8 @@ class Payment(SQLModel, table=True):
     reference: str = Field(default="", max_length=120)
     created_by_name: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    # Only for a payment in another currency than its invoices': units of the payment's currency per unit of theirs.
+    exchange_rate: Decimal | None = Field(default=None, sa_column=_optional_decimal())
 
 
 class PaymentAllocation(SQLModel, table=True):
@@ -244,7 +254,35 @@ class PaymentAllocation(SQLModel, table=True):
     document_id: int = Field(
         sa_column=Column(Integer, ForeignKey("sales_document.id", ondelete="RESTRICT"), nullable=False)
     )
-    amount_minor: int = Field(sa_column=_minor_column())  # > 0, in the payment's currency
+    amount_minor: int = Field(sa_column=_minor_column())  # > 0, in the invoice's currency
+    # What the part took of a payment in another currency, in that currency (None: the same as amount_minor).
+    payment_amount_minor: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+
+RATE_SOURCES: dict[str, str] = {"ecb": "ECB", "upload": "Uploaded ECB file", "typed": "Typed"}
+
+
+class ExchangeRate(SQLModel, table=True):
+    """How many units of a currency one euro bought on a day (the ECB's reference rate, or one an admin typed)."""
+
+    __tablename__: ClassVar[str] = "exchange_rate"
+    __table_args__ = (UniqueConstraint("currency", "day", name="uq_exchange_rate_currency_day"),)
+
+    id: int = Field(default=None, primary_key=True)
+    currency: str = Field(max_length=3)
+    day: date
+    rate: Decimal = Field(sa_column=decimal_column())
+    source: str = Field(default="ecb", max_length=8)
+    typed_by_name: str = Field(default="", max_length=200)
+
+
+class CommerceSettings(SQLModel, table=True):
+    """The company's settings for commerce (one row; absent: the defaults)."""
+
+    __tablename__: ClassVar[str] = "commerce_settings"
+
+    id: int = Field(default=None, primary_key=True)
+    base_currency: str = Field(default="EUR", max_length=3)
 
 
 class CustomerBalance(SQLModel, table=True):

@@ -4,12 +4,15 @@ What an invoice has been paid, its balance and its payment status are derived fr
 are read, never stored. A payment may be allocated to several invoices (each at most its balance); what is left
 stays with the customer as credit. A refund returns money paid on one invoice: there are no credit notes made from
 invoices yet, so a refund stands for "credited and refunded" and takes its amount off what was paid and off what is
-owed alike (the balance does not grow again). Amounts are integer minor units in the payment's currency.
+owed alike (the balance does not grow again). Amounts are integer minor units: a payment's in its currency, an
+allocation's in its invoice's; a payment in another currency keeps the rate it was made at, and each allocation what
+it took of the payment.
 What is read (balances, statuses, the lists) is in balances.py.
 """
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
@@ -17,8 +20,9 @@ from customer_app.commerce import open_balances
 from customer_app.commerce.balances import PAYABLE, invoice_balance, settlements
 from customer_app.commerce.models import PAYMENT_KINDS, PAYMENT_METHODS, CustomerSales, Document, Payment
 from customer_app.commerce.models import PaymentAllocation as Allocation
+from customer_app.commerce.rates import parse_rate
 from customer_app.core import audit
-from customer_app.core.money import exponent, format_money, is_currency, parse_decimal, to_minor
+from customer_app.core.money import exponent, format_money, from_minor, is_currency, parse_decimal, to_minor
 from customer_app.core.normalize import clean_text
 from customer_app.core.permissions import Actor, require
 from customer_app.customers.customers import get_customer
@@ -48,37 +52,53 @@ def record_payment(
     currency: str,
     reference: str = "",
     allocations: dict[int, str] | None = None,
+    exchange_rate: str = "",
     actor: Actor,
     session: Session,
     today: date | None = None,
 ) -> Payment:
     """Record money received and allocate it to issued invoices of the customer; each bad field says why, and then
-    nothing is stored."""
+    nothing is stored. A payment in another currency than its invoices' needs `exchange_rate` (units of the payment's
+    currency per unit of theirs); what it allocates is converted into their currency, rounded half-up."""
     require(actor, "customer.edit")
     customer = get_customer(customer_id, actor=actor, session=session)
     errors: dict[str, str] = {}
     wanted = _allocation_amounts(allocations or {}, errors)
     invoices = _payable(customer.id, list(wanted), session, errors)
     expected = _expected_currency(customer.id, invoices, session)
-    if not errors.get("allocations") and currency != expected:
-        whose = "the invoice's" if invoices else "the customer's"
-        errors["currency"] = (
-            f"A payment in another currency needs an exchange rate, which cannot be recorded yet: "
-            f"record it in {expected}, {whose} currency."
-        )
-    checked = _fields((paid_on, method, reference, amount_text), expected, today, errors)
-    parts = _parts(invoices, wanted, expected, session, errors)
-    if "amount" not in errors and sum(parts.values()) > checked.amount:
+    rate = _rate(currency, expected, exchange_rate, errors) if not errors.get("allocations") else None
+    checked = _fields((paid_on, method, reference, amount_text), currency, today, errors)
+    parts = _parts(invoices, wanted, (currency, expected, rate), session, errors)
+    if "amount" not in errors and sum(paid for paid, _ in parts.values()) > checked.amount:
         errors["allocations"] = "The amounts allocated add up to more than the payment."
     if errors:
         raise ValidationError(errors)
-    payment = _store(customer.id, "payment", checked, expected, parts, actor=actor, session=session)
+    payment = _store(customer.id, "payment", checked, currency, parts, actor=actor, session=session, rate=rate)
     numbers = ", ".join(str(document.number) for document in invoices)
-    summary = f"Recorded a payment of {format_money(checked.amount, expected, 'en')}" + (
+    summary = f"Recorded a payment of {format_money(checked.amount, currency, 'en')}" + (
         f" for {numbers}" if numbers else " as credit"
     )
-    _audit(actor, session, customer.id, "payment_add", summary)
+    _audit(
+        actor, session, customer.id, "payment_add", summary + (f" at 1 {expected} = {rate} {currency}" if rate else "")
+    )
     return payment
+
+
+def _rate(currency: str, expected: str, typed: str, errors: dict[str, str]) -> Decimal | None:
+    """The rate a payment in another currency than `expected` was made at (None for the same currency)."""
+    if currency == expected:
+        return None
+    if not is_currency(currency):
+        errors["currency"] = "Choose a currency by its code, like EUR or USD."
+        return None
+    rate = parse_rate(typed)
+    if rate is None:
+        errors["exchange_rate"] = (
+            f"A payment in {currency} for {expected} needs its exchange rate: how many {currency} one {expected} "
+            f"was, like 1.1172."
+        )
+        return None
+    return rate
 
 
 def record_refund(
@@ -103,7 +123,7 @@ def record_refund(
         errors["amount"] = f"{document.number} has been paid {shown}: refund at most that."
     if errors:
         raise ValidationError(errors)
-    parts = {document.id: checked.amount}
+    parts = {document.id: (checked.amount, checked.amount)}
     refund = _store(document.customer_id, "refund", checked, document.currency, parts, actor=actor, session=session)
     summary = f"Refunded {format_money(checked.amount, document.currency, 'en')} on {document.number}"
     _audit(actor, session, document.customer_id, "payment_refund", summary)
@@ -115,11 +135,13 @@ def _store(
     kind: str,
     checked: _Checked,
     currency: str,
-    parts: dict[int, int],
+    parts: dict[int, tuple[int, int]],
     *,
     actor: Actor,
     session: Session,
+    rate: Decimal | None = None,
 ) -> Payment:
+    """The payment and its allocations; `parts` holds each invoice's (part of the payment, part in its currency)."""
     assert kind in PAYMENT_KINDS
     assert checked.day is not None  # a day that did not read is an error, and nothing is stored then
     payment = Payment(
@@ -131,10 +153,17 @@ def _store(
         currency=currency,
         reference=checked.reference,
         created_by_name=actor.name,
+        exchange_rate=rate,
     )
     session.add(payment)
     session.flush()
-    session.add_all(Allocation(payment_id=payment.id, document_id=d, amount_minor=a) for d, a in parts.items())
+    session.add_all(
+        Allocation(
+            payment_id=payment.id, document_id=d, amount_minor=converted, payment_amount_minor=paid if rate else None
+        )
+        for d, (paid, converted) in parts.items()
+    )
+    session.flush()
     open_balances.refresh(customer_id, session=session)
     return payment
 
@@ -227,20 +256,27 @@ def _expected_currency(customer_id: int, invoices: list[Document], session: Sess
 
 
 def _parts(
-    invoices: list[Document], wanted: dict[int, str], currency: str, session: Session, errors: dict[str, str]
-) -> dict[int, int]:
-    """Each invoice's part of the payment, at most its balance."""
+    invoices: list[Document],
+    wanted: dict[int, str],
+    currencies: tuple[str, str, Decimal | None],
+    session: Session,
+    errors: dict[str, str],
+) -> dict[int, tuple[int, int]]:
+    """Each invoice's part of the payment as typed (in the payment's currency) and in the invoice's currency, at most
+    its balance."""
     if not invoices:
         return {}
+    currency, expected, rate = currencies
     paid = settlements([document.id for document in invoices], session)
-    parts: dict[int, int] = {}
+    parts: dict[int, tuple[int, int]] = {}
     for document in invoices:
         part = _minor(wanted[document.id], currency, f"Amount for {document.number}", "allocations", errors)
+        converted = to_minor(from_minor(part, currency) / rate, expected) if rate and part else part
         balance = invoice_balance(document, paid, date.today()).balance_minor
-        if part > balance:
-            shown = format_money(max(balance, 0), currency, "en")
+        if converted > balance:
+            shown = format_money(max(balance, 0), expected, "en")
             errors["allocations"] = f"{document.number} has {shown} left to pay: allocate at most that."
-        parts[document.id] = part
+        parts[document.id] = (part, converted)
     return parts
 
 

@@ -146,6 +146,11 @@ FIELD_SAMPLES = {  # what a person would type in the fields whose format is chec
     "phone": "+1 212 555 0100",
     "website": "https://example.com",
     "role": "staff",
+    "rate_currency": "USD",
+    "rate_day": "2026-11-02",
+    "per_euro": "1.1",
+    "base_currency": "USD",
+    "exchange_rate": "1.1",
 }
 TEXT = "Hostile words"
 

@@ -4,6 +4,7 @@ import reflex as rx
 
 from customer_app.admin.state.custom_fields import CustomFieldsAdminState as F
 from customer_app.admin.state.groups import GroupsAdminState as G
+from customer_app.admin.views.exchange_rates import exchange_rates
 from customer_app.admin.views.numbering_settings import numbering_settings
 from customer_app.admin.views.portal_settings import portal_settings
 from customer_app.admin.views.sales_lists import sales_lists
@@ -227,7 +228,7 @@ def _groups() -> rx.Component:
 
 
 def customer_settings() -> rx.Component:
-    """Custom fields, then groups, then the client portal."""
+    """Custom fields, groups, taxes, exchange rates, then the client portal."""
     return rx.vstack(
         _custom_fields(),
         rx.divider(),
@@ -238,6 +239,8 @@ def customer_settings() -> rx.Component:
         numbering_settings(),
         rx.divider(),
         sales_lists(),
+        rx.divider(),
+        exchange_rates(),
         rx.divider(),
         portal_settings(),
         spacing="6",

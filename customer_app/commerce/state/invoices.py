@@ -3,19 +3,22 @@ payment status, and pop-ups recording a payment for one of them or a refund of w
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import reflex as rx
 from sqlmodel import Session
 
-from customer_app.commerce import balances, payments
+from customer_app.access.state.auth import actor_or_refusal
+from customer_app.commerce import balances, payments, rates
 from customer_app.commerce.balances import FILTERS, PAYMENT_STATUSES, InvoiceBalance
-from customer_app.core.money import format_money, from_minor
+from customer_app.core.db import session_scope
+from customer_app.core.money import format_money, from_minor, to_minor
 from customer_app.core.permissions import Actor
 from customer_app.customers.models import Customer
 from customer_app.records.state.record_tab import CustomerTabMixin
 
 STAFF_LANGUAGE = "en"
-FORM_FIELDS = ("paid_on", "method", "amount", "reference")
+FORM_FIELDS = ("paid_on", "method", "amount", "reference", "exchange_rate")
 
 
 @dataclass
@@ -67,12 +70,15 @@ class CustomerInvoicesState(CustomerTabMixin, rx.State):
     refund_open: bool = False
     paying: InvoiceRow = InvoiceRow()  # the invoice the pop-up pays (or refunds)
     values: dict[str, str] = {}
+    pay_currency: str = ""  # the currency the payment came in (the invoice's unless changed in the pop-up)
+    currencies: list[str] = []  # those there are rates for
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the customer's invoices in the chosen filter, with their figures as of today."""
         self.customer_id = customer.id
         chosen = self.invoice_filter if self.invoice_filter in FILTERS else "open"
         self.rows = [_row(f) for f in balances.invoices(customer.id, chosen, actor=actor, session=session)]
+        self.currencies = rates.currencies(session=session)
 
     @rx.event
     async def set_invoice_filter(self, value: str):
@@ -89,9 +95,29 @@ class CustomerInvoicesState(CustomerTabMixin, rx.State):
             return
         self.paying, self.errors = row, {}
         self.values = {"paid_on": date.today().isoformat(), "method": "bank_transfer", "amount": row.balance_text}
-        self.values["reference"] = ""
+        self.values["reference"], self.values["exchange_rate"], self.pay_currency = "", "", row.currency
+        if row.currency not in self.currencies:  # one without rates is still the invoice's own
+            self.currencies = sorted([*self.currencies, row.currency])
         self.form_key += 1
         self.pay_open = True
+
+    @rx.event
+    async def choose_currency(self, currency: str):
+        """Take the payment in another currency: the rate and amount are filled in from the rates table."""
+        actor, event = await actor_or_refusal(self, "customer.edit")
+        if actor is None:
+            return event
+        chosen, paying = str(currency).strip().upper()[:3], self.paying
+        balance = to_minor(Decimal(paying.balance_text or "0"), paying.currency) if paying.currency else 0
+        with session_scope() as session:
+            rate, amount = rates.suggest_payment(
+                paying.currency, balance, chosen, date.today(), actor=actor, session=session
+            )
+        same = chosen == paying.currency
+        self.pay_currency = chosen
+        self.values = self.values | {"exchange_rate": "" if same else rate, "amount": amount or paying.balance_text}
+        self.form_key += 1
+        return None
 
     @rx.event
     def set_pay_open(self, is_open: bool):
@@ -141,7 +167,7 @@ class CustomerInvoicesState(CustomerTabMixin, rx.State):
     async def record_payment(self, form: dict):
         """Record the payment, allocated to the invoice the pop-up is about; field errors stay in the pop-up."""
         values = {name: str(form.get(name, ""))[:200] for name in FORM_FIELDS}
-        paying = self.paying
+        paying, currency = self.paying, self.pay_currency or self.paying.currency
 
         def work(actor: Actor, session: Session) -> None:
             self.values = values  # what the pop-up shows again; kept only for someone allowed to save
@@ -150,9 +176,10 @@ class CustomerInvoicesState(CustomerTabMixin, rx.State):
                 paid_on=values["paid_on"],
                 method=values["method"],
                 amount_text=values["amount"],
-                currency=paying.currency,
+                currency=currency,
                 reference=values["reference"],
                 allocations={int(paying.id or 0): values["amount"]},
+                exchange_rate=values["exchange_rate"] if currency != paying.currency else "",
                 actor=actor,
                 session=session,
             )

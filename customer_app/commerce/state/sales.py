@@ -1,13 +1,13 @@
 """The Sales tab of the customer page: the customer's documents, and the editor of one (lines, totals, issue)."""
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import reflex as rx
 from sqlmodel import Session
 
 from customer_app.access.state.auth import act_as, actor_or_refusal
-from customer_app.commerce import documents, draft_edits, income_accounts, sending, shipping
+from customer_app.commerce import documents, draft_edits, income_accounts, rates, sending, shipping
 from customer_app.commerce.models import KINDS, STATUSES, Document, DocumentLine, IncomeAccount
 from customer_app.commerce.pdf_download import pdf_link_now, render_now
 from customer_app.core.money import format_money
@@ -77,6 +77,8 @@ class Editor:
     conversions: list[list[str]] = field(default_factory=list)  # [kind, label] it may become
     can_credit: bool = False
     links: list[str] = field(default_factory=list)  # "From EST-2026-00001", "Credit note CN-2026-00002"
+    rate: str = ""  # "Exchange rate: 1 EUR = 1.1172 USD, from 30 Oct 2026" (other currencies than the base)
+    rate_warning: str = ""  # the rate is old, or missing
 
 
 def _money(minor: int, document: Document) -> str:
@@ -139,7 +141,9 @@ def _read_editor(document_id: int, actor: Actor, session: Session) -> Editor:
     totals = documents.document_totals(document_id, actor=actor, session=session)
     source, made = documents.linked(document_id, actor=actor, session=session)
     account_id = totals.document.income_account_id
-    return _editor(totals, source, made, session.get(IncomeAccount, account_id) if account_id else None)
+    account = session.get(IncomeAccount, account_id) if account_id else None
+    rate, rate_warning = rates.document_note(totals.document, session=session)
+    return replace(_editor(totals, source, made, account), rate=rate, rate_warning=rate_warning)
 
 
 class CustomerSalesState(CustomerTabMixin, rx.State):

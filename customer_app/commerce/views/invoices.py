@@ -74,21 +74,42 @@ def _row(row: InvoiceRow) -> rx.Component:
     )
 
 
-def _money_fields() -> list[rx.Component]:
+def _currency() -> rx.Component:
+    """The currency the money came in; another than the invoice's asks for the rate it was changed at."""
+    return rx.box(
+        rx.el.label("Currency", html_for="field-pay-currency", class_name="field-label"),
+        rx.el.select(
+            rx.foreach(S.currencies, lambda code: rx.el.option(code, value=code)),
+            id="field-pay-currency",
+            value=S.pay_currency,
+            on_change=S.choose_currency,
+            class_name="native-select",
+        ),
+        class_name="field",
+    )
+
+
+def _amount(currency: rx.Var) -> rx.Component:
+    return form_field(
+        "Amount (" + currency + ")",
+        "amount",
+        S.values["amount"],
+        S.errors["amount"],
+        required=True,
+        input_mode="decimal",
+    )
+
+
+def _when_and_how() -> rx.Component:
+    return rx.hstack(
+        form_field("Date", "paid_on", S.values["paid_on"], S.errors["paid_on"], type_="date", required=True),
+        select_field("Method", "method", PAYMENT_METHODS, S.values["method"], S.errors["method"], blank=False),
+        spacing="4",
+    )
+
+
+def _reference_and_errors() -> list[rx.Component]:
     return [
-        rx.hstack(
-            form_field("Date", "paid_on", S.values["paid_on"], S.errors["paid_on"], type_="date", required=True),
-            select_field("Method", "method", PAYMENT_METHODS, S.values["method"], S.errors["method"], blank=False),
-            spacing="4",
-        ),
-        form_field(
-            "Amount (" + S.paying.currency + ")",
-            "amount",
-            S.values["amount"],
-            S.errors["amount"],
-            required=True,
-            input_mode="decimal",
-        ),
         form_field("Reference", "reference", S.values["reference"], S.errors["reference"], max_length=120),
         *[
             rx.cond(S.errors[key], rx.callout(S.errors[key], icon="triangle-alert", color_scheme="red"))
@@ -101,7 +122,20 @@ def _dialog() -> rx.Component:
     return form_dialog(
         "Record payment for " + S.paying.number,
         rx.text("Left to pay: ", rx.text.strong(S.paying.balance), size="2"),
-        *_money_fields(),
+        _when_and_how(),
+        rx.hstack(_currency(), _amount(S.pay_currency), spacing="4"),
+        rx.cond(
+            S.pay_currency != S.paying.currency,
+            form_field(
+                "Exchange rate: 1 " + S.paying.currency + " = ? " + S.pay_currency,
+                "exchange_rate",
+                S.values["exchange_rate"],
+                S.errors["exchange_rate"],
+                required=True,
+                input_mode="decimal",
+            ),
+        ),
+        *_reference_and_errors(),
         on_submit=S.record_payment,
         form_key=S.form_key,
         open_=S.pay_open,
@@ -115,10 +149,12 @@ def _refund_dialog() -> rx.Component:
         rx.text(
             "Paid so far: ",
             rx.text.strong(S.paying.paid),
-            ". The refund goes back to the customer and is listed on the Payments tab.",
+            ". The refund goes back to the customer in the invoice's currency and is listed on the Payments tab.",
             size="2",
         ),
-        *_money_fields(),
+        _when_and_how(),
+        _amount(S.paying.currency),
+        *_reference_and_errors(),
         on_submit=S.record_refund,
         form_key=S.form_key,
         open_=S.refund_open,

@@ -196,6 +196,17 @@ def _add_line() -> rx.Component:
     )
 
 
+def _exchange_rate() -> rx.Component:
+    """The rate to the base currency a draft would be issued at (or an issued one was), and a warning when it is old."""
+    return rx.fragment(
+        rx.cond(S.editor.rate, rx.text(S.editor.rate, size="2", class_name="muted", data_testid="document-rate")),
+        rx.cond(
+            S.editor.rate_warning,
+            rx.callout(S.editor.rate_warning, icon="clock", color_scheme="amber", data_testid="document-rate-warning"),
+        ),
+    )
+
+
 def _editor() -> rx.Component:
     draft = S.editor.status == "draft"
     return rx.dialog.root(
@@ -227,6 +238,7 @@ def _editor() -> rx.Component:
             ),
             rx.cond(draft & AuthState.can_edit, _add_line()),
             rx.foreach(S.editor.warnings, lambda w: rx.callout(w, icon="triangle-alert", color_scheme="amber")),
+            _exchange_rate(),
             rx.cond(S.editor.links.length() > 0, rx.text(S.editor.links.join(" · "), size="2", class_name="muted")),
             rx.vstack(
                 rx.text("Net ", S.editor.net),

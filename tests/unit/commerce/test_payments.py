@@ -2,6 +2,7 @@
 nothing, balances kept per currency, read-only staff reading, and refunds."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlmodel import Session, func, select
@@ -124,16 +125,43 @@ def test_each_bad_field_is_named_and_nothing_is_stored(session, staff, ada):
     assert stored(session) == (0, 0)
 
 
-def test_a_payment_in_another_currency_is_refused_until_rates_exist(session, staff, ada):
+def test_a_payment_in_another_currency_without_a_valid_rate_is_refused_and_stores_nothing(session, staff, ada):
     invoice = issued_invoice(session, staff, ada.id)
-    with pytest.raises(ValidationError) as refused:
-        attempt(session, staff, ada.id, "100", {invoice.id: "100"}, currency="USD")
-    assert "record it in EUR, the invoice's currency" in refused.value.errors["currency"]
+    for typed in ("", "0", "-1.1", "abc", "1,234.5"):
+        with pytest.raises(ValidationError) as refused:
+            attempt(session, staff, ada.id, "100", {invoice.id: "100"}, currency="USD", exchange_rate=typed)
+        assert refused.value.errors["exchange_rate"] == (
+            "A payment in USD for EUR needs its exchange rate: how many USD one EUR was, like 1.1172."
+        )
     with pytest.raises(ValidationError) as as_credit:
         attempt(session, staff, ada.id, "100", currency="CHF")
-    assert "record it in EUR, the customer's currency" in as_credit.value.errors["currency"]
+    assert "exchange_rate" in as_credit.value.errors
+    with pytest.raises(ValidationError) as unknown:
+        attempt(session, staff, ada.id, "100", currency="XYZ", exchange_rate="1.1")
+    assert "currency" in unknown.value.errors
     session.rollback()
     assert stored(session) == (0, 0)
+
+
+def test_a_payment_in_another_currency_settles_the_invoice_in_its_currency_at_the_rate_given(session, staff, ada):
+    invoice = issued_invoice(session, staff, ada.id)  # 119.00 EUR
+    payment = pay(session, staff, ada.id, "100", {invoice.id: "100"}, currency="USD", exchange_rate="1,1172")
+    # 100 USD / 1.1172 = 89.5094... EUR, rounded half-up to the cent
+    assert (payment.currency, payment.amount_minor, payment.exchange_rate) == ("USD", 10000, Decimal("1.1172"))
+    part = session.exec(select(PaymentAllocation)).one()
+    assert (part.amount_minor, part.payment_amount_minor) == (8951, 10000)
+    figures = balances.balance_of(invoice.id, actor=staff, session=session)
+    assert (figures.paid_minor, figures.balance_minor, figures.status) == (8951, 2949, "partially_paid")
+    assert balances.payments_of(ada.id, actor=staff, session=session)[0].unallocated_minor == 0
+
+    with pytest.raises(ValidationError) as too_much:  # 33 USD is 29.54 EUR, more than the 29.49 left
+        attempt(session, staff, ada.id, "33", {invoice.id: "33"}, currency="USD", exchange_rate="1.1172")
+    assert too_much.value.errors["allocations"] == f"{invoice.number} has €29.49 left to pay: allocate at most that."
+    session.rollback()
+    pay(session, staff, ada.id, "40", {invoice.id: "32.95"}, currency="USD", exchange_rate="1.1172")
+    figures = balances.balance_of(invoice.id, actor=staff, session=session)
+    assert (figures.balance_minor, figures.status) == (0, "paid")
+    assert balances.customer_credit(ada.id, actor=staff, session=session) == {"USD": 705}  # what was not allocated
 
 
 def test_what_is_not_allocated_stays_as_credit(session, staff, ada):
