@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from customer_app import health
 from customer_app.access.downloads import HOLDER_FIELD, PREFIX, resolve_link
 from customer_app.core import db
 from customer_app.errors import NotFoundError, PermissionDenied, PortalDenied
@@ -91,6 +92,7 @@ async def portal_document(request: Request):
 
 api = Starlette(
     routes=[
+        *health.routes,
         Route(PREFIX + "{token}", download, methods=["GET", "POST"]),
         Route(documents.PDF_PATH + "{document_id:int}", portal_document, methods=["POST"]),
     ]
