@@ -1,4 +1,5 @@
-"""HTTP routes beside the Reflex app: downloads of private files, never through the public upload folder.
+"""HTTP routes beside the Reflex app: health and readiness, and downloads of private files (never through the public
+upload folder).
 
 A download is a form the page posts with the browser's sign-in token: sign-in lives in local storage, which a plain
 link would not carry, and a bare link is a bearer token anyone who saw it could use.

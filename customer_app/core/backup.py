@@ -70,6 +70,7 @@ def create(target: Path, *, database_url: str, folders: dict[str, Path]) -> Mani
             for name, folder in sorted(folders.items()):
                 if folder.is_dir():
                     archive.add(folder, arcname=f"files/{name}", filter=_regular_only)
+        partial.chmod(0o600)  # it holds every customer's personal data and the staff's password hashes
         os.replace(partial, target)  # a half-written archive never carries the backup's name
     return manifest
 
