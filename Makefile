@@ -11,7 +11,7 @@ N ?= 200
 LOCALES := customer_app/locales
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/*.po))
 
-.PHONY: run dev admin demo test unit e2e bench migrate lint install install-dev browser fonts pdftotext clean catalogs messages
+.PHONY: run dev admin demo test unit e2e bench migrate lint install install-dev browser fonts pdftotext pgclient clean catalogs messages backup restore
 
 .venv/.installed: requirements.txt
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -35,7 +35,7 @@ messages: install  ## update the .po files from the messages marked in the code,
 	$(PY) scripts/messages.py
 	$(MAKE) --no-print-directory catalogs
 
-install: .venv/.installed .tools/node_modules/.bin/bun catalogs fonts
+install: .venv/.installed .tools/node_modules/.bin/bun catalogs fonts pgclient
 install-dev: install .venv/.installed-dev browser pdftotext
 
 browser:  ## Chromium from Debian's packages; tests drive it with Playwright (never `playwright install`)
@@ -54,12 +54,26 @@ pdftotext:  ## poppler's pdftotext: the tests read documents' PDFs back as text
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
 	  else echo "pdftotext is missing: run 'sudo apt-get install poppler-utils'"; exit 1; fi; }
 
+pgclient:  ## pg_dump, pg_restore and psql, which backups of a PostgreSQL database use (only when DATABASE_URL is one)
+	@case "$${REFLEX_DB_URL:-$$DATABASE_URL}" in postgres*) command -v pg_dump >/dev/null && command -v pg_restore >/dev/null \
+	  && command -v psql >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; \
+	  else echo "pg_dump is missing: run 'sudo apt-get install postgresql-client'"; exit 1; fi; };; esac
+
 migrate: install  ## apply database migrations (SQLite at data/customers.db unless DATABASE_URL is set)
 	mkdir -p data
 	.venv/bin/alembic -c alembic/alembic.ini upgrade head
 
-run: migrate  ## production build on http://localhost:3000
+run: migrate  ## production build on http://localhost:3000 (GRANIAN_WORKERS=4 with REFLEX_REDIS_URL for several workers)
+	$(PY) scripts/preflight.py
 	.venv/bin/reflex run --env prod --loglevel warning
+
+backup: install  ## one archive of the database, pictures and import files: make backup [TO=path]; safe while running
+	$(PY) scripts/backup.py backup $(TO)
+
+restore: install  ## replace everything with a backup (app stopped): make restore FROM=path CONFIRM=yes
+	@test -n "$(FROM)" || { echo "Say which backup: make restore FROM=backups/customers-....tar.gz"; exit 2; }
+	$(PY) scripts/backup.py restore "$(FROM)" $(if $(filter yes,$(CONFIRM)),--yes)
 
 dev: migrate  ## hot reload on http://localhost:3000
 	.venv/bin/reflex run

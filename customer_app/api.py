@@ -1,4 +1,5 @@
-"""HTTP routes beside the Reflex app: downloads of private files, never through the public upload folder.
+"""HTTP routes beside the Reflex app: health and readiness, and downloads of private files (never through the public
+upload folder).
 
 A download is a form the page posts with the browser's sign-in token: sign-in lives in local storage, which a plain
 link would not carry, and a bare link is a bearer token anyone who saw it could use.
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from customer_app import health
 from customer_app.access.downloads import HOLDER_FIELD, PREFIX, resolve_link
 from customer_app.core import db
 from customer_app.errors import NotFoundError, PermissionDenied, PortalDenied
@@ -91,6 +93,7 @@ async def portal_document(request: Request):
 
 api = Starlette(
     routes=[
+        *health.routes,
         Route(PREFIX + "{token}", download, methods=["GET", "POST"]),
         Route(documents.PDF_PATH + "{document_id:int}", portal_document, methods=["POST"]),
     ]

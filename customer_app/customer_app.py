@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app import event_check, failures, housekeeping, job_worker, origins, routes
+from customer_app import event_check, failures, housekeeping, job_worker, origins, request_log, routes
 from customer_app.access.state.sign_in import SignInState
 from customer_app.access.views.sign_in import forgot_page, invite_page, login_page, reset_page, setup_page
 from customer_app.admin.state.audit_log import AuditLogState
@@ -40,19 +40,22 @@ from customer_app.portal.views.sign_in import (
     portal_reset_page,
 )
 from customer_app.security_headers import add_security_headers
+from customer_app.settings import settings
 from customer_app.transfer.state.import_history import ImportHistoryState
 from customer_app.transfer.state.importer import ImportState
 from customer_app.upload_limit import guard_uploads
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    api_transformer=[api, guard_uploads, add_security_headers],
+    api_transformer=[api, guard_uploads, add_security_headers, request_log.log_requests],
     backend_exception_handler=failures.tell_the_user,
 )
 app.register_lifespan_task(housekeeping.run)
 app.register_lifespan_task(job_worker.run)
 origins.guard_websocket(app)
 event_check.install(app)
+app.add_middleware(request_log.EventContextMiddleware())
+request_log.configure(settings.log_format)
 
 SETTINGS_LOAD = [
     CustomFieldsAdminState.on_load,

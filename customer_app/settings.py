@@ -47,6 +47,8 @@ class Settings:
     session_idle_minutes: int = field(default_factory=lambda: _env_int("SESSION_IDLE_MINUTES", 8 * 60))
     session_absolute_hours: int = field(default_factory=lambda: _env_int("SESSION_ABSOLUTE_HOURS", 12))
     remember_days: int = field(default_factory=lambda: _env_int("REMEMBER_DAYS", 30))
+    # "json": one JSON line per request and per failed event (time, level, correlation id, user); "text": plain logs.
+    log_format: str = field(default_factory=lambda: os.environ.get("LOG_FORMAT", "text").strip().lower())
 
     @property
     def export_dir(self) -> Path:

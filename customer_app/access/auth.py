@@ -6,7 +6,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
-from customer_app.core import audit
+from customer_app.core import audit, request_context
 from customer_app.core.columns import utcnow
 from customer_app.core.normalize import email_key
 from customer_app.core.passwords import hash_password, needs_rehash, verify_password
@@ -98,6 +98,7 @@ def resolve_session(raw: str, *, session: Session) -> StaffUser | None:
         return None
     if now - record.last_seen_at >= TOUCH_EVERY:
         record.last_seen_at = now
+    request_context.note_user(user.id)  # for the request's log line, without a query of its own
     return user
 
 

@@ -3,6 +3,9 @@
 from pathlib import Path
 
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
 from alembic import command
@@ -18,3 +21,26 @@ def migrate(engine: Engine, revision: str = "head", *, down: bool = False) -> No
         config.attributes["connection"] = connection
         (command.downgrade if down else command.upgrade)(config, revision)
         connection.commit()
+
+
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(Config(str(ALEMBIC_INI)))
+
+
+def head() -> str:
+    """The revision this code's migrations end at."""
+    return _script().get_current_head() or ""
+
+
+def known(revision: str) -> bool:
+    """Whether this code has the migration `revision` (an unknown one was made by a newer release)."""
+    try:
+        return _script().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def current(engine: Engine) -> str:
+    """The revision the engine's database is at ("" before the first migration)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() or ""

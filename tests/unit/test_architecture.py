@@ -96,6 +96,8 @@ APP = {
     "customer_app.security_headers",
     "customer_app.origins",
     "customer_app.event_check",
+    "customer_app.health",
+    "customer_app.request_log",
 }
 # Inside a package: views -> state -> services and models, never back.
 BACKWARD = {("state", "view"), ("service", "state"), ("service", "view")}
@@ -316,6 +318,7 @@ UI_MODULES = {
     "customer_app.origins",
     "customer_app.event_check",
     "customer_app.failures",
+    "customer_app.request_log",
 }
 
 
