@@ -39,6 +39,7 @@ class CustomerSalesTaxState(CustomerTabMixin, rx.State):
     confirm_currency_open: bool = False
     currency_note: str = ""  # what the change asked for leaves as it is
     pending: dict[str, str] = {}  # the form waiting for that confirmation
+    new_currency: str = ""  # its currency, as the question names it
 
     def _load_for(self, customer: Customer, actor: Actor, session: Session) -> None:
         """Read the customer's settings and the classes to choose from."""
@@ -67,6 +68,7 @@ class CustomerSalesTaxState(CustomerTabMixin, rx.State):
             return event
         if notes[0]:
             self.pending, self.currency_note, self.confirm_currency_open = values, notes[0], True
+            self.new_currency = values["currency"].strip().upper()
             return None
         return await self._save(values)
 

@@ -12,7 +12,7 @@ from customer_app.ui.form_field import form_field
 def _confirm_currency() -> rx.Component:
     return confirm_dialog(
         open_=T.confirm_currency_open,
-        title="Change the currency to " + T.pending["currency"].upper() + "?",
+        title="Change the currency to " + T.new_currency + "?",
         body=T.currency_note,
         on_open_change=T.set_confirm_currency_open,
         actions=[rx.button("Change currency", on_click=T.confirm_currency_change)],
