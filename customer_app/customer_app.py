@@ -13,6 +13,7 @@ from customer_app.admin.state.numbering_settings import NumberingSettingsState
 from customer_app.admin.state.outbox import OutboxState
 from customer_app.admin.state.portal_settings import PortalSettingsState
 from customer_app.admin.state.sales_lists import SalesListsState
+from customer_app.admin.state.sales_policy import SalesPolicyState
 from customer_app.admin.state.staff import StaffAdminState
 from customer_app.admin.state.tax_settings import TaxSettingsState
 from customer_app.api import api
@@ -61,6 +62,7 @@ SETTINGS_LOAD = [
     CustomFieldsAdminState.on_load,
     GroupsAdminState.on_load,
     TaxSettingsState.on_load,
+    SalesPolicyState.on_load,
     NumberingSettingsState.on_load,
     SalesListsState.on_load,
     ExchangeRatesState.on_load,

@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "portal_estimate_answer": "Answered an estimate in the portal",
     "tax_settings": "Tax settings changed",
     "number_sequence": "Document numbers changed",
+    "sales_policy": "Rules for new documents changed",
     "exchange_rates": "Exchange rates changed",
     "sales_settings": "Sales settings changed",
     "document_draft": "Started a document",

@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, func, select
 
-from customer_app.commerce import balances, taxes
+from customer_app.commerce import balances, sales_policy, taxes
 from customer_app.commerce.models import CustomerSales, Document, TaxClass
 from customer_app.core import audit
 from customer_app.core.countries import country_name
@@ -91,9 +91,11 @@ def save_sales_settings(
     reference = clean_text(exemption_reference) or ""
     if len(reference) > MAX_REFERENCE:
         errors["exemption_reference"] = f"Keep the reference under {MAX_REFERENCE} characters."
+    row = session.get(CustomerSales, customer.id) or CustomerSales(customer_id=customer.id)
+    if "currency" not in errors and code != row.currency and (locked := _locked(customer.id, row.currency, session)):
+        errors["currency"] = locked
     if errors:
         raise ValidationError(errors)
-    row = session.get(CustomerSales, customer.id) or CustomerSales(customer_id=customer.id)
     before = {"currency": row.currency, "terms": row.payment_terms_days, "reference": row.exemption_reference}
     row.currency, row.tax_class_id, row.payment_terms_days = code, tax_class_id, int(terms)
     row.exemption_reference = reference
@@ -122,7 +124,23 @@ def currency_change_note(customer_id: int, currency: str, *, actor: Actor, sessi
     code = (currency or "").strip().upper()
     if code == row.currency or not is_currency(code):
         return ""
+    if locked := _locked(customer.id, row.currency, session):
+        raise ValidationError({"currency": locked})
     return _change_note(customer.id, row.currency, code, actor, session)
+
+
+def _locked(customer_id: int, currency: str, session: Session) -> str:
+    """Why the currency may not change (the company locks it once documents were issued), or "" when it may."""
+    if not sales_policy.policy(session=session).lock_currency:
+        return ""
+    issued = select(func.count()).select_from(Document)
+    issued = issued.where(col(Document.customer_id) == customer_id, col(Document.status) != "draft")
+    if not session.exec(issued).one():
+        return ""
+    return (
+        f"Documents have been issued in {currency} for this customer, and this workspace keeps a customer's "
+        "currency from then on (Settings, Sales documents)."
+    )
 
 
 def _change_note(customer_id: int, old: str, new: str, actor: Actor, session: Session) -> str:

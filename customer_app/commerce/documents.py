@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
-from customer_app.commerce import numbering, open_balances, payments, rates, shipping, taxes
+from customer_app.commerce import numbering, open_balances, payments, rates, sales_policy, shipping, taxes
 from customer_app.commerce.calculation import LineInput, calculate
 from customer_app.commerce.models import KINDS, STATUSES, CustomerSales, Document, DocumentLine, IncomeAccount
 from customer_app.core import audit
@@ -49,6 +49,7 @@ def new_draft(customer_id: int, kind: str, *, actor: Actor, session: Session) ->
     destination = chosen or _default_address(customer.id, "shipping", session) or billing
     standard = taxes.standard_class("customer", session=session)
     account = session.get(IncomeAccount, sales.income_account_id) if sales.income_account_id else None
+    rules = sales_policy.policy(session=session)
     document = Document(
         customer_id=customer.id,
         kind=kind,
@@ -60,6 +61,8 @@ def new_draft(customer_id: int, kind: str, *, actor: Actor, session: Session) ->
         customer_tax_class_id=sales.tax_class_id or (standard.id if standard else None),
         income_account_id=account.id if account and not account.retired else None,  # retired: no new bookings
         shipping_method=method,
+        prices_include_tax=rules.prices_include_tax,
+        round_per_line=rules.round_per_line,
         created_by_name=actor.name,
     )
     session.add(document)

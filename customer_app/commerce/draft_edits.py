@@ -103,6 +103,15 @@ def edit_delivery(
     return documents.recalculate(document, session=session, edited=True)
 
 
+def set_prices_include_tax(document_id: int, include: bool, *, actor: Actor, session: Session) -> Totals:
+    """Read a draft's prices as including tax (the gross stays as typed) or not (tax is added on top)."""
+    require(actor, "customer.edit")
+    document = documents.editable(document_id, actor=actor, session=session)
+    document.prices_include_tax = bool(include)
+    session.add(document)
+    return documents.recalculate(document, session=session, edited=True)
+
+
 def item_classes(*, actor: Actor, session: Session) -> list[TaxClass]:
     """The tax classes a line's item may have."""
     require(actor, "customer.view")

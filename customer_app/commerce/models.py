@@ -283,6 +283,9 @@ class CommerceSettings(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     base_currency: str = Field(default="EUR", max_length=3)
+    round_per_line: bool = Field(default=False)  # new documents round tax per line, not once per rate
+    prices_include_tax: bool = Field(default=False)  # new documents' prices are typed with tax included
+    lock_currency: bool = Field(default=False)  # a customer's currency stays once documents were issued for them
 
 
 class CustomerBalance(SQLModel, table=True):

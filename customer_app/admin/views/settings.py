@@ -8,6 +8,7 @@ from customer_app.admin.views.exchange_rates import exchange_rates
 from customer_app.admin.views.numbering_settings import numbering_settings
 from customer_app.admin.views.portal_settings import portal_settings
 from customer_app.admin.views.sales_lists import sales_lists
+from customer_app.admin.views.sales_policy import sales_policy
 from customer_app.admin.views.tax_settings import tax_settings
 from customer_app.customers.models import APPLIES_TO, FIELD_TYPES
 from customer_app.ui.confirm_dialog import confirm_dialog
@@ -235,6 +236,8 @@ def customer_settings() -> rx.Component:
         _groups(),
         rx.divider(),
         tax_settings(),
+        rx.divider(),
+        sales_policy(),
         rx.divider(),
         numbering_settings(),
         rx.divider(),

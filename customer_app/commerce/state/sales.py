@@ -77,6 +77,8 @@ class Editor:
     conversions: list[list[str]] = field(default_factory=list)  # [kind, label] it may become
     can_credit: bool = False
     links: list[str] = field(default_factory=list)  # "From EST-2026-00001", "Credit note CN-2026-00002"
+    prices_include_tax: bool = False
+    tax_rounding: str = ""  # how tax is rounded: once per rate (the default) or per line
     rate: str = ""  # "Exchange rate: 1 EUR = 1.1172 USD, from 30 Oct 2026" (other currencies than the base)
     rate_warning: str = ""  # the rate is old, or missing
 
@@ -125,6 +127,8 @@ def _editor(
         destination_country=document.destination_country,
         shipping_method=document.shipping_method,
         income_account=income_accounts.label(account),
+        prices_include_tax=document.prices_include_tax,
+        tax_rounding="Tax rounded per line" if document.round_per_line else "Tax rounded once per rate",
         lines=[_line(line, document) for line in totals.lines],
         net=_money(document.net_minor, document),
         tax=_money(document.tax_minor, document),
@@ -251,6 +255,18 @@ class CustomerSalesState(CustomerTabMixin, rx.State):
             problems[key] = next(iter(self._problem.values()))
         self.line_errors, self._problem = problems, {}
         return None if done else event
+
+    @rx.event
+    async def set_prices_include_tax(self, include: bool):
+        """Read the open draft's prices as including tax, or not."""
+        chosen = (parse_ids(self.editor.id) or [0])[0]
+        _, event = await self._write(
+            lambda actor, session: draft_edits.set_prices_include_tax(
+                chosen, include is True, actor=actor, session=session
+            ),
+            errors=None,
+        )
+        return event
 
     @rx.event
     async def move_line(self, line_id: str, step: int):

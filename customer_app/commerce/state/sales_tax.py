@@ -63,7 +63,7 @@ class CustomerSalesTaxState(CustomerTabMixin, rx.State):
                 customer_sales.currency_change_note(self.customer_id, values["currency"], actor=actor, session=session)
             )
 
-        done, event = await act_as(self, "customer.edit", ask, errors=None)
+        done, event = await act_as(self, "customer.edit", ask)
         if not done:
             return event
         if notes[0]:

@@ -237,6 +237,24 @@ def _editor() -> rx.Component:
                 margin_y="12px",
             ),
             rx.cond(draft & AuthState.can_edit, _add_line()),
+            rx.hstack(
+                rx.cond(
+                    draft & AuthState.can_edit,
+                    rx.el.label(
+                        rx.checkbox(
+                            checked=S.editor.prices_include_tax,
+                            on_change=S.set_prices_include_tax,
+                        ),
+                        "Prices include tax",
+                        class_name="checkbox-label",
+                    ),
+                    rx.cond(S.editor.prices_include_tax, rx.text("Prices include tax", size="2")),
+                ),
+                rx.text(S.editor.tax_rounding, size="2", class_name="muted"),
+                spacing="4",
+                align="center",
+                margin_top="8px",
+            ),
             rx.foreach(S.editor.warnings, lambda w: rx.callout(w, icon="triangle-alert", color_scheme="amber")),
             _exchange_rate(),
             rx.cond(S.editor.links.length() > 0, rx.text(S.editor.links.join(" · "), size="2", class_name="muted")),
