@@ -1,5 +1,6 @@
 """What customers owe: each issued invoice's paid amount, balance and payment status, derived from the allocations of
-payments and refunds whenever they are read (never stored), the customer's balance per currency, and the payments.
+payments and refunds and from the credit notes issued for it whenever they are read (never stored), the customer's
+balance per currency, and the payments.
 
 Balances are never added up across currencies: a balance is a {currency: minor units} map.
 """
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, not_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from customer_app.commerce.models import CustomerSales, Document, Payment
@@ -24,14 +26,17 @@ PAYMENT_STATUSES = {
     "paid": "Paid",
     "overdue": "Overdue",
     "refunded": "Refunded",
+    "credited": "Credited",
     "cancelled": "Cancelled",
 }
 FILTERS = {"open": "Open", "paid": "Paid", "refunded": "Refunded", "all": "All"}
-_IN_FILTER = {"open": ("open", "partially_paid", "overdue"), "paid": ("paid",), "refunded": ("refunded",)}
+# Settled invoices are Paid or, when credit notes took back what was owed, Credited; both are under "Paid".
+_IN_FILTER = {"open": ("open", "partially_paid", "overdue"), "paid": ("paid", "credited"), "refunded": ("refunded",)}
 SHOWN = 200
+CREDITING = ("issued", "sent")  # credit notes that take something off an invoice (not drafts)
 
-# (payments allocated, refunds allocated) in minor units, by invoice id
-Settlements = dict[int, tuple[int, int]]
+# (payments allocated, refunds allocated, credit notes issued for it) in minor units, by invoice id
+Settlements = dict[int, tuple[int, int, int]]
 
 
 @dataclass(frozen=True)
@@ -54,17 +59,21 @@ class PaymentEntry:
     unallocated_minor: int = 0
 
 
-def payment_status(document: Document, paid_minor: int, today: date, refunded_minor: int = 0) -> str:
-    """The invoice's payment status from what it has been paid (net of refunds) and refunded, on `today`.
+def payment_status(
+    document: Document, paid_minor: int, today: date, refunded_minor: int = 0, credited_minor: int = 0
+) -> str:
+    """The invoice's payment status from what it has been paid (net of refunds), refunded and credited, on `today`.
 
     Overdue: something is left to pay after the due date. Refunded: everything paid went back (a refund also takes
-    its amount off what is owed, standing in for a credit note).
+    its amount off what is owed, standing in for a credit note). Credited: credit notes took back what was not paid.
     """
     if document.status == "cancelled":
         return "cancelled"
-    balance = document.gross_minor - paid_minor - refunded_minor
+    balance = document.gross_minor - credited_minor - paid_minor - refunded_minor
     if balance <= 0:
-        return "refunded" if refunded_minor > 0 and paid_minor <= 0 else "paid"
+        if refunded_minor > 0 and paid_minor <= 0:
+            return "refunded"
+        return "credited" if credited_minor > 0 and paid_minor <= 0 else "paid"
     if document.due_date is not None and document.due_date < today:
         return "overdue"
     return "partially_paid" if paid_minor > 0 else "open"
@@ -80,18 +89,31 @@ def settlements(document_ids: list[int], session: Session) -> Settlements:
         .where(col(Allocation.document_id).in_(document_ids))
         .group_by(col(Allocation.document_id), col(Payment.kind))
     )
-    found: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    found: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for document_id, kind, total in session.exec(query):
         found[document_id][kind == "refund"] += int(total or 0)
-    return {document_id: (received, refunded) for document_id, (received, refunded) in found.items()}
+    credits = (
+        select(Document.source_id, func.sum(Document.gross_minor))
+        .where(col(Document.source_id).in_(document_ids), col(Document.kind) == "credit_note")
+        .where(col(Document.status).in_(CREDITING))
+        .group_by(col(Document.source_id))
+    )
+    for document_id, total in session.exec(credits):
+        if document_id is not None:
+            found[document_id][2] -= int(total or 0)  # a credit note's total is negative
+    return {
+        document_id: (received, refunded, credited) for document_id, (received, refunded, credited) in found.items()
+    }
 
 
 def invoice_balance(document: Document, paid: Settlements, today: date) -> InvoiceBalance:
     """One invoice's figures from its settlements."""
-    received, refunded = paid.get(document.id, (0, 0))
+    received, refunded, credited = paid.get(document.id, (0, 0, 0))
     net = received - refunded
-    balance = 0 if document.status == "cancelled" else document.gross_minor - received
-    return InvoiceBalance(document, net, refunded, balance, payment_status(document, net, today, refunded))
+    left = document.gross_minor - credited - received  # below 0: the customer is owed money back
+    # A refund first pays back what credit notes made owed; beyond that it stands in for a credit note itself.
+    balance = 0 if document.status == "cancelled" else left + min(refunded, max(0, -left))
+    return InvoiceBalance(document, net, refunded, balance, payment_status(document, net, today, refunded, credited))
 
 
 def balance_of(document_id: int, *, actor: Actor, session: Session, today: date | None = None) -> InvoiceBalance:
@@ -153,12 +175,23 @@ def _allocated(kind: str):
     )
 
 
+def credited() -> object:
+    """What issued credit notes took back from the invoice of the outer query (a positive amount), in SQL."""
+    credit = aliased(Document)
+    return (
+        select(func.coalesce(-func.sum(credit.gross_minor), 0))
+        .where(credit.source_id == Document.id, credit.kind == "credit_note", col(credit.status).in_(CREDITING))
+        .scalar_subquery()
+    )
+
+
 def _in_filter(chosen: str):
     """payment_status's groups as a SQL condition: open (something left to pay), paid, or refunded."""
     received, refunded = _allocated("payment"), _allocated("refund")
+    left = col(Document.gross_minor) - credited() - received
     if chosen == "open":
-        return and_(col(Document.status) != "cancelled", col(Document.gross_minor) - received > 0)
-    settled = and_(col(Document.status) != "cancelled", col(Document.gross_minor) - received <= 0)
+        return and_(col(Document.status) != "cancelled", left > 0)
+    settled = and_(col(Document.status) != "cancelled", left <= 0)
     gave_back = and_(refunded > 0, received - refunded <= 0)
     return and_(settled, gave_back if chosen == "refunded" else not_(gave_back))
 

@@ -2,7 +2,8 @@
 at a million customers; and the list's Open balance column and "With open balance" filter that read it.
 
 The numbers are those balances.customer_balance derives on read: the sum, per currency, of every issued (not
-cancelled) invoice's gross amount less the payments allocated to it, counting only invoices with something left.
+cancelled) invoice's gross amount less what credit notes took back and the payments allocated to it, counting only
+invoices with something left.
 Every service that changes what a customer owes calls `refresh(customer_id, session=...)` last, in its own
 transaction: it recomputes that customer's rows from the documents and payments, so the kept figures can never drift
 from the derived ones, whatever changed. Balances are never added up across currencies.
@@ -13,6 +14,7 @@ from collections import defaultdict
 from sqlalchemy import delete, func, true
 from sqlmodel import Session, col, select
 
+from customer_app.commerce.balances import credited
 from customer_app.commerce.models import CustomerBalance, Document, Payment
 from customer_app.commerce.models import PaymentAllocation as Allocation
 from customer_app.core.money import format_money
@@ -47,7 +49,7 @@ def _owed(customer_id: int, session: Session) -> dict[str, int]:
         .where(col(Allocation.document_id) == col(Document.id), col(Payment.kind) == "payment")
         .scalar_subquery()
     )
-    left = col(Document.gross_minor) - received
+    left = col(Document.gross_minor) - credited() - received
     query = (
         select(Document.currency, func.sum(left))
         .where(col(Document.customer_id) == customer_id, col(Document.kind) == "invoice")

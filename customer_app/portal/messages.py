@@ -41,6 +41,7 @@ SERVICE_MESSAGES = (
     N_("Paid"),
     N_("Overdue"),
     N_("Refunded"),
+    N_("Credited"),
     N_("Bank transfer"),  # how a payment was made
     N_("Card"),
     N_("Cash"),

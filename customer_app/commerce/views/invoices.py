@@ -17,6 +17,7 @@ STATUS_COLORS = {
     "paid": "green",
     "overdue": "red",
     "refunded": "gray",
+    "credited": "gray",
     "cancelled": "gray",
 }
 WHOLE = ("allocations", "currency")  # errors about the payment as a whole, shown under the fields

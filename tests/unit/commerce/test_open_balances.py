@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, col, delete, select
 
-from customer_app.commerce import balances, documents, open_balances
+from customer_app.commerce import balances, documents, draft_edits, open_balances
 from customer_app.commerce.models import CustomerBalance, CustomerSales
 from customer_app.customers import customers, list_extras, search_plans
 from customer_app.customers.queries import ListQuery, count_customers, count_tabs, list_customers
@@ -35,8 +35,8 @@ def assert_kept_equals_derived(session: Session, actor, *customer_ids: int) -> N
 def assert_tab_filters_agree_with_the_statuses(session: Session, actor, customer_id: int) -> None:
     """The Invoices tab's filters, applied in SQL, pick the invoices whose derived status is in the group."""
     every = balances.balances(customer_id, actor=actor, session=session)
-    assert {row.status for row in every} >= {"open", "paid", "refunded", "cancelled"}
-    groups = {"open": ("open", "partially_paid", "overdue"), "paid": ("paid",), "refunded": ("refunded",)}
+    assert {row.status for row in every} >= {"open", "paid", "refunded", "credited", "cancelled"}
+    groups = {"open": ("open", "partially_paid", "overdue"), "paid": ("paid", "credited"), "refunded": ("refunded",)}
     for chosen, statuses in groups.items():
         picked = balances.invoices(customer_id, chosen, actor=actor, session=session)
         assert [row.document.id for row in picked] == [row.document.id for row in every if row.status in statuses]
@@ -95,15 +95,22 @@ def test_the_kept_balance_equals_the_derived_one_after_a_mixed_sequence_of_chang
     assert_kept_equals_derived(session, staff, ada.id)
     assert kept(session, ada.id) == {"EUR": 4000, "USD": 8000}
 
-    credit = documents.credit_note_for(dollars.id, actor=staff, session=session)  # a credit note for part of it
+    credit = documents.credit_note_for(dollars.id, actor=staff, session=session)  # takes back a quarter of it
+    line = documents.document_totals(credit.id, actor=staff, session=session).lines[0]
+    draft_edits.update_line(line.id, {"unit_price": "20"}, actor=staff, session=session)
     documents.issue(credit.id, actor=staff, session=session)
     assert_kept_equals_derived(session, staff, ada.id)
+    assert kept(session, ada.id) == {"EUR": 4000, "USD": 6000}
     documents.void(second.id, actor=staff, session=session)  # cancelled: nothing owed on it any more
     assert_kept_equals_derived(session, staff, ada.id)
-    assert kept(session, ada.id) == {"USD": 8000}
+    assert kept(session, ada.id) == {"USD": 6000}
+    small = issued_invoice(session, staff, ada.id, "7")
+    credit = documents.credit_note_for(small.id, actor=staff, session=session)  # all of it taken back: credited
+    documents.issue(credit.id, actor=staff, session=session)
+    assert_kept_equals_derived(session, staff, ada.id)
     assert_tab_filters_agree_with_the_statuses(session, staff, ada.id)
 
-    pay(session, staff, ada.id, "80", {dollars.id: "80"}, currency="USD")
+    pay(session, staff, ada.id, "60", {dollars.id: "60"}, currency="USD")
     assert_kept_equals_derived(session, staff, ada.id, bob.id)
     assert kept(session, ada.id) == {}
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, func, select
 
-from customer_app.commerce import balances, documents, payments
+from customer_app.commerce import balances, documents, draft_edits, open_balances, payments
 from customer_app.commerce.models import CustomerSales, Document, Payment, PaymentAllocation
 from customer_app.core.models import AuditEvent
 from customer_app.errors import CustomerAppError, PermissionDenied, ValidationError
@@ -246,3 +246,49 @@ def test_a_refund_returns_what_was_paid_and_the_invoice_shows_as_refunded(sessio
     ]
     with pytest.raises(CustomerAppError):
         refund(session, staff, 987654, "1")
+
+
+def credit_part(session, actor, invoice: Document, price: str) -> Document:
+    """A credit note for `invoice` taking back one unit at `price` (plus its tax), issued."""
+    draft = documents.credit_note_for(invoice.id, actor=actor, session=session)
+    line = documents.document_totals(draft.id, actor=actor, session=session).lines[0]
+    draft_edits.update_line(line.id, {"unit_price": price}, actor=actor, session=session)
+    credit = documents.issue(draft.id, actor=actor, session=session)
+    session.commit()
+    return credit
+
+
+def test_a_credit_note_takes_its_amount_off_what_the_invoice_still_owes(session, staff, ada):
+    invoice = issued_invoice(session, staff, ada.id)  # €119.00
+    credit_part(session, staff, invoice, "30")  # takes back €35.70
+    found = balances.balance_of(invoice.id, actor=staff, session=session)
+    assert (found.balance_minor, found.status) == (8330, "open")
+    assert open_balances.kept([ada.id], session) == {ada.id: {"EUR": 8330}}
+    with pytest.raises(ValidationError):  # only what is left can be paid
+        attempt(session, staff, ada.id, "119", {invoice.id: "119"})
+    session.rollback()
+    pay(session, staff, ada.id, "83.30", {invoice.id: "83.30"})
+    assert balances.balance_of(invoice.id, actor=staff, session=session).status == "paid"
+    assert open_balances.kept([ada.id], session) == {}
+
+
+def test_crediting_all_of_an_unpaid_invoice_shows_it_credited(session, staff, ada):
+    invoice = issued_invoice(session, staff, ada.id)
+    credit_part(session, staff, invoice, "100")
+    found = balances.balance_of(invoice.id, actor=staff, session=session)
+    assert (found.balance_minor, found.status) == (0, "credited")
+    assert [row.document.id for row in balances.invoices(ada.id, "paid", actor=staff, session=session)] == [invoice.id]
+    assert balances.invoices(ada.id, "open", actor=staff, session=session) == []
+
+
+def test_a_credit_note_on_a_paid_invoice_is_owed_back_until_refunded(session, staff, ada):
+    invoice = issued_invoice(session, staff, ada.id)
+    pay(session, staff, ada.id, "119", {invoice.id: "119"})
+    credit_part(session, staff, invoice, "30")
+    found = balances.balance_of(invoice.id, actor=staff, session=session)
+    assert (found.balance_minor, found.status) == (-3570, "paid")  # €35.70 is owed to the customer
+    refund(session, staff, invoice.id, "35.70")
+    session.commit()
+    found = balances.balance_of(invoice.id, actor=staff, session=session)
+    assert (found.balance_minor, found.paid_minor, found.status) == (0, 8330, "paid")
+    assert open_balances.kept([ada.id], session) == {}
