@@ -49,7 +49,7 @@ fonts:  ## what documents' PDFs are drawn with: pango for WeasyPrint, DejaVu (La
 	    apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-droid-fallback >/dev/null; \
 	  else echo "Fonts for PDFs are missing: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-droid-fallback'"; exit 1; fi; }
 
-nginx:  ## Debian's nginx: tests/e2e_proxy run the workspace behind deploy/nginx.conf (never started as a service)
+nginx:  ## Debian's nginx: tests/e2e_proxy start their own, on a free port, in front of the workspace (deploy/nginx.conf)
 	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
 	  else echo "nginx is missing: run 'sudo apt-get install nginx'"; exit 1; fi; }

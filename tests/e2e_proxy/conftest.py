@@ -4,6 +4,7 @@ Redis, behind Debian's nginx configured from deploy/nginx.conf, driven in Chromi
 A pytest run of its own (the app's settings are read once per process): `make e2e` runs it after tests/e2e_redis.
 Browser A reaches worker 1 and browser B worker 2 (a cookie picks the upstream in this run's nginx), so "the other
 worker" is always the other process. Skips when nginx, redis-server or PostgreSQL is missing, unless REQUIRE_SERVICES=1.
+KEEP_E2E_PROXY=1 leaves the run's folder (build, nginx.conf, the workers' and nginx's logs) for a look afterwards.
 """
 
 import atexit

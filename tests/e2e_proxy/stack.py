@@ -50,7 +50,9 @@ def build(env: dict[str, str], folder: Path) -> None:
     proxy's address (REFLEX_API_URL), like a deployment's build calls PUBLIC_URL."""
     command = [sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip", "--env", "prod"]
     with (folder / "build.log").open("w") as log:
-        done = subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=START_WITHIN)
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=START_WITHIN, check=False
+        )
     if done.returncode != 0:
         raise RuntimeError("The production build failed:\n" + (folder / "build.log").read_text()[-4000:])
 
@@ -75,18 +77,21 @@ def nginx_config(folder: Path, port: int, workers: list[int]) -> str:
     """nginx's main file for this run: the shipped server block unchanged but for where it listens and which workers
     it knows, plus paths in `folder`, the cookie choosing a worker and a header naming the worker that answered."""
     site = SHIPPED.read_text()
-    upstreams = "".join(f"upstream workspace_worker_{n} {{ server 127.0.0.1:{p}; keepalive 8; }}\n" for n, p in
-                        enumerate(workers, 1))
+    upstreams = "".join(
+        f"upstream workspace_worker_{n} {{ server 127.0.0.1:{p}; keepalive 8; }}\n" for n, p in enumerate(workers, 1)
+    )
     choices = " ".join(f'"{n}" workspace_worker_{n};' for n in range(2, len(workers) + 1))
     upstreams += f"map $cookie_{WORKER_COOKIE} $workspace_worker {{ default workspace_worker_1; {choices} }}\n"
     site, found = _UPSTREAM.subn(upstreams, site)
     assert found == 1, "deploy/nginx.conf no longer has one `upstream customer_workspace` block"
-    assert "proxy_pass http://customer_workspace;" in site and "    listen 80;" in site
+    assert "proxy_pass http://customer_workspace;" in site
+    assert "    listen 80;" in site
     site = site.replace("proxy_pass http://customer_workspace;", "proxy_pass http://$workspace_worker;")
     site = site.replace("    listen 80;", f"    listen 127.0.0.1:{port};", 1)
     # Started as root, nginx would run its workers as "nobody", who may not write the temp folders in `folder`.
     user = f"user {pwd.getpwuid(0).pw_name};" if os.geteuid() == 0 else ""
-    temp = " ".join(f"{kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temp = " ".join(f"{kind}_temp_path {folder / kind};" for kind in kinds)
     return f"""{user}
 worker_processes 1;
 daemon off;
@@ -110,7 +115,7 @@ def start_nginx(folder: Path, port: int, workers: list[int]) -> subprocess.Popen
     config.write_text(nginx_config(folder, port, workers))
     log = folder / "error.log"
     command = [NGINX, "-p", str(folder), "-e", str(log), "-c", str(config)]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
     if checked.returncode != 0:
         raise RuntimeError(f"nginx refused the configuration:\n{checked.stderr}\n{config.read_text()}")
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

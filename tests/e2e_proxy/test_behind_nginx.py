@@ -11,16 +11,17 @@ from sqlmodel import select
 
 from customer_app.access.models import SignInAttempt, StaffUser
 from customer_app.core.db import session_scope
-from customer_app.core.live import hub
+from customer_app.core.live import LiveHub
 from customer_app.core.normalize import email_key
 from customer_app.core.passwords import hash_password
 from customer_app.core.permissions import Actor, Role
 from customer_app.customers.customers import create_customer
 from customer_app.customers.models import CustomerInput
+from customer_app.settings import settings
 from customer_app.upload_limit import limit
 from tests.e2e.helpers import dialog, jpeg_bytes, rows, search
 from tests.e2e_proxy import stack
-from tests.e2e_proxy.conftest import PROXY_PORT, WORKER_PORTS, on_worker
+from tests.e2e_proxy.conftest import PROXY_PORT, WORKER_PORTS
 
 PASSWORD = "proxy lantern meadow quartz"
 FORGED = "203.0.113.9"  # what a client claims as its address in its own X-Forwarded-For
@@ -48,8 +49,13 @@ def test_staff_sign_in_through_the_proxy_under_their_own_address(browser: Browse
     with session_scope() as session:
         email = "signing@proxy.example"
         session.add(
-            StaffUser(email=email, email_key=email_key(email), name="Sid Proxy", role="admin",
-                      password_hash=hash_password(PASSWORD))
+            StaffUser(
+                email=email,
+                email_key=email_key(email),
+                name="Sid Proxy",
+                role="admin",
+                password_hash=hash_password(PASSWORD),
+            )
         )
     context = browser.new_context(extra_http_headers={"X-Forwarded-For": FORGED})
     context.add_cookies([{"name": stack.WORKER_COOKIE, "value": "2", "url": app_url}])
@@ -75,7 +81,8 @@ def test_a_save_with_a_picture_on_one_worker_appears_live_on_the_other(page_a: P
     assert (worker_of(page_a.context, app_url), worker_of(page_b.context, app_url)) == (1, 2)
     sockets = open_list(page_b, app_url, "proxypicture")
     expect(page_b.get_by_text("No customers match")).to_be_visible()
-    assert sockets and all(url.startswith(f"ws://127.0.0.1:{PROXY_PORT}/_event") for url in sockets)
+    assert sockets
+    assert all(url.startswith(f"ws://127.0.0.1:{PROXY_PORT}/_event") for url in sockets)
 
     open_list(page_a, app_url, "proxypicture")
     page_a.get_by_role("button", name="New Customer").first.click()
@@ -94,7 +101,8 @@ def test_a_save_with_a_picture_on_one_worker_appears_live_on_the_other(page_a: P
     expect(row).to_have_count(1)
     expect(row.locator("img")).to_have_attribute("src", re.compile(r"/pictures/[\w-]+_64\.webp$"))
     picture = page_b.context.request.get(row.locator("img").get_attribute("src") or "")
-    assert picture.ok and picture.headers["content-type"] == "image/webp"
+    assert picture.ok
+    assert picture.headers["content-type"] == "image/webp"
 
 
 def test_an_import_and_its_undo_by_the_job_worker_reach_the_other_workers_page(
@@ -106,8 +114,9 @@ def test_an_import_and_its_undo_by_the_job_worker_reach_the_other_workers_page(
     page_a.goto(f"{app_url}/customers/import")
     expect(page_a.get_by_role("button", name="Download sample (.xlsx)")).to_be_visible()
     data = tmp_path / "proxy-import.csv"
-    data.write_text("First name,Last name,Email\nIda,Proxyimport,ida@proxyimport.example\n"
-                    "Ivo,Proxyimport,ivo@proxyimport.example\n")
+    data.write_text(
+        "First name,Last name,Email\nIda,Proxyimport,ida@proxyimport.example\nIvo,Proxyimport,ivo@proxyimport.example\n"
+    )
     page_a.locator("input[type=file]").set_input_files(data)  # the import page's file drop, through nginx
     page_a.get_by_role("button", name="Preview").click()
     expect(page_a.get_by_label("Preview totals")).to_contain_text("New: 2")
@@ -139,9 +148,7 @@ def test_an_export_downloads_through_the_authorised_route(page_a: Page, app_url:
     assert elsewhere.getresponse().status == 403  # the same link without the maker's sign-in
 
 
-def test_a_write_announced_by_another_process_reaches_pages_on_both_workers(
-    page_a: Page, page_b: Page, app_url: str
-):
+def test_a_write_announced_by_another_process_reaches_pages_on_both_workers(page_a: Page, page_b: Page, app_url: str):
     open_list(page_a, app_url, "proxyservice")
     open_list(page_b, app_url, "proxyservice")
     expect(page_b.get_by_text("No customers match")).to_be_visible()
@@ -159,11 +166,10 @@ def test_a_write_announced_by_another_process_reaches_pages_on_both_workers(
 
 
 async def _announce() -> None:
-    """Announce the write the way the app's jobs do, then let go of this event loop's Redis connection."""
-    await hub.announce("script")
-    client, hub._redis = hub._redis, None
-    if client is not None:
-        await client.aclose()
+    """Announce the write as the app's job worker does, from a process of its own (this test's)."""
+    process = LiveHub(settings.redis_url)
+    await process.announce("script")
+    await process._client().aclose()
 
 
 def test_the_proxy_refuses_bodies_over_the_apps_limits_before_reading_them(app_url: str):
@@ -177,4 +183,5 @@ def test_the_proxy_refuses_bodies_over_the_apps_limits_before_reading_them(app_u
         assert b"nginx" in answer.read()  # the proxy's refusal: the worker never saw it
         connection.close()
     shipped = re.search(r"location /_upload \{[^}]*client_max_body_size (\d+)m;", stack.SHIPPED.read_text())
-    assert shipped and limit() <= int(shipped[1]) * 2**20, "the proxy would refuse uploads the app accepts"
+    assert shipped
+    assert limit() <= int(shipped[1]) * 2**20, "the proxy would refuse uploads the app accepts"
