@@ -30,6 +30,8 @@ PROXY_PORT, WORKER_PORTS = free_port(), [free_port(), free_port()]
 PUBLIC_URL = f"http://127.0.0.1:{PROXY_PORT}"
 REDIS = RedisServer()
 atexit.register(REDIS.remove)
+if not os.environ.get("KEEP_E2E_PROXY"):  # also when the run skips or is interrupted
+    atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 # Before anything imports the app's settings: this run's schema, folders, Redis and public address, as every worker
 # of a deployment shares them.
 os.environ |= {
@@ -115,8 +117,6 @@ def app_url(database: None) -> Iterator[str]:
         for process in reversed(started):
             stack.stop(process)
         REDIS.remove()
-        if not os.environ.get("KEEP_E2E_PROXY"):
-            shutil.rmtree(_TMP, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
