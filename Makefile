@@ -11,7 +11,7 @@ N ?= 200
 LOCALES := customer_app/locales
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/*.po))
 
-.PHONY: run dev admin demo test unit e2e bench migrate lint install install-dev browser fonts pdftotext pgclient clean catalogs messages backup restore
+.PHONY: run dev admin demo test unit e2e bench migrate lint install install-dev browser nginx fonts pdftotext pgclient clean catalogs messages backup restore
 
 .venv/.installed: requirements.txt
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -36,7 +36,7 @@ messages: install  ## update the .po files from the messages marked in the code,
 	$(MAKE) --no-print-directory catalogs
 
 install: .venv/.installed .tools/node_modules/.bin/bun catalogs fonts pgclient
-install-dev: install .venv/.installed-dev browser pdftotext
+install-dev: install .venv/.installed-dev browser pdftotext nginx
 
 browser:  ## Chromium from Debian's packages; tests drive it with Playwright (never `playwright install`)
 	@command -v chromium >/dev/null || { \
@@ -48,6 +48,11 @@ fonts:  ## what documents' PDFs are drawn with: pango for WeasyPrint, DejaVu (La
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
 	    apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-droid-fallback >/dev/null; \
 	  else echo "Fonts for PDFs are missing: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-droid-fallback'"; exit 1; fi; }
+
+nginx:  ## Debian's nginx: tests/e2e_proxy start their own, on a free port, in front of the workspace (deploy/nginx.conf)
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	  else echo "nginx is missing: run 'sudo apt-get install nginx' (until then the tests behind it skip)"; fi; }
 
 pdftotext:  ## poppler's pdftotext: the tests read documents' PDFs back as text
 	@command -v pdftotext >/dev/null || { \
@@ -87,9 +92,10 @@ demo: migrate  ## load N demo customers (make demo N=1000000)
 unit: install-dev
 	$(PY) -m pytest tests/unit -q
 
-e2e: install-dev  ## browser tests; then, in a run of their own, on Reflex's Redis state manager with a redis-server of their own
+e2e: install-dev  ## browser tests; then on Reflex's Redis state manager with a redis-server of their own; then two workers behind nginx
 	$(PY) -m pytest tests/e2e -q -x
 	$(PY) -m pytest tests/e2e_redis -q -x
+	$(PY) -m pytest tests/e2e_proxy -q -x
 
 test: unit e2e  ## unit tests, then end-to-end tests in headless Chromium (a separate run)
 

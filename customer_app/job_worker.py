@@ -12,6 +12,7 @@ from customer_app.transfer import export_jobs, import_jobs  # noqa: F401  (they 
 async def run() -> None:
     """Run jobs on a thread of their own until the backend stops; what they write is announced to open pages."""
     loop, stop = asyncio.get_running_loop(), threading.Event()
+    hub.listen()  # other workers' notices reach this worker's pages from its first page on
 
     def announce(topic: str) -> None:
         asyncio.run_coroutine_threadsafe(hub.announce(topic), loop)

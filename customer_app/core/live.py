@@ -90,6 +90,11 @@ class LiveHub:
             if token != origin and not unrelated:
                 subscriber.wake.set()
 
+    def listen(self) -> None:
+        """Follow other workers' notices from now on (a worker calls it as it starts): a page that opens later then
+        hears every notice published after its first read, not only those after its worker first subscribed."""
+        self._ensure_listener()
+
     def _client(self):
         if self._redis is None:
             import redis.asyncio as redis
@@ -99,7 +104,7 @@ class LiveHub:
         return self._redis
 
     def _ensure_listener(self) -> None:
-        # Started lazily inside a worker, so each forked worker has its own connection.
+        # Started inside a worker (at its start, or by its first page), so each forked worker has its own connection.
         if self.redis_url and (self._listener is None or self._listener.done()):
             self._listener = asyncio.get_running_loop().create_task(self._listen())
 

@@ -161,3 +161,35 @@ def test_a_write_on_one_worker_wakes_pages_on_another_through_redis():
         return woken
 
     assert asyncio.run(scenario()) == ["viewer"]
+
+
+def test_a_worker_listens_from_its_start_before_any_page_opens():
+    _redis_or_skip()
+
+    async def scenario():
+        worker, other = LiveHub(REDIS_URL), LiveHub(REDIS_URL)
+        worker.listen()
+        try:
+            for _ in range(200):  # another worker writes until this one, with no page open, has heard a notice
+                await other.announce("writer")
+                if worker.generation:
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            assert worker._listener is not None
+            worker._listener.cancel()
+            await asyncio.gather(worker._listener, return_exceptions=True)
+        return worker.generation, worker.subscribers
+
+    heard, pages = asyncio.run(scenario())
+    assert heard > 0
+    assert pages == {}
+
+
+def test_without_redis_listening_is_nothing_to_start():
+    async def scenario():
+        worker = LiveHub(None)
+        worker.listen()
+        return worker._listener
+
+    assert asyncio.run(scenario()) is None
