@@ -103,3 +103,21 @@ def test_changing_the_currency_asks_first_and_says_what_keeps_euros(browser: Bro
     page.reload()
     expect(page.get_by_label("Currency")).to_have_value("CHF")
     page.context.close()
+
+
+def test_choosing_another_currency_fills_in_amount_and_rate_and_keeps_what_was_typed(browser: Browser, app_url: str):
+    werft_id, number = issued_invoice("Werft West AG", "kasse@westwerft.example")
+    page = signed_in_context(browser, "staff").new_page()
+    page.goto(f"{app_url}/customers/{werft_id}?tab=invoices")
+    page.get_by_role("button", name=f"Record payment for {number}").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Reference").fill("Wire 42")
+    dialog.get_by_label("Currency").select_option("USD")
+    rate = dialog.get_by_label("Exchange rate: 1 EUR = ? USD")
+    expect(rate).not_to_have_value("")  # the table's rate, filled in
+    expect(dialog.get_by_label("Amount (USD)")).not_to_have_value("119.00")
+    expect(dialog.get_by_label("Reference")).to_have_value("Wire 42")  # what was typed stays
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text("No invoices here.")).to_be_visible()  # the USD payment settled the EUR invoice
+    page.context.close()

@@ -70,6 +70,7 @@ class CustomerInvoicesState(CustomerTabMixin, rx.State):
     refund_open: bool = False
     paying: InvoiceRow = InvoiceRow()  # the invoice the pop-up pays (or refunds)
     values: dict[str, str] = {}
+    money_key: int = 0  # bumped to re-mount the pop-up's amount and rate fields alone
     pay_currency: str = ""  # the currency the payment came in (the invoice's unless changed in the pop-up)
     currencies: list[str] = []  # those there are rates for
 
@@ -116,7 +117,7 @@ class CustomerInvoicesState(CustomerTabMixin, rx.State):
         same = chosen == paying.currency
         self.pay_currency = chosen
         self.values = self.values | {"exchange_rate": "" if same else rate, "amount": amount or paying.balance_text}
-        self.form_key += 1
+        self.money_key += 1  # only the amount and rate are filled in again: the date and reference typed stay
         return None
 
     @rx.event

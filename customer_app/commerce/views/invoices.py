@@ -98,6 +98,7 @@ def _amount(currency: rx.Var) -> rx.Component:
         S.errors["amount"],
         required=True,
         input_mode="decimal",
+        key=S.money_key.to_string() + "-amount",
     )
 
 
@@ -132,6 +133,7 @@ def _dialog() -> rx.Component:
                 "exchange_rate",
                 S.values["exchange_rate"],
                 S.errors["exchange_rate"],
+                key=S.money_key.to_string() + "-rate",
                 required=True,
                 input_mode="decimal",
             ),
