@@ -35,6 +35,12 @@ class Totals:
     warnings: list[str]
 
 
+def a_kind(kind: str) -> str:
+    """The kind with its article, for messages: "an invoice", "a sales order"."""
+    name = KINDS.get(kind, "document").lower()
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
 def new_draft(customer_id: int, kind: str, *, actor: Actor, session: Session) -> Document:
     """A draft of `kind` for an active customer, its addresses, currency, tax class, language, income account and
     shipping method copied in."""
@@ -67,7 +73,7 @@ def new_draft(customer_id: int, kind: str, *, actor: Actor, session: Session) ->
     )
     session.add(document)
     session.flush()
-    _audit(actor, session, document, "document_draft", f"Started a {KINDS[kind].lower()} draft")
+    _audit(actor, session, document, "document_draft", f"Started {a_kind(kind)} draft")
     return document
 
 
@@ -232,7 +238,7 @@ def delete_draft(document_id: int, *, actor: Actor, session: Session) -> None:
     require(actor, "customer.edit")
     document = _draft(document_id, actor, session)
     session.delete(document)
-    _audit(actor, session, document, "document_delete", f"Deleted a {KINDS[document.kind].lower()} draft")
+    _audit(actor, session, document, "document_delete", f"Deleted {a_kind(document.kind)} draft")
 
 
 def documents_of(
@@ -315,7 +321,7 @@ def convert(document_id: int, to_kind: str, *, actor: Actor, session: Session) -
     require(actor, "customer.edit")
     source = _issued(document_id, actor, session)
     if to_kind not in CONVERSIONS.get(source.kind, ()):
-        raise CustomerAppError(f"A {KINDS[source.kind].lower()} cannot become a {KINDS.get(to_kind, '?').lower()}.")
+        raise CustomerAppError(f"{a_kind(source.kind).capitalize()} cannot become {a_kind(to_kind)}.")
     return _copy(source, to_kind, 1, actor, session)
 
 
@@ -391,5 +397,5 @@ def _copy(source: Document, kind: str, sign: int, actor: Actor, session: Session
         )
     session.flush()
     recalculate(copy, session=session)
-    _audit(actor, session, copy, "document_draft", f"Started a {KINDS[kind].lower()} from {source.number}")
+    _audit(actor, session, copy, "document_draft", f"Started {a_kind(kind)} from {source.number}")
     return copy

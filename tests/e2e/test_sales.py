@@ -1,6 +1,7 @@
 """The Sales tab as staff use it: an invoice started from the customer with its address filled in, lines totalled on
 the server, a line no tax rule covers blocking the issue until a rule exists, then issued with its number."""
 
+import re
 from datetime import date
 
 from playwright.sync_api import Browser, expect
@@ -60,4 +61,7 @@ def test_an_invoice_is_drafted_from_the_customer_totalled_and_issued(browser: Br
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text="Invoice")).to_contain_text("Cancelled")
     expect(rows.filter(has_text="Credit note")).to_contain_text("Issued")
+    rows.filter(has_text="Invoice").get_by_role("button", name=re.compile("^Open INV-")).click()  # opens in place
+    expect(editor.get_by_role("heading")).to_contain_text(f"Invoice INV-{date.today().year}-")
+    expect(page).to_have_url(re.compile(r"tab=sales"))
     page.context.close()

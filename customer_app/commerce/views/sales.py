@@ -29,7 +29,17 @@ def _status(status: rx.Var, label: rx.Var) -> rx.Component:
 
 def _row(row: DocumentRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row.number, on_click=S.open_document(row.id), href="#", aria_label="Open " + row.number)),
+        rx.table.cell(
+            # A button, not a link to "#": following "#" is a navigation, which reloads the page and shuts the editor.
+            rx.button(
+                row.number,
+                on_click=S.open_document(row.id),
+                variant="ghost",
+                size="2",
+                aria_label="Open " + row.number,
+                class_name="link-button",
+            )
+        ),
         rx.table.cell(row.kind),
         rx.table.cell(_status(row.status, row.status_label)),
         rx.table.cell(row.date),

@@ -320,3 +320,12 @@ def test_reading_a_draft_writes_nothing_and_editing_it_moves_its_version(session
     line = again.lines[0]
     removed = documents.remove_line(line.id, actor=staff, session=session)  # totals stay 0.00, yet it changed
     assert removed.document.updated_at > version
+
+
+def test_messages_name_each_kind_with_its_article():
+    assert [documents.a_kind(k) for k in ("invoice", "estimate", "sales_order", "credit_note")] == [
+        "an invoice",
+        "an estimate",
+        "a sales order",
+        "a credit note",
+    ]
