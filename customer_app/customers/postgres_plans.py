@@ -15,19 +15,21 @@ skipped), then read the page's 25 rows by id.
 These are building blocks of customers.queries, which checks the actor and builds the WHERE conditions.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, tablesample
+from sqlalchemy import ColumnElement, and_, case, event, func, literal, tablesample
+from sqlalchemy.orm import Session as SASession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col, select
 
 from customer_app.customers.models import Customer
 
-CANDIDATE_LIMIT = 1_000  # trigram candidates read and then sorted: ~5 ms (each is a heap page read)
+CANDIDATE_LIMIT = 1_000  # candidates read then sorted, or counted exactly: ~5 ms (each is a heap page read)
 WALK_LIMIT = 1_000  # rows of the sort index tested when a search has more candidates: ~2 ms
 DEEP_OFFSET = 1_000  # from this offset on, skip rows in the index alone
+_MEMO = "customers.first_matches"
 SAMPLE_ROWS = 10_000  # customers sampled to estimate a broad count: 1% of a million, ±5% at 49,000 matches
 
 
@@ -56,10 +58,25 @@ def bitmap_scans(session: Session) -> Iterator[None]:
         )
 
 
-def candidates(session: Session, match: ColumnElement[bool], cap: int = CANDIDATE_LIMIT) -> int:
-    """Customers matching a search (any tab), counted through its index up to `cap` + 1."""
-    found = select(Customer.id).where(match).limit(cap + 1).subquery()
-    return session.exec(select(func.count()).select_from(found)).one()
+def first_matches(session: Session, where: Sequence[ColumnElement[bool]], key: Hashable) -> dict[str, int]:
+    """How many of the first CANDIDATE_LIMIT + 1 customers matching `where` (conditions on any tab) are in each tab.
+
+    A page load's list and counts both ask; the answer is remembered under `key` until the session writes or its
+    transaction ends.
+    """
+    memo = session.info.setdefault(_MEMO, {})
+    if (key, CANDIDATE_LIMIT) not in memo:
+        tab_of = case((col(Customer.deleted_at).is_(None), col(Customer.kind)), else_=literal("trash"))
+        first = select(tab_of.label("tab")).where(*where).limit(CANDIDATE_LIMIT + 1).subquery()
+        found = session.exec(select(first.c.tab, func.count()).group_by(first.c.tab)).all()
+        memo[key, CANDIDATE_LIMIT] = dict(found)
+    return memo[key, CANDIDATE_LIMIT]
+
+
+@event.listens_for(SASession, "after_flush")
+@event.listens_for(SASession, "after_transaction_end")
+def _forget(session: SASession, *_args: object) -> None:
+    session.info.pop(_MEMO, None)
 
 
 def order_by(entity, sort_key: str, descending: bool) -> tuple[ColumnElement, ColumnElement]:
@@ -71,6 +88,7 @@ def order_by(entity, sort_key: str, descending: bool) -> tuple[ColumnElement, Co
 def search_page(
     session: Session,
     *,
+    many: bool,
     tab_where: Sequence[ColumnElement[bool]],
     match: ColumnElement[bool],
     sort_key: str,
@@ -78,9 +96,10 @@ def search_page(
     offset: int,
     limit: int,
 ) -> list[Customer]:
-    """One page of a tab's customers matching a trigram search, by an allow-listed column and then id."""
+    """One page of a tab's customers matching a trigram search, by an allow-listed column and then id; `many`: the
+    search has more than CANDIDATE_LIMIT candidates."""
     order = order_by(Customer, sort_key, descending)
-    if candidates(session, match) > CANDIDATE_LIMIT and offset + limit <= WALK_LIMIT:
+    if many and offset + limit <= WALK_LIMIT:
         walked = select(Customer.id).where(*tab_where).order_by(*order).limit(WALK_LIMIT).subquery()
         page = (
             select(Customer)

@@ -2,13 +2,13 @@
 
 The pages of a search or filter go through chosen plans: customers.search_plans on SQLite, customers.postgres_plans
 on PostgreSQL (each explains why). Tab counts without a search or filter are read from customer_tab_count, which
-triggers keep; with one, `count_tabs` counts each tab exactly up to COUNT_LIMIT and estimates beyond.
+triggers keep; with one, `count_tabs` counts exactly up to a bound (CANDIDATE_LIMIT) and estimates beyond.
 """
 
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, tuple_
+from sqlalchemy import ColumnElement, and_, func, literal, tuple_
 from sqlmodel import Session, col, select
 
 from customer_app.core.normalize import fold
@@ -30,7 +30,6 @@ SORT_COLUMNS = {
 DEFAULT_SORT = {"individual": ("name", "asc"), "institution": ("name", "asc"), "trash": ("deleted", "desc")}
 _PHONE_LIKE = re.compile(r"^[+(\d][\d\s().\-/]*$")
 _PHONE_DIGITS = 3  # phone-like input with at least this many digits is searched as digits
-COUNT_LIMIT = 1_000  # PostgreSQL: a search or filter's tab is counted exactly up to this many, then estimated
 
 
 @dataclass(frozen=True)
@@ -137,8 +136,10 @@ def list_customers(query: ListQuery, *, actor: Actor, session: Session) -> list[
     order = postgres_plans.order_by(Customer, SORT_COLUMNS[query.sort].key, descending)
     if _dialect(session) == "postgresql":
         if len(term) >= search_plans.TRIGRAM:
+            found = postgres_plans.first_matches(session, _where(None, query.search, listing, session), (term, listing))
             return postgres_plans.search_page(
                 session,
+                many=sum(found.values()) > postgres_plans.CANDIDATE_LIMIT,
                 tab_where=_where(query.tab, "", listing, session),
                 match=_matches(term, "postgresql"),
                 sort_key=SORT_COLUMNS[query.sort].key,
@@ -222,7 +223,8 @@ def count_tabs(
     """Every tab's count for a search and filters, and the tabs whose count is an estimate (shown "about 49,000").
 
     Without a search or filter the counts are read from customer_tab_count: exact, and no customer is counted. With
-    one, on PostgreSQL each tab is counted exactly up to COUNT_LIMIT and beyond that estimated by the planner; on
+    one, on PostgreSQL the first CANDIDATE_LIMIT + 1 matches are counted, and beyond that the tabs estimated from a
+    sample; on
     SQLite a search or filter with more than CANDIDATE_LIMIT candidates is counted among its first CANDIDATE_LIMIT
     and scaled up to all of them (counting every candidate costs 1.5-2 microseconds each per tab: 60-100 ms for
     "son", 49,000 candidates).
@@ -243,26 +245,23 @@ def count_tabs(
 
 
 def _postgres_counts(search: str, listing: ListFilter, session: Session) -> tuple[dict[str, int], frozenset[str]]:
-    """Tabs counted exactly up to COUNT_LIMIT matches, estimated from a sample beyond.
+    """Tabs counted exactly up to CANDIDATE_LIMIT matches, estimated from a sample beyond.
 
-    A trigram search or a filter is counted in one pass over its first COUNT_LIMIT + 1 matches (any tab): a tab
-    with no match would otherwise read every candidate to find none. A name prefix is counted per tab, each tab's
-    range of the name index being cheap to read.
+    A trigram search or a filter is counted in one pass over its first matches (any tab), which the page's list
+    already read: a tab with no match would otherwise read every candidate to find none. A name prefix is counted
+    per tab, each tab's range of the name index being cheap to read.
     """
-    tab_of = case((col(Customer.deleted_at).is_(None), col(Customer.kind)), else_="trash")
-    if len(search_term(search)) >= search_plans.TRIGRAM or (listing.active and not search_term(search)):
-        first = (
-            select(tab_of.label("tab")).where(*_where(None, search, listing, session)).limit(COUNT_LIMIT + 1).subquery()
-        )
-        found = session.exec(select(first.c.tab, func.count()).group_by(first.c.tab)).all()
-        counts = {tab: dict(found).get(tab, 0) for tab in TABS}
-        estimated = frozenset(TABS) if sum(counts.values()) > COUNT_LIMIT else frozenset()
+    term, limit = search_term(search), postgres_plans.CANDIDATE_LIMIT
+    if len(term) >= search_plans.TRIGRAM or (listing.active and not term):
+        found = postgres_plans.first_matches(session, _where(None, search, listing, session), (term, listing))
+        counts = {tab: found.get(tab, 0) for tab in TABS}
+        estimated = frozenset(TABS) if sum(counts.values()) > limit else frozenset()
     else:
         counts = {}
         for tab in TABS:
-            capped = select(Customer.id).where(*_where(tab, search, listing, session)).limit(COUNT_LIMIT + 1)
+            capped = select(Customer.id).where(*_where(tab, search, listing, session)).limit(limit + 1)
             counts[tab] = session.exec(select(func.count()).select_from(capped.subquery())).one()
-        estimated = frozenset(tab for tab in TABS if counts[tab] > COUNT_LIMIT)
+        estimated = frozenset(tab for tab in TABS if counts[tab] > limit)
     if estimated:
         everyone = sum(tab_counts.stored(session).values())
         sampled = postgres_plans.sampled_counts(session, _where(None, search, listing, session), everyone)

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import Session, select
 
-from customer_app.customers import customers, queries, search_plans
+from customer_app.customers import customers, postgres_plans, search_plans
 from customer_app.customers.models import Customer, CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.customers.queries import ListQuery, count_customers, count_tabs, list_customers, neighbours
 from customer_app.transfer.columns import checked_columns
@@ -222,7 +222,7 @@ def test_a_broad_filter_is_estimated_beyond_a_bound_and_says_so(session, crowd, 
     assert not estimated
     assert exact_counts == {"individual": 20, "institution": 5, "trash": 0}
     monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 10)
-    monkeypatch.setattr(queries, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(postgres_plans, "CANDIDATE_LIMIT", 10)
     about, estimated = count_tabs("", group_id=crowd.id, actor=READER, session=session)
     if backend == "sqlite":  # the first 10 members counted, scaled up to all 25
         assert estimated == {"individual", "institution", "trash"}

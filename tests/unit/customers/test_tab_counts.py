@@ -143,7 +143,7 @@ def test_a_broad_search_shows_about_on_its_tabs_and_a_narrow_one_exact_counts(pa
     for n in range(30):
         add(first_name="Hana", last_name=f"Harbor{n:02d}")
     add(kind="institution", name="Dock Works")
-    monkeypatch.setattr(queries, "COUNT_LIMIT", 10)  # PostgreSQL counts 10 exactly, then estimates
+    monkeypatch.setattr(postgres_plans, "CANDIDATE_LIMIT", 10)  # PostgreSQL counts 10 exactly, then estimates
     monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 10)  # SQLite counts the first 10, then scales up
     run(page.on_load())
     assert page.count_labels == {"individual": "30", "institution": "1", "trash": "0"}
