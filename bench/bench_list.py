@@ -537,7 +537,7 @@ def main() -> None:
     COUNT = args.count
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _bench_db import PG_URL, ensure, ensure_postgres, postgres_reachable
+    from _bench_db import ensure, ensure_postgres, postgres_reachable
 
     started = time.perf_counter()
     databases = args.database or ("both" if postgres_reachable() else "sqlite")
@@ -553,7 +553,7 @@ def main() -> None:
         if not args.no_plans:
             plans(b, explain=True)
     if databases in ("postgresql", "both"):
-        url = ensure_postgres(COUNT, PG_URL)
+        url = ensure_postgres(COUNT)
         b = Bench.postgresql(url, args.reps)
         print(f"\n=== {b.conn.execute('SELECT version()').fetchone()[0].split(' on ')[0]} ===")
         b.conn.rollback()
