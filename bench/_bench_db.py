@@ -8,9 +8,11 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import LiteralString
 
 import psycopg
 from alembic.util import CommandError
+from psycopg import sql
 from sqlalchemy import event, make_url
 from sqlmodel import SQLModel
 
@@ -126,7 +128,7 @@ def _create_database(url: str) -> None:
     name = make_url(url).database
     with psycopg.connect(_conninfo(str(make_url(url).set(database="postgres"))), autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name or "bench")))
 
 
 def _demo_rows(count: int, start: int) -> Iterator[tuple]:
@@ -163,22 +165,26 @@ def build_postgres(url: str, count: int) -> float:
             "AND indexname <> 'customer_pkey'"
         ).fetchall()
         for name, _ in indexes:
-            conn.execute(f'DROP INDEX "{name}"')
-        columns = ", ".join(_pg_columns())
-        with conn.cursor().copy(f"COPY customer ({columns}) FROM STDIN") as copy:
+            conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+        columns = sql.SQL(", ").join(sql.Identifier(column) for column in _pg_columns())
+        with conn.cursor().copy(sql.SQL("COPY customer ({}) FROM STDIN").format(columns)) as copy:
             for row in _demo_rows(base, 0):
                 copy.write_row(row)
         if count > base:
-            changed = {
+            changed: dict[str, LiteralString] = {
                 "email": "replace(email, '@', '+' || n || '@')",
                 "email_key": "replace(email_key, '@', '+' || n || '@')",
                 "search_text": "replace(search_text, '@', '+' || n || '@')",
                 "created_at": "created_at - n * interval '1 day'",
             }
-            chosen = ", ".join(changed.get(column, column) for column in _pg_columns())
+            chosen = sql.SQL(", ").join(
+                sql.SQL(changed[column]) if column in changed else sql.Identifier(column) for column in _pg_columns()
+            )
             conn.execute(
-                f"INSERT INTO customer ({columns}) SELECT {chosen} FROM customer "
-                f"CROSS JOIN generate_series(1, {count // base - 1}) AS n ORDER BY n, id"
+                sql.SQL(
+                    "INSERT INTO customer ({}) SELECT {} FROM customer "
+                    "CROSS JOIN generate_series(1, {}) AS n ORDER BY n, id"
+                ).format(columns, chosen, sql.Literal(count // base - 1))
             )
         conn.execute("SET maintenance_work_mem = '512MB'")
         for _, definition in indexes:

@@ -135,7 +135,8 @@ def sampled_counts(session: Session, where: Sequence[ColumnElement[bool]], every
     figure does not change from one page load to the next.
     """
     percent = min(100.0, 100.0 * SAMPLE_ROWS / max(everyone, 1))
-    sample = tablesample(Customer.__table__, func.system(percent), name="sampled", seed=literal(7))
+    table = Customer.metadata.tables[Customer.__tablename__]
+    sample = tablesample(table, func.system(percent), name="sampled", seed=literal(7))
     adapt = ClauseAdapter(sample).traverse
     tab_of = case((sample.c.deleted_at.is_(None), sample.c.kind), else_=literal("trash"))
     matched = func.count().filter(and_(*[adapt(condition) for condition in where]))
