@@ -165,7 +165,8 @@ def _pg_load(database_url: str, source: Path) -> None:
 
 
 def _drop_tables_sql(database_url: str) -> str:
-    # Tables a later migration added are not in an older backup: --clean would leave them behind.
+    # Tables and functions (e.g. the tab counts' trigger function) a later migration added are not in an older
+    # backup: --clean would leave them behind, and a function left in the schema stops the schema being dropped.
     name = schema(database_url)
     engine = make_engine(database_url)
     try:
@@ -174,6 +175,18 @@ def _drop_tables_sql(database_url: str) -> str:
                 text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": name}
             ).scalars()
             quoted = [f'"{name}"."{table}"' for table in tables]
+            functions = connection.execute(text(_OWN_FUNCTIONS), {"s": name}).scalars().all()
     finally:
         engine.dispose()
-    return f"DROP TABLE IF EXISTS {', '.join(quoted)} CASCADE;" if quoted else "SELECT 1;"
+    drops = [f"DROP TABLE IF EXISTS {', '.join(quoted)} CASCADE;"] if quoted else []
+    drops += [f"DROP FUNCTION IF EXISTS {function} CASCADE;" for function in functions]
+    return " ".join(drops) or "SELECT 1;"
+
+
+# The schema's own functions (not an extension's), each as a quoted signature DROP FUNCTION accepts.
+_OWN_FUNCTIONS = (
+    "SELECT quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || "
+    "pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = "
+    "p.pronamespace WHERE n.nspname = :s AND NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.objid = p.oid "
+    "AND d.deptype = 'e')"
+)

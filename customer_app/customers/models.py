@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 from typing import ClassVar
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from customer_app.core.columns import UTCDateTime, utc_column, utcnow
@@ -107,6 +107,19 @@ class TrashBatch(SQLModel, table=True):
     actor_name: str = Field(default="", max_length=254)
     label: str = Field(default="", max_length=300)  # e.g. "Undo of import #12 (customers.xlsx)"
     moved: int = Field(default=0)  # how many it moved; those still in Trash are counted from the customers
+
+
+class CustomerTabCount(SQLModel, table=True):
+    """Customers in one tab, or a change to that number: a tab's count is the sum of its rows.
+
+    Only database triggers write here (migration f2a3b4c5d6e7), in the transaction of each customer write.
+    """
+
+    __tablename__: ClassVar[str] = "customer_tab_count"
+
+    id: int = Field(default=None, primary_key=True)
+    tab: str = Field(max_length=16)
+    customers: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
 FIELD_TYPES = {"text": "Text", "number": "Number", "date": "Date", "choice": "Single choice", "yes_no": "Yes / no"}

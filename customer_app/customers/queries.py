@@ -1,20 +1,20 @@
 """Read customers a page at a time: tabs, substring search, allow-listed sorting, counts, a customer's neighbours.
 
-On SQLite the pages and counts of a search or filter go through the plans of customers.search_plans (it explains
-why); counts there are remembered per connection until the database changes, and `count_tabs` counts a broad
-search only among its first CANDIDATE_LIMIT candidates. PostgreSQL's planner gets plain statements.
+The pages of a search or filter go through chosen plans: customers.search_plans on SQLite, customers.postgres_plans
+on PostgreSQL (each explains why). Tab counts without a search or filter are read from customer_tab_count, which
+triggers keep; with one, `count_tabs` counts exactly up to a bound (CANDIDATE_LIMIT) and estimates beyond.
 """
 
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, tuple_
+from sqlalchemy import ColumnElement, and_, func, literal, tuple_
 from sqlmodel import Session, col, select
 
 from customer_app.core.normalize import fold
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import filters as customer_filters
-from customer_app.customers import list_extras, search_plans
+from customer_app.customers import list_extras, postgres_plans, search_plans, tab_counts
 from customer_app.customers.filters import ListFilter, clean_tag
 from customer_app.customers.models import Customer, CustomerKind
 
@@ -108,7 +108,11 @@ def _matches(term: str, dialect: str) -> ColumnElement[bool]:
         if dialect == "sqlite":
             # A range rather than LIKE, which SQLite cannot serve from an index on a case-sensitive column.
             return and_(col(Customer.sort_name) >= term, col(Customer.sort_name) < term + "\U0010ffff")
-        return col(Customer.sort_name).startswith(term, autoescape=True)
+        # PostgreSQL serves LIKE 'an%' from an index only under the "C" collation (not even C.UTF-8): the range
+        # [term, term with its last character raised) is what the name index serves; LIKE keeps the match exact.
+        above = term[:-1] + chr(ord(term[-1]) + 1)
+        name = col(Customer.sort_name)
+        return and_(name >= term, name < above, name.startswith(term, autoescape=True))
     if dialect == "sqlite":
         return col(Customer.id).in_(search_plans.fts_ids(term))
     return col(Customer.search_text).contains(term, autoescape=True)
@@ -128,14 +132,29 @@ def list_customers(query: ListQuery, *, actor: Actor, session: Session) -> list[
             page_size=query.page_size,
             session=session,
         )
-    sort_column = col(SORT_COLUMNS[query.sort])
-    order = sort_column.desc() if query.direction == "desc" else sort_column.asc()
-    tiebreak = col(Customer.id).desc() if query.direction == "desc" else col(Customer.id).asc()
+    descending, offset = query.direction == "desc", (query.page - 1) * query.page_size
+    order = postgres_plans.order_by(Customer, SORT_COLUMNS[query.sort].key, descending)
+    if _dialect(session) == "postgresql":
+        if len(term) >= search_plans.TRIGRAM:
+            found = postgres_plans.first_matches(session, _where(None, query.search, listing, session), (term, listing))
+            return postgres_plans.search_page(
+                session,
+                many=sum(found.values()) > postgres_plans.CANDIDATE_LIMIT,
+                tab_where=_where(query.tab, "", listing, session),
+                match=_matches(term, "postgresql"),
+                sort_key=SORT_COLUMNS[query.sort].key,
+                descending=descending,
+                offset=offset,
+                limit=query.page_size,
+            )
+        if offset >= postgres_plans.DEEP_OFFSET:
+            where = _where(query.tab, query.search, listing, session)
+            return postgres_plans.deep_page(session, where=where, order=order, offset=offset, limit=query.page_size)
     statement = (
         select(Customer)
         .where(*_where(query.tab, query.search, listing, session))
-        .order_by(order, tiebreak)
-        .offset((query.page - 1) * query.page_size)
+        .order_by(*order)
+        .offset(offset)
         .limit(query.page_size)
     )
     return list(session.exec(statement).all())
@@ -187,7 +206,7 @@ def count_customers(
     tag: str = "",
     flags: tuple[str, ...] = (),
 ) -> int:
-    """How many customers a tab shows for a search and filters (exact; on SQLite remembered until data changes)."""
+    """How many customers a tab shows for a search and filters (exact; without either read from the kept counts)."""
     require(actor, "customer.view")
     return _count(tab, search, customer_filters.resolve(group_id, tag, flags), session)
 
@@ -200,37 +219,64 @@ def count_tabs(
     group_id: int | None = None,
     tag: str = "",
     flags: tuple[str, ...] = (),
-) -> tuple[dict[str, int], bool]:
-    """Every tab's count for a search and filters, and whether the counts are exact.
+) -> tuple[dict[str, int], frozenset[str]]:
+    """Every tab's count for a search and filters, and the tabs whose count is an estimate (shown "about 49,000").
 
-    On SQLite a search or filter with more than CANDIDATE_LIMIT candidates (in its narrowest source) is counted among
-    its first CANDIDATE_LIMIT candidates only, so each count is a lower bound, to be shown as "5,000+". Counting every
-    candidate costs 1.5-2 microseconds each per tab: 60-100 ms for "son" (49,000 candidates), 0.4 s for a term in
-    every row.
+    Without a search or filter the counts are read from customer_tab_count: exact, and no customer is counted. With
+    one, on PostgreSQL the first CANDIDATE_LIMIT + 1 matches are counted, and beyond that the tabs estimated from a
+    sample; on
+    SQLite a search or filter with more than CANDIDATE_LIMIT candidates is counted among its first CANDIDATE_LIMIT
+    and scaled up to all of them (counting every candidate costs 1.5-2 microseconds each per tab: 60-100 ms for
+    "son", 49,000 candidates).
     """
     require(actor, "customer.view")
     term, listing = search_term(search), customer_filters.resolve(group_id, tag, flags)
-    if _dialect(session) == "sqlite" and search_plans.planned(term, listing):
+    if not term and not listing.active:
+        return tab_counts.stored(session), frozenset()
+    if _dialect(session) == "postgresql":
+        return _postgres_counts(search, listing, session)
+    if search_plans.planned(term, listing):
         plan, bound = search_plans.plan_for(term, listing), search_plans.CANDIDATE_LIMIT
-        return search_plans.remembered(
-            session, ("tabs", bound, term, listing), lambda: search_plans.planned_counts(session, plan, bound)
+        counts, exact = search_plans.remembered(
+            session, ("tabs", bound, term, listing), lambda: search_plans.estimated_counts(session, plan, bound)
         )
-    if _dialect(session) != "sqlite" and (term or listing.active):  # one pass over the matches, not one per tab
-        tab_of = case((col(Customer.deleted_at).is_(None), col(Customer.kind)), else_="trash")
-        statement = select(tab_of, func.count()).where(*_where(None, search, listing, session)).group_by(tab_of)
-        found = dict(session.exec(statement).all())
-        return {tab: found.get(tab, 0) for tab in TABS}, True
-    return {tab: _count(tab, search, listing, session) for tab in TABS}, True
+        return counts, frozenset() if exact else frozenset(TABS)
+    return {tab: _count(tab, search, listing, session) for tab in TABS}, frozenset()
+
+
+def _postgres_counts(search: str, listing: ListFilter, session: Session) -> tuple[dict[str, int], frozenset[str]]:
+    """Tabs counted exactly up to CANDIDATE_LIMIT matches, estimated from a sample beyond.
+
+    A trigram search or a filter is counted in one pass over its first matches (any tab), which the page's list
+    already read: a tab with no match would otherwise read every candidate to find none. A name prefix is counted
+    per tab, each tab's range of the name index being cheap to read.
+    """
+    term, limit = search_term(search), postgres_plans.CANDIDATE_LIMIT
+    if len(term) >= search_plans.TRIGRAM or (listing.active and not term):
+        found = postgres_plans.first_matches(session, _where(None, search, listing, session), (term, listing))
+        counts = {tab: found.get(tab, 0) for tab in TABS}
+        estimated = frozenset(TABS) if sum(counts.values()) > limit else frozenset()
+    else:
+        counts = {}
+        for tab in TABS:
+            capped = select(Customer.id).where(*_where(tab, search, listing, session)).limit(limit + 1)
+            counts[tab] = session.exec(select(func.count()).select_from(capped.subquery())).one()
+        estimated = frozenset(tab for tab in TABS if counts[tab] > limit)
+    if estimated:
+        everyone = sum(tab_counts.stored(session).values())
+        sampled = postgres_plans.sampled_counts(session, _where(None, search, listing, session), everyone)
+        counts |= {tab: sampled.get(tab, 0) for tab in estimated}
+    return counts, estimated
 
 
 def _count(tab: str, search: str, listing: ListFilter, session: Session) -> int:
     """How many customers a tab shows, for count_customers and count_tabs (which checked the actor)."""
     term = search_term(search)
+    if not term and not listing.active:
+        return tab_counts.stored(session)[tab]
     if _dialect(session) != "sqlite":
         statement = select(func.count()).select_from(Customer).where(*_where(tab, search, listing, session))
         return session.exec(statement).one()
-    if not term and not listing.active:
-        return search_plans.remembered(session, ("tabs",), lambda: search_plans.tab_sizes(session))[tab]
     if search_plans.planned(term, listing):
         plan = search_plans.plan_for(term, listing)
         counts = search_plans.remembered(

@@ -10,9 +10,9 @@ returns, so `id IN (SELECT rowid FROM customer_fts ...) ORDER BY ... LIMIT 25` e
 * many: test the first WALK_LIMIT rows of the sort column's index; a common term fills a page within a few hundred
   rows. Only when it does not (its matches sort late, or are rare in this tab) are all the candidates read.
 
-Counting visits every row counted (about 0.1 microsecond each: 60 ms for 666,000 customers), so counts are
-remembered per connection until the database changes, and a broad search is counted only among its first
-CANDIDATE_LIMIT candidates.
+Counting visits every row counted (about 0.1 microsecond each: 60 ms for 666,000 customers), so the tabs' sizes are
+kept by triggers (customer_tab_count), counts of a search or filter are remembered per connection until the database
+changes, and a broad search is counted among its first SAMPLE candidates, then scaled up to all of them.
 
 Group and tag filters (customer_filters) are candidate sources like the trigram index: the source with the fewest
 candidates drives, the others are tested per row, and the same walk / read-and-sort choice applies.
@@ -34,6 +34,7 @@ from customer_app.customers.models import Customer
 
 CANDIDATE_LIMIT = 5_000  # trigram candidates read and sorted (or counted) directly; ~10 ms
 WALK_LIMIT = 1_000  # rows of the sort index tested when a search has more candidates; ~2 ms
+SAMPLE = 1_000  # a broad search's count: its tabs counted among this many candidates, then scaled up (~2 ms)
 _REMEMBERED = 64  # values remembered per connection
 TRIGRAM = 3  # the shortest search a trigram index serves; shorter ones match the start of names
 
@@ -115,40 +116,44 @@ def page_of(
         tab_rows = f"SELECT count(*) FROM (SELECT 1 FROM customer WHERE {where} LIMIT :walk)"
         if len(walked) == page_size or _scalar(session, tab_rows, walk=walk) < walk:
             return walked  # a full page, or every row of the tab was tested
+    # Sorting ids and keys, then reading the page's rows, beats sorting whole rows: SQLite copies every column of
+    # each candidate into its sorter (20,603 candidates of "zoe": 32 ms instead of 50 ms).
     return _customers(
         session,
-        f"SELECT customer.* FROM ({driver.ids}) AS hit CROSS JOIN customer ON customer.id = hit.id "
-        f"WHERE {where} AND {plan.others(driver)} ORDER BY {order} LIMIT :limit OFFSET :offset",
+        f"SELECT customer.* FROM (SELECT customer.id AS id FROM ({driver.ids}) AS hit "
+        f"CROSS JOIN customer ON customer.id = hit.id WHERE {where} AND {plan.others(driver)} "
+        f"ORDER BY {order} LIMIT :limit OFFSET :offset) AS page CROSS JOIN customer ON customer.id = page.id "
+        f"ORDER BY {order}",
         **params,
     )
 
 
-def planned_counts(session: Session, plan: Plan, bound: int | None = None) -> tuple[dict[str, int], bool]:
-    """Every tab's count in one pass over the driving candidates; only the first `bound` of them when more."""
+def planned_counts(session: Session, plan: Plan) -> tuple[dict[str, int], bool]:
+    """Every tab's count in one pass over the driving candidates (exact)."""
     driver, candidates = _driver(session, plan)
-    exact = bound is None or candidates <= bound
+    return (_tab_counts(session, plan, driver, None) if candidates else dict.fromkeys(_TAB_SQL, 0)), True
+
+
+def _tab_counts(session: Session, plan: Plan, driver: Source, first: int | None) -> dict[str, int]:
+    """Every tab's count among the driver's candidates, or only its `first` ones."""
     sql = (
         "SELECT CASE WHEN customer.deleted_at IS NULL THEN customer.kind ELSE 'trash' END, count(*) "
-        f"FROM ({driver.ids}{'' if exact else ' LIMIT :bound'}) AS hit CROSS JOIN customer ON customer.id = hit.id "
-        f"WHERE {plan.others(driver)} GROUP BY 1"
+        f"FROM ({driver.ids}{'' if first is None else ' LIMIT :first'}) AS hit "
+        f"CROSS JOIN customer ON customer.id = hit.id WHERE {plan.others(driver)} GROUP BY 1"
     )
-    found = dict(session.execute(text(sql), params=dict(plan.params) | {"bound": bound}).all()) if candidates else {}
-    return {tab: found.get(tab, 0) for tab in _TAB_SQL}, exact
+    found = dict(session.execute(text(sql), params=dict(plan.params) | {"first": first}).all())
+    return {tab: found.get(tab, 0) for tab in _TAB_SQL}
 
 
-def tab_sizes(session: Session) -> dict[str, int]:
-    """Customers in each tab, in one statement (one snapshot).
-
-    Individuals, the big tab, are not walked: every customer has one row in the search index's
-    `customer_fts_docsize` table, which SQLite counts a page at a time (3 ms for a million rows).
-    """
-    sql = (
-        "SELECT (SELECT count(*) FROM customer_fts_docsize), "
-        f"(SELECT count(*) FROM customer WHERE {_TAB_SQL['trash']}), "
-        f"(SELECT count(*) FROM customer WHERE {_TAB_SQL['institution']})"
-    )
-    everyone, trash, institutions = session.execute(text(sql)).one()
-    return {"individual": everyone - trash - institutions, "institution": institutions, "trash": trash}
+def estimated_counts(session: Session, plan: Plan, bound: int) -> tuple[dict[str, int], bool]:
+    """Every tab's count, exact when the plan has at most `bound` candidates; else the counts among its first
+    SAMPLE candidates scaled up to all of them (counted in the driving index alone: ~1 ms for 49,000)."""
+    driver, candidates = _driver(session, plan)
+    if candidates <= bound:
+        return _tab_counts(session, plan, driver, None), True
+    sample = _tab_counts(session, plan, driver, SAMPLE)
+    everyone = _scalar(session, f"SELECT count(*) FROM ({driver.ids})", **dict(plan.params))
+    return {tab: round(n * everyone / min(SAMPLE, everyone)) for tab, n in sample.items()}, False
 
 
 def remembered(session: Session, key: tuple, compute: Callable[[], T]) -> T:

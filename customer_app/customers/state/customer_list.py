@@ -15,7 +15,7 @@ from customer_app.customers.rows import customer_row, removal_row
 from customer_app.customers.state.list_filters import ListFiltersMixin, group_id, write_address
 from customer_app.customers.state.removals import RemovalsMixin
 from customer_app.settings import settings
-from customer_app.ui.paging import page_count, page_number, range_text
+from customer_app.ui.paging import count_text, page_count, page_number, range_text
 from customer_app.ui.parsing import ID_CHARS, parse_ids
 
 NAME_CHARS = 300  # a customer's display name is at most this long
@@ -23,19 +23,19 @@ NAME_CHARS = 300  # a customer's display name is at most this long
 Rows = list[dict[str, str]]
 
 
-def fetch_page(query: ListQuery, actor: Actor) -> tuple[Rows, dict[str, int], bool, Rows]:
+def fetch_page(query: ListQuery, actor: Actor) -> tuple[Rows, dict[str, int], list[str], Rows]:
     """Rows of one page (with the added columns' cells), the count of every tab for the query's search and filters,
-    whether they are exact, and (in Trash) the recent removals."""
+    the tabs whose count is an estimate, and (in Trash) the recent removals."""
     with session_scope() as session:
         found = list_customers(query, actor=actor, session=session)
         cells = list_extras.page_cells([c.id for c in found], actor=actor, session=session)
         rows = [customer_row(c) | cells[c.id] for c in found]
-        counts, exact = count_tabs(
+        counts, estimated = count_tabs(
             query.search, group_id=query.group_id, tag=query.tag, flags=query.flags, actor=actor, session=session
         )
         in_trash = query.tab == "trash"
         removals = trash_batches.recent_removals(actor=actor, session=session) if in_trash else []
-    return rows, counts, exact, [removal_row(r) for r in removals]
+    return rows, counts, sorted(estimated), [removal_row(r) for r in removals]
 
 
 class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
@@ -49,7 +49,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     page_size: int = 25
     rows: list[dict[str, str]] = []
     counts: dict[str, int] = {"individual": 0, "institution": 0, "trash": 0}
-    counts_exact: bool = True  # a very broad search is counted only up to a bound, shown as "5,000+"
+    counts_estimated: list[str] = []  # tabs whose count for a broad search or filter is an estimate ("about 49,000")
     selected: list[str] = []
     loaded: bool = False
     confirm_id: str = ""
@@ -69,9 +69,8 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
 
     @rx.var
     def count_labels(self) -> dict[str, str]:
-        """Tab counts written with thousands separators."""
-        plus = "" if self.counts_exact else "+"
-        return {tab: f"{self.counts.get(tab, 0):,}{plus}" for tab in TABS}
+        """Tab counts written with thousands separators, estimates as "about 49,000"."""
+        return {tab: count_text(self.counts.get(tab, 0), tab not in self.counts_estimated) for tab in TABS}
 
     @rx.var
     def range_total_label(self) -> str:
@@ -81,7 +80,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     @rx.var
     def range_label(self) -> str:
         """Which rows are shown, e.g. "26–50 of 1,204"."""
-        return range_text(self.page, self.page_size, self.total, at_least=not self.counts_exact)
+        return range_text(self.page, self.page_size, self.total, about=self.tab in self.counts_estimated)
 
     @rx.var
     def all_on_page_selected(self) -> bool:
@@ -109,10 +108,10 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
             return refused
         query = self._query()
         self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
-        self.rows, self.counts, self.counts_exact, self.removals = fetch_page(query, actor)
+        self.rows, self.counts, self.counts_estimated, self.removals = fetch_page(query, actor)
         if self.page > self.page_count:  # the last page emptied under us
             self.page = self.page_count
-            self.rows, self.counts, self.counts_exact, self.removals = fetch_page(self._query(), actor)
+            self.rows, self.counts, self.counts_estimated, self.removals = fetch_page(self._query(), actor)
         self.loaded = True
         return None
 
@@ -161,10 +160,17 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
                     if viewer is None:  # signed out meanwhile, or the server lost this tab's state
                         return gone
                     # Pages showing the same query share one answer; each was checked above before it waits for it.
-                    rows, counts, exact, removals = await hub.shared(query, lambda q=query, a=viewer: fetch_page(q, a))
+                    rows, counts, estimated, removals = await hub.shared(
+                        query, lambda q=query, a=viewer: fetch_page(q, a)
+                    )
                     async with self:
                         if query == self._query():
-                            self.rows, self.counts, self.counts_exact, self.removals = rows, counts, exact, removals
+                            self.rows, self.counts, self.counts_estimated, self.removals = (
+                                rows,
+                                counts,
+                                estimated,
+                                removals,
+                            )
                             self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
         return None
 

@@ -170,8 +170,8 @@ def test_the_list_filters_by_open_balance_and_shows_it_per_currency(session, sta
         assert [c.id for c in found] == [ada.id], search
     everyone = list_customers(query(), actor=staff, session=session)
     assert {c.id for c in everyone} == {ada.id, bob.id, cyd.id}
-    counts, exact = count_tabs("", flags=FLAG, actor=staff, session=session)
-    assert (counts, exact) == ({"individual": 1, "institution": 0, "trash": 0}, True)
+    counts, estimated = count_tabs("", flags=FLAG, actor=staff, session=session)
+    assert (counts, estimated) == ({"individual": 1, "institution": 0, "trash": 0}, frozenset())
 
     cells = list_extras.page_cells([c.id for c in everyone], actor=staff, session=session)
     assert cells[ada.id] == {"open_balance": "€1,250.00 · $80.00"}

@@ -1,0 +1,199 @@
+"""Tab counts kept by the database follow every write, a broad count says "about", and the chosen plans list the
+same customers as a plain query, on SQLite and PostgreSQL."""
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from customer_app.core.migrations import migrate
+from customer_app.customers import customers, postgres_plans, queries, search_plans, tab_counts, trash_batches
+from customer_app.customers.models import Customer
+from customer_app.customers.queries import SORT_COLUMNS, ListQuery, count_tabs, list_customers
+from customer_app.customers.state.customer_list import CustomerListState
+from customer_app.customers.validation import validate_customer
+from customer_app.transfer import import_undo
+from customer_app.ui.paging import count_text, range_text
+from tests.unit.accounts import READER
+from tests.unit.databases import postgres_schema, sqlite_engine_at
+from tests.unit.reflex_helpers import run
+from tests.unit.transfer.test_imports import commit, csv_bytes, previewed
+
+BEFORE = "b8c9d0e1f2a3"  # the migration before the kept counts
+
+
+def counted(session: Session) -> dict[str, int]:
+    """Every tab's customers, counted row by row."""
+    tab = "CASE WHEN deleted_at IS NULL THEN kind ELSE 'trash' END"
+    found = dict(session.execute(text(f"SELECT {tab}, count(*) FROM customer GROUP BY 1")).all())
+    return {name: found.get(name, 0) for name in tab_counts.TABS}
+
+
+def shown(session: Session) -> dict[str, int]:
+    """The counts a page load shows, checked against a real count."""
+    counts, estimated = count_tabs("", actor=READER, session=session)
+    assert not estimated
+    assert counts == counted(session)
+    return counts
+
+
+def test_counts_follow_create_kind_change_trash_restore_purge_and_remove_all(session, add, admin):
+    assert shown(session) == {"individual": 0, "institution": 0, "trash": 0}
+    ann, bob = add(first_name="Ann", last_name="Able"), add(first_name="Bob", last_name="Brown")
+    acme = add(kind="institution", name="Acme")
+    assert shown(session) == {"individual": 2, "institution": 1, "trash": 0}
+    as_firm = validate_customer({"kind": "institution", "name": "Ann Able Ltd"}, phone_region="US")
+    customers.update_customer(ann.id, as_firm, actor=admin, session=session, expected_version=ann.version)
+    session.commit()
+    assert shown(session) == {"individual": 1, "institution": 2, "trash": 0}
+    customers.trash_customers([bob.id, acme.id], actor=admin, session=session)
+    session.commit()
+    assert shown(session) == {"individual": 0, "institution": 1, "trash": 2}
+    customers.restore_customers([acme.id], actor=admin, session=session)
+    session.commit()
+    assert shown(session) == {"individual": 0, "institution": 2, "trash": 1}
+    customers.purge_customers([bob.id], actor=admin, session=session)
+    session.commit()
+    assert shown(session) == {"individual": 0, "institution": 2, "trash": 0}
+    removed = customers.trash_matching("institution", "", actor=admin, session=session)  # Remove all
+    session.commit()
+    assert (removed, shown(session)) == (2, {"individual": 0, "institution": 0, "trash": 2})
+    batch = session.exec(select(Customer.trash_batch_id).where(col(Customer.id) == acme.id)).one()
+    trash_batches.restore_batch(batch, actor=admin, session=session)  # Restore all of that removal
+    session.commit()
+    assert shown(session) == {"individual": 0, "institution": 2, "trash": 0}
+
+
+def test_a_write_rolled_back_leaves_the_counts_as_they_were(session, add, admin):
+    ann = add(first_name="Ann", last_name="Able")
+    customers.trash_customers([ann.id], actor=admin, session=session)
+    add_more = validate_customer({"first_name": "Cy", "last_name": "Cole"}, phone_region="US")
+    customers.create_customer(add_more, actor=admin, session=session)
+    session.rollback()
+    assert shown(session) == {"individual": 1, "institution": 0, "trash": 0}
+
+
+def test_counts_follow_an_import_and_its_undo(session, engine, admin, add, tmp_path, monkeypatch):
+    monkeypatch.setenv("IMPORT_DIR", str(tmp_path / "imports"))
+    add(first_name="Ann", last_name="Able", email="ann@example.com")
+    rows = [(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(5)]
+    job, _ = previewed(session, admin, csv_bytes(rows))
+    done, _ = commit(session, engine, admin, job)
+    assert done.created_count == 5
+    assert shown(session) == {"individual": 6, "institution": 0, "trash": 0}
+    import_undo.undo_import(job.id, actor=admin, session=session)
+    session.commit()
+    assert shown(session) == {"individual": 1, "institution": 0, "trash": 5}
+
+
+def test_a_page_load_reads_the_kept_counts_and_counts_no_customer(session, add):
+    add(first_name="Ann", last_name="Able")
+    # Were the page counting rows, this change to the kept numbers alone would not show.
+    session.execute(text("INSERT INTO customer_tab_count (tab, customers) VALUES ('trash', 41)"))
+    assert count_tabs("", actor=READER, session=session)[0] == {"individual": 1, "institution": 0, "trash": 41}
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite", "postgresql"])
+def test_the_migration_counts_the_customers_already_there(tmp_path, backend_name):
+    def check(engine) -> None:
+        migrate(engine, BEFORE, down=True)
+        with engine.begin() as connection:
+            for n, (kind, deleted) in enumerate(
+                [("individual", None), ("individual", "2026-01-01"), ("institution", None)]
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO customer (kind, display_name, sort_name, search_text, created_at, updated_at, "
+                        "deleted_at, version) VALUES (:kind, :name, :sort, :search, '2026-01-01', '2026-01-01', "
+                        ":deleted, 1)"
+                    ),
+                    {"kind": kind, "name": f"c{n}", "sort": f"c{n}", "search": f"c{n}", "deleted": deleted},
+                )
+        migrate(engine)
+        with Session(engine) as session:
+            assert shown(session) == {"individual": 1, "institution": 1, "trash": 1}
+
+    if backend_name == "sqlite":
+        engine = sqlite_engine_at(tmp_path / "counts.db")
+        try:
+            check(engine)
+        finally:
+            engine.dispose()
+    else:
+        with postgres_schema() as engine:
+            check(engine)
+
+
+# --- "about" ----------------------------------------------------------------------------------------------------
+
+
+def test_an_estimate_is_shown_as_about_with_two_significant_figures():
+    assert count_text(49_312, exact=False) == "about 49,000"
+    assert count_text(1_204) == "1,204"
+    assert count_text(87, exact=False) == "about 87"
+    assert range_text(2, 25, 49_312, about=True) == "26–50 of about 49,000"
+    assert range_text(2, 25, 30) == "26–30 of 30"
+
+
+@pytest.fixture
+def page(new_tab, staff_user) -> CustomerListState:
+    return new_tab(staff_user).get_substate(CustomerListState._get_substate_path())
+
+
+def test_a_broad_search_shows_about_on_its_tabs_and_a_narrow_one_exact_counts(page, add, monkeypatch, app_db):
+    for n in range(30):
+        add(first_name="Hana", last_name=f"Harbor{n:02d}")
+    add(kind="institution", name="Dock Works")
+    monkeypatch.setattr(postgres_plans, "CANDIDATE_LIMIT", 10)  # PostgreSQL counts 10 exactly, then estimates
+    monkeypatch.setattr(search_plans, "CANDIDATE_LIMIT", 10)  # SQLite counts the first 10, then scales up
+    run(page.on_load())
+    assert page.count_labels == {"individual": "30", "institution": "1", "trash": "0"}
+    run(page.set_search("harbor"))
+    assert page.count_labels["individual"] == "about 30"
+    assert page.range_label == "1–25 of about 30"
+    run(page.set_search("dock"))
+    assert page.count_labels == {"individual": "0", "institution": "1", "trash": "0"}
+
+
+# --- the plans list what a plain query lists ------------------------------------------------------------------
+
+
+def plain(session: Session, query: ListQuery) -> list[int]:
+    """The page as one plain statement would list it (the plans' reference)."""
+    key = col(SORT_COLUMNS[query.sort])
+    desc = query.direction == "desc"
+    order = (key.desc(), col(Customer.id).desc()) if desc else (key.asc(), col(Customer.id).asc())
+    where = queries.tab_filter(query.tab, query.search, session)
+    offset = (query.page - 1) * query.page_size
+    return list(session.exec(select(Customer.id).where(*where).order_by(*order).offset(offset).limit(25)).all())
+
+
+@pytest.fixture
+def harbour(session, add, admin):
+    """Sixty customers sharing "harbor", some sorting early and some late, a few in Trash, some without e-mail."""
+    made = []
+    for n in range(45):
+        email = f"h{n}@example.com" if n % 4 else None
+        made.append(add(first_name=("Abe", "Zoë", "Mia")[n % 3], last_name=f"Harbor {n:02d}", email=email))
+    for n in range(15):
+        made.append(add(kind="institution", name=f"Harbor Works {n:02d}"))
+    for n in range(40):
+        add(first_name="Bea", last_name=f"Other {n:02d}")
+    customers.trash_customers([c.id for c in made[:6]], actor=admin, session=session)
+    session.commit()
+    return session
+
+
+@pytest.mark.parametrize("limits", [(1000, 1000, 1000), (3, 5, 1), (3, 1000, 1)], ids=["few", "walk-fails", "walks"])
+@pytest.mark.parametrize("term", ["", "harbor", "zoe", "ha", "z", "works", "example", "nothing here"])
+def test_every_plan_lists_what_a_plain_query_lists(harbour, monkeypatch, limits, term):
+    candidates, walk, deep = limits
+    for plans in (search_plans, postgres_plans):
+        monkeypatch.setattr(plans, "CANDIDATE_LIMIT", candidates)
+        monkeypatch.setattr(plans, "WALK_LIMIT", walk)
+    monkeypatch.setattr(postgres_plans, "DEEP_OFFSET", deep)
+    for tab in ("individual", "institution", "trash"):
+        for sort, direction in [("name", "asc"), ("email", "desc"), ("created", "desc"), ("company", "asc")]:
+            for page in (1, 2):
+                query = ListQuery(tab=tab, search=term, sort=sort, direction=direction, page=page)
+                listed = [c.id for c in list_customers(query.checked((25,)), actor=READER, session=harbour)]
+                assert listed == plain(harbour, query.checked((25,))), (tab, sort, direction, page)
