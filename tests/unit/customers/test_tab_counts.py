@@ -18,7 +18,7 @@ from tests.unit.databases import postgres_schema, sqlite_engine_at
 from tests.unit.reflex_helpers import run
 from tests.unit.transfer.test_imports import commit, csv_bytes, previewed
 
-BEFORE = "b8c9d0e1f2a3"  # the migration before the kept counts
+BEFORE = "a3b4c5d6e7f8"  # the migration before the kept counts
 
 
 def counted(session: Session) -> dict[str, int]:

@@ -1,8 +1,8 @@
 """customer tab counts
 
 Revision ID: f2a3b4c5d6e7
-Revises: b8c9d0e1f2a3
-Create Date: 2026-12-05 00:00:00
+Revises: a3b4c5d6e7f8
+Create Date: 2026-12-04 23:30:00
 
 How many customers each tab (Individuals, Institutions, Trash) holds, kept by database triggers in the same
 transaction as every write to `customer`, so a page load reads three numbers instead of counting a million rows.
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "f2a3b4c5d6e7"
-down_revision: str | None = "b8c9d0e1f2a3"
+down_revision: str | None = "a3b4c5d6e7f8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
