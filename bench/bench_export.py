@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import LiteralString, cast
 
 import psycopg
 from sqlalchemy import make_url, text
@@ -97,7 +98,8 @@ def bare_rows(url: str) -> list[tuple]:
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo) as conn:
         # Spreadsheets take no time zone: the times as the service writes them, in UTC.
-        return [tuple(_naive(value) for value in row) for row in conn.execute(sql).fetchall()]  # pyright: ignore[reportArgumentType]
+        rows = conn.execute(cast("LiteralString", sql)).fetchall()  # column names from the allow-listed catalogue
+        return [tuple(_naive(value) for value in row) for row in rows]
 
 
 def _naive(value: object) -> object:
