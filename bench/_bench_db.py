@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import LiteralString
@@ -13,7 +15,7 @@ from typing import LiteralString
 import psycopg
 from alembic.util import CommandError
 from psycopg import sql
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, text
 from sqlmodel import SQLModel
 
 from customer_app.core.columns import utcnow
@@ -229,3 +231,28 @@ def ensure_postgres(count: int, url: str | None = None) -> str:
     seconds = build_postgres(url, count)
     print(f"Loaded {count:,} customers in {seconds:.0f} s ({count / seconds:,.0f} rows/s), then VACUUM ANALYZE")
     return url
+
+
+@contextmanager
+def postgres_schema(prefix: str) -> Iterator[str]:
+    """The URL of a new schema in the PostgreSQL benchmark database (then public, for pg_trgm); dropped afterwards."""
+    _create_database(PG_URL)
+    schema = f"{prefix}_{secrets.token_hex(4)}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+        # Alembic finds its version table through the search path: without one here it would find public's and
+        # take this empty schema for migrated.
+        connection.execute(
+            text(
+                f"CREATE TABLE {schema}.alembic_version (version_num VARCHAR(32) NOT NULL, "
+                f"CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+            )
+        )
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema},public"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

@@ -12,25 +12,23 @@ dropped at the end.
 
 import argparse
 import csv
-import secrets
 import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import LiteralString, cast
 
 import psycopg
-from sqlalchemy import make_url, text
+from sqlalchemy import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _bench_db import PG_URL, _create_database  # noqa: E402
+from _bench_db import postgres_schema  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -55,31 +53,6 @@ def build(url: str) -> None:
     with engine.begin() as connection:
         insert_demo(connection, ROWS, chunk=10_000)
     engine.dispose()
-
-
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """The URL of a new schema in the PostgreSQL benchmark database (then public, for pg_trgm); dropped afterwards."""
-    _create_database(PG_URL)
-    schema = f"bench_export_{secrets.token_hex(4)}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-        # Alembic finds its version table through the search path: without one here it would find public's and
-        # take this empty schema for migrated.
-        connection.execute(
-            text(
-                f"CREATE TABLE {schema}.alembic_version (version_num VARCHAR(32) NOT NULL, "
-                f"CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
-            )
-        )
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema},public"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 # The same Python types as the service's rows (dates and times, not their text), so both write the same cells.
@@ -149,7 +122,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         if args.database == "postgresql":
-            with postgres_schema() as url:
+            with postgres_schema("bench_export") as url:
                 measure(url, out)
         else:
             measure(f"sqlite:///{out / 'export.db'}", out)

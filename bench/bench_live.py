@@ -1,9 +1,11 @@
 """Live updates under load: many open customers pages searching while one user keeps adding customers.
 
     python bench/bench_live.py [--sizes 20 100] [--seconds 35] [--customers 2000] [--server-log FILE]
+                               [--database sqlite|postgresql] [--workers N]
 
-Builds a throw-away SQLite database (migrations + demo customers), starts the app exactly as `make run` does
-(`reflex run --env prod`, one worker, page and websocket on one free port) and drives it with headless
+Builds a throw-away database (a SQLite file, or a schema of its own in the PostgreSQL benchmark database), starts the
+app exactly as `make run` does (`reflex run --env prod`, page and websocket on one free port; one worker, or N
+workers sharing a private redis-server as production runs them) and drives it with headless
 socket.io sessions that speak Reflex 0.10.1's protocol (bench/_reflex_client.py). Every session hydrates
 `/customers` and runs its on_load like a browser, so its page starts listening for changes. Per scenario
 (N open pages): each viewer searches every 5 s (staggered), and a writer session creates a customer every
@@ -11,7 +13,7 @@ second through the pop-up (open_new, then save). Reported: search latency (emit 
 search's rows), save latency, and fan-out (save emitted → every viewer holds a delta with the new customer).
 The baseline, from the same run (before and after the scenarios, pooled), is one idle viewer searching
 back to back with no writer; search p95 is printed as a ratio of it. The load generator's own event-loop lag
-is printed too, to show the client was not the bottleneck.
+is printed too, to show the client was not the bottleneck, and each worker's CPU and memory.
 
 How a write is recognised by a viewer: every search term is a word of the company name given to the
 benchmark's customers, so each new customer matches every viewer's search. A viewer's delta then carries
@@ -49,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlmodel import Session  # noqa: E402
 
+from bench._bench_db import postgres_schema  # noqa: E402
 from bench._reflex_client import ReflexSession, state_path, vars_of  # noqa: E402
 from customer_app.access import auth  # noqa: E402
 from customer_app.access.models import StaffUser  # noqa: E402
@@ -58,12 +61,13 @@ from customer_app.core.normalize import fold  # noqa: E402
 from customer_app.core.permissions import Actor, Role  # noqa: E402
 from customer_app.customers.demo_data import insert_demo  # noqa: E402
 from customer_app.customers.queries import count_customers  # noqa: E402
+from tests.redis_server import RedisServer  # noqa: E402
 
 LIST = state_path("customer_app.customers.state.customer_list", "CustomerListState")
 FORM = state_path("customer_app.customers.state.customer_form", "CustomerFormState")
 PAGE = "/customers"
 AUTH_KEY = state_path("customer_app.access.state.auth", "AuthState") + ".auth_token_rx_state_"
-SESSIONS_NEEDED = 300  # every simulated tab signs in with its own session
+SPARE_SESSIONS = 3  # the two baselines' viewers and the leak check's writer; every simulated tab has its own session
 ACTOR = Actor(id=0, email="bench@example.com", name="Bench", role=Role.ADMIN)  # counts the expected matches
 SIGNED_IN: list[str] = []
 # Words of demo companies ("Nordic Holdings", ...); the benchmark's customers work for all of them at once.
@@ -102,8 +106,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare_database(url: str, customers: int) -> dict[str, int]:
-    """Migrate a fresh database, load demo customers; returns each term's matching individuals."""
+def prepare_database(url: str, customers: int, sessions: int) -> dict[str, int]:
+    """Migrate a fresh database, load demo customers, sign in `sessions` tabs; returns each term's matching
+    individuals."""
     engine = make_engine(url)
     migrate(engine)
     with engine.begin() as connection:
@@ -113,7 +118,7 @@ def prepare_database(url: str, customers: int) -> dict[str, int]:
         user = StaffUser(email="bench@example.com", email_key="bench@example.com", name="Bench", role=Role.STAFF)
         session.add(user)
         session.commit()
-        tokens = [auth.start_session(user, remember=False, session=session) for _ in range(SESSIONS_NEEDED)]
+        tokens = [auth.start_session(user, remember=False, session=session) for _ in range(sessions)]
         session.commit()
     engine.dispose()
     SIGNED_IN.extend(tokens)
@@ -125,7 +130,7 @@ def signed_in() -> dict[str, str]:
     return {AUTH_KEY: SIGNED_IN.pop()}
 
 
-def app_env(url: str, workdir: Path) -> dict[str, str]:
+def app_env(url: str, workdir: Path, redis_url: str | None, workers: int) -> dict[str, str]:
     """What `make run` gives the app, on the throw-away database, with private state and frontend directories."""
     env = {
         **os.environ,
@@ -137,7 +142,9 @@ def app_env(url: str, workdir: Path) -> dict[str, str]:
         "REFLEX_STATES_WORKDIR": str(workdir / "states"),
         "REFLEX_TELEMETRY_ENABLED": "false",
     }
-    env.pop("REFLEX_REDIS_URL", None)  # one worker, in-process notices
+    env.pop("REFLEX_REDIS_URL", None)  # one worker: in-process notices
+    if redis_url:
+        env |= {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": str(workers)}
     return env
 
 
@@ -172,8 +179,8 @@ def seed_web_dir() -> None:
 class Server:
     """`reflex run --env prod` in its own process group, its output in a log file."""
 
-    def __init__(self, env: dict[str, str], port: int, log_path: Path):
-        self.env, self.port, self.log_path = env, port, log_path
+    def __init__(self, env: dict[str, str], port: int, log_path: Path, workers: int = 1):
+        self.env, self.port, self.log_path, self.workers = env, port, log_path, workers
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 240.0) -> float:
@@ -237,24 +244,24 @@ class Server:
             return False
         return True
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of every process in the server's group so far."""
-        total, tick = 0, os.sysconf("SC_CLK_TCK")
+    def processes(self) -> dict[int, tuple[float, int]]:
+        """Every process of the server's group: its CPU seconds so far (user + system) and resident bytes now."""
+        found, tick, page = {}, os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
         for stat in Path("/proc").glob("[0-9]*/stat"):
             with contextlib.suppress(OSError, ValueError, IndexError):
                 fields = stat.read_text().rsplit(")", 1)[1].split()
                 if int(fields[2]) == self.proc.pid:  # pgrp
-                    total += int(fields[11]) + int(fields[12])
-        return total / tick
+                    rss = int((stat.parent / "statm").read_text().split()[1]) * page
+                    found[int(stat.parent.name)] = ((int(fields[11]) + int(fields[12])) / tick, rss)
+        return found
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds of every process of the server's group so far."""
+        return sum(cpu for cpu, _ in self.processes().values())
 
     def rss_bytes(self) -> int:
-        """Resident memory of every process in the server's group right now."""
-        total, page = 0, os.sysconf("SC_PAGE_SIZE")
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == self.proc.pid:  # pgrp
-                    total += int((stat.parent / "statm").read_text().split()[1]) * page
-        return total
+        """Resident memory of every process of the server's group right now."""
+        return sum(rss for _, rss in self.processes().values())
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -503,7 +510,7 @@ async def scenario(run: Run, server: Server, n: int, seconds: float) -> dict:
         await asyncio.sleep(1.0)  # let every page's listener subscribe
         first_write, attempts0 = run.created + 1, run.attempts
         lag_task = asyncio.create_task(loop_lag(lag_stop, lag))
-        cpu0, t0 = server.cpu_seconds(), time.perf_counter()
+        before, t0 = server.processes(), time.perf_counter()
         stop = t0 + seconds
         try:
             await asyncio.gather(
@@ -520,7 +527,7 @@ async def scenario(run: Run, server: Server, n: int, seconds: float) -> dict:
             lag_stop.set()
             await lag_task
         busy = time.perf_counter() - t0
-        cpu = server.cpu_seconds() - cpu0
+        after = server.processes()
         for v in viewers:
             v.expire()
     writes = range(first_write, run.created + 1)
@@ -554,7 +561,12 @@ async def scenario(run: Run, server: Server, n: int, seconds: float) -> dict:
         "marker_mismatches": [m for v in viewers for m in v.marker_mismatches],
         "count_anomalies": [a for v in viewers for a in v.count_anomalies],
         "error_toasts": [e for s in [*viewers, writer] for e in s.session.error_events],
-        "server_cpu": cpu / busy,
+        "server_cpu": sum(cpu for cpu, _ in after.values()) - sum(cpu for cpu, _ in before.values()),
+        "busy": busy,
+        # The workers are the processes that worked (the supervisor and the frontend's builder idle).
+        "workers": sorted(((cpu - before.get(pid, (0.0, 0))[0]) / busy, rss) for pid, (cpu, rss) in after.items())[
+            -server.workers :
+        ],
         "client_lag_p95": pct(lag, 95),
         "client_lag_max": max(lag, default=math.nan),
         "log": log_problems(server.log_text()[log_start:]),
@@ -590,10 +602,14 @@ def report(result: dict, idle_p95: float) -> None:
         f" (first 10 writes {ms(pct(fan[:10], 50))}, last 10 {ms(pct(fan[-10:], 50))});"
         f" {result['refreshes_per_write']:.2f} refreshes per viewer per write"
     )
+    cpu = result["server_cpu"]
     print(
-        f"       {n + 1} pages opened in {result['connect_s']:.1f} s; server CPU {result['server_cpu']:.0%} of a core;"
-        f" load generator's loop lag p95 {ms(result['client_lag_p95'])}"
+        f"       {n + 1} pages opened in {result['connect_s']:.1f} s; server CPU {cpu / result['busy']:.0%} of a core"
+        f" ({cpu / max(1, result['writes']) * 1000:,.0f} ms per write, its fan-out and"
+        f" the searches meanwhile); load generator's loop lag p95 {ms(result['client_lag_p95'])}"
     )
+    workers = ", ".join(f"{cpu:.0%} of a core and {rss / 2**20:,.0f} MB" for cpu, rss in result["workers"])
+    print(f"       per worker: {workers}")
     print(
         f"       checked {result['row_checks']:,} rows of search answers (contain the term: "
         f"{result['row_checks'] - result['row_mismatches']:,}), {result['marker_checks']:,} refreshed pages"
@@ -652,28 +668,40 @@ async def guarded(coroutine) -> None:
 
 
 @contextlib.contextmanager
-def app_run(prefix: str, server_log: Path | None):
-    """A throw-away folder with a SQLite database URL and the app's server for it (not started), for one benchmark
-    run: however the run ends the server stops and the folder goes (its log kept when something failed)."""
+def app_run(prefix: str, server_log: Path | None, database: str = "sqlite", workers: int = 1):
+    """A throw-away folder, database (a SQLite file, or a PostgreSQL schema) and the app's server for them (not
+    started; several workers get a redis-server of their own), for one benchmark run: however the run ends the server
+    stops and the folder, the schema and Redis go (the log kept when something failed)."""
     signal.signal(signal.SIGTERM, on_sigterm)
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
-    url = f"sqlite:///{workdir / 'bench.db'}"
-    server = Server(app_env(url, workdir), free_port(), (server_log or workdir / "server.log").resolve())
-    failed = False
-    try:
-        yield url, server
-    except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
-        print("Interrupted: stopping the app.", file=sys.stderr)
-        raise SystemExit(130) from None
-    except BaseException:
-        failed = True
-        print(f"Failed; the app's log is kept at {server.log_path}:\n{server.log_tail()}", file=sys.stderr)
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let nothing interrupt the stop
-        server.stop()
-        remove_workdir(workdir, keep=server.log_path if failed else None)
+    with contextlib.ExitStack() as resources:
+        if database == "postgresql":
+            url = resources.enter_context(postgres_schema(prefix.strip("_")))
+        else:
+            url = f"sqlite:///{workdir / 'bench.db'}"
+        redis_url = None
+        if workers > 1:
+            redis = RedisServer()
+            resources.callback(redis.remove)
+            redis.start()
+            redis_url = redis.url
+        log = (server_log or workdir / "server.log").resolve()
+        server = Server(app_env(url, workdir, redis_url, workers), free_port(), log, workers)
+        failed = False
+        try:
+            yield url, server
+        except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+            print("Interrupted: stopping the app.", file=sys.stderr)
+            raise SystemExit(130) from None
+        except BaseException:
+            failed = True
+            print(f"Failed; the app's log is kept at {server.log_path}:\n{server.log_tail()}", file=sys.stderr)
+            raise
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let nothing interrupt the stop
+            server.stop()
+            remove_workdir(workdir, keep=server.log_path if failed else None)
     print(f"Total {time.perf_counter() - started:.0f} s")
 
 
@@ -683,15 +711,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=35.0, help="length of each scenario")
     parser.add_argument("--customers", type=int, default=2000, help="demo customers in the database")
     parser.add_argument("--server-log", type=Path, help="keep the app's output in this file")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--workers", type=int, default=1, help="more than one: workers share a redis-server")
     args = parser.parse_args()
-    with app_run("bench_live_", args.server_log) as (url, server):
+    with app_run("bench_live_", args.server_log, args.database, args.workers) as (url, server):
         port = server.port
-        base = prepare_database(url, args.customers)
+        base = prepare_database(url, args.customers, sum(args.sizes) + len(args.sizes) + SPARE_SESSIONS)
         seed_web_dir()
         up = server.start()
+        topology = "one worker" if args.workers == 1 else f"{args.workers} workers and Redis"
         print(
-            f"Live updates: {args.customers:,} demo customers, one worker (reflex run --env prod, port {port},"
-            f" up in {up:.0f} s); viewers search every {SEARCH_EVERY:.0f} s, one writer saves every"
+            f"Live updates: {args.customers:,} demo customers on {args.database}, {topology} (reflex run --env prod,"
+            f" port {port}, up in {up:.0f} s); viewers search every {SEARCH_EVERY:.0f} s, one writer saves every"
             f" {WRITE_EVERY:.0f} s, {args.seconds:.0f} s per scenario"
         )
         asyncio.run(guarded(drive(Run(f"http://127.0.0.1:{port}", base), server, args.sizes, args.seconds)))

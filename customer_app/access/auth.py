@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from customer_app.access.models import SignInAttempt, StaffSession, StaffUser
@@ -83,21 +84,32 @@ def resolve_session(raw: str, *, session: Session) -> StaffUser | None:
     """The active staff member a browser token belongs to, or None if missing, ended or expired."""
     if not raw:
         return None
-    record = session.exec(select(StaffSession).where(col(StaffSession.token_hash) == token_hash(raw))).first()
+    # One statement for the session and its user: every event and every live refresh of an open page asks.
+    found = session.execute(
+        sa_select(
+            StaffUser,
+            col(StaffSession.id),
+            col(StaffSession.last_seen_at),
+            col(StaffSession.expires_at),
+            col(StaffSession.remember),
+        )
+        .join(StaffSession, col(StaffSession.user_id) == col(StaffUser.id))
+        .where(col(StaffSession.token_hash) == token_hash(raw), col(StaffSession.ended_at).is_(None))
+    ).first()
     now = utcnow()
-    if record is None or record.ended_at is not None or record.expires_at <= now:
+    if found is None:
         return None
-    idle = (
-        timedelta(days=settings.remember_days) if record.remember else timedelta(minutes=settings.session_idle_minutes)
-    )
-    if record.last_seen_at + idle <= now:
-        record.ended_at = now
+    user, session_id, last_seen_at, expires_at, remember = found
+    if expires_at <= now:
         return None
-    user = session.get(StaffUser, record.user_id)
-    if user is None or not user.active:
+    idle = timedelta(days=settings.remember_days) if remember else timedelta(minutes=settings.session_idle_minutes)
+    if last_seen_at + idle <= now:
+        session.execute(update(StaffSession).where(col(StaffSession.id) == session_id).values(ended_at=now))
         return None
-    if now - record.last_seen_at >= TOUCH_EVERY:
-        record.last_seen_at = now
+    if not user.active:
+        return None
+    if now - last_seen_at >= TOUCH_EVERY:
+        session.execute(update(StaffSession).where(col(StaffSession.id) == session_id).values(last_seen_at=now))
     request_context.note_user(user.id)  # for the request's log line, without a query of its own
     return user
 

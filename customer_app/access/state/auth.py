@@ -1,6 +1,7 @@
 """Who is signed in to this browser tab: the session token in browser storage, checked on every event."""
 
 import logging
+import time
 from collections.abc import Callable
 
 import reflex as rx
@@ -16,6 +17,7 @@ from customer_app.errors import DATABASE_UNREACHABLE, CustomerAppError, Permissi
 log = logging.getLogger(__name__)
 STATE_LOST = "The server restarted and this page was read afresh: anything not yet saved is lost."
 RESYNC_KEY = "customer_workspace_resync"  # never written: removing it makes the browser send its stored values again
+VIEWER_TRUSTED_SECONDS = 5.0  # how long an open page's live task trusts its last look at who views the tab
 
 
 class AuthState(rx.State):
@@ -108,6 +110,31 @@ async def actor_or_refusal(state: rx.State, permission: str) -> tuple[Actor | No
         return await actor_for(state, permission), None
     except PermissionDenied as exc:
         return None, await refusal(state, exc)
+
+
+class LiveViewer:
+    """Who views a tab, for an open page's live task: asked of the database again when the last answer is
+    VIEWER_TRUSTED_SECONDS old, was nobody, or the tab's session token changed (signed out or in in this tab, or the
+    server lost the tab's state).
+
+    Asking on every refresh cost a query per open page per write (200 pages: 200 queries for one save). A session
+    ended elsewhere (another tab, an admin) therefore stops this page's refreshes within that time; every event the
+    page sends itself is still checked at once.
+    """
+
+    def __init__(self, permission: str):
+        self.permission = permission
+        self._actor: Actor | None = None
+        self._token: object = None
+        self._until = 0.0
+
+    async def of(self, state: rx.State) -> Actor | None:
+        """The signed-in actor allowed the permission, or None (then `viewer_gone` says what to send)."""
+        token, now = (await state.get_state(AuthState)).auth_token, time.monotonic()
+        if self._actor is None or token != self._token or now >= self._until:
+            self._actor, _ = await actor_or_refusal(state, self.permission)
+            self._token, self._until = token, now + VIEWER_TRUSTED_SECONDS
+        return self._actor
 
 
 async def act_as(

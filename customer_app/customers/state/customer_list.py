@@ -5,7 +5,7 @@ from typing import Any
 
 import reflex as rx
 
-from customer_app.access.state.auth import act_as, actor_or_refusal, viewer_gone
+from customer_app.access.state.auth import LiveViewer, act_as, actor_or_refusal, viewer_gone
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
@@ -144,9 +144,10 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     @rx.event(background=True)
     async def watch_changes(self):
         """Refresh this page whenever someone else changes customers, until the page goes away."""
+        viewers = LiveViewer("customer.view")
         async with self:
             token = self.router.session.client_token
-            if await self._viewer() is None:  # anyone can call this event: nobody signed in subscribes to nothing
+            if await viewers.of(self) is None:  # anyone can call this event: nobody signed in subscribes to nothing
                 return None
         async with hub.subscribe(token) as subscriber:
             while hub.is_current(subscriber):
@@ -155,7 +156,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
                 async with hub.slots():
                     async with self:
                         query = self._query()
-                        viewer = await self._viewer()
+                        viewer = await viewers.of(self)
                         gone = None if viewer else await viewer_gone(self)
                     if viewer is None:  # signed out meanwhile, or the server lost this tab's state
                         return gone
@@ -173,10 +174,6 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
                             )
                             self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
         return None
-
-    async def _viewer(self) -> Actor | None:
-        actor, _ = await actor_or_refusal(self, "customer.view")
-        return actor
 
     async def _changed(self, customer_id: int | None = None) -> None:
         """Reload this page and tell everyone else's (that one customer's pages only, when given)."""

@@ -1,6 +1,19 @@
 """What an open page's live task sends once nobody is signed in to its tab any more."""
 
-from customer_app.access.state.auth import RESYNC_KEY, STATE_LOST, AuthState, actor_or_refusal, viewer_gone
+import time
+
+from sqlmodel import Session
+
+from customer_app.access import auth
+from customer_app.access.state.auth import (
+    RESYNC_KEY,
+    STATE_LOST,
+    VIEWER_TRUSTED_SECONDS,
+    AuthState,
+    LiveViewer,
+    actor_or_refusal,
+    viewer_gone,
+)
 from tests.unit.reflex_helpers import redirect_target, run, toast
 
 
@@ -24,3 +37,26 @@ def test_a_page_whose_state_the_server_lost_is_read_afresh_in_place_and_says_so(
     assert toast(message) == ("warning", STATE_LOST)
     assert resync.handler.fn.__qualname__ == "_remove_local_storage"  # the browser sends its session and is read again
     assert {name._js_expr: value._var_value for name, value in resync.args} == {"key": RESYNC_KEY}
+
+
+def live_viewer_of(root, viewers: LiveViewer):
+    return run(viewers.of(root.get_substate(AuthState._get_substate_path())))
+
+
+def test_a_live_page_trusts_its_viewer_for_a_few_seconds_then_asks_again(new_tab, staff_user, app_db, monkeypatch):
+    root, viewers = new_tab(staff_user), LiveViewer("customer.view")
+    assert live_viewer_of(root, viewers).email == staff_user.email
+    with Session(app_db) as session:  # an admin ends every session of the account
+        auth.end_all_sessions(staff_user.id, session=session)
+        session.commit()
+    assert live_viewer_of(root, viewers).email == staff_user.email  # within VIEWER_TRUSTED_SECONDS
+    later = time.monotonic() + VIEWER_TRUSTED_SECONDS
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert live_viewer_of(root, viewers) is None
+
+
+def test_a_live_page_asks_again_at_once_when_its_tab_changed_hands_or_lost_its_state(new_tab, staff_user):
+    root, viewers = new_tab(staff_user), LiveViewer("customer.view")
+    assert live_viewer_of(root, viewers) is not None
+    root.get_substate(AuthState._get_substate_path()).auth_token = ""  # signed out here, or state lost
+    assert live_viewer_of(root, viewers) is None
