@@ -14,7 +14,7 @@ import reflex as rx
 from reflex_base.event import EventHandler
 
 import customer_app.customer_app  # noqa: F401  (defines every state of the app)
-from customer_app.access.state.auth import act_as, actor_for, actor_or_refusal
+from customer_app.access.state.auth import act_as, actor_for, actor_or_refusal, live_viewer
 from customer_app.admin.state.settings_change import apply_change
 from customer_app.portal.state.portal import portal_act, portal_scope, portal_scope_or_refusal
 
@@ -22,7 +22,7 @@ from customer_app.portal.state.portal import portal_act, portal_scope, portal_sc
 # test below makes sure.
 BASE_GUARDS: tuple[Callable, ...] = (actor_for, portal_scope)
 PORTAL_GUARDS: tuple[Callable, ...] = (portal_scope, portal_act, portal_scope_or_refusal)
-GUARDS: tuple[Callable, ...] = (actor_for, act_as, actor_or_refusal, apply_change, *PORTAL_GUARDS)
+GUARDS: tuple[Callable, ...] = (actor_for, act_as, actor_or_refusal, live_viewer, apply_change, *PORTAL_GUARDS)
 
 # Handlers that may skip the check, grouped by why.
 UNCHECKED = {

@@ -3,6 +3,7 @@
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import reflex as rx
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -112,29 +113,30 @@ async def actor_or_refusal(state: rx.State, permission: str) -> tuple[Actor | No
         return None, await refusal(state, exc)
 
 
+@dataclass
 class LiveViewer:
-    """Who views a tab, for an open page's live task: asked of the database again when the last answer is
-    VIEWER_TRUSTED_SECONDS old, was nobody, or the tab's session token changed (signed out or in in this tab, or the
-    server lost the tab's state).
+    """What an open page's live task last learned about who views its tab (see `live_viewer`)."""
+
+    permission: str
+    actor: Actor | None = None
+    token: object = None
+    until: float = 0.0
+
+
+async def live_viewer(state: rx.State, seen: LiveViewer) -> Actor | None:
+    """For an open page's live task: the signed-in actor allowed `seen.permission`, or None (then `viewer_gone`
+    says what to send). Asked of the database again when the last answer is VIEWER_TRUSTED_SECONDS old, was nobody,
+    or the tab's session token changed (signed out or in in this tab, or the server lost the tab's state).
 
     Asking on every refresh cost a query per open page per write (200 pages: 200 queries for one save). A session
     ended elsewhere (another tab, an admin) therefore stops this page's refreshes within that time; every event the
     page sends itself is still checked at once.
     """
-
-    def __init__(self, permission: str):
-        self.permission = permission
-        self._actor: Actor | None = None
-        self._token: object = None
-        self._until = 0.0
-
-    async def of(self, state: rx.State) -> Actor | None:
-        """The signed-in actor allowed the permission, or None (then `viewer_gone` says what to send)."""
-        token, now = (await state.get_state(AuthState)).auth_token, time.monotonic()
-        if self._actor is None or token != self._token or now >= self._until:
-            self._actor, _ = await actor_or_refusal(state, self.permission)
-            self._token, self._until = token, now + VIEWER_TRUSTED_SECONDS
-        return self._actor
+    token, now = (await state.get_state(AuthState)).auth_token, time.monotonic()
+    if seen.actor is None or token != seen.token or now >= seen.until:
+        seen.actor, _ = await actor_or_refusal(state, seen.permission)
+        seen.token, seen.until = token, now + VIEWER_TRUSTED_SECONDS
+    return seen.actor
 
 
 async def act_as(

@@ -5,7 +5,7 @@ from typing import Any
 
 import reflex as rx
 
-from customer_app.access.state.auth import LiveViewer, act_as, actor_or_refusal, viewer_gone
+from customer_app.access.state.auth import LiveViewer, act_as, actor_or_refusal, live_viewer, viewer_gone
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
@@ -144,35 +144,28 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     @rx.event(background=True)
     async def watch_changes(self):
         """Refresh this page whenever someone else changes customers, until the page goes away."""
-        viewers = LiveViewer("customer.view")
+        seen = LiveViewer("customer.view")
         async with self:
             token = self.router.session.client_token
-            if await viewers.of(self) is None:  # anyone can call this event: nobody signed in subscribes to nothing
+            if await live_viewer(self, seen) is None:  # anyone can call this event: nobody signed in subscribes
                 return None
         async with hub.subscribe(token) as subscriber:
             while hub.is_current(subscriber):
                 await subscriber.wake.wait()
                 subscriber.wake.clear()
-                async with hub.slots():
-                    async with self:
-                        query = self._query()
-                        viewer = await viewers.of(self)
-                        gone = None if viewer else await viewer_gone(self)
+                # One visit to the tab's state per refresh (with Redis, each is a locked read and a write of it). The
+                # state stays locked while the shared answer comes, which only delays this tab's own events.
+                async with hub.slots(), self:
+                    viewer = await live_viewer(self, seen)
                     if viewer is None:  # signed out meanwhile, or the server lost this tab's state
-                        return gone
+                        return await viewer_gone(self)
                     # Pages showing the same query share one answer; each was checked above before it waits for it.
+                    query = self._query()
                     rows, counts, estimated, removals = await hub.shared(
                         query, lambda q=query, a=viewer: fetch_page(q, a)
                     )
-                    async with self:
-                        if query == self._query():
-                            self.rows, self.counts, self.counts_estimated, self.removals = (
-                                rows,
-                                counts,
-                                estimated,
-                                removals,
-                            )
-                            self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
+                    self.rows, self.counts, self.counts_estimated, self.removals = rows, counts, estimated, removals
+                    self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
         return None
 
     async def _changed(self, customer_id: int | None = None) -> None:

@@ -12,6 +12,7 @@ from customer_app.access.state.auth import (
     AuthState,
     LiveViewer,
     actor_or_refusal,
+    live_viewer,
     viewer_gone,
 )
 from tests.unit.reflex_helpers import redirect_target, run, toast
@@ -40,7 +41,7 @@ def test_a_page_whose_state_the_server_lost_is_read_afresh_in_place_and_says_so(
 
 
 def live_viewer_of(root, viewers: LiveViewer):
-    return run(viewers.of(root.get_substate(AuthState._get_substate_path())))
+    return run(live_viewer(root.get_substate(AuthState._get_substate_path()), viewers))
 
 
 def test_a_live_page_trusts_its_viewer_for_a_few_seconds_then_asks_again(new_tab, staff_user, app_db, monkeypatch):
