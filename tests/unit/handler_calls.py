@@ -30,18 +30,17 @@ from reflex_base.event import Event
 from reflex_base.event.context import EventContext
 from reflex_base.event.processor.base_state_processor import process_event
 
-from customer_app.access.state.auth import act_as, actor_for, actor_or_refusal
-from customer_app.admin.state.settings_change import apply_change
 from customer_app.core.live import customer_page_key, hub
 from customer_app.core.permissions import PERMISSIONS, Role
 from customer_app.portal.state.portal import portal_act
 from customer_app.portal.state.portal_tickets import PORTAL_PAGE
 from tests.unit.accounts import PASSWORD
+from tests.unit.test_handler_guards import GUARDS as GUARD_CALLS
 from tests.unit.test_handler_guards import PORTAL_GUARDS, UNCHECKED, app_states, function_of, syntax
 
 syntax = functools.cache(syntax)  # the matrix asks about each handler many times
 
-GUARDS = {guard.__name__: guard for guard in (actor_for, act_as, actor_or_refusal, apply_change, *PORTAL_GUARDS)}
+GUARDS = {guard.__name__: guard for guard in GUARD_CALLS}
 PORTAL = "portal"  # what a portal write asks for: a portal session, which no staff role has
 TARGET = 7001  # every table's first row of the world has this id, so any id argument names a real row
 TOKEN = "matrix-tab"

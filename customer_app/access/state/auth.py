@@ -117,14 +117,13 @@ async def actor_or_refusal(state: rx.State, permission: str) -> tuple[Actor | No
 class LiveViewer:
     """What an open page's live task last learned about who views its tab (see `live_viewer`)."""
 
-    permission: str
     actor: Actor | None = None
     token: object = None
     until: float = 0.0
 
 
-async def live_viewer(state: rx.State, seen: LiveViewer) -> Actor | None:
-    """For an open page's live task: the signed-in actor allowed `seen.permission`, or None (then `viewer_gone`
+async def live_viewer(state: rx.State, permission: str, seen: LiveViewer) -> Actor | None:
+    """For an open page's live task: the signed-in actor allowed `permission`, or None (then `viewer_gone`
     says what to send). Asked of the database again when the last answer is VIEWER_TRUSTED_SECONDS old, was nobody,
     or the tab's session token changed (signed out or in in this tab, or the server lost the tab's state).
 
@@ -134,7 +133,7 @@ async def live_viewer(state: rx.State, seen: LiveViewer) -> Actor | None:
     """
     token, now = (await state.get_state(AuthState)).auth_token, time.monotonic()
     if seen.actor is None or token != seen.token or now >= seen.until:
-        seen.actor, _ = await actor_or_refusal(state, seen.permission)
+        seen.actor, _ = await actor_or_refusal(state, permission)
         seen.token, seen.until = token, now + VIEWER_TRUSTED_SECONDS
     return seen.actor
 

@@ -1,5 +1,6 @@
 """The customers page: tab, search, group and tag filters, sort, page, selection and delete/restore dialogs."""
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -108,10 +109,13 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
             return refused
         query = self._query()
         self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
-        self.rows, self.counts, self.counts_estimated, self.removals = fetch_page(query, actor)
+        # In a thread: the worker's event loop goes on serving other tabs while the database works.
+        self.rows, self.counts, self.counts_estimated, self.removals = await asyncio.to_thread(fetch_page, query, actor)
         if self.page > self.page_count:  # the last page emptied under us
             self.page = self.page_count
-            self.rows, self.counts, self.counts_estimated, self.removals = fetch_page(self._query(), actor)
+            self.rows, self.counts, self.counts_estimated, self.removals = await asyncio.to_thread(
+                fetch_page, self._query(), actor
+            )
         self.loaded = True
         return None
 
@@ -144,10 +148,11 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     @rx.event(background=True)
     async def watch_changes(self):
         """Refresh this page whenever someone else changes customers, until the page goes away."""
-        seen = LiveViewer("customer.view")
+        seen = LiveViewer()
         async with self:
             token = self.router.session.client_token
-            if await live_viewer(self, seen) is None:  # anyone can call this event: nobody signed in subscribes
+            # Anyone can call this event: nobody signed in subscribes to nothing.
+            if await live_viewer(self, "customer.view", seen) is None:
                 return None
         async with hub.subscribe(token) as subscriber:
             while hub.is_current(subscriber):
@@ -156,7 +161,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
                 # One visit to the tab's state per refresh (with Redis, each is a locked read and a write of it). The
                 # state stays locked while the shared answer comes, which only delays this tab's own events.
                 async with hub.slots(), self:
-                    viewer = await live_viewer(self, seen)
+                    viewer = await live_viewer(self, "customer.view", seen)
                     if viewer is None:  # signed out meanwhile, or the server lost this tab's state
                         return await viewer_gone(self)
                     # Pages showing the same query share one answer; each was checked above before it waits for it.

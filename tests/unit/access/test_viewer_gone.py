@@ -41,11 +41,11 @@ def test_a_page_whose_state_the_server_lost_is_read_afresh_in_place_and_says_so(
 
 
 def live_viewer_of(root, viewers: LiveViewer):
-    return run(live_viewer(root.get_substate(AuthState._get_substate_path()), viewers))
+    return run(live_viewer(root.get_substate(AuthState._get_substate_path()), "customer.view", viewers))
 
 
 def test_a_live_page_trusts_its_viewer_for_a_few_seconds_then_asks_again(new_tab, staff_user, app_db, monkeypatch):
-    root, viewers = new_tab(staff_user), LiveViewer("customer.view")
+    root, viewers = new_tab(staff_user), LiveViewer()
     assert live_viewer_of(root, viewers).email == staff_user.email
     with Session(app_db) as session:  # an admin ends every session of the account
         auth.end_all_sessions(staff_user.id, session=session)
@@ -57,7 +57,7 @@ def test_a_live_page_trusts_its_viewer_for_a_few_seconds_then_asks_again(new_tab
 
 
 def test_a_live_page_asks_again_at_once_when_its_tab_changed_hands_or_lost_its_state(new_tab, staff_user):
-    root, viewers = new_tab(staff_user), LiveViewer("customer.view")
+    root, viewers = new_tab(staff_user), LiveViewer()
     assert live_viewer_of(root, viewers) is not None
     root.get_substate(AuthState._get_substate_path()).auth_token = ""  # signed out here, or state lost
     assert live_viewer_of(root, viewers) is None
