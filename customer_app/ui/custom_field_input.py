@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from customer_app.ui.form_field import required_mark
+
 NAME_PREFIX = "cf-"  # custom field inputs are named cf-<field id>, in whichever form they sit
 
 
@@ -13,6 +15,7 @@ def _control(f: rx.Var, field_id: rx.Var, error: rx.Var) -> rx.Component:
         "default_value": f.value,
         "aria_invalid": rx.cond(error, "true", "false"),
         "aria_describedby": field_id + "-error",
+        "aria_required": rx.cond(f.required, "true", "false"),  # what the star says, for screen readers
     }
     return rx.match(
         f.field_type,
@@ -48,7 +51,7 @@ def custom_field_input(f: rx.Var, error: rx.Var, id_prefix: str) -> rx.Component
     return rx.box(
         rx.el.label(
             f.label,
-            rx.cond(f.required, rx.text.span(" *", color_scheme="red", aria_hidden="true")),
+            rx.cond(f.required, required_mark()),
             html_for=field_id,
             class_name="field-label",
         ),
