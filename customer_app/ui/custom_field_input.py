@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from customer_app.ui.form_field import required_mark
+from customer_app.ui.form_field import REQUIRED_LABEL
 
 NAME_PREFIX = "cf-"  # custom field inputs are named cf-<field id>, in whichever form they sit
 
@@ -49,12 +49,7 @@ def custom_field_input(f: rx.Var, error: rx.Var, id_prefix: str) -> rx.Component
     so the same field can sit in two forms on one page."""
     field_id = id_prefix + f.id
     return rx.box(
-        rx.el.label(
-            f.label,
-            rx.cond(f.required, required_mark()),
-            html_for=field_id,
-            class_name="field-label",
-        ),
+        rx.el.label(f.label, html_for=field_id, class_name=rx.cond(f.required, REQUIRED_LABEL, "field-label")),
         _control(f, field_id, error),
         rx.cond(error, rx.text(error, id=field_id + "-error", color_scheme="red", size="1", role="alert")),
         class_name="field",

@@ -12,14 +12,13 @@ def _error(field_id: str, error: rx.Var) -> rx.Component:
     )
 
 
-def required_mark() -> rx.Component:
-    """The red star after a required field's label; hidden from screen readers, which hear aria-required instead."""
-    return rx.text.span(" *", color_scheme="red", class_name="required-mark", aria_hidden="true")
+# The star is drawn by CSS (.field-label.required::after, with empty alternative text): the label's text stays the
+# field's name, for people finding it by its label and for readers, who hear aria-required instead.
+REQUIRED_LABEL = "field-label required"
 
 
 def _label(label: str, field_id: str, required: bool) -> rx.Component:
-    mark = required_mark() if required else rx.fragment()
-    return rx.el.label(label, mark, html_for=field_id, class_name="field-label")
+    return rx.el.label(label, html_for=field_id, class_name=REQUIRED_LABEL if required else "field-label")
 
 
 def _required(required: bool) -> dict[str, str]:
