@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 BUN_VERSION := 1.4.5
+AXE_VERSION := 4.14.1
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export PYTHONPATH := $(CURDIR)
@@ -26,6 +27,12 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/*.po))
 .tools/node_modules/.bin/bun:
 	npm install --prefix .tools --no-save --no-audit --no-fund bun@$(BUN_VERSION)
 
+# axe-core, which the browser tests run against the main pages: a prefix of its own, because an npm install with
+# --no-save prunes what an earlier one put beside it (bun). The version is in the path, so a new pin installs anew.
+AXE := .tools/axe-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --prefix .tools/axe-$(AXE_VERSION) --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
+
 $(LOCALES)/%.mo: $(LOCALES)/%.po .venv/.installed
 	.venv/bin/pybabel -q compile -i $< -o $@
 
@@ -36,7 +43,7 @@ messages: install  ## update the .po files from the messages marked in the code,
 	$(MAKE) --no-print-directory catalogs
 
 install: .venv/.installed .tools/node_modules/.bin/bun catalogs fonts pgclient
-install-dev: install .venv/.installed-dev browser pdftotext nginx
+install-dev: install .venv/.installed-dev $(AXE) browser pdftotext nginx
 
 browser:  ## Chromium from Debian's packages; tests drive it with Playwright (never `playwright install`)
 	@command -v chromium >/dev/null || { \
@@ -92,8 +99,8 @@ demo: migrate  ## load N demo customers (make demo N=1000000)
 unit: install-dev
 	$(PY) -m pytest tests/unit -q
 
-e2e: install-dev  ## browser tests; then on Reflex's Redis state manager with a redis-server of their own; then two workers behind nginx
-	$(PY) -m pytest tests/e2e -q -x
+e2e: install-dev  ## browser tests (with axe-core's checks); then on Reflex's Redis state manager with a redis-server of their own; then two workers behind nginx
+	AXE_SCRIPT=$(CURDIR)/$(AXE) $(PY) -m pytest tests/e2e -q -x
 	$(PY) -m pytest tests/e2e_redis -q -x
 	$(PY) -m pytest tests/e2e_proxy -q -x
 

@@ -9,6 +9,8 @@ from customer_app.customers.state.customer_list import CustomerListState as S
 from customer_app.customers.views.list_filters import filter_bar
 from customer_app.transfer.state.exporter import ExportState
 
+RESULTS_ID = "customer-results"  # the table the tabs switch
+
 
 def _tab(value: str, label: str) -> rx.Component:
     return rx.tabs.trigger(
@@ -16,6 +18,7 @@ def _tab(value: str, label: str) -> rx.Component:
             rx.text(label), rx.badge(S.count_labels[value], variant="soft", radius="full"), align="center", spacing="2"
         ),
         value=value,
+        aria_controls=RESULTS_ID,  # Radix points it at a tab panel this list does not have
     )
 
 

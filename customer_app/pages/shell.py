@@ -4,6 +4,8 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.auth import AuthState
+from customer_app.ui.color_mode import color_mode_menu
+from customer_app.ui.keyboard import keyboard_support, shortcuts_help
 
 
 def _admin_links() -> rx.Component:
@@ -51,6 +53,7 @@ def layout(title: str, body: rx.Component, *, header_actions: list[rx.Component]
                 _admin_links(),
                 rx.spacer(),
                 *header_actions,
+                rx.hstack(shortcuts_help(), color_mode_menu(), spacing="3", align="center"),
                 _account(),
                 align="center",
                 width="100%",
@@ -65,4 +68,5 @@ def layout(title: str, body: rx.Component, *, header_actions: list[rx.Component]
             body,
             class_name="app-main",
         ),
+        keyboard_support(),
     )

@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from customer_app.ui.form_field import REQUIRED_LABEL
+
 NAME_PREFIX = "cf-"  # custom field inputs are named cf-<field id>, in whichever form they sit
 
 
@@ -13,6 +15,7 @@ def _control(f: rx.Var, field_id: rx.Var, error: rx.Var) -> rx.Component:
         "default_value": f.value,
         "aria_invalid": rx.cond(error, "true", "false"),
         "aria_describedby": field_id + "-error",
+        "aria_required": rx.cond(f.required, "true", "false"),  # what the star says, for screen readers
     }
     return rx.match(
         f.field_type,
@@ -46,12 +49,7 @@ def custom_field_input(f: rx.Var, error: rx.Var, id_prefix: str) -> rx.Component
     so the same field can sit in two forms on one page."""
     field_id = id_prefix + f.id
     return rx.box(
-        rx.el.label(
-            f.label,
-            rx.cond(f.required, rx.text.span(" *", color_scheme="red", aria_hidden="true")),
-            html_for=field_id,
-            class_name="field-label",
-        ),
+        rx.el.label(f.label, html_for=field_id, class_name=rx.cond(f.required, REQUIRED_LABEL, "field-label")),
         _control(f, field_id, error),
         rx.cond(error, rx.text(error, id=field_id + "-error", color_scheme="red", size="1", role="alert")),
         class_name="field",

@@ -14,7 +14,7 @@ def _card(title: str, intro: str, *body: rx.Component) -> rx.Component:
 
 
 def _field(label: str, name: str, type_: str = "text", **props) -> rx.Component:
-    return form_field(label, name, "", S.errors[name], type_=type_, **props)
+    return form_field(label, name, "", S.errors[name], type_=type_, required=True, **props)  # each one is needed
 
 
 def _submit(label: str) -> rx.Component:
@@ -31,7 +31,7 @@ def login_page() -> rx.Component:
                 _field("Email", "email", "email", auto_focus=True, auto_complete="username"),
                 _field("Password", "password", "password", auto_complete="current-password"),
                 rx.el.label(
-                    rx.checkbox(name="remember"),
+                    rx.checkbox(name="remember", aria_label="Remember me for 30 days"),
                     rx.text("Remember me for 30 days", size="2"),
                     class_name="checkbox-label",
                 ),

@@ -100,6 +100,9 @@ def exchange_rates() -> rx.Component:
             max_height="360px",
             overflow_y="auto",
             width="100%",
+            tab_index=0,  # a scrolling box of plain text: keyboard users scroll it once it has focus
+            role="region",
+            aria_label="Latest rates",
         ),
         rx.heading("Upload an ECB file", size="3", as_="h3"),
         _upload(),

@@ -18,7 +18,7 @@ CHOICES = (
 
 def _choice(name: str, value: rx.Var, label: str, hint: str) -> rx.Component:
     return rx.el.label(
-        rx.checkbox(name=name, default_checked=value),
+        rx.checkbox(name=name, default_checked=value, aria_label=label),
         rx.text(label, size="2"),
         rx.text(hint, size="1", class_name="muted"),
         class_name="checkbox-label",

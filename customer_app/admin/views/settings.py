@@ -16,6 +16,8 @@ from customer_app.ui.form_dialog import form_dialog
 from customer_app.ui.form_field import form_field, select_field, textarea_field
 from customer_app.ui.icon_action import icon_action
 
+REQUIRED_BOX = "Required: the customer page asks for it before saving"
+
 
 def _field_row(row: rx.Var) -> rx.Component:
     label = row.label
@@ -94,8 +96,8 @@ def _field_dialog() -> rx.Component:
             ),
         ),
         rx.el.label(
-            rx.checkbox(name="required", default_checked=F.editing.required),
-            "Required: the customer page asks for it before saving",
+            rx.checkbox(name="required", default_checked=F.editing.required, aria_label=REQUIRED_BOX),
+            REQUIRED_BOX,
             class_name="checkbox-label",
         ),
         on_submit=F.save,

@@ -254,6 +254,7 @@ def _editor() -> rx.Component:
                         rx.checkbox(
                             checked=S.editor.prices_include_tax,
                             on_change=S.set_prices_include_tax,
+                            aria_label="Prices include tax",
                         ),
                         "Prices include tax",
                         class_name="checkbox-label",

@@ -13,6 +13,8 @@ from customer_app.ui.form_field import form_field, select_field, textarea_field
 from customer_app.ui.picture_picker import picture_picker
 
 UPLOAD_ID = "customer-picture"
+FIELDS_ID = "customer-form-fields"
+RULE_ID = "customer-form-rule"  # the pop-up's line about required fields, which the name fields point to
 
 
 def _field(label: str, name: str, **props) -> rx.Component:
@@ -39,8 +41,8 @@ def _picture() -> rx.Component:
 
 def _individual_fields() -> rx.Component:
     return rx.fragment(
-        _field("First name", "first_name", auto_focus=True, auto_complete="off"),
-        _field("Last name", "last_name", auto_complete="off"),
+        _field("First name", "first_name", starred=True, hint_id=RULE_ID, auto_focus=True, auto_complete="off"),
+        _field("Last name", "last_name", starred=True, hint_id=RULE_ID, auto_complete="off"),
         _field("Date of birth", "date_of_birth", type_="date"),
         select_field("Gender", "gender", GENDERS, F.values["gender"], F.errors["gender"]),
     )
@@ -123,11 +125,23 @@ def customer_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(rx.cond(F.customer_id > 0, "Edit customer", "New customer")),
-            rx.dialog.description("Fields marked * are required.", size="2", class_name="muted"),
+            rx.dialog.description(
+                rx.el.span(  # an id of its own: the dialog's description keeps the one Radix gives it
+                    rx.cond(
+                        F.kind == "individual",
+                        "Fields marked * are required: a first or a last name is enough.",
+                        "Fields marked * are required.",
+                    ),
+                    id=RULE_ID,
+                ),
+                size="2",
+                class_name="muted",
+            ),
             rx.tabs.root(
                 rx.tabs.list(
-                    rx.tabs.trigger("Individual", value="individual"),
-                    rx.tabs.trigger("Institution", value="institution"),
+                    # the fields below are what the tabs switch; Radix would point at tab panels there are none of
+                    rx.tabs.trigger("Individual", value="individual", aria_controls=FIELDS_ID),
+                    rx.tabs.trigger("Institution", value="institution", aria_controls=FIELDS_ID),
                 ),
                 value=F.kind,
                 on_change=F.set_kind,
@@ -142,6 +156,7 @@ def customer_dialog() -> rx.Component:
                     _custom_fields(),
                     *[_box(extra) for extra in form_extras.extras()],
                     rx.cond(F.customer_id > 0, history_panel()),  # only an existing customer has a history
+                    id=FIELDS_ID,
                     class_name="form-grid",
                 ),
                 rx.cond(

@@ -11,7 +11,12 @@ from customer_app.ui.form_field import form_field, select_field
 
 def _group(group: rx.Var) -> rx.Component:
     return rx.el.label(
-        rx.checkbox(name="group-" + group["id"], default_checked=group["on"] != "", disabled=~AuthState.can_edit),
+        rx.checkbox(
+            name="group-" + group["id"],
+            default_checked=group["on"] != "",
+            disabled=~AuthState.can_edit,
+            aria_label=group["name"],
+        ),
         group["name"],
         class_name="checkbox-label",
     )

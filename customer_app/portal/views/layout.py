@@ -5,6 +5,7 @@ import reflex as rx
 from customer_app import routes
 from customer_app.portal.state.portal import PortalState as P
 from customer_app.portal.state.portal import tr
+from customer_app.ui.keyboard import keyboard_support
 
 SECTION_ROUTES = {
     "profile": routes.PORTAL_PROFILE,
@@ -88,5 +89,6 @@ def portal_frame(*content: rx.Component) -> rx.Component:
             ),
         ),
         rx.el.main(*content, class_name="portal-main", data_hydrated=rx.State.is_hydrated.to_string()),
+        keyboard_support(),  # focus comes back to what opened a pop-up
         lang=P.language,
     )

@@ -23,7 +23,7 @@ def auth_card(title: rx.Var, *body: rx.Component) -> rx.Component:
 
 
 def _field(label: rx.Var, name: str, type_: str = "text", **props) -> rx.Component:
-    return form_field(label, name, "", S.errors[name], type_=type_, **props)
+    return form_field(label, name, "", S.errors[name], type_=type_, required=True, **props)  # each one is needed
 
 
 def _submit(label: rx.Var) -> rx.Component:

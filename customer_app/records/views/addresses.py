@@ -11,6 +11,8 @@ from customer_app.ui.form_dialog import form_dialog
 from customer_app.ui.form_field import form_field, select_field, textarea_field
 from customer_app.ui.icon_action import icon_action
 
+DEFAULT_BOX = "Default address of its type"
+
 
 def _address(row: rx.Var) -> rx.Component:
     return rx.card(
@@ -59,8 +61,8 @@ def _dialog() -> rx.Component:
         ),
         form_field("State or region", "region", D.values["region"], D.errors["region"]),
         rx.el.label(
-            rx.checkbox(name="is_default", default_checked=D.values["is_default"] != ""),
-            "Default address of its type",
+            rx.checkbox(name="is_default", default_checked=D.values["is_default"] != "", aria_label=DEFAULT_BOX),
+            DEFAULT_BOX,
             class_name="checkbox-label",
         ),
         on_submit=D.save,

@@ -55,8 +55,10 @@ def _add_form() -> rx.Component:
                 min_width="220px",
             ),
             select_field("Label", "label", CONTACT_LABELS, "work", blank=False),
-            rx.el.label(rx.checkbox(name="is_primary"), "Primary", class_name="checkbox-label"),
-            rx.el.label(rx.checkbox(name="opted_out"), "Opted out", class_name="checkbox-label"),
+            *[
+                rx.el.label(rx.checkbox(name=name, aria_label=label), label, class_name="checkbox-label")
+                for name, label in (("is_primary", "Primary"), ("opted_out", "Opted out"))
+            ],
             rx.button(rx.icon("plus", size=14), "Add", type="submit"),
             spacing="3",
             align="end",
