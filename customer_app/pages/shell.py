@@ -39,7 +39,7 @@ def _account() -> rx.Component:
 def layout(title: str, body: rx.Component, *, header_actions: list[rx.Component] = ()) -> rx.Component:
     """A staff page, once the server has said who is asking: until then no header, no New Customer, no empty list
     (a signed-out visitor goes to sign in without glimpsing the workspace)."""
-    return rx.cond(AuthState.role, _frame(title, body, header_actions=header_actions), checking())
+    return rx.cond(AuthState.role, _frame(title, body, header_actions=header_actions), checking("100vh"))
 
 
 def _frame(title: str, body: rx.Component, *, header_actions: list[rx.Component] = ()) -> rx.Component:

@@ -5,12 +5,13 @@ import reflex as rx
 ADMIN_ONLY = "You need the Admin role to see this page."
 
 
-def checking() -> rx.Component:
-    """What a page shows until the server has said who is asking: a spinner, no header, no data."""
+def checking(height: str = "auto") -> rx.Component:
+    """What a page (or a part of one, `height` tall) shows until the server has said who is asking: a spinner, no
+    header, no data."""
     return rx.center(
         rx.spinner(size="3"),
         padding="48px",
-        min_height="50vh",
+        min_height=height,
         role="status",
         aria_label="Loading",
         class_name="checking",

@@ -14,7 +14,7 @@ def _card(title: str, intro: str, *body: rx.Component, gate: str = "") -> rx.Com
     browser goes in: neither should glimpse a form first)."""
     brand = rx.hstack(rx.icon("users", size=22), rx.text("Customer workspace", weight="bold"), align="center")
     card = auth_card(brand, title, S.error, S.notice, rx.text(intro, class_name="muted"), *body)
-    return rx.cond(S.shown == gate, card, checking()) if gate else card
+    return rx.cond(S.shown == gate, card, checking("100vh")) if gate else card
 
 
 def _field(label: str, name: str, type_: str = "text", **props) -> rx.Component:
