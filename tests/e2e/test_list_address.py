@@ -119,7 +119,7 @@ def test_a_customer_page_leads_back_to_the_list_as_it_was(browser: Browser, app_
     expect(first_row(page)).to_have_text("Addr Person Institution")
     first_row(page).click()
     expect(page).to_have_url(re.compile(r"/customers/\d+/?$"))
-    page.get_by_role("link", name="Customers", exact=True).last.click()  # "← Customers" above the customer
+    page.get_by_role("main").get_by_role("link", name="Customers", exact=True).click()  # "← Customers" above it
     expect(page).to_have_url(re.compile(r"/customers\?tab=institution&q=addr$"))
     expect(first_row(page)).to_have_text("Addr Person Institution")
     page.context.close()
