@@ -107,9 +107,12 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         """The address of the list as shown, e.g. `/customers?tab=trash&q=ada` (plain `/customers` by default)."""
         return routes.CUSTOMERS + view_query(self._view(), settings.page_sizes)
 
-    def _show_address(self, *, push: bool) -> rx.event.EventSpec:
-        """Write the view in the address bar: a new step in the history, or (while typing) in place of this one."""
-        return write_address(view_query(self._view(), settings.page_sizes), push=push)
+    def _show_address(self, *, push: bool, opened: bool = False) -> rx.event.EventSpec:
+        """Write the view in the address bar: a new step in the history, or (while typing) in place of this one; for
+        a page just `opened`, only while the browser still shows the address it was opened with."""
+        query = self.router.url.query
+        read_from = (f"?{query}" if query else "") if opened else None
+        return write_address(view_query(self._view(), settings.page_sizes), push=push, read_from=read_from)
 
     def _view_from_address(self) -> None:
         """Show what the page's address names (plain `/customers`: the default view); nothing stays selected."""
@@ -171,7 +174,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         if not await self._load_groups():  # the filter's group was removed (an old link): show everyone
             await self._load()
         # The address as read: unknown values and defaults left out, a page past the end clamped.
-        return [CustomerListState.watch_changes, self._show_address(push=False)]
+        return [CustomerListState.watch_changes, self._show_address(push=False, opened=True)]
 
     @rx.event(background=True)
     async def watch_changes(self):

@@ -19,18 +19,22 @@ def group_id(group: object) -> int | None:
     return number if number else None
 
 
-def write_address(query: str, *, push: bool = False) -> rx.event.EventSpec:
+def write_address(query: str, *, push: bool = False, read_from: str | None = None) -> rx.event.EventSpec:
     """Put the list's view (`?tab=trash&q=ada`) in the address bar without reloading the page: as a new step of the
-    browser's history (`push`, so Back returns to the view before), or in place of the current one (while typing)."""
+    browser's history (`push`, so Back returns to the view before), or in place of the current one (while typing).
+
+    `read_from` is the query the page was opened with: the address is then corrected only while the browser still
+    shows it (after a quick second Back the correction would overwrite another step of the history)."""
     # json.dumps escapes quotes and every non-ASCII character, so a search or tag cannot break out of the string.
     target = f"window.location.pathname + {json.dumps(query)}"
+    unchanged = f"window.location.search !== {json.dumps(query)}"
+    if read_from is not None:
+        unchanged += f" && window.location.search === {json.dumps(read_from)}"
     if not push:
-        return rx.call_script(f"window.history.replaceState(window.history.state, '', {target})")
+        return rx.call_script(f"if ({unchanged}) window.history.replaceState(window.history.state, '', {target})")
     # The router keeps its place in the history as `idx` in each step's state: a step without it breaks Back.
     step = "{usr: null, key: Math.random().toString(36).slice(2, 10), idx: (window.history.state?.idx ?? 0) + 1}"
-    return rx.call_script(
-        f"if (window.location.search !== {json.dumps(query)}) window.history.pushState({step}, '', {target})"
-    )
+    return rx.call_script(f"if ({unchanged}) window.history.pushState({step}, '', {target})")
 
 
 class ListFiltersMixin(rx.State, mixin=True):
