@@ -69,7 +69,7 @@ def read_view(parameters: Mapping[str, str], page_sizes: tuple[int, ...]) -> Lis
     return ListView(
         tab,
         parameters.get("q", ""),
-        sort.removeprefix("-") or "-",  # no sort named: the tab's own (an unknown key falls back to it)
+        sort.removeprefix("-"),  # none named, or an unknown key: the tab's own
         direction,
         _number(parameters.get("page"), 1),
         _number(parameters.get("size"), 0),
