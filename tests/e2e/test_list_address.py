@@ -64,6 +64,7 @@ def test_the_view_survives_a_copied_link_a_reload_back_and_forward_and_the_menu_
     steps = history_length(page)
     box.press_sequentially("addr pe", delay=400)  # slower than the box waits: several searches on the way
     expect(results(page)).to_have_attribute("data-search", "addr pe")
+    expect(box).to_have_value("addr pe")  # no answer to an earlier search put back the text it was sent with
     expect(page).to_have_url(re.compile(r"/customers\?q=addr\+pe$"))
     assert history_length(page) == steps  # typing replaced the address; Back does not replay every pause
 

@@ -45,6 +45,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
 
     tab: str = "individual"
     search: str = ""
+    search_box: int = 0  # bumped when the search is set other than by typing: the box then shows it afresh
     sort: str = "name"
     direction: str = "asc"
     page: int = 1
@@ -120,6 +121,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         self.tab, self.search, self.sort, self.direction = view.tab, view.search, view.sort, view.direction
         self.page, self.page_size, self.group, self.tag = view.page, view.page_size, view.group, view.tag
         self.flags_on, self.tag_text, self.selected = list(view.flags), view.tag, []
+        self.search_box += 1
 
     def _query(self) -> ListQuery:
         return ListQuery(
@@ -236,6 +238,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     @rx.event
     async def clear_search(self):
         """Show everything in the tab again."""
+        self.search_box += 1
         return await self.set_search("")
 
     @rx.event
