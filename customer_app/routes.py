@@ -4,6 +4,8 @@ Code never spells a path itself: it names a constant here or calls a builder, so
 Builders accept plain values and Vars alike (an f-string with a Var becomes a string Var in the browser).
 """
 
+from urllib.parse import quote
+
 HOME = "/"
 CUSTOMERS = "/customers"
 CUSTOMER = "/customers/[customer_ref]"
@@ -39,8 +41,11 @@ def customer(customer_id: object, *, tab: str = "") -> str:
 
 
 def login(next_path: str = "") -> str:
-    """The sign-in page, sending the person back to `next_path` afterwards."""
-    return f"{LOGIN}?next={next_path}" if next_path and next_path != LOGIN else LOGIN
+    """The sign-in page, sending the person back to `next_path` (with its own query, e.g. the list's view)
+    afterwards."""
+    if not next_path or next_path.split("?", 1)[0] in (LOGIN, SETUP):
+        return LOGIN
+    return f"{LOGIN}?next={quote(next_path, safe='/')}"  # its own "?" and "&" must not end the sign-in page's query
 
 
 def reset(token: str) -> str:

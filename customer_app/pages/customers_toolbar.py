@@ -32,12 +32,17 @@ def customer_tabs() -> rx.Component:
 
 
 def search_box() -> rx.Component:
-    """Debounced search over name, e-mail, phone and company."""
+    """Debounced search over name, e-mail, phone and company.
+
+    The box keeps what is typed (a search answered while the next key is pressed must not put back the text it was
+    sent with), and starts afresh from the list's search when that comes from elsewhere: the address, Clear search.
+    """
     return rx.input(
         rx.input.slot(rx.icon("search", size=16)),
         placeholder="Search name, e-mail, phone or company",
         aria_label="Search customers",
-        value=S.search,
+        default_value=S.search,
+        key=S.search_box.to_string(),
         on_change=S.set_search.debounce(300),
         max_length=100,
         type="search",

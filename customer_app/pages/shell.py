@@ -4,6 +4,7 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.auth import AuthState
+from customer_app.ui.access_gate import checking
 from customer_app.ui.color_mode import color_mode_menu
 from customer_app.ui.keyboard import keyboard_support, shortcuts_help
 
@@ -38,6 +39,12 @@ def _account() -> rx.Component:
 
 
 def layout(title: str, body: rx.Component, *, header_actions: list[rx.Component] = ()) -> rx.Component:
+    """A staff page, once the server has said who is asking: until then no header, no New Customer, no empty list
+    (a signed-out visitor goes to sign in without glimpsing the workspace)."""
+    return rx.cond(AuthState.role, _frame(title, body, header_actions=header_actions), checking("100vh"))
+
+
+def _frame(title: str, body: rx.Component, *, header_actions: list[rx.Component] = ()) -> rx.Component:
     """A page with the app header and a titled main area."""
     return rx.box(
         rx.el.header(

@@ -15,16 +15,37 @@ PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "violet tugboat chimney orbit"
 
 
+# Notes whether the staff header or the sign-in form was ever in the page, however briefly.
+GLIMPSES = """
+window.__glimpsed = [];
+const note = (what, selector) => {
+  if (document.querySelector(selector) && !window.__glimpsed.includes(what)) window.__glimpsed.push(what);
+};
+new MutationObserver(() => {
+  note('workspace', '.app-header');
+  note('sign-in', 'input[autocomplete=current-password]');
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def glimpsed(page: Page) -> list[str]:
+    """What the page showed since it was loaded: "workspace" (the staff header), "sign-in" (the sign-in form)."""
+    return page.evaluate("window.__glimpsed")
+
+
 def ready(page: Page) -> None:
     """Wait until the signed-out page has connected and can take input."""
     expect(page.locator("[data-hydrated]")).to_have_attribute("data-hydrated", "true")
 
 
 def test_first_run_setup_sign_out_sign_in_and_author_in_history(browser: Browser, app_url: str):
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.add_init_script(GLIMPSES)
+    page = context.new_page()
     page.goto(f"{app_url}/customers")
     expect(page).to_have_url(re.compile(r"/setup$"))  # no account yet: setup, not a sign-in form
     ready(page)
+    assert glimpsed(page) == []  # a wait on the way, not the workspace or a sign-in form
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_label("Email").fill(ADMIN_EMAIL)
     page.get_by_label("Password", exact=True).fill("password123")
@@ -35,8 +56,9 @@ def test_first_run_setup_sign_out_sign_in_and_author_in_history(browser: Browser
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat password").fill(PASSWORD)
     page.get_by_role("button", name="Create admin account").click()
-    expect(page).to_have_url(re.compile(r"/customers$"))
     expect(page.get_by_text("Ada Lovelace")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/customers$"))  # the address says what is shown
+    assert glimpsed(page) == ["workspace"]  # straight in: no sign-in form flashed on the way
 
     create_individual(page, "Hedy", "Historic", "hedy.historic@example.com")
     search(page, "hedy.historic")
@@ -61,6 +83,24 @@ def test_first_run_setup_sign_out_sign_in_and_author_in_history(browser: Browser
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/customers$"))
+    page.context.close()
+
+
+def test_typing_at_once_on_the_sign_in_page_is_kept_and_returns_to_the_view_asked_for(browser: Browser, app_url: str):
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.goto(f"{app_url}/customers?tab=trash&q=hedy")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    # No wait for the page to settle: a fast typist types as soon as the fields are there.
+    page.get_by_label("Email").press_sequentially(ADMIN_EMAIL)
+    page.get_by_label("Password").press_sequentially(PASSWORD)
+    expect(page.get_by_label("Email")).to_have_value(ADMIN_EMAIL)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/customers\?tab=trash&q=hedy$"))  # back to the very view asked for
+    expect(page.locator(".results")).to_have_attribute("data-tab", "trash")
+    expect(page.get_by_label("Search customers")).to_have_value("hedy")
+    page.goto(f"{app_url}/setup")  # setup is done: the address then says where the person is
+    expect(page).to_have_url(re.compile(r"/customers$"))
+    expect(page.locator(".results")).to_have_attribute("data-loaded", "true")
     page.context.close()
 
 

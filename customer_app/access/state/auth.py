@@ -55,9 +55,11 @@ class AuthState(rx.State):
         return actor
 
     def _login_redirect(self) -> rx.event.EventSpec:
-        """Send the browser to sign in, and back here afterwards."""
-        here = self.router.url.path or "/"
-        return rx.redirect(routes.login(here))
+        """Send the browser to sign in, and back to this very address afterwards (a list's tab and search too). In
+        place of this page: Back must not return to a page that only sends away."""
+        url = self.router.url
+        here = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        return rx.redirect(routes.login(here), replace=True)
 
     @rx.event
     async def sign_out(self):

@@ -13,7 +13,7 @@ from customer_app.errors import CustomerAppError, SignInError, ValidationError
 HOME = routes.CUSTOMERS
 
 
-_LOCAL_PATH = re.compile(r"/(?![/\\])[\w\-./?=&%]*")
+_LOCAL_PATH = re.compile(r"/(?![/\\])[\w\-./?=&%+,~]*")
 
 
 def _safe_next(target: str) -> str:
@@ -29,20 +29,23 @@ class SignInState(rx.State):
     notice: str = ""
     link_valid: bool = False
     link_name: str = ""
+    shown: str = ""  # the page its on_load let show ("login", "setup", "link"): until then a neutral wait, no form
 
     def _clear(self) -> None:
         self.error, self.errors, self.notice = "", {}, ""
 
     @rx.event
     async def on_login_load(self):
-        """First run goes to setup; a signed-in browser goes straight in."""
+        """First run goes to setup; a signed-in browser goes straight in (both in place of this page)."""
         self._clear()
+        self.shown = ""
         with session_scope() as session:
             if not staff_accounts.has_staff(session=session):
-                return rx.redirect(routes.SETUP)
+                return rx.redirect(routes.SETUP, replace=True)
         auth_state = await self.get_state(AuthState)
         if auth_state._resolve():
-            return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME)))
+            return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME)), replace=True)
+        self.shown = "login"
         return None
 
     @rx.event
@@ -66,12 +69,16 @@ class SignInState(rx.State):
         return await self._signed_in(token, _safe_next(self.router.url.query_parameters.get("next", HOME)))
 
     @rx.event
-    def on_setup_load(self):
-        """Setup exists only while there is no account at all."""
+    async def on_setup_load(self):
+        """Setup exists only while there is no account at all; afterwards the address says where the person is."""
         self._clear()
+        self.shown = ""
         with session_scope() as session:
-            if staff_accounts.has_staff(session=session):
-                return rx.redirect(routes.LOGIN)
+            done = staff_accounts.has_staff(session=session)
+        if done:
+            signed_in = (await self.get_state(AuthState))._resolve()
+            return rx.redirect(HOME if signed_in else routes.LOGIN, replace=True)
+        self.shown = "setup"
         return None
 
     @rx.event
@@ -109,6 +116,7 @@ class SignInState(rx.State):
         with session_scope() as session:
             user = staff_accounts.link_owner(self.router.page.params.get("token", ""), purpose, session=session)
         self.link_valid, self.link_name = user is not None, user.name if user else ""
+        self.shown = "link"
 
     @rx.event
     async def set_password(self, form: dict):
@@ -143,4 +151,4 @@ class SignInState(rx.State):
         auth_state = await self.get_state(AuthState)
         auth_state.auth_token = token
         auth_state._resolve()
-        return rx.redirect(target)
+        return rx.redirect(target, replace=True)  # Back must not return to a form that is done

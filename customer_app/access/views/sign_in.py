@@ -4,13 +4,17 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.sign_in import SignInState as S
+from customer_app.ui.access_gate import checking
 from customer_app.ui.auth_card import auth_card
 from customer_app.ui.form_field import form_field
 
 
-def _card(title: str, intro: str, *body: rx.Component) -> rx.Component:
+def _card(title: str, intro: str, *body: rx.Component, gate: str = "") -> rx.Component:
+    """The page's card; with a `gate`, only once its on_load let that page show (a first run goes to setup, a signed-in
+    browser goes in: neither should glimpse a form first)."""
     brand = rx.hstack(rx.icon("users", size=22), rx.text("Customer workspace", weight="bold"), align="center")
-    return auth_card(brand, title, S.error, S.notice, rx.text(intro, class_name="muted"), *body)
+    card = auth_card(brand, title, S.error, S.notice, rx.text(intro, class_name="muted"), *body)
+    return rx.cond(S.shown == gate, card, checking("100vh")) if gate else card
 
 
 def _field(label: str, name: str, type_: str = "text", **props) -> rx.Component:
@@ -44,6 +48,7 @@ def login_page() -> rx.Component:
             reset_on_submit=False,
             no_validate=True,
         ),
+        gate="login",
     )
 
 
@@ -71,6 +76,7 @@ def setup_page() -> rx.Component:
             reset_on_submit=False,
             no_validate=True,
         ),
+        gate="setup",
     )
 
 
@@ -125,9 +131,14 @@ def _password_form(button: str) -> rx.Component:
 
 def reset_page() -> rx.Component:
     """Choose a new password from an e-mailed link."""
-    return _card("Choose a new password", "Signing in again ends your other sessions.", _password_form("Save password"))
+    return _card(
+        "Choose a new password",
+        "Signing in again ends your other sessions.",
+        _password_form("Save password"),
+        gate="link",
+    )
 
 
 def invite_page() -> rx.Component:
     """Accept an invitation by choosing a password."""
-    return _card("Welcome", "Choose a password to start using the workspace.", _password_form("Start"))
+    return _card("Welcome", "Choose a password to start using the workspace.", _password_form("Start"), gate="link")

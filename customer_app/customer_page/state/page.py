@@ -40,6 +40,7 @@ class CustomerDetailState(rx.State):
     previous_id: str = ""
     next_id: str = ""
     delete_open: bool = False
+    list_address: str = routes.CUSTOMERS  # the customers list as this tab last showed it, for the way back
 
     @rx.event
     async def on_load(self):
@@ -72,6 +73,7 @@ class CustomerDetailState(rx.State):
                 self.status, self.header = "missing", {}
                 return
             if listing is not None:
+                self.list_address = listing._address()
                 self._read_header(customer, _list_query(listing, customer), actor, session)
             for state in states:
                 state._load_for(customer, actor, session)
@@ -168,7 +170,7 @@ class CustomerDetailState(rx.State):
             return event
         await announce_customer(self)
         return [
-            rx.redirect(routes.CUSTOMERS),
+            rx.redirect(self.list_address),
             rx.toast.success(f"{self.header.get('name', 'Customer')} moved to Trash."),
         ]
 

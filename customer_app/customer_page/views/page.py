@@ -35,9 +35,7 @@ def _missing() -> rx.Component:
 def customer_detail() -> rx.Component:
     """Everything the workspace knows about one customer."""
     found = rx.vstack(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "Customers", align="center"), href=routes.CUSTOMERS, size="2"
-        ),
+        rx.link(rx.hstack(rx.icon("arrow-left", size=14), "Customers", align="center"), href=S.list_address, size="2"),
         header(),
         _tabs(),
         delete_dialog(),

@@ -6,11 +6,13 @@ from typing import Any
 
 import reflex as rx
 
+from customer_app import routes
 from customer_app.access.state.auth import LiveViewer, act_as, actor_or_refusal, live_viewer, viewer_gone
 from customer_app.core.db import session_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
 from customer_app.customers import customers, list_extras, trash_batches
+from customer_app.customers.list_address import ListView, read_view, view_query
 from customer_app.customers.queries import SORT_COLUMNS, TABS, ListQuery, count_tabs, list_customers
 from customer_app.customers.rows import customer_row, removal_row
 from customer_app.customers.state.list_filters import ListFiltersMixin, group_id, write_address
@@ -44,6 +46,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
 
     tab: str = "individual"
     search: str = ""
+    search_box: int = 0  # bumped when the search is set other than by typing: the box then shows it afresh
     sort: str = "name"
     direction: str = "asc"
     page: int = 1
@@ -87,6 +90,39 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     def all_on_page_selected(self) -> bool:
         """Whether every visible row is selected."""
         return bool(self.rows) and all(r["id"] in self.selected for r in self.rows)
+
+    def _view(self) -> ListView:
+        """What the list shows, as its address names it."""
+        return ListView(
+            self.tab,
+            self.search,
+            self.sort,
+            self.direction,
+            self.page,
+            self.page_size,
+            self.group,
+            self.tag,
+            tuple(self.flags_on),
+        )
+
+    def _address(self) -> str:
+        """The address of the list as shown, e.g. `/customers?tab=trash&q=ada` (plain `/customers` by default)."""
+        return routes.CUSTOMERS + view_query(self._view(), settings.page_sizes)
+
+    def _show_address(self, *, push: bool, opened: bool = False) -> rx.event.EventSpec:
+        """Write the view in the address bar: a new step in the history, or (while typing) in place of this one; for
+        a page just `opened`, only while the browser still shows the address it was opened with."""
+        query = self.router.url.query
+        read_from = (f"?{query}" if query else "") if opened else None
+        return write_address(view_query(self._view(), settings.page_sizes), push=push, read_from=read_from)
+
+    def _view_from_address(self) -> None:
+        """Show what the page's address names (plain `/customers`: the default view); nothing stays selected."""
+        view = read_view(self.router.url.query_parameters, settings.page_sizes)
+        self.tab, self.search, self.sort, self.direction = view.tab, view.search, view.sort, view.direction
+        self.page, self.page_size, self.group, self.tag = view.page, view.page_size, view.group, view.tag
+        self.flags_on, self.tag_text, self.selected = list(view.flags), view.tag, []
+        self.search_box += 1
 
     def _query(self) -> ListQuery:
         return ListQuery(
@@ -136,14 +172,15 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
 
     @rx.event
     async def on_load(self):
-        """Show the page with the filters its address names (or those already on), and follow others' changes."""
-        self._filters_from_address()
+        """Show the view the address names (on opening, reloading, Back and Forward), and follow others' changes."""
+        self._view_from_address()
         refused = await self._load()
         if refused:
             return refused
         if not await self._load_groups():  # the filter's group was removed (an old link): show everyone
             await self._load()
-        return [CustomerListState.watch_changes, write_address(self.group, self.tag, self.flags_on)]
+        # The address as read: unknown values and defaults left out, a page past the end clamped.
+        return [CustomerListState.watch_changes, self._show_address(push=False, opened=True)]
 
     @rx.event(background=True)
     async def watch_changes(self):
@@ -184,18 +221,19 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         if tab in TABS and tab != self.tab:
             self.tab, self.page, self.selected = tab, 1, []
             self.sort, self.direction = ("deleted", "desc") if tab == "trash" else ("name", "asc")
-            return await self._load()
+            return await self._load() or self._show_address(push=True)
         return None
 
     @rx.event
     async def set_search(self, value: str):
-        """Search as the user types (the input debounces)."""
+        """Search as the user types (the input debounces); the address follows without a history step per pause."""
         self.search, self.page, self.selected = value[:100], 1, []
-        return await self._load()
+        return await self._load() or self._show_address(push=False)
 
     @rx.event
     async def clear_search(self):
         """Show everything in the tab again."""
+        self.search_box += 1
         return await self.set_search("")
 
     @rx.event
@@ -208,19 +246,19 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         else:
             self.sort, self.direction = key, "asc"
         self.page = 1
-        return await self._load()
+        return await self._load() or self._show_address(push=True)
 
     @rx.event
     async def set_page_size(self, size: str):
         """Show 25, 50 or 100 rows per page."""
         self.page_size, self.page = (parse_ids(size) or [25])[0], 1
-        return await self._load()
+        return await self._load() or self._show_address(push=True)
 
     @rx.event
     async def go_to_page(self, page: int):
         """Jump to a page, clamped to the pages that exist."""
         self.page = page_number(page, self.page_count)
-        return await self._load()
+        return await self._load() or self._show_address(push=True)
 
     @rx.event
     def toggle_selected(self, row_id: str):

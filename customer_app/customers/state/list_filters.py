@@ -2,9 +2,7 @@
 balance"), kept in the address so a filtered list can be shared and reloaded."""
 
 import json
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -15,29 +13,28 @@ from customer_app.customers import list_extras, other_info
 from customer_app.customers.filters import clean_tag
 
 
-def filters_in_address(parameters: Mapping[str, str]) -> tuple[str, str, list[str]] | None:
-    """The group id, tag and added filters an address asks for (`?group=3&tag=vip&open_balance=1`), or None when it
-    names no filter."""
-    added = [extra.key for extra in list_extras.flags()]
-    if not any(name in parameters for name in ("group", "tag", *added)):
-        return None
-    on = [key for key in added if parameters.get(key) == "1"]
-    return str(group_id(parameters.get("group", "")) or ""), clean_tag(parameters.get("tag", "")), on
-
-
 def group_id(group: object) -> int | None:
     """The group filter as the query wants it: a well-formed id, or None for all groups (clients can send anything)."""
     number = whole_number(group, max_digits=9)
     return number if number else None
 
 
-def write_address(group: str, tag: str, flags: list[str] | None = None) -> rx.event.EventSpec:
-    """Put the filters in the address bar without reloading the page or adding a step to the browser's history."""
-    named = [("group", group), ("tag", tag), *((key, "1") for key in list_extras.known_flags(flags or []))]
-    query = urlencode({key: value for key, value in named if value})
-    # json.dumps escapes quotes and every non-ASCII character, so the tag cannot break out of the string.
-    suffix = json.dumps(f"?{query}" if query else "")
-    return rx.call_script(f"window.history.replaceState(null, '', window.location.pathname + {suffix})")
+def write_address(query: str, *, push: bool = False, read_from: str | None = None) -> rx.event.EventSpec:
+    """Put the list's view (`?tab=trash&q=ada`) in the address bar without reloading the page: as a new step of the
+    browser's history (`push`, so Back returns to the view before), or in place of the current one (while typing).
+
+    `read_from` is the query the page was opened with: the address is then corrected only while the browser still
+    shows it (after a quick second Back the correction would overwrite another step of the history)."""
+    # json.dumps escapes quotes and every non-ASCII character, so a search or tag cannot break out of the string.
+    target = f"window.location.pathname + {json.dumps(query)}"
+    unchanged = f"window.location.search !== {json.dumps(query)}"
+    if read_from is not None:
+        unchanged += f" && window.location.search === {json.dumps(read_from)}"
+    if not push:
+        return rx.call_script(f"if ({unchanged}) window.history.replaceState(window.history.state, '', {target})")
+    # The router keeps its place in the history as `idx` in each step's state: a step without it breaks Back.
+    step = "{usr: null, key: Math.random().toString(36).slice(2, 10), idx: (window.history.state?.idx ?? 0) + 1}"
+    return rx.call_script(f"if ({unchanged}) window.history.pushState({step}, '', {target})")
 
 
 class ListFiltersMixin(rx.State, mixin=True):
@@ -56,6 +53,9 @@ class ListFiltersMixin(rx.State, mixin=True):
         async def _load(self) -> Any:
             """Read what the page shows again; the page state defines it."""
 
+        def _show_address(self, *, push: bool) -> Any:
+            """The event writing the list's whole view in the address bar; the page state defines it."""
+
     @rx.var
     def group_name(self) -> str:
         """The name of the group the list is filtered by ("" for none)."""
@@ -73,12 +73,6 @@ class ListFiltersMixin(rx.State, mixin=True):
         parts += [f"tag “{self.tag}”"] if self.tag else []
         return ", ".join(parts + [extra.label.lower() for extra in list_extras.flags() if extra.key in self.flags_on])
 
-    def _filters_from_address(self) -> None:
-        """Take the filters from the page's address when it names any; otherwise keep those already on."""
-        if (asked := filters_in_address(self.router.url.query_parameters)) is not None:
-            (self.group, self.tag, self.flags_on), self.page, self.selected = asked, 1, []
-        self.tag_text = self.tag
-
     async def _load_groups(self) -> bool:
         """Read the groups for the drop-down; False (and the group filter dropped) when its group is gone."""
         actor, _ = await actor_or_refusal(self, "customer.view")
@@ -93,12 +87,12 @@ class ListFiltersMixin(rx.State, mixin=True):
             return False
         return True
 
-    async def _filter(self, group: str, tag: str, flags: list[str] | None = None):
+    async def _filter(self, group: str, tag: str, flags: list[str] | None = None, *, push: bool = True):
         """Apply the group, tag and added filters from the first page, and show them in the address."""
         self.group = group if any(g["id"] == group for g in self.groups) else ""
         self.flags_on = list(list_extras.known_flags(self.flags_on if flags is None else flags))
         self.tag, self.page, self.selected = clean_tag(tag), 1, []
-        return await self._load() or write_address(self.group, self.tag, self.flags_on)
+        return await self._load() or self._show_address(push=push)
 
     @rx.event
     async def set_group(self, value: str):
@@ -114,7 +108,7 @@ class ListFiltersMixin(rx.State, mixin=True):
         self.tag_text = str(value)[:100]
         typed = clean_tag(self.tag_text)
         if typed != self.tag and (not typed or typed.casefold() in {t.casefold() for t in self.tag_options}):
-            return await self._filter(self.group, typed)
+            return await self._filter(self.group, typed, push=False)  # still typing: one step in the history
         return None
 
     @rx.event

@@ -185,7 +185,7 @@ async def portal_scope(state: rx.State, section: str | None, *, writing: bool = 
 async def portal_refusal(state: rx.State, error: PortalDenied):
     """What the browser gets when refused: the portal's sign-in page if nobody is signed in, else a message."""
     if str(error) == SIGN_IN_FIRST:
-        return rx.redirect(routes.PORTAL_LOGIN)
+        return rx.redirect(routes.PORTAL_LOGIN, replace=True)  # in place of the page that only sends away
     return rx.toast.error((await state.get_state(PortalState))._t(str(error)))
 
 

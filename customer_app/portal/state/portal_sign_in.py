@@ -31,7 +31,7 @@ class PortalSignInState(rx.State):
         self._clear()
         portal = await self.get_state(PortalState)
         if await portal._resolve():
-            return rx.redirect(routes.PORTAL)
+            return rx.redirect(routes.PORTAL, replace=True)  # Back must not return to a page that only sends away
         portal._first_guess()
         return None
 
@@ -121,4 +121,4 @@ class PortalSignInState(rx.State):
         portal = await self.get_state(PortalState)
         portal.portal_token = token
         await portal._resolve()
-        return rx.redirect(routes.PORTAL)
+        return rx.redirect(routes.PORTAL, replace=True)  # Back must not return to a form that is done
