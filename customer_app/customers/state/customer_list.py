@@ -119,10 +119,11 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     def _view_from_address(self) -> None:
         """Show what the page's address names (plain `/customers`: the default view); nothing stays selected."""
         view = read_view(self.router.url.query_parameters, settings.page_sizes)
+        if view.search != self.search:  # else keep the box as it is: someone may be typing into it already
+            self.search_box += 1
         self.tab, self.search, self.sort, self.direction = view.tab, view.search, view.sort, view.direction
         self.page, self.page_size, self.group, self.tag = view.page, view.page_size, view.group, view.tag
         self.flags_on, self.tag_text, self.selected = list(view.flags), view.tag, []
-        self.search_box += 1
 
     def _query(self) -> ListQuery:
         return ListQuery(
