@@ -144,6 +144,7 @@ class Document(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("kind", "number", name="uq_sales_document_kind_number"),
         Index("ix_sales_document_customer", "customer_id", "created_at", "id"),
+        Index("ix_sales_document_source", "source_id"),  # credit notes of an invoice, documents made from another
     )
 
     id: int = Field(default=None, primary_key=True)
