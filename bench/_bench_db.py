@@ -113,14 +113,15 @@ PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127
 DEMO_COPIES_FROM = 1_000_000  # larger databases copy the first million in SQL (generating rows in Python: ~7,000/s)
 
 
-def _conninfo(url: str) -> str:
+def conninfo(url: str) -> str:
+    """The psycopg connection string of a SQLAlchemy URL."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def postgres_reachable(url: str = PG_URL) -> bool:
     """Whether the server of `url` answers (its database may not exist yet)."""
     try:
-        psycopg.connect(_conninfo(str(make_url(url).set(database="postgres"))), connect_timeout=3).close()
+        psycopg.connect(conninfo(str(make_url(url).set(database="postgres"))), connect_timeout=3).close()
     except psycopg.OperationalError:
         return False
     return True
@@ -128,7 +129,7 @@ def postgres_reachable(url: str = PG_URL) -> bool:
 
 def _create_database(url: str) -> None:
     name = make_url(url).database
-    with psycopg.connect(_conninfo(str(make_url(url).set(database="postgres"))), autocommit=True) as conn:
+    with psycopg.connect(conninfo(str(make_url(url).set(database="postgres"))), autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name or "bench")))
 
@@ -159,7 +160,7 @@ def build_postgres(url: str, count: int) -> float:
     """
     started = time.perf_counter()
     base = min(count, DEMO_COPIES_FROM) if count % DEMO_COPIES_FROM == 0 else count
-    with psycopg.connect(_conninfo(url)) as conn:
+    with psycopg.connect(conninfo(url)) as conn:
         conn.execute("TRUNCATE customer RESTART IDENTITY CASCADE")
         conn.execute("ALTER TABLE customer DISABLE TRIGGER USER")
         indexes = conn.execute(
@@ -193,7 +194,7 @@ def build_postgres(url: str, count: int) -> float:
             conn.execute(definition)
         conn.execute("ALTER TABLE customer ENABLE TRIGGER USER")
         conn.commit()
-    with psycopg.connect(_conninfo(url), autocommit=True) as conn:
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
         _recount(conn)
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - started

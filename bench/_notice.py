@@ -5,6 +5,8 @@ Importable, or run as a script to measure another checkout (its own `customer_ap
 JSON; `customer_app` is imported only inside the functions, so the checkout decides which page is measured:
 
     python bench/_notice.py --app /path/to/checkout --db data/bench_1m.db --customers 1 24990
+
+`--db` takes a SQLite file or a database URL (postgresql+psycopg://...).
 """
 
 from __future__ import annotations
@@ -81,15 +83,20 @@ async def _reload(page, reload: Reload, engine) -> tuple[int, float]:
     return len(sent), seconds
 
 
+def database_url(db: str | Path) -> str:
+    """The URL of `db`: a database URL as it is, a file as SQLite's."""
+    return str(db) if "://" in str(db) else f"sqlite:///{Path(db).resolve()}"
+
+
 def measure(
-    db_path: Path, customer_ids: list[int], tab: str, variants: dict[str, Reload], rounds: int = 3
+    db: str | Path, customer_ids: list[int], tab: str, variants: dict[str, Reload], rounds: int = 3
 ) -> dict[str, tuple[float, float]]:
     """Median statements and milliseconds per change notice of a page showing `tab`, for each variant; the
     variants alternate on every page (opened once, like a browser), so drift hits all of them."""
-    from customer_app.core import db
+    from customer_app.core import db as app_db
 
-    engine = db.make_engine(f"sqlite:///{db_path}")
-    db.engine = lambda: engine  # the app's one session seam, pointed at the bench database
+    engine = app_db.make_engine(database_url(db))
+    app_db.engine = lambda: engine  # the app's one session seam, pointed at the bench database
     token = _token(engine)
     seen: dict[str, list[tuple[int, float]]] = {name: [] for name in variants}
 
@@ -112,12 +119,12 @@ def measure(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--app", type=Path, required=True, help="the checkout whose customer page is measured")
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", required=True, help="a SQLite file or a database URL")
     parser.add_argument("--customers", type=int, nargs="+", required=True)
     parser.add_argument("--tab", default="overview")
     args = parser.parse_args()
     sys.path.insert(0, str(args.app.resolve()))
-    statements, ms = measure(args.db.resolve(), args.customers, args.tab, {"page": on_notice})["page"]
+    statements, ms = measure(database_url(args.db), args.customers, args.tab, {"page": on_notice})["page"]
     print(json.dumps({"statements": statements, "ms": ms}))
 
 

@@ -1,4 +1,5 @@
-"""Timing service calls against the very SQL statements they send, replayed through bare sqlite3."""
+"""Timing service calls against the very SQL statements they send, replayed through the bare driver (sqlite3 or
+psycopg)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import sqlite3
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
@@ -29,12 +30,35 @@ def record(engine: Engine, work: Callable[[Session], object]) -> list[tuple[str,
     return sent
 
 
-def compare(engine: Engine, path: Path, cases: list[Callable[[Session], object]]) -> tuple[float, float, float]:
+def bare_connection(engine: Engine) -> Any:
+    """A connection of the bare driver to the engine's database: sqlite3 read-only, or psycopg."""
+    if engine.dialect.name == "sqlite":
+        return sqlite3.connect(f"file:{engine.url.database}?mode=ro", uri=True)
+    return psycopg.connect(engine.url.set(drivername="postgresql").render_as_string(hide_password=False))
+
+
+def replay(conn: Any, statements: list[tuple[str, Any]]) -> None:
+    """Send the recorded statements again and fetch their rows, in one transaction like the session's.
+
+    SQLAlchemy's psycopg dialect records pyformat `%(name)s` parameters, which psycopg takes as they are.
+    """
+    cursor = conn.cursor()
+    try:
+        for statement, parameters in statements:
+            cursor.execute(statement, parameters)
+            if cursor.description:
+                cursor.fetchall()
+    finally:
+        cursor.close()
+        conn.rollback()
+
+
+def compare(engine: Engine, cases: list[Callable[[Session], object]]) -> tuple[float, float, float]:
     """Median seconds of each case through the services and of its statements replayed bare (alternating), and the
     median number of statements per case."""
     recorded = [record(engine, work) for work in cases]
     engine.dispose()  # fresh connections: nothing the recording run remembered (tab counts) helps the timed one
-    bare = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    bare = bare_connection(engine)
     ours, base = [], []
     try:
         for work, statements in zip(cases, recorded, strict=True):
@@ -43,8 +67,7 @@ def compare(engine: Engine, path: Path, cases: list[Callable[[Session], object]]
                 work(session)
             ours.append(time.perf_counter() - started)
             started = time.perf_counter()
-            for statement, parameters in statements:
-                bare.execute(statement, parameters).fetchall()
+            replay(bare, statements)
             base.append(time.perf_counter() - started)
     finally:
         bare.close()

@@ -23,11 +23,17 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any, LiteralString, cast
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import make_url, text
 
 # Run from a checkout without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import _bench_db
+from _replay import bare_connection, record, replay
 from sqlmodel import Session
 
 from customer_app.commerce import balances, documents, open_balances
@@ -67,6 +73,22 @@ PAYMENT_SQL = (
     "created_by_name, created_at) VALUES (?, ?, ?, ?, 'bank_transfer', ?, ?, '', 'Bench', ?)"
 )
 ALLOCATION_SQL = "INSERT INTO payment_allocation (payment_id, document_id, amount_minor) VALUES (?, ?, ?)"
+# PostgreSQL's COPY takes every value of a row, the constants above included.
+DOCUMENT_COPY: LiteralString = (
+    "COPY sales_document (id, customer_id, kind, status, number, currency, language, issue_date, due_date, "
+    "billing_address, shipping_address, destination_country, customer_tax_class_id, prices_include_tax, "
+    "round_per_line, net_minor, tax_minor, gross_minor, source_id, created_by_name, created_at, updated_at, "
+    "issued_at) FROM STDIN"
+)
+LINE_COPY: LiteralString = (
+    "COPY sales_document_line (document_id, position, description, quantity, unit_price, discount_percent, "
+    "item_tax_class_id, tax_rate, net_minor, tax_minor, gross_minor) FROM STDIN"
+)
+PAYMENT_COPY: LiteralString = (
+    "COPY payment (id, customer_id, kind, paid_on, method, amount_minor, currency, reference, created_by_name, "
+    "created_at) FROM STDIN"
+)
+ALLOCATION_COPY: LiteralString = "COPY payment_allocation (payment_id, document_id, amount_minor) FROM STDIN"
 
 
 # --- loading ---------------------------------------------------------------------------------------------------
@@ -153,15 +175,45 @@ class Loader:
         self.payments.append((self.payment_id, customer_id, kind, day.isoformat(), amount, currency, stamp))
         self.allocations.append((self.payment_id, document_id, amount))
 
-    def flush(self, conn: sqlite3.Connection, force: bool = False) -> None:
+    def flush(self, write: Callable[[list[tuple], list[tuple], list[tuple], list[tuple]], None], force: bool = False):
+        """Hand the rows made so far to `write` (documents, lines, payments, allocations) once there are enough."""
         if len(self.documents) < CHUNK and not force:
             return
-        conn.executemany(DOCUMENT_SQL, self.documents)
-        conn.executemany(LINE_SQL, self.lines)
-        conn.executemany(PAYMENT_SQL, self.payments)
-        conn.executemany(ALLOCATION_SQL, self.allocations)
+        write(self.documents, self.lines, self.payments, self.allocations)
         for rows in (self.documents, self.lines, self.payments, self.allocations):
             rows.clear()
+
+
+def sqlite_writer(conn: sqlite3.Connection) -> Callable[[list[tuple], list[tuple], list[tuple], list[tuple]], None]:
+    """Bulk inserts of a chunk of rows into SQLite."""
+
+    def write(documents: list[tuple], lines: list[tuple], payments: list[tuple], allocations: list[tuple]) -> None:
+        conn.executemany(DOCUMENT_SQL, documents)
+        conn.executemany(LINE_SQL, lines)
+        conn.executemany(PAYMENT_SQL, payments)
+        conn.executemany(ALLOCATION_SQL, allocations)
+
+    return write
+
+
+def postgres_writer(conn: psycopg.Connection) -> Callable[[list[tuple], list[tuple], list[tuple], list[tuple]], None]:
+    """COPY of a chunk of rows into PostgreSQL, the constants SQLite's statements spell out filled in."""
+
+    def write(documents: list[tuple], lines: list[tuple], payments: list[tuple], allocations: list[tuple]) -> None:
+        with conn.cursor().copy(DOCUMENT_COPY) as copy:
+            for d in documents:
+                copy.write_row((*d[:6], "en", *d[6:10], "DE", None, False, False, *d[10:13], None, "Bench", *d[13:]))
+        with conn.cursor().copy(LINE_COPY) as copy:
+            for line in lines:
+                copy.write_row((*line[:3], "1", line[3], "0", None, "19", *line[4:]))
+        with conn.cursor().copy(PAYMENT_COPY) as copy:
+            for pay in payments:
+                copy.write_row((*pay[:4], "bank_transfer", pay[4], pay[5], "", "Bench", pay[6]))
+        with conn.cursor().copy(ALLOCATION_COPY) as copy:
+            for row in allocations:
+                copy.write_row(row)
+
+    return write
 
 
 def document_counts(customer_ids: list[int], total: int, rng: random.Random) -> tuple[list[int], Counter[int]]:
@@ -191,14 +243,14 @@ def load(path: Path, total: int) -> None:
     rng = random.Random(20261204)
     customer_ids = [row[0] for row in conn.execute("SELECT id FROM customer WHERE deleted_at IS NULL ORDER BY id")]
     heavy, counts = document_counts(customer_ids, total, rng)
-    loader, heavy_set = Loader(rng), set(heavy)
+    loader, heavy_set, write = Loader(rng), set(heavy), sqlite_writer(conn)
     for customer_id in sorted(counts):
         loader.customer(customer_id, counts[customer_id], customer_id in heavy_set)
-        loader.flush(conn)
-    loader.flush(conn, force=True)
+        loader.flush(write)
+    loader.flush(write, force=True)
     rows_in = time.perf_counter()
-    for sql in late:
-        conn.execute(sql)
+    for statement in late:
+        conn.execute(statement)
     indexed = time.perf_counter()
     conn.execute(_backfill_sql())
     conn.execute("COMMIT")
@@ -209,12 +261,73 @@ def load(path: Path, total: int) -> None:
         for table in ("sales_document_line", "payment", "(SELECT DISTINCT customer_id FROM customer_balance)")
     )
     conn.close()
+    report_load(total, (lines, payments, owing), (started, rows_in, indexed, done))
+
+
+def report_load(total: int, counts: tuple[int, int, int], marks: tuple[float, float, float, float]) -> None:
+    """Print what a load made and where its time went (`marks`: started, rows in, indexed, done)."""
+    lines, payments, owing = counts
+    started, rows_in, indexed, done = marks
     print(
         f"Loaded {total:,} documents, {lines:,} lines, {payments:,} payments and allocations in {done - started:.0f} s "
         f"(rows {rows_in - started:.0f} s, {(total + lines + 2 * payments) / (rows_in - started):,.0f} rows/s; "
         f"indexes {indexed - rows_in:.0f} s; balances and ANALYZE {done - indexed:.0f} s); "
         f"{owing:,} customers owe something"
     )
+
+
+def load_postgres(url: str, total: int) -> None:
+    """Replace the PostgreSQL database's documents, payments and balances with `total` generated documents, by COPY.
+
+    As on SQLite, the same rows (same seed) with the secondary indexes made afterwards; the foreign keys' checks are
+    off meanwhile (the rows are made consistent), then VACUUM ANALYZE gives the planner statistics and the
+    visibility map.
+    """
+    started = time.perf_counter()
+    with psycopg.connect(_bench_db.conninfo(url)) as conn:
+        conn.execute("SET TimeZone = 'UTC'")  # the loader's time stamps are UTC without a zone
+        conn.execute("SET session_replication_role = replica")  # no foreign-key triggers while loading
+        conn.execute(
+            "TRUNCATE customer_balance, payment_allocation, payment, sales_document_line, sales_document "
+            "RESTART IDENTITY CASCADE"
+        )
+        late = conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY(%s)",
+            (list(LATE_INDEXES),),
+        ).fetchall()
+        for name, _ in late:
+            conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+        rng = random.Random(20261204)
+        customer_ids = [row[0] for row in conn.execute("SELECT id FROM customer WHERE deleted_at IS NULL ORDER BY id")]
+        heavy, counts = document_counts(customer_ids, total, rng)
+        loader, heavy_set, write = Loader(rng), set(heavy), postgres_writer(conn)
+        for customer_id in sorted(counts):
+            loader.customer(customer_id, counts[customer_id], customer_id in heavy_set)
+            loader.flush(write)
+        loader.flush(write, force=True)
+        rows_in = time.perf_counter()
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        for _, definition in late:
+            conn.execute(cast("LiteralString", definition))  # read back from pg_indexes a moment ago
+        # Statistics first: without them the balances' statement picks a plan that scans the allocations per invoice.
+        conn.execute("ANALYZE sales_document, sales_document_line, payment, payment_allocation")
+        indexed = time.perf_counter()
+        conn.execute(cast("LiteralString", _backfill_sql()))
+        for table in ("sales_document", "payment"):
+            conn.execute(
+                sql.SQL("SELECT setval(pg_get_serial_sequence({}, 'id'), (SELECT max(id) FROM {}))").format(
+                    sql.Literal(table), sql.Identifier(table)
+                )
+            )
+        conn.commit()
+    with psycopg.connect(_bench_db.conninfo(url), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        done = time.perf_counter()
+        lines, payments, owing = (
+            conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.SQL(table))).fetchone()[0]
+            for table in ("sales_document_line", "payment", "(SELECT DISTINCT customer_id FROM customer_balance) AS c")
+        )
+    report_load(total, (lines, payments, owing), (started, rows_in, indexed, done))
 
 
 def ensure(customers: int, total: int) -> Path:
@@ -230,6 +343,23 @@ def ensure(customers: int, total: int) -> Path:
     return path
 
 
+def ensure_postgres(customers: int, total: int) -> str:
+    """The PostgreSQL database with `customers` customers and `total` documents, loaded when missing or different.
+
+    A database of its own next to bench/_bench_db.py's (`bench_documents`, or `bench_documents_<customers>`).
+    """
+    name = "bench_documents" if customers == 1_000_000 else f"bench_documents_{customers}"
+    url = _bench_db.ensure_postgres(customers, str(make_url(_bench_db.PG_URL).set(database=name)))
+    with psycopg.connect(_bench_db.conninfo(url)) as conn:
+        present = conn.execute("SELECT count(*) FROM sales_document").fetchone()[0]
+    if present != total:
+        print(f"Loading {total:,} documents (with lines, payments and balances) by COPY...")
+        load_postgres(url, total)
+    else:
+        print(f"Reusing its {total:,} documents")
+    return url
+
+
 # --- timing ----------------------------------------------------------------------------------------------------
 
 
@@ -239,12 +369,21 @@ def percentile(samples: list[float], pct: float) -> float:
 
 
 class Bench:
-    """Alternates a service call (fresh session) and its bare SQL, and prints median, p95 and their ratio."""
+    """Alternates a service call (fresh session) and its bare SQL, and prints median, p95 and their ratio.
 
-    def __init__(self, path: Path, reps: int) -> None:
-        self.engine = make_engine(f"sqlite:///{path}")
-        self.conn = sqlite3.connect(path)
-        self.toucher = sqlite3.connect(path, isolation_level=None)
+    On SQLite the bare SQL is written by hand (the probes' functions below) and its result checked against the
+    service's; on PostgreSQL it is the very statements the service sent on its first call, replayed through psycopg.
+    """
+
+    def __init__(self, url: str, reps: int) -> None:
+        self.engine = make_engine(url)
+        self.postgres = self.engine.dialect.name == "postgresql"
+        if self.postgres:
+            self.conn: Any = bare_connection(self.engine)
+            self.toucher: Any = psycopg.connect(_bench_db.conninfo(url), autocommit=True)
+        else:
+            self.conn = sqlite3.connect(self.engine.url.database or "")
+            self.toucher = sqlite3.connect(self.engine.url.database or "", isolation_level=None)
         self.reps = reps
         self.over: list[str] = []
 
@@ -273,15 +412,20 @@ class Bench:
             with Session(self.engine) as session:
                 return service(session)
 
+        if self.postgres:
+            statements = record(self.engine, service)
+            bare_call: Callable[[], object] = lambda: replay(self.conn, statements)  # noqa: E731
+        else:
+            bare_call = lambda: bare(self.conn)  # noqa: E731
         first_ms, first = timed(via_service)
-        if not same(first, bare(self.conn)):
+        if not self.postgres and not same(first, bare(self.conn)):
             raise AssertionError(f"{name}: the service and the bare SQL disagree")
-        timed(lambda: bare(self.conn))
+        timed(bare_call)
         reps = max(MIN_REPS, min(self.reps, int(BUDGET_S * 1000 / max(first_ms, 0.01) / 2)))
         service_ms, bare_ms = [], []
         for _ in range(reps):
             service_ms.append(timed(via_service)[0])
-            bare_ms.append(timed(lambda: bare(self.conn))[0])
+            bare_ms.append(timed(bare_call)[0])
         median, p95, bare_median = statistics.median(service_ms), percentile(service_ms, 95), statistics.median(bare_ms)
         verdict = "yes" if p95 < target else "NO"
         if p95 >= target:
@@ -308,8 +452,14 @@ def bare_sales(conn: sqlite3.Connection, customer_id: int) -> list[int]:
 
 
 def bare_invoices(conn: sqlite3.Connection, customer_id: int) -> list[int]:
-    """The customer's newest open invoices (the filter in SQL, as the service sends it), then their settlements."""
+    """The customer's newest open invoices (the filter in SQL, as the service sends it: what credit notes took back
+    and payments paid off the gross), then their payments and their credit notes."""
     conn.execute("SELECT * FROM customer WHERE id = ? AND deleted_at IS NULL", (customer_id,)).fetchone()
+    crediting = ", ".join(f"'{status}'" for status in balances.CREDITING)
+    credited = (
+        "SELECT coalesce(-sum(c.gross_minor), 0) FROM sales_document AS c WHERE c.source_id = sales_document.id "
+        f"AND c.kind = 'credit_note' AND c.status IN ({crediting})"
+    )
     received = (
         "SELECT coalesce(sum(a.amount_minor), 0) FROM payment_allocation AS a JOIN payment AS p ON p.id = a.payment_id "
         "WHERE a.document_id = sales_document.id AND p.kind = 'payment'"
@@ -318,13 +468,20 @@ def bare_invoices(conn: sqlite3.Connection, customer_id: int) -> list[int]:
         row[0]
         for row in conn.execute(
             "SELECT * FROM sales_document WHERE customer_id = ? AND kind = 'invoice' AND status != 'draft' "
-            f"AND status != 'cancelled' AND gross_minor - ({received}) > 0 ORDER BY issue_date DESC, id DESC LIMIT ?",
+            f"AND status != 'cancelled' AND gross_minor - ({credited}) - ({received}) > 0 "
+            "ORDER BY issue_date DESC, id DESC LIMIT ?",
             (customer_id, balances.SHOWN),
         )
     ]
+    marks = ", ".join("?" * len(ids))
     conn.execute(
         "SELECT a.document_id, p.kind, sum(a.amount_minor) FROM payment_allocation AS a JOIN payment AS p "
-        f"ON p.id = a.payment_id WHERE a.document_id IN ({', '.join('?' * len(ids))}) GROUP BY 1, 2",
+        f"ON p.id = a.payment_id WHERE a.document_id IN ({marks}) GROUP BY 1, 2",
+        ids,
+    ).fetchall()
+    conn.execute(
+        f"SELECT source_id, sum(gross_minor) FROM sales_document WHERE source_id IN ({marks}) "
+        f"AND kind = 'credit_note' AND status IN ({crediting}) GROUP BY source_id",
         ids,
     ).fetchall()
     return ids
@@ -368,17 +525,22 @@ def service_open_page(session: Session) -> list[int]:
     return [c.id for c in found]
 
 
-def probes(b: Bench, path: Path) -> None:
-    with sqlite3.connect(path) as conn:
+def probes(b: Bench) -> None:
+    with b.engine.connect() as conn:
         many = conn.execute(
-            "SELECT customer_id FROM sales_document GROUP BY customer_id ORDER BY count(*) DESC LIMIT 1"
-        ).fetchone()[0]
+            text("SELECT customer_id FROM sales_document GROUP BY customer_id ORDER BY count(*) DESC LIMIT 1")
+        ).scalar_one()
         few = conn.execute(
-            "SELECT customer_id FROM sales_document WHERE customer_id > 1000 GROUP BY customer_id "
-            "HAVING count(*) BETWEEN 4 AND 6 AND sum(kind = 'invoice') >= 2 LIMIT 1"
-        ).fetchone()[0]
+            text(
+                "SELECT customer_id FROM sales_document WHERE customer_id > 1000 GROUP BY customer_id "
+                "HAVING count(*) BETWEEN 4 AND 6 AND sum(CASE WHEN kind = 'invoice' THEN 1 ELSE 0 END) >= 2 "
+                "ORDER BY customer_id LIMIT 1"
+            )
+        ).scalar_one()
         sizes = {
-            who: conn.execute("SELECT count(*) FROM sales_document WHERE customer_id = ?", (who,)).fetchone()[0]
+            who: conn.execute(
+                text("SELECT count(*) FROM sales_document WHERE customer_id = :who"), {"who": who}
+            ).scalar_one()
             for who in (many, few)
         }
 
@@ -414,17 +576,33 @@ def probes(b: Bench, path: Path) -> None:
 
 def main(argv: Iterator[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--documents", type=int, default=5_000_000)
     parser.add_argument("--reps", type=int, default=40)
     args = parser.parse_args(list(argv) if argv is not None else None)
-    path = ensure(args.customers, args.documents)
-    bench = Bench(path, args.reps)
-    probes(bench, path)
-    if bench.over:
-        print(f"\nOver target: {', '.join(bench.over)}")
-    else:
-        print("\nEvery probe is within its target.")
+    benches: list[tuple[str, Bench]] = []
+    if args.database in ("sqlite", "both"):
+        path = ensure(args.customers, args.documents)
+        benches.append(
+            (
+                f"SQLite {sqlite3.sqlite_version}; bare: the SQL by hand through sqlite3",
+                Bench(f"sqlite:///{path}", args.reps),
+            )
+        )
+    if args.database in ("postgresql", "both"):
+        url = ensure_postgres(args.customers, args.documents)
+        bench = Bench(url, args.reps)
+        version = bench.conn.execute("SELECT version()").fetchone()[0].split(" on ")[0]
+        bench.conn.rollback()
+        benches.append((f"{version}; bare: the service's statements replayed through psycopg", bench))
+    for title, bench in benches:
+        print(f"\n=== {title}: {args.customers:,} customers, {args.documents:,} documents ===")
+        probes(bench)
+        if bench.over:
+            print(f"\nOver target: {', '.join(bench.over)}")
+        else:
+            print("\nEvery probe is within its target.")
 
 
 if __name__ == "__main__":

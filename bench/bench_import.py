@@ -10,8 +10,15 @@ The files are exports of 100,000 demo customers (12 columns). Two imports are ti
 Each import runs in a fresh child process whose resident memory is sampled, alone and with its worker processes
 (and workbook reader). The floors show where the time goes (parse, validate every row without a database, insert the
 already-validated rows with nothing else); their sum is what one core doing each step once would take.
+
+    python bench/bench_import.py [--database sqlite|postgresql|both] [--million] [--rows 100000]
+
+The files are the same for both databases; on PostgreSQL each import runs into a schema of its own in the benchmark
+database (bench/_bench_db.py PG_URL), dropped afterwards: "new" into a migrated empty schema, "unchanged" into one
+holding the source's customers with their ids. `--database` defaults to SQLite alone.
 """
 
+import argparse
 import contextlib
 import csv
 import json
@@ -21,12 +28,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import psutil  # noqa: E402
+from _bench_db import postgres_schema  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 from sqlmodel import Session, SQLModel, col  # noqa: E402
@@ -65,8 +75,9 @@ TARGET_MB = 400
 MILLION = 1_000_000
 
 
-def migrated(path: Path, rows: int = 0) -> None:
-    engine = make_engine(f"sqlite:///{path}")
+def migrated(url: str, rows: int = 0) -> None:
+    """Bring the database at `url` to the latest migration, then add `rows` demo customers."""
+    engine = make_engine(url)
     migrate(engine)
     if rows:
         with engine.begin() as connection:
@@ -116,10 +127,10 @@ class TreeMemory:
         return self.own / 2**20, self.tree / 2**20
 
 
-def child(db: str, file: str, match_on: str) -> None:
+def child(url: str, file: str, match_on: str) -> None:
     """One upload, preview and import in this (fresh) process; prints seconds and peak memory as JSON."""
     memory = TreeMemory()
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         started = time.perf_counter()
         with Path(file).open("rb") as handle:
@@ -161,32 +172,69 @@ def child(db: str, file: str, match_on: str) -> None:
     )
 
 
-def insert_floor(source: Path, tmp: Path) -> float:
-    """Seconds to insert the source's customers, already validated, into an empty table: no checks, no audit."""
-    target = tmp / "floor.db"
-    migrated(target)
+def source_rows(source: Path) -> list[dict]:
+    """The source database's customers as rows to insert, ids included, in id order."""
     engine = make_engine(f"sqlite:///{source}")
     with engine.connect() as connection:
-        rows = [
-            dict(row._mapping)
-            for row in connection.execute(select(SQLModel.metadata.tables[Customer.__tablename__]).order_by("id"))
-        ]
+        table = SQLModel.metadata.tables[Customer.__tablename__]
+        rows = [dict(row._mapping) for row in connection.execute(select(table).order_by("id"))]
+    engine.dispose()
+    return rows
+
+
+@contextlib.contextmanager
+def target(database: str, tmp: Path, name: str, source: Path | None = None) -> Iterator[str]:
+    """The URL of a migrated database to import into, empty or holding the source's customers; removed afterwards.
+
+    SQLite: a file (a copy of the source's). PostgreSQL: a schema of its own, the source's rows copied in with their
+    ids, then ANALYZE.
+    """
+    if database == "sqlite":
+        path = tmp / f"{name}.db"
+        if source is None:
+            migrated(f"sqlite:///{path}")
+        else:
+            shutil.copy(source, path)
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            path.unlink()
+        return
+    with postgres_schema("bench_import") as url:
+        migrated(url)
+        if source is not None:
+            engine = make_engine(url)
+            rows = source_rows(source)
+            with engine.begin() as connection:
+                for start in range(0, len(rows), imports.CHUNK):
+                    connection.execute(insert(Customer), rows[start : start + imports.CHUNK])
+                connection.exec_driver_sql(
+                    "SELECT setval(pg_get_serial_sequence('customer', 'id'), (SELECT max(id) FROM customer))"
+                )
+            with engine.connect() as connection:
+                connection.exec_driver_sql("ANALYZE customer")
+            engine.dispose()
+        yield url
+
+
+def insert_floor(source: Path, database: str, tmp: Path) -> float:
+    """Seconds to insert the source's customers, already validated, into an empty table: no checks, no audit."""
+    rows = source_rows(source)
     for row in rows:
         del row["id"]
-    engine.dispose()
-    engine = make_engine(f"sqlite:///{target}")
+    with target(database, tmp, "floor") as url:
+        engine = make_engine(url)
 
-    def insert_all() -> None:
-        with engine.begin() as connection, search_index.indexed_in_bulk(connection) as indexed:
-            for start in range(0, len(rows), imports.CHUNK):
-                made = connection.execute(
-                    insert(Customer).returning(col(Customer.id)), rows[start : start + imports.CHUNK]
-                )
-                indexed.extend(made.scalars())
+        def insert_all() -> None:
+            with engine.begin() as connection, search_index.indexed_in_bulk(connection) as indexed:
+                for start in range(0, len(rows), imports.CHUNK):
+                    made = connection.execute(
+                        insert(Customer).returning(col(Customer.id)), rows[start : start + imports.CHUNK]
+                    )
+                    indexed.extend(made.scalars())
 
-    seconds = timed(insert_all)
-    engine.dispose()
-    target.unlink()
+        seconds = timed(insert_all)
+        engine.dispose()
     return seconds
 
 
@@ -201,10 +249,10 @@ def validate_floor(file: Path) -> float:
     return timed(work)
 
 
-def run_child(db: Path, file: Path, match_on: str, imports_dir: Path) -> dict:
+def run_child(url: str, file: Path, match_on: str, imports_dir: Path) -> dict:
     env = {"IMPORT_DIR": str(imports_dir), "PATH": "/usr/bin:/bin"}
     out = subprocess.run(
-        [sys.executable, __file__, "child", str(db), str(file), match_on],
+        [sys.executable, __file__, "child", url, str(file), match_on],
         check=True,
         capture_output=True,
         text=True,
@@ -234,7 +282,7 @@ def report(label: str, got: dict, bare: float, floors: float) -> None:
         print(f"        {name:13} {seconds:6.2f} s = {seconds / bare:5.1f}x  ({verdict(seconds / bare, target)})")
 
 
-def million(tmp: Path) -> None:
+def million(tmp: Path, database: str) -> None:
     """Import a 1,000,000-row CSV of new customers and print its peak memory against the target."""
     file = tmp / "million.csv"
     with file.open("w", newline="", encoding="utf-8") as handle:
@@ -246,9 +294,8 @@ def million(tmp: Path) -> None:
             out.writerow(["Individual", f"Ada{n}", f"L{n % 997}", f"ada{n}@example.com", phone, f"C{n % 9}", "CTO"])
     bare = min(timed(lambda: bare_parse(file)) for _ in range(5))
     print(f"csv 1M  bare csv read: {bare:.2f} s ({file.stat().st_size / 2**20:.0f} MB file)")
-    db = tmp / "million.db"
-    migrated(db)
-    got = run_child(db, file, "email", tmp / "imports")
+    with target(database, tmp, "million") as url:
+        got = run_child(url, file, "email", tmp / "imports")
     total = got["store"] + got["preview"] + got["seconds"]
     mb = got["tree_mb"]
     print(
@@ -263,37 +310,47 @@ def million(tmp: Path) -> None:
     )
 
 
+def measure(database: str, tmp: Path, source: Path, files: dict[str, Path], with_million: bool) -> None:
+    """Print each file's baseline, floors and imports on one database."""
+    for fmt, file in files.items():
+        bare = min(timed(lambda f=file: bare_parse(f)) for _ in range(5))  # the least disturbed of five
+        baseline = "calamine parse" if fmt == "xlsx" else "csv read"
+        print(f"{fmt:4}  bare {baseline}: {bare:.2f} s ({Path(file).stat().st_size / 2**20:.1f} MB file)")
+        validate = validate_floor(Path(file))
+        print(f"      floor: read + validate every row, no database: {validate:.2f} s = {validate / bare:.1f}x")
+        insert = insert_floor(source, database, tmp)
+        print(f"      floor: insert the validated rows, nothing else: {insert:.2f} s = {insert / bare:.1f}x")
+        floors = validate + insert
+        print(f"      floors' sum (parse + validate + insert): {floors:.2f} s = {floors / bare:.1f}x")
+        for label, match_on in (("new", "email"), ("unchanged", "id")):
+            with target(database, tmp, f"target-{fmt}-{label}", None if label == "new" else source) as url:
+                report(label, run_child(url, Path(file), match_on, tmp / "imports"), bare, floors)
+    if with_million:
+        million(tmp, database)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument("--million", action="store_true", help="also import a 1,000,000-row CSV and print its memory")
+    parser.add_argument("--rows", type=int, default=ROWS, help="customers in the exported files")
+    args = parser.parse_args()
+    rows = args.rows
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         source = tmp / "source.db"
-        print(f"Building {ROWS:,} demo customers: {timed(lambda: migrated(source, ROWS)):.1f} s")
+        print(f"Building {rows:,} demo customers: {timed(lambda: migrated(f'sqlite:///{source}', rows)):.1f} s")
         engine = make_engine(f"sqlite:///{source}")
         files = {}
         with Session(engine) as session:
             for fmt in ("xlsx", "csv"):
                 path, _count = export.write_export(export.ExportScope(), KEYS, fmt, actor=ACTOR, session=session)
-                files[fmt] = shutil.move(path, tmp / f"customers.{fmt}")
+                files[fmt] = Path(shutil.move(path, tmp / f"customers.{fmt}"))
         engine.dispose()
-        for fmt, file in files.items():
-            bare = min(timed(lambda f=file: bare_parse(f)) for _ in range(5))  # the least disturbed of five
-            baseline = "calamine parse" if fmt == "xlsx" else "csv read"
-            print(f"{fmt:4}  bare {baseline}: {bare:.2f} s ({Path(file).stat().st_size / 2**20:.1f} MB file)")
-            validate = validate_floor(Path(file))
-            print(f"      floor: read + validate every row, no database: {validate:.2f} s = {validate / bare:.1f}x")
-            insert = insert_floor(source, tmp)
-            print(f"      floor: insert the validated rows, nothing else: {insert:.2f} s = {insert / bare:.1f}x")
-            floors = validate + insert
-            print(f"      floors' sum (parse + validate + insert): {floors:.2f} s = {floors / bare:.1f}x")
-            for label, match_on in (("new", "email"), ("unchanged", "id")):
-                db = tmp / f"target-{fmt}-{label}.db"
-                if label == "new":
-                    migrated(db)
-                else:
-                    shutil.copy(source, db)
-                report(label, run_child(db, Path(file), match_on, tmp / "imports"), bare, floors)
-        if "--million" in sys.argv:
-            million(tmp)
+        for database in ("sqlite", "postgresql"):
+            if args.database in (database, "both"):
+                print(f"\n=== import into {'SQLite' if database == 'sqlite' else 'PostgreSQL'} ===")
+                measure(database, tmp, source, files, args.million)
 
 
 if __name__ == "__main__":

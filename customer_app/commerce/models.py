@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from customer_app.core.columns import decimal_column, utc_column, utcnow
@@ -137,6 +137,9 @@ class NumberSequence(SQLModel, table=True):
     next_value: int = Field(default=1)
 
 
+_MADE_FROM = text("source_id IS NOT NULL")
+
+
 class Document(SQLModel, table=True):
     """An estimate, sales order, sales receipt, invoice or credit note of one customer."""
 
@@ -144,6 +147,8 @@ class Document(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("kind", "number", name="uq_sales_document_kind_number"),
         Index("ix_sales_document_customer", "customer_id", "created_at", "id"),
+        # Credit notes of an invoice, documents made from another; partial, as most documents are made from none.
+        Index("ix_sales_document_source", "source_id", sqlite_where=_MADE_FROM, postgresql_where=_MADE_FROM),
     )
 
     id: int = Field(default=None, primary_key=True)
