@@ -226,7 +226,7 @@ def insert_floor(source: Path, database: str, tmp: Path) -> float:
         engine = make_engine(url)
 
         def insert_all() -> None:
-            with engine.begin() as connection, search_index.indexed_in_bulk(connection) as indexed:
+            with engine.begin() as connection, search_index.inserted_in_bulk(connection) as indexed:
                 for start in range(0, len(rows), imports.CHUNK):
                     made = connection.execute(
                         insert(Customer).returning(col(Customer.id)), rows[start : start + imports.CHUNK]

@@ -364,7 +364,7 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
     related: list[tuple[int, import_related.Related]] = []
     if created:
         rows = [_record(outcome) | {"created_at": now, "updated_at": now, "version": 1} for outcome in created]
-        with search_index.indexed_in_bulk(session.connection()) as indexed:
+        with search_index.inserted_in_bulk(session.connection()) as indexed:
             ids = _inserted(session.connection(), rows)
             indexed.extend(ids)
         made = [(row_id, row["display_name"]) for row_id, row in zip(ids, rows, strict=True)]

@@ -11,7 +11,7 @@ from customer_app.customers.models import Customer
 from customer_app.customers.queries import SORT_COLUMNS, ListQuery, count_tabs, list_customers
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.customers.validation import validate_customer
-from customer_app.transfer import import_undo
+from customer_app.transfer import import_undo, imports
 from customer_app.ui.paging import count_text, range_text
 from tests.unit.accounts import READER
 from tests.unit.databases import postgres_schema, sqlite_engine_at
@@ -83,6 +83,21 @@ def test_counts_follow_an_import_and_its_undo(session, engine, admin, add, tmp_p
     import_undo.undo_import(job.id, actor=admin, session=session)
     session.commit()
     assert shown(session) == {"individual": 1, "institution": 0, "trash": 5}
+
+
+def test_a_bulk_import_of_both_kinds_counts_each_tab_and_later_saves_still_count(
+    session, engine, admin, add, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("IMPORT_DIR", str(tmp_path / "imports"))
+    monkeypatch.setattr(imports, "CHUNK", 3)  # several bulk writes, each counted once
+    kinds = ["Individual" if n % 3 else "Institution" for n in range(8)]
+    rows = [(kind, f"P{n}", "Person", f"Firm {n}", f"p{n}@example.com") for n, kind in enumerate(kinds)]
+    job, _ = previewed(session, admin, csv_bytes(rows, ["Kind", "First name", "Last name", "Name", "Email"]))
+    done, _ = commit(session, engine, admin, job)
+    assert (done.created_count, done.error_count) == (8, 0)
+    assert shown(session) == {"individual": 5, "institution": 3, "trash": 0}
+    add(first_name="Ann", last_name="Able")  # the per-row trigger is back for everyone else's saves
+    assert shown(session) == {"individual": 6, "institution": 3, "trash": 0}
 
 
 def test_a_page_load_reads_the_kept_counts_and_counts_no_customer(session, add):
