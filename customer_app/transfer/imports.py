@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from customer_app.core import audit, spreadsheet
+from customer_app.core import audit, bulk, spreadsheet
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import custom_field_values, custom_fields, search_index
@@ -422,7 +422,7 @@ def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Sessi
         for customer_id, what in taken.items()
     ]
     if changes:
-        session.connection().execute(insert(ImportChange), [change | {"job_id": job.id} for change in changes])
+        bulk.insert_many(session.connection(), ImportChange, [change | {"job_id": job.id} for change in changes])
     for outcome in outcomes:
         counter = _COUNTERS.get(outcome.status, "error_count")
         setattr(job, counter, getattr(job, counter) + 1)
@@ -436,7 +436,7 @@ def _inserted(connection: Connection, rows: list[dict]) -> list[int]:
         return list(connection.execute(statement, rows).scalars())
     # SQLAlchemy cannot batch an ordered RETURNING on SQLite (it sends one INSERT a row). The driver's executemany
     # holds the write lock throughout, so AUTOINCREMENT hands out consecutive ids, the last one being the last row's.
-    connection.execute(insert(Customer), rows)
+    bulk.insert_many(connection, Customer, rows)
     last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
     ids = list(range(last - len(rows) + 1, last + 1))
     written = select(func.count()).select_from(Customer).where(col(Customer.id).between(ids[0], last))
