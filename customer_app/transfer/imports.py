@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from customer_app.core import audit, bulk, spreadsheet
+from customer_app.core import audit, bulk, collector, spreadsheet
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import custom_field_values, custom_fields, search_index
@@ -123,6 +123,7 @@ def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -
     counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
     seen, shown = Seen(), list[Outcome]()
     with (
+        collector.fewer_collections(),
         _job_rows(job) as stream,
         import_pool.Checker(plan, fields) as checker,
         tempfile.TemporaryFile(dir=settings.import_dir) as problems,
@@ -222,9 +223,10 @@ def run_import(
             return job
         run = _Run(job, plan_of(job), actor, session, progress, fence)
         try:
-            cancelled, finished = run.reused() if run.can_reuse() else (None, False)
-            if not finished:
-                cancelled = run.classified()
+            with collector.fewer_collections():
+                cancelled, finished = run.reused() if run.can_reuse() else (None, False)
+                if not finished:
+                    cancelled = run.classified()
         except ImportFileError as exc:
             session.rollback()
             return _finish(session, job, "failed", str(exc), fence)
