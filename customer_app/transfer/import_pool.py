@@ -42,6 +42,8 @@ class Checker:
         """Check a chunk in a worker, or None when it is checked in place: when `here` (the workers start meanwhile)
         or when it holds no new customer to validate (cheaper here than sent there and back). Rows matching a
         customer now are not validated as new ones."""
+        if not workers():
+            return None
         keys = row_keys(rows, self.plan)
         known = known_keys(keys, self.plan.match_on, session=session)
         maybe_new = len(keys) < len(rows) or (self.plan.match_on != "id" and len(known) < len(set(keys)))

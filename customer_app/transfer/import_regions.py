@@ -37,6 +37,8 @@ def row_region(cells: list, mapping: Sequence[str], default: str) -> RowRegion:
 
 def explained(errors: dict[str, str], raw: dict, where: RowRegion) -> dict[str, str]:
     """Phone errors saying which country a national number was read in, and why, so the row can be fixed."""
+    if not errors:  # most rows: no need to name their country
+        return errors
     country = countries.country_name(where.region)
     if where.known and where.country:
         note = f"It was read as a number in {country}, the row's country."

@@ -79,6 +79,8 @@ def read(raw: dict[str, str], *, kind: str, country: str, region: str) -> tuple[
     national phone numbers are read (the row's country, else the workspace's).
     """
     related, errors = Related(), {}
+    if not raw:  # a file without such columns: nothing to check, on every one of its rows
+        return related, errors
     for kind_of in ADDRESS_KINDS:
         address, problems = _address(raw, kind_of, country, region)
         errors |= problems
