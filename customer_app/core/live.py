@@ -6,15 +6,21 @@ notice goes through one Redis pub/sub channel, and each worker wakes its own pag
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import json
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 
 from customer_app.settings import settings
 
 CHANNEL = "customer-workspace:customers-changed"
 RECONNECT_SECONDS = 1.0
 REFRESH_SLOTS = 8  # refreshes running at once per worker; more only queue on the database
+# Threads for the shared reads of refreshes: apart from the default pool, so a tab's own page load (a search) never
+# waits behind a write's fan-out for a thread.
+REFRESH_THREADS = 2
 log = logging.getLogger(__name__)
 
 
@@ -38,6 +44,7 @@ class LiveHub:
         self._shared: dict[tuple[int, object], asyncio.Future] = {}
         self._listener: asyncio.Task | None = None
         self._redis = None
+        self._threads = ThreadPoolExecutor(REFRESH_THREADS, thread_name_prefix="live-refresh")
 
     @contextlib.asynccontextmanager
     async def subscribe(self, token: str, customer_id: int | None = None) -> AsyncIterator[_Subscriber]:
@@ -78,7 +85,9 @@ class LiveHub:
         slot = (self.generation, key)
         future = self._shared.get(slot)
         if future is None:
-            future = self._shared[slot] = asyncio.ensure_future(asyncio.to_thread(compute))
+            loop = asyncio.get_running_loop()
+            in_context = functools.partial(contextvars.copy_context().run, compute)  # as asyncio.to_thread does
+            future = self._shared[slot] = loop.run_in_executor(self._threads, in_context)
         return await asyncio.shield(future)
 
     def deliver(self, origin: str, customer_id: int | None = None) -> None:

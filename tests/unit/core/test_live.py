@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import threading
 
 import pytest
 import redis
@@ -114,6 +115,30 @@ def test_pages_showing_the_same_query_share_one_computation_per_change():
     first, second = asyncio.run(scenario())
     assert first == [1] * 10
     assert second == 2
+
+
+def test_a_page_load_never_waits_for_a_thread_behind_a_fan_out():
+    released = threading.Event()
+
+    def slow_refresh(n: int):
+        released.wait(timeout=30)
+        return n
+
+    async def scenario():
+        hub = LiveHub(redis_url=None)
+        # More slow shared reads than any default thread pool has threads (it has at most 32), as while a write's
+        # fan-out queries the database for many different views.
+        refreshes = [asyncio.ensure_future(hub.shared(n, lambda n=n: slow_refresh(n))) for n in range(40)]
+        await asyncio.sleep(0)  # let them all be handed to threads
+        own_load = await asyncio.wait_for(asyncio.to_thread(lambda: "rows"), timeout=10)  # a tab's own page load
+        waiting = [not refresh.done() for refresh in refreshes]
+        released.set()
+        return own_load, waiting, await asyncio.gather(*refreshes)
+
+    own_load, waiting, refreshed = asyncio.run(scenario())
+    assert own_load == "rows"
+    assert waiting == [True] * 40  # it did not wait for them
+    assert refreshed == list(range(40))
 
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
