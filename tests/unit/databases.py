@@ -8,7 +8,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, event, make_url, text
+from sqlmodel import Session
 
 from customer_app.core.db import make_engine
 from customer_app.core.migrations import migrate
@@ -65,3 +66,19 @@ def postgres_schema(*, migrated: bool = True) -> Iterator[Engine]:
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def statements_sent(session: Session, work) -> list[tuple[str, object]]:
+    """The statements `work` sends through the session's connection, with their parameters."""
+    sent: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        sent.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    return sent

@@ -1,27 +1,11 @@
 """The Invoices tab reads an invoice's credit notes through an index, not by scanning every document."""
 
-from sqlalchemy import event
 from sqlmodel import Session
 
 from customer_app.commerce import balances
 from tests.unit.commerce.test_documents import clean_rules, standard_rate  # noqa: F401  (clean_rules is autouse)
 from tests.unit.commerce.test_payments import credit_part, issued_invoice
-
-
-def sent_by(session: Session, work) -> list[tuple[str, object]]:
-    """The statements `work` sends through the session's connection, with their parameters."""
-    sent: list[tuple[str, object]] = []
-
-    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:
-        sent.append((statement, parameters))
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
-    return sent
+from tests.unit.databases import statements_sent
 
 
 def plan(session: Session, statement: str, parameters: object) -> str:
@@ -40,7 +24,7 @@ def test_the_invoices_tab_finds_credit_notes_by_their_invoice_without_reading_ev
     ada = add(first_name="Ada", email="ada@example.com")
     invoice = issued_invoice(session, staff, ada.id)
     credit_part(session, staff, invoice, "30")
-    sent = sent_by(session, lambda: balances.invoices(ada.id, "open", actor=staff, session=session))
+    sent = statements_sent(session, lambda: balances.invoices(ada.id, "open", actor=staff, session=session))
     by_source = [(statement, parameters) for statement, parameters in sent if "source_id =" in statement
                  or "source_id IN" in statement]  # fmt: skip
     assert len(by_source) == 2  # the open filter's subquery, then the credit notes of the invoices shown

@@ -2,13 +2,14 @@
 and on PostgreSQL read the customers through the indexes they were chosen for."""
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from customer_app.customers import customers, postgres_plans, queries, search_plans
 from customer_app.customers.models import Customer, CustomerGroup, CustomerGroupMember, CustomerTag
 from customer_app.customers.queries import SORT_COLUMNS, ListQuery, count_tabs, list_customers
 from tests.unit.accounts import READER
+from tests.unit.databases import statements_sent
 
 TABS = ("individual", "institution", "trash")
 SORTS = [("name", "asc"), ("email", "desc"), ("created", "desc"), ("company", "asc"), ("deleted", "desc")]
@@ -89,22 +90,6 @@ def test_filtered_pages_and_counts_match_the_plain_query(session, dock, monkeypa
             assert (counts, estimated) == (plain_counts(session, **filters), frozenset()), filters
 
 
-def statements_of(session: Session, work) -> list[tuple[str, object]]:
-    """The statements `work` sends through the session's connection, with their parameters."""
-    sent: list[tuple[str, object]] = []
-
-    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:
-        sent.append((statement, parameters))
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
-    return sent
-
-
 def plans_of(session: Session, sent: list[tuple[str, object]]) -> list[tuple[str, str]]:
     """Each statement read from `customer` with its plan, explained under the planner settings it was sent with (the
     plans' own set_config statements are sent again in order)."""
@@ -134,7 +119,7 @@ def test_a_tag_filters_page_and_counts_read_its_customers_once_by_primary_key(se
         list_customers(query, actor=READER, session=session)
         count_tabs("", tag="dock", group_id=postgres_dock.id, actor=READER, session=session)
 
-    plans = plans_of(session, statements_of(session, page_load))
+    plans = plans_of(session, statements_sent(session, page_load))
     listing, _rows = plans  # the tagged customers listed once (the counts come from the same read), then the page
     assert "array_agg" in listing[0]
     assert "Index Scan using customer_pkey on customer" in listing[1], listing[1]
@@ -157,7 +142,7 @@ def test_a_broad_search_whose_walk_fails_reads_its_candidates_through_the_trigra
     monkeypatch.setattr(postgres_plans, "CANDIDATE_LIMIT", 3)  # "harbor" is now broad...
     monkeypatch.setattr(postgres_plans, "WALK_LIMIT", 1)  # ...and its walk never fills a page
     query = ListQuery(search="harbor").checked((25,))
-    sent = statements_of(session, lambda: list_customers(query, actor=READER, session=session))
+    sent = statements_sent(session, lambda: list_customers(query, actor=READER, session=session))
     read_all = [plan for statement, plan in plans_of(session, sent) if "MATERIALIZED" in statement]
     assert len(read_all) == 1
     assert "Bitmap Index Scan on ix_customer_search_trgm" in read_all[0], read_all[0]
