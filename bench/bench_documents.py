@@ -227,6 +227,19 @@ def document_counts(customer_ids: list[int], total: int, rng: random.Random) -> 
     return heavy, counts
 
 
+def generate(conn, total: int, write) -> None:
+    """Make `total` documents for the database's active customers and hand them to `write`: the same seed, so the
+    same rows on either database (`conn`: a sqlite3 or psycopg connection, both answer `execute`)."""
+    rng = random.Random(20261204)
+    customer_ids = [row[0] for row in conn.execute("SELECT id FROM customer WHERE deleted_at IS NULL ORDER BY id")]
+    heavy, counts = document_counts(customer_ids, total, rng)
+    loader, heavy_set = Loader(rng), set(heavy)
+    for customer_id in sorted(counts):
+        loader.customer(customer_id, counts[customer_id], customer_id in heavy_set)
+        loader.flush(write)
+    loader.flush(write, force=True)
+
+
 def load(path: Path, total: int) -> None:
     """Replace the database's documents, payments and balances with `total` generated documents."""
     started = time.perf_counter()
@@ -240,14 +253,7 @@ def load(path: Path, total: int) -> None:
         conn.execute(f"DELETE FROM {table}")
     for name in LATE_INDEXES:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
-    rng = random.Random(20261204)
-    customer_ids = [row[0] for row in conn.execute("SELECT id FROM customer WHERE deleted_at IS NULL ORDER BY id")]
-    heavy, counts = document_counts(customer_ids, total, rng)
-    loader, heavy_set, write = Loader(rng), set(heavy), sqlite_writer(conn)
-    for customer_id in sorted(counts):
-        loader.customer(customer_id, counts[customer_id], customer_id in heavy_set)
-        loader.flush(write)
-    loader.flush(write, force=True)
+    generate(conn, total, sqlite_writer(conn))
     rows_in = time.perf_counter()
     for statement in late:
         conn.execute(statement)
@@ -297,14 +303,7 @@ def load_postgres(url: str, total: int) -> None:
         ).fetchall()
         for name, _ in late:
             conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
-        rng = random.Random(20261204)
-        customer_ids = [row[0] for row in conn.execute("SELECT id FROM customer WHERE deleted_at IS NULL ORDER BY id")]
-        heavy, counts = document_counts(customer_ids, total, rng)
-        loader, heavy_set, write = Loader(rng), set(heavy), postgres_writer(conn)
-        for customer_id in sorted(counts):
-            loader.customer(customer_id, counts[customer_id], customer_id in heavy_set)
-            loader.flush(write)
-        loader.flush(write, force=True)
+        generate(conn, total, postgres_writer(conn))
         rows_in = time.perf_counter()
         conn.execute("SET maintenance_work_mem = '512MB'")
         for _, definition in late:
