@@ -6,13 +6,12 @@ notice goes through one Redis pub/sub channel, and each worker wakes its own pag
 
 import asyncio
 import contextlib
-import contextvars
-import functools
 import json
 import logging
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
+from customer_app.core.threads import in_pool
 from customer_app.settings import settings
 
 CHANNEL = "customer-workspace:customers-changed"
@@ -85,9 +84,7 @@ class LiveHub:
         slot = (self.generation, key)
         future = self._shared.get(slot)
         if future is None:
-            loop = asyncio.get_running_loop()
-            in_context = functools.partial(contextvars.copy_context().run, compute)  # as asyncio.to_thread does
-            future = self._shared[slot] = loop.run_in_executor(self._threads, in_context)
+            future = self._shared[slot] = in_pool(self._threads, compute)
         return await asyncio.shield(future)
 
     def deliver(self, origin: str, customer_id: int | None = None) -> None:

@@ -3,6 +3,7 @@
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import reflex as rx
@@ -13,11 +14,13 @@ from customer_app import routes
 from customer_app.access import auth
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import ROLE_LABELS, Actor, Role, require
+from customer_app.core.threads import in_pool
 from customer_app.errors import DATABASE_UNREACHABLE, CustomerAppError, PermissionDenied, ValidationError
 
 log = logging.getLogger(__name__)
 STATE_LOST = "The server restarted and this page was read afresh: anything not yet saved is lost."
 RESYNC_KEY = "customer_workspace_resync"  # never written: removing it makes the browser send its stored values again
+_CHECKS = ThreadPoolExecutor(2, thread_name_prefix="sign-in-check")  # AuthState._resolve's queries
 VIEWER_TRUSTED_SECONDS = 5.0  # how long an open page's live task trusts its last look at who views the tab
 
 
@@ -44,12 +47,13 @@ class AuthState(rx.State):
         """The role as people say it."""
         return ROLE_LABELS.get(self.role, "")
 
-    def _resolve(self) -> Actor | None:
+    async def _resolve(self) -> Actor | None:
         """The staff member behind this tab's token right now (sessions can end at any moment)."""
         token = self.auth_token if isinstance(self.auth_token, str) else ""  # browser storage: clients send anything
-        with session_scope() as session:
-            user = auth.resolve_session(token, session=session)
-            actor = auth.actor_of(user, self.router.session.client_ip) if user else None
+        # In a thread: every event asks, and a query on the event loop would hold up every other tab of the worker
+        # (a write's refresh of 200 open pages waited behind the searches' sign-in checks). Threads of their own, so
+        # a check never queues behind slow page loads in the default pool.
+        actor = await in_pool(_CHECKS, _actor_behind, token, self.router.session.client_ip)
         self.user_name, self.user_email = (actor.name, actor.email) if actor else ("", "")
         self.role = actor.role.value if actor else ""
         return actor
@@ -70,6 +74,13 @@ class AuthState(rx.State):
         return rx.redirect(routes.LOGIN)
 
 
+def _actor_behind(token: str, address: str) -> Actor | None:
+    """The actor of the staff session `token` opens, seen from `address`, or None."""
+    with session_scope() as session:
+        user = auth.resolve_session(token, session=session)
+        return auth.actor_of(user, address) if user else None
+
+
 async def _forget_the_tab(state: rx.State) -> None:
     """Every state of the tab back to its defaults (the token too): whoever uses the browser next sees nothing of the
     last person's import rows, download links, selections or drafts."""
@@ -84,7 +95,7 @@ async def _forget_the_tab(state: rx.State) -> None:
 async def actor_for(state: rx.State, permission: str) -> Actor:
     """The signed-in actor if allowed `permission`; raises PermissionDenied otherwise."""
     auth_state = await state.get_state(AuthState)
-    return require(auth_state._resolve(), permission)
+    return require(await auth_state._resolve(), permission)
 
 
 async def refusal(state: rx.State, error: PermissionDenied):

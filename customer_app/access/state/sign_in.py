@@ -43,7 +43,7 @@ class SignInState(rx.State):
             if not staff_accounts.has_staff(session=session):
                 return rx.redirect(routes.SETUP, replace=True)
         auth_state = await self.get_state(AuthState)
-        if auth_state._resolve():
+        if await auth_state._resolve():
             return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME)), replace=True)
         self.shown = "login"
         return None
@@ -76,7 +76,7 @@ class SignInState(rx.State):
         with session_scope() as session:
             done = staff_accounts.has_staff(session=session)
         if done:
-            signed_in = (await self.get_state(AuthState))._resolve()
+            signed_in = await (await self.get_state(AuthState))._resolve()
             return rx.redirect(HOME if signed_in else routes.LOGIN, replace=True)
         self.shown = "setup"
         return None
@@ -150,5 +150,5 @@ class SignInState(rx.State):
         """Keep the new session token in this browser and go on."""
         auth_state = await self.get_state(AuthState)
         auth_state.auth_token = token
-        auth_state._resolve()
+        await auth_state._resolve()
         return rx.redirect(target, replace=True)  # Back must not return to a form that is done

@@ -1,7 +1,11 @@
 """The check reads and long work make where `act_as` does not fit: the actor, or what to send back instead."""
 
+import asyncio
+import threading
+
 import pytest
 
+from customer_app.access import auth
 from customer_app.access.state.auth import AuthState, actor_or_refusal
 from tests.unit.reflex_helpers import redirect_target, run, toast
 
@@ -37,3 +41,29 @@ def test_a_session_token_that_is_not_text_is_a_tab_nobody_signed_in_to(token, ne
     actor, refused = run(actor_or_refusal(state, "customer.view"))
     assert actor is None
     assert redirect_target(refused).startswith("/login")
+
+
+def test_other_tabs_are_served_while_a_sign_in_check_waits_for_the_database(new_tab, staff_user, monkeypatch):
+    # Every event checks its tab's session: a check that held the event loop held up every tab of the worker.
+    database_answered, served = threading.Event(), []
+    resolve_session = auth.resolve_session
+
+    def slow_resolve(raw, *, session):
+        database_answered.wait(timeout=5)  # held on the event loop, it waits in vain: the other tab never runs
+        served.append("the check")
+        return resolve_session(raw, session=session)
+
+    monkeypatch.setattr(auth, "resolve_session", slow_resolve)
+
+    async def another_tab():
+        served.append("another tab")
+        database_answered.set()
+
+    async def both():
+        check = asyncio.ensure_future(actor_or_refusal(auth_state(new_tab(staff_user)), "customer.view"))
+        await asyncio.gather(check, another_tab())
+        return check.result()
+
+    actor, refused = run(both())
+    assert (actor.email, refused) == (staff_user.email, None)
+    assert served == ["another tab", "the check"]
