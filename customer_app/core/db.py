@@ -53,6 +53,22 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A session whose reads all see the database as it was at the first of them, whatever commits meanwhile: a
+    page's rows and its counts then agree (each statement would otherwise see the writes committed before it)."""
+    with Session(engine(), expire_on_commit=False) as session:
+        if session.get_bind().dialect.name == "sqlite":
+            # The driver opens no transaction for reads: each would be a snapshot of its own.
+            session.connection().exec_driver_sql("BEGIN")
+        else:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        try:
+            yield session
+        finally:
+            session.rollback()  # it wrote nothing
+
+
 def after_commit(session: Session, action: Callable[[], None]) -> None:
     """Run `action` once the session's transaction commits, and never if it rolls back.
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 from customer_app import routes
 from customer_app.access.state.auth import LiveViewer, act_as, actor_or_refusal, live_viewer, viewer_gone
-from customer_app.core.db import session_scope
+from customer_app.core.db import read_scope
 from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
 from customer_app.customers import customers, list_extras, trash_batches
@@ -29,7 +29,7 @@ Rows = list[dict[str, str]]
 def fetch_page(query: ListQuery, actor: Actor) -> tuple[Rows, dict[str, int], list[str], Rows]:
     """Rows of one page (with the added columns' cells), the count of every tab for the query's search and filters,
     the tabs whose count is an estimate, and (in Trash) the recent removals."""
-    with session_scope() as session:
+    with read_scope() as session:
         found = list_customers(query, actor=actor, session=session)
         cells = list_extras.page_cells([c.id for c in found], actor=actor, session=session)
         rows = [customer_row(c) | cells[c.id] for c in found]
