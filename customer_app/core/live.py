@@ -8,6 +8,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -32,6 +34,18 @@ class _Subscriber:
         self.wake = asyncio.Event()
 
 
+class _Answer:
+    """One shared read and when its thread began it (not yet: later than any page's own read so far)."""
+
+    def __init__(self) -> None:
+        self.future: asyncio.Future | None = None
+        self.begun = math.inf
+
+    def read(self, compute):
+        self.begun = time.monotonic()
+        return compute()
+
+
 class LiveHub:
     """Per-worker registry of open pages and the bridge that carries notices between workers."""
 
@@ -40,7 +54,7 @@ class LiveHub:
         self.subscribers: dict[str, _Subscriber] = {}
         self.refresh_slots: asyncio.Semaphore | None = None
         self.generation = 0  # bumped by every notice; refreshes of one generation share their queries
-        self._shared: dict[tuple[int, object], asyncio.Future] = {}
+        self._shared: dict[tuple[int, object], _Answer] = {}
         self._listener: asyncio.Task | None = None
         self._redis = None
         self._threads = ThreadPoolExecutor(REFRESH_THREADS, thread_name_prefix="live-refresh")
@@ -79,13 +93,19 @@ class LiveHub:
                 log.exception("Could not publish a change notice; waking local pages only")
         self.deliver(origin, customer_id)
 
-    async def shared(self, key: object, compute):
-        """Run `compute()` in a thread once per notice and key; pages showing the same query share the answer."""
+    async def shared(self, key: object, compute, *, newer_than: float = 0.0):
+        """Run `compute()` in a thread once per notice and key; pages showing the same query share the answer.
+
+        Not an answer whose reading began before `newer_than` (a `time.monotonic()`): a page that read for itself
+        since then (a search) holds newer rows, which happens when a write's notice is still on its way from another
+        worker. Such a page gets a fresh answer, which the pages after it share.
+        """
         slot = (self.generation, key)
-        future = self._shared.get(slot)
-        if future is None:
-            future = self._shared[slot] = in_pool(self._threads, compute)
-        return await asyncio.shield(future)
+        answer = self._shared.get(slot)
+        if answer is None or answer.begun < newer_than:
+            answer = self._shared[slot] = _Answer()
+            answer.future = in_pool(self._threads, answer.read, compute)
+        return await asyncio.shield(answer.future)
 
     def deliver(self, origin: str, customer_id: int | None = None) -> None:
         """Wake local pages for a notice from `origin`; one customer's page sleeps through others' changes."""

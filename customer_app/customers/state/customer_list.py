@@ -1,8 +1,9 @@
 """The customers page: tab, search, group and tag filters, sort, page, selection and delete/restore dialogs."""
 
 import asyncio
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import reflex as rx
 
@@ -26,9 +27,20 @@ NAME_CHARS = 300  # a customer's display name is at most this long
 Rows = list[dict[str, str]]
 
 
-def fetch_page(query: ListQuery, actor: Actor) -> tuple[Rows, dict[str, int], list[str], Rows]:
-    """Rows of one page (with the added columns' cells), the count of every tab for the query's search and filters,
-    the tabs whose count is an estimate, and (in Trash) the recent removals."""
+class PageRead(NamedTuple):
+    """One read of the page: its rows (with the added columns' cells), the count of every tab for the query's search
+    and filters, the tabs whose count is an estimate, (in Trash) the recent removals, and when the read began."""
+
+    rows: Rows
+    counts: dict[str, int]
+    estimated: list[str]
+    removals: Rows
+    begun: float  # time.monotonic()
+
+
+def fetch_page(query: ListQuery, actor: Actor) -> PageRead:
+    """Read one page of the list and its tab counts, from one moment of the database."""
+    begun = time.monotonic()
     with read_scope() as session:
         found = list_customers(query, actor=actor, session=session)
         cells = list_extras.page_cells([c.id for c in found], actor=actor, session=session)
@@ -38,7 +50,7 @@ def fetch_page(query: ListQuery, actor: Actor) -> tuple[Rows, dict[str, int], li
         )
         in_trash = query.tab == "trash"
         removals = trash_batches.recent_removals(actor=actor, session=session) if in_trash else []
-    return rows, counts, sorted(estimated), [removal_row(r) for r in removals]
+    return PageRead(rows, counts, sorted(estimated), [removal_row(r) for r in removals], begun)
 
 
 class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
@@ -58,6 +70,9 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     loaded: bool = False
     confirm_id: str = ""
     confirm_name: str = ""
+    _read_at: float = (
+        0.0  # when the last read this page shows began (time.monotonic()): older shared reads are not shown
+    )
     purge_confirm: bool = False
     bulk_open: bool = False
 
@@ -138,6 +153,10 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
             tuple(self.flags_on),
         ).checked(settings.page_sizes)
 
+    def _show(self, page: PageRead) -> None:
+        self.rows, self.counts, self.counts_estimated, self.removals = page[:4]
+        self._read_at = max(self._read_at, page.begun)
+
     async def _load(self):
         """Show the current page; a browser that may not read customers is refused (any client can send events)."""
         actor, refused = await actor_or_refusal(self, "customer.view")
@@ -147,12 +166,10 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         query = self._query()
         self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
         # In a thread: the worker's event loop goes on serving other tabs while the database works.
-        self.rows, self.counts, self.counts_estimated, self.removals = await asyncio.to_thread(fetch_page, query, actor)
+        self._show(await asyncio.to_thread(fetch_page, query, actor))
         if self.page > self.page_count:  # the last page emptied under us
             self.page = self.page_count
-            self.rows, self.counts, self.counts_estimated, self.removals = await asyncio.to_thread(
-                fetch_page, self._query(), actor
-            )
+            self._show(await asyncio.to_thread(fetch_page, self._query(), actor))
         self.loaded = True
         return None
 
@@ -204,11 +221,9 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
                         return await viewer_gone(self)
                     # Pages showing the same query share one answer; each was checked above before it waits for it.
                     query = self._query()
-                    rows, counts, estimated, removals = await hub.shared(
-                        query, lambda q=query, a=viewer: fetch_page(q, a)
-                    )
-                    self.rows, self.counts, self.counts_estimated, self.removals = rows, counts, estimated, removals
-                    self.selected = [i for i in self.selected if any(r["id"] == i for r in rows)]
+                    page = await hub.shared(query, lambda q=query, a=viewer: fetch_page(q, a), newer_than=self._read_at)
+                    self._show(page)
+                    self.selected = [i for i in self.selected if any(r["id"] == i for r in page.rows)]
         return None
 
     async def _changed(self, customer_id: int | None = None) -> None:

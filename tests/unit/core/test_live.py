@@ -3,6 +3,7 @@
 import asyncio
 import os
 import threading
+import time
 
 import pytest
 import redis
@@ -115,6 +116,27 @@ def test_pages_showing_the_same_query_share_one_computation_per_change():
     first, second = asyncio.run(scenario())
     assert first == [1] * 10
     assert second == 2
+
+
+def test_a_page_that_read_for_itself_after_a_shared_answer_began_gets_a_newer_one():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    async def scenario():
+        hub = LiveHub(redis_url=None)
+        before = time.monotonic()  # a page that last read for itself before the refresh began shares its answer
+        first = await hub.shared("q", compute, newer_than=before)
+        # A page searched for itself since: it may show a write whose notice is still on its way from another worker,
+        # and the shared answer would take its page back in time.
+        own_read = time.monotonic()
+        newer = await hub.shared("q", compute, newer_than=own_read)
+        after = await hub.shared("q", compute)  # the pages after it share the newer answer
+        return first, newer, after
+
+    assert asyncio.run(scenario()) == (1, 2, 2)
 
 
 def test_a_page_load_never_waits_for_a_thread_behind_a_fan_out():

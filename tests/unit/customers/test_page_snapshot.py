@@ -26,9 +26,9 @@ def test_a_save_between_the_rows_and_the_counts_shows_in_neither(app_db, admin, 
         return count_tabs(*args, **kwargs)
 
     monkeypatch.setattr(customer_list, "count_tabs", another_worker_saves_first)
-    rows, counts, _, _ = customer_list.fetch_page(ListQuery(), admin)
-    assert [row["name"] for row in rows] == ["Ada First"]
-    assert counts["individual"] == 1  # a count of 2 beside one row would be a page that contradicts itself
+    page = customer_list.fetch_page(ListQuery(), admin)
+    assert [row["name"] for row in page.rows] == ["Ada First"]
+    assert page.counts["individual"] == 1  # a count of 2 beside one row would be a page that contradicts itself
     monkeypatch.setattr(customer_list, "count_tabs", count_tabs)
-    rows, counts, _, _ = customer_list.fetch_page(ListQuery(), admin)  # the next read sees the save
-    assert (len(rows), counts["individual"]) == (2, 2)
+    page = customer_list.fetch_page(ListQuery(), admin)  # the next read sees the save
+    assert (len(page.rows), page.counts["individual"]) == (2, 2)
