@@ -37,11 +37,11 @@ class _Subscriber:
 class _Answer:
     """One shared read and when its thread began it (not yet: later than any page's own read so far)."""
 
-    def __init__(self) -> None:
-        self.future: asyncio.Future | None = None
+    def __init__(self, threads: ThreadPoolExecutor, compute) -> None:
         self.begun = math.inf
+        self.future = in_pool(threads, self._read, compute)
 
-    def read(self, compute):
+    def _read(self, compute):
         self.begun = time.monotonic()
         return compute()
 
@@ -103,8 +103,7 @@ class LiveHub:
         slot = (self.generation, key)
         answer = self._shared.get(slot)
         if answer is None or answer.begun < newer_than:
-            answer = self._shared[slot] = _Answer()
-            answer.future = in_pool(self._threads, answer.read, compute)
+            answer = self._shared[slot] = _Answer(self._threads, compute)
         return await asyncio.shield(answer.future)
 
     def deliver(self, origin: str, customer_id: int | None = None) -> None:
