@@ -12,6 +12,11 @@ Each import runs in a fresh child process whose resident memory is sampled, alon
 already-validated rows with nothing else); their sum is what one core doing each step once would take.
 
     python bench/bench_import.py [--database sqlite|postgresql|both] [--million] [--rows 100000]
+    python bench/bench_import.py --workers 0,1 [--repeat 2] [--formats csv,xlsx]
+
+`--workers` compares worker counts instead (IMPORT_WORKERS for the importing child): only the new-customer import,
+no floors, each count run in turn `--repeat` times back to back, every figure also as a ratio to the first count's
+in the same round (the machine is shared and noisy: the ratios of neighbouring runs are what hold).
 
 The files are the same for both databases; on PostgreSQL each import runs into a schema of its own in the benchmark
 database (bench/_bench_db.py PG_URL), dropped afterwards: "new" into a migrated empty schema, "unchanged" into one
@@ -252,8 +257,10 @@ def validate_floor(file: Path) -> float:
     return timed(work)
 
 
-def run_child(url: str, file: Path, match_on: str, imports_dir: Path) -> dict:
+def run_child(url: str, file: Path, match_on: str, imports_dir: Path, workers: int | None = None) -> dict:
     env = {"IMPORT_DIR": str(imports_dir), "PATH": "/usr/bin:/bin"}
+    if workers is not None:
+        env["IMPORT_WORKERS"] = str(workers)
     out = subprocess.run(
         [sys.executable, __file__, "child", url, str(file), match_on],
         check=True,
@@ -332,12 +339,42 @@ def measure(database: str, tmp: Path, source: Path, files: dict[str, Path], with
         million(tmp, database)
 
 
+def compare_workers(database: str, tmp: Path, files: dict[str, Path], workers: list[int], repeat: int) -> None:
+    """Import each file's new customers with each worker count in turn, `repeat` rounds, back to back."""
+    for fmt, file in files.items():
+        bare = min(timed(lambda f=file: bare_parse(f)) for _ in range(5))
+        print(f"{fmt:4}  bare parse: {bare:.2f} s; new-customer import with IMPORT_WORKERS = {workers}")
+        for round_ in range(1, repeat + 1):
+            first: dict[str, float] = {}
+            for count in workers:
+                with target(database, tmp, f"workers-{fmt}-{count}") as url:
+                    got = run_child(url, Path(file), "email", tmp / "imports", count)
+                times = {
+                    "preview": got["preview"],
+                    "import": got["seconds"],
+                    "drop-to-done": got["store"] + got["preview"] + got["seconds"],
+                }
+                first = first or times
+                shown = ", ".join(
+                    f"{name} {seconds:5.2f} s = {seconds / bare:4.1f}x ({seconds / first[name]:.2f} of {workers[0]})"
+                    for name, seconds in times.items()
+                )
+                print(
+                    f"      round {round_} workers {count}: {shown}; created {got['created']:,}, "
+                    f"errors {got['errors']}; peak {got['mb']:.0f} MB ({got['tree_mb']:.0f} MB with workers)"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--million", action="store_true", help="also import a 1,000,000-row CSV and print its memory")
     parser.add_argument("--rows", type=int, default=ROWS, help="customers in the exported files")
+    parser.add_argument("--workers", help="compare these IMPORT_WORKERS counts (e.g. 0,1) on new-customer imports")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds of the --workers comparison")
+    parser.add_argument("--formats", default="xlsx,csv", help="files to import (xlsx, csv or both)")
     args = parser.parse_args()
+    formats = [fmt for fmt in ("xlsx", "csv") if fmt in args.formats.split(",")]
     rows = args.rows
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -346,14 +383,17 @@ def main() -> None:
         engine = make_engine(f"sqlite:///{source}")
         files = {}
         with Session(engine) as session:
-            for fmt in ("xlsx", "csv"):
+            for fmt in formats:
                 path, _count = export.write_export(export.ExportScope(), KEYS, fmt, actor=ACTOR, session=session)
                 files[fmt] = Path(shutil.move(path, tmp / f"customers.{fmt}"))
         engine.dispose()
         for database in ("sqlite", "postgresql"):
             if args.database in (database, "both"):
                 print(f"\n=== import into {'SQLite' if database == 'sqlite' else 'PostgreSQL'} ===")
-                measure(database, tmp, source, files, args.million)
+                if args.workers:
+                    compare_workers(database, tmp, files, [int(n) for n in args.workers.split(",")], args.repeat)
+                else:
+                    measure(database, tmp, source, files, args.million)
 
 
 if __name__ == "__main__":
