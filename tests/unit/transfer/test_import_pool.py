@@ -141,10 +141,11 @@ def test_only_a_machine_with_cores_to_spare_starts_workers_unless_told(monkeypat
 def test_without_workers_a_big_import_checks_every_row_itself(session, monkeypatch):
     monkeypatch.setenv("IMPORT_WORKERS", "0")
     monkeypatch.setattr(import_pool, "START_AFTER", 0)
-    checker = import_pool.Checker(Plan(["first_name", "email"]), [])
-    rows = [(2, ["Ada", "ada@example.com"]), (3, ["Alan", "alan@example.com"])]
-    assert checker.submit(rows, session=session) is None  # checked in place
-    assert checker.pool is None
+    chunks = [[(2, ["Ada", "ada@example.com"])], [(3, ["Alan", "alan@example.com"])]]
+    with import_pool.Checker(Plan(["first_name", "email"]), []) as checker:
+        checks = [checked for _rows, checked in import_pool.checked_chunks(iter(chunks), checker, session=session)]
+        assert checks == [None, None]  # checked in place
+        assert checker.pool is None
 
 
 PERSON = ["first_name", "last_name", "email", "phone"]
