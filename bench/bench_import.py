@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import csv
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -88,6 +89,12 @@ def migrated(url: str, rows: int = 0) -> None:
         with engine.begin() as connection:
             insert_demo(connection, rows, chunk=10_000)
     engine.dispose()
+
+
+def cpu_seconds() -> float:
+    """CPU seconds this process and its finished children (the import's workers, once shut down) have used."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timed(work) -> float:
@@ -152,12 +159,16 @@ def child(url: str, file: str, match_on: str) -> None:
         if match_on != "id":
             mapping[0] = ""
         plan = Plan(mapping, "both", match_on, "US")
+        cpu = cpu_seconds()
         preview = timed(lambda: imports.preview_import(job.id, plan, actor=ACTOR, session=session))
+        preview_cpu = cpu_seconds() - cpu
         session.commit()
         imports.start_import(job.id, actor=ACTOR, session=session)
         session.commit()
     result = {}
+    cpu = cpu_seconds()
     seconds = timed(lambda: result.setdefault("job", imports.run_import(job.id, actor=ACTOR, engine=engine)))
+    import_cpu = cpu_seconds() - cpu
     done = result["job"]
     own, tree = memory.stop()
     print(
@@ -165,6 +176,8 @@ def child(url: str, file: str, match_on: str) -> None:
             {
                 "seconds": seconds,
                 "preview": preview,
+                "preview_cpu": preview_cpu,
+                "import_cpu": import_cpu,
                 "store": store,
                 "mb": own,
                 "tree_mb": tree,
@@ -360,8 +373,9 @@ def compare_workers(database: str, tmp: Path, files: dict[str, Path], workers: l
                     for name, seconds in times.items()
                 )
                 print(
-                    f"      round {round_} workers {count}: {shown}; created {got['created']:,}, "
-                    f"errors {got['errors']}; peak {got['mb']:.0f} MB ({got['tree_mb']:.0f} MB with workers)"
+                    f"      round {round_} workers {count}: {shown}; CPU: preview {got['preview_cpu']:.2f} s, import "
+                    f"{got['import_cpu']:.2f} s; created {got['created']:,}, errors {got['errors']}; "
+                    f"peak {got['mb']:.0f} MB ({got['tree_mb']:.0f} MB with workers)"
                 )
 
 
