@@ -1,6 +1,7 @@
 """Rows checked in worker processes classify exactly as rows checked in place, and the workers never outlive a run."""
 
 import multiprocessing
+from concurrent.futures import Future
 
 import pytest
 from sqlalchemy import DateTime, Engine
@@ -73,6 +74,58 @@ def test_rows_checked_by_the_workers_classify_as_rows_checked_in_place(session, 
     assert seen_there == seen_here
 
 
+class BusyWorker(Future):
+    """A chunk sent to a worker that stays at it until its result is asked for."""
+
+    def __init__(self, work, done: list) -> None:
+        super().__init__()
+        self.work, self.finished = work, done
+
+    def result(self, timeout=None):
+        if not self.done():
+            self.set_result(self.work())
+            self.finished.append(self)
+        return super().result(timeout)
+
+
+class SlowPool:
+    """A pool of one slow worker: whatever it is given is not done until the importing process needs it."""
+
+    def __init__(self) -> None:
+        self.sent, self.finished = [], []
+
+    def submit(self, fn, *args):
+        self.sent.append(BusyWorker(lambda: fn(*args), self.finished))
+        return self.sent[-1]
+
+    def shutdown(self, **_kwargs) -> None:
+        pass
+
+
+def test_while_the_worker_is_busy_the_importing_process_checks_later_chunks_itself(session, add, monkeypatch):
+    monkeypatch.setattr(import_pool, "START_AFTER", 0)
+    monkeypatch.setenv("IMPORT_WORKERS", "1")
+    add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+    plan = Plan(["first_name", "last_name", "email", "phone"])
+    rows = [
+        (line, [f"P{line}", "Person", f"p{line}@example.com", "12" if line % 5 == 0 else ""]) for line in range(2, 42)
+    ]
+    rows[7] = (9, ["Ada", "Lovelace", "ada@example.com", ""])
+    chunks = [rows[start : start + 4] for start in range(0, len(rows), 4)]
+    in_place = [o for chunk in chunks for o in classify(chunk, plan, Seen(), session=session)]
+    seen, outcomes, checked_here = Seen(), [], 0
+    with import_pool.Checker(plan, []) as checker:
+        checker.pool = slow = SlowPool()  # pyright: ignore[reportAttributeAccessIssue]
+        for chunk, checked in import_pool.checked_chunks(iter(chunks), checker, session=session):
+            future = next((f for f in slow.sent if f.done() and f.result() is checked), None)
+            checked_here += checked is not None and future is None
+            outcomes += classify(chunk, plan, seen, session=session, checked=checked)
+    assert outcomes == in_place
+    assert len(slow.sent) >= 2  # the worker was given chunks
+    assert checked_here >= 3  # and while it was at them, the importing process checked later ones itself
+    assert len(slow.sent) + checked_here == len(chunks)  # each chunk checked once
+
+
 def test_a_pooled_import_writes_what_its_preview_promised(session, engine, admin, add, pooled, monkeypatch):
     monkeypatch.setattr(imports, "CHUNK", 2)
     add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
@@ -129,8 +182,8 @@ def test_the_workers_stop_when_an_import_fails(session, engine, admin, pooled, m
     assert multiprocessing.active_children() == []
 
 
-@pytest.mark.parametrize(("cores", "workers"), [(1, 0), (2, 0), (3, 2), (8, 4)])
-def test_only_a_machine_with_cores_to_spare_starts_workers_unless_told(monkeypatch, cores, workers):
+@pytest.mark.parametrize(("cores", "workers"), [(1, 0), (2, 1), (3, 2), (8, 4)])
+def test_a_worker_for_each_core_beyond_the_first_up_to_four_unless_told(monkeypatch, cores, workers):
     monkeypatch.delenv("IMPORT_WORKERS", raising=False)
     monkeypatch.setattr("os.cpu_count", lambda: cores)
     assert import_pool.workers() == workers
