@@ -12,6 +12,13 @@ Each import runs in a fresh child process whose resident memory is sampled, alon
 already-validated rows with nothing else); their sum is what one core doing each step once would take.
 
     python bench/bench_import.py [--database sqlite|postgresql|both] [--million] [--rows 100000]
+    python bench/bench_import.py --workers 0,1 [--repeat 2] [--formats csv,xlsx] [--reread]
+
+`--workers` compares worker counts instead (IMPORT_WORKERS for the importing child): only the new-customer import,
+no floors, each count run in turn `--repeat` times back to back, every figure also as a ratio to the first count's
+in the same round (the machine is shared and noisy: the ratios of neighbouring runs are what hold). An import after a
+preview whose outcomes still hold only writes them, checking nothing; `--reread` drops them, so the import reads and
+checks every row again, as it does when someone saved a customer between the preview and the import.
 
 The files are the same for both databases; on PostgreSQL each import runs into a schema of its own in the benchmark
 database (bench/_bench_db.py PG_URL), dropped afterwards: "new" into a migrated empty schema, "unchanged" into one
@@ -22,6 +29,7 @@ import argparse
 import contextlib
 import csv
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -52,7 +60,7 @@ from customer_app.customers import search_index  # noqa: E402
 from customer_app.customers.demo_data import insert_demo  # noqa: E402
 from customer_app.customers.models import Customer  # noqa: E402
 from customer_app.customers.validation import validate_customer  # noqa: E402
-from customer_app.transfer import columns, export, import_pool, import_uploads, imports  # noqa: E402
+from customer_app.transfer import columns, export, import_pool, import_reuse, import_uploads, imports  # noqa: E402
 from customer_app.transfer.import_rows import Plan, _prepare  # noqa: E402
 
 ROWS = 100_000
@@ -83,6 +91,12 @@ def migrated(url: str, rows: int = 0) -> None:
         with engine.begin() as connection:
             insert_demo(connection, rows, chunk=10_000)
     engine.dispose()
+
+
+def cpu_seconds() -> float:
+    """CPU seconds this process and its finished children (the import's workers, once shut down) have used."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timed(work) -> float:
@@ -127,7 +141,7 @@ class TreeMemory:
         return self.own / 2**20, self.tree / 2**20
 
 
-def child(url: str, file: str, match_on: str) -> None:
+def child(url: str, file: str, match_on: str, reread: str = "") -> None:
     """One upload, preview and import in this (fresh) process; prints seconds and peak memory as JSON."""
     memory = TreeMemory()
     engine = make_engine(url)
@@ -147,12 +161,18 @@ def child(url: str, file: str, match_on: str) -> None:
         if match_on != "id":
             mapping[0] = ""
         plan = Plan(mapping, "both", match_on, "US")
+        cpu = cpu_seconds()
         preview = timed(lambda: imports.preview_import(job.id, plan, actor=ACTOR, session=session))
+        preview_cpu = cpu_seconds() - cpu
         session.commit()
         imports.start_import(job.id, actor=ACTOR, session=session)
         session.commit()
+    if reread:
+        import_reuse.discard(imports.outcomes_path(job))
     result = {}
+    cpu = cpu_seconds()
     seconds = timed(lambda: result.setdefault("job", imports.run_import(job.id, actor=ACTOR, engine=engine)))
+    import_cpu = cpu_seconds() - cpu
     done = result["job"]
     own, tree = memory.stop()
     print(
@@ -160,6 +180,8 @@ def child(url: str, file: str, match_on: str) -> None:
             {
                 "seconds": seconds,
                 "preview": preview,
+                "preview_cpu": preview_cpu,
+                "import_cpu": import_cpu,
                 "store": store,
                 "mb": own,
                 "tree_mb": tree,
@@ -252,10 +274,14 @@ def validate_floor(file: Path) -> float:
     return timed(work)
 
 
-def run_child(url: str, file: Path, match_on: str, imports_dir: Path) -> dict:
+def run_child(
+    url: str, file: Path, match_on: str, imports_dir: Path, workers: int | None = None, *, reread: bool = False
+) -> dict:
     env = {"IMPORT_DIR": str(imports_dir), "PATH": "/usr/bin:/bin"}
+    if workers is not None:
+        env["IMPORT_WORKERS"] = str(workers)
     out = subprocess.run(
-        [sys.executable, __file__, "child", url, str(file), match_on],
+        [sys.executable, __file__, "child", url, str(file), match_on, "reread" if reread else ""],
         check=True,
         capture_output=True,
         text=True,
@@ -332,12 +358,47 @@ def measure(database: str, tmp: Path, source: Path, files: dict[str, Path], with
         million(tmp, database)
 
 
+def compare_workers(
+    database: str, tmp: Path, files: dict[str, Path], workers: list[int], repeat: int, *, reread: bool
+) -> None:
+    """Import each file's new customers with each worker count in turn, `repeat` rounds, back to back."""
+    for fmt, file in files.items():
+        bare = min(timed(lambda f=file: bare_parse(f)) for _ in range(5))
+        how = "rows read again" if reread else "the preview's outcomes written"
+        print(f"{fmt:4}  bare parse: {bare:.2f} s; new-customer import ({how}) with IMPORT_WORKERS = {workers}")
+        for round_ in range(1, repeat + 1):
+            first: dict[str, float] = {}
+            for count in workers:
+                with target(database, tmp, f"workers-{fmt}-{count}") as url:
+                    got = run_child(url, Path(file), "email", tmp / "imports", count, reread=reread)
+                times = {
+                    "preview": got["preview"],
+                    "import": got["seconds"],
+                    "drop-to-done": got["store"] + got["preview"] + got["seconds"],
+                }
+                first = first or times
+                shown = ", ".join(
+                    f"{name} {seconds:5.2f} s = {seconds / bare:4.1f}x ({seconds / first[name]:.2f} of {workers[0]})"
+                    for name, seconds in times.items()
+                )
+                print(
+                    f"      round {round_} workers {count}: {shown}; CPU: preview {got['preview_cpu']:.2f} s, import "
+                    f"{got['import_cpu']:.2f} s; created {got['created']:,}, errors {got['errors']}; "
+                    f"peak {got['mb']:.0f} MB ({got['tree_mb']:.0f} MB with workers)"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--million", action="store_true", help="also import a 1,000,000-row CSV and print its memory")
     parser.add_argument("--rows", type=int, default=ROWS, help="customers in the exported files")
+    parser.add_argument("--workers", help="compare these IMPORT_WORKERS counts (e.g. 0,1) on new-customer imports")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds of the --workers comparison")
+    parser.add_argument("--formats", default="xlsx,csv", help="files to import (xlsx, csv or both)")
+    parser.add_argument("--reread", action="store_true", help="--workers: the import reads and checks the rows again")
     args = parser.parse_args()
+    formats = [fmt for fmt in ("xlsx", "csv") if fmt in args.formats.split(",")]
     rows = args.rows
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -346,18 +407,22 @@ def main() -> None:
         engine = make_engine(f"sqlite:///{source}")
         files = {}
         with Session(engine) as session:
-            for fmt in ("xlsx", "csv"):
+            for fmt in formats:
                 path, _count = export.write_export(export.ExportScope(), KEYS, fmt, actor=ACTOR, session=session)
                 files[fmt] = Path(shutil.move(path, tmp / f"customers.{fmt}"))
         engine.dispose()
         for database in ("sqlite", "postgresql"):
             if args.database in (database, "both"):
                 print(f"\n=== import into {'SQLite' if database == 'sqlite' else 'PostgreSQL'} ===")
-                measure(database, tmp, source, files, args.million)
+                if args.workers:
+                    counts = [int(n) for n in args.workers.split(",")]
+                    compare_workers(database, tmp, files, counts, args.repeat, reread=args.reread)
+                else:
+                    measure(database, tmp, source, files, args.million)
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["child"]:
-        child(*sys.argv[2:5])
+        child(*sys.argv[2:6])
     else:
         main()

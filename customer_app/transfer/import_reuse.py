@@ -31,9 +31,14 @@ def quick_mark(session: Session) -> tuple:
     return audit, customer
 
 
+FORMAT = 2  # of the kept outcomes: 2 keeps a new customer's record as a tuple (outcomes kept before are not read)
+
+
 def key(plan: Plan, fields: list[dict], sheet: str, header_line: int, state: tuple) -> tuple:
-    """Everything the outcomes depend on besides the file: the choices, the custom fields, the database's mark."""
-    return (tuple(plan.mapping), plan.mode, plan.match_on, plan.phone_region, repr(fields), sheet, header_line, state)
+    """Everything the outcomes depend on besides the file: the format, the choices, the custom fields, the database's
+    mark."""
+    choices = (tuple(plan.mapping), plan.mode, plan.match_on, plan.phone_region)
+    return (FORMAT, *choices, repr(fields), sheet, header_line, state)
 
 
 class Writer:

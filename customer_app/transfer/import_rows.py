@@ -23,6 +23,9 @@ NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED = "new", "update", "unchanged"
 STATUSES = (NEW, UPDATE, UNCHANGED, ERROR, DUPLICATE, SKIPPED)
 FIELDS = tuple(CustomerInput.model_fields)
 PERSON_NAME = ("first_name", "last_name")
+# A new customer's stored columns, in the order of its `record`: its fields, then those derived from them.
+RECORD = (*FIELDS, "display_name", "sort_name", "search_text", "email_key", "company_key")
+_DISPLAY, _EMAIL_KEY = RECORD.index("display_name"), RECORD.index("email_key")
 
 
 @dataclass(frozen=True)
@@ -56,15 +59,27 @@ class Outcome:
     messages: dict[str, str] = field(default_factory=dict)  # field (or "" for the row) → message
     customer_id: int | None = None
     version: int = 0
-    values: CustomerInput | None = None  # the whole validated customer (new and update)
+    values: CustomerInput | None = None  # the whole validated customer of an update
+    record: tuple | None = None  # a new customer's stored columns, in RECORD order (`record_of`)
     before: dict[str, object] = field(default_factory=dict)  # changed fields: stored value
     after: dict[str, object] = field(default_factory=dict)  # changed fields: imported value
     custom: dict[int, str] = field(default_factory=dict)  # custom field id → value to store (new or changed)
     labels: dict[str, str] = field(default_factory=dict)  # custom field keys in `messages` → their labels
     related: import_related.Related | None = None  # addresses, contact person, tags... to add (new or matched)
-    # A new customer's stored columns (`record_of(values)`) when a worker process worked them out; then `values`
-    # may be dropped where only the write needs the outcome (the preview's kept outcomes).
-    record: dict[str, object] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def customer(self) -> CustomerInput | None:
+        """The validated customer the row creates or updates (None for rows that do neither)."""
+        if self.record is not None:
+            return CustomerInput.model_validate(dict(zip(FIELDS, self.record, strict=False)))
+        return self.values
+
+    @property
+    def display_name(self) -> str:
+        """The name of the customer the row creates or updates ("" for rows that do neither)."""
+        if self.record is not None:
+            return str(self.record[_DISPLAY])
+        return derived_fields(self.values)["display_name"] if self.values is not None else ""
 
     @property
     def message(self) -> str:
@@ -101,15 +116,23 @@ class Custom:
     related: bool = False  # whether the file has related columns (addresses, tags...)
 
 
+# What checking a row as a new customer gives (`_as_new`), in plain data so that it crosses between processes
+# cheaply: its record (None when invalid), the messages by field, the checked custom field values, what comes with
+# it (None: nothing), and the e-mail cell as the row gives it (looked up when rows are not matched on e-mail).
+Verdict = tuple[tuple | None, dict[str, str], dict[int, str], import_related.Related | None, object]
+
+
 @dataclass
 class Checked:
     """The part of classifying a chunk that needs no database, done ahead (in a worker process): each row prepared,
-    its region, and its verdict as a new customer (None where it was not worth checking)."""
+    its region, and its verdict as a new customer (None where it was not worth checking). A row with a verdict
+    comes without its raw values (None in `prepared`): the verdict is all that a new customer needs, and the
+    importing process still has the row's cells should it match a customer after all."""
 
     fields: list[dict]  # the custom field definitions it was checked against (as `field_snapshot` gives them)
-    prepared: list[tuple[int, dict, object, str]]
+    prepared: list[tuple[int, dict | None, object, str]]
     regions: list[RowRegion]
-    verdicts: list[tuple | None]
+    verdicts: list[Verdict | None]
 
 
 def field_snapshot(every: Sequence[CustomField]) -> list[dict]:
@@ -126,24 +149,40 @@ def check_rows(rows: Sequence[tuple[int, list]], plan: Plan, fields: list[dict],
     skip_new = plan.mode == "update" or plan.adds_only
     verdicts = [
         None
-        if skip_new or problem or key in known or (plan.match_on == "id" and key is not None)
-        else _with_record(_validated(raw, {}, custom, where, new=True, mapping=plan.mapping))
+        if skip_new or problem or not raw or key in known or (plan.match_on == "id" and key is not None)
+        else _as_new(raw, custom, where, plan)
         for (_line, raw, key, problem), where in zip(prepared, regions, strict=True)
+    ]
+    sent: list[tuple[int, dict | None, object, str]] = [
+        entry if verdict is None else (entry[0], None, entry[2], entry[3])
+        for entry, verdict in zip(prepared, verdicts, strict=True)
     ]
     alike: dict[RowRegion, RowRegion] = {}
     regions = [alike.setdefault(where, where) for where in regions]  # most rows share one: sent back once
-    return Checked(fields, prepared, regions, verdicts)
+    return Checked(fields, sent, regions, verdicts)
 
 
-def _with_record(verdict: tuple) -> tuple:
-    """A verdict with the stored columns of its customer worked out too, so the importing process need not."""
-    values = verdict[0]
-    return (*verdict, record_of(values) if values is not None else None)
+def _as_new(raw: dict, custom: Custom, where: RowRegion, plan: Plan) -> Verdict:
+    """A row checked as a new customer. Pure: the same in a worker process as here."""
+    values, problems, checked, related = _validated(raw, {}, custom, where, new=True, mapping=plan.mapping)
+    email = raw.get("email") if plan.match_on != "email" else None
+    if problems or values is None:
+        return None, problems, {}, None, email
+    added = _missing(related, None, custom.held, values) if related else None
+    return record_of(values), {}, checked, added or None, email
 
 
-def record_of(values: CustomerInput) -> dict[str, object]:
-    """A customer's stored columns: its validated fields and those derived from them (display, search, e-mail key)."""
-    return values.model_dump() | derived_fields(values)
+def record_of(values: CustomerInput) -> tuple:
+    """A new customer's stored columns in RECORD order: its validated fields and those derived from them (display,
+    search, e-mail key), as plain values (its kind as text)."""
+    stored = values.model_dump() | derived_fields(values)
+    stored["kind"] = str(stored["kind"])
+    return tuple(stored[name] for name in RECORD)
+
+
+def stored_columns(record: tuple) -> dict[str, object]:
+    """A new customer's record as the columns to insert."""
+    return dict(zip(RECORD, record, strict=True))
 
 
 def row_keys(rows: Sequence[tuple[int, list]], plan: Plan) -> list[object]:
@@ -202,10 +241,12 @@ def classify(
     else:
         (regions, prepared), verdicts = _prepared(rows, plan, mapped), [None] * len(rows)
     existing = _matches(prepared, plan.match_on, session)
+    if any(raw is None and existing.get(key) is not None for _line, raw, key, _problem in prepared):
+        regions, prepared, verdicts = _again(rows, plan, mapped, (regions, prepared, verdicts), existing)
     owners = (  # matched on e-mail, the matches are the owners
         {key: found.id for key, found in existing.items() if isinstance(found, Row) and isinstance(key, str)}
         if plan.match_on == "email"
-        else _email_owners(prepared, session)
+        else _email_owners(prepared, verdicts, session)
     )
     matched = [customer.id for customer in existing.values() if isinstance(customer, Row)]
     custom = Custom(
@@ -231,6 +272,18 @@ def classify(
         )
         for (line, raw, key, problem), where, verdict in zip(prepared, regions, verdicts, strict=True)
     ]
+
+
+def _again(rows, plan: Plan, mapped: dict[int, CustomField], ahead: tuple, existing: dict) -> tuple[list, list, list]:
+    """The rows checked ahead as new customers that match one now (saved meanwhile), prepared again from their cells
+    (their raw values were left in the worker): such a row updates its customer."""
+    regions, prepared, verdicts = (list(part) for part in ahead)
+    for n, (line, raw, key, _problem) in enumerate(prepared):
+        if raw is None and existing.get(key) is not None:
+            cells = rows[n][1]
+            regions[n] = row_region(cells, plan.mapping, plan.phone_region)
+            prepared[n], verdicts[n] = _prepare(line, cells, plan, mapped, regions[n].region), None
+    return regions, prepared, verdicts
 
 
 def _prepare(
@@ -315,11 +368,11 @@ def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Ro
     return found
 
 
-def _email_owners(prepared: list, session: Session) -> dict[str, int]:
+def _email_owners(prepared: list, verdicts: list, session: Session) -> dict[str, int]:
     """Which active customer uses each e-mail the rows carry (the e-mail must stay unique)."""
     emails = set()
-    for _line, raw, _key, _problem in prepared:
-        email = raw.get("email")
+    for (_line, raw, _key, _problem), verdict in zip(prepared, verdicts, strict=True):
+        email = raw.get("email") if raw is not None else verdict[4] if verdict is not None else None
         if email:
             emails.add(normalize.email_key(str(email)))
     if not emails:
@@ -337,30 +390,29 @@ def _classify_one(
     line, raw, key, problem, *, plan: Plan, seen: Seen, existing, owners, custom: Custom, where: RowRegion, verdict=None
 ) -> Outcome:
     current = existing.get(key) if key is not None else None
-    decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen, empty=not raw)
+    empty = raw is not None and not raw  # a row checked ahead was not empty
+    decided = _decided_by_key(line, key, problem, current=current, plan=plan, seen=seen, empty=empty)
     if decided is not None:
         return decided
-    stored = _stored(current) if current is not None else {}
+    if current is None:
+        if verdict is None:  # not checked ahead: checked here
+            assert raw is not None  # only rows checked ahead come without their raw values
+            verdict = _as_new(raw, custom, where, plan)
+        return _new(line, verdict, plan=plan, seen=seen, owners=owners, custom=custom)
+    assert raw is not None  # a row checked ahead that matches a customer now was prepared again (`_again`)
+    stored = _stored(current)
     typed, typed_custom, typed_related = _typed(raw, custom)
     if (
         not typed_related
-        and current is not None
         and all(_same(name, value, stored) for name, value in typed.items())
         and all(custom.stored.get((current.id, fid)) == value for fid, value in typed_custom.items())
     ):
         if current.email_key is not None and plan.match_on != "email":
             seen.emails.setdefault(current.email_key, line)
         return Outcome(line, UNCHANGED, customer_id=current.id, version=current.version)
-    record = None
-    if current is None and verdict is not None:  # checked ahead: a new customer's checks need no database
-        values, problems, checked, related, record = verdict
-    else:
-        values, problems, checked, related = _validated(
-            raw, stored, custom, where, new=current is None, mapping=plan.mapping
-        )
+    values, problems, checked, related = _validated(raw, stored, custom, where, new=False, mapping=plan.mapping)
     if problems or values is None:
-        labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in (*custom.mapped.values(), *custom.required)}
-        return Outcome(line, ERROR, problems, labels=labels)
+        return _invalid(line, problems, custom)
     email = normalize.email_key(values.email) if values.email else None
     refused = (
         None if plan.adds_only else _refused_email(line, email, current=current, plan=plan, seen=seen, owners=owners)
@@ -368,8 +420,6 @@ def _classify_one(
     if refused is not None:
         return refused
     added = _missing(related, current, custom.held, values) if related else None
-    if current is None:
-        return Outcome(line, NEW, values=values, custom=checked, related=added or None, record=record)
     after = values.model_dump()
     changed: dict[str, object] = {name: after[name] for name in FIELDS if after[name] != stored.get(name)}
     custom_before = {fid: custom.stored.get((current.id, fid), "") for fid in checked}
@@ -384,6 +434,23 @@ def _classify_one(
         f"{CUSTOM_PREFIX}{fid}": custom_before[fid] for fid in custom_changed
     }
     return outcome
+
+
+def _new(line: int, verdict: Verdict, *, plan: Plan, seen: Seen, owners: dict, custom: Custom) -> Outcome:
+    """The outcome of a row no customer matches, from its check as a new customer (done ahead or just now)."""
+    record, problems, checked, added, _email = verdict
+    if problems or record is None:
+        return _invalid(line, problems, custom)
+    refused = _refused_email(line, record[_EMAIL_KEY], current=None, plan=plan, seen=seen, owners=owners)
+    if refused is not None:
+        return refused
+    return Outcome(line, NEW, custom=checked, related=added, record=record)
+
+
+def _invalid(line: int, problems: dict[str, str], custom: Custom) -> Outcome:
+    """A row that is not a valid customer, its custom fields' messages labelled."""
+    labels = {f"{CUSTOM_PREFIX}{f.id}": f.label for f in (*custom.mapped.values(), *custom.required)}
+    return Outcome(line, ERROR, problems, labels=labels)
 
 
 def _missing(

@@ -4,7 +4,7 @@ import json
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import chain, islice
 from pathlib import Path
@@ -38,8 +38,8 @@ from customer_app.transfer.import_rows import (
     Seen,
     classify,
     field_snapshot,
-    record_of,
     remember_keys,
+    stored_columns,
 )
 from customer_app.transfer.models import ImportChange, ImportJob
 
@@ -136,9 +136,7 @@ def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -
             for outcome in outcomes:
                 counts[outcome.status] += 1
                 if len(shown) < PREVIEW_ROWS and outcome.status != UNCHANGED:
-                    shown.append(replace(outcome))  # a copy: the kept one may lose its values
-                if outcome.record is not None:
-                    outcome.values = None  # the record is all the import needs: less to pickle and read back
+                    shown.append(outcome)
             kept.add(outcomes)
             bad = [(cells, o.message) for o, (_line, cells) in zip(outcomes, rows, strict=True) if o.status in BAD]
             if bad:  # to a private temporary file: the report's header is known once every row was read
@@ -354,8 +352,10 @@ def _values(outcome: Outcome) -> CustomerInput:
 
 
 def _record(outcome: Outcome) -> dict[str, object]:
-    """The stored columns of a new customer: worked out ahead (in a worker), or now."""
-    return outcome.record if outcome.record is not None else record_of(_values(outcome))
+    """The stored columns of a new customer (classify gives every such row its record)."""
+    if outcome.record is None:
+        raise ValueError(f"Line {outcome.line} has no customer to create.")
+    return stored_columns(outcome.record)
 
 
 def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Session) -> None:

@@ -9,7 +9,6 @@ from customer_app.access.state.auth import actor_or_refusal
 from customer_app.audit.rows import ALLOWED, DENIED
 from customer_app.core.db import session_scope
 from customer_app.core.permissions import Actor
-from customer_app.customers.customers import derived_fields
 from customer_app.errors import CustomerAppError, NotFoundError
 from customer_app.settings import settings
 from customer_app.transfer import import_jobs, import_uploads, imports
@@ -220,7 +219,7 @@ def _preview_row(outcome: Outcome) -> dict[str, str]:
         "line": str(outcome.line),
         "status": outcome.status,
         "label": STATUS_LABELS[outcome.status],
-        "name": derived_fields(outcome.values)["display_name"] if outcome.values else "",
+        "name": outcome.display_name,
         "message": outcome.message,
     }
 

@@ -94,8 +94,8 @@ def klaus(session, phone, country):
 def test_the_country_is_understood_in_english_french_spanish_and_as_a_code(session, country):
     outcome = klaus(session, "030 9018200", country)
     assert outcome.status == NEW, outcome.message
-    assert outcome.values is not None
-    assert outcome.values.phone == "+49309018200"
+    assert outcome.customer is not None
+    assert outcome.customer.phone == "+49309018200"
 
 
 def test_an_unknown_country_falls_back_to_the_default_region_and_says_so_when_the_number_fails(session):
@@ -108,8 +108,8 @@ def test_an_unknown_country_falls_back_to_the_default_region_and_says_so_when_th
     assert '"Atlantis" is not one the import recognises' in german.messages["phone"]
     assert "read as a number in United States" in german.messages["phone"]
     assert american.status == NEW
-    assert american.values is not None
-    assert american.values.phone == "+12025550143"
+    assert american.customer is not None
+    assert american.customer.phone == "+12025550143"
 
 
 def test_a_number_invalid_in_its_rows_country_names_that_country(session):
@@ -122,14 +122,14 @@ def test_a_number_invalid_in_its_rows_country_names_that_country(session):
 def test_a_number_with_its_country_code_is_read_as_written_whatever_the_country(session, country):
     outcome = klaus(session, "+49 30 9018200", country)
     assert outcome.status == NEW, outcome.message
-    assert outcome.values is not None
-    assert outcome.values.phone == "+49309018200"
+    assert outcome.customer is not None
+    assert outcome.customer.phone == "+49309018200"
 
 
 def test_a_phone_stored_as_a_number_gets_back_the_leading_zero_of_its_rows_country(session):
     outcome = klaus(session, 309018200, "Deutschland")
-    assert outcome.values is not None
-    assert outcome.values.phone == "+49309018200"
+    assert outcome.customer is not None
+    assert outcome.customer.phone == "+49309018200"
 
 
 def test_a_german_excel_csv_imports_and_importing_it_again_changes_nothing(session, engine, admin):
@@ -169,5 +169,5 @@ def test_without_a_country_a_national_number_is_read_in_the_default_region_and_t
         Seen(),
         session=session,
     )
-    assert german.values is not None
-    assert german.values.phone == "+49309018200"
+    assert german.customer is not None
+    assert german.customer.phone == "+49309018200"

@@ -189,7 +189,7 @@ def test_a_new_row_may_not_take_another_customers_email(session, add):
 def test_institution_is_inferred_when_only_a_name_is_given(session):
     (result,) = outcomes(session, [("Acme Ltd", "acme@example.com")], mapping=["name", "email"])
     assert result.status == NEW
-    assert result.values.kind == "institution"
+    assert result.customer.kind == "institution"
 
 
 def test_a_person_keeps_a_name_column_naming_someone_else_as_their_company(session):
@@ -199,14 +199,14 @@ def test_a_person_keeps_a_name_column_naming_someone_else_as_their_company(sessi
         ("Hopper, Grace", "Grace", "Hopper", "grace@example.com"),
     ]
     limousines, alan, grace = outcomes(session, rows, mapping=["name", "first_name", "last_name", "email"])
-    assert [o.values.kind for o in (limousines, alan, grace)] == ["individual"] * 3
-    assert (limousines.values.first_name, limousines.values.company_name) == ("Sarah", "City Limousines")
-    assert alan.values.company_name is None  # the name column only repeats the person's name
-    assert grace.values.company_name is None
+    assert [o.customer.kind for o in (limousines, alan, grace)] == ["individual"] * 3
+    assert (limousines.customer.first_name, limousines.customer.company_name) == ("Sarah", "City Limousines")
+    assert alan.customer.company_name is None  # the name column only repeats the person's name
+    assert grace.customer.company_name is None
     (zoho,) = outcomes(
         session, [("Mr. John Smith", "", "John", "Smith")], mapping=["name", "company_name", "first_name", "last_name"]
     )
-    assert zoho.values.company_name is None  # the file has a company column of its own, left empty here
+    assert zoho.customer.company_name is None  # the file has a company column of its own, left empty here
 
 
 def test_classifying_writes_nothing(session):
@@ -250,8 +250,8 @@ def test_a_person_named_in_one_column_gets_first_and_last_name(session, name, co
         [(2, ["Individual", name, company])], Plan(["kind", "name", "company_name"]), Seen(), session=session
     )
     assert outcome.status == NEW, outcome.message
-    assert outcome.values is not None
-    assert (outcome.values.first_name or "", outcome.values.last_name) == (first, last)
+    assert outcome.customer is not None
+    assert (outcome.customer.first_name or "", outcome.customer.last_name) == (first, last)
 
 
 def test_an_updated_rows_preview_says_what_changes_from_what(session, add):
