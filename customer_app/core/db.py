@@ -53,11 +53,15 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
+READ_ONLY = "customer_app.read_only"  # in a session's info: it never writes (what it reads may be remembered)
+
+
 @contextmanager
 def read_scope() -> Iterator[Session]:
     """A session whose reads all see the database as it was at the first of them, whatever commits meanwhile: a
     page's rows and its counts then agree (each statement would otherwise see the writes committed before it)."""
     with Session(engine(), expire_on_commit=False) as session:
+        session.info[READ_ONLY] = True
         if session.get_bind().dialect.name == "sqlite":
             # The driver opens no transaction for reads: each would be a snapshot of its own.
             session.connection().exec_driver_sql("BEGIN")

@@ -28,6 +28,7 @@ from sqlalchemy import Integer, TextualSelect, text
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, select
 
+from customer_app.core.db import READ_ONLY
 from customer_app.customers import filters as customer_filters
 from customer_app.customers.filters import ListFilter, Source
 from customer_app.customers.models import Customer
@@ -160,12 +161,13 @@ def remembered(session: Session, key: tuple, compute: Callable[[], T]) -> T:
     """A value remembered on this SQLite connection until any connection changes the database.
 
     `data_version` changes when another connection commits, `total_changes()` when this one writes; nothing is
-    remembered inside a transaction that has written (it could still roll back).
+    remembered inside a transaction that may write (it could still roll back). A read-only one (`db.read_scope`)
+    keeps its stamp while it lasts, as it keeps what it sees.
     """
     connection = session.connection().connection
     if connection.dbapi_connection is None:  # never: the session has just checked the connection out
         raise RuntimeError("the session's database connection is closed")
-    if connection.dbapi_connection.in_transaction:
+    if connection.dbapi_connection.in_transaction and not session.info.get(READ_ONLY):
         return compute()
     stamp = tuple(session.execute(text("SELECT data_version, total_changes() FROM pragma_data_version")).one())
     memory = connection.info.setdefault("customer_queries", {})

@@ -1,7 +1,10 @@
 """The SQLite search plans chosen by match count give the same answers as the plain query, and broad counts say so."""
 
+import itertools
+
 import pytest
 
+from customer_app.core.db import read_scope
 from customer_app.customers import search_plans
 from customer_app.customers.queries import ListQuery, count_tabs, list_customers
 from tests.unit.accounts import READER
@@ -51,3 +54,14 @@ def test_remembered_counts_follow_every_change(many, add):
     many.commit()
     after, _ = count_tabs("", actor=READER, session=many)
     assert after["individual"] == before["individual"] + 1
+
+
+def test_a_read_only_transaction_remembers_what_it_read_until_it_ends(many, add, app_db):
+    compute = itertools.count(1).__next__  # the n-th computation answers n
+    with read_scope() as scope:
+        first = search_plans.remembered(scope, ("probe",), compute)
+        add(first_name="New", last_name="Person")
+        many.commit()  # another connection commits meanwhile: this transaction still sees the database as it was
+        assert search_plans.remembered(scope, ("probe",), compute) == first
+    with read_scope() as scope:
+        assert search_plans.remembered(scope, ("probe",), compute) == first + 1  # the next one sees the change
