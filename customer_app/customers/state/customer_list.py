@@ -70,9 +70,8 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     loaded: bool = False
     confirm_id: str = ""
     confirm_name: str = ""
-    _read_at: float = (
-        0.0  # when the last read this page shows began (time.monotonic()): older shared reads are not shown
-    )
+    # When the read this page shows began (time.monotonic()): a shared refresh read begun earlier is not shown.
+    _read_at: float = 0.0
     purge_confirm: bool = False
     bulk_open: bool = False
 
