@@ -77,18 +77,19 @@ class Checker:
         """A chunk's checks (None: it is checked in place as it is classified). While its worker is still at it, the
         chunks read after it that nobody checks yet are checked here, the last first."""
         while chunk.future is not None and not chunk.future.done():
-            spare = next(
-                (c for c in reversed(ahead) if c.known is not None and c.future is None and not c.checked), None
-            )
-            if spare is None or spare.known is None:
-                break
-            spare.checked = check_rows(spare.rows, self.plan, self.fields, spare.known)
+            for spare in reversed(ahead):
+                if spare.known is not None and spare.future is None and not spare.checked:
+                    spare.checked = check_rows(spare.rows, self.plan, self.fields, spare.known)
+                    break
+            else:
+                break  # nothing left to check here: wait for the worker
         return chunk.future.result() if chunk.future is not None else chunk.checked
 
     def checked(
         self, chunks: Iterable[list[tuple[int, list]]], *, session: Session, first: int = 0
     ) -> Iterator[tuple[list[tuple[int, list]], Checked | None]]:
-        """See `checked_chunks`."""
+        """Each chunk with its checks, done ahead by the workers or here; the chunks of the first START_AFTER rows
+        (counted from row `first`) come with None: they are checked in place, so small files never start a pool."""
         ahead: deque[_Chunk] = deque()
         start = first
         reach = 2 * workers() + 2  # chunks read ahead: enough to keep the workers and this process busy, little memory
@@ -119,14 +120,6 @@ class Checker:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-
-def checked_chunks(
-    chunks: Iterable[list[tuple[int, list]]], checker: Checker, *, session: Session, first: int = 0
-) -> Iterator[tuple[list[tuple[int, list]], Checked | None]]:
-    """Each chunk with its checks, done ahead by the workers or here; the chunks of the first START_AFTER rows
-    (counted from row `first`) come with None: they are checked in place, so small files never start a pool."""
-    return checker.checked(chunks, session=session, first=first)
 
 
 def _ready_to_check() -> None:

@@ -131,7 +131,7 @@ def preview_import(job_id: int, plan: Plan, *, actor: Actor, session: Session) -
     ):
         check_mapping(list(plan.mapping), match_on=plan.match_on, known=targets(actor=actor, session=session))
         _check_choices(plan, len(stream.header), complete=False)
-        for rows, checked in import_pool.checked_chunks(_chunks(stream.rows), checker, session=session):
+        for rows, checked in checker.checked(_chunks(stream.rows), session=session):
             outcomes = classify(rows, plan, seen, session=session, checked=checked)
             for outcome in outcomes:
                 counts[outcome.status] += 1
@@ -296,7 +296,7 @@ class _Run:
             if done:  # a run that died: what it committed stays; the rows it read are seen again, not written
                 self._replay(_chunks(islice(stream.rows, done)), checker, seen)
             chunks = _chunks(stream.rows)
-            for rows, checked in import_pool.checked_chunks(chunks, checker, session=self.session, first=done):
+            for rows, checked in checker.checked(chunks, session=self.session, first=done):
                 if self._cancelled():
                     return self._stopped()
                 _import_chunk(rows, self.plan, seen, self.job, actor=self.actor, session=self.session, checked=checked)
@@ -309,7 +309,7 @@ class _Run:
             for rows in chunks:
                 remember_keys(rows, self.plan, seen)
             return
-        for rows, checked in import_pool.checked_chunks(chunks, checker, session=self.session):
+        for rows, checked in checker.checked(chunks, session=self.session):
             classify(rows, self.plan, seen, session=self.session, checked=checked)
 
     def _cancelled(self) -> bool:

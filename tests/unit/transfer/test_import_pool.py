@@ -63,7 +63,7 @@ def test_rows_checked_by_the_workers_classify_as_rows_checked_in_place(session, 
     chunks = [rows[start : start + 4] for start in (0, 4, 8)]
     with import_pool.Checker(plan, snapshot(defined_fields(session=session))) as checker:
         pooled_outcomes, ahead = [], []
-        for chunk, checked in import_pool.checked_chunks(iter(chunks), checker, session=session):
+        for chunk, checked in checker.checked(iter(chunks), session=session):
             ahead.append(checked is not None and any(checked.verdicts))
             pooled_outcomes += classify(chunk, plan, seen_there, session=session, checked=checked)
     assert all(ahead)  # the workers validated the new rows of every chunk
@@ -116,7 +116,7 @@ def test_while_the_worker_is_busy_the_importing_process_checks_later_chunks_itse
     seen, outcomes, checked_here = Seen(), [], 0
     with import_pool.Checker(plan, []) as checker:
         checker.pool = slow = SlowPool()  # pyright: ignore[reportAttributeAccessIssue]
-        for chunk, checked in import_pool.checked_chunks(iter(chunks), checker, session=session):
+        for chunk, checked in checker.checked(iter(chunks), session=session):
             future = next((f for f in slow.sent if f.done() and f.result() is checked), None)
             checked_here += checked is not None and future is None
             outcomes += classify(chunk, plan, seen, session=session, checked=checked)
@@ -196,7 +196,7 @@ def test_without_workers_a_big_import_checks_every_row_itself(session, monkeypat
     monkeypatch.setattr(import_pool, "START_AFTER", 0)
     chunks = [[(2, ["Ada", "ada@example.com"])], [(3, ["Alan", "alan@example.com"])]]
     with import_pool.Checker(Plan(["first_name", "email"]), []) as checker:
-        checks = [checked for _rows, checked in import_pool.checked_chunks(iter(chunks), checker, session=session)]
+        checks = [checked for _rows, checked in checker.checked(iter(chunks), session=session)]
         assert checks == [None, None]  # checked in place
         assert checker.pool is None
 
