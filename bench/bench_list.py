@@ -1,7 +1,7 @@
 """Time the customers list on a million customers, on SQLite and PostgreSQL, each figure against the same SQL bare.
 
 The service layer (`list_customers`, `count_tabs` on a `sqlmodel.Session`) is timed next to the same SQL without
-the ORM, alternating the two so drift hits both: page load, searches, sorts and a deep page. On SQLite the bare SQL
+the ORM, alternating the two so drift hits both: page load, searches, sorts and deep pages. On SQLite the bare SQL
 is written by hand and run with `sqlite3`; on PostgreSQL it is the very statements the service sent (recorded on
 its first call) replayed with `psycopg`. Then SQLite's candidate search plans in bare SQL, or PostgreSQL's
 EXPLAIN (ANALYZE, BUFFERS) of each probe.
@@ -372,16 +372,19 @@ def main_table(b: Bench) -> None:
             target=True,
         )
 
-    print("\n(d) deep page: Individuals by name, page 2000 (OFFSET 49,975)")
+    with Session(b.engine) as session:
+        last = -(-Q.count_customers("individual", "", actor=ACTOR, session=session) // 25)
+    print(f"\n(d) deep pages: Individuals by name, page 2000 (OFFSET 49,975), the middle and the last ({last:,})")
     print_header()
-    deep = ListQuery(tab="individual", page=2000, page_size=25)
-    b.run(
-        "page 2000: list",
-        lambda s: Q.list_customers(deep, actor=ACTOR, session=s),
-        None,
-        target=False,
-    )
-    b.run("page 2000: list + counts", lambda s: fetch(s, deep), None, target=True)
+    for label, number in (("page 2000", 2000), ("middle page", last // 2), ("last page", last)):
+        deep = ListQuery(tab="individual", page=number, page_size=25)
+        b.run(
+            f"{label}: list",
+            lambda s, q=deep: Q.list_customers(q, actor=ACTOR, session=s),
+            None,
+            target=False,
+        )
+        b.run(f"{label}: list + counts", lambda s, q=deep: fetch(s, q), None, target=True)
 
 
 # The issue's probes, each a page of 25 rows plus the tab counts, in the summary of both databases.
@@ -390,6 +393,8 @@ PROBES = {
     "first page after a write": "page load: list + counts, after a write",
     "sort by e-mail desc": "sort email desc: list + counts",
     "page 2,000": "page 2000: list + counts",
+    "middle page": "middle page: list + counts",
+    "last page": "last page: list + counts",
     "search 'son'": "search 'son': list + counts",
     "search 'an'": "search 'an': list + counts",
     "search 'zoe'": "search 'zoe': list + counts",

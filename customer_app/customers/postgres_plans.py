@@ -18,7 +18,8 @@ testing each row against the tag (12,500 rows for a tag on 3,334 customers; ever
 sort late), and counts each tab apart.
 
 Deep pages skip their offset in the sort index alone (an index-only scan: no customer row is read for the rows
-skipped), then read the page's 25 rows by id.
+skipped), then read the page's 25 rows by id. Skipping still costs each row skipped (the last of 26,667 pages of
+Individuals: 666,000 index entries, ~105 ms), so customers.queries reads a page nearer the end from the end.
 
 These are building blocks of customers.queries, which checks the actor and builds the WHERE conditions.
 """

@@ -136,7 +136,6 @@ def list_customers(query: ListQuery, *, actor: Actor, session: Session) -> list[
             session=session,
         )
     descending, offset = query.direction == "desc", (query.page - 1) * query.page_size
-    order = postgres_plans.order_by(Customer, SORT_COLUMNS[query.sort].key, descending)
     if _dialect(session) == "postgresql":
         if len(term) >= search_plans.TRIGRAM:
             found = postgres_plans.first_matches(session, _where(None, query.search, listing, session), (term, listing))
@@ -164,17 +163,22 @@ def list_customers(query: ListQuery, *, actor: Actor, session: Session) -> list[
                 offset=offset,
                 limit=query.page_size,
             )
-        if offset >= postgres_plans.DEEP_OFFSET:
-            where = _where(query.tab, query.search, listing, session)
-            return postgres_plans.deep_page(session, where=where, order=order, offset=offset, limit=query.page_size)
-    statement = (
-        select(Customer)
-        .where(*_where(query.tab, query.search, listing, session))
-        .order_by(*order)
-        .offset(offset)
-        .limit(query.page_size)
-    )
-    return list(session.exec(statement).all())
+    limit, backwards = query.page_size, False
+    if offset >= postgres_plans.DEEP_OFFSET and not term and not listing.active:
+        # A deep page of a whole tab, whose size is known exactly: skip the fewer rows, from the nearer end.
+        total = tab_counts.stored(session)[query.tab]
+        if total - offset - limit < offset:
+            backwards, descending = True, not descending
+            offset, limit = max(total - offset - limit, 0), min(limit, total - offset)
+            if limit <= 0:
+                return []  # past the last page
+    order = postgres_plans.order_by(Customer, SORT_COLUMNS[query.sort].key, descending)
+    where = _where(query.tab, query.search, listing, session)
+    if _dialect(session) == "postgresql" and offset >= postgres_plans.DEEP_OFFSET:
+        rows = postgres_plans.deep_page(session, where=where, order=order, offset=offset, limit=limit)
+    else:
+        rows = list(session.exec(select(Customer).where(*where).order_by(*order).offset(offset).limit(limit)).all())
+    return rows[::-1] if backwards else rows
 
 
 def neighbours(

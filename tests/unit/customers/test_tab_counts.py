@@ -179,7 +179,8 @@ def plain(session: Session, query: ListQuery) -> list[int]:
     order = (key.desc(), col(Customer.id).desc()) if desc else (key.asc(), col(Customer.id).asc())
     where = queries.tab_filter(query.tab, query.search, session)
     offset = (query.page - 1) * query.page_size
-    return list(session.exec(select(Customer.id).where(*where).order_by(*order).offset(offset).limit(25)).all())
+    statement = select(Customer.id).where(*where).order_by(*order).offset(offset).limit(query.page_size)
+    return list(session.exec(statement).all())
 
 
 @pytest.fixture
@@ -212,3 +213,17 @@ def test_every_plan_lists_what_a_plain_query_lists(harbour, monkeypatch, limits,
                 query = ListQuery(tab=tab, search=term, sort=sort, direction=direction, page=page)
                 listed = [c.id for c in list_customers(query.checked((25,)), actor=READER, session=harbour)]
                 assert listed == plain(harbour, query.checked((25,))), (tab, sort, direction, page)
+
+
+@pytest.mark.parametrize("deep", [1, 1000])
+def test_deep_pages_read_from_the_nearer_end_list_what_a_plain_query_lists(harbour, monkeypatch, deep):
+    monkeypatch.setattr(postgres_plans, "DEEP_OFFSET", deep)  # 1: every page past the first is deep
+    sizes = counted(harbour)
+    for tab in ("individual", "institution", "trash"):
+        last = -(-sizes[tab] // 10)
+        for sort, direction in [("name", "asc"), ("name", "desc"), ("email", "asc"), ("email", "desc")]:
+            for page in range(1, last + 2):  # every page, the last one short, then one past the end
+                query = ListQuery(tab=tab, sort=sort, direction=direction, page=page, page_size=10).checked((10,))
+                listed = [c.id for c in list_customers(query, actor=READER, session=harbour)]
+                assert listed == plain(harbour, query), (tab, sort, direction, page)
+                assert len(listed) == (min(10, sizes[tab] - (page - 1) * 10) if page <= last else 0)
