@@ -4,6 +4,7 @@ Code never spells a path itself: it names a constant here or calls a builder, so
 Builders accept plain values and Vars alike (an f-string with a Var becomes a string Var in the browser).
 """
 
+import re
 from urllib.parse import quote
 
 HOME = "/"
@@ -43,9 +44,29 @@ def customer(customer_id: object, *, tab: str = "") -> str:
 def login(next_path: str = "") -> str:
     """The sign-in page, sending the person back to `next_path` (with its own query, e.g. the list's view)
     afterwards."""
-    if not next_path or next_path.split("?", 1)[0] in (LOGIN, SETUP):
-        return LOGIN
-    return f"{LOGIN}?next={quote(next_path, safe='/')}"  # its own "?" and "&" must not end the sign-in page's query
+    return _sign_in_then(LOGIN, next_path, (LOGIN, SETUP))
+
+
+def portal_login(next_path: str = "") -> str:
+    """The portal's sign-in page, sending the person back to `next_path` (a portal page) afterwards."""
+    return _sign_in_then(PORTAL_LOGIN, next_path, (PORTAL_LOGIN,))
+
+
+def _sign_in_then(page: str, next_path: str, not_back_to: tuple[str, ...]) -> str:
+    if not next_path or next_path.split("?", 1)[0] in not_back_to:
+        return page
+    return f"{page}?next={quote(next_path, safe='/')}"  # its own "?" and "&" must not end the sign-in page's query
+
+
+_LOCAL_PATH = re.compile(r"/(?![/\\])[\w\-./?=&%+,~]*")
+
+
+def safe_next(target: str, home: str, *, within: str = "/") -> str:
+    """Where a sign-in page sends the person: `target` if it is a plain path of this site (under `within`), else
+    `home`. A link must not bounce people to another site, nor a portal sign-in to the staff pages."""
+    path = target.split("?", 1)[0]
+    inside = path == within or path.startswith(within.rstrip("/") + "/")
+    return target if _LOCAL_PATH.fullmatch(target) and inside else home
 
 
 def reset(token: str) -> str:

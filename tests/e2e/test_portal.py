@@ -2,6 +2,7 @@
 invitation in the customer's language at a real SMTP server, registration, a ticket seen live by staff, a section
 switched off and access taken back while the customer's page is open, an existing account's notice, an expired link."""
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import Browser, Page, expect
@@ -18,7 +19,7 @@ from customer_app.core.passwords import hash_password
 from customer_app.core.permissions import Actor, Role
 from customer_app.customers.customers import create_customer
 from customer_app.customers.validation import validate_customer
-from customer_app.portal import grants, sections, sign_in
+from customer_app.portal import grants, sections
 from customer_app.portal.models import PortalAccount, PortalGrant
 from customer_app.records.models import ContactPerson, Ticket
 from customer_app.settings import settings
@@ -208,7 +209,9 @@ def test_staff_preview_the_portal_as_a_customer_sees_it_and_change_nothing(brows
     staff.context.close()
 
 
-def test_the_customer_sees_an_issued_invoice_in_the_portal_and_downloads_its_pdf(browser: Browser, app_url: str):
+def test_a_signed_out_customer_follows_a_link_to_the_invoices_signs_in_lands_there_and_downloads_the_pdf(
+    browser: Browser, app_url: str
+):
     with session_scope() as session:
         actor = Actor(id=0, email="setup@example.com", name="Setup", role=Role.ADMIN)
         raw = {"first_name": "Ida", "last_name": "Rechnung", "email": "ida@portal.example", "language": "de"}
@@ -231,16 +234,19 @@ def test_the_customer_sees_an_issued_invoice_in_the_portal_and_downloads_its_pdf
             email_key="ida@portal.example",
             name="Ida",
             language="de",
-            password_hash=hash_password("not used by these tests"),
+            password_hash=hash_password(PASSWORD),
         )
         session.add(account)
         session.flush()
         session.add(PortalGrant(customer_id=ida.id, account_id=account.id))
         sections.set_sections(ida.id, ["invoices"], actor=actor, session=session)
-        token = sign_in.start_session(account, ida.id, address="127.0.0.1", session=session)
     portal = portal_page(browser)
-    portal.context.add_init_script(f"localStorage.setItem('customer_portal_session', {token!r})")
-    portal.goto(f"{app_url}/clients/invoices")
+    portal.goto(f"{app_url}/clients/invoices")  # the link in an e-mail, nobody signed in
+    expect(portal).to_have_url(re.compile(r"/clients/login\?next=/clients/invoices$"))
+    portal.get_by_label(de("E-mail")).fill("ida@portal.example")
+    portal.get_by_label(de("Password")).fill(PASSWORD)
+    portal.get_by_role("button", name=de("Sign in")).click()
+    expect(portal).to_have_url(re.compile(r"/clients/invoices$"))  # back where the link pointed, not the dashboard
     invoice = portal.get_by_test_id("portal-document")
     expect(invoice).to_contain_text(number)
     expect(invoice).to_contain_text("120,00")  # in German, as the customer reads it

@@ -1,7 +1,5 @@
 """Sign-in, first-run setup, forgotten password and link pages (reset, invitation)."""
 
-import re
-
 import reflex as rx
 
 from customer_app import routes
@@ -11,14 +9,6 @@ from customer_app.core.db import session_scope
 from customer_app.errors import CustomerAppError, SignInError, ValidationError
 
 HOME = routes.CUSTOMERS
-
-
-_LOCAL_PATH = re.compile(r"/(?![/\\])[\w\-./?=&%+,~]*")
-
-
-def _safe_next(target: str) -> str:
-    """Only plain same-site paths: a sign-in link must not bounce people to another site."""
-    return target if _LOCAL_PATH.fullmatch(target) else HOME
 
 
 class SignInState(rx.State):
@@ -44,7 +34,7 @@ class SignInState(rx.State):
                 return rx.redirect(routes.SETUP, replace=True)
         auth_state = await self.get_state(AuthState)
         if await auth_state._resolve():
-            return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME)), replace=True)
+            return rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next", HOME), HOME), replace=True)
         self.shown = "login"
         return None
 
@@ -66,7 +56,7 @@ class SignInState(rx.State):
                 self.error = str(exc)
         if not token:
             return None
-        return await self._signed_in(token, _safe_next(self.router.url.query_parameters.get("next", HOME)))
+        return await self._signed_in(token, routes.safe_next(self.router.url.query_parameters.get("next", HOME), HOME))
 
     @rx.event
     async def on_setup_load(self):

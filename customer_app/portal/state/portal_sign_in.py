@@ -31,7 +31,7 @@ class PortalSignInState(rx.State):
         self._clear()
         portal = await self.get_state(PortalState)
         if await portal._resolve():
-            return rx.redirect(routes.PORTAL, replace=True)  # Back must not return to a page that only sends away
+            return rx.redirect(self._next(), replace=True)  # Back must not return to a page that only sends away
         portal._first_guess()
         return None
 
@@ -50,7 +50,7 @@ class PortalSignInState(rx.State):
                 )
             except SignInError as exc:
                 self.error = portal._t(str(exc))
-        return await self._signed_in(token) if token else None
+        return await self._signed_in(token, self._next()) if token else None
 
     @rx.event
     async def request_reset(self, form: dict):
@@ -116,9 +116,14 @@ class PortalSignInState(rx.State):
     def _is_invitation(self) -> bool:
         return self.router.url.path.startswith(routes.PORTAL_REGISTER.split("[", 1)[0])
 
-    async def _signed_in(self, token: str):
-        """Keep the new session token in this browser and open the dashboard (the link leaves the address bar)."""
+    def _next(self) -> str:
+        """The portal page the sign-in page was sent from (its `next`), else the dashboard."""
+        asked = self.router.url.query_parameters.get("next", routes.PORTAL)
+        return routes.safe_next(asked, routes.PORTAL, within=routes.PORTAL)
+
+    async def _signed_in(self, token: str, target: str = routes.PORTAL):
+        """Keep the new session token in this browser and open `target` (the link leaves the address bar)."""
         portal = await self.get_state(PortalState)
         portal.portal_token = token
         await portal._resolve()
-        return rx.redirect(routes.PORTAL, replace=True)  # Back must not return to a form that is done
+        return rx.redirect(target, replace=True)  # Back must not return to a form that is done
