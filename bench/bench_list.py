@@ -385,6 +385,23 @@ def main_table(b: Bench) -> None:
             target=False,
         )
         b.run(f"{label}: list + counts", lambda s, q=deep: fetch(s, q), None, target=True)
+    if hasattr(Q, "shown_page"):  # Next from the middle page: read from its last row, not by skipping rows
+        middle = ListQuery(tab="individual", page=last // 2, page_size=25)
+        with Session(b.engine) as session:
+            shown = Q.shown_page(middle, Q.list_customers(middle, actor=ACTOR, session=session))
+        after = ListQuery(tab="individual", page=last // 2 + 1, page_size=25)
+        b.run(
+            "Next from the middle: list",
+            lambda s: Q.list_customers(after, actor=ACTOR, session=s, shown=shown),
+            None,
+            target=False,
+        )
+        b.run(
+            "Next from the middle: list + counts",
+            lambda s: (Q.list_customers(after, actor=ACTOR, session=s, shown=shown), service_counts(s, "")),
+            None,
+            target=True,
+        )
 
 
 # The probes, each a page of 25 rows plus the tab counts, in the summary of both databases.
@@ -395,6 +412,7 @@ PROBES = {
     "page 2,000": "page 2000: list + counts",
     "middle page": "middle page: list + counts",
     "last page": "last page: list + counts",
+    "Next from the middle": "Next from the middle: list + counts",
     "search 'son'": "search 'son': list + counts",
     "search 'an'": "search 'an': list + counts",
     "search 'zoe'": "search 'zoe': list + counts",

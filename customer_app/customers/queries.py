@@ -6,7 +6,7 @@ triggers keep; with one, `count_tabs` counts exactly up to a bound (CANDIDATE_LI
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, and_, func, literal, tuple_
 from sqlmodel import Session, col, select
@@ -27,6 +27,7 @@ SORT_COLUMNS = {
     "created": Customer.created_at,
     "deleted": Customer.deleted_at,
 }
+_FILLED_SORTS = ("name", "created", "deleted")  # never empty in their tabs (removal times: in Trash only)
 DEFAULT_SORT = {"individual": ("name", "asc"), "institution": ("name", "asc"), "trash": ("deleted", "desc")}
 _PHONE_LIKE = re.compile(r"^[+(\d][\d\s().\-/]*$")
 _PHONE_DIGITS = 3  # phone-like input with at least this many digits is searched as digits
@@ -62,6 +63,24 @@ class ListQuery:
     def resolved(self) -> ListFilter:
         """The query's group, tag and added filters."""
         return customer_filters.resolve(self.group_id, self.tag, self.flags)
+
+
+@dataclass(frozen=True)
+class ShownPage:
+    """A page as a viewer last saw it: its query and its first and last rows' sort values and ids, from which the
+    page before or after it is read by keyset (`list_customers`)."""
+
+    query: ListQuery
+    first: tuple[object, int]
+    last: tuple[object, int]
+
+
+def shown_page(query: ListQuery, found: list[Customer]) -> ShownPage | None:
+    """The edges of a page just read for `query` (None when it is empty)."""
+    if not found:
+        return None
+    key = SORT_COLUMNS[query.sort].key
+    return ShownPage(query, (getattr(found[0], key), found[0].id), (getattr(found[-1], key), found[-1].id))
 
 
 def search_term(raw: str) -> str:
@@ -121,8 +140,11 @@ def _matches(term: str, dialect: str) -> ColumnElement[bool]:
     return col(Customer.search_text).contains(term, autoescape=True)
 
 
-def list_customers(query: ListQuery, *, actor: Actor, session: Session) -> list[Customer]:
-    """One page of customers for the query (already checked)."""
+def list_customers(
+    query: ListQuery, *, actor: Actor, session: Session, shown: ShownPage | None = None
+) -> list[Customer]:
+    """One page of customers for the query (already checked); the page before or after the `shown` one is read from
+    that page's edge (keyset) where its offset would cost."""
     require(actor, "customer.view")
     term, listing = search_term(query.search), query.resolved()
     if _dialect(session) == "sqlite" and search_plans.planned(term, listing):
@@ -164,8 +186,15 @@ def list_customers(query: ListQuery, *, actor: Actor, session: Session) -> list[
                 limit=query.page_size,
             )
     limit, backwards = query.page_size, False
-    if offset >= postgres_plans.DEEP_OFFSET and not term and not listing.active:
-        # A deep page of a whole tab, whose size is known exactly: skip the fewer rows, from the nearer end.
+    where = _where(query.tab, query.search, listing, session)
+    deep = offset >= postgres_plans.DEEP_OFFSET and not term and not listing.active  # of a whole tab
+    beside = _beside(query, shown) if deep else None
+    if beside is not None:
+        # The page next to the one shown, read from its edge row: no row is skipped however deep it is.
+        edge, backwards = beside
+        where, descending, offset = [*where, edge], descending != backwards, 0
+    elif deep:
+        # The tab's size is known exactly: skip the fewer rows, from the nearer end.
         total = tab_counts.stored(session)[query.tab]
         if total - offset - limit < offset:
             backwards, descending = True, not descending
@@ -173,12 +202,28 @@ def list_customers(query: ListQuery, *, actor: Actor, session: Session) -> list[
             if limit <= 0:
                 return []  # past the last page
     order = postgres_plans.order_by(Customer, SORT_COLUMNS[query.sort].key, descending)
-    where = _where(query.tab, query.search, listing, session)
     if _dialect(session) == "postgresql" and offset >= postgres_plans.DEEP_OFFSET:
         rows = postgres_plans.deep_page(session, where=where, order=order, offset=offset, limit=limit)
     else:
         rows = list(session.exec(select(Customer).where(*where).order_by(*order).offset(offset).limit(limit)).all())
     return rows[::-1] if backwards else rows
+
+
+def _beside(query: ListQuery, shown: ShownPage | None) -> tuple[ColumnElement[bool], bool] | None:
+    """The condition selecting what comes after the shown page's last row (or before its first) when `query` asks for
+    the page right after (or before) it in the same view, and whether that reads backwards; else None. Only for sorts
+    whose every row has a value (name, added, removed): empty values would need a second read."""
+    if shown is None or query.sort not in _FILLED_SORTS or abs(query.page - shown.query.page) != 1:
+        return None
+    if replace(shown.query, page=query.page) != query:
+        return None
+    backwards = query.page < shown.query.page
+    key, ident = col(SORT_COLUMNS[query.sort]), col(Customer.id)
+    value, row_id = shown.first if backwards else shown.last
+    # col() is typed as Mapped, which hides the column type the literal must share with the sort key.
+    edge = tuple_(literal(value, key.type), literal(row_id))  # pyright: ignore[reportAttributeAccessIssue]
+    greater = backwards == (query.direction == "desc")  # next in an ascending list, previous in a descending one
+    return (tuple_(key, ident) > edge if greater else tuple_(key, ident) < edge), backwards
 
 
 def neighbours(

@@ -14,7 +14,15 @@ from customer_app.core.live import hub
 from customer_app.core.permissions import Actor
 from customer_app.customers import customers, list_extras, trash_batches
 from customer_app.customers.list_address import ListView, read_view, view_query
-from customer_app.customers.queries import SORT_COLUMNS, TABS, ListQuery, count_tabs, list_customers
+from customer_app.customers.queries import (
+    SORT_COLUMNS,
+    TABS,
+    ListQuery,
+    ShownPage,
+    count_tabs,
+    list_customers,
+    shown_page,
+)
 from customer_app.customers.rows import customer_row, removal_row
 from customer_app.customers.state.list_filters import ListFiltersMixin, group_id, write_address
 from customer_app.customers.state.removals import RemovalsMixin
@@ -36,13 +44,16 @@ class PageRead(NamedTuple):
     estimated: list[str]
     removals: Rows
     begun: float  # time.monotonic()
+    shown: ShownPage | None  # the page's edges, from which the next or previous page is read
 
 
-def fetch_page(query: ListQuery, actor: Actor) -> PageRead:
-    """Read one page of the list and its tab counts, from one moment of the database."""
+def fetch_page(query: ListQuery, actor: Actor, beside: ShownPage | None = None) -> PageRead:
+    """Read one page of the list and its tab counts, from one moment of the database (a page next to `beside`, the
+    one shown, from its edge)."""
     begun = time.monotonic()
     with read_scope() as session:
-        found = list_customers(query, actor=actor, session=session)
+        found = list_customers(query, actor=actor, session=session, shown=beside)
+        shown = shown_page(query, found)
         cells = list_extras.page_cells([c.id for c in found], actor=actor, session=session)
         rows = [customer_row(c) | cells[c.id] for c in found]
         counts, estimated = count_tabs(
@@ -50,7 +61,7 @@ def fetch_page(query: ListQuery, actor: Actor) -> PageRead:
         )
         in_trash = query.tab == "trash"
         removals = trash_batches.recent_removals(actor=actor, session=session) if in_trash else []
-    return PageRead(rows, counts, sorted(estimated), [removal_row(r) for r in removals], begun)
+    return PageRead(rows, counts, sorted(estimated), [removal_row(r) for r in removals], begun, shown)
 
 
 class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
@@ -72,6 +83,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     confirm_name: str = ""
     # When the read this page shows began (time.monotonic()): a shared refresh read begun earlier is not shown.
     _read_at: float = 0.0
+    _shown: ShownPage | None = None  # the page on screen, from whose edge Next and Previous read on deep pages
     purge_confirm: bool = False
     bulk_open: bool = False
 
@@ -155,6 +167,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
     def _show(self, page: PageRead) -> None:
         self.rows, self.counts, self.counts_estimated, self.removals = page[:4]
         self._read_at = max(self._read_at, page.begun)
+        self._shown = page.shown
 
     async def _load(self):
         """Show the current page; a browser that may not read customers is refused (any client can send events)."""
@@ -165,7 +178,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         query = self._query()
         self.tab, self.sort, self.direction, self.page_size = query.tab, query.sort, query.direction, query.page_size
         # In a thread: the worker's event loop goes on serving other tabs while the database works.
-        self._show(await asyncio.to_thread(fetch_page, query, actor))
+        self._show(await asyncio.to_thread(fetch_page, query, actor, self._shown))
         if self.page > self.page_count:  # the last page emptied under us
             self.page = self.page_count
             self._show(await asyncio.to_thread(fetch_page, self._query(), actor))

@@ -1,14 +1,24 @@
 """Tab counts kept by the database follow every write, a broad count says "about", and the chosen plans list the
 same customers as a plain query, on SQLite and PostgreSQL."""
 
+import re
+from dataclasses import replace
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session, col, select
 
 from customer_app.core.migrations import migrate
 from customer_app.customers import customers, postgres_plans, queries, search_plans, tab_counts, trash_batches
 from customer_app.customers.models import Customer
-from customer_app.customers.queries import SORT_COLUMNS, ListQuery, count_tabs, list_customers
+from customer_app.customers.queries import (
+    SORT_COLUMNS,
+    ListQuery,
+    ShownPage,
+    count_tabs,
+    list_customers,
+    shown_page,
+)
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.customers.validation import validate_customer
 from customer_app.transfer import import_undo, imports
@@ -213,6 +223,85 @@ def test_every_plan_lists_what_a_plain_query_lists(harbour, monkeypatch, limits,
                 query = ListQuery(tab=tab, search=term, sort=sort, direction=direction, page=page)
                 listed = [c.id for c in list_customers(query.checked((25,)), actor=READER, session=harbour)]
                 assert listed == plain(harbour, query.checked((25,))), (tab, sort, direction, page)
+
+
+@pytest.mark.parametrize("sort", ["name asc", "name desc", "created asc", "created desc", "deleted desc"])
+def test_next_and_previous_from_a_shown_page_read_from_its_edge_and_list_what_a_plain_query_lists(
+    harbour, monkeypatch, sort
+):
+    monkeypatch.setattr(postgres_plans, "DEEP_OFFSET", 1)  # every page past the first is deep
+    key, direction = sort.split()
+    tab = "trash" if key == "deleted" else "individual"
+    last = -(-counted(harbour)[tab] // 10)
+    sent: list[str] = []
+    listen = lambda *args: sent.append(args[2])  # noqa: E731 (the statement of before_cursor_execute)
+    event.listen(harbour.get_bind(), "before_cursor_execute", listen)
+    try:
+
+        def step(page: int, shown: ShownPage | None) -> ShownPage | None:
+            query = ListQuery(tab=tab, sort=key, direction=direction, page=page, page_size=10).checked((10,))
+            sent.clear()
+            found = list_customers(query, actor=READER, session=harbour, shown=shown)
+            if shown is not None and page > 1:  # read from the edge row, not by skipping rows
+                assert any(re.search(r"\(customer\.\w+, customer\.id\) [<>] ", text) for text in sent), sent
+            assert [c.id for c in found] == plain(harbour, query), (page, shown and shown.query.page)
+            return shown_page(query, found)
+
+        shown = step(1, None)
+        for page in range(2, last + 1):  # Next to the end
+            shown = step(page, shown)
+        for page in range(last - 1, 0, -1):  # then Previous back to the start
+            shown = step(page, shown)
+    finally:
+        event.remove(harbour.get_bind(), "before_cursor_execute", listen)
+
+
+def test_a_page_beside_one_of_another_view_is_read_by_its_offset(harbour, monkeypatch):
+    monkeypatch.setattr(postgres_plans, "DEEP_OFFSET", 1)
+    by_name = ListQuery(tab="individual", page=2, page_size=10).checked((10,))
+    shown = shown_page(by_name, list_customers(by_name, actor=READER, session=harbour))
+    for other in (
+        ListQuery(tab="individual", page=3, page_size=10, direction="desc").checked((10,)),
+        ListQuery(tab="individual", page=3, page_size=10, search="harbor").checked((10,)),
+        ListQuery(tab="institution", page=3, page_size=10).checked((10,)),
+        ListQuery(tab="individual", page=4, page_size=10).checked((10,)),  # not next to it
+    ):
+        listed = [c.id for c in list_customers(other, actor=READER, session=harbour, shown=shown)]
+        assert listed == plain(harbour, other), other
+
+
+def test_next_after_a_customer_was_added_above_continues_after_the_last_row_seen(harbour, monkeypatch, add):
+    monkeypatch.setattr(postgres_plans, "DEEP_OFFSET", 1)
+    page_two = ListQuery(tab="individual", page=2, page_size=10).checked((10,))
+    seen = list_customers(page_two, actor=READER, session=harbour)
+    add(first_name="Aaron", last_name="Early")  # sorts first: by offset, page 3 would repeat page 2's last row
+    harbour.commit()
+    page_three = ListQuery(tab="individual", page=3, page_size=10).checked((10,))
+    listed = list_customers(page_three, actor=READER, session=harbour, shown=shown_page(page_two, seen))
+    assert plain(harbour, page_three)[0] == seen[-1].id  # what the offset would show again
+    assert [c.id for c in listed] == (plain(harbour, page_three) + plain(harbour, replace(page_three, page=4)))[1:11]
+
+
+def test_the_lists_next_and_previous_read_from_the_shown_pages_edge_and_show_what_a_jump_shows(
+    page, add, monkeypatch, app_db
+):
+    for n in range(60):
+        add(first_name="Ines", last_name=f"Deep {n:02d}")
+    monkeypatch.setattr(postgres_plans, "DEEP_OFFSET", 1)
+    run(page.on_load())
+    jumped = {}
+    for number in (3, 1, 2):  # each page opened afresh (from its address): read by its offset
+        page._shown = None
+        run(page.go_to_page(number))
+        jumped[number] = [row["id"] for row in page.rows]
+    assert len({i for ids in jumped.values() for i in ids}) == 60  # three pages, no row twice
+    beside = []
+    monkeypatch.setattr(queries, "_beside", lambda q, s, real=queries._beside: beside.append(real(q, s)) or real(q, s))
+    run(page.go_to_page(1))
+    for number in (2, 3, 2, 1):  # Next, Next, Previous, Previous
+        run(page.go_to_page(number))
+        assert [row["id"] for row in page.rows] == jumped[number], number
+    assert all(found is not None for found in beside[1:]), "every step but the first read from the shown edge"
 
 
 @pytest.mark.parametrize("deep", [1, 1000])
