@@ -48,8 +48,9 @@ def login(next_path: str = "") -> str:
 
 
 def portal_login(next_path: str = "") -> str:
-    """The portal's sign-in page, sending the person back to `next_path` (a portal page) afterwards."""
-    return _sign_in_then(PORTAL_LOGIN, next_path, (PORTAL_LOGIN,))
+    """The portal's sign-in page, sending the person back to `next_path` (a portal page) afterwards; the dashboard,
+    where signing in leads anyway, needs no `next`."""
+    return _sign_in_then(PORTAL_LOGIN, next_path, (PORTAL_LOGIN, PORTAL))
 
 
 def _sign_in_then(page: str, next_path: str, not_back_to: tuple[str, ...]) -> str:

@@ -66,3 +66,4 @@ def test_a_next_off_the_portal_opens_the_dashboard_instead(ada, asked):
 def test_the_sign_in_page_itself_is_never_the_page_to_return_to():
     assert routes.portal_login("/clients/login?next=/clients/tickets") == routes.PORTAL_LOGIN
     assert routes.portal_login("") == routes.PORTAL_LOGIN
+    assert routes.portal_login(routes.PORTAL) == routes.PORTAL_LOGIN  # where signing in leads anyway
