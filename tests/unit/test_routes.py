@@ -10,7 +10,7 @@ from customer_app import routes
 from customer_app.customer_app import PAGES
 
 ROOT = Path(__file__).resolve().parents[2] / "customer_app"
-CONSTANTS = {name: value for name, value in vars(routes).items() if name.isupper()}
+CONSTANTS = {name: value for name, value in vars(routes).items() if name.isupper() and not name.startswith("_")}
 
 
 def pattern(route: str) -> re.Pattern:
@@ -32,6 +32,7 @@ def test_every_route_is_a_page_and_every_page_a_route():
         (routes.customer(42), routes.CUSTOMER),
         (routes.customer(42, tab="tickets"), routes.CUSTOMER),
         (routes.login("/customers/42"), routes.LOGIN),
+        (routes.portal_login("/clients/tickets"), routes.PORTAL_LOGIN),
         (routes.reset("abc-DEF_1"), routes.RESET),
         (routes.invite("abc-DEF_1"), routes.INVITE),
     ],
