@@ -1,7 +1,7 @@
 """Live updates under load: many open customers pages searching while one user keeps adding customers.
 
     python bench/bench_live.py [--sizes 20 100] [--seconds 35] [--customers 2000] [--server-log FILE]
-                               [--database sqlite|postgresql] [--workers N]
+                               [--database sqlite|postgresql] [--workers N] [--writes new unseen]
 
 Builds a throw-away database (a SQLite file, or a schema of its own in the PostgreSQL benchmark database), starts the
 app exactly as `make run` does (`reflex run --env prod`, page and websocket on one free port; one worker, or N
@@ -21,6 +21,11 @@ counts["individual"] = (demo customers matching its search, counted once before 
 customers created so far), which says exactly how many writes the viewer has seen. The rows are checked
 too: the benchmark customers sort first ("Aabench …", newest first), so the newest one seen must be row 1,
 and every row of a search reply must contain the search term.
+
+`--writes unseen` runs each size again with a writer whose customers no viewer's page shows (they match no search
+term and sort last): the everyday case of a save that changes what few open pages show. Only the pages with the empty
+search get a delta then (their count changed); the benchmark prints the refresh deltas per viewer per write and the
+server CPU per write, to compare with a write every page shows.
 
 The frontend is built in a private directory (BENCH_WEB_DIR, default /tmp/customer_app_bench_live_web,
 seeded from the project's .web) so a build here never disturbs a test run using .web.
@@ -301,6 +306,7 @@ class Run:
     attempts: int = 0
     save_sent: dict[int, float] = field(default_factory=dict)  # n-th created customer -> its save's emit time
     markers: dict[int, str] = field(default_factory=dict)  # n-th created customer -> its display name
+    unseen: bool = False  # the writer adds customers no viewer's page shows (only the empty search counts them)
 
 
 class Viewer:
@@ -330,8 +336,10 @@ class Viewer:
         if "search" in page:
             self.server_search = page["search"]
             self._answer(page, arrived)
-        elif "rows" in page and "loaded" not in page:  # a refresh assigns rows and counts only
+        elif page.keys() & {"rows", "counts"} and "loaded" not in page:  # a refresh: what changed of rows and counts
             self.refreshes += 1
+        if self.run.unseen:
+            return  # nothing this page shows changed: there is nothing to check
         counts, rows = page.get("counts"), page.get("rows")
         if counts is None or not page.get("loaded", True):
             return
@@ -411,6 +419,12 @@ class Writer:
             "email": f"live{run.attempts}@bench.example",
             "company_name": BENCH_COMPANY,
         }
+        if run.unseen:  # matches no term and sorts last: only the empty search's count changes
+            form = {
+                "first_name": "Zzquiet",
+                "last_name": f"Unseen{run.attempts:05d}",
+                "email": f"quiet{run.attempts}@quiet.example",
+            }
         opened = self.session.expect(lambda d: vars_of(d, FORM).get("open") is True)
         await self.session.emit(f"{FORM}.open_new")
         try:
@@ -425,7 +439,8 @@ class Writer:
             return form_vars.get("form_key") == key or bool(form_vars.get("errors"))
 
         done = self.session.expect(answered)
-        run.markers[n] = f"Aabench {last}"
+        if not run.unseen:
+            run.markers[n] = f"Aabench {last}"
         sent = run.save_sent[n] = await self.session.emit(f"{FORM}.save", form_data=form)
         try:
             arrived = await asyncio.wait_for(done, 3 * TIMEOUT)
@@ -436,7 +451,10 @@ class Writer:
             self.failed.append(f"save of customer #{n} refused: {self.form['errors']}")
             return
         self.latencies.append(arrived - sent)
-        run.created = n
+        if run.unseen:
+            run.base[""] += 1  # an individual the empty search counts from now on
+        else:
+            run.created = n
 
     async def write_every(self, period: float, stop: float) -> None:
         due = time.perf_counter()
@@ -520,7 +538,7 @@ async def scenario(run: Run, server: Server, n: int, seconds: float) -> dict:
             # Drain: answers still on their way, and fan-out of the last writes.
             deadline = time.perf_counter() + DRAIN
             while time.perf_counter() < deadline and (
-                any(v.pending for v in viewers) or any(v.seen < run.created for v in viewers)
+                any(v.pending for v in viewers) or (not run.unseen and any(v.seen < run.created for v in viewers))
             ):
                 await asyncio.sleep(0.05)
         finally:
@@ -548,6 +566,8 @@ async def scenario(run: Run, server: Server, n: int, seconds: float) -> dict:
         "saves": writer.latencies,
         "save_failed": writer.failed,
         "writes": len(writes),
+        "saved": len(writer.latencies),
+        "unseen": run.unseen,
         "attempted": run.attempts - attempts0,
         "fanout": fanout,
         "first_viewer": first_viewer,
@@ -591,21 +611,32 @@ def report(result: dict, idle_p95: float) -> None:
     ratio = p95 / idle_p95 if idle_p95 else math.nan
     fan = result["fanout"]
     print(
-        f"N={n:<4} searches ok {len(s)}/{total}  p50 {ms(pct(s, 50))}  p95 {ms(p95)} ({ratio:.1f}× idle)"
+        f"N={n:<4}{' unseen writes' if result['unseen'] else ''} searches ok {len(s)}/{total}  p50 {ms(pct(s, 50))}"
+        f"  p95 {ms(p95)} ({ratio:.1f}× idle)"
         f"  | saves {len(result['saves'])}/{result['attempted']} p50 {ms(pct(result['saves'], 50))}"
         f" p95 {ms(pct(result['saves'], 95))}"
-        f"  | write→all {n} viewers p95 {ms(pct(fan, 95))}, max {ms(max(fan, default=math.nan))},"
-        f" {result['reached']}/{result['writes']} writes reached all"
+        + (
+            ""
+            if result["unseen"]
+            else f"  | write→all {n} viewers p95 {ms(pct(fan, 95))}, max {ms(max(fan, default=math.nan))},"
+            f" {result['reached']}/{result['writes']} writes reached all"
+        )
     )
-    print(
-        f"       fan-out: write→first viewer p50 {ms(pct(result['first_viewer'], 50))}, →last p50 {ms(pct(fan, 50))}"
-        f" (first 10 writes {ms(pct(fan[:10], 50))}, last 10 {ms(pct(fan[-10:], 50))});"
-        f" {result['refreshes_per_write']:.2f} refreshes per viewer per write"
-    )
+    if result["unseen"]:
+        print(
+            f"       each save adds a customer no page shows: {result['refreshes_per_write']:.2f} refresh deltas per"
+            f" viewer per write (only the empty search's count changes: {1 / len(TERMS):.2f} of the pages)"
+        )
+    else:
+        print(
+            f"       fan-out: write→first viewer p50 {ms(pct(result['first_viewer'], 50))}, →last p50"
+            f" {ms(pct(fan, 50))} (first 10 writes {ms(pct(fan[:10], 50))}, last 10 {ms(pct(fan[-10:], 50))});"
+            f" {result['refreshes_per_write']:.2f} refreshes per viewer per write"
+        )
     cpu = result["server_cpu"]
     print(
         f"       {n + 1} pages opened in {result['connect_s']:.1f} s; server CPU {cpu / result['busy']:.0%} of a core"
-        f" ({cpu / max(1, result['writes']) * 1000:,.0f} ms per write, its fan-out and"
+        f" ({cpu / max(1, result['saved']) * 1000:,.0f} ms per write, its fan-out and"
         f" the searches meanwhile); load generator's loop lag p95 {ms(result['client_lag_p95'])}"
     )
     workers = ", ".join(f"{cpu:.0%} of a core and {rss / 2**20:,.0f} MB" for cpu, rss in result["workers"])
@@ -635,14 +666,17 @@ def report(result: dict, idle_p95: float) -> None:
         print(f"       ! {problem}")
 
 
-async def drive(run: Run, server: Server, sizes: list[int], seconds: float) -> None:
+async def drive(run: Run, server: Server, sizes: list[int], seconds: float, writes: list[str]) -> None:
     before = await baseline(run)
     print(
         f"Baseline, 1 idle viewer and no writer: {len(before)} searches"
         f" p50 {ms(pct(before, 50))}  p95 {ms(pct(before, 95))}"
     )
     for n in sizes:  # each reported at once: an overloaded server may not answer the next step
-        report(await scenario(run, server, n, seconds), pct(before, 95))
+        for kind in writes:
+            run.unseen = kind == "unseen"
+            report(await scenario(run, server, n, seconds), pct(before, 95))
+    run.unseen = False
     after = await baseline(run)
     print(f"Baseline again after the scenarios: p50 {ms(pct(after, 50))}  p95 {ms(pct(after, 95))}")
     leaks = await leak_check(run, server)
@@ -709,10 +743,18 @@ def main() -> None:
     parser.add_argument("--server-log", type=Path, help="keep the app's output in this file")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--workers", type=int, default=1, help="more than one: workers share a redis-server")
+    parser.add_argument(
+        "--writes",
+        nargs="+",
+        choices=("new", "unseen"),
+        default=["new"],
+        help="per size, a scenario for each: customers every page shows, or customers no page shows",
+    )
     args = parser.parse_args()
     with app_run("bench_live_", args.server_log, args.database, args.workers) as (url, server):
         port = server.port
-        base = prepare_database(url, args.customers, sum(args.sizes) + len(args.sizes) + SPARE_SESSIONS)
+        pages = sum(args.sizes) + len(args.sizes)
+        base = prepare_database(url, args.customers, pages * len(args.writes) + SPARE_SESSIONS)
         seed_web_dir()
         up = server.start()
         topology = "one worker" if args.workers == 1 else f"{args.workers} workers and Redis"
@@ -721,7 +763,8 @@ def main() -> None:
             f" port {port}, up in {up:.0f} s); viewers search every {SEARCH_EVERY:.0f} s, one writer saves every"
             f" {WRITE_EVERY:.0f} s, {args.seconds:.0f} s per scenario"
         )
-        asyncio.run(guarded(drive(Run(f"http://127.0.0.1:{port}", base), server, args.sizes, args.seconds)))
+        run = Run(f"http://127.0.0.1:{port}", base)
+        asyncio.run(guarded(drive(run, server, args.sizes, args.seconds, args.writes)))
 
 
 if __name__ == "__main__":

@@ -165,7 +165,11 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         ).checked(settings.page_sizes)
 
     def _show(self, page: PageRead) -> None:
-        self.rows, self.counts, self.counts_estimated, self.removals = page[:4]
+        """Show a read, assigning only what differs: a page the change did not touch then sends nothing (most saves
+        change what few of the open pages show, and each assignment is a delta encoded and sent to the browser)."""
+        for name, value in zip(("rows", "counts", "counts_estimated", "removals"), page[:4], strict=True):
+            if getattr(self, name) != value:
+                setattr(self, name, value)
         self._read_at = max(self._read_at, page.begun)
         self._shown = page.shown
 
@@ -235,7 +239,9 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
                     query = self._query()
                     page = await hub.shared(query, lambda q=query, a=viewer: fetch_page(q, a), newer_than=self._read_at)
                     self._show(page)
-                    self.selected = [i for i in self.selected if any(r["id"] == i for r in page.rows)]
+                    kept = [i for i in self.selected if any(r["id"] == i for r in page.rows)]
+                    if kept != self.selected:
+                        self.selected = kept
         return None
 
     async def _changed(self, customer_id: int | None = None) -> None:

@@ -32,3 +32,21 @@ def test_a_save_between_the_rows_and_the_counts_shows_in_neither(app_db, admin, 
     monkeypatch.setattr(customer_list, "count_tabs", count_tabs)
     page = customer_list.fetch_page(ListQuery(), admin)  # the next read sees the save
     assert (len(page.rows), page.counts["individual"]) == (2, 2)
+
+
+def test_a_refresh_that_changes_nothing_on_the_page_sends_nothing(app_db, admin, new_tab, staff_user):
+    with Session(app_db) as session:
+        add(session, admin, "Shown")
+        session.commit()
+    page = new_tab(staff_user).get_substate(customer_list.CustomerListState._get_substate_path())
+    page._show(customer_list.fetch_page(ListQuery(), admin))
+    page._clean()  # what the browser holds now
+    page._show(customer_list.fetch_page(ListQuery(), admin))  # a save elsewhere that this page does not show
+    assert page.get_delta() == {}
+    with Session(app_db) as session:
+        add(session, admin, "Added")
+        session.commit()
+    page._show(customer_list.fetch_page(ListQuery(), admin))
+    sent = next(iter(page.get_delta().values()))
+    assert {key.split("_rx_state_")[0] for key in sent} >= {"rows", "counts"}
+    assert [row["name"] for row in page.rows] == ["Ada Added", "Ada Shown"]
