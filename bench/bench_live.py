@@ -571,7 +571,7 @@ async def scenario(run: Run, server: Server, n: int, seconds: float) -> dict:
         "attempted": run.attempts - attempts0,
         "fanout": fanout,
         "first_viewer": first_viewer,
-        "refreshes_per_write": sum(v.refreshes for v in viewers) / n / max(1, len(writes)),
+        "refreshes_per_write": sum(v.refreshes for v in viewers) / n / max(1, len(writer.latencies)),
         "reached": reached,
         "missing": sorted({w for v in viewers for w in writes if w not in v.seen_at}),
         "never_refreshed": sum(1 for v in viewers if not any(w in v.seen_at for w in writes)),
@@ -625,7 +625,8 @@ def report(result: dict, idle_p95: float) -> None:
     if result["unseen"]:
         print(
             f"       each save adds a customer no page shows: {result['refreshes_per_write']:.2f} refresh deltas per"
-            f" viewer per write (only the empty search's count changes: {1 / len(TERMS):.2f} of the pages)"
+            f" viewer per write (only pages showing the empty search get one, their count having changed: a page"
+            f" opens with it, then searches each of the {len(TERMS)} terms in turn)"
         )
     else:
         print(
