@@ -165,13 +165,16 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
         ).checked(settings.page_sizes)
 
     def _show(self, page: PageRead) -> None:
-        """Show a read, assigning only what differs: a page the change did not touch then sends nothing (most saves
-        change what few of the open pages show, and each assignment is a delta encoded and sent to the browser)."""
+        """Show a read, assigning only what differs: a page the change did not touch then sends nothing and, with
+        Redis, is not written back (most saves change what few of the open pages show; each assignment is a delta
+        encoded and sent to the browser, and any marks the tab's state for writing)."""
+        changed = page.shown != self._shown
         for name, value in zip(("rows", "counts", "counts_estimated", "removals"), page[:4], strict=True):
             if getattr(self, name) != value:
                 setattr(self, name, value)
-        self._read_at = max(self._read_at, page.begun)
-        self._shown = page.shown
+                changed = True
+        if changed:  # an unchanged page may keep its older read time: what it shows is the same at both
+            self._read_at, self._shown = max(self._read_at, page.begun), page.shown
 
     async def _load(self):
         """Show the current page; a browser that may not read customers is refused (any client can send events)."""

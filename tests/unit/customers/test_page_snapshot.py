@@ -41,8 +41,10 @@ def test_a_refresh_that_changes_nothing_on_the_page_sends_nothing(app_db, admin,
     page = new_tab(staff_user).get_substate(customer_list.CustomerListState._get_substate_path())
     page._show(customer_list.fetch_page(ListQuery(), admin))
     page._clean()  # what the browser holds now
+    page._was_touched = False  # what Redis holds now
     page._show(customer_list.fetch_page(ListQuery(), admin))  # a save elsewhere that this page does not show
     assert page.get_delta() == {}
+    assert not page._was_touched  # nothing to write back either
     with Session(app_db) as session:
         add(session, admin, "Added")
         session.commit()
