@@ -164,16 +164,16 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
             tuple(self.flags_on),
         ).checked(settings.page_sizes)
 
-    def _show(self, page: PageRead) -> None:
-        """Show a read, assigning only what differs: a page the change did not touch then sends nothing and, with
-        Redis, is not written back (most saves change what few of the open pages show; each assignment is a delta
-        encoded and sent to the browser, and any marks the tab's state for writing)."""
-        changed = page.shown != self._shown
+    def _show(self, page: PageRead, *, refresh: bool = False) -> None:
+        """Show a read, assigning only what differs: a page a change did not touch then sends nothing on its `refresh`
+        and, with Redis, is not written back (most saves change what few of the open pages show; each assignment is a
+        delta encoded and sent to the browser, and any marks the tab's state for writing)."""
+        changed = not refresh  # the page's own read, of a query that may be new: always its latest
         for name, value in zip(("rows", "counts", "counts_estimated", "removals"), page[:4], strict=True):
             if getattr(self, name) != value:
                 setattr(self, name, value)
                 changed = True
-        if changed:  # an unchanged page may keep its older read time: what it shows is the same at both
+        if changed:  # a refresh that found the same may keep the older read time: the page is the same at both
             self._read_at, self._shown = max(self._read_at, page.begun), page.shown
 
     async def _load(self):
@@ -241,7 +241,7 @@ class CustomerListState(ListFiltersMixin, RemovalsMixin, rx.State):
                     # Pages showing the same query share one answer; each was checked above before it waits for it.
                     query = self._query()
                     page = await hub.shared(query, lambda q=query, a=viewer: fetch_page(q, a), newer_than=self._read_at)
-                    self._show(page)
+                    self._show(page, refresh=True)
                     kept = [i for i in self.selected if any(r["id"] == i for r in page.rows)]
                     if kept != self.selected:
                         self.selected = kept

@@ -42,13 +42,13 @@ def test_a_refresh_that_changes_nothing_on_the_page_sends_nothing(app_db, admin,
     page._show(customer_list.fetch_page(ListQuery(), admin))
     page._clean()  # what the browser holds now
     page._was_touched = False  # what Redis holds now
-    page._show(customer_list.fetch_page(ListQuery(), admin))  # a save elsewhere that this page does not show
+    page._show(customer_list.fetch_page(ListQuery(), admin), refresh=True)  # after a save it does not show
     assert page.get_delta() == {}
     assert not page._was_touched  # nothing to write back either
     with Session(app_db) as session:
         add(session, admin, "Added")
         session.commit()
-    page._show(customer_list.fetch_page(ListQuery(), admin))
+    page._show(customer_list.fetch_page(ListQuery(), admin), refresh=True)
     sent = next(iter(page.get_delta().values()))
     assert {key.split("_rx_state_")[0] for key in sent} >= {"rows", "counts"}
     assert [row["name"] for row in page.rows] == ["Ada Added", "Ada Shown"]
