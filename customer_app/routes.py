@@ -41,6 +41,11 @@ def customer(customer_id: object, *, tab: str = "") -> str:
     return f"{CUSTOMERS}/{customer_id}" + (f"?tab={tab}" if tab else "")
 
 
+def address(path: str, query: str) -> str:
+    """A path with its query string, as the address bar shows it (e.g. /customers?tab=trash)."""
+    return path + (f"?{query}" if query else "")
+
+
 def login(next_path: str = "") -> str:
     """The sign-in page, sending the person back to `next_path` (with its own query, e.g. the list's view)
     afterwards."""

@@ -196,9 +196,10 @@ def list_customers(
     elif deep:
         # The tab's size is known exactly: skip the fewer rows, from the nearer end.
         total = tab_counts.stored(session)[query.tab]
-        if total - offset - limit < offset:
+        after = total - offset - limit  # rows past the page
+        if after < offset:
             backwards, descending = True, not descending
-            offset, limit = max(total - offset - limit, 0), min(limit, total - offset)
+            offset, limit = max(after, 0), min(limit, total - offset)
             if limit <= 0:
                 return []  # past the last page
     order = postgres_plans.order_by(Customer, SORT_COLUMNS[query.sort].key, descending)

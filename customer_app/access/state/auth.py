@@ -62,8 +62,7 @@ class AuthState(rx.State):
         """Send the browser to sign in, and back to this very address afterwards (a list's tab and search too). In
         place of this page: Back must not return to a page that only sends away."""
         url = self.router.url
-        here = (url.path or "/") + (f"?{url.query}" if url.query else "")
-        return rx.redirect(routes.login(here), replace=True)
+        return rx.redirect(routes.login(routes.address(url.path or "/", url.query)), replace=True)
 
     @rx.event
     async def sign_out(self):

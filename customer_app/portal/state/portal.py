@@ -186,7 +186,7 @@ async def portal_refusal(state: rx.State, error: PortalDenied):
     """What the browser gets when refused: the portal's sign-in page if nobody is signed in, else a message."""
     if str(error) == SIGN_IN_FIRST:
         url = state.router.url  # back to this very page once signed in (a link in an e-mail, a bookmark)
-        here = (url.path or routes.PORTAL) + (f"?{url.query}" if url.query else "")
+        here = routes.address(url.path or routes.PORTAL, url.query)
         return rx.redirect(routes.portal_login(here), replace=True)  # in place of the page that only sends away
     return rx.toast.error((await state.get_state(PortalState))._t(str(error)))
 
