@@ -70,7 +70,10 @@ def read_scope() -> Iterator[Session]:
         try:
             yield session
         finally:
-            session.rollback()  # it wrote nothing
+            # It wrote nothing. Its objects are let go first, loaded as they are: a rollback would mark each one
+            # expired, which cost a list read half as much again as loading them (a profile of live refreshes).
+            session.expunge_all()
+            session.rollback()
 
 
 def after_commit(session: Session, action: Callable[[], None]) -> None:
