@@ -20,6 +20,7 @@ from customer_app.admin.state.staff import StaffAdminState
 from customer_app.admin.state.tax_settings import TaxSettingsState
 from customer_app.api import api
 from customer_app.commerce import open_balances  # noqa: F401  (adds the Open balance column and filter to the list)
+from customer_app.core import collector
 from customer_app.customer_page.state.page import CustomerDetailState
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.pages.admin import audit_page, import_page, imports_page, outbox_page, settings_page, staff_page
@@ -58,6 +59,7 @@ app = rx.App(
     api_transformer=[api, guard_uploads, add_security_headers, request_log.log_requests],
     backend_exception_handler=failures.tell_the_user,
 )
+app.register_lifespan_task(collector.settle_worker)
 app.register_lifespan_task(housekeeping.run)
 app.register_lifespan_task(job_worker.run)
 origins.guard_websocket(app)

@@ -1,10 +1,24 @@
-"""Batch work changes the garbage collector's settings only while it runs, however blocks overlap or end."""
+"""Batch work changes the garbage collector's settings only while it runs, however blocks overlap or end; a settled
+worker keeps what it held at its start set aside, and still frees the cycles serving leaves behind."""
 
+import asyncio
 import gc
 
 import pytest
 
+from customer_app.core import collector
 from customer_app.core.collector import YOUNG_EVERY, fewer_collections
+
+
+@pytest.fixture
+def settled():
+    """This process settled as a worker is once it has started; put back afterwards."""
+    before = gc.get_threshold()
+    asyncio.run(collector.settle_worker())
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*before)
+    collector._running["settled"] = False
 
 
 def test_settings_are_put_back_after_the_block_even_when_it_fails():
@@ -43,3 +57,25 @@ def test_garbage_made_during_the_block_is_still_collected():
         node.me = node  # a cycle only the collector can free
         del node
         assert gc.collect() >= 1
+
+
+class _Node:
+    me: object = None
+
+
+def test_a_settled_worker_sets_aside_what_it_held_and_still_frees_new_cycles(settled):
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == YOUNG_EVERY
+    node = _Node()
+    node.me = node  # made while serving: a cycle only the collector can free
+    del node
+    assert gc.collect() >= 1
+
+
+def test_batch_work_in_a_settled_worker_keeps_its_start_set_aside(settled):
+    held = gc.get_freeze_count()
+    with fewer_collections():
+        assert gc.get_threshold()[0] == YOUNG_EVERY
+    # Unfreezing would put the whole process back into every full collection, for good.
+    assert gc.get_freeze_count() == held
+    assert gc.get_threshold()[0] == YOUNG_EVERY
