@@ -18,7 +18,10 @@ from customer_app.settings import settings
 
 CHANNEL = "customer-workspace:customers-changed"
 RECONNECT_SECONDS = 1.0
-REFRESH_SLOTS = 8  # refreshes running at once per worker; more only queue on the database
+# Refreshes running at once per worker. More only crowd the event loop, the database and Redis, and a page's own search
+# waits behind them: at 200 open pages on one worker, 8 slots gave search p95 66-70 ms and write -> all 450-590 ms,
+# 2 gave 49 and 472 ms; on two workers with PostgreSQL and Redis, search p95 183 -> 89 ms (bench/bench_live.py).
+REFRESH_SLOTS = 2
 # Threads for the shared reads of refreshes: apart from the default pool, so a tab's own page load (a search) never
 # waits behind a write's fan-out for a thread.
 REFRESH_THREADS = 2
