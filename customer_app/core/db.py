@@ -71,7 +71,7 @@ def read_scope() -> Iterator[Session]:
             yield session
         finally:
             # It wrote nothing. Its objects are let go first, loaded as they are: a rollback would mark each one
-            # expired, which cost a list read half as much again as loading them (a profile of live refreshes).
+            # expired, which cost a list read half as much as loading them did (a profile of live refreshes).
             session.expunge_all()
             session.rollback()
 
