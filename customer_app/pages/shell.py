@@ -8,18 +8,37 @@ from customer_app.ui.access_gate import checking
 from customer_app.ui.color_mode import color_mode_menu
 from customer_app.ui.keyboard import keyboard_support, shortcuts_help
 
+ADMIN_PAGES = (
+    ("Staff", routes.STAFF),
+    ("Audit log", routes.AUDIT),
+    ("Outbox", routes.OUTBOX),
+    ("Imports", routes.IMPORTS),
+    ("Settings", routes.SETTINGS),
+)
+
 
 def _admin_links() -> rx.Component:
+    """The admin pages: links in a row on a wide screen, one Admin menu on a narrow one (a phone)."""
     return rx.cond(
         AuthState.is_admin,
-        rx.hstack(
-            rx.link("Staff", href=routes.STAFF, size="2"),
-            rx.link("Audit log", href=routes.AUDIT, size="2"),
-            rx.link("Outbox", href=routes.OUTBOX, size="2"),
-            rx.link("Imports", href=routes.IMPORTS, size="2"),
-            rx.link("Settings", href=routes.SETTINGS, size="2"),
-            spacing="4",
-            align="center",
+        rx.fragment(
+            rx.hstack(
+                *[rx.link(label, href=href, size="2") for label, href in ADMIN_PAGES],
+                spacing="4",
+                align="center",
+                class_name="wide-only",
+            ),
+            rx.box(
+                rx.dropdown_menu.root(
+                    rx.dropdown_menu.trigger(
+                        rx.button(rx.icon("menu", size=14), "Admin", variant="ghost", size="2", color_scheme="gray")
+                    ),
+                    rx.dropdown_menu.content(
+                        *[rx.dropdown_menu.item(name, on_click=rx.redirect(href)) for name, href in ADMIN_PAGES]
+                    ),
+                ),
+                class_name="narrow-only",
+            ),
         ),
     )
 
@@ -31,6 +50,7 @@ def _account() -> rx.Component:
             rx.text(AuthState.role_label, size="1", class_name="muted"),
             spacing="0",
             align="end",
+            class_name="wide-only",
         ),
         rx.button(rx.icon("log-out", size=14), "Sign out", variant="ghost", size="1", on_click=AuthState.sign_out),
         spacing="3",
@@ -50,7 +70,10 @@ def _frame(title: str, body: rx.Component, *, header_actions: list[rx.Component]
         rx.el.header(
             rx.hstack(
                 rx.link(
-                    rx.hstack(rx.icon("users", size=20), rx.text("Customer workspace", weight="bold")),
+                    rx.hstack(
+                        rx.icon("users", size=20), rx.text("Customer workspace", weight="bold", class_name="wide-only")
+                    ),
+                    aria_label="Customer workspace",
                     href=routes.CUSTOMERS,
                     underline="none",
                     color_scheme="gray",
