@@ -23,7 +23,7 @@ def _admin_links() -> rx.Component:
         AuthState.is_admin,
         rx.fragment(
             rx.hstack(
-                *[rx.link(label, href=href, size="2") for label, href in ADMIN_PAGES],
+                *[rx.link(name, href=href, size="2") for name, href in ADMIN_PAGES],
                 spacing="4",
                 align="center",
                 class_name="wide-only",
