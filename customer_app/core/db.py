@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
@@ -33,6 +33,28 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+BULK_CACHE_KIB = 65_536  # SQLite's page cache for a bulk write (its default: 2 MiB a connection)
+
+
+@contextmanager
+def bulk_cache(connection: Connection) -> Iterator[None]:
+    """On SQLite, the connection keeps up to BULK_CACHE_KIB of pages in the block, put back to what it was after.
+
+    A bulk write touches pages all over each index; with the default cache SQLite spills them to the log mid-transaction
+    and reads them back (a 100,000-row import: 8 % of its time). Put back, as the connection returns to the pool and
+    serves pages again. Other databases: nothing.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={before}")
 
 
 @cache

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from customer_app.core import audit, bulk, collector, spreadsheet
+from customer_app.core import audit, bulk, collector, db, spreadsheet
 from customer_app.core.columns import utcnow
 from customer_app.core.permissions import Actor, require
 from customer_app.customers import custom_field_values, custom_fields, search_index
@@ -44,6 +44,9 @@ from customer_app.transfer.import_rows import (
 from customer_app.transfer.models import ImportChange, ImportJob
 
 CHUNK = 1000  # rows classified and written per transaction: progress moves, locks stay short
+# A checked preview's rows written per transaction. Its rows only need writing (~0.4 s a transaction on SQLite); each
+# commit rewrites the index pages the transaction touched, and five times fewer cut a 100,000-row import by a fifth.
+WRITE_ROWS = 5000
 PREVIEW_ROWS = 200
 ABANDONED_AFTER = timedelta(days=1)
 MODES = {"both": "Create and update", "create": "Create only", "update": "Update only"}
@@ -180,9 +183,9 @@ def _spooled(handle) -> Iterator:
             return
 
 
-def _chunks(rows: Iterator[Any]) -> Iterator[list[Any]]:
-    """Rows (or their outcomes) in lists of CHUNK."""
-    while chunk := list(islice(rows, CHUNK)):
+def _chunks(rows: Iterator[Any], size: int | None = None) -> Iterator[list[Any]]:
+    """Rows (or their outcomes) in lists of `size`, CHUNK unless said."""
+    while chunk := list(islice(rows, size or CHUNK)):
         yield chunk
 
 
@@ -271,7 +274,7 @@ class _Run:
         last = import_reuse.quick_mark(self.session)
         try:
             kept = chain.from_iterable(import_reuse.chunks(outcomes_path(self.job)))
-            for outcomes in _chunks(kept):  # in this run's chunks: the preview's may have been of another size
+            for outcomes in _chunks(kept, WRITE_ROWS):
                 if self._cancelled():
                     return self._stopped(), True
                 if import_reuse.quick_mark(self.session) != last:
@@ -359,6 +362,11 @@ def _record(outcome: Outcome) -> dict[str, object]:
 
 
 def _write(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Session) -> None:
+    with db.bulk_cache(session.connection()):
+        _write_outcomes(outcomes, job, actor, session)
+
+
+def _write_outcomes(outcomes: list[Outcome], job: ImportJob, actor: Actor, session: Session) -> None:
     now = utcnow()
     created = [o for o in outcomes if o.status == NEW]
     changes: list[dict] = []

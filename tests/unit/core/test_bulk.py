@@ -7,6 +7,7 @@ from sqlalchemy import insert
 from sqlmodel import col, select
 
 from customer_app.core.bulk import insert_many
+from customer_app.core.db import BULK_CACHE_KIB, bulk_cache
 from customer_app.core.models import AuditEvent
 from customer_app.customers.models import Customer
 
@@ -63,3 +64,19 @@ def test_rows_that_leave_out_a_column_with_a_default_are_refused_and_nothing_is_
 def test_no_rows_write_nothing(session):
     insert_many(session.connection(), Customer, [])
     assert session.scalars(select(Customer)).all() == []
+
+
+def test_a_bulk_write_keeps_more_pages_on_sqlite_and_puts_the_connection_back_as_it_was(session):
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        with bulk_cache(connection):  # nothing to change on PostgreSQL, and nothing fails
+            insert_many(connection, Customer, [customer_row(3)])
+        return
+    cache_size = "PRAGMA cache_size"
+    before = connection.exec_driver_sql(cache_size).scalar_one()
+    with bulk_cache(connection):
+        assert connection.exec_driver_sql(cache_size).scalar_one() == -BULK_CACHE_KIB
+    assert connection.exec_driver_sql(cache_size).scalar_one() == before
+    with pytest.raises(ValueError, match="a failed write"), bulk_cache(connection):
+        raise ValueError("a failed write")
+    assert connection.exec_driver_sql(cache_size).scalar_one() == before

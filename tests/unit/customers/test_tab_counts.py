@@ -21,12 +21,12 @@ from customer_app.customers.queries import (
 )
 from customer_app.customers.state.customer_list import CustomerListState
 from customer_app.customers.validation import validate_customer
-from customer_app.transfer import import_undo, imports
+from customer_app.transfer import import_undo
 from customer_app.ui.paging import count_text, range_text
 from tests.unit.accounts import READER
 from tests.unit.databases import postgres_schema, sqlite_engine_at
 from tests.unit.reflex_helpers import run
-from tests.unit.transfer.test_imports import commit, csv_bytes, previewed
+from tests.unit.transfer.test_imports import commit, csv_bytes, in_chunks_of, previewed
 
 BEFORE = "a3b4c5d6e7f8"  # the migration before the kept counts
 
@@ -99,7 +99,7 @@ def test_a_bulk_import_of_both_kinds_counts_each_tab_and_later_saves_still_count
     session, engine, admin, add, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("IMPORT_DIR", str(tmp_path / "imports"))
-    monkeypatch.setattr(imports, "CHUNK", 3)  # several bulk writes, each counted once
+    in_chunks_of(monkeypatch, 3)  # several bulk writes, each counted once
     kinds = ["Individual" if n % 3 else "Institution" for n in range(8)]
     rows = [(kind, f"P{n}", "Person", f"Firm {n}", f"p{n}@example.com") for n, kind in enumerate(kinds)]
     job, _ = previewed(session, admin, csv_bytes(rows, ["Kind", "First name", "Last name", "Name", "Email"]))

@@ -13,7 +13,7 @@ from customer_app.transfer import import_jobs, imports
 
 def main() -> None:
     url, chunk, lease = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-    imports.CHUNK = chunk
+    imports.CHUNK = imports.WRITE_ROWS = chunk
 
     def committed(topic: str) -> None:
         print(topic, flush=True)

@@ -16,7 +16,7 @@ from customer_app.transfer import import_pool, import_reuse, imports
 from customer_app.transfer.import_rows import DUPLICATE, ERROR, NEW, UNCHANGED, UPDATE, Plan, Seen, classify
 from customer_app.transfer.import_rows import field_snapshot as snapshot
 from tests.unit.databases import sqlite_engine_at
-from tests.unit.transfer.test_imports import csv_bytes, names, previewed, upload
+from tests.unit.transfer.test_imports import csv_bytes, in_chunks_of, names, previewed, upload
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +127,7 @@ def test_while_the_worker_is_busy_the_importing_process_checks_later_chunks_itse
 
 
 def test_a_pooled_import_writes_what_its_preview_promised(session, engine, admin, add, pooled, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    in_chunks_of(monkeypatch, 2)
     add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
     rows = [(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(7)]
     rows += [("Ada", "Lovelace", "ada@example.com", ""), ("P1", "Again", "p1@example.com", ""), ("X", "", "x@", "")]
@@ -145,7 +145,7 @@ def test_a_pooled_import_writes_what_its_preview_promised(session, engine, admin
 
 
 def test_the_workers_stop_when_an_import_is_cancelled(session, engine, admin, pooled, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    in_chunks_of(monkeypatch, 2)
     job, _ = previewed(session, admin, csv_bytes([(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(12)]))
     imports.start_import(job.id, actor=admin, session=session)
     session.commit()
@@ -165,7 +165,7 @@ def test_the_workers_stop_when_an_import_is_cancelled(session, engine, admin, po
 
 
 def test_the_workers_stop_when_an_import_fails(session, engine, admin, pooled, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    in_chunks_of(monkeypatch, 2)
     job, _ = previewed(session, admin, csv_bytes([(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(12)]))
     imports.start_import(job.id, actor=admin, session=session)
     session.commit()
@@ -253,7 +253,7 @@ def imported_with(workers: str, path, monkeypatch, data: bytes, mapping: list[st
 @pytest.mark.parametrize("reread", [False, True], ids=["preview's outcomes written", "rows read again"])
 def test_an_import_with_a_worker_writes_exactly_what_one_without_writes(tmp_path, monkeypatch, reread):
     monkeypatch.setattr(import_pool, "START_AFTER", 0)
-    monkeypatch.setattr(imports, "CHUNK", 3)
+    in_chunks_of(monkeypatch, 3)
     headers = ["First name", "Last name", "E-mail", "Tel", "Tier", "Other e-mail", "Note", "Tags", "Kind", "Name"]
     mapping = [*PERSON, "custom_1", "other_email", "note", "tags", "kind", "name"]
     rows = [

@@ -4,7 +4,7 @@ import pytest
 
 from customer_app.transfer import import_reuse, imports
 from customer_app.transfer.models import ImportJob
-from tests.unit.transfer.test_imports import csv_bytes, names, previewed
+from tests.unit.transfer.test_imports import csv_bytes, in_chunks_of, names, previewed
 
 HEADERS = ["First name", "Last name", "E-mail", "VAT number"]
 
@@ -45,7 +45,7 @@ ROWS = [
 def test_a_run_matching_on_email_goes_on_without_checking_the_rows_done_again(
     session, engine, admin, classified, monkeypatch
 ):
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    in_chunks_of(monkeypatch, 2)
     job = died_after_first_chunk(session, engine, admin, ROWS)
     assert (job.status, job.done_rows) == ("running", 2)
     classified.clear()
@@ -59,7 +59,7 @@ def test_a_run_matching_on_email_goes_on_without_checking_the_rows_done_again(
 def test_a_run_matching_on_vat_checks_the_rows_done_again_for_the_emails_they_hold(
     session, engine, admin, classified, monkeypatch
 ):
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    in_chunks_of(monkeypatch, 2)
     rows = [*ROWS[:3], ("Ada", "Again", "ada@example.com", "FR40303265045")]
     job = died_after_first_chunk(session, engine, admin, rows, match_on="vat_number")
     classified.clear()

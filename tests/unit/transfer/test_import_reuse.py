@@ -9,7 +9,7 @@ from customer_app.customers.models import Customer
 from customer_app.customers.validation import validate_customer
 from customer_app.transfer import imports
 from customer_app.transfer.import_rows import UPDATE
-from tests.unit.transfer.test_imports import csv_bytes, names, previewed
+from tests.unit.transfer.test_imports import csv_bytes, in_chunks_of, names, previewed
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +81,7 @@ def test_a_customer_changed_unnoticed_since_the_preview_is_still_protected_by_it
 def test_a_new_customer_saved_during_the_import_sends_the_rest_back_to_the_file(
     session, engine, admin, add, classified, monkeypatch
 ):
-    monkeypatch.setattr(imports, "CHUNK", 1)
+    in_chunks_of(monkeypatch, 1)
     rows = [("Grace", "Hopper", "grace@example.com", ""), ("Kate", "Johnson", "kate@example.com", "")]
     job, _ = previewed(session, admin, csv_bytes(rows))
     imports.start_import(job.id, actor=admin, session=session)

@@ -15,7 +15,7 @@ from customer_app.customers.models import Customer
 from customer_app.customers.queries import ListQuery, list_customers
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
-from customer_app.transfer import columns, export, import_files, import_undo, import_uploads, imports
+from customer_app.transfer import columns, export, import_files, import_reuse, import_undo, import_uploads, imports
 from customer_app.transfer.import_mapping import auto_map
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import ImportChange, ImportJob
@@ -43,6 +43,12 @@ def upload(session, actor, data: bytes, name="people.csv"):
     job = import_uploads.store_upload([data], name, actor=actor, session=session)
     session.commit()
     return job
+
+
+def in_chunks_of(monkeypatch, rows: int) -> None:
+    """Rows checked, and a preview's outcomes written, `rows` at a time: a few rows make several chunks."""
+    monkeypatch.setattr(imports, "CHUNK", rows)
+    monkeypatch.setattr(imports, "WRITE_ROWS", rows)
 
 
 def previewed(session, actor, data: bytes, name="people.csv", **plan):
@@ -107,7 +113,7 @@ def test_preview_counts_every_row_writes_nothing_and_reports_the_rows_to_fix(ses
 
 def test_commit_writes_in_chunks_with_progress_and_deletes_the_file(session, engine, admin, add, monkeypatch):
     add(first_name="Alan", last_name="Turing", email="alan@example.com")
-    monkeypatch.setattr(imports, "CHUNK", 2)
+    in_chunks_of(monkeypatch, 2)
     rows = [(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(5)]
     job, _ = previewed(session, admin, csv_bytes([*rows, ("Alan", "Mathison", "alan@example.com", "")]))
     uploaded = imports.upload_path(job)
@@ -132,8 +138,27 @@ def test_reimporting_the_same_file_creates_no_duplicates(session, engine, admin)
     assert names(session) == ["Ada Lovelace"]
 
 
-def test_cancel_stops_between_chunks_and_what_was_imported_can_be_undone(session, engine, admin, monkeypatch):
+def test_a_checked_preview_is_written_in_larger_transactions_than_rows_checked_again(
+    session, engine, admin, monkeypatch
+):
     monkeypatch.setattr(imports, "CHUNK", 2)
+    monkeypatch.setattr(imports, "WRITE_ROWS", 4)
+    rows = [(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(6)]
+    job, _ = previewed(session, admin, csv_bytes(rows))
+    done, seen = commit(session, engine, admin, job)
+    assert (done.created_count, seen) == (6, [4, 6])  # only written: four rows a transaction
+    again, _ = previewed(session, admin, csv_bytes([(f"Q{n}", "Person", f"q{n}@example.com", "") for n in range(6)]))
+    imports.start_import(again.id, actor=admin, session=session)
+    session.commit()
+    import_reuse.discard(imports.outcomes_path(again))  # as when a customer was saved since the preview
+    seen = []
+    done = imports.run_import(again.id, actor=admin, engine=engine, progress=lambda j: seen.append(j.done_rows))
+    assert (done.created_count, seen) == (6, [2, 4, 6])  # checked and written two rows a transaction
+    assert len(names(session)) == 12
+
+
+def test_cancel_stops_between_chunks_and_what_was_imported_can_be_undone(session, engine, admin, monkeypatch):
+    in_chunks_of(monkeypatch, 2)
     job, _ = previewed(session, admin, csv_bytes([(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(6)]))
 
     def cancel_after_first_chunk(progress_job):
