@@ -57,8 +57,10 @@ class Checker:
         if not workers() or self.plan.mode == "update":
             return None
         keys = row_keys(rows, self.plan)
+        if len(keys) == len(rows) and self.plan.match_on == "id":
+            return None  # every row names its customer by id: none is new (and nothing need be looked up)
         known = known_keys(keys, self.plan.match_on, session=session)
-        if len(keys) == len(rows) and (self.plan.match_on == "id" or len(known) == len(set(keys))):
+        if len(keys) == len(rows) and len(known) == len(set(keys)):
             return None  # every row matches a customer
         self.start()
         return None if self.pool is None or here else known
