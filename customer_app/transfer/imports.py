@@ -10,7 +10,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, update
+from sqlalchemy import Connection, Engine, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -438,12 +438,16 @@ def _write_outcomes(outcomes: list[Outcome], job: ImportJob, actor: Actor, sessi
         setattr(job, counter, getattr(job, counter) + 1)
 
 
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('customer', 'id')) FROM generate_series(1, :count)")
+
+
 def _inserted(connection: Connection, rows: list[dict]) -> list[int]:
     """Insert new customers in bulk (Core: the ORM's bulk path is far slower); their ids in the rows' order, so each
     new id meets its row's custom field values."""
-    if connection.dialect.name != "sqlite":  # one INSERT ... SELECT FROM (VALUES ...) ORDER BY ... RETURNING
-        statement = insert(Customer).returning(col(Customer.id), sort_by_parameter_order=True)
-        return list(connection.execute(statement, rows).scalars())
+    if connection.dialect.name != "sqlite":  # ids drawn from the sequence first, then every row sent by COPY
+        ids = list(connection.execute(_NEXT_IDS, {"count": len(rows)}).scalars())
+        bulk.insert_many(connection, Customer, [row | {"id": row_id} for row, row_id in zip(rows, ids, strict=True)])
+        return ids
     # SQLAlchemy cannot batch an ordered RETURNING on SQLite (it sends one INSERT a row). The driver's executemany
     # holds the write lock throughout, so AUTOINCREMENT hands out consecutive ids, the last one being the last row's.
     bulk.insert_many(connection, Customer, rows)

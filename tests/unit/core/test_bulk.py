@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from customer_app.core.bulk import insert_many
@@ -80,3 +81,10 @@ def test_a_bulk_write_keeps_more_pages_on_sqlite_and_puts_the_connection_back_as
     with pytest.raises(ValueError, match="a failed write"), bulk_cache(connection):
         raise ValueError("a failed write")
     assert connection.exec_driver_sql(cache_size).scalar_one() == before
+
+
+def test_a_bulk_insert_refused_by_the_database_raises_its_integrity_error_on_both_databases(session):
+    insert_many(session.connection(), Customer, [customer_row(4)])
+    with pytest.raises(IntegrityError):  # callers catch it: someone saved a customer with this e-mail meanwhile
+        insert_many(session.connection(), Customer, [customer_row(5), customer_row(4)])
+    session.rollback()
