@@ -46,10 +46,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import psutil  # noqa: E402
 from _bench_db import postgres_schema  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-from customer_app.core import collector, db, spreadsheet  # noqa: E402
+from customer_app.core import bulk, collector, db, spreadsheet  # noqa: E402
 from customer_app.core.db import make_engine  # noqa: E402
 from customer_app.core.migrations import migrate  # noqa: E402
 from customer_app.core.permissions import (  # noqa: E402
@@ -228,12 +228,11 @@ def target(database: str, tmp: Path, name: str, source: Path | None = None) -> I
             engine = make_engine(url)
             rows = source_rows(source)
             with engine.begin() as connection:
-                for start in range(0, len(rows), imports.CHUNK):
-                    connection.execute(insert(Customer), rows[start : start + imports.CHUNK])
+                bulk.insert_many(connection, Customer, rows)
                 connection.exec_driver_sql(
                     "SELECT setval(pg_get_serial_sequence('customer', 'id'), (SELECT max(id) FROM customer))"
                 )
-            with engine.connect() as connection:
+            with engine.begin() as connection:  # committed: statistics gathered in a rolled-back transaction vanish
                 connection.exec_driver_sql("ANALYZE customer")
             engine.dispose()
         yield url

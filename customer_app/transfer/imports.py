@@ -47,6 +47,7 @@ CHUNK = 1000  # rows classified and written per transaction: progress moves, loc
 # A checked preview's rows written per transaction. Its rows only need writing (~0.4 s a transaction on SQLite); each
 # commit rewrites the index pages the transaction touched, and five times fewer cut a 100,000-row import by a fifth.
 WRITE_ROWS = 5000
+ANALYZE_AFTER = 10_000  # customers written by an import after which PostgreSQL's statistics are gathered at its end
 PREVIEW_ROWS = 200
 ABANDONED_AFTER = timedelta(days=1)
 MODES = {"both": "Create and update", "create": "Create only", "update": "Update only"}
@@ -470,6 +471,11 @@ def _finish(
     session.commit()
     for path in files:  # after the commit: a run that lost its job leaves the file to the run that took it over
         import_reuse.discard(path)
+    if session.get_bind().dialect.name == "postgresql" and job.created_count + job.updated_count >= ANALYZE_AFTER:
+        # The planner's statistics gathered now, not when autovacuum next looks (a minute on, or never where it is
+        # off): without them a re-import right after looked e-mails up through another index, 40 ms a chunk, not 9.
+        session.connection().exec_driver_sql("ANALYZE customer")
+        session.commit()
     return job
 
 

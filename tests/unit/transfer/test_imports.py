@@ -6,7 +6,7 @@ import json
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from customer_app.access import auth
 from customer_app.core.models import AuditEvent
@@ -155,6 +155,23 @@ def test_a_checked_preview_is_written_in_larger_transactions_than_rows_checked_a
     done = imports.run_import(again.id, actor=admin, engine=engine, progress=lambda j: seen.append(j.done_rows))
     assert (done.created_count, seen) == (6, [2, 4, 6])  # checked and written two rows a transaction
     assert len(names(session)) == 12
+
+
+def test_a_large_import_on_postgresql_leaves_the_planner_knowing_how_many_customers_there_are(
+    session, engine, admin, backend, monkeypatch
+):
+    if backend != "postgresql":
+        pytest.skip("SQLite plans its customer reads by hand")
+    monkeypatch.setattr(imports, "ANALYZE_AFTER", 5)
+    estimate = "SELECT reltuples::bigint FROM pg_class WHERE oid = 'customer'::regclass"
+    session.connection().exec_driver_sql("ANALYZE customer")
+    session.commit()
+    before = session.connection().exec_driver_sql(estimate).scalar_one()
+    job, _ = previewed(session, admin, csv_bytes([(f"P{n}", "Person", f"p{n}@example.com", "") for n in range(6)]))
+    done, _ = commit(session, engine, admin, job)
+    assert done.created_count == 6
+    stored = session.exec(select(func.count()).select_from(Customer)).one()
+    assert session.connection().exec_driver_sql(estimate).scalar_one() == stored == before + 6
 
 
 def test_cancel_stops_between_chunks_and_what_was_imported_can_be_undone(session, engine, admin, monkeypatch):
