@@ -246,7 +246,7 @@ def classify(
     owners = (  # matched on e-mail, the matches are the owners
         {key: found.id for key, found in existing.items() if isinstance(found, Row) and isinstance(key, str)}
         if plan.match_on == "email"
-        else _email_owners(prepared, verdicts, session)
+        else _email_owners(prepared, verdicts, existing, session)
     )
     matched = [customer.id for customer in existing.values() if isinstance(customer, Row)]
     custom = Custom(
@@ -369,13 +369,17 @@ def _matches(prepared: list, match_on: str, session: Session) -> dict[object, Ro
     return found
 
 
-def _email_owners(prepared: list, verdicts: list, session: Session) -> dict[str, int]:
-    """Which active customer uses each e-mail the rows carry (the e-mail must stay unique)."""
+def _email_owners(prepared: list, verdicts: list, existing: dict, session: Session) -> dict[str, int]:
+    """Which active customer uses each e-mail the rows carry (the e-mail must stay unique). The e-mail a row's
+    matched customer has already is not looked up: that customer is its owner (a re-import: every row's)."""
     emails = set()
-    for (_line, raw, _key, _problem), verdict in zip(prepared, verdicts, strict=True):
+    for (_line, raw, key, _problem), verdict in zip(prepared, verdicts, strict=True):
         email = raw.get("email") if raw is not None else verdict[4] if verdict is not None else None
         if email:
-            emails.add(normalize.email_key(str(email)))
+            email = normalize.email_key(str(email))
+            current = existing.get(key) if key is not None else None
+            if not isinstance(current, Row) or current.email_key != email:
+                emails.add(email)
     if not emails:
         return {}
     rows = session.connection().execute(

@@ -186,6 +186,26 @@ def test_a_new_row_may_not_take_another_customers_email(session, add):
     assert "already uses this e-mail" in result.message
 
 
+def test_rows_matched_by_id_keep_their_own_email_and_may_not_take_another_customers(session, add):
+    ada = add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+    alan = add(first_name="Alan", last_name="Turing", email="alan@example.com")
+    grace = add(first_name="Grace", last_name="Hopper", email="grace@example.com")
+    kept, taken, moved = outcomes(
+        session,
+        [
+            (str(ada.id), "Ada", "Lovelace", "ADA@example.com"),  # her own, in capitals
+            (str(alan.id), "Alan", "Turing", "grace@example.com"),  # Grace's
+            (str(grace.id), "Grace", "Hopper", "amazing.grace@example.com"),  # nobody's
+        ],
+        mapping=["id", "first_name", "last_name", "email"],
+        match_on="id",
+    )
+    assert kept.status == UPDATE  # the capitals change, the e-mail stays hers
+    assert taken.status == ERROR
+    assert "already uses this e-mail" in taken.message
+    assert moved.status == UPDATE
+
+
 def test_institution_is_inferred_when_only_a_name_is_given(session):
     (result,) = outcomes(session, [("Acme Ltd", "acme@example.com")], mapping=["name", "email"])
     assert result.status == NEW
