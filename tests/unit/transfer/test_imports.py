@@ -15,7 +15,16 @@ from customer_app.customers.models import Customer
 from customer_app.customers.queries import ListQuery, list_customers
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ImportFileError, PermissionDenied, ValidationError
-from customer_app.transfer import columns, export, import_files, import_reuse, import_undo, import_uploads, imports
+from customer_app.transfer import (
+    columns,
+    export,
+    import_files,
+    import_reuse,
+    import_rows,
+    import_undo,
+    import_uploads,
+    imports,
+)
 from customer_app.transfer.import_mapping import auto_map
 from customer_app.transfer.import_rows import Plan
 from customer_app.transfer.models import ImportChange, ImportJob
@@ -266,6 +275,51 @@ def test_an_export_reimports_with_zero_changes(session, engine, admin, add, priv
         _, preview = previewed(session, admin, path.read_bytes(), f"export.{file_format}", match_on="id")
         assert preview.counts["unchanged"] == 3, (file_format, preview.rows)
         assert sum(preview.counts.values()) == 3
+
+
+def exported_and_edited(session, admin) -> bytes:
+    """A CSV export of three customers, then: one cell edited, the first row repeated, a row naming no customer."""
+    path, _count = export.write_export(
+        export.ExportScope(), columns.DEFAULT_COLUMNS, "csv", actor=admin, session=session
+    )
+    lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    header, rows = lines[0], lines[1:]
+    rows[1][header.index("Position")] = "Chief Engineer"
+    rows += [list(rows[0]), ["999999", *rows[2][1:]]]
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    return out.getvalue().encode()
+
+
+@pytest.fixture
+def three_customers(session, add):
+    add(first_name="Ada", last_name="Lovelace", email="ada@example.com", phone="+1 415 555 0100", gender="Female")
+    add(first_name="=cmd", last_name="-Minus", position="+Plus", date_of_birth="1990-04-23", footnotes="Line 1\nLine 2")
+    add(kind="institution", name="Acme", vat_number="DE136695976", website="acme.example", ownership_type="Non-profit")
+    session.commit()
+
+
+def test_rows_as_an_export_wrote_them_are_unchanged_without_their_cells_being_read(
+    session, admin, three_customers, monkeypatch
+):
+    read = []
+    prepare = import_rows._prepare
+    monkeypatch.setattr(import_rows, "_prepare", lambda line, *args: read.append(line) or prepare(line, *args))
+    _, preview = previewed(session, admin, exported_and_edited(session, admin), "export.csv", match_on="id")
+    counts = {status: count for status, count in preview.counts.items() if count}
+    assert counts == {"unchanged": 2, "update": 1, "duplicate": 1, "error": 1}
+    assert read == [3, 6]  # the edited row and the one naming nobody; the repeat is known by its ID alone
+
+
+@pytest.mark.parametrize("mode", ["both", "create", "update"])
+def test_rows_as_an_export_wrote_them_get_what_reading_every_cell_gives(session, admin, three_customers, mode):
+    data = exported_and_edited(session, admin)
+    _, quick = previewed(session, admin, data, "export.csv", match_on="id", mode=mode)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(import_rows, "_as_exported", lambda *_args: {})
+        _, read = previewed(session, admin, data, "export.csv", match_on="id", mode=mode)
+    assert quick.counts == read.counts
+    assert [(o.line, o.status, o.messages) for o in quick.rows] == [(o.line, o.status, o.messages) for o in read.rows]
 
 
 def test_an_upload_nobody_imports_within_a_day_is_deleted(session, admin):
