@@ -45,7 +45,8 @@ class Column:
         )
 
 
-_KIND_LABEL = case((col(Customer.kind) == "individual", "Individual"), else_="Institution")
+_INDIVIDUAL, _INSTITUTION = "Individual", "Institution"  # the kind as exports write it
+_KIND_LABEL = case((col(Customer.kind) == "individual", _INDIVIDUAL), else_=_INSTITUTION)
 _HEADERS = {
     "id": "Workspace customer ID",  # whose ID it is: other systems export theirs as "Customer ID"
     "kind": "Kind",
@@ -83,6 +84,14 @@ def is_risky(value: object) -> bool:
 def csv_text(value: str) -> str:
     """Text for a CSV cell: quote-prefixed when a spreadsheet program could take it for a formula."""
     return "'" + value if is_risky(value) else value
+
+
+def csv_cell(key: str, value: object) -> str:
+    """A stored value of column `key` as a CSV export writes it (what `csv_expression` reads in SQL): the kind's label,
+    risky text quote-prefixed, nothing as an empty cell."""
+    if key == "kind":
+        return _INDIVIDUAL if value == "individual" else _INSTITUTION
+    return "" if value is None else csv_text(str(value))
 
 
 def custom_headers(fields: Sequence[CustomField]) -> dict[int, str]:

@@ -14,7 +14,7 @@ from customer_app.customers.models import APPLIES_TO, Customer, CustomerInput, C
 from customer_app.customers.validation import validate_customer
 from customer_app.errors import ValidationError
 from customer_app.transfer import import_related
-from customer_app.transfer.columns import CUSTOM_PREFIX, csv_text
+from customer_app.transfer.columns import COLUMNS, CUSTOM_PREFIX, csv_cell
 from customer_app.transfer.import_cells import PHONES, cell_text, phone_text
 from customer_app.transfer.import_mapping import COUNTRY, LABELS, MATCH_KEYS, RELATED, SKIP
 from customer_app.transfer.import_regions import RowRegion, explained, row_region
@@ -283,14 +283,9 @@ def classify(
     return outcomes
 
 
-# The columns of a customer export (`columns`), each stored value written as text (not custom fields, related values
+# The importable columns of a customer export, each stored value written as text (not custom fields, related values
 # or a country, which are read and checked as usual).
-_EXPORTED = frozenset(
-    (
-        *(SKIP, "id", "kind", *PERSON_NAME, "name", "email", "phone", "mobile", "fax", "company_name", "website"),
-        *("vat_number", "position", "date_of_birth", "gender", "ownership_type", "footnotes"),
-    )
-)
+_EXPORTED = frozenset({SKIP, "id", *(key for key in COLUMNS if key in FIELDS)})
 
 
 def _as_exported(rows: Sequence[tuple[int, list]], plan: Plan, session: Session) -> dict[int, Row]:
@@ -313,17 +308,10 @@ def _as_exported(rows: Sequence[tuple[int, list]], plan: Plan, session: Session)
         current = found.get(key)
         cells = rows[n][1]
         if isinstance(current, Row) and all(
-            (cells[i] if i < len(cells) else "") == _export_text(name, current[place]) for i, name, place in columns
+            (cells[i] if i < len(cells) else "") == csv_cell(name, current[place]) for i, name, place in columns
         ):
             exported[n] = current
     return exported
-
-
-def _export_text(name: str, value: object) -> str:
-    """A stored value as a CSV export writes it (`columns`: the kind's label, risky text quote-prefixed)."""
-    if name == "kind":
-        return "Individual" if value == CustomerKind.INDIVIDUAL else "Institution"
-    return "" if value is None else csv_text(str(value))
 
 
 def _unchanged_or_decided(line: int, current: Row, *, plan: Plan, seen: Seen) -> Outcome:
