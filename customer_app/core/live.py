@@ -24,8 +24,9 @@ RECONNECT_SECONDS = 1.0
 REFRESH_SLOTS = 2
 # Threads for the shared reads of refreshes: apart from the default pool, so a tab's own page load (a search) never
 # waits behind a write's fan-out for a thread. One: a second only competed with the searches' reads for the interpreter
-# (200 open pages, paired runs of bench/bench_live.py: search p95 38 -> 25 ms on SQLite, 65 -> 55 ms on PostgreSQL +
-# Redis with two workers; write -> all no slower). The cost: a very slow shared read holds up the other views' reads.
+# (200 open pages, means of paired runs of bench/bench_live.py: search p95 35 -> 24 ms on SQLite, 65 -> 55 ms on
+# PostgreSQL + Redis with two workers; write -> all no slower). The cost: a very slow shared read holds up the other
+# views' reads.
 REFRESH_THREADS = 1
 log = logging.getLogger(__name__)
 
